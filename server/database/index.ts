@@ -1,0 +1,70 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { migrate } from './migrate.ts';
+import { createPrisma, type PrismaClient } from './prisma.ts';
+
+export interface Database {
+  url: string;
+  prisma: PrismaClient;
+  /** Names of the migrations applied by this start. */
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+const EMBEDDED_DATABASE = 'parkpass';
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL in the data
+ * folder (reused across starts), then brings the schema up to date.
+ */
+export async function openDatabase(config: Config): Promise<Database> {
+  let url = config.databaseUrl;
+  let stopEmbedded = async () => {};
+  if (!url) {
+    const embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.embeddedPostgresPort,
+    });
+    stopEmbedded = embedded.stop;
+    await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+    url = withDatabase(embedded.url, EMBEDDED_DATABASE);
+  }
+  try {
+    const { applied } = await migrate(url);
+    const prisma = createPrisma(url);
+    return {
+      url,
+      prisma,
+      appliedMigrations: applied,
+      close: async () => {
+        await prisma.$disconnect();
+        await stopEmbedded();
+      },
+    };
+  } catch (error) {
+    await stopEmbedded();
+    throw error;
+  }
+}
+
+export function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function ensureDatabase(serverUrl: string, database: string, template?: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) {
+      const from = template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : '';
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}${from}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,86 @@
+// The mistakes a caller can make, as classes a service throws and the GraphQL
+// layer turns into typed results (errors.graphql.ts). One code per class.
+
+export const errorCodes = [
+  'INVALID_INPUT',
+  'INVALID_EMAIL',
+  'EMAIL_ALREADY_USED',
+  'EXTERNAL_ID_ALREADY_USED',
+  'UNKNOWN_PARKING_LOT',
+  'UNKNOWN_TAG',
+  'BATCH_TOO_LARGE',
+  'NOT_FOUND',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** An error about one place in the input, named by its path (e.g. ["profiles", "3", "email"]). */
+export abstract class InputError extends DomainError {
+  constructor(
+    readonly path: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidInputError extends InputError {
+  readonly code = 'INVALID_INPUT';
+}
+
+export class InvalidEmailError extends InputError {
+  readonly code = 'INVALID_EMAIL';
+  constructor(path: string[], email: string) {
+    super(path, `"${email}" is not a valid email address.`);
+  }
+}
+
+export class EmailAlreadyUsedError extends InputError {
+  readonly code = 'EMAIL_ALREADY_USED';
+  constructor(path: string[], email: string) {
+    super(path, `Another profile of this organization already uses the email ${email}.`);
+  }
+}
+
+export class ExternalIdAlreadyUsedError extends InputError {
+  readonly code = 'EXTERNAL_ID_ALREADY_USED';
+  constructor(path: string[], externalId: string) {
+    super(path, `Another profile of this organization already has the externalId "${externalId}".`);
+  }
+}
+
+export class UnknownParkingLotError extends InputError {
+  readonly code = 'UNKNOWN_PARKING_LOT';
+  constructor(path: string[]) {
+    super(path, 'No parking lot of this organization has this id.');
+  }
+}
+
+export class UnknownTagError extends InputError {
+  readonly code = 'UNKNOWN_TAG';
+  constructor(path: string[]) {
+    super(path, 'No tag of this organization has this id.');
+  }
+}
+
+export class BatchTooLargeError extends InputError {
+  readonly code = 'BATCH_TOO_LARGE';
+  constructor(
+    path: string[],
+    readonly size: number,
+    readonly max: number,
+  ) {
+    super(path, `A batch holds at most ${max} items; this one has ${size}. Split it.`);
+  }
+}
+
+export class NotFoundError extends InputError {
+  readonly code = 'NOT_FOUND';
+  constructor(path: string[], what: string) {
+    super(path, `No ${what} of this organization has this id.`);
+  }
+}

@@ -1,0 +1,15 @@
+import { GraphQLError } from 'graphql';
+
+// Errors raised as GraphQL errors (queries, and calls that never reach a resolver).
+// Mutations report the caller's mistakes as typed results instead (domain-errors.ts).
+
+export function unauthenticated(): GraphQLError {
+  return new GraphQLError(
+    'Authentication required: send an API key or session token as "Authorization: Bearer <token>".',
+    { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
+  );
+}
+
+export function invalidCredentials(reason: string): GraphQLError {
+  return new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}

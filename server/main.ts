@@ -1,0 +1,54 @@
+// npm start: configuration → database (embedded PostgreSQL unless DATABASE_URL) → demo seed → listen.
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './database/index.ts';
+import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
+import { createApp } from './yoga.ts';
+
+const config = loadConfig();
+console.log(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
+const database = await openDatabase(config);
+if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
+
+const credentials = config.seedDemo ? await demoCredentials() : null;
+
+const app = createApp({ prisma: database.prisma, exposeErrors: config.env === 'development' });
+const server = createServer(app);
+server.listen(config.port, config.host, () => {
+  console.log(`\nParkpass API ready.\n  GraphQL playground: ${config.publicUrl}/graphql`);
+  if (credentials) {
+    console.log(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
+    console.log(`  Demo API key:       ${credentials.apiKey}`);
+    console.log('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');
+  }
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  server.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+/**
+ * Seeds the demo on the first start of an empty database. The API key exists
+ * in the database only as a hash, so the credentials are also kept in the
+ * (git-ignored) data folder to be printed again at every local start.
+ */
+async function demoCredentials(): Promise<DemoCredentials | null> {
+  const file = path.join(config.dataDir, 'demo-credentials.json');
+  const seeded = await seedDemo(database.prisma);
+  if (seeded) {
+    await writeFile(file, JSON.stringify(seeded, null, 2));
+    console.log('Seeded the demo organization.');
+    return seeded;
+  }
+  return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as DemoCredentials | null;
+}

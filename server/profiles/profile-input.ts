@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { InvalidEmailError, InvalidInputError } from '../errors/domain-errors.ts';
+import type { PaymentMethod } from '../generated/prisma/enums.ts';
+
+// The rules a profile's fields follow, shared by create, update and bulk upsert.
+
+export const MAX_NAME_LENGTH = 100;
+export const MAX_EXTERNAL_ID_LENGTH = 200;
+export const MAX_LINKS_PER_PROFILE = 200;
+
+const emailSchema = z.email().max(254);
+const phoneSchema = z.string().regex(/^\+?[0-9][0-9 ().-]{4,24}$/);
+
+export interface ProfileFieldsInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  externalId?: string | null;
+  paymentMethods?: PaymentMethod[] | null;
+  parkingLotIds?: string[] | null;
+  tagIds?: string[] | null;
+}
+
+export interface ProfileFields {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  /** null clears it. */
+  phone?: string | null;
+  /** null clears it. */
+  externalId?: string | null;
+  paymentMethods?: PaymentMethod[];
+  /** When present, replaces the profile's access. */
+  parkingLotIds?: string[];
+  /** When present, replaces the profile's tags. */
+  tagIds?: string[];
+}
+
+/**
+ * Checks and normalizes the fields present in `input` (absent fields stay absent,
+ * so the same function serves partial updates). `path` locates the input in the
+ * request for error messages. Throws the first InputError found.
+ */
+export function parseProfileFields(input: ProfileFieldsInput, path: string[], required: boolean): ProfileFields {
+  const fields: ProfileFields = {};
+  for (const key of ['firstName', 'lastName'] as const) {
+    const value = input[key];
+    if (value === undefined && !required) continue;
+    const trimmed = value?.trim() ?? '';
+    if (!trimmed) throw new InvalidInputError([...path, key], `${key} must not be empty.`);
+    if (trimmed.length > MAX_NAME_LENGTH) {
+      throw new InvalidInputError([...path, key], `${key} is at most ${MAX_NAME_LENGTH} characters.`);
+    }
+    fields[key] = trimmed;
+  }
+  if (input.email !== undefined || required) {
+    const email = input.email?.trim() ?? '';
+    if (!emailSchema.safeParse(email).success) throw new InvalidEmailError([...path, 'email'], email);
+    fields.email = email;
+  }
+  if (input.phone !== undefined) {
+    const phone = input.phone?.trim() || null;
+    if (phone !== null && !phoneSchema.safeParse(phone).success) {
+      throw new InvalidInputError([...path, 'phone'], `"${phone}" is not a phone number (digits, spaces, ( ) . - and a leading +).`);
+    }
+    fields.phone = phone;
+  }
+  if (input.externalId !== undefined) {
+    const externalId = input.externalId?.trim() || null;
+    if (externalId !== null && externalId.length > MAX_EXTERNAL_ID_LENGTH) {
+      throw new InvalidInputError([...path, 'externalId'], `externalId is at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
+    }
+    fields.externalId = externalId;
+  }
+  if (input.paymentMethods != null) fields.paymentMethods = [...new Set(input.paymentMethods)];
+  for (const key of ['parkingLotIds', 'tagIds'] as const) {
+    const ids = input[key];
+    if (ids == null) continue;
+    if (ids.length > MAX_LINKS_PER_PROFILE) {
+      throw new InvalidInputError([...path, key], `A profile has at most ${MAX_LINKS_PER_PROFILE} ${key === 'tagIds' ? 'tags' : 'parking lots'}.`);
+    }
+    fields[key] = [...new Set(ids)];
+  }
+  return fields;
+}

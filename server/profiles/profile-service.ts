@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../database/prisma.ts';
+import {
+  BatchTooLargeError,
+  EmailAlreadyUsedError,
+  ExternalIdAlreadyUsedError,
+  InputError,
+  InvalidInputError,
+  NotFoundError,
+  UnknownParkingLotError,
+  UnknownTagError,
+} from '../errors/domain-errors.ts';
+import { Prisma, type Profile } from '../generated/prisma/client.ts';
+import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
+import { profileSearchText } from './search-text.ts';
+
+/** The organization a service call acts in; every read and write is confined to it. */
+export interface OrganizationScope {
+  prisma: PrismaClient;
+  organizationId: string;
+}
+
+type Transaction = Prisma.TransactionClient;
+
+/** Creating a profile contacts nobody: it starts NOT_INVITED. */
+export async function createProfile(scope: OrganizationScope, input: ProfileFieldsInput): Promise<Profile> {
+  const path = ['input'];
+  const fields = parseProfileFields(input, path, true) as Required<Pick<ProfileFields, 'firstName' | 'lastName' | 'email'>> & ProfileFields;
+  return scope.prisma.$transaction(async (tx) => {
+    await assertLinksExist(tx, scope.organizationId, fields, path);
+    await assertUniqueFields(tx, scope.organizationId, fields, path, null);
+    return translateUniqueViolation(path, fields, () =>
+      tx.profile.create({
+        data: {
+          organizationId: scope.organizationId,
+          firstName: fields.firstName,
+          lastName: fields.lastName,
+          email: fields.email,
+          phone: fields.phone ?? null,
+          externalId: fields.externalId ?? null,
+          paymentMethods: fields.paymentMethods ?? [],
+          searchText: profileSearchText(fields),
+          parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
+          tags: { create: (fields.tagIds ?? []).map((tagId) => ({ tagId })) },
+        },
+      }),
+    );
+  });
+}
+
+/** Changes the fields given; lists given replace the profile's access or tags. */
+export async function updateProfile(scope: OrganizationScope, id: string, input: ProfileFieldsInput): Promise<Profile> {
+  const path = ['input'];
+  const fields = parseProfileFields(input, path, false);
+  return scope.prisma.$transaction(async (tx) => {
+    const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
+    if (!current) throw new NotFoundError(['id'], 'profile');
+    await assertLinksExist(tx, scope.organizationId, fields, path);
+    await assertUniqueFields(tx, scope.organizationId, fields, path, id);
+    const next = { ...current, ...fields };
+    return translateUniqueViolation(path, fields, () =>
+      tx.profile.update({
+        where: { id },
+        data: {
+          firstName: fields.firstName,
+          lastName: fields.lastName,
+          email: fields.email,
+          phone: fields.phone,
+          externalId: fields.externalId,
+          paymentMethods: fields.paymentMethods,
+          searchText: profileSearchText(next),
+          parkingLots: fields.parkingLotIds && {
+            deleteMany: {},
+            create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
+          },
+          tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
+        },
+      }),
+    );
+  });
+}
+
+export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {
+  const { count } = await scope.prisma.profile.deleteMany({ where: { id, organizationId: scope.organizationId } });
+  if (!count) throw new NotFoundError(['id'], 'profile');
+  return id;
+}
+
+// ---------------------------------------------------------------------------
+// Bulk upsert by externalId, for integrators syncing from an HR system.
+
+export const MAX_UPSERT_BATCH = 5000;
+
+export interface ProfileUpsertInput extends ProfileFieldsInput {
+  externalId: string;
+}
+
+export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'FAILED';
+
+export interface UpsertRowResult {
+  index: number;
+  externalId: string;
+  outcome: UpsertOutcome;
+  profileId: string | null;
+  error: InputError | null;
+}
+
+export interface UpsertResult {
+  rows: UpsertRowResult[];
+  created: number;
+  updated: number;
+  failed: number;
+}
+
+interface UpsertRow {
+  index: number;
+  externalId: string;
+  fields: ProfileFields & { firstName: string; lastName: string; email: string };
+}
+
+/**
+ * Creates or updates each row's profile, matched by externalId. A row that
+ * breaks a rule is reported in its result and left unwritten; the others are
+ * written together, in one transaction and a fixed number of SQL statements
+ * whatever the batch size. On an existing profile, optional fields left out
+ * (phone, payment methods, access, tags) keep their value; status never changes here.
+ */
+export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUpsertInput[]): Promise<UpsertResult> {
+  if (inputs.length > MAX_UPSERT_BATCH) throw new BatchTooLargeError(['input', 'profiles'], inputs.length, MAX_UPSERT_BATCH);
+  const results: UpsertRowResult[] = inputs.map((input, index) => ({
+    index,
+    externalId: input.externalId,
+    outcome: 'FAILED',
+    profileId: null,
+    error: null,
+  }));
+  const fail = (index: number, error: InputError) => {
+    results[index]!.error = error;
+  };
+
+  const candidates: UpsertRow[] = [];
+  const seenExternalIds = new Set<string>();
+  const seenEmails = new Set<string>();
+  inputs.forEach((input, index) => {
+    const path = ['input', 'profiles', String(index)];
+    try {
+      const fields = parseProfileFields(input, path, true) as UpsertRow['fields'];
+      const externalId = fields.externalId;
+      if (!externalId) throw new InvalidInputError([...path, 'externalId'], 'externalId must not be empty.');
+      if (seenExternalIds.has(externalId)) throw new ExternalIdAlreadyUsedError([...path, 'externalId'], externalId);
+      const emailKey = fields.email.toLowerCase();
+      if (seenEmails.has(emailKey)) throw new EmailAlreadyUsedError([...path, 'email'], fields.email);
+      seenExternalIds.add(externalId);
+      seenEmails.add(emailKey);
+      candidates.push({ index, externalId, fields });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      fail(index, error);
+    }
+  });
+
+  return scope.prisma.$transaction(
+    async (tx) => {
+      const { organizationId } = scope;
+      const lotIds = [...new Set(candidates.flatMap((row) => row.fields.parkingLotIds ?? []))];
+      const tagIds = [...new Set(candidates.flatMap((row) => row.fields.tagIds ?? []))];
+      const [lots, tags, existing] = await Promise.all([
+        lotIds.length ? tx.parkingLot.findMany({ where: { organizationId, id: { in: lotIds } }, select: { id: true } }) : [],
+        tagIds.length ? tx.tag.findMany({ where: { organizationId, id: { in: tagIds } }, select: { id: true } }) : [],
+        tx.profile.findMany({
+          where: {
+            organizationId,
+            OR: [
+              { externalId: { in: candidates.map((row) => row.externalId) } },
+              { email: { in: candidates.map((row) => row.fields.email) } },
+            ],
+          },
+          select: { id: true, externalId: true, email: true, phone: true, paymentMethods: true },
+        }),
+      ]);
+      const knownLots = new Set(lots.map((lot) => lot.id));
+      const knownTags = new Set(tags.map((tag) => tag.id));
+      const byExternalId = new Map(existing.filter((p) => p.externalId).map((p) => [p.externalId!, p]));
+      const byEmail = new Map(existing.map((p) => [p.email.toLowerCase(), p]));
+
+      const valid = candidates.filter((row) => {
+        const path = ['input', 'profiles', String(row.index)];
+        const badLot = (row.fields.parkingLotIds ?? []).findIndex((id) => !knownLots.has(id));
+        if (badLot >= 0) return fail(row.index, new UnknownParkingLotError([...path, 'parkingLotIds', String(badLot)])), false;
+        const badTag = (row.fields.tagIds ?? []).findIndex((id) => !knownTags.has(id));
+        if (badTag >= 0) return fail(row.index, new UnknownTagError([...path, 'tagIds', String(badTag)])), false;
+        const owner = byEmail.get(row.fields.email.toLowerCase());
+        if (owner && owner.externalId !== row.externalId) {
+          return fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email)), false;
+        }
+        return true;
+      });
+
+      const records = valid.map((row) => {
+        const current = byExternalId.get(row.externalId);
+        return {
+          id: current?.id ?? randomUUID(),
+          external_id: row.externalId,
+          first_name: row.fields.firstName,
+          last_name: row.fields.lastName,
+          email: row.fields.email,
+          phone: row.fields.phone !== undefined ? row.fields.phone : (current?.phone ?? null),
+          payment_methods: row.fields.paymentMethods ?? current?.paymentMethods ?? ([] as PaymentMethod[]),
+          search_text: profileSearchText(row.fields),
+        };
+      });
+      const written = records.length
+        ? await tx.$queryRaw<{ id: string; external_id: string; inserted: boolean }[]>`
+            INSERT INTO "profile" ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
+                                   "payment_methods", "search_text", "created_at", "updated_at")
+            SELECT r.id, ${organizationId}::uuid, r.external_id, r.first_name, r.last_name, r.email, r.phone,
+                   r.payment_methods, r.search_text, now(), now()
+            FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+              id uuid, external_id text, first_name text, last_name text, email citext, phone text,
+              payment_methods "PaymentMethod"[], search_text text)
+            ON CONFLICT ("organization_id", "external_id") DO UPDATE SET
+              "first_name" = EXCLUDED."first_name", "last_name" = EXCLUDED."last_name", "email" = EXCLUDED."email",
+              "phone" = EXCLUDED."phone", "payment_methods" = EXCLUDED."payment_methods",
+              "search_text" = EXCLUDED."search_text", "updated_at" = now()
+            RETURNING "id"::text, "external_id", (xmax = 0) AS inserted`
+        : [];
+
+      const idByExternalId = new Map(written.map((row) => [row.external_id, row.id]));
+      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', valid, idByExternalId, (row) => row.fields.parkingLotIds);
+      await replaceLinks(tx, 'profile_tag', 'tag_id', valid, idByExternalId, (row) => row.fields.tagIds);
+
+      const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
+      for (const row of valid) {
+        const profileId = idByExternalId.get(row.externalId)!;
+        Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
+      }
+      const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
+      return { rows: results, created: count('CREATED'), updated: count('UPDATED'), failed: count('FAILED') };
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** Replaces the link rows of every row that gave the list; two statements for the whole batch. */
+async function replaceLinks(
+  tx: Transaction,
+  table: 'profile_parking_lot' | 'profile_tag',
+  column: 'parking_lot_id' | 'tag_id',
+  rows: UpsertRow[],
+  idByExternalId: Map<string, string>,
+  listOf: (row: UpsertRow) => string[] | undefined,
+): Promise<void> {
+  const replaced = rows.filter((row) => listOf(row) !== undefined);
+  if (!replaced.length) return;
+  const profileIds = replaced.map((row) => idByExternalId.get(row.externalId)!);
+  const links = replaced.flatMap((row) => listOf(row)!.map((target) => ({ profile_id: idByExternalId.get(row.externalId)!, target })));
+  await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "profile_id" = ANY($1::uuid[])`, profileIds);
+  if (links.length) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "${table}" ("profile_id", "${column}")
+       SELECT r.profile_id, r.target FROM jsonb_to_recordset($1::jsonb) AS r(profile_id uuid, target uuid)`,
+      JSON.stringify(links),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+async function assertLinksExist(tx: Transaction, organizationId: string, fields: ProfileFields, path: string[]): Promise<void> {
+  if (fields.parkingLotIds?.length) {
+    const found = new Set(
+      (await tx.parkingLot.findMany({ where: { organizationId, id: { in: fields.parkingLotIds } }, select: { id: true } })).map((l) => l.id),
+    );
+    const missing = fields.parkingLotIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) throw new UnknownParkingLotError([...path, 'parkingLotIds', String(missing)]);
+  }
+  if (fields.tagIds?.length) {
+    const found = new Set(
+      (await tx.tag.findMany({ where: { organizationId, id: { in: fields.tagIds } }, select: { id: true } })).map((t) => t.id),
+    );
+    const missing = fields.tagIds.findIndex((id) => !found.has(id));
+    if (missing >= 0) throw new UnknownTagError([...path, 'tagIds', String(missing)]);
+  }
+}
+
+async function assertUniqueFields(
+  tx: Transaction,
+  organizationId: string,
+  fields: ProfileFields,
+  path: string[],
+  exceptId: string | null,
+): Promise<void> {
+  const others = exceptId ? { NOT: { id: exceptId } } : {};
+  if (fields.email && (await tx.profile.findFirst({ where: { organizationId, email: fields.email, ...others }, select: { id: true } }))) {
+    throw new EmailAlreadyUsedError([...path, 'email'], fields.email);
+  }
+  if (
+    fields.externalId &&
+    (await tx.profile.findFirst({ where: { organizationId, externalId: fields.externalId, ...others }, select: { id: true } }))
+  ) {
+    throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId);
+  }
+}
+
+/** A concurrent write can still win the race past the checks above; report it the same way. */
+async function translateUniqueViolation<T>(path: string[], fields: ProfileFields, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const target = JSON.stringify(error.meta ?? {});
+      if (target.includes('external_id') || target.includes('externalId')) {
+        throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId ?? '');
+      }
+      throw new EmailAlreadyUsedError([...path, 'email'], fields.email ?? '');
+    }
+    throw error;
+  }
+}

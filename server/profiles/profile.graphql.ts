@@ -1,0 +1,355 @@
+import { builder } from '../builder.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { BatchTooLargeError, NotFoundError } from '../errors/domain-errors.ts';
+import { InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
+import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import { InvitationRef } from '../invitations/invitation.graphql.ts';
+import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
+import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { profileWhere } from './profile-filter.ts';
+import {
+  createProfile,
+  deleteProfile,
+  MAX_UPSERT_BATCH,
+  updateProfile,
+  upsertProfiles,
+  type UpsertRowResult,
+} from './profile-service.ts';
+
+export const ProfileStatusEnum = builder.enumType('ProfileStatus', {
+  description: 'Where a profile stands in the invitation flow.',
+  values: {
+    NOT_INVITED: { description: 'Created, never invited; nothing has been sent to the person.' },
+    PENDING: { description: 'Invited, not accepted yet (the latest invitation may have expired).' },
+    VALIDATED: { description: 'The person accepted an invitation and set a password.' },
+  } as const,
+});
+
+export const PaymentMethodEnum = builder.enumType('PaymentMethod', {
+  description: 'How a profile pays for parking.',
+  values: {
+    CREDIT_CARD: { description: 'Credit or debit card.' },
+    SEPA_DIRECT_DEBIT: { description: 'SEPA direct debit.' },
+    PAYROLL_DEDUCTION: { description: 'Deducted from the salary.' },
+    COMPANY_INVOICE: { description: 'Invoiced to the company.' },
+  } as const,
+});
+
+export const ProfileRef = builder.prismaNode('Profile', {
+  description: 'An employee of the organization, who may be given access to its parking lots and invited to the app.',
+  id: { field: 'id', description: 'Global id of the profile.' },
+  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  fields: (t) => ({
+    firstName: t.exposeString('firstName', { description: 'First name.' }),
+    lastName: t.exposeString('lastName', { description: 'Last name.' }),
+    fullName: t.string({
+      description: 'First and last name, as shown in lists.',
+      select: { firstName: true, lastName: true },
+      resolve: (profile) => `${profile.firstName} ${profile.lastName}`,
+    }),
+    email: t.exposeString('email', { description: 'Email address, unique in the organization (case-insensitive).' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'Phone number, if known.' }),
+    externalId: t.exposeString('externalId', {
+      nullable: true,
+      description: "The integrator's own id for this person (e.g. the HR system's), unique in the organization.",
+    }),
+    status: t.expose('status', { type: ProfileStatusEnum, description: 'Where the profile stands in the invitation flow.' }),
+    paymentMethods: t.expose('paymentMethods', { type: [PaymentMethodEnum], description: 'How the person may pay.' }),
+    parkingLots: t.field({
+      type: [ParkingLotRef],
+      description: 'The parking lots the person has access to, by name; empty for no access.',
+      select: { parkingLots: { select: { parkingLot: true }, orderBy: { parkingLot: { name: 'asc' } } } },
+      resolve: (profile) => profile.parkingLots.map((link) => link.parkingLot),
+    }),
+    tags: t.field({
+      type: [TagRef],
+      description: 'The tags on the profile, by name.',
+      select: { tags: { select: { tag: true }, orderBy: { tag: { name: 'asc' } } } },
+      resolve: (profile) => profile.tags.map((link) => link.tag),
+    }),
+    latestInvitation: t.relation('latestInvitation', {
+      type: InvitationRef,
+      nullable: true,
+      description: 'The most recent invitation, null if never invited: whether it expired and what became of its email.',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the profile was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the profile last changed.' }),
+    invitedAt: t.expose('invitedAt', { type: 'DateTime', nullable: true, description: 'When it was last invited.' }),
+    validatedAt: t.expose('validatedAt', { type: 'DateTime', nullable: true, description: 'When the person accepted.' }),
+  }),
+});
+
+export const ProfileFilterInput = builder.inputType('ProfileFilter', {
+  description:
+    'Selects profiles. Criteria combine with AND; the values inside one list combine with OR. ' +
+    'The same filter selects "all search results" for bulk invitations.',
+  fields: (t) => ({
+    search: t.string({
+      description: 'Words found in the first name, last name or email, ignoring case and accents ("helene" finds "Hélène").',
+    }),
+    parkingLotIds: t.globalIDList({
+      for: ParkingLotRef,
+      description: 'Profiles with access to at least one of these parking lots.',
+    }),
+    noAccess: t.boolean({
+      description: 'True: profiles with access to no parking lot (or, with parkingLotIds, to one of those lots).',
+    }),
+    statuses: t.field({ type: [ProfileStatusEnum], description: 'Profiles in one of these statuses.' }),
+    tagIds: t.globalIDList({ for: TagRef, description: 'Profiles with at least one of these tags.' }),
+    paymentMethods: t.field({ type: [PaymentMethodEnum], description: 'Profiles with at least one of these payment methods.' }),
+    invitationExpired: t.boolean({
+      description: 'True: pending profiles whose latest invitation has expired (to re-invite). False: all others.',
+    }),
+  }),
+});
+
+export const ProfileOrderField = builder.enumType('ProfileOrderField', {
+  description: 'What profiles are sorted by; ties are broken by id so pages never overlap.',
+  values: {
+    NAME: { description: 'Last name, then first name.' },
+    EMAIL: { description: 'Email address.' },
+    CREATED_AT: { description: 'Creation time.' },
+    STATUS: { description: 'Status (not invited, pending, validated), then name.' },
+  } as const,
+});
+
+export const OrderDirection = builder.enumType('OrderDirection', {
+  description: 'Sort direction.',
+  values: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } } as const,
+});
+
+export const ProfileOrderInput = builder.inputType('ProfileOrder', {
+  description: 'How to sort profiles.',
+  fields: (t) => ({
+    field: t.field({ type: ProfileOrderField, required: true, description: 'The sort key.' }),
+    direction: t.field({ type: OrderDirection, defaultValue: 'ASC', description: 'The direction, ascending by default.' }),
+  }),
+});
+
+type ProfileFilterArgument = typeof ProfileFilterInput.$inferInput;
+
+/** The GraphQL filter, with global ids turned into database ids. */
+export function toProfileFilter(filter: ProfileFilterArgument | null | undefined) {
+  if (!filter) return null;
+  return {
+    ...filter,
+    parkingLotIds: filter.parkingLotIds?.map((id) => id.id),
+    tagIds: filter.tagIds?.map((id) => id.id),
+  };
+}
+
+function profileOrder(order: typeof ProfileOrderInput.$inferInput | null | undefined): Prisma.ProfileOrderByWithRelationInput[] {
+  const direction = order?.direction === 'DESC' ? 'desc' : 'asc';
+  const byName: Prisma.ProfileOrderByWithRelationInput[] = [{ lastName: direction }, { firstName: direction }];
+  const keys: Record<string, Prisma.ProfileOrderByWithRelationInput[]> = {
+    NAME: byName,
+    EMAIL: [{ email: direction }],
+    CREATED_AT: [{ createdAt: direction }],
+    STATUS: [{ status: direction }, ...byName],
+  };
+  return [...keys[order?.field ?? 'NAME']!, { id: direction }];
+}
+
+builder.queryFields((t) => ({
+  profiles: t.withAuth({ authenticated: true }).prismaConnection({
+    type: ProfileRef,
+    cursor: 'id',
+    defaultSize: 20,
+    maxSize: 500,
+    description: "Searches the organization's profiles; a page at a time (first/after or last/before), with the total.",
+    args: {
+      filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }),
+      orderBy: t.arg({ type: ProfileOrderInput, description: 'The order; by name when left out.' }),
+    },
+    totalCount: (_parent, args, context) =>
+      context.prisma.profile.count({
+        where: profileWhere(context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+      }),
+    resolve: (query, _root, args, context) =>
+      context.prisma.profile.findMany({
+        ...query,
+        where: profileWhere(context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+        orderBy: profileOrder(args.orderBy),
+      }),
+  }),
+  profile: t.withAuth({ authenticated: true }).prismaField({
+    type: ProfileRef,
+    nullable: true,
+    description: 'One profile by global id; null when the organization has none with this id.',
+    args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.profile.findFirst({ ...query, where: { id: args.id.id, organizationId: context.viewer.organizationId } }),
+  }),
+}));
+
+// --- Mutations ---------------------------------------------------------------
+
+const profileFields = {
+  firstName: 'First name (1 to 100 characters).',
+  lastName: 'Last name (1 to 100 characters).',
+  email: 'Email address, unique in the organization. Nothing is sent to it until the profile is invited.',
+  phone: 'Phone number: digits, spaces, ( ) . - and a leading +. Null clears it.',
+  externalId: "The integrator's own id, unique in the organization. Null clears it.",
+  paymentMethods: 'How the person may pay; replaces the list.',
+  parkingLotIds: 'Parking lots the person may use; replaces the access. Empty: no access.',
+  tagIds: 'Tags on the profile; replaces them.',
+};
+
+export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
+  description: 'A new profile. It starts NOT_INVITED and nothing is sent to the person.',
+  fields: (t) => ({
+    firstName: t.string({ required: true, description: profileFields.firstName }),
+    lastName: t.string({ required: true, description: profileFields.lastName }),
+    email: t.string({ required: true, description: profileFields.email }),
+    phone: t.string({ description: profileFields.phone }),
+    externalId: t.string({ description: profileFields.externalId }),
+    paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
+    tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
+  }),
+});
+
+export const ProfileUpdateInput = builder.inputType('ProfileUpdateInput', {
+  description: 'The fields to change; fields left out keep their value.',
+  fields: (t) => ({
+    firstName: t.string({ description: profileFields.firstName }),
+    lastName: t.string({ description: profileFields.lastName }),
+    email: t.string({ description: profileFields.email }),
+    phone: t.string({ description: profileFields.phone }),
+    externalId: t.string({ description: profileFields.externalId }),
+    paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
+    tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
+  }),
+});
+
+export const ProfileUpsertInput = builder.inputType('ProfileUpsertInput', {
+  description:
+    'One person from the integrator\'s system, matched by externalId: created when new, updated otherwise. ' +
+    'On an existing profile, optional fields left out keep their value.',
+  fields: (t) => ({
+    externalId: t.string({ required: true, description: "The integrator's own id; the match key." }),
+    firstName: t.string({ required: true, description: profileFields.firstName }),
+    lastName: t.string({ required: true, description: profileFields.lastName }),
+    email: t.string({ required: true, description: profileFields.email }),
+    phone: t.string({ description: profileFields.phone }),
+    paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
+    tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
+  }),
+});
+
+export const ProfilesUpsertInput = builder.inputType('ProfilesUpsertInput', {
+  description: `A batch of up to ${MAX_UPSERT_BATCH} people to create or update.`,
+  fields: (t) => ({
+    profiles: t.field({ type: [ProfileUpsertInput], required: true, description: 'The people, in any order.' }),
+  }),
+});
+
+type IdInput = { id: string } | null | undefined;
+const idsOf = (ids: IdInput[] | null | undefined) => ids?.map((id) => id!.id);
+
+const ProfilePayload = builder.objectRef<{ profile: Profile }>('ProfilePayload').implement({
+  description: 'The profile as it now is.',
+  fields: (t) => ({ profile: t.field({ type: ProfileRef, description: 'The profile.', resolve: (payload) => payload.profile }) }),
+});
+
+const ProfileDeletePayload = builder.objectRef<{ deletedProfileId: string }>('ProfileDeletePayload').implement({
+  description: 'The profile was deleted, with its invitations.',
+  fields: (t) => ({ deletedProfileId: t.exposeID('deletedProfileId', { description: 'Global id of the deleted profile.' }) }),
+});
+
+export const UpsertOutcomeEnum = builder.enumType('UpsertOutcome', {
+  description: 'What happened to one row of a bulk upsert.',
+  values: {
+    CREATED: { description: 'A new profile was created.' },
+    UPDATED: { description: 'The existing profile with this externalId was updated.' },
+    FAILED: { description: 'Nothing was written for this row; see its error.' },
+  } as const,
+});
+
+const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUpsertRowResult').implement({
+  description: 'The result of one row of a bulk upsert.',
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: 'Position of the row in the input, from 0.' }),
+    externalId: t.exposeString('externalId', { description: 'The externalId the row carried.' }),
+    outcome: t.field({ type: UpsertOutcomeEnum, description: 'What happened.', resolve: (row) => row.outcome }),
+    profileId: t.id({
+      nullable: true,
+      description: 'Global id of the created or updated profile; null when the row failed.',
+      resolve: (row) => (row.profileId ? encodeGlobalID('Profile', row.profileId) : null),
+    }),
+    error: t.field({
+      type: InputErrorInterface,
+      nullable: true,
+      description: 'Why the row failed; its path points into the input.',
+      resolve: (row) => row.error,
+    }),
+  }),
+});
+
+const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; failed: number }>(
+  'ProfilesUpsertPayload',
+).implement({
+  description: 'One result per input row, in input order, and the counts.',
+  fields: (t) => ({
+    results: t.field({ type: [ProfileUpsertRowResultRef], description: 'One per input row.', resolve: (payload) => payload.rows }),
+    createdCount: t.exposeInt('created', { description: 'Rows that created a profile.' }),
+    updatedCount: t.exposeInt('updated', { description: 'Rows that updated a profile.' }),
+    failedCount: t.exposeInt('failed', { description: 'Rows that wrote nothing.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  profileCreate: t.withAuth({ authenticated: true }).field({
+    type: ProfilePayload,
+    description: 'Creates a profile (status NOT_INVITED). Nothing is sent to the person.',
+    errors: { types: profileInputErrors },
+    args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
+    resolve: async (_root, { input }, context) => ({
+      profile: await createProfile(
+        { prisma: context.prisma, organizationId: context.viewer.organizationId },
+        { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) },
+      ),
+    }),
+  }),
+  profileUpdate: t.withAuth({ authenticated: true }).field({
+    type: ProfilePayload,
+    description: 'Changes a profile. Nothing is sent to the person.',
+    errors: { types: [...profileInputErrors, NotFoundError] },
+    args: {
+      id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }),
+      input: t.arg({ type: ProfileUpdateInput, required: true, description: 'The fields to change.' }),
+    },
+    resolve: async (_root, { id, input }, context) => ({
+      profile: await updateProfile({ prisma: context.prisma, organizationId: context.viewer.organizationId }, id.id, {
+        ...input,
+        parkingLotIds: idsOf(input.parkingLotIds),
+        tagIds: idsOf(input.tagIds),
+      }),
+    }),
+  }),
+  profileDelete: t.withAuth({ authenticated: true }).field({
+    type: ProfileDeletePayload,
+    description: 'Deletes a profile and its invitations; links already sent stop working.',
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
+    resolve: async (_root, { id }, context) => {
+      await deleteProfile({ prisma: context.prisma, organizationId: context.viewer.organizationId }, id.id);
+      return { deletedProfileId: encodeGlobalID('Profile', id.id) };
+    },
+  }),
+  profilesUpsert: t.withAuth({ authenticated: true }).field({
+    type: ProfilesUpsertPayload,
+    description:
+      'Creates or updates many profiles by externalId, for syncing from an HR system. Rows that break a rule are ' +
+      'reported in their result and not written; the others are. Nothing is sent to anyone.',
+    errors: { types: [BatchTooLargeError] },
+    args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
+    resolve: (_root, { input }, context) =>
+      upsertProfiles(
+        { prisma: context.prisma, organizationId: organizationIdOf(context) },
+        input.profiles.map((row) => ({ ...row, parkingLotIds: idsOf(row.parkingLotIds), tagIds: idsOf(row.tagIds) })),
+      ),
+  }),
+}));
