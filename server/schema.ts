@@ -1,12 +1,13 @@
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.ts';
+import { documentGeneratedTypes } from './schema-docs.ts';
 // Each module registers its types, queries and mutations on the builder.
 import './errors/errors.graphql.ts';
 import './organizations/organization.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
 
-export const schema = builder.toSchema({ sortSchema: true });
+export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 
 /** The SDL committed as schema.graphql. */
 export function printedSchema(): string {

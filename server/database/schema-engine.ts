@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,7 +24,19 @@ export async function openSchemaEngine(databaseUrl: string): Promise<{ engine: S
   (instance.exports.__wbindgen_start as () => void)();
 
   const schema = await readFile(schemaPath, 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: databaseUrl, Client: CatalogClient }));
+  // Discrete settings, not a connection string: the adapter opens the shadow database by
+  // overriding `database`, which a connection string would take precedence over.
+  const url = new URL(databaseUrl);
+  const adapter = bindMigrationAwareSqlAdapterFactory(
+    new ShadowDatabaseAdapter({
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1) || 'postgres',
+      Client: CatalogClient,
+    }),
+  );
   const engine = await bindings.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, adapter);
   return { engine, close: () => engine.free() };
 }
@@ -56,6 +69,31 @@ function charAsText(result: pg.QueryResult): pg.QueryResult {
     if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
   }
   return result;
+}
+
+/**
+ * The adapter's own shadow database is dropped while its pool still holds a
+ * connection ("being accessed by other users"): drop it with FORCE instead.
+ */
+class ShadowDatabaseAdapter extends PrismaPg {
+  constructor(private readonly settings: pg.PoolConfig) {
+    super(settings);
+  }
+
+  override async connectToShadowDb() {
+    const name = `prisma_migrate_shadow_db_${randomUUID().replaceAll('-', '')}`;
+    const admin = new pg.Client(this.settings);
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    const adapter = await new PrismaPg({ ...this.settings, database: name }).connect();
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await admin.end();
+    };
+    return adapter;
+  }
 }
 
 /** The committed migrations in the shape the schema engine reads them. */

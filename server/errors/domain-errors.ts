@@ -1,18 +1,18 @@
 // The mistakes a caller can make, as classes a service throws and the GraphQL
 // layer turns into typed results (errors.graphql.ts). One code per class.
 
-export const errorCodes = [
-  'INVALID_INPUT',
-  'INVALID_EMAIL',
-  'EMAIL_ALREADY_USED',
-  'EXTERNAL_ID_ALREADY_USED',
-  'UNKNOWN_PARKING_LOT',
-  'UNKNOWN_TAG',
-  'BATCH_TOO_LARGE',
-  'NOT_FOUND',
-] as const;
+export const errorCodes = {
+  INVALID_INPUT: 'A value is missing, too long, or malformed.',
+  INVALID_EMAIL: 'An email address is not valid.',
+  EMAIL_ALREADY_USED: 'Another profile of the organization has this email.',
+  EXTERNAL_ID_ALREADY_USED: 'Another profile of the organization has this externalId.',
+  UNKNOWN_PARKING_LOT: 'A parking lot id names no parking lot of the organization.',
+  UNKNOWN_TAG: 'A tag id names no tag of the organization.',
+  BATCH_TOO_LARGE: 'A batch has more items than one call accepts.',
+  NOT_FOUND: 'An id names nothing of the organization.',
+} as const;
 
-export type ErrorCode = (typeof errorCodes)[number];
+export type ErrorCode = keyof typeof errorCodes;
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;

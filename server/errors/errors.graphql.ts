@@ -3,6 +3,7 @@ import {
   BatchTooLargeError,
   DomainError,
   EmailAlreadyUsedError,
+  type ErrorCode,
   errorCodes,
   ExternalIdAlreadyUsedError,
   InputError,
@@ -15,9 +16,9 @@ import {
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Machine-readable reason of a typed error; branch on it, or on `__typename`.',
-  values: Object.fromEntries(errorCodes.map((code) => [code, { value: code }])) as Record<
-    (typeof errorCodes)[number],
-    { value: (typeof errorCodes)[number] }
+  values: Object.fromEntries(Object.entries(errorCodes).map(([code, description]) => [code, { value: code, description }])) as Record<
+    ErrorCode,
+    { value: ErrorCode; description: string }
   >,
 });
 

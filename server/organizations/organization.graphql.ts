@@ -79,7 +79,8 @@ builder.queryFields((t) => ({
         where: { organizationId: context.viewer.organizationId },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
-  }),
+  }, { name: 'ParkingLotConnection', description: 'A page of parking lots, with the total.' },
+  { name: 'ParkingLotEdge', description: 'One item of a page, with its cursor.' }),
   tags: t.withAuth({ authenticated: true }).prismaConnection({
     type: TagRef,
     cursor: 'id',
@@ -93,5 +94,6 @@ builder.queryFields((t) => ({
         where: { organizationId: context.viewer.organizationId },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),
-  }),
+  }, { name: 'TagConnection', description: 'A page of tags, with the total.' },
+  { name: 'TagEdge', description: 'One item of a page, with its cursor.' }),
 }));

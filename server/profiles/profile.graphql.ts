@@ -171,7 +171,8 @@ builder.queryFields((t) => ({
         where: profileWhere(context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
         orderBy: profileOrder(args.orderBy),
       }),
-  }),
+  }, { name: 'ProfileConnection', description: 'A page of profiles, with the total number that match.' },
+  { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' }),
   profile: t.withAuth({ authenticated: true }).prismaField({
     type: ProfileRef,
     nullable: true,

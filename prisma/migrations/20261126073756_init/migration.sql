@@ -369,5 +369,3 @@ ALTER TABLE "email" ADD CONSTRAINT "email_profile_id_fkey" FOREIGN KEY ("profile
 -- AddForeignKey
 ALTER TABLE "email" ADD CONSTRAINT "email_invitation_id_fkey" FOREIGN KEY ("invitation_id") REFERENCES "invitation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Checks Prisma cannot express; the schema engine leaves them alone.
-ALTER TABLE "organization" ADD CONSTRAINT "organization_invitation_validity_hours_check" CHECK ("invitation_validity_hours" BETWEEN 1 AND 720);

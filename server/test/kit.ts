@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { generateApiKeySecret } from '../auth/api-keys.ts';
+import type { Clock } from '../context.ts';
+import { withDatabase } from '../database/index.ts';
+import { createPrisma, type PrismaClient } from '../database/prisma.ts';
+import type { Plan, Role } from '../generated/prisma/enums.ts';
+import { profileSearchText } from '../profiles/search-text.ts';
+import { fakePeople } from '../seed/fake-people.ts';
+import { createApp, type App } from '../yoga.ts';
+import { TEMPLATE_DATABASE } from './global-setup.ts';
+
+/** A clock tests move by hand. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-11-26T09:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
+}
+
+export interface TestKit {
+  prisma: PrismaClient;
+  app: App;
+  clock: TestClock;
+  /** SQL statements Prisma sent since the last `resetStatements()`. */
+  statements: string[];
+  resetStatements(): void;
+  /** Sends a GraphQL request through the real HTTP handler (yoga.fetch). */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  /** A fresh organization with an API key, two parking lots and two tags. */
+  createOrganization(options?: { plan?: Plan; role?: Role; name?: string }): Promise<TestOrganization>;
+}
+
+export interface TestOrganization {
+  id: string;
+  apiKey: string;
+  apiKeyId: string;
+  lots: { id: string; globalId: string; name: string }[];
+  tags: { id: string; globalId: string; name: string }[];
+  /** Sends a request as this organization's API key. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Inserts profiles directly (fast), numbered from `start`. */
+  insertProfiles(count: number, options?: { start?: number; with?: (index: number) => ProfileExtras }): Promise<string[]>;
+}
+
+export interface ProfileExtras {
+  status?: 'NOT_INVITED' | 'PENDING' | 'VALIDATED';
+  lotIds?: string[];
+  tagIds?: string[];
+  paymentMethods?: ('CREDIT_CARD' | 'SEPA_DIRECT_DEBIT' | 'PAYROLL_DEDUCTION' | 'COMPANY_INVOICE')[];
+  invitationExpiresAt?: Date;
+  firstName?: string;
+  lastName?: string;
+}
+
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/**
+ * Per test file: a database of its own, cloned from the migrated template, and
+ * the real GraphQL app on it. Each test then creates its own organization.
+ */
+export function useTestKit(): TestKit {
+  const kit = {} as TestKit;
+  let pool: pg.Client | undefined;
+  let databaseName = '';
+  beforeAll(async () => {
+    const serverUrl = inject('postgresServerUrl');
+    databaseName = `parkpass_test_${randomBytes(6).toString('hex')}`;
+    pool = new pg.Client({ connectionString: serverUrl });
+    await pool.connect();
+    await pool.query(`CREATE DATABASE ${databaseName} TEMPLATE ${TEMPLATE_DATABASE}`);
+    const statements: string[] = [];
+    const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
+    const clock = new TestClock();
+    const app = createApp({ prisma, clock, exposeErrors: true });
+    Object.assign(kit, {
+      prisma,
+      app,
+      clock,
+      statements,
+      resetStatements: () => statements.splice(0),
+      graphql: (query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }) =>
+        sendGraphQL(app, query, variables, options?.token ?? null, options?.headers),
+      createOrganization: (options = {}) => createOrganization(kit, options),
+    });
+  });
+  afterAll(async () => {
+    await kit.prisma?.$disconnect();
+    await pool?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await pool?.end();
+  });
+  return kit;
+}
+
+async function sendGraphQL(app: App, query: string, variables: Record<string, unknown> | undefined, token: string | null, headers: Record<string, string> = {}) {
+  const response = await app.fetch('http://parkpass.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphQLResponse;
+}
+
+let organizationCounter = 0;
+
+async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: Role; name?: string }): Promise<TestOrganization> {
+  const n = ++organizationCounter;
+  const key = generateApiKeySecret();
+  const organization = await kit.prisma.organization.create({
+    data: {
+      name: options.name ?? `Test organization ${n}`,
+      plan: options.plan ?? 'ENTERPRISE',
+      apiKeys: { create: { name: 'test key', role: options.role ?? 'OWNER', prefix: key.prefix, secretHash: key.hash } },
+      parkingLots: { create: [{ name: 'North lot' }, { name: 'South lot' }] },
+      tags: { create: [{ name: 'Engineering' }, { name: 'Sales' }] },
+    },
+    include: { apiKeys: true, parkingLots: { orderBy: { name: 'asc' } }, tags: { orderBy: { name: 'asc' } } },
+  });
+  const domain = `org${n}-${randomBytes(3).toString('hex')}.test`;
+  return {
+    id: organization.id,
+    apiKey: key.secret,
+    apiKeyId: organization.apiKeys[0]!.id,
+    lots: organization.parkingLots.map((lot) => ({ id: lot.id, name: lot.name, globalId: globalId('ParkingLot', lot.id) })),
+    tags: organization.tags.map((tag) => ({ id: tag.id, name: tag.name, globalId: globalId('Tag', tag.id) })),
+    graphql: (query, variables) => kit.graphql(query, variables, { token: key.secret }),
+    insertProfiles: async (count, { start = 0, with: extras = (): ProfileExtras => ({}) } = {}) => {
+      const people = fakePeople(count, domain, start);
+      const ids: string[] = [];
+      for (const [i, person] of people.entries()) {
+        const extra = extras(start + i);
+        const named = { ...person, firstName: extra.firstName ?? person.firstName, lastName: extra.lastName ?? person.lastName };
+        const profile = await kit.prisma.profile.create({
+          data: {
+            organizationId: organization.id,
+            ...named,
+            status: extra.status ?? 'NOT_INVITED',
+            paymentMethods: extra.paymentMethods ?? [],
+            searchText: profileSearchText(named),
+            parkingLots: { create: (extra.lotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
+            tags: { create: (extra.tagIds ?? []).map((tagId) => ({ tagId })) },
+          },
+        });
+        if (extra.invitationExpiresAt) {
+          const invitation = await kit.prisma.invitation.create({
+            data: {
+              organizationId: organization.id,
+              profileId: profile.id,
+              tokenHash: randomBytes(16).toString('hex'),
+              email: profile.email,
+              createdAt: new Date(extra.invitationExpiresAt.getTime() - 72 * 3_600_000),
+              expiresAt: extra.invitationExpiresAt,
+            },
+          });
+          await kit.prisma.profile.update({ where: { id: profile.id }, data: { latestInvitationId: invitation.id } });
+        }
+        ids.push(profile.id);
+      }
+      return ids;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Pothos and graphql-yoga load graphql's CommonJS build; make the tests use the same
+    // copy, or graphql's instanceof checks see two modules.
+    alias: { graphql: 'graphql/index.js' },
+  },
+  test: {
+    include: ['server/**/*.test.ts'],
+    globalSetup: ['server/test/global-setup.ts'],
+    // Each test file gets its own database, cloned from a migrated template.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
+});
