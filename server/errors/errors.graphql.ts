@@ -30,8 +30,12 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   }),
 });
 
+/** GraphQL type name of each error class, for errors returned as data (bulk upsert rows). */
+const typeNameOfClass = new Map<Function, string>();
+
 export const InputErrorInterface = builder.interfaceRef<InputError>('InputError').implement({
   description: 'An error about one place in the input.',
+  resolveType: (error) => (error as ErrorData).typeName ?? typeNameOfClass.get(error.constructor) ?? null,
   interfaces: () => [ErrorInterface],
   fields: (t) => ({
     path: t.exposeStringList('path', {
@@ -44,6 +48,7 @@ export const InputErrorInterface = builder.interfaceRef<InputError>('InputError'
 type InputErrorClass = new (...args: any[]) => InputError;
 
 function inputErrorType(errorClass: InputErrorClass, name: string, description: string) {
+  typeNameOfClass.set(errorClass, name);
   builder.objectType(errorClass, { name, description, interfaces: [ErrorInterface, InputErrorInterface] });
 }
 
@@ -55,6 +60,7 @@ inputErrorType(UnknownParkingLotError, 'UnknownParkingLot', 'The parking lot id 
 inputErrorType(UnknownTagError, 'UnknownTag', 'The tag id names no tag of the organization.');
 inputErrorType(NotFoundError, 'NotFound', 'The id names nothing of the organization.');
 
+typeNameOfClass.set(BatchTooLargeError, 'BatchTooLarge');
 builder.objectType(BatchTooLargeError, {
   name: 'BatchTooLarge',
   description: 'The batch has more items than one call accepts.',
@@ -64,6 +70,18 @@ builder.objectType(BatchTooLargeError, {
     max: t.exposeInt('max', { description: 'How many one call accepts.' }),
   }),
 });
+
+type ErrorData = InputError & { typeName?: string };
+
+/**
+ * An error to return as data inside a success payload (a bulk upsert row):
+ * graphql-js treats any Error instance a resolver returns as a failure of the
+ * field, so hand it over as a plain object that still names its GraphQL type.
+ */
+export function errorAsData(error: InputError): InputError {
+  const data = { code: error.code, message: error.message, path: error.path, typeName: typeNameOfClass.get(error.constructor) };
+  return data as unknown as InputError;
+}
 
 /** The typed errors every profile write may return. */
 export const profileInputErrors = [

@@ -26,6 +26,8 @@ export const EmailDeliveryStateEnum = builder.enumType('EmailDeliveryState', {
 });
 
 export const InvitationRef = builder.prismaNode('Invitation', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
   description: 'One sending of an invitation to a profile. Its token is never readable.',
   id: { field: 'id', description: 'Global id of the invitation.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),

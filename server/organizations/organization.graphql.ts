@@ -21,6 +21,8 @@ export const RoleEnum = builder.enumType('Role', {
 });
 
 export const OrganizationRef = builder.prismaNode('Organization', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
   description: 'A customer company, whose admins manage the profiles of its employees.',
   id: { field: 'id', description: 'Global id of the organization.' },
   findUnique: (id, context) => ({ id, AND: { id: organizationIdOf(context) } }),
@@ -40,6 +42,8 @@ export const OrganizationRef = builder.prismaNode('Organization', {
 });
 
 export const ParkingLotRef = builder.prismaNode('ParkingLot', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
   description: 'A parking lot of the organization; profiles are given access to lots.',
   id: { field: 'id', description: 'Global id of the parking lot.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
@@ -50,6 +54,8 @@ export const ParkingLotRef = builder.prismaNode('ParkingLot', {
 });
 
 export const TagRef = builder.prismaNode('Tag', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
   description: 'A label the organization puts on profiles, to group and filter them.',
   id: { field: 'id', description: 'Global id of the tag.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { BatchTooLargeError, NotFoundError } from '../errors/domain-errors.ts';
-import { InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
+import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Prisma, Profile } from '../generated/prisma/client.ts';
 import { InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
@@ -36,6 +36,8 @@ export const PaymentMethodEnum = builder.enumType('PaymentMethod', {
 });
 
 export const ProfileRef = builder.prismaNode('Profile', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
   description: 'An employee of the organization, who may be given access to its parking lots and invited to the app.',
   id: { field: 'id', description: 'Global id of the profile.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
@@ -284,7 +286,7 @@ const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUps
       type: InputErrorInterface,
       nullable: true,
       description: 'Why the row failed; its path points into the input.',
-      resolve: (row) => row.error,
+      resolve: (row) => row.error && errorAsData(row.error),
     }),
   }),
 });

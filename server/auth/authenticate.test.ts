@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { useTestKit } from '../test/kit.ts';
+
+const kit = useTestKit();
+const QUERY = '{ profiles(first: 1) { totalCount } }';
+
+describe('authentication', () => {
+  it('accepts a valid API key and records when it was last used', async () => {
+    const org = await kit.createOrganization();
+    const response = await org.graphql(QUERY);
+    expect(response.data).toEqual({ profiles: { totalCount: 0 } });
+    const key = await kit.prisma.apiKey.findUniqueOrThrow({ where: { id: org.apiKeyId } });
+    expect(key.lastUsedAt).toEqual(kit.clock.now());
+  });
+
+  it('refuses each kind of bad credential with UNAUTHENTICATED and a clear message', async () => {
+    const org = await kit.createOrganization();
+    await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { revokedAt: kit.clock.now() } });
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /Authentication required/],
+      [{ authorization: 'Basic abc' }, /Malformed Authorization header/],
+      [{ authorization: 'Bearer something-else' }, /Unknown token format/],
+      [{ authorization: 'Bearer ppk_doesnotexist' }, /Invalid API key/],
+      [{ authorization: `Bearer ${org.apiKey}` }, /revoked/],
+    ];
+    for (const [headers, message] of cases) {
+      const response = await kit.graphql(QUERY, {}, { headers });
+      expect(response.errors?.[0]?.extensions?.code, JSON.stringify(headers)).toBe('UNAUTHENTICATED');
+      expect(response.errors?.[0]?.message).toMatch(message);
+      expect(response.data ?? null).toBeNull();
+    }
+  });
+});

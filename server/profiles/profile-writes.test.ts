@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { globalId, useTestKit } from '../test/kit.ts';
+
+const kit = useTestKit();
+
+const CREATE = /* GraphQL */ `
+  mutation Create($input: ProfileCreateInput!) {
+    profileCreate(input: $input) {
+      __typename
+      ... on ProfilePayload { profile { id status email parkingLots { name } tags { name } paymentMethods } }
+      ... on InputError { code path message }
+    }
+  }
+`;
+const UPDATE = /* GraphQL */ `
+  mutation Update($id: ID!, $input: ProfileUpdateInput!) {
+    profileUpdate(id: $id, input: $input) {
+      __typename
+      ... on ProfilePayload { profile { firstName email phone parkingLots { name } } }
+      ... on Error { code message }
+      ... on InputError { path }
+    }
+  }
+`;
+const DELETE = /* GraphQL */ `
+  mutation Delete($id: ID!) {
+    profileDelete(id: $id) { __typename ... on ProfileDeletePayload { deletedProfileId } ... on Error { code } }
+  }
+`;
+const UPSERT = /* GraphQL */ `
+  mutation Upsert($input: ProfilesUpsertInput!) {
+    profilesUpsert(input: $input) {
+      __typename
+      ... on ProfilesUpsertPayload {
+        createdCount updatedCount failedCount
+        results { index externalId outcome profileId error { code path } }
+      }
+      ... on BatchTooLarge { code size max }
+    }
+  }
+`;
+
+const person = (n: number) => ({ firstName: `First${n}`, lastName: `Last${n}`, email: `person${n}@example.test` });
+
+describe('profileCreate / profileUpdate / profileDelete', () => {
+  it('creates a NOT_INVITED profile with its access, tags and payment methods', async () => {
+    const org = await kit.createOrganization();
+    const response = await org.graphql(CREATE, {
+      input: { ...person(1), parkingLotIds: [org.lots[0]!.globalId], tagIds: [org.tags[1]!.globalId], paymentMethods: ['SEPA_DIRECT_DEBIT'] },
+    });
+    expect(response.data.profileCreate).toMatchObject({
+      __typename: 'ProfilePayload',
+      profile: { status: 'NOT_INVITED', email: 'person1@example.test', parkingLots: [{ name: 'North lot' }], tags: [{ name: 'Sales' }], paymentMethods: ['SEPA_DIRECT_DEBIT'] },
+    });
+    expect(await kit.prisma.email.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+
+  it('refuses bad input with a typed error naming the field, and writes nothing', async () => {
+    const org = await kit.createOrganization();
+    const other = await kit.createOrganization();
+    await org.graphql(CREATE, { input: person(1) });
+
+    const cases: [Record<string, unknown>, string, string[]][] = [
+      [{ ...person(2), email: 'not-an-email' }, 'INVALID_EMAIL', ['input', 'email']],
+      [{ ...person(2), email: 'PERSON1@example.test' }, 'EMAIL_ALREADY_USED', ['input', 'email']],
+      [{ ...person(2), firstName: '   ' }, 'INVALID_INPUT', ['input', 'firstName']],
+      [{ ...person(2), phone: 'call me' }, 'INVALID_INPUT', ['input', 'phone']],
+      [{ ...person(2), parkingLotIds: [org.lots[0]!.globalId, other.lots[0]!.globalId] }, 'UNKNOWN_PARKING_LOT', ['input', 'parkingLotIds', '1']],
+      [{ ...person(2), tagIds: [other.tags[0]!.globalId] }, 'UNKNOWN_TAG', ['input', 'tagIds', '0']],
+    ];
+    for (const [input, code, path] of cases) {
+      const response = await org.graphql(CREATE, { input });
+      expect(response.data.profileCreate, code).toMatchObject({ code, path });
+    }
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id } })).toBe(1);
+  });
+
+  it('updates given fields only, replaces access, and cannot touch another organization', async () => {
+    const org = await kit.createOrganization();
+    const other = await kit.createOrganization();
+    const created = await org.graphql(CREATE, { input: { ...person(1), phone: '+33 1 23 45 67 89', parkingLotIds: [org.lots[0]!.globalId] } });
+    const id = created.data.profileCreate.profile.id;
+
+    const updated = await org.graphql(UPDATE, { id, input: { firstName: 'Renamed', parkingLotIds: [org.lots[1]!.globalId] } });
+    expect(updated.data.profileUpdate).toEqual({
+      __typename: 'ProfilePayload',
+      profile: { firstName: 'Renamed', email: 'person1@example.test', phone: '+33 1 23 45 67 89', parkingLots: [{ name: 'South lot' }] },
+    });
+    const search = await org.graphql('{ profiles(filter: { search: "renamed" }) { totalCount } }');
+    expect(search.data.profiles.totalCount).toBe(1);
+
+    expect((await other.graphql(UPDATE, { id, input: { firstName: 'Hacked' } })).data.profileUpdate).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await other.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await org.graphql(DELETE, { id })).data.profileDelete).toEqual({ __typename: 'ProfileDeletePayload', deletedProfileId: id });
+    expect((await org.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('profilesUpsert', () => {
+  it('creates then updates by externalId, reporting bad rows without writing them', async () => {
+    const org = await kit.createOrganization();
+    const rows = [
+      { externalId: 'HR-1', ...person(1), parkingLotIds: [org.lots[0]!.globalId] },
+      { externalId: 'HR-2', ...person(2), email: 'broken' },
+      { externalId: 'HR-3', ...person(3), tagIds: [globalId('Tag', '00000000-0000-0000-0000-000000000000')] },
+      { externalId: 'HR-4', ...person(4) },
+      { externalId: 'HR-5', ...person(5), email: 'PERSON4@example.test' },
+    ];
+    const firstResponse = await org.graphql(UPSERT, { input: { profiles: rows } });
+    expect(firstResponse.errors).toBeUndefined();
+    const first = firstResponse.data.profilesUpsert;
+    expect(first).toMatchObject({ createdCount: 2, updatedCount: 0, failedCount: 3 });
+    expect(first.results.map((row: any) => [row.outcome, row.error?.code ?? null, row.error?.path ?? null])).toEqual([
+      ['CREATED', null, null],
+      ['FAILED', 'INVALID_EMAIL', ['input', 'profiles', '1', 'email']],
+      ['FAILED', 'UNKNOWN_TAG', ['input', 'profiles', '2', 'tagIds', '0']],
+      ['CREATED', null, null],
+      ['FAILED', 'EMAIL_ALREADY_USED', ['input', 'profiles', '4', 'email']],
+    ]);
+
+    const second = (await org.graphql(UPSERT, { input: { profiles: [{ externalId: 'HR-1', ...person(1), firstName: 'Changed' }] } })).data.profilesUpsert;
+    expect(second).toMatchObject({ createdCount: 0, updatedCount: 1, failedCount: 0 });
+    expect(second.results[0].profileId).toBe(first.results[0].profileId);
+    const profile = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, externalId: 'HR-1' }, include: { parkingLots: true } });
+    expect(profile.firstName).toBe('Changed');
+    expect(profile.parkingLots).toHaveLength(1); // left out: access kept
+    expect(profile.status).toBe('NOT_INVITED');
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id } })).toBe(2);
+  });
+
+  it('writes a thousand rows in a bounded number of SQL statements', async () => {
+    const org = await kit.createOrganization();
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ externalId: `E${i}`, ...person(i), tagIds: [org.tags[i % 2]!.globalId] }));
+    kit.resetStatements();
+    const result = (await org.graphql(UPSERT, { input: { profiles: rows } })).data.profilesUpsert;
+    expect(result).toMatchObject({ createdCount: 1000, failedCount: 0 });
+    expect(kit.statements.length).toBeLessThanOrEqual(12);
+    expect(await kit.prisma.profileTag.count({ where: { profile: { organizationId: org.id } } })).toBe(1000);
+  });
+
+  it('refuses an oversize batch as a whole', async () => {
+    const org = await kit.createOrganization();
+    const rows = Array.from({ length: 5001 }, (_, i) => ({ externalId: `E${i}`, ...person(i) }));
+    const result = (await org.graphql(UPSERT, { input: { profiles: rows } })).data.profilesUpsert;
+    expect(result).toEqual({ __typename: 'BatchTooLarge', code: 'BATCH_TOO_LARGE', size: 5001, max: 5000 });
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id } })).toBe(0);
+  });
+});
