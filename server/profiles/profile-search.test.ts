@@ -84,7 +84,7 @@ describe('profiles search', () => {
     const sorted = [...first.edges, ...second.edges, ...third.edges].map((edge) => edge.node.fullName.split(' ').reverse().join(' '));
     expect(sorted).toEqual([...sorted].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 
-    const back = await search(org, { last: 10, before: third.edges[0]!.node.id && third.pageInfo.startCursor });
+    const back = await search(org, { last: 10, before: third.pageInfo.startCursor });
     expect(back.edges.map((edge) => edge.node.id)).toEqual(second.edges.map((edge) => edge.node.id));
 
     const byEmailDesc = await search(org, { first: 25, orderBy: { field: 'EMAIL', direction: 'DESC' } });

@@ -351,7 +351,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, context) =>
       upsertProfiles(
-        { prisma: context.prisma, organizationId: organizationIdOf(context) },
+        { prisma: context.prisma, organizationId: context.viewer.organizationId },
         input.profiles.map((row) => ({ ...row, parkingLotIds: idsOf(row.parkingLotIds), tagIds: idsOf(row.tagIds) })),
       ),
   }),
