@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import type { AuthFailure } from '@pothos/plugin-scope-auth';
 // Plugin order matters: errors wraps scope-auth, so refusals can become typed errors.
 // https://pothos-graphql.dev/docs/plugins/errors
 import ErrorsPlugin from '@pothos/plugin-errors';
@@ -9,6 +10,9 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 // https://pothos-graphql.dev/docs/plugins/relay
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver } from 'graphql-scalars';
+import type { Action } from './access/policy.ts';
+import { refusalFor } from './access/policy.ts';
+import { callerOf, refusalAsDomainError, refusalAsGraphQLError } from './access/refusals.ts';
 import type { AuthenticatedContext, Context } from './context.ts';
 import { unauthenticated } from './errors/graphql-errors.ts';
 import type PrismaTypes from './generated/pothos-prisma-types.ts';
@@ -16,8 +20,10 @@ import { getDatamodel } from './generated/pothos-prisma-types.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
-  AuthScopes: { authenticated: boolean };
-  AuthContexts: { authenticated: AuthenticatedContext };
+  // `authenticated`: any caller of an organization (an API key also needs the plan's API access).
+  // `allowed`: the caller may do this action of the access table (server/access/policy.ts).
+  AuthScopes: { authenticated: boolean; allowed: Action };
+  AuthContexts: { authenticated: AuthenticatedContext; allowed: AuthenticatedContext };
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
   Scalars: {
@@ -28,9 +34,18 @@ export const builder = new SchemaBuilder<{
   plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: (context) => ({ authenticated: context.viewer !== null }),
-    unauthorizedError: (_parent, context, _info, result) =>
-      context.viewer ? new Error(result.message) : unauthenticated(),
+    authScopes: (context) => ({
+      authenticated: context.viewer !== null && refusalFor(callerOf(context.viewer), null) === null,
+      allowed: (action) => context.viewer !== null && refusalFor(callerOf(context.viewer), action) === null,
+    }),
+    // Say what is missing: a sign-in, the plan's feature or a role. Mutations list the
+    // refusals among their typed errors, so there they come back as data.
+    unauthorizedError: (_parent, context, info, result) => {
+      if (!context.viewer) return unauthenticated();
+      const refusal = refusalFor(callerOf(context.viewer), actionOf(result.failure));
+      if (!refusal) return new Error(result.message);
+      return info.operation.operation === 'mutation' ? refusalAsDomainError(refusal) : refusalAsGraphQLError(refusal);
+    },
   },
   prisma: {
     client: (context) => context.prisma,
@@ -58,3 +73,15 @@ builder.addScalarType('DateTime', DateTimeResolver, {
 
 builder.queryType({ description: 'Reads. Everything is confined to the caller\'s organization.' });
 builder.mutationType({ description: 'Writes. Each takes one input and returns a success payload or a typed error.' });
+
+/** The action of the access table whose check failed, wherever it sits in the failure tree; null for `authenticated`. */
+function actionOf(failure: AuthFailure): Action | null {
+  if (failure.kind === 'AuthScope' && failure.scope === 'allowed') return failure.parameter as Action;
+  if ('failures' in failure) {
+    for (const inner of failure.failures) {
+      const action = actionOf(inner);
+      if (action) return action;
+    }
+  }
+  return null;
+}

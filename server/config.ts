@@ -17,6 +17,7 @@ const environment = z.object({
   POSTMARK_SERVER_TOKEN: z.string().optional(),
   POSTMARK_API_URL: z.url().optional(),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
+  TRUST_PROXY: booleanFlag.default(false),
 });
 
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   /** Create the demo organization on the first start of an empty database. */
   seedDemo: boolean;
   postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
+  /** Behind a reverse proxy: take the caller's address from X-Forwarded-For (for sign-in rate limits). */
+  trustProxy: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -51,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: values.PARKPASS_PG_PORT,
     seedDemo: values.PARKPASS_SEED_DEMO,
     postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
+    trustProxy: values.TRUST_PROXY,
   };
 }

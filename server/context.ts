@@ -1,11 +1,15 @@
+import type { ActorKind } from './access/policy.ts';
 import type { PrismaClient } from './database/prisma.ts';
-import type { Role } from './generated/prisma/enums.ts';
+import type { Plan, Role } from './generated/prisma/enums.ts';
 
-/** Who is calling: always bound to exactly one organization. */
+/** Who is calling: an admin (session token) or an API key, always bound to exactly one organization. */
 export interface Viewer {
   organizationId: string;
+  plan: Plan;
   role: Role;
-  actor: { kind: 'API_KEY' | 'ADMIN'; id: string };
+  actor: { kind: ActorKind; id: string };
+  /** The admin session behind the call, so `adminLogout` can end it. */
+  sessionId?: string;
 }
 
 /** Time as the domain sees it; tests swap in a controllable one. */
@@ -19,9 +23,11 @@ export interface Context {
   prisma: PrismaClient;
   clock: Clock;
   viewer: Viewer | null;
+  /** The caller's network address, for rate limits. */
+  clientAddress: string;
 }
 
-/** The context of a field guarded by the `authenticated` scope. */
+/** The context of a field guarded by an auth scope. */
 export interface AuthenticatedContext extends Context {
   viewer: Viewer;
 }

@@ -14,7 +14,7 @@ if (database.appliedMigrations.length) console.log(`Applied migrations: ${databa
 
 const credentials = config.seedDemo ? await demoCredentials() : null;
 
-const app = createApp({ prisma: database.prisma, exposeErrors: config.env === 'development' });
+const app = createApp({ prisma: database.prisma, exposeErrors: config.env === 'development', trustProxy: config.trustProxy });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
   console.log(`\nParkpass API ready.\n  GraphQL playground: ${config.publicUrl}/graphql`);

@@ -3,6 +3,11 @@ import { builder } from './builder.ts';
 import { documentGeneratedTypes } from './schema-docs.ts';
 // Each module registers its types, queries and mutations on the builder.
 import './errors/errors.graphql.ts';
+import './access/access.graphql.ts';
+import './admins/admin.graphql.ts';
+import './auth/api-key.graphql.ts';
+import './auth/session.graphql.ts';
+import './auth/viewer.graphql.ts';
 import './organizations/organization.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
 import { type Clock, type Context, systemClock } from './context.ts';
@@ -9,12 +10,19 @@ export interface AppOptions {
   clock?: Clock;
   /** Show unexpected errors' messages (development only). */
   exposeErrors?: boolean;
+  /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
+}
+
+/** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
+interface ServerContext {
+  req?: IncomingMessage;
 }
 
 /** The HTTP application: GraphQL at /graphql (GraphiQL in a browser), /health. No listen here. */
 export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
-  return createYoga<Record<string, unknown>, Context>({
+  return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
@@ -23,10 +31,11 @@ export function createApp(options: AppOptions) {
       title: 'Parkpass API',
       headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }),
     },
-    context: async ({ request }): Promise<Context> => ({
+    context: async ({ request, req }): Promise<Context> => ({
       prisma: options.prisma,
       clock,
       viewer: await authenticate(options.prisma, clock, request.headers.get('authorization')),
+      clientAddress: clientAddress(request, req, options.trustProxy ?? false),
     }),
     plugins: [
       {
@@ -42,3 +51,8 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+function clientAddress(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string {
+  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return forwarded || req?.socket.remoteAddress || 'unknown';
+}

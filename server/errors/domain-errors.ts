@@ -1,3 +1,6 @@
+import { ACTIONS, type Action, type Feature } from '../access/policy.ts';
+import type { Plan, Role } from '../generated/prisma/enums.ts';
+
 // The mistakes a caller can make, as classes a service throws and the GraphQL
 // layer turns into typed results (errors.graphql.ts). One code per class.
 
@@ -10,6 +13,11 @@ export const errorCodes = {
   UNKNOWN_TAG: 'A tag id names no tag of the organization.',
   BATCH_TOO_LARGE: 'A batch has more items than one call accepts.',
   NOT_FOUND: 'An id names nothing of the organization.',
+  PASSWORD_TOO_WEAK: 'A password does not meet the password policy.',
+  FEATURE_NOT_IN_PLAN: "The organization's plan does not include the feature; a larger plan does.",
+  FORBIDDEN: "The caller's role may not do this; another role may.",
+  INVALID_CREDENTIALS: 'The email or password is wrong (which one is never said).',
+  TOO_MANY_LOGIN_ATTEMPTS: 'Too many failed sign-ins for this account or from this address; wait and retry.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -41,8 +49,8 @@ export class InvalidEmailError extends InputError {
 
 export class EmailAlreadyUsedError extends InputError {
   readonly code = 'EMAIL_ALREADY_USED';
-  constructor(path: string[], email: string) {
-    super(path, `Another profile of this organization already uses the email ${email}.`);
+  constructor(path: string[], email: string, message = `Another profile of this organization already uses the email ${email}.`) {
+    super(path, message);
   }
 }
 
@@ -82,5 +90,48 @@ export class NotFoundError extends InputError {
   readonly code = 'NOT_FOUND';
   constructor(path: string[], what: string) {
     super(path, `No ${what} of this organization has this id.`);
+  }
+}
+
+export class PasswordTooWeakError extends InputError {
+  readonly code = 'PASSWORD_TOO_WEAK';
+}
+
+/** The plan lacks a feature; says which feature and the smallest plan that has it. */
+export class FeatureNotInPlanError extends DomainError {
+  readonly code = 'FEATURE_NOT_IN_PLAN';
+  constructor(
+    readonly feature: Feature,
+    readonly plan: Plan,
+    readonly requiredPlan: Plan,
+  ) {
+    super(`The ${plan} plan does not include ${feature}; the ${requiredPlan} plan does.`);
+  }
+}
+
+/** The role may not do the action; says which roles may. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'FORBIDDEN';
+  constructor(
+    readonly action: Action,
+    readonly role: Role,
+    readonly requiredRoles: readonly Role[],
+    message = `The ${role} role may not do this (${ACTIONS[action].description}); it takes one of the roles ${requiredRoles.join(', ')}.`,
+  ) {
+    super(message);
+  }
+}
+
+export class InvalidCredentialsError extends DomainError {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('The email or password is wrong.');
+  }
+}
+
+export class TooManyLoginAttemptsError extends DomainError {
+  readonly code = 'TOO_MANY_LOGIN_ATTEMPTS';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed sign-ins. Try again in ${retryAfterSeconds} seconds.`);
   }
 }

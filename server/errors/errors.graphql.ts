@@ -10,6 +10,7 @@ import {
   InvalidEmailError,
   InvalidInputError,
   NotFoundError,
+  PasswordTooWeakError,
   UnknownParkingLotError,
   UnknownTagError,
 } from './domain-errors.ts';
@@ -59,6 +60,7 @@ inputErrorType(ExternalIdAlreadyUsedError, 'ExternalIdAlreadyUsed', 'Another pro
 inputErrorType(UnknownParkingLotError, 'UnknownParkingLot', 'The parking lot id names no parking lot of the organization.');
 inputErrorType(UnknownTagError, 'UnknownTag', 'The tag id names no tag of the organization.');
 inputErrorType(NotFoundError, 'NotFound', 'The id names nothing of the organization.');
+inputErrorType(PasswordTooWeakError, 'PasswordTooWeak', 'The password does not meet the policy; the message says which rule.');
 
 typeNameOfClass.set(BatchTooLargeError, 'BatchTooLarge');
 builder.objectType(BatchTooLargeError, {

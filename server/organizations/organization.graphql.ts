@@ -1,24 +1,9 @@
+import { accessRefusals, PlanEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { InvalidInputError } from '../errors/domain-errors.ts';
+import type { Organization } from '../generated/prisma/client.ts';
 import { organizationIdOf } from './organization-scope.ts';
-
-export const PlanEnum = builder.enumType('Plan', {
-  description: 'A subscription plan; it decides which features an organization has.',
-  values: {
-    STARTER: { description: 'Profiles and single invitations.' },
-    BUSINESS: { description: 'Adds bulk invitations and API access.' },
-    ENTERPRISE: { description: 'Everything, with the largest bulk invitations.' },
-  } as const,
-});
-
-export const RoleEnum = builder.enumType('Role', {
-  description: 'What a person or API key may do in its organization.',
-  values: {
-    OWNER: { description: 'Everything, including managing admins and API keys.' },
-    ADMIN: { description: 'Manages profiles and invitations, and API keys.' },
-    MANAGER: { description: 'Manages profiles and invites them one by one.' },
-    VIEWER: { description: 'Reads profiles.' },
-  } as const,
-});
+import { MAX_INVITATION_VALIDITY_HOURS, MIN_INVITATION_VALIDITY_HOURS, updateOrganization } from './organization-service.ts';
 
 export const OrganizationRef = builder.prismaNode('Organization', {
   // Ids of another organization load as null, exactly like ids that do not exist.
@@ -30,7 +15,7 @@ export const OrganizationRef = builder.prismaNode('Organization', {
     name: t.exposeString('name', { description: 'The company name, shown in emails.' }),
     plan: t.expose('plan', { type: PlanEnum, description: 'The subscription plan.' }),
     invitationValidityHours: t.exposeInt('invitationValidityHours', {
-      description: 'How long an invitation stays valid, in hours (1 to 720).',
+      description: `How long an invitation stays valid, in hours (${MIN_INVITATION_VALIDITY_HOURS} to ${MAX_INVITATION_VALIDITY_HOURS}).`,
     }),
     appStoreUrl: t.exposeString('appStoreUrl', { nullable: true, description: 'iOS app link sent once an invitation is accepted.' }),
     playStoreUrl: t.exposeString('playStoreUrl', {
@@ -102,4 +87,35 @@ builder.queryFields((t) => ({
       }),
   }, { name: 'TagConnection', description: 'A page of tags, with the total.' },
   { name: 'TagEdge', description: 'One item of a page, with its cursor.' }),
+}));
+
+const OrganizationUpdateInput = builder.inputType('OrganizationUpdateInput', {
+  description: 'The settings to change; fields left out keep their value.',
+  fields: (t) => ({
+    name: t.string({ description: 'The company name, shown in emails (1 to 200 characters).' }),
+    invitationValidityHours: t.int({
+      description: `How long new invitations stay valid, in hours (${MIN_INVITATION_VALIDITY_HOURS} to ${MAX_INVITATION_VALIDITY_HOURS}). Invitations already sent keep their expiry.`,
+    }),
+    appStoreUrl: t.string({ description: 'iOS app link (https) for the second email; null clears it.' }),
+    playStoreUrl: t.string({ description: 'Android app link (https) for the second email; null clears it.' }),
+  }),
+});
+
+const OrganizationPayload = builder.objectRef<{ organization: Organization }>('OrganizationPayload').implement({
+  description: 'The organization as it now is.',
+  fields: (t) => ({
+    organization: t.field({ type: OrganizationRef, description: 'The organization.', resolve: (payload) => payload.organization }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  organizationUpdate: t.withAuth({ allowed: 'MANAGE_ORGANIZATION' }).field({
+    type: OrganizationPayload,
+    description: "Changes the caller's organization settings. The plan is not changed here.",
+    errors: { types: [InvalidInputError, ...accessRefusals] },
+    args: { input: t.arg({ type: OrganizationUpdateInput, required: true, description: 'The settings to change.' }) },
+    resolve: async (_root, { input }, context) => ({
+      organization: await updateOrganization({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, input),
+    }),
+  }),
 }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { InvalidEmailError, InvalidInputError } from '../errors/domain-errors.ts';
+import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 
 // The rules a profile's fields follow, shared by create, update and bulk upsert.
 
@@ -8,7 +9,6 @@ export const MAX_NAME_LENGTH = 100;
 export const MAX_EXTERNAL_ID_LENGTH = 200;
 export const MAX_LINKS_PER_PROFILE = 200;
 
-const emailSchema = z.email().max(254);
 const phoneSchema = z.string().regex(/^\+?[0-9][0-9 ().-]{4,24}$/);
 
 export interface ProfileFieldsInput {
@@ -45,19 +45,11 @@ export interface ProfileFields {
 export function parseProfileFields(input: ProfileFieldsInput, path: string[], required: boolean): ProfileFields {
   const fields: ProfileFields = {};
   for (const key of ['firstName', 'lastName'] as const) {
-    const value = input[key];
-    if (value === undefined && !required) continue;
-    const trimmed = value?.trim() ?? '';
-    if (!trimmed) throw new InvalidInputError([...path, key], `${key} must not be empty.`);
-    if (trimmed.length > MAX_NAME_LENGTH) {
-      throw new InvalidInputError([...path, key], `${key} is at most ${MAX_NAME_LENGTH} characters.`);
-    }
-    fields[key] = trimmed;
+    if (input[key] === undefined && !required) continue;
+    fields[key] = parseRequiredText(input[key], [...path, key], MAX_NAME_LENGTH);
   }
   if (input.email !== undefined || required) {
-    const email = input.email?.trim() ?? '';
-    if (!emailSchema.safeParse(email).success) throw new InvalidEmailError([...path, 'email'], email);
-    fields.email = email;
+    fields.email = parseEmail(input.email, [...path, 'email']);
   }
   if (input.phone !== undefined) {
     const phone = input.phone?.trim() || null;

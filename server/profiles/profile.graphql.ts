@@ -1,3 +1,4 @@
+import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { BatchTooLargeError, NotFoundError } from '../errors/domain-errors.ts';
@@ -153,7 +154,7 @@ function profileOrder(order: typeof ProfileOrderInput.$inferInput | null | undef
 }
 
 builder.queryFields((t) => ({
-  profiles: t.withAuth({ authenticated: true }).prismaConnection({
+  profiles: t.withAuth({ allowed: 'READ_PROFILES' }).prismaConnection({
     type: ProfileRef,
     cursor: 'id',
     defaultSize: 20,
@@ -175,7 +176,7 @@ builder.queryFields((t) => ({
       }),
   }, { name: 'ProfileConnection', description: 'A page of profiles, with the total number that match.' },
   { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' }),
-  profile: t.withAuth({ authenticated: true }).prismaField({
+  profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
     nullable: true,
     description: 'One profile by global id; null when the organization has none with this id.',
@@ -304,10 +305,10 @@ const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; creat
 });
 
 builder.mutationFields((t) => ({
-  profileCreate: t.withAuth({ authenticated: true }).field({
+  profileCreate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
     description: 'Creates a profile (status NOT_INVITED). Nothing is sent to the person.',
-    errors: { types: profileInputErrors },
+    errors: { types: [...profileInputErrors, ...accessRefusals] },
     args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
     resolve: async (_root, { input }, context) => ({
       profile: await createProfile(
@@ -316,10 +317,10 @@ builder.mutationFields((t) => ({
       ),
     }),
   }),
-  profileUpdate: t.withAuth({ authenticated: true }).field({
+  profileUpdate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
     description: 'Changes a profile. Nothing is sent to the person.',
-    errors: { types: [...profileInputErrors, NotFoundError] },
+    errors: { types: [...profileInputErrors, NotFoundError, ...accessRefusals] },
     args: {
       id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }),
       input: t.arg({ type: ProfileUpdateInput, required: true, description: 'The fields to change.' }),
@@ -332,22 +333,22 @@ builder.mutationFields((t) => ({
       }),
     }),
   }),
-  profileDelete: t.withAuth({ authenticated: true }).field({
+  profileDelete: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfileDeletePayload,
     description: 'Deletes a profile and its invitations; links already sent stop working.',
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteProfile({ prisma: context.prisma, organizationId: context.viewer.organizationId }, id.id);
       return { deletedProfileId: encodeGlobalID('Profile', id.id) };
     },
   }),
-  profilesUpsert: t.withAuth({ authenticated: true }).field({
+  profilesUpsert: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilesUpsertPayload,
     description:
       'Creates or updates many profiles by externalId, for syncing from an HR system. Rows that break a rule are ' +
       'reported in their result and not written; the others are. Nothing is sent to anyone.',
-    errors: { types: [BatchTooLargeError] },
+    errors: { types: [BatchTooLargeError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, context) =>
       upsertProfiles(

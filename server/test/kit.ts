@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { generateApiKeySecret } from '../auth/api-keys.ts';
+import type { ActorKind } from '../access/policy.ts';
+import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { SESSION_LIFETIME_MS, SESSION_TOKEN_PREFIX } from '../auth/sessions.ts';
 import type { Clock } from '../context.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
@@ -36,19 +39,29 @@ export interface TestKit {
   resetStatements(): void;
   /** Sends a GraphQL request through the real HTTP handler (yoga.fetch). */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
-  /** A fresh organization with an API key, two parking lots and two tags. */
+  /** A fresh organization with an admin (signed in) and an API key of the same role, two parking lots and two tags. */
   createOrganization(options?: { plan?: Plan; role?: Role; name?: string }): Promise<TestOrganization>;
 }
 
+/** The password of every admin the kit creates. */
+export const KIT_ADMIN_PASSWORD = 'kit-password-2026';
+
 export interface TestOrganization {
   id: string;
+  name: string;
   apiKey: string;
   apiKeyId: string;
+  adminId: string;
+  adminEmail: string;
+  /** A live session token of the admin. */
+  sessionToken: string;
   lots: { id: string; globalId: string; name: string }[];
   tags: { id: string; globalId: string; name: string }[];
   /** Sends a request as this organization's API key. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  /** Inserts profiles directly (fast), numbered from `start`. */
+  /** Sends a request as the admin (session token) or the API key. */
+  graphqlAs<T = any>(actor: ActorKind, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Inserts profiles directly (fast), numbered from `start` (by default, after the ones inserted before). */
   insertProfiles(count: number, options?: { start?: number; with?: (index: number) => ProfileExtras }): Promise<string[]>;
 }
 
@@ -81,7 +94,7 @@ export function useTestKit(): TestKit {
     const statements: string[] = [];
     const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
     const clock = new TestClock();
-    const app = createApp({ prisma, clock, exposeErrors: true });
+    const app = createApp({ prisma, clock, exposeErrors: true, trustProxy: true });
     Object.assign(kit, {
       prisma,
       app,
@@ -111,6 +124,7 @@ async function sendGraphQL(app: App, query: string, variables: Record<string, un
 }
 
 let organizationCounter = 0;
+let kitPasswordHash: Promise<string> | undefined;
 
 async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: Role; name?: string }): Promise<TestOrganization> {
   const n = ++organizationCounter;
@@ -126,14 +140,33 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
     include: { apiKeys: true, parkingLots: { orderBy: { name: 'asc' } }, tags: { orderBy: { name: 'asc' } } },
   });
   const domain = `org${n}-${randomBytes(3).toString('hex')}.test`;
+  kitPasswordHash ??= hashPassword(KIT_ADMIN_PASSWORD);
+  let nextIndex = 0;
+  const sessionToken = `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const admin = await kit.prisma.admin.create({
+    data: {
+      organizationId: organization.id,
+      email: `admin@${domain}`,
+      name: `Admin ${n}`,
+      role: options.role ?? 'OWNER',
+      passwordHash: await kitPasswordHash,
+      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
+    },
+  });
   return {
     id: organization.id,
+    name: organization.name,
     apiKey: key.secret,
     apiKeyId: organization.apiKeys[0]!.id,
+    adminId: admin.id,
+    adminEmail: admin.email,
+    sessionToken,
+    graphqlAs: (actor, query, variables) => kit.graphql(query, variables, { token: actor === 'ADMIN' ? sessionToken : key.secret }),
     lots: organization.parkingLots.map((lot) => ({ id: lot.id, name: lot.name, globalId: globalId('ParkingLot', lot.id) })),
     tags: organization.tags.map((tag) => ({ id: tag.id, name: tag.name, globalId: globalId('Tag', tag.id) })),
     graphql: (query, variables) => kit.graphql(query, variables, { token: key.secret }),
-    insertProfiles: async (count, { start = 0, with: extras = (): ProfileExtras => ({}) } = {}) => {
+    insertProfiles: async (count, { start = nextIndex, with: extras = (): ProfileExtras => ({}) } = {}) => {
+      nextIndex = Math.max(nextIndex, start + count);
       const people = fakePeople(count, domain, start);
       const ids: string[] = [];
       for (const [i, person] of people.entries()) {

@@ -1,0 +1,120 @@
+import { builder } from '../builder.ts';
+import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
+import { ErrorInterface } from '../errors/errors.graphql.ts';
+import type { Plan, Role } from '../generated/prisma/enums.ts';
+import { callerOf } from './refusals.ts';
+import { ACTIONS, type Action, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
+
+// The access table (policy.ts) as GraphQL: its enums, the two refusals, and
+// what the caller may do (`viewer.permissions`), all generated from the table.
+
+const enumValues = <K extends string>(descriptions: Record<K, string>) =>
+  Object.fromEntries(Object.entries(descriptions).map(([name, description]) => [name, { value: name, description }])) as Record<
+    K,
+    { value: K; description: string }
+  >;
+
+export const PlanEnum = builder.enumType('Plan', {
+  description: 'A subscription plan; it decides which features an organization has.',
+  values: enumValues(Object.fromEntries(Object.entries(PLANS).map(([plan, entry]) => [plan, entry.description])) as Record<Plan, string>),
+});
+
+export const RoleEnum = builder.enumType('Role', {
+  description: 'What an admin or API key may do in its organization.',
+  values: enumValues<Role>(ROLES),
+});
+
+export const FeatureEnum = builder.enumType('Feature', {
+  description: 'A part of the product that some plans include.',
+  values: enumValues<Feature>(FEATURES),
+});
+
+export const ActionEnum = builder.enumType('Action', {
+  description: 'Something a caller may or may not do, depending on its role and its organization\'s plan.',
+  values: enumValues<Action>(Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>),
+});
+
+builder.objectType(FeatureNotInPlanError, {
+  name: 'FeatureNotInPlan',
+  description: "The organization's plan does not include what this needs; `requiredPlan` does.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    feature: t.field({ type: FeatureEnum, description: 'The missing feature.', resolve: (error) => error.feature }),
+    plan: t.field({ type: PlanEnum, description: "The organization's plan.", resolve: (error) => error.plan }),
+    requiredPlan: t.field({ type: PlanEnum, description: 'The smallest plan that includes the feature.', resolve: (error) => error.requiredPlan }),
+  }),
+});
+
+builder.objectType(ForbiddenError, {
+  name: 'Forbidden',
+  description: "The caller's role may not do this; one of `requiredRoles` may.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    action: t.field({ type: ActionEnum, description: 'What was refused.', resolve: (error) => error.action }),
+    role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (error) => error.role }),
+    requiredRoles: t.field({ type: [RoleEnum], description: 'The roles that may do it.', resolve: (error) => [...error.requiredRoles] }),
+  }),
+});
+
+/** The typed errors of every mutation guarded by the access table. */
+export const accessRefusals = [FeatureNotInPlanError, ForbiddenError];
+
+interface ActionAccess {
+  action: Action;
+  allowed: boolean;
+  missingFeature: Feature | null;
+  requiredPlan: Plan | null;
+  requiredRoles: readonly Role[];
+}
+
+export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').implement({
+  description: 'Whether the caller may do one action, and if not, what is missing (so a UI can hide or explain it).',
+  fields: (t) => ({
+    action: t.field({ type: ActionEnum, description: 'The action.', resolve: (access) => access.action }),
+    allowed: t.exposeBoolean('allowed', { description: 'True when the caller may do it now.' }),
+    refusal: t.field({
+      type: builder.enumType('RefusalCode', {
+        description: 'Which of plan or role is missing.',
+        values: {
+          FEATURE_NOT_IN_PLAN: { description: 'The plan lacks the feature.' },
+          FORBIDDEN: { description: 'The role may not.' },
+        } as const,
+      }),
+      nullable: true,
+      description: 'Why not; null when allowed. The plan is checked before the role.',
+      resolve: (access) => (access.allowed ? null : access.missingFeature ? 'FEATURE_NOT_IN_PLAN' : 'FORBIDDEN'),
+    }),
+    missingFeature: t.field({
+      type: FeatureEnum,
+      nullable: true,
+      description: 'The plan feature the caller lacks, if that is the reason.',
+      resolve: (access) => access.missingFeature,
+    }),
+    requiredPlan: t.field({
+      type: PlanEnum,
+      nullable: true,
+      description: 'The smallest plan with the missing feature.',
+      resolve: (access) => access.requiredPlan,
+    }),
+    requiredRoles: t.field({
+      type: [RoleEnum],
+      description: 'The roles that may do the action.',
+      resolve: (access) => [...access.requiredRoles],
+    }),
+  }),
+});
+
+/** Every action of the table, as seen by this caller. */
+export function permissionsOf(caller: ReturnType<typeof callerOf>): ActionAccess[] {
+  return (Object.keys(ACTIONS) as Action[]).map((action) => {
+    const refusal = refusalFor(caller, action);
+    const missingFeature = refusal?.code === 'FEATURE_NOT_IN_PLAN' ? refusal.feature : null;
+    return {
+      action,
+      allowed: refusal === null,
+      missingFeature,
+      requiredPlan: missingFeature ? planWith(missingFeature) : null,
+      requiredRoles: ACTIONS[action].roles,
+    };
+  });
+}

@@ -1,0 +1,144 @@
+import type { Plan, Role } from '../generated/prisma/enums.ts';
+
+// THE table of who may do what. Plans decide which features an organization
+// has; roles decide what a person or API key may do with them. Every check
+// (the `allowed` auth scope on fields, the viewer's permissions, the bulk
+// invitation size limit, the test matrix) reads this file and nothing else.
+
+export const FEATURES = {
+  INVITATIONS: 'Inviting profiles to the app, one at a time.',
+  BULK_INVITATIONS: 'Inviting many profiles at once, by ids or by search filter.',
+  API_ACCESS: 'Calling the API with an API key (integrations, the SDK).',
+} as const;
+
+export type Feature = keyof typeof FEATURES;
+
+export interface PlanEntry {
+  description: string;
+  features: readonly Feature[];
+  /** The most profiles one bulk invitation may select; 0 without the feature. */
+  maxBulkInvitationSize: number;
+}
+
+/** Plans from smallest to largest: the first one with a feature is the one to suggest. */
+export const PLANS = {
+  STARTER: {
+    description: 'Profiles and parking access, managed in the admin UI. No invitations, no API.',
+    features: [],
+    maxBulkInvitationSize: 0,
+  },
+  BUSINESS: {
+    description: 'Adds invitations (one by one and in bulk, up to 5,000 at once) and API access.',
+    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS'],
+    maxBulkInvitationSize: 5_000,
+  },
+  ENTERPRISE: {
+    description: 'Everything, with bulk invitations of up to 100,000 profiles at once.',
+    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS'],
+    maxBulkInvitationSize: 100_000,
+  },
+} as const satisfies Record<Plan, PlanEntry>;
+
+export const PLAN_ORDER = Object.keys(PLANS) as Plan[];
+
+export const ROLES = {
+  OWNER: 'Everything, including managing admins and the organization settings.',
+  ADMIN: 'Manages profiles, invitations (also in bulk), API keys and the organization settings.',
+  MANAGER: 'Manages profiles and invites them one by one.',
+  VIEWER: 'Reads profiles.',
+} as const satisfies Record<Role, string>;
+
+export interface ActionEntry {
+  description: string;
+  roles: readonly Role[];
+  /** The plan feature the action needs, if any. */
+  feature?: Feature;
+}
+
+export const ACTIONS = {
+  READ_PROFILES: {
+    description: 'Search and read profiles.',
+    roles: ['OWNER', 'ADMIN', 'MANAGER', 'VIEWER'],
+  },
+  EDIT_PROFILES: {
+    description: 'Create, update, delete and bulk-upsert profiles.',
+    roles: ['OWNER', 'ADMIN', 'MANAGER'],
+  },
+  INVITE: {
+    description: 'Invite, re-invite or revoke the invitation of one profile.',
+    roles: ['OWNER', 'ADMIN', 'MANAGER'],
+    feature: 'INVITATIONS',
+  },
+  INVITE_BULK: {
+    description: 'Invite many profiles at once, by ids or by search filter.',
+    roles: ['OWNER', 'ADMIN'],
+    feature: 'BULK_INVITATIONS',
+  },
+  MANAGE_API_KEYS: {
+    description: 'List, create and revoke API keys.',
+    roles: ['OWNER', 'ADMIN'],
+    feature: 'API_ACCESS',
+  },
+  MANAGE_ADMINS: {
+    description: 'List, add and remove the admins of the organization.',
+    roles: ['OWNER'],
+  },
+  MANAGE_ORGANIZATION: {
+    description: 'Change the organization settings (name, invitation validity, app links).',
+    roles: ['OWNER', 'ADMIN'],
+  },
+} as const satisfies Record<string, ActionEntry>;
+
+export type Action = keyof typeof ACTIONS;
+
+export type ActorKind = 'ADMIN' | 'API_KEY';
+
+/** What decides a caller's rights. */
+export interface Caller {
+  plan: Plan;
+  role: Role;
+  actorKind: ActorKind;
+}
+
+export type Refusal =
+  | { code: 'FEATURE_NOT_IN_PLAN'; feature: Feature; plan: Plan; requiredPlan: Plan }
+  | { code: 'FORBIDDEN'; action: Action; role: Role; requiredRoles: readonly Role[] };
+
+export function planIncludes(plan: Plan, feature: Feature): boolean {
+  return (PLANS[plan].features as readonly Feature[]).includes(feature);
+}
+
+/** The smallest plan with the feature. */
+export function planWith(feature: Feature): Plan {
+  return PLAN_ORDER.find((plan) => planIncludes(plan, feature))!;
+}
+
+/**
+ * Why the caller may not do the action, or null when it may. `null` as the
+ * action means "use the API at all". The plan is checked before the role: an
+ * upgrade is what a caller needs when both are missing, since no role helps
+ * without the feature. An API key needs the plan's API access for anything.
+ */
+export function refusalFor(caller: Caller, action: Action | null): Refusal | null {
+  const featureRefusal = (feature: Feature): Refusal | null =>
+    planIncludes(caller.plan, feature) ? null : { code: 'FEATURE_NOT_IN_PLAN', feature, plan: caller.plan, requiredPlan: planWith(feature) };
+
+  if (caller.actorKind === 'API_KEY') {
+    const refusal = featureRefusal('API_ACCESS');
+    if (refusal) return refusal;
+  }
+  if (action === null) return null;
+  const entry: ActionEntry = ACTIONS[action];
+  if (entry.feature) {
+    const refusal = featureRefusal(entry.feature);
+    if (refusal) return refusal;
+  }
+  if (!entry.roles.includes(caller.role)) return { code: 'FORBIDDEN', action, role: caller.role, requiredRoles: entry.roles };
+  return null;
+}
+
+/** Whether a caller may grant a role (to an API key or an admin): never more than its own. */
+export function mayGrantRole(granter: Role, granted: Role): boolean {
+  const rank = Object.keys(ROLES) as Role[];
+  return rank.indexOf(granter) <= rank.indexOf(granted);
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generateApiKeySecret } from '../auth/api-keys.ts';
+import { globalId, useTestKit } from '../test/kit.ts';
+
+// Organization A calls every query and mutation with organization B's ids,
+// and with ids that exist nowhere. The two answers must be identical (so B's
+// ids reveal nothing, not even that they exist), and B's data must not change.
+
+const kit = useTestKit();
+
+describe('tenant isolation', () => {
+  it("answers another organization's ids exactly as ids that do not exist, everywhere, and changes nothing of it", async () => {
+    const a = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
+    const b = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
+    const [aProfile] = await a.insertProfiles(1);
+    const [bProfile] = await b.insertProfiles(1, { with: () => ({ lotIds: [b.lots[0]!.id], tagIds: [b.tags[0]!.id], status: 'PENDING', invitationExpiresAt: new Date('2026-12-01T00:00:00Z') }) });
+    await kit.prisma.profile.update({ where: { id: bProfile! }, data: { externalId: 'hr-shared-1' } });
+    const bInvitation = (await kit.prisma.profile.findUniqueOrThrow({ where: { id: bProfile! } })).latestInvitationId!;
+    const secondKey = generateApiKeySecret();
+    const bKey = await kit.prisma.apiKey.create({
+      data: { organizationId: b.id, name: 'B integration', role: 'VIEWER', prefix: secondKey.prefix, secretHash: secondKey.hash },
+    });
+
+    const bIds: Record<string, string> = {
+      Profile: bProfile!,
+      ParkingLot: b.lots[0]!.id,
+      Tag: b.tags[0]!.id,
+      Organization: b.id,
+      Admin: b.adminId,
+      ApiKey: bKey.id,
+      Invitation: bInvitation,
+    };
+    const snapshotOfB = () =>
+      kit.prisma.organization.findUniqueOrThrow({
+        where: { id: b.id },
+        include: {
+          profiles: { include: { parkingLots: true, tags: true }, orderBy: { id: 'asc' } },
+          admins: { orderBy: { id: 'asc' } },
+          apiKeys: { orderBy: { id: 'asc' } },
+          invitations: { orderBy: { id: 'asc' } },
+          parkingLots: { orderBy: { id: 'asc' } },
+          tags: { orderBy: { id: 'asc' } },
+        },
+      });
+    const before = await snapshotOfB();
+
+    type Call = { name: string; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
+    const everyNode = '... on Node { id } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt }';
+    const result = '__typename ... on Error { code message } ... on InputError { path }';
+    const calls: Call[] = [
+      ...Object.keys(bIds).map((type) => ({
+        name: `node(${type})`,
+        query: `query ($id: ID!) { node(id: $id) { ${everyNode} } }`,
+        variables: (id: (type: string) => string) => ({ id: id(type) }),
+      })),
+      {
+        name: 'nodes(all types)',
+        query: `query ($ids: [ID!]!) { nodes(ids: $ids) { ${everyNode} } }`,
+        variables: (id) => ({ ids: Object.keys(bIds).map(id) }),
+      },
+      { name: 'profile', query: 'query ($id: ID!) { profile(id: $id) { email } }', variables: (id) => ({ id: id('Profile') }) },
+      {
+        name: 'profiles filtered by lot and tag',
+        query: 'query ($lot: ID!, $tag: ID!) { a: profiles(filter: { parkingLotIds: [$lot] }) { totalCount } b: profiles(filter: { tagIds: [$tag] }) { totalCount } c: profiles(filter: { parkingLotIds: [$lot], noAccess: true }) { totalCount edges { node { email } } } }',
+        variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
+        name: 'profileUpdate',
+        query: `mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Mallory" }) { ${result} } }`,
+        variables: (id) => ({ id: id('Profile') }),
+      },
+      { name: 'profileDelete', query: `mutation ($id: ID!) { profileDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Profile') }) },
+      {
+        name: 'profileCreate with a lot',
+        query: `mutation ($lot: ID!) { profileCreate(input: { firstName: "M", lastName: "X", email: "m1@example.test", parkingLotIds: [$lot] }) { ${result} } }`,
+        variables: (id) => ({ lot: id('ParkingLot') }),
+      },
+      {
+        name: 'profileCreate with a tag',
+        query: `mutation ($tag: ID!) { profileCreate(input: { firstName: "M", lastName: "X", email: "m2@example.test", tagIds: [$tag] }) { ${result} } }`,
+        variables: (id) => ({ tag: id('Tag') }),
+      },
+      {
+        name: 'profileUpdate of an own profile with a lot and a tag',
+        query: `mutation ($id: ID!, $lot: ID!, $tag: ID!) { profileUpdate(id: $id, input: { parkingLotIds: [$lot], tagIds: [$tag] }) { ${result} } }`,
+        variables: (id) => ({ id: globalId('Profile', aProfile!), lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
+        name: 'profilesUpsert with a lot and a tag',
+        query: `mutation ($lot: ID!, $tag: ID!) { profilesUpsert(input: { profiles: [{ externalId: "x1", firstName: "M", lastName: "X", email: "m3@example.test", parkingLotIds: [$lot] }, { externalId: "x2", firstName: "M", lastName: "X", email: "m4@example.test", tagIds: [$tag] }] }) { ${result} ... on ProfilesUpsertPayload { failedCount results { outcome error { code path } } } } }`,
+        variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      { name: 'adminDelete', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
+      { name: 'apiKeyRevoke', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
+    ];
+
+    const fakeIds = Object.fromEntries(Object.keys(bIds).map((type) => [type, randomUUID()]));
+    const answers: Record<string, any> = {};
+    for (const call of calls) {
+      const withB = await a.graphql(call.query, call.variables((type) => globalId(type, bIds[type]!)));
+      const withNothing = await a.graphql(call.query, call.variables((type) => globalId(type, fakeIds[type]!)));
+      expect(withB, call.name).toEqual(withNothing);
+      expect(JSON.stringify(withB), call.name).not.toMatch(/"data":null/);
+      answers[call.name] = withB.data;
+    }
+    // What "does not exist" looks like, for a few of them.
+    expect(answers['node(Profile)']).toEqual({ node: null });
+    expect(answers['nodes(all types)'].nodes).toEqual(Object.keys(bIds).map(() => null));
+    expect(answers.profileUpdate.profileUpdate.code).toBe('NOT_FOUND');
+    expect(answers.adminDelete.adminDelete.code).toBe('NOT_FOUND');
+    expect(answers.apiKeyRevoke.apiKeyRevoke.code).toBe('NOT_FOUND');
+    expect(answers['profileCreate with a lot'].profileCreate.code).toBe('UNKNOWN_PARKING_LOT');
+    expect(answers['profilesUpsert with a lot and a tag'].profilesUpsert.results.map((row: any) => row.error.code)).toEqual([
+      'UNKNOWN_PARKING_LOT',
+      'UNKNOWN_TAG',
+    ]);
+
+    // An externalId B uses is free in A: upserting it creates A's own profile and leaves B's alone.
+    const upsert = await a.graphql(
+      'mutation { profilesUpsert(input: { profiles: [{ externalId: "hr-shared-1", firstName: "Own", lastName: "Person", email: "own@example.test" }] }) { ... on ProfilesUpsertPayload { results { outcome } } } }',
+    );
+    expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
+
+    // Lists never hold B's rows.
+    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id } } } tags { edges { node { id } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } }');
+    const listed = JSON.stringify(lists.data);
+    for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
+
+    expect(await snapshotOfB()).toEqual(before);
+  });
+});

@@ -1,0 +1,56 @@
+import { assertMayGrant } from '../access/refusals.ts';
+import type { ViewerScope } from '../auth/api-key-service.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { assertPasswordPolicy } from '../auth/password-policy.ts';
+import { EmailAlreadyUsedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import { Prisma, type Admin } from '../generated/prisma/client.ts';
+import type { Role } from '../generated/prisma/enums.ts';
+import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
+
+const MAX_ADMIN_NAME_LENGTH = 100;
+
+export interface AdminInput {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}
+
+/**
+ * Adds an admin who signs in with the email and the initial password given
+ * (handed over by the owner; the admin should change it). Admin emails are
+ * unique across Parkpass, since signing in is by email alone.
+ */
+export async function createAdmin(scope: ViewerScope, input: AdminInput): Promise<Admin> {
+  const email = parseEmail(input.email, ['input', 'email']).toLowerCase();
+  const name = parseRequiredText(input.name, ['input', 'name'], MAX_ADMIN_NAME_LENGTH);
+  assertPasswordPolicy(input.password, email, ['input', 'password']);
+  assertMayGrant(scope.viewer, input.role, 'MANAGE_ADMINS');
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await scope.prisma.admin.create({
+      data: { organizationId: scope.viewer.organizationId, email, name, role: input.role, passwordHash, createdAt: scope.now },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new EmailAlreadyUsedError(['input', 'email'], email, `The email ${email} cannot be used for a new admin account.`);
+    }
+    throw error;
+  }
+}
+
+/** Removes an admin and ends their sessions. Nobody removes themselves, and the last owner stays. */
+export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void> {
+  if (scope.viewer.actor.kind === 'ADMIN' && scope.viewer.actor.id === id) {
+    throw new InvalidInputError(['id'], 'You cannot remove yourself; another owner can.');
+  }
+  const organizationId = scope.viewer.organizationId;
+  await scope.prisma.$transaction(async (tx) => {
+    const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true } });
+    if (!admin) throw new NotFoundError(['id'], 'admin');
+    if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
+      throw new InvalidInputError(['id'], 'This is the last owner of the organization; add another owner first.');
+    }
+    await tx.admin.delete({ where: { id } });
+  });
+}

@@ -1,0 +1,83 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
+import { builder } from '../builder.ts';
+import { EmailAlreadyUsedError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
+import type { Admin } from '../generated/prisma/client.ts';
+import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { PASSWORD_POLICY } from '../auth/password-policy.ts';
+import { createAdmin, deleteAdmin } from './admin-service.ts';
+
+export const AdminRef = builder.prismaNode('Admin', {
+  // Ids of another organization load as null, exactly like ids that do not exist.
+  nullable: true,
+  description: 'A person who manages the organization in the admin UI. Visible to owners, and to the admin themself.',
+  id: { field: 'id', description: 'Global id of the admin.' },
+  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  authScopes: (admin, context) => (context.viewer?.actor.kind === 'ADMIN' && context.viewer.actor.id === admin.id) || { allowed: 'MANAGE_ADMINS' },
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'Full name.' }),
+    email: t.exposeString('email', { description: 'Email address, used to sign in.' }),
+    role: t.expose('role', { type: RoleEnum, description: 'What the admin may do.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the admin was added.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  admins: t.withAuth({ allowed: 'MANAGE_ADMINS' }).prismaConnection({
+    type: AdminRef,
+    cursor: 'id',
+    defaultSize: 50,
+    maxSize: 500,
+    description: "The organization's admins, by name.",
+    totalCount: (_parent, _args, context) => context.prisma.admin.count({ where: { organizationId: context.viewer.organizationId } }),
+    resolve: (query, _root, _args, context) =>
+      context.prisma.admin.findMany({
+        ...query,
+        where: { organizationId: context.viewer.organizationId },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      }),
+  }, { name: 'AdminConnection', description: 'A page of admins, with the total.' },
+  { name: 'AdminEdge', description: 'An admin in a page, with its cursor.' }),
+}));
+
+const AdminCreateInput = builder.inputType('AdminCreateInput', {
+  description: 'A new admin of the organization.',
+  fields: (t) => ({
+    email: t.string({ required: true, description: 'Email address to sign in with; unique across Parkpass.' }),
+    name: t.string({ required: true, description: 'Full name (1 to 100 characters).' }),
+    role: t.field({ type: RoleEnum, required: true, description: 'What the admin may do; at most the caller\'s own role.' }),
+    password: t.string({ required: true, description: `The initial password, handed over by the caller. ${PASSWORD_POLICY}` }),
+  }),
+});
+
+const AdminPayload = builder.objectRef<{ admin: Admin }>('AdminPayload').implement({
+  description: 'The admin as it now is.',
+  fields: (t) => ({ admin: t.field({ type: AdminRef, description: 'The admin.', resolve: (payload) => payload.admin }) }),
+});
+
+const AdminDeletePayload = builder.objectRef<{ deletedAdminId: string }>('AdminDeletePayload').implement({
+  description: 'The admin was removed; their sessions ended.',
+  fields: (t) => ({ deletedAdminId: t.exposeID('deletedAdminId', { description: 'Global id of the removed admin.' }) }),
+});
+
+builder.mutationFields((t) => ({
+  adminCreate: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
+    type: AdminPayload,
+    description: 'Adds an admin to the organization, who can sign in at once with the email and password given.',
+    errors: { types: [InvalidInputError, InvalidEmailError, EmailAlreadyUsedError, PasswordTooWeakError, ...accessRefusals] },
+    args: { input: t.arg({ type: AdminCreateInput, required: true, description: 'The new admin.' }) },
+    resolve: async (_root, { input }, context) => ({
+      admin: await createAdmin({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, input),
+    }),
+  }),
+  adminDelete: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
+    type: AdminDeletePayload,
+    description: 'Removes an admin and ends their sessions. Nobody removes themselves, and the last owner stays.',
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
+    args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
+    resolve: async (_root, { id }, context) => {
+      await deleteAdmin({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, id.id);
+      return { deletedAdminId: encodeGlobalID('Admin', id.id) };
+    },
+  }),
+}));

@@ -1,0 +1,46 @@
+import { assertMayGrant } from '../access/refusals.ts';
+import type { Viewer } from '../context.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { NotFoundError } from '../errors/domain-errors.ts';
+import type { ApiKey } from '../generated/prisma/client.ts';
+import type { Role } from '../generated/prisma/enums.ts';
+import { parseRequiredText } from '../input/text-fields.ts';
+import { generateApiKeySecret } from './api-keys.ts';
+
+export interface ViewerScope {
+  prisma: PrismaClient;
+  viewer: Viewer;
+  now: Date;
+}
+
+const MAX_KEY_NAME_LENGTH = 100;
+
+/** A new key; its secret is returned once and only its hash is kept. A key never gets more rights than its creator. */
+export async function createApiKey(scope: ViewerScope, input: { name: string; role: Role }): Promise<{ apiKey: ApiKey; secret: string }> {
+  const name = parseRequiredText(input.name, ['input', 'name'], MAX_KEY_NAME_LENGTH);
+  assertMayGrant(scope.viewer, input.role, 'MANAGE_API_KEYS');
+  const generated = generateApiKeySecret();
+  const apiKey = await scope.prisma.apiKey.create({
+    data: {
+      organizationId: scope.viewer.organizationId,
+      name,
+      role: input.role,
+      prefix: generated.prefix,
+      secretHash: generated.hash,
+      createdByAdminId: scope.viewer.actor.kind === 'ADMIN' ? scope.viewer.actor.id : null,
+      createdAt: scope.now,
+    },
+  });
+  return { apiKey, secret: generated.secret };
+}
+
+/** Revokes a key at once; revoking a revoked key changes nothing. */
+export async function revokeApiKey(scope: ViewerScope, id: string): Promise<ApiKey> {
+  await scope.prisma.apiKey.updateMany({
+    where: { id, organizationId: scope.viewer.organizationId, revokedAt: null },
+    data: { revokedAt: scope.now },
+  });
+  const apiKey = await scope.prisma.apiKey.findFirst({ where: { id, organizationId: scope.viewer.organizationId } });
+  if (!apiKey) throw new NotFoundError(['id'], 'API key');
+  return apiKey;
+}

@@ -1,0 +1,61 @@
+import { ActionAccessRef, PlanEnum, permissionsOf, RoleEnum } from '../access/access.graphql.ts';
+import { PLANS } from '../access/policy.ts';
+import { callerOf } from '../access/refusals.ts';
+import { AdminRef } from '../admins/admin.graphql.ts';
+import { builder } from '../builder.ts';
+import type { Viewer } from '../context.ts';
+import { OrganizationRef } from '../organizations/organization.graphql.ts';
+import { ApiKeyRef } from './api-key.graphql.ts';
+
+const ActorKindEnum = builder.enumType('ActorKind', {
+  description: 'How a caller authenticated.',
+  values: {
+    ADMIN: { description: 'An admin, with a session token from adminLogin.' },
+    API_KEY: { description: 'An integration, with an API key.' },
+  } as const,
+});
+
+const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
+  description: 'Who is calling, in which organization, and what they may do there.',
+  fields: (t) => ({
+    actorKind: t.field({ type: ActorKindEnum, description: 'Admin session or API key.', resolve: (viewer) => viewer.actor.kind }),
+    admin: t.prismaField({
+      type: AdminRef,
+      nullable: true,
+      description: 'The signed-in admin; null for an API key.',
+      resolve: (query, viewer, _args, context) =>
+        viewer.actor.kind === 'ADMIN' ? context.prisma.admin.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
+    }),
+    apiKey: t.prismaField({
+      type: ApiKeyRef,
+      nullable: true,
+      description: 'The API key of the call; null for an admin.',
+      resolve: (query, viewer, _args, context) =>
+        viewer.actor.kind === 'API_KEY' ? context.prisma.apiKey.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
+    }),
+    organization: t.prismaField({
+      type: OrganizationRef,
+      description: 'The organization the caller belongs to; every call is confined to it.',
+      resolve: (query, viewer, _args, context) => context.prisma.organization.findUniqueOrThrow({ ...query, where: { id: viewer.organizationId } }),
+    }),
+    role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (viewer) => viewer.role }),
+    plan: t.field({ type: PlanEnum, description: "The organization's plan.", resolve: (viewer) => viewer.plan }),
+    maxBulkInvitationSize: t.int({
+      description: 'The most profiles one bulk invitation may select on this plan (0 without bulk invitations).',
+      resolve: (viewer) => PLANS[viewer.plan].maxBulkInvitationSize,
+    }),
+    permissions: t.field({
+      type: [ActionAccessRef],
+      description: 'Every action, allowed or not and why, so a UI can hide or explain what the caller cannot use.',
+      resolve: (viewer) => permissionsOf(callerOf(viewer)),
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.withAuth({ authenticated: true }).field({
+    type: ViewerRef,
+    description: 'Who is calling (admin or API key), their organization, role and plan, and what they may do.',
+    resolve: (_root, _args, context) => context.viewer,
+  }),
+}));

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { ViewerScope } from '../auth/api-key-service.ts';
+import { InvalidInputError } from '../errors/domain-errors.ts';
+import type { Organization } from '../generated/prisma/client.ts';
+import { parseRequiredText } from '../input/text-fields.ts';
+
+export const MIN_INVITATION_VALIDITY_HOURS = 1;
+export const MAX_INVITATION_VALIDITY_HOURS = 30 * 24;
+const MAX_ORGANIZATION_NAME_LENGTH = 200;
+const storeUrlSchema = z.url({ protocol: /^https$/ }).max(2000);
+
+export interface OrganizationSettingsInput {
+  name?: string | null;
+  invitationValidityHours?: number | null;
+  appStoreUrl?: string | null;
+  playStoreUrl?: string | null;
+}
+
+/** Changes the settings given; fields left out keep their value, a null store link clears it. */
+export async function updateOrganization(scope: ViewerScope, input: OrganizationSettingsInput): Promise<Organization> {
+  const data: Partial<Pick<Organization, 'name' | 'invitationValidityHours' | 'appStoreUrl' | 'playStoreUrl'>> = {};
+  if (input.name !== undefined) data.name = parseRequiredText(input.name, ['input', 'name'], MAX_ORGANIZATION_NAME_LENGTH);
+  if (input.invitationValidityHours !== undefined) {
+    const hours = input.invitationValidityHours;
+    if (hours === null || !Number.isInteger(hours) || hours < MIN_INVITATION_VALIDITY_HOURS || hours > MAX_INVITATION_VALIDITY_HOURS) {
+      throw new InvalidInputError(
+        ['input', 'invitationValidityHours'],
+        `invitationValidityHours is a whole number from ${MIN_INVITATION_VALIDITY_HOURS} to ${MAX_INVITATION_VALIDITY_HOURS} (30 days).`,
+      );
+    }
+    data.invitationValidityHours = hours;
+  }
+  for (const key of ['appStoreUrl', 'playStoreUrl'] as const) {
+    if (input[key] === undefined) continue;
+    const url = input[key]?.trim() || null;
+    if (url !== null && !storeUrlSchema.safeParse(url).success) {
+      throw new InvalidInputError(['input', key], `${key} must be an https:// link.`);
+    }
+    data[key] = url;
+  }
+  return scope.prisma.organization.update({ where: { id: scope.viewer.organizationId }, data });
+}
