@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { SESSION_LIFETIME_MS, SESSION_TOKEN_PREFIX } from '../auth/sessions.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { schema } from '../schema.ts';
 import { type GraphQLResponse, globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { accessTableMarkdown } from './access-table-markdown.ts';
 import { type Action, type ActorKind, PLAN_ORDER, refusalFor, ROLES } from './policy.ts';
 
 // Every guarded root field × every plan × every role × both kinds of caller,
@@ -199,3 +201,11 @@ function argumentsOf(field: string): string {
   };
   return args[field] ?? '';
 }
+
+describe('README', () => {
+  it('shows the access table exactly as the code has it', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = /<!-- access-table:start -->\n([\s\S]*?)\n<!-- access-table:end -->/.exec(readme)?.[1];
+    expect(shown).toBe(accessTableMarkdown());
+  });
+});

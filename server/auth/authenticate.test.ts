@@ -20,7 +20,10 @@ describe('authentication', () => {
       [{}, /Authentication required/],
       [{ authorization: 'Basic abc' }, /Malformed Authorization header/],
       [{ authorization: 'Bearer something-else' }, /Unknown token format/],
+      [{ authorization: 'Bearer' }, /Malformed Authorization header/],
+      [{ authorization: 'Bearer two tokens' }, /Malformed Authorization header/],
       [{ authorization: 'Bearer ppk_doesnotexist' }, /Invalid API key/],
+      [{ authorization: 'Bearer pps_doesnotexist' }, /Invalid session token/],
       [{ authorization: `Bearer ${org.apiKey}` }, /revoked/],
     ];
     for (const [headers, message] of cases) {

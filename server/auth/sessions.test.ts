@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { KIT_ADMIN_PASSWORD, type TestKit, useTestKit } from '../test/kit.ts';
+import { hashSecret } from './api-keys.ts';
+import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, SESSION_LIFETIME_MS } from './sessions.ts';
+
+const kit = useTestKit();
+
+const LOGIN = `mutation ($email: String!, $password: String!) {
+  adminLogin(input: { email: $email, password: $password }) {
+    __typename
+    ... on AdminLoginPayload { token expiresAt }
+    ... on Error { code message }
+    ... on TooManyLoginAttempts { retryAfterSeconds }
+  }
+}`;
+const VIEWER = '{ viewer { actorKind role admin { email } } }';
+
+let addressCounter = 0;
+/** Each test signs in from an address of its own, so per-address limits never leak between tests. */
+const newAddress = () => `203.0.113.${++addressCounter}`;
+
+async function login(kit: TestKit, email: string, password: string, address: string) {
+  const response = await kit.graphql(LOGIN, { email, password }, { headers: { 'x-forwarded-for': address } });
+  expect(response.errors).toBeUndefined();
+  return response.data.adminLogin;
+}
+
+describe('admin sessions', () => {
+  it('signs in with email (any case) and password, and the token then identifies the admin until it expires', async () => {
+    const org = await kit.createOrganization({ role: 'MANAGER' });
+    const result = await login(kit, org.adminEmail.toUpperCase(), KIT_ADMIN_PASSWORD, newAddress());
+    expect(result.__typename).toBe('AdminLoginPayload');
+    expect(result.token).toMatch(/^pps_[A-Za-z0-9_-]{43}$/);
+    expect(new Date(result.expiresAt)).toEqual(new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS));
+    // Only the hash is stored.
+    const stored = await kit.prisma.adminSession.findUniqueOrThrow({ where: { tokenHash: hashSecret(result.token) } });
+    expect(stored.adminId).toBe(org.adminId);
+
+    const viewer = await kit.graphql(VIEWER, {}, { token: result.token });
+    expect(viewer.data.viewer).toEqual({ actorKind: 'ADMIN', role: 'MANAGER', admin: { email: org.adminEmail } });
+
+    kit.clock.advance(SESSION_LIFETIME_MS);
+    const expired = await kit.graphql(VIEWER, {}, { token: result.token });
+    expect(expired.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(expired.errors?.[0]?.message).toMatch(/session expired/);
+  });
+
+  it('answers a wrong password and an unknown email alike', async () => {
+    const org = await kit.createOrganization();
+    const address = newAddress();
+    const wrongPassword = await login(kit, org.adminEmail, 'not the password', address);
+    const unknownEmail = await login(kit, 'nobody@nowhere.test', 'not the password', address);
+    expect(wrongPassword).toEqual({ __typename: 'InvalidCredentials', code: 'INVALID_CREDENTIALS', message: 'The email or password is wrong.' });
+    expect(unknownEmail).toEqual(wrongPassword);
+  });
+
+  it('locks an account after repeated failures, whatever the address, until the window passes; a success resets the count', async () => {
+    const org = await kit.createOrganization();
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT - 1; i++) await login(kit, org.adminEmail, 'wrong password', newAddress());
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
+
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+      expect((await login(kit, org.adminEmail, 'wrong password', newAddress())).code).toBe('INVALID_CREDENTIALS');
+      kit.clock.advance(1_000);
+    }
+    // Even the right password is not checked now.
+    const locked = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
+    expect(locked).toMatchObject({ __typename: 'TooManyLoginAttempts', code: 'TOO_MANY_LOGIN_ATTEMPTS' });
+    // Allowed again when the first of those failures leaves the window.
+    expect(locked.retryAfterSeconds).toBe((LOGIN_WINDOW_MS - MAX_FAILURES_PER_ACCOUNT * 1_000) / 1000);
+    // Unknown accounts are limited the same way, so the limit says nothing about existence.
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await login(kit, 'ghost@nowhere.test', 'wrong password', newAddress());
+    expect((await login(kit, 'ghost@nowhere.test', 'wrong password', newAddress())).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+
+    kit.clock.advance(locked.retryAfterSeconds * 1000);
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
+  });
+
+  it('limits failures from one address across accounts', async () => {
+    const address = newAddress();
+    for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await login(kit, `guess-${i}@nowhere.test`, 'wrong password', address);
+    const org = await kit.createOrganization();
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
+  });
+
+  it('ends the session on logout; an API key cannot log out', async () => {
+    const org = await kit.createOrganization();
+    const { token } = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
+    const logout = await kit.graphql('mutation { adminLogout { __typename ... on AdminLogoutPayload { sessionEnded } } }', {}, { token });
+    expect(logout.data.adminLogout).toEqual({ __typename: 'AdminLogoutPayload', sessionEnded: true });
+    const after = await kit.graphql(VIEWER, {}, { token });
+    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(after.errors?.[0]?.message).toMatch(/session ended/);
+    // The admin's other session still works.
+    expect((await org.graphqlAs('ADMIN', VIEWER)).data.viewer.actorKind).toBe('ADMIN');
+
+    const withKey = await org.graphql('mutation { adminLogout { __typename ... on Error { code message } } }');
+    expect(withKey.data.adminLogout).toMatchObject({ __typename: 'InvalidInput', message: expect.stringMatching(/apiKeyRevoke/) });
+  });
+});
