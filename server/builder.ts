@@ -34,6 +34,8 @@ export const builder = new SchemaBuilder<{
   plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are authorized once, when they start.
+    authorizeOnSubscribe: true,
     authScopes: (context) => ({
       authenticated: context.viewer !== null && refusalFor(callerOf(context.viewer), null) === null,
       allowed: (action) => context.viewer !== null && refusalFor(callerOf(context.viewer), action) === null,
@@ -73,6 +75,7 @@ builder.addScalarType('DateTime', DateTimeResolver, {
 
 builder.queryType({ description: 'Reads. Everything is confined to the caller\'s organization.' });
 builder.mutationType({ description: 'Writes. Each takes one input and returns a success payload or a typed error.' });
+builder.subscriptionType({ description: 'Live updates, over Server-Sent Events (GraphQL over SSE).' });
 
 /** The action of the access table whose check failed, wherever it sits in the failure tree; null for `authenticated`. */
 function actionOf(failure: AuthFailure): Action | null {

@@ -18,6 +18,9 @@ const environment = z.object({
   POSTMARK_API_URL: z.url().optional(),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
   TRUST_PROXY: booleanFlag.default(false),
+  PARKPASS_RUN_WORKER: booleanFlag.default(true),
+  INVITATION_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -33,6 +36,12 @@ export interface Config {
   /** Create the demo organization on the first start of an empty database. */
   seedDemo: boolean;
   postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
+  /** Derives invitation tokens (HMAC key); unset outside production, a random one is kept in the data folder. */
+  invitationTokenSecret: string | undefined;
+  /** Basic-auth password Postmark's webhooks must send (user "postmark"); unset: /webhooks/postmark is off. */
+  postmarkWebhookPassword: string | undefined;
+  /** Run the background jobs in the server process (else run `npm run worker`). */
+  runWorker: boolean;
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For (for sign-in rate limits). */
   trustProxy: boolean;
 }
@@ -44,6 +53,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const values = parsed.data;
+  if (values.NODE_ENV === 'production' && !values.INVITATION_TOKEN_SECRET) {
+    throw new Error('Invalid configuration:\n  INVITATION_TOKEN_SECRET: required in production (32+ random characters).');
+  }
   return {
     env: values.NODE_ENV,
     host: values.HOST,
@@ -55,5 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: values.PARKPASS_SEED_DEMO,
     postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
     trustProxy: values.TRUST_PROXY,
+    runWorker: values.PARKPASS_RUN_WORKER,
+    invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
+    postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
   };
 }

@@ -19,9 +19,17 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Settings the domain needs to build links and tokens. */
+export interface AppSettings {
+  /** Base URL people reach the server at (links in emails). */
+  publicUrl: string;
+  invitationTokenSecret: string;
+}
+
 export interface Context {
   prisma: PrismaClient;
   clock: Clock;
+  settings: AppSettings;
   viewer: Viewer | null;
   /** The caller's network address, for rate limits. */
   clientAddress: string;

@@ -1,10 +1,13 @@
-// npm start: configuration → database (embedded PostgreSQL unless DATABASE_URL) → demo seed → listen.
+// npm start: configuration → database (embedded PostgreSQL unless DATABASE_URL) → demo seed → worker → listen.
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import { systemClock } from './context.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './database/index.ts';
+import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
+import { appSettings, emailTransport } from './wiring.ts';
 import { createApp } from './yoga.ts';
 
 const config = loadConfig();
@@ -13,8 +16,20 @@ const database = await openDatabase(config);
 if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
 
 const credentials = config.seedDemo ? await demoCredentials() : null;
+const settings = await appSettings(config);
+const transport = emailTransport(config, database.prisma);
+const worker = config.runWorker
+  ? await startWorker({ connectionString: database.url, prisma: database.prisma, clock: systemClock, transport, settings: { ...settings, from: config.postmark.from } })
+  : null;
 
-const app = createApp({ prisma: database.prisma, exposeErrors: config.env === 'development', trustProxy: config.trustProxy });
+const app = createApp({
+  prisma: database.prisma,
+  settings,
+  exposeErrors: config.env === 'development',
+  trustProxy: config.trustProxy,
+  mailbox: transport.name === 'mailbox',
+  postmarkWebhookPassword: config.postmarkWebhookPassword,
+});
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
   console.log(`\nParkpass API ready.\n  GraphQL playground: ${config.publicUrl}/graphql`);
@@ -23,6 +38,12 @@ server.listen(config.port, config.host, () => {
     console.log(`  Demo API key:       ${credentials.apiKey}`);
     console.log('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');
   }
+  console.log(
+    transport.name === 'mailbox'
+      ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox`
+      : '  Emails: sent through Postmark',
+  );
+  if (!worker) console.log('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
 });
 
 let stopping = false;
@@ -31,6 +52,7 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   server.close();
+  await worker?.stop();
   await database.close();
   process.exit(0);
 }

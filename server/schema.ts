@@ -11,6 +11,7 @@ import './auth/viewer.graphql.ts';
 import './organizations/organization.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
+import './invitations/invitation-flow.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 

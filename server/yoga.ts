@@ -1,17 +1,25 @@
 import type { IncomingMessage } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
-import { type Clock, type Context, systemClock } from './context.ts';
+import { type AppSettings, type Clock, type Context, systemClock } from './context.ts';
 import type { PrismaClient } from './database/prisma.ts';
+import { handleMailboxRequest } from './email/mailbox-page.ts';
+import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
+import { acceptPageResponse } from './pages/accept-page.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
+  settings: AppSettings;
   clock?: Clock;
   /** Show unexpected errors' messages (development only). */
   exposeErrors?: boolean;
   /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
+  /** Serve the local mailbox at /mailbox (only when emails go there, not to Postmark). */
+  mailbox?: boolean;
+  /** Accept Postmark's delivery webhooks at /webhooks/postmark with this basic-auth password. */
+  postmarkWebhookPassword?: string;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -19,7 +27,11 @@ interface ServerContext {
   req?: IncomingMessage;
 }
 
-/** The HTTP application: GraphQL at /graphql (GraphiQL in a browser), /health. No listen here. */
+/**
+ * The HTTP application, no listen here: GraphQL at /graphql (GraphiQL in a
+ * browser, subscriptions over SSE), the accept page at /accept, Postmark's
+ * webhooks at /webhooks/postmark, the local mailbox at /mailbox, /health.
+ */
 export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
   return createYoga<ServerContext, Context>({
@@ -34,15 +46,22 @@ export function createApp(options: AppOptions) {
     context: async ({ request, req }): Promise<Context> => ({
       prisma: options.prisma,
       clock,
+      settings: options.settings,
       viewer: await authenticate(options.prisma, clock, request.headers.get('authorization')),
       clientAddress: clientAddress(request, req, options.trustProxy ?? false),
     }),
     plugins: [
       {
-        onRequest({ request, url, endResponse, fetchAPI }) {
-          if (url.pathname === '/health') endResponse(new fetchAPI.Response('ok'));
-          else if (url.pathname === '/' && request.method === 'GET') {
+        async onRequest({ request, url, endResponse, fetchAPI }) {
+          const path = url.pathname;
+          if (path === '/health') endResponse(new fetchAPI.Response('ok'));
+          else if (path === '/' && request.method === 'GET') {
             endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
+          } else if (path === '/accept' && request.method === 'GET') endResponse(acceptPageResponse());
+          else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
+            endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
+          } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox && request.method === 'GET') {
+            endResponse(await handleMailboxRequest(url, options.prisma));
           }
         },
       },

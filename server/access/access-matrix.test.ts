@@ -95,6 +95,26 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('ApiKey', key.id) };
   }),
+  profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
+  bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
+    const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] } } });
+    return { id: globalId('BulkInvitation', bulk.id) };
+  }),
+  profileInvite: mutation('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('Profile', (await org.insertProfiles(1))[0]!),
+  })),
+  profilesInvite: mutation(
+    'mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('Profile', (await org.insertProfiles(1))[0]!) }),
+  ),
+  invitationRevoke: mutation(
+    'mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const [profileId] = await org.insertProfiles(1, { with: () => ({ status: 'PENDING', invitationExpiresAt: new Date(kit.clock.now().getTime() + 3_600_000) }) });
+      const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: profileId! } });
+      return { id: globalId('Invitation', profile.latestInvitationId!) };
+    },
+  ),
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
@@ -198,6 +218,11 @@ function argumentsOf(field: string): string {
     profilesUpsert: '(input: { profiles: [] })',
     adminCreate: '(input: { email: "a@b.test", name: "a", role: VIEWER, password: "x" })',
     apiKeyCreate: '(input: { name: "a", role: VIEWER })',
+    bulkInvitation: `(id: ${JSON.stringify(globalId('BulkInvitation', '00000000-0000-7000-8000-000000000000'))})`,
+    profilesInvitePreview: '(filter: {})',
+    profileInvite: `(input: { profileId: ${id} })`,
+    profilesInvite: '(input: { filter: {} })',
+    invitationRevoke: `(input: { invitationId: ${JSON.stringify(globalId('Invitation', '00000000-0000-7000-8000-000000000000'))} })`,
   };
   return args[field] ?? '';
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { migrateJobQueue } from '../jobs/worker.ts';
 import { migrate } from './migrate.ts';
 import { createPrisma, type PrismaClient } from './prisma.ts';
 
@@ -33,6 +34,7 @@ export async function openDatabase(config: Config): Promise<Database> {
   }
   try {
     const { applied } = await migrate(url);
+    await migrateJobQueue(url);
     const prisma = createPrisma(url);
     return {
       url,

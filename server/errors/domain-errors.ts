@@ -18,6 +18,15 @@ export const errorCodes = {
   FORBIDDEN: "The caller's role may not do this; another role may.",
   INVALID_CREDENTIALS: 'The email or password is wrong (which one is never said).',
   TOO_MANY_LOGIN_ATTEMPTS: 'Too many failed sign-ins for this account or from this address; wait and retry.',
+  PROFILE_ALREADY_VALIDATED: 'The person already accepted an invitation; there is nothing to invite to.',
+  EMAIL_UNDELIVERABLE: 'Email to this address bounced or was reported as spam; change the address first.',
+  RESEND_TOO_SOON: 'The profile was invited moments ago; wait before sending again.',
+  INVITATION_NOT_FOUND: 'No invitation has this token (mistyped, or its profile was deleted).',
+  INVITATION_EXPIRED: 'The invitation expired; an admin can send a new one.',
+  INVITATION_REVOKED: 'The invitation was revoked, or replaced by a newer one.',
+  INVITATION_ALREADY_USED: 'The invitation was already accepted; a token works once.',
+  SELECTION_TOO_LARGE: "The selection holds more profiles than the plan's largest bulk invitation.",
+  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different request.',
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -133,5 +142,75 @@ export class TooManyLoginAttemptsError extends DomainError {
   readonly code = 'TOO_MANY_LOGIN_ATTEMPTS';
   constructor(readonly retryAfterSeconds: number) {
     super(`Too many failed sign-ins. Try again in ${retryAfterSeconds} seconds.`);
+  }
+}
+
+export class ProfileAlreadyValidatedError extends DomainError {
+  readonly code = 'PROFILE_ALREADY_VALIDATED';
+  constructor() {
+    super('This person already accepted an invitation: there is nothing to invite them to.');
+  }
+}
+
+export class EmailUndeliverableError extends DomainError {
+  readonly code = 'EMAIL_UNDELIVERABLE';
+  constructor(readonly email: string) {
+    super(`Email to ${email} bounced or was reported as spam. Correct the profile's address before inviting again.`);
+  }
+}
+
+export class ResendTooSoonError extends DomainError {
+  readonly code = 'RESEND_TOO_SOON';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`This profile was invited moments ago. Try again in ${retryAfterSeconds} seconds.`);
+  }
+}
+
+export class InvitationNotFoundError extends DomainError {
+  readonly code = 'INVITATION_NOT_FOUND';
+  constructor() {
+    super('This invitation link is not valid. Check that you opened the whole link from the email.');
+  }
+}
+
+export class InvitationExpiredError extends DomainError {
+  readonly code = 'INVITATION_EXPIRED';
+  constructor(readonly expiredAt: Date) {
+    super('This invitation has expired. Ask your administrator to send a new one.');
+  }
+}
+
+export class InvitationRevokedError extends DomainError {
+  readonly code = 'INVITATION_REVOKED';
+  constructor(readonly superseded: boolean) {
+    super(
+      superseded
+        ? 'A newer invitation replaced this one. Use the link in the most recent email.'
+        : 'This invitation was withdrawn by your administrator.',
+    );
+  }
+}
+
+export class InvitationAlreadyUsedError extends DomainError {
+  readonly code = 'INVITATION_ALREADY_USED';
+  constructor() {
+    super('This invitation was already accepted. Sign in to the app with your email and password.');
+  }
+}
+
+export class SelectionTooLargeError extends DomainError {
+  readonly code = 'SELECTION_TOO_LARGE';
+  constructor(
+    readonly size: number,
+    readonly max: number,
+  ) {
+    super(`The selection holds ${size} profiles; one bulk invitation on this plan takes at most ${max}. Narrow the filter or split it.`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This idempotency key was already used for a different selection. Use a new key for a new request.');
   }
 }

@@ -22,6 +22,8 @@ export const EmailDeliveryStateEnum = builder.enumType('EmailDeliveryState', {
     BOUNCED: { description: 'It bounced; the address may be wrong.' },
     SPAM_COMPLAINT: { description: 'The recipient marked it as spam.' },
     FAILED: { description: 'It could not be sent.' },
+    CANCELLED: { description: 'Not sent: when it was due, the person could no longer be contacted for it (e.g. the invitation was replaced).' },
+    NO_EMAIL: { description: 'No email: the link was handed over another way (sendEmail: false).' },
   } as const,
 });
 

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.ts';
 import { withDatabase } from '../database/index.ts';
+import { migrateJobQueue } from '../jobs/worker.ts';
 import { migrate } from '../database/migrate.ts';
 import { dataDir } from '../database/paths.ts';
 
@@ -30,6 +31,7 @@ export default async function setup(project: TestProject) {
   await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   await migrate(withDatabase(server.url, TEMPLATE_DATABASE));
+  await migrateJobQueue(withDatabase(server.url, TEMPLATE_DATABASE));
   // Databases of earlier runs.
   const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'parkpass_test_%' AND datname <> $1", [TEMPLATE_DATABASE]);
   for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);

@@ -11,7 +11,10 @@ import { createPrisma, type PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { profileSearchText } from '../profiles/search-text.ts';
 import { fakePeople } from '../seed/fake-people.ts';
+import { PostmarkTransport } from '../email/email-transport.ts';
+import { runDueJobs, type WorkerDependencies } from '../jobs/worker.ts';
 import { createApp, type App } from '../yoga.ts';
+import { type FakePostmark, type PostmarkMessage, startFakePostmark } from './fake-postmark.ts';
 import { TEMPLATE_DATABASE } from './global-setup.ts';
 
 /** A clock tests move by hand. */
@@ -30,10 +33,22 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
 }
 
+export const TEST_PUBLIC_URL = 'http://parkpass.test';
+export const TEST_WEBHOOK_PASSWORD = 'test-webhook-password-2026';
+
 export interface TestKit {
   prisma: PrismaClient;
   app: App;
   clock: TestClock;
+  /** The fake Postmark the emails of this file go to, through the real postmark client. */
+  postmark: FakePostmark;
+  worker: WorkerDependencies;
+  /** Runs every background job due now (email delivery, bulk invitations), as the worker would. */
+  runJobs(): Promise<void>;
+  /** The emails Postmark accepted for an address, oldest first. */
+  emailsTo(address: string): PostmarkMessage[];
+  /** The token of the accept link in an invitation email. */
+  tokenOf(message: PostmarkMessage): string;
   /** SQL statements Prisma sent since the last `resetStatements()`. */
   statements: string[];
   resetStatements(): void;
@@ -94,11 +109,29 @@ export function useTestKit(): TestKit {
     const statements: string[] = [];
     const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
     const clock = new TestClock();
-    const app = createApp({ prisma, clock, exposeErrors: true, trustProxy: true });
+    const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
+    const app = createApp({ prisma, clock, settings, exposeErrors: true, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD });
+    const postmark = await startFakePostmark();
+    const worker: WorkerDependencies = {
+      connectionString: withDatabase(serverUrl, databaseName),
+      prisma,
+      clock,
+      transport: new PostmarkTransport(postmark.token, postmark.url, 5),
+      settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
+    };
     Object.assign(kit, {
       prisma,
       app,
       clock,
+      postmark,
+      worker,
+      runJobs: () => runDueJobs(worker),
+      emailsTo: (address: string) => postmark.messages.filter((message) => message.To.toLowerCase() === address.toLowerCase()),
+      tokenOf: (message: PostmarkMessage) => {
+        const match = /#token=([A-Za-z0-9_-]+)/.exec(message.TextBody ?? '');
+        if (!match) throw new Error(`No accept link in the email "${message.Subject}".`);
+        return match[1]!;
+      },
       statements,
       resetStatements: () => statements.splice(0),
       graphql: (query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }) =>
@@ -107,6 +140,7 @@ export function useTestKit(): TestKit {
     });
   });
   afterAll(async () => {
+    await kit.postmark?.close();
     await kit.prisma?.$disconnect();
     await pool?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
     await pool?.end();

@@ -1,0 +1,32 @@
+import type { EmailKind, ProfileStatus } from '../generated/prisma/enums.ts';
+import { invitationState } from '../invitations/invitation-state.ts';
+
+// Rule 1: the one place that decides whether a person may be contacted.
+// Every email passes here right before it is handed to Postmark or the local
+// mailbox (server/email/email-delivery.ts); nothing else sends.
+
+export interface ContactFacts {
+  kind: EmailKind;
+  to: string;
+  profile: { status: ProfileStatus; email: string; latestInvitationId: string | null } | null;
+  invitation: { id: string; expiresAt: Date; acceptedAt: Date | null; revokedAt: Date | null; supersededAt: Date | null } | null;
+}
+
+/** Null when the email may go; otherwise why not. */
+export function contactRefusal(facts: ContactFacts, now: Date): string | null {
+  const { profile, invitation } = facts;
+  if (!profile) return 'the profile no longer exists';
+  if (profile.email.toLowerCase() !== facts.to.toLowerCase()) return 'the profile has another email address now';
+  switch (facts.kind) {
+    case 'INVITATION':
+      // Only the invitation email may reach someone not VALIDATED, and only for the invitation that is still open.
+      if (profile.status !== 'PENDING') return `the profile is ${profile.status}, not PENDING`;
+      if (!invitation || profile.latestInvitationId !== invitation.id) return 'a newer invitation replaced this one';
+      {
+        const state = invitationState(invitation, now);
+        return state === 'OPEN' ? null : `the invitation is ${state}`;
+      }
+    case 'APP_DOWNLOAD':
+      return profile.status === 'VALIDATED' ? null : `the profile is ${profile.status}, not VALIDATED`;
+  }
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import Mustache from 'mustache';
+import type { EmailKind } from '../generated/prisma/enums.ts';
+
+// The two emails, rendered from the Mustache templates next to this file
+// (HTML and plain text). Mustache escapes every {{value}} in the HTML body;
+// the text bodies use {{{value}}}: plain text is not escaped.
+
+export interface RenderedEmail {
+  subject: string;
+  htmlBody: string;
+  textBody: string;
+}
+
+export interface InvitationEmailData {
+  firstName: string;
+  organizationName: string;
+  link: string;
+  expiresAt: Date;
+}
+
+export interface AppDownloadEmailData {
+  firstName: string;
+  organizationName: string;
+  appStoreUrl: string | null;
+  playStoreUrl: string | null;
+}
+
+const load = (name: string) => readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8');
+const templates: Record<EmailKind, { html: string; text: string }> = {
+  INVITATION: { html: load('invitation.html.mustache'), text: load('invitation.txt.mustache') },
+  APP_DOWNLOAD: { html: load('app-download.html.mustache'), text: load('app-download.txt.mustache') },
+};
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+
+export function renderInvitationEmail(data: InvitationEmailData): RenderedEmail {
+  const view = { ...data, expiresAt: `${dateFormat.format(data.expiresAt)} (UTC)` };
+  return {
+    subject: `${data.organizationName} invites you to Parkpass: confirm your account`,
+    htmlBody: Mustache.render(templates.INVITATION.html, view),
+    textBody: Mustache.render(templates.INVITATION.text, view),
+  };
+}
+
+export function renderAppDownloadEmail(data: AppDownloadEmailData): RenderedEmail {
+  const view = { ...data, hasLinks: Boolean(data.appStoreUrl || data.playStoreUrl) };
+  return {
+    subject: 'Your Parkpass account is ready: download the app',
+    htmlBody: Mustache.render(templates.APP_DOWNLOAD.html, view),
+    textBody: Mustache.render(templates.APP_DOWNLOAD.text, view),
+  };
+}

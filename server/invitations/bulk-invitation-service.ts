@@ -1,0 +1,205 @@
+import { PLANS } from '../access/policy.ts';
+import type { Viewer } from '../context.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
+import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
+import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
+import { type ProfileFilter, profileWhere } from '../profiles/profile-filter.ts';
+import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
+import type { SkipReason } from './invitation-rules.ts';
+
+/** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
+export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
+
+/** Profiles handled per transaction: each chunk commits its invitations, emails and progress together. */
+export const CHUNK_SIZE = 1_000;
+/** Selections up to this size finish within the request; larger ones run in the background. */
+export const INLINE_LIMIT = 200;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+export interface SelectionPreview {
+  total: number;
+  invite: number;
+  reinvite: number;
+  skipped: Partial<Record<SkipReason, number>>;
+}
+
+type Reader = PrismaClient | Prisma.TransactionClient;
+
+/** The next profile ids of the selection after `cursor`, in id order. */
+async function nextIds(reader: Reader, organizationId: string, selection: Selection, cursor: string | null, now: Date, limit = CHUNK_SIZE) {
+  if ('profileIds' in selection) {
+    return selection.profileIds.filter((id) => cursor === null || id > cursor).slice(0, limit);
+  }
+  const rows = await reader.profile.findMany({
+    where: { AND: [profileWhere(organizationId, selection.filter, now), cursor ? { id: { gt: cursor } } : {}] },
+    orderBy: { id: 'asc' },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
+}
+
+/** Ids sorted and without duplicates, so chunks can follow them by cursor. */
+function normalized(selection: Selection): Selection {
+  if ('profileIds' in selection) return { profileIds: [...new Set(selection.profileIds)].sort() };
+  return selection;
+}
+
+async function selectionSize(reader: Reader, organizationId: string, selection: Selection, now: Date): Promise<number> {
+  if ('profileIds' in selection) return selection.profileIds.length;
+  return reader.profile.count({ where: profileWhere(organizationId, selection.filter, now) });
+}
+
+/** What inviting the selection would do now, without doing it (the Confirm dialog). Reads chunk by chunk. */
+export async function previewSelection(deps: InvitationDependencies, viewer: Viewer, raw: Selection): Promise<SelectionPreview> {
+  const selection = normalized(raw);
+  const now = deps.clock.now();
+  const preview: SelectionPreview = { total: 0, invite: 0, reinvite: 0, skipped: {} };
+  let cursor: string | null = null;
+  for (;;) {
+    const ids = await nextIds(deps.prisma, viewer.organizationId, selection, cursor, now, 5_000);
+    if (ids.length === 0) return preview;
+    cursor = ids.at(-1)!;
+    const rows = await loadCandidates(deps.prisma, viewer.organizationId, ids, false);
+    preview.total += ids.length;
+    const missing = ids.length - rows.length;
+    if (missing > 0) preview.skipped.NOT_FOUND = (preview.skipped.NOT_FOUND ?? 0) + missing;
+    for (const row of rows) {
+      const outcome = outcomeOf(row, now);
+      if (outcome.kind === 'INVITE') preview.invite++;
+      else if (outcome.kind === 'REINVITE') preview.reinvite++;
+      else preview.skipped[outcome.reason] = (preview.skipped[outcome.reason] ?? 0) + 1;
+    }
+  }
+}
+
+/**
+ * Rule 3: starts inviting a selection. With an idempotency key, a retried
+ * request returns the bulk invitation it created the first time. Small
+ * selections finish before this returns; large ones are handed to the job
+ * queue in the same transaction that records them.
+ */
+export async function startBulkInvitation(
+  deps: InvitationDependencies,
+  viewer: Viewer,
+  input: { selection: Selection; idempotencyKey?: string | null },
+): Promise<BulkInvitation> {
+  const selection = normalized(input.selection);
+  const key = input.idempotencyKey?.trim() || null;
+  if (key && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+  }
+  if (key) {
+    const existing = await findByKey(deps.prisma, viewer.organizationId, key);
+    if (existing) return sameRequestOrThrow(existing, selection);
+  }
+  const now = deps.clock.now();
+  const total = await selectionSize(deps.prisma, viewer.organizationId, selection, now);
+  const max = PLANS[viewer.plan].maxBulkInvitationSize;
+  if (total > max) throw new SelectionTooLargeError(total, max);
+
+  let bulk: BulkInvitation;
+  try {
+    bulk = await deps.prisma.$transaction(async (tx) => {
+      const created = await tx.bulkInvitation.create({
+        data: {
+          organizationId: viewer.organizationId,
+          idempotencyKey: key,
+          selection: selection as unknown as Prisma.InputJsonValue,
+          total,
+          sentByAdminId: viewer.actor.kind === 'ADMIN' ? viewer.actor.id : null,
+          sentByApiKeyId: viewer.actor.kind === 'API_KEY' ? viewer.actor.id : null,
+          createdAt: now,
+        },
+      });
+      if (total > INLINE_LIMIT) await requestBulkInvitationRun(tx, created.id);
+      return created;
+    });
+  } catch (error) {
+    // Two retries raced: the other one created it.
+    if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection);
+    }
+    throw error;
+  }
+  if (total > INLINE_LIMIT) return bulk;
+  return runBulkInvitation(deps, bulk.id);
+}
+
+function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey: string) {
+  return prisma.bulkInvitation.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
+}
+
+function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): BulkInvitation {
+  if (JSON.stringify(existing.selection) !== JSON.stringify(selection)) throw new IdempotencyKeyReusedError();
+  return existing;
+}
+
+/**
+ * Works through a bulk invitation chunk by chunk. Each chunk is one
+ * transaction that locks the bulk invitation, invites the next profiles after
+ * its cursor and moves the cursor and counters: after a crash, the next run
+ * resumes after the last committed chunk, and nobody is invited twice.
+ */
+export async function runBulkInvitation(deps: InvitationDependencies, bulkInvitationId: string): Promise<BulkInvitation> {
+  for (;;) {
+    const finished = await deps.prisma.$transaction(
+      async (tx) => {
+        const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM bulk_invitation WHERE id = ${bulkInvitationId}::uuid FOR UPDATE`;
+        if (!locked) return true;
+        const bulk = await tx.bulkInvitation.findUniqueOrThrow({
+          where: { id: bulkInvitationId },
+          include: { organization: { select: { invitationValidityHours: true } } },
+        });
+        if (bulk.state === 'COMPLETED' || bulk.state === 'FAILED') return true;
+        const now = deps.clock.now();
+        const selection = bulk.selection as unknown as Selection;
+        const ids = await nextIds(tx, bulk.organizationId, selection, bulk.cursor, now);
+        if (ids.length === 0) {
+          await tx.bulkInvitation.update({
+            where: { id: bulk.id },
+            data: { state: 'COMPLETED', finishedAt: now, total: bulk.done, startedAt: bulk.startedAt ?? now },
+          });
+          return true;
+        }
+        const sender = bulk.sentByAdminId
+          ? ({ kind: 'ADMIN', id: bulk.sentByAdminId } as const)
+          : bulk.sentByApiKeyId
+            ? ({ kind: 'API_KEY', id: bulk.sentByApiKeyId } as const)
+            : null;
+        const result = await inviteBatch(
+          tx,
+          deps.settings,
+          {
+            organizationId: bulk.organizationId,
+            invitationValidityHours: bulk.organization.invitationValidityHours,
+            now,
+            sender,
+            bulkInvitationId: bulk.id,
+          },
+          ids,
+          true,
+        );
+        const skipped = { ...(bulk.skipped as Record<string, number>) };
+        for (const [reason, count] of Object.entries(result.skipped)) skipped[reason] = (skipped[reason] ?? 0) + count;
+        await tx.bulkInvitation.update({
+          where: { id: bulk.id },
+          data: {
+            state: 'RUNNING',
+            startedAt: bulk.startedAt ?? now,
+            cursor: ids.at(-1)!,
+            done: { increment: ids.length },
+            total: Math.max(bulk.total, bulk.done + ids.length),
+            invited: { increment: result.invited },
+            reinvited: { increment: result.reinvited },
+            skipped,
+          },
+        });
+        return false;
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+    if (finished) return deps.prisma.bulkInvitation.findUniqueOrThrow({ where: { id: bulkInvitationId } });
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
+
+// Who may be invited, and why not: one function, used by invite one, bulk
+// invitations and the preview alike.
+
+/** How long after an invitation the same profile may be invited again (rule 6: nobody gets spammed). */
+export const RESEND_COOLDOWN_MS = 5 * 60_000;
+
+export const SKIP_REASONS = {
+  ALREADY_VALIDATED: 'The person already accepted an invitation.',
+  INVALID_EMAIL: 'The profile has no valid email address.',
+  EMAIL_UNDELIVERABLE: 'Email to this address bounced or was reported as spam; change the address first.',
+  RESEND_TOO_SOON: 'The profile was invited moments ago; wait before sending again.',
+  NOT_FOUND: 'No profile of the organization has this id (deleted, or never existed).',
+} as const;
+
+export type SkipReason = keyof typeof SKIP_REASONS;
+
+/** What inviting one profile would do. */
+export type InvitationOutcome = { kind: 'INVITE' } | { kind: 'REINVITE' } | { kind: 'SKIP'; reason: SkipReason; retryAfterMs?: number };
+
+/** The facts about a profile that decide its outcome. */
+export interface InvitationCandidate {
+  status: ProfileStatus;
+  email: string;
+  latestInvitation: { createdAt: Date; email: string; deliveryState: EmailDeliveryState } | null;
+}
+
+const emailSchema = z.email();
+
+export function invitationOutcome(candidate: InvitationCandidate, now: Date): InvitationOutcome {
+  if (candidate.status === 'VALIDATED') return { kind: 'SKIP', reason: 'ALREADY_VALIDATED' };
+  if (!emailSchema.safeParse(candidate.email).success) return { kind: 'SKIP', reason: 'INVALID_EMAIL' };
+  const latest = candidate.latestInvitation;
+  // A bounce or complaint blocks the address it happened on; a new address unblocks the profile.
+  if (
+    latest &&
+    (latest.deliveryState === 'BOUNCED' || latest.deliveryState === 'SPAM_COMPLAINT') &&
+    latest.email.toLowerCase() === candidate.email.toLowerCase()
+  ) {
+    return { kind: 'SKIP', reason: 'EMAIL_UNDELIVERABLE' };
+  }
+  if (latest) {
+    const wait = latest.createdAt.getTime() + RESEND_COOLDOWN_MS - now.getTime();
+    if (wait > 0) return { kind: 'SKIP', reason: 'RESEND_TOO_SOON', retryAfterMs: wait };
+  }
+  return candidate.status === 'NOT_INVITED' ? { kind: 'INVITE' } : { kind: 'REINVITE' };
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { assertPasswordPolicy } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import type { Clock, Viewer } from '../context.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import {
+  EmailUndeliverableError,
+  InvalidEmailError,
+  InvitationAlreadyUsedError,
+  InvitationExpiredError,
+  InvitationNotFoundError,
+  InvitationRevokedError,
+  NotFoundError,
+  ProfileAlreadyValidatedError,
+  ResendTooSoonError,
+} from '../errors/domain-errors.ts';
+import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts';
+import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
+import { requestEmailDelivery } from '../jobs/job-queue.ts';
+import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
+import { invitationState } from './invitation-state.ts';
+import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
+
+type Transaction = Prisma.TransactionClient;
+
+export interface InvitationSettings {
+  publicUrl: string;
+  invitationTokenSecret: string;
+}
+
+export interface InvitationDependencies {
+  prisma: PrismaClient;
+  clock: Clock;
+  settings: InvitationSettings;
+}
+
+/** Who sends: an admin or an API key of the organization. */
+export type Sender = Viewer['actor'] | null;
+
+export interface BatchResult {
+  invited: number;
+  reinvited: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** Per requested profile id. */
+  outcomes: Map<string, InvitationOutcome & { invitationId?: string }>;
+}
+
+interface CandidateRow {
+  id: string;
+  status: ProfileStatus;
+  email: string;
+  latest_invitation_id: string | null;
+  latest_created_at: Date | null;
+  latest_email: string | null;
+  latest_delivery_state: EmailDeliveryState | null;
+}
+
+/** The profiles among `ids` that belong to the organization, with what decides their outcome; locked when inviting. */
+export async function loadCandidates(executor: Transaction | PrismaClient, organizationId: string, ids: string[], lock: boolean) {
+  const rows = lock
+    ? await executor.$queryRaw<CandidateRow[]>`
+        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
+               i.delivery_state AS latest_delivery_state
+        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
+        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])
+        ORDER BY p.id
+        FOR UPDATE OF p`
+    : await executor.$queryRaw<CandidateRow[]>`
+        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
+               i.delivery_state AS latest_delivery_state
+        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
+        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
+  return rows;
+}
+
+export function outcomeOf(row: CandidateRow, now: Date): InvitationOutcome {
+  return invitationOutcome(
+    {
+      status: row.status,
+      email: row.email,
+      latestInvitation: row.latest_created_at
+        ? { createdAt: row.latest_created_at, email: row.latest_email!, deliveryState: row.latest_delivery_state! }
+        : null,
+    },
+    now,
+  );
+}
+
+/**
+ * Invites the profiles among `ids` that may be invited, in the caller's
+ * transaction, with a fixed number of statements whatever the batch size:
+ * earlier open invitations stop working, each invitee gets a new invitation
+ * and (unless `sendEmail` is false) a queued email, and the delivery job is
+ * requested in the same transaction. The others are skipped, by reason.
+ */
+export async function inviteBatch(
+  tx: Transaction,
+  settings: InvitationSettings,
+  scope: { organizationId: string; invitationValidityHours: number; now: Date; sender: Sender; bulkInvitationId?: string },
+  ids: string[],
+  sendEmail: boolean,
+): Promise<BatchResult> {
+  const result: BatchResult = { invited: 0, reinvited: 0, skipped: {}, outcomes: new Map() };
+  const rows = await loadCandidates(tx, scope.organizationId, ids, true);
+  const found = new Set(rows.map((row) => row.id));
+  for (const id of ids) {
+    if (found.has(id)) continue;
+    result.outcomes.set(id, { kind: 'SKIP', reason: 'NOT_FOUND' });
+    result.skipped.NOT_FOUND = (result.skipped.NOT_FOUND ?? 0) + 1;
+  }
+
+  const invitees: { row: CandidateRow; invitationId: string }[] = [];
+  for (const row of rows) {
+    const outcome = outcomeOf(row, scope.now);
+    if (outcome.kind === 'SKIP') {
+      result.skipped[outcome.reason] = (result.skipped[outcome.reason] ?? 0) + 1;
+      result.outcomes.set(row.id, outcome);
+      continue;
+    }
+    const invitationId = randomUUID();
+    invitees.push({ row, invitationId });
+    result.outcomes.set(row.id, { ...outcome, invitationId });
+    if (outcome.kind === 'INVITE') result.invited++;
+    else result.reinvited++;
+  }
+  if (invitees.length === 0) return result;
+
+  const { now } = scope;
+  const previous = invitees.map(({ row }) => row.latest_invitation_id).filter((id): id is string => id !== null);
+  if (previous.length > 0) {
+    await tx.$executeRaw`
+      UPDATE invitation SET superseded_at = ${now}::timestamptz
+      WHERE id = ANY(${previous}::uuid[]) AND accepted_at IS NULL AND revoked_at IS NULL AND superseded_at IS NULL`;
+  }
+  const expiresAt = new Date(now.getTime() + scope.invitationValidityHours * 3_600_000);
+  await tx.invitation.createMany({
+    data: invitees.map(({ row, invitationId }) => ({
+      id: invitationId,
+      organizationId: scope.organizationId,
+      profileId: row.id,
+      tokenHash: hashInvitationToken(invitationToken(settings.invitationTokenSecret, invitationId)),
+      email: row.email,
+      createdAt: now,
+      expiresAt,
+      sentByAdminId: scope.sender?.kind === 'ADMIN' ? scope.sender.id : null,
+      sentByApiKeyId: scope.sender?.kind === 'API_KEY' ? scope.sender.id : null,
+      bulkInvitationId: scope.bulkInvitationId ?? null,
+      deliveryState: sendEmail ? 'QUEUED' : 'NO_EMAIL',
+    })),
+  });
+  await tx.$executeRaw`
+    UPDATE profile SET status = 'PENDING', latest_invitation_id = v.invitation_id, invited_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+    FROM unnest(${invitees.map(({ row }) => row.id)}::uuid[], ${invitees.map(({ invitationId }) => invitationId)}::uuid[]) AS v(profile_id, invitation_id)
+    WHERE profile.id = v.profile_id`;
+  if (sendEmail) {
+    await tx.email.createMany({
+      data: invitees.map(({ row, invitationId }) => ({
+        organizationId: scope.organizationId,
+        profileId: row.id,
+        invitationId,
+        kind: 'INVITATION' as const,
+        to: row.email,
+        createdAt: now,
+      })),
+    });
+    await requestEmailDelivery(tx);
+  }
+  return result;
+}
+
+export interface InviteOneResult {
+  profile: Profile;
+  invitation: Invitation;
+  /** The accept link, only when no email was sent (returned this once). */
+  link: string | null;
+}
+
+/** Rule 2: invite one profile, or say exactly why not. */
+export async function inviteProfile(
+  deps: InvitationDependencies,
+  viewer: Viewer,
+  profileId: string,
+  options: { sendEmail: boolean },
+): Promise<InviteOneResult> {
+  const now = deps.clock.now();
+  return deps.prisma.$transaction(async (tx) => {
+    const organization = await tx.organization.findUniqueOrThrow({
+      where: { id: viewer.organizationId },
+      select: { invitationValidityHours: true },
+    });
+    const batch = await inviteBatch(
+      tx,
+      deps.settings,
+      { organizationId: viewer.organizationId, invitationValidityHours: organization.invitationValidityHours, now, sender: viewer.actor },
+      [profileId],
+      options.sendEmail,
+    );
+    const outcome = batch.outcomes.get(profileId)!;
+    if (outcome.kind === 'SKIP') {
+      const profile = await tx.profile.findUnique({ where: { id: profileId }, select: { email: true } });
+      switch (outcome.reason) {
+        case 'NOT_FOUND':
+          throw new NotFoundError(['input', 'profileId'], 'profile');
+        case 'ALREADY_VALIDATED':
+          throw new ProfileAlreadyValidatedError();
+        case 'INVALID_EMAIL':
+          throw new InvalidEmailError(['input', 'profileId'], profile!.email);
+        case 'EMAIL_UNDELIVERABLE':
+          throw new EmailUndeliverableError(profile!.email);
+        case 'RESEND_TOO_SOON':
+          throw new ResendTooSoonError(Math.ceil((outcome.retryAfterMs ?? 0) / 1000));
+      }
+    }
+    const [profile, invitation] = await Promise.all([
+      tx.profile.findUniqueOrThrow({ where: { id: profileId } }),
+      tx.invitation.findUniqueOrThrow({ where: { id: outcome.invitationId! } }),
+    ]);
+    const link = options.sendEmail
+      ? null
+      : acceptLink(deps.settings.publicUrl, invitationToken(deps.settings.invitationTokenSecret, invitation.id));
+    return { profile, invitation, link };
+  });
+}
+
+/** Withdraws an open invitation: its link stops working and its email, if still queued, is not sent. */
+export async function revokeInvitation(deps: InvitationDependencies, viewer: Viewer, invitationId: string): Promise<Invitation> {
+  const now = deps.clock.now();
+  return deps.prisma.$transaction(async (tx) => {
+    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId: viewer.organizationId } });
+    if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
+    assertOpen(invitation, now);
+    return tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+  });
+}
+
+function assertOpen(invitation: Invitation, now: Date): void {
+  switch (invitationState(invitation, now)) {
+    case 'ACCEPTED':
+      throw new InvitationAlreadyUsedError();
+    case 'REVOKED':
+      throw new InvitationRevokedError(false);
+    case 'SUPERSEDED':
+      throw new InvitationRevokedError(true);
+    case 'EXPIRED':
+      throw new InvitationExpiredError(invitation.expiresAt);
+    case 'OPEN':
+      return;
+  }
+}
+
+/** What the accept page shows before the person types a password; null for an unknown token. */
+export async function readInvitationByToken(deps: InvitationDependencies, token: string) {
+  const invitation = await deps.prisma.invitation.findUnique({
+    where: { tokenHash: hashInvitationToken(token) },
+    include: { profile: { select: { firstName: true } }, organization: { select: { name: true } } },
+  });
+  return invitation;
+}
+
+/**
+ * Rule 5: the person accepts with the token and a password. The invitation
+ * row is locked, so a token works once even when two requests race. The
+ * profile becomes VALIDATED and the app-download email is queued in the same
+ * transaction.
+ */
+export async function acceptInvitation(deps: InvitationDependencies, input: { token: string; password: string }): Promise<Profile> {
+  const tokenHash = hashInvitationToken(input.token.trim());
+  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash }, select: { email: true } });
+  if (!known) throw new InvitationNotFoundError();
+  assertPasswordPolicy(input.password, known.email, ['input', 'password']);
+  const passwordHash = await hashPassword(input.password);
+  const now = deps.clock.now();
+  return deps.prisma.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
+    if (!locked) throw new InvitationNotFoundError();
+    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: locked.id } });
+    assertOpen(invitation, now);
+    await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
+    const profile = await tx.profile.update({
+      where: { id: invitation.profileId },
+      data: { status: 'VALIDATED', passwordHash, validatedAt: now },
+    });
+    await tx.email.create({
+      data: { organizationId: invitation.organizationId, profileId: profile.id, kind: 'APP_DOWNLOAD', to: profile.email, createdAt: now },
+    });
+    await requestEmailDelivery(tx);
+    return profile;
+  });
+}

@@ -1,0 +1,27 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+
+// Background work runs on graphile-worker (a PostgreSQL job queue). Jobs are
+// added with its SQL function inside the caller's transaction, so a job
+// exists exactly when the rows it works on were committed (rule 9).
+
+export const TASKS = {
+  /** Sends the queued emails in batches of up to 500 (Postmark's batch limit). */
+  deliverEmails: 'deliver-emails',
+  /** Runs a bulk invitation chunk by chunk, resuming after a crash. */
+  runBulkInvitation: 'run-bulk-invitation',
+} as const;
+
+type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
+
+/**
+ * Asks for a delivery run. One job key: many invitations share one pending
+ * run, and `preserve_run_at` keeps a run that is backing off after a Postmark
+ * outage from being pulled forward by every new invitation.
+ */
+export async function requestEmailDelivery(tx: Executor): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.deliverEmails}, '{}'::json, job_key := ${TASKS.deliverEmails}, job_key_mode := 'preserve_run_at', max_attempts := 30)`;
+}
+
+export async function requestBulkInvitationRun(tx: Executor, bulkInvitationId: string): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.runBulkInvitation}, json_build_object('bulkInvitationId', ${bulkInvitationId}::text), job_key := ${`bulk-invitation:${bulkInvitationId}`}, max_attempts := 30)`;
+}

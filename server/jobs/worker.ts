@@ -1,0 +1,60 @@
+import { Logger, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import type { Clock } from '../context.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
+import type { EmailTransport } from '../email/email-transport.ts';
+import { runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
+import { TASKS } from './job-queue.ts';
+
+export interface WorkerDependencies {
+  connectionString: string;
+  prisma: PrismaClient;
+  clock: Clock;
+  transport: EmailTransport;
+  settings: EmailSettings;
+}
+
+// graphile-worker retries a failed job with exponential back-off
+// (exp(min(attempts, 10)) seconds). A cron run every five minutes also picks
+// up emails whose job gave up, so a queued email is never forgotten.
+const CRONTAB = `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`;
+
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
+});
+
+export function taskList(deps: WorkerDependencies): TaskList {
+  return {
+    [TASKS.deliverEmails]: async () => {
+      await deliverQueuedEmails(deps);
+    },
+    [TASKS.runBulkInvitation]: async (payload) => {
+      const { bulkInvitationId } = payload as { bulkInvitationId: string };
+      await runBulkInvitation(deps, bulkInvitationId);
+    },
+  };
+}
+
+/** Creates or updates graphile-worker's own schema (graphile_worker) in the database. */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietLogger });
+}
+
+/** Runs jobs in this process until stopped (`npm start` does; `npm run worker` runs it alone). */
+export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
+  const runner = await run({
+    connectionString: deps.connectionString,
+    concurrency,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    taskList: taskList(deps),
+    crontab: CRONTAB,
+    logger: quietLogger,
+  });
+  return { stop: () => runner.stop(), promise: runner.promise };
+}
+
+/** Runs every job that is due now, then returns (tests). */
+export async function runDueJobs(deps: WorkerDependencies): Promise<void> {
+  await runOnce({ connectionString: deps.connectionString, taskList: taskList(deps), logger: quietLogger });
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config.ts';
+import type { AppSettings } from './context.ts';
+import type { PrismaClient } from './database/prisma.ts';
+import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';
+
+// Turns the configuration into the parts main.ts and worker-main.ts assemble.
+
+/** Settings for links and tokens. Outside production, a missing token secret is generated once and kept in the data folder. */
+export async function appSettings(config: Config): Promise<AppSettings> {
+  return { publicUrl: config.publicUrl, invitationTokenSecret: config.invitationTokenSecret ?? (await localSecret(config.dataDir)) };
+}
+
+async function localSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'invitation-token-secret');
+  const existing = await readFile(file, 'utf8').catch(() => null);
+  if (existing?.trim()) return existing.trim();
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox). */
+export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
+  return config.postmark.serverToken
+    ? new PostmarkTransport(config.postmark.serverToken, config.postmark.apiUrl)
+    : new MailboxTransport(prisma);
+}

@@ -1,0 +1,26 @@
+// npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
+import { systemClock } from './context.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './database/index.ts';
+import { startWorker } from './jobs/worker.ts';
+import { appSettings, emailTransport } from './wiring.ts';
+
+const config = loadConfig();
+const database = await openDatabase(config);
+const settings = await appSettings(config);
+const transport = emailTransport(config, database.prisma);
+const worker = await startWorker({
+  connectionString: database.url,
+  prisma: database.prisma,
+  clock: systemClock,
+  transport,
+  settings: { ...settings, from: config.postmark.from },
+});
+console.log(`Parkpass worker running (emails via ${transport.name}).`);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    await worker.stop();
+    await database.close();
+    process.exit(0);
+  });
+}
