@@ -32,13 +32,18 @@ const templates: Record<EmailKind, { html: string; text: string }> = {
   APP_DOWNLOAD: { html: load('app-download.html.mustache'), text: load('app-download.txt.mustache') },
 };
 
+// Escapes what HTML needs escaped (Mustache's default also escapes "/" and "=", which garbles links when read as text).
+const escapeHtml = (value: unknown) =>
+  String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+const html = (template: string, view: object) => Mustache.render(template, view, {}, { escape: escapeHtml });
+
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
 
 export function renderInvitationEmail(data: InvitationEmailData): RenderedEmail {
   const view = { ...data, expiresAt: `${dateFormat.format(data.expiresAt)} (UTC)` };
   return {
     subject: `${data.organizationName} invites you to Parkpass: confirm your account`,
-    htmlBody: Mustache.render(templates.INVITATION.html, view),
+    htmlBody: html(templates.INVITATION.html, view),
     textBody: Mustache.render(templates.INVITATION.text, view),
   };
 }
@@ -47,7 +52,7 @@ export function renderAppDownloadEmail(data: AppDownloadEmailData): RenderedEmai
   const view = { ...data, hasLinks: Boolean(data.appStoreUrl || data.playStoreUrl) };
   return {
     subject: 'Your Parkpass account is ready: download the app',
-    htmlBody: Mustache.render(templates.APP_DOWNLOAD.html, view),
+    htmlBody: html(templates.APP_DOWNLOAD.html, view),
     textBody: Mustache.render(templates.APP_DOWNLOAD.text, view),
   };
 }

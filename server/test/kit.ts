@@ -76,6 +76,8 @@ export interface TestOrganization {
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Sends a request as the admin (session token) or the API key. */
   graphqlAs<T = any>(actor: ActorKind, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Inserts many plain NOT_INVITED profiles at once (thousands per statement); returns their ids. */
+  insertManyProfiles(count: number): Promise<string[]>;
   /** Inserts profiles directly (fast), numbered from `start` (by default, after the ones inserted before). */
   insertProfiles(count: number, options?: { start?: number; with?: (index: number) => ProfileExtras }): Promise<string[]>;
 }
@@ -199,6 +201,20 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
     lots: organization.parkingLots.map((lot) => ({ id: lot.id, name: lot.name, globalId: globalId('ParkingLot', lot.id) })),
     tags: organization.tags.map((tag) => ({ id: tag.id, name: tag.name, globalId: globalId('Tag', tag.id) })),
     graphql: (query, variables) => kit.graphql(query, variables, { token: key.secret }),
+    insertManyProfiles: async (count) => {
+      const start = nextIndex;
+      nextIndex += count;
+      const ids: string[] = [];
+      const people = fakePeople(count, domain, start);
+      for (let offset = 0; offset < count; offset += 5_000) {
+        const rows = await kit.prisma.profile.createManyAndReturn({
+          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person) })),
+          select: { id: true },
+        });
+        ids.push(...rows.map((row) => row.id));
+      }
+      return ids;
+    },
     insertProfiles: async (count, { start = nextIndex, with: extras = (): ProfileExtras => ({}) } = {}) => {
       nextIndex = Math.max(nextIndex, start + count);
       const people = fakePeople(count, domain, start);

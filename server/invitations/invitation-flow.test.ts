@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { globalId, type TestKit, type TestOrganization, TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, useTestKit } from '../test/kit.ts';
+import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
+
+// The invitation flow end to end: GraphQL through yoga.fetch, emails through
+// the real postmark client to the fake Postmark, jobs run by graphile-worker.
+
+const kit = useTestKit();
+const HOUR = 3_600_000;
+
+const INVITE = `mutation ($id: ID!, $sendEmail: Boolean) {
+  profileInvite(input: { profileId: $id, sendEmail: $sendEmail }) {
+    __typename
+    ... on ProfileInvitePayload { link profile { status } invitation { id state expiresAt deliveryState } }
+    ... on Error { code message }
+    ... on ResendTooSoon { retryAfterSeconds }
+  }
+}`;
+const ACCEPT = `mutation ($token: String!, $password: String!) {
+  invitationAccept(input: { token: $token, password: $password }) {
+    __typename
+    ... on InvitationAcceptPayload { firstName organizationName appStoreUrl playStoreUrl }
+    ... on Error { code message }
+    ... on InvitationRevoked { superseded }
+  }
+}`;
+const PROFILE = `query ($id: ID!) { profile(id: $id) { status email validatedAt latestInvitation { state expired deliveryState } } }`;
+const PASSWORD = 'a long and fine password';
+
+async function invitableProfile(org: TestOrganization) {
+  const [id] = await org.insertProfiles(1);
+  const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
+  return { id: id!, globalId: globalId('Profile', id!), email: profile.email, firstName: profile.firstName };
+}
+
+async function invite(org: TestOrganization, profileGlobalId: string, sendEmail?: boolean) {
+  const response = await org.graphql(INVITE, { id: profileGlobalId, sendEmail });
+  expect(response.errors).toBeUndefined();
+  return response.data.profileInvite;
+}
+
+async function accept(kit: TestKit, token: string, password = PASSWORD) {
+  const response = await kit.graphql(ACCEPT, { token, password });
+  expect(response.errors).toBeUndefined();
+  return response.data.invitationAccept;
+}
+
+async function postWebhook(body: unknown, password = TEST_WEBHOOK_PASSWORD) {
+  return kit.app.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}` },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('invite one, accept', () => {
+  it('sends email 1 with a working link, accepts it, validates the profile and sends email 2 with the app links', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'MANAGER' });
+    await kit.prisma.organization.update({
+      where: { id: org.id },
+      data: { appStoreUrl: 'https://apps.example/parkpass', playStoreUrl: 'https://play.example/parkpass', invitationValidityHours: 48 },
+    });
+    const person = await invitableProfile(org);
+
+    const invited = await invite(org, person.globalId);
+    expect(invited).toMatchObject({
+      __typename: 'ProfileInvitePayload',
+      link: null,
+      profile: { status: 'PENDING' },
+      invitation: { state: 'OPEN', deliveryState: 'QUEUED', expiresAt: new Date(kit.clock.now().getTime() + 48 * HOUR).toISOString() },
+    });
+    expect(kit.emailsTo(person.email)).toHaveLength(0);
+
+    await kit.runJobs();
+    const [first] = kit.emailsTo(person.email);
+    expect(first).toMatchObject({ From: 'Parkpass <no-reply@parkpass.test>', Tag: 'invitation', MessageStream: 'outbound' });
+    expect(first!.Subject).toBe(`${org.name} invites you to Parkpass: confirm your account`);
+    for (const body of [first!.HtmlBody!, first!.TextBody!]) {
+      expect(body).toContain(`Hello ${person.firstName}`);
+      expect(body).toContain(org.name);
+      expect(body).toContain('28 November 2026 at 09:00 (UTC)');
+      expect(body).toMatch(new RegExp(`${TEST_PUBLIC_URL}/accept#token=[A-Za-z0-9_-]{43}`));
+    }
+    const token = kit.tokenOf(first!);
+    // Only the token's hash is stored.
+    expect(JSON.stringify(await kit.prisma.invitation.findMany({ where: { profileId: person.id } }))).not.toContain(token);
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation).toEqual({
+      state: 'OPEN',
+      expired: false,
+      deliveryState: 'SENT',
+    });
+
+    const publicView = await kit.graphql('query ($token: String!) { invitationByToken(token: $token) { organizationName firstName state passwordPolicy } }', { token });
+    expect(publicView.data.invitationByToken).toMatchObject({ organizationName: org.name, firstName: person.firstName, state: 'OPEN' });
+
+    expect(await accept(kit, token)).toEqual({
+      __typename: 'InvitationAcceptPayload',
+      firstName: person.firstName,
+      organizationName: org.name,
+      appStoreUrl: 'https://apps.example/parkpass',
+      playStoreUrl: 'https://play.example/parkpass',
+    });
+    const profile = (await org.graphql(PROFILE, { id: person.globalId })).data.profile;
+    expect(profile).toMatchObject({ status: 'VALIDATED', validatedAt: kit.clock.now().toISOString(), latestInvitation: { state: 'ACCEPTED' } });
+
+    await kit.runJobs();
+    const [, second] = kit.emailsTo(person.email);
+    expect(second!.Subject).toBe('Your Parkpass account is ready: download the app');
+    expect(second!.TextBody).toContain('https://apps.example/parkpass');
+    expect(second!.HtmlBody).toContain('https://play.example/parkpass');
+    expect(kit.emailsTo(person.email)).toHaveLength(2);
+
+    // A token works once; a validated profile cannot be invited again.
+    expect(await accept(kit, token)).toMatchObject({ __typename: 'InvitationAlreadyUsed', code: 'INVITATION_ALREADY_USED' });
+    expect(await invite(org, person.globalId)).toMatchObject({ __typename: 'ProfileAlreadyValidated', code: 'PROFILE_ALREADY_VALIDATED' });
+  });
+
+  it('refuses a token once the invitation expired, and shows the profile as pending with an expired invitation', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    await invite(org, person.globalId);
+    await kit.runJobs();
+    const token = kit.tokenOf(kit.emailsTo(person.email)[0]!);
+
+    kit.clock.advance(72 * HOUR);
+    expect(await accept(kit, token)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({
+      status: 'PENDING',
+      latestInvitation: { state: 'EXPIRED', expired: true },
+    });
+    const expired = await org.graphql('{ profiles(filter: { invitationExpired: true }) { edges { node { email } } } }');
+    expect(expired.data.profiles.edges).toEqual([{ node: { email: person.email } }]);
+  });
+
+  it('re-inviting replaces the old link (after the re-send delay), which then says it was superseded', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    await invite(org, person.globalId);
+    await kit.runJobs();
+    const firstToken = kit.tokenOf(kit.emailsTo(person.email)[0]!);
+
+    const tooSoon = await invite(org, person.globalId);
+    expect(tooSoon).toMatchObject({ __typename: 'ResendTooSoon', code: 'RESEND_TOO_SOON', retryAfterSeconds: RESEND_COOLDOWN_MS / 1000 });
+
+    kit.clock.advance(RESEND_COOLDOWN_MS);
+    expect((await invite(org, person.globalId)).__typename).toBe('ProfileInvitePayload');
+    await kit.runJobs();
+    const emails = kit.emailsTo(person.email);
+    expect(emails).toHaveLength(2);
+    const secondToken = kit.tokenOf(emails[1]!);
+    expect(secondToken).not.toBe(firstToken);
+
+    expect(await accept(kit, firstToken)).toMatchObject({ __typename: 'InvitationRevoked', superseded: true });
+    expect((await accept(kit, secondToken)).__typename).toBe('InvitationAcceptPayload');
+  });
+
+  it('revokes an open invitation: the link stops working and an email not yet sent is never sent', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const invited = await invite(org, person.globalId);
+    const revoke = await org.graphql(
+      'mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on InvitationPayload { invitation { state } } ... on Error { code } } }',
+      { id: invited.invitation.id },
+    );
+    expect(revoke.data.invitationRevoke).toEqual({ __typename: 'InvitationPayload', invitation: { state: 'REVOKED' } });
+    await kit.runJobs();
+    expect(kit.emailsTo(person.email)).toHaveLength(0);
+    const email = await kit.prisma.email.findFirstOrThrow({ where: { profileId: person.id } });
+    expect(email).toMatchObject({ state: 'CANCELLED', lastError: 'Not sent: the invitation is REVOKED.' });
+
+    const again = await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', { id: invited.invitation.id });
+    expect(again.data.invitationRevoke.__typename).toBe('InvitationRevoked');
+  });
+
+  it('returns the link instead of sending an email when asked, and that link works', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const invited = await invite(org, person.globalId, false);
+    expect(invited.invitation.deliveryState).toBe('NO_EMAIL');
+    expect(invited.link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/accept#token=[A-Za-z0-9_-]{43}$`));
+    await kit.runJobs();
+    expect(kit.emailsTo(person.email)).toHaveLength(0);
+    expect((await accept(kit, invited.link.split('#token=')[1])).__typename).toBe('InvitationAcceptPayload');
+  });
+
+  it('answers each bad token or password with its own typed error, and a weak password does not use up the token', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const { link } = await invite(org, person.globalId, false);
+    const token = link.split('#token=')[1];
+    expect(await accept(kit, 'not-a-token')).toMatchObject({ __typename: 'InvitationNotFound', code: 'INVITATION_NOT_FOUND' });
+    expect((await kit.graphql('{ invitationByToken(token: "not-a-token") { state } }')).data.invitationByToken).toBeNull();
+    expect(await accept(kit, token, 'short')).toMatchObject({ __typename: 'PasswordTooWeak', code: 'PASSWORD_TOO_WEAK' });
+    expect(await accept(kit, token, person.email)).toMatchObject({ __typename: 'PasswordTooWeak' });
+
+    // Two people racing with the same link: exactly one wins.
+    const results = await Promise.all([accept(kit, token), accept(kit, token)]);
+    expect(results.map((result) => result.__typename).sort()).toEqual(['InvitationAcceptPayload', 'InvitationAlreadyUsed']);
+  });
+
+  it('refuses to invite without the plan or the role, with the exact refusal', async () => {
+    const starter = await kit.createOrganization({ plan: 'STARTER', role: 'OWNER' });
+    const person = await invitableProfile(starter);
+    const refused = await starter.graphqlAs('ADMIN', INVITE, { id: person.globalId });
+    expect(refused.data.profileInvite).toEqual({
+      __typename: 'FeatureNotInPlan',
+      code: 'FEATURE_NOT_IN_PLAN',
+      message: 'The STARTER plan does not include INVITATIONS; the BUSINESS plan does.',
+    });
+    const viewer = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'VIEWER' });
+    const other = await invitableProfile(viewer);
+    expect((await viewer.graphql(INVITE, { id: other.globalId })).data.profileInvite).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+    expect(await kit.prisma.invitation.count({ where: { organizationId: { in: [starter.id, viewer.id] } } })).toBe(0);
+  });
+});
+
+describe('delivery', () => {
+  it('marks a hard bounce from the webhook, shows it on the profile, and skips the address until it changes', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    await invite(org, person.globalId);
+    await kit.runJobs();
+    const messageId = kit.emailsTo(person.email)[0]!.MessageID;
+
+    expect((await postWebhook({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: messageId }, 'wrong password')).status).toBe(401);
+    expect((await postWebhook({ RecordType: 'Delivery', MessageID: messageId })).status).toBe(200);
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('DELIVERED');
+    expect((await postWebhook({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: messageId, Email: person.email })).status).toBe(200);
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+    // A late delivery report does not hide the bounce.
+    await postWebhook({ RecordType: 'Delivery', MessageID: messageId });
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+
+    kit.clock.advance(RESEND_COOLDOWN_MS);
+    expect(await invite(org, person.globalId)).toMatchObject({ __typename: 'EmailUndeliverable', code: 'EMAIL_UNDELIVERABLE' });
+    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "fixed.address@example.test" }) { __typename } }', {
+      id: person.globalId,
+    });
+    expect((await invite(org, person.globalId)).__typename).toBe('ProfileInvitePayload');
+  });
+
+  it('records a recipient Postmark reports inactive as bounced', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    kit.postmark.inactiveRecipients.add(person.email.toLowerCase());
+    await invite(org, person.globalId);
+    await kit.runJobs();
+    expect(kit.emailsTo(person.email)).toHaveLength(0);
+    const email = await kit.prisma.email.findFirstOrThrow({ where: { profileId: person.id } });
+    expect(email.state).toBe('BOUNCED');
+    expect(email.lastError).toMatch(/^406: You tried to send to recipient\(s\) that have been marked as inactive/);
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+  });
+
+  it('keeps every email queued through a Postmark outage and sends each exactly once when it is back', async () => {
+    const org = await kit.createOrganization();
+    const people = await Promise.all([invitableProfile(org), invitableProfile(org), invitableProfile(org)]);
+    for (const person of people) await invite(org, person.globalId);
+    kit.postmark.failNext(2, 500);
+
+    await kit.runJobs();
+    for (const person of people) expect(kit.emailsTo(person.email)).toHaveLength(0);
+    const queued = await kit.prisma.email.findMany({ where: { organizationId: org.id } });
+    expect(queued.map((email) => [email.state, email.attempts])).toEqual(people.map(() => ['QUEUED', 1]));
+    expect(queued[0]!.lastError).toMatch(/^postmark: /);
+    // graphile-worker scheduled a retry with back-off; run it now instead of waiting.
+    const [job] = await kit.prisma.$queryRaw<{ run_at: Date; attempts: number }[]>`SELECT run_at, attempts FROM graphile_worker.jobs WHERE task_identifier = 'deliver-emails'`;
+    expect(job!.attempts).toBe(1);
+    expect(job!.run_at.getTime()).toBeGreaterThan(Date.now());
+
+    await retryJobsNow();
+    await kit.runJobs();
+    for (const person of people) expect(kit.emailsTo(person.email)).toHaveLength(0);
+    await retryJobsNow();
+    await kit.runJobs();
+    for (const person of people) expect(kit.emailsTo(person.email)).toHaveLength(1);
+    const sent = await kit.prisma.email.findMany({ where: { organizationId: org.id } });
+    expect(sent.map((email) => [email.state, email.attempts])).toEqual(people.map(() => ['SENT', 3]));
+    await retryJobsNow();
+    await kit.runJobs();
+    for (const person of people) expect(kit.emailsTo(person.email)).toHaveLength(1);
+  });
+});
+
+describe('the communication gate', () => {
+  it('sends nothing for any action on a NOT_INVITED profile, and only the invitation email to a PENDING one', async () => {
+    const org = await kit.createOrganization();
+    const [lot] = org.lots;
+    const created = await org.graphql(
+      `mutation ($lot: ID!) { profileCreate(input: { firstName: "Quiet", lastName: "Person", email: "quiet@example.test", parkingLotIds: [$lot] }) { ... on ProfilePayload { profile { id } } } }`,
+      { lot: lot!.globalId },
+    );
+    const id = created.data.profileCreate.profile.id;
+    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Still quiet", email: "quiet2@example.test" }) { __typename } }', { id });
+    await org.graphql('mutation { profilesUpsert(input: { profiles: [{ externalId: "q-1", firstName: "Q", lastName: "One", email: "q1@example.test" }] }) { __typename } }');
+    await org.graphql('{ profilesInvitePreview(filter: {}) { total } }');
+    await kit.runJobs();
+    expect(kit.postmark.messages.filter((message) => /quiet|q1@/.test(message.To))).toHaveLength(0);
+    expect(await kit.prisma.email.count({ where: { organizationId: org.id } })).toBe(0);
+
+    // Even an email row written by mistake does not reach a NOT_INVITED or PENDING person, except the invitation.
+    const quiet = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, email: 'quiet2@example.test' } });
+    const pending = await invitableProfile(org);
+    await invite(org, pending.globalId);
+    await kit.prisma.email.createMany({
+      data: [
+        { organizationId: org.id, profileId: quiet.id, kind: 'APP_DOWNLOAD', to: quiet.email },
+        { organizationId: org.id, profileId: quiet.id, kind: 'INVITATION', to: quiet.email },
+        { organizationId: org.id, profileId: pending.id, kind: 'APP_DOWNLOAD', to: pending.email },
+      ],
+    });
+    await kit.prisma.$executeRaw`SELECT graphile_worker.add_job('deliver-emails', '{}'::json, job_key := 'deliver-emails')`;
+    await kit.runJobs();
+    expect(kit.emailsTo(quiet.email)).toHaveLength(0);
+    expect(kit.emailsTo(pending.email).map((message) => message.Tag)).toEqual(['invitation']);
+    const states = await kit.prisma.email.findMany({ where: { organizationId: org.id }, orderBy: { createdAt: 'asc' }, select: { kind: true, to: true, state: true, lastError: true } });
+    expect(states.filter((email) => email.state === 'CANCELLED').map((email) => email.lastError).sort()).toEqual([
+      'Not sent: the profile is NOT_INVITED, not PENDING.',
+      'Not sent: the profile is NOT_INVITED, not VALIDATED.',
+      'Not sent: the profile is PENDING, not VALIDATED.',
+    ]);
+  });
+});
+
+async function retryJobsNow() {
+  await kit.prisma.$executeRaw`SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs), run_at := now())`;
+}
