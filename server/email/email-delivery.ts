@@ -150,7 +150,11 @@ interface EmailUpdate {
 
 type Executor = Prisma.TransactionClient;
 
-/** Records a batch's outcome in two statements, whatever its size; an invitation's delivery state follows its email. */
+/**
+ * Records a batch's outcome in two statements, whatever its size; an
+ * invitation's delivery state follows its email. "id = ANY(…)" makes
+ * PostgreSQL fetch the rows by primary key instead of scanning the table.
+ */
 async function applyUpdates(tx: Executor, updates: EmailUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
   const ids = updates.map((update) => update.id);
@@ -165,14 +169,15 @@ async function applyUpdates(tx: Executor, updates: EmailUpdate[], now: Date): Pr
       attempts = email.attempts + CASE WHEN v.state = 'CANCELLED' THEN 0 ELSE 1 END,
       sent_at = CASE WHEN v.state = 'SENT' THEN ${now}::timestamptz ELSE NULL END
     FROM unnest(${ids}::uuid[], ${states}::text[], ${errors}::text[], ${messageIds}::text[]) AS v(id, state, error, message_id)
-    WHERE email.id = v.id`;
+    WHERE email.id = v.id AND email.id = ANY(${ids}::uuid[])`;
   const invitationUpdates = updates.filter((update) => update.invitationId);
   if (invitationUpdates.length === 0) return;
+  const invitationIds = invitationUpdates.map((update) => update.invitationId);
   await tx.$executeRaw`
     UPDATE invitation SET
       delivery_state = v.state::"EmailDeliveryState",
       delivery_updated_at = ${now}::timestamptz,
       postmark_message_id = COALESCE(v.message_id, invitation.postmark_message_id)
-    FROM unnest(${invitationUpdates.map((update) => update.invitationId)}::uuid[], ${invitationUpdates.map((update) => update.state)}::text[], ${invitationUpdates.map((update) => update.messageId)}::text[]) AS v(id, state, message_id)
-    WHERE invitation.id = v.id`;
+    FROM unnest(${invitationIds}::uuid[], ${invitationUpdates.map((update) => update.state)}::text[], ${invitationUpdates.map((update) => update.messageId)}::text[]) AS v(id, state, message_id)
+    WHERE invitation.id = v.id AND invitation.id = ANY(${invitationIds}::uuid[])`;
 }

@@ -54,13 +54,17 @@ function deliveryStateOf(record: WebhookRecord): EmailDeliveryState | null {
 /** A delivery never hides an earlier bounce or complaint (webhooks may arrive out of order). */
 async function recordDeliveryState(prisma: PrismaClient, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
   const keep: EmailDeliveryState[] = state === 'DELIVERED' ? ['BOUNCED', 'SPAM_COMPLAINT'] : [];
-  await prisma.$transaction([
-    prisma.email.updateMany({ where: { postmarkMessageId: messageId, state: { notIn: keep } }, data: { state } }),
-    prisma.invitation.updateMany({
-      where: { postmarkMessageId: messageId, deliveryState: { notIn: keep } },
-      data: { deliveryState: state, deliveryUpdatedAt: now },
-    }),
-  ]);
+  await prisma.$transaction(async (tx) => {
+    const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } });
+    if (!email) return;
+    await tx.email.updateMany({ where: { id: email.id, state: { notIn: keep } }, data: { state } });
+    if (email.invitationId) {
+      await tx.invitation.updateMany({
+        where: { id: email.invitationId, deliveryState: { notIn: keep } },
+        data: { deliveryState: state, deliveryUpdatedAt: now },
+      });
+    }
+  });
 }
 
 function authorized(header: string | null, password: string): boolean {

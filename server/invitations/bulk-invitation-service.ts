@@ -12,7 +12,7 @@ import type { SkipReason } from './invitation-rules.ts';
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
 
 /** Profiles handled per transaction: each chunk commits its invitations, emails and progress together. */
-export const CHUNK_SIZE = 1_000;
+export const CHUNK_SIZE = 2_500;
 /** Selections up to this size finish within the request; larger ones run in the background. */
 export const INLINE_LIMIT = 200;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;

@@ -9,6 +9,15 @@
 ALTER TYPE "EmailDeliveryState" ADD VALUE 'CANCELLED';
 ALTER TYPE "EmailDeliveryState" ADD VALUE 'NO_EMAIL';
 
+-- DropIndex
+DROP INDEX "email_organization_id_created_at_idx";
+
+-- DropIndex
+DROP INDEX "invitation_organization_id_created_at_idx";
+
+-- DropIndex
+DROP INDEX "invitation_postmark_message_id_idx";
+
 -- AlterTable
 ALTER TABLE "bulk_invitation" ADD COLUMN     "cursor" UUID,
 ADD COLUMN     "last_error" TEXT;
