@@ -22,7 +22,9 @@ describe('tenant isolation', () => {
       data: { organizationId: b.id, name: 'B integration', role: 'VIEWER', prefix: secondKey.prefix, secretHash: secondKey.hash },
     });
 
+    const bBulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: b.id, selection: { profileIds: [bProfile!] } } });
     const bIds: Record<string, string> = {
+      BulkInvitation: bBulk.id,
       Profile: bProfile!,
       ParkingLot: b.lots[0]!.id,
       Tag: b.tags[0]!.id,
@@ -39,6 +41,8 @@ describe('tenant isolation', () => {
           admins: { orderBy: { id: 'asc' } },
           apiKeys: { orderBy: { id: 'asc' } },
           invitations: { orderBy: { id: 'asc' } },
+          bulkInvitations: { orderBy: { id: 'asc' } },
+          emails: { orderBy: { id: 'asc' } },
           parkingLots: { orderBy: { id: 'asc' } },
           tags: { orderBy: { id: 'asc' } },
         },
@@ -46,7 +50,7 @@ describe('tenant isolation', () => {
     const before = await snapshotOfB();
 
     type Call = { name: string; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
-    const everyNode = '... on Node { id } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt }';
+    const everyNode = '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt }';
     const result = '__typename ... on Error { code message } ... on InputError { path }';
     const calls: Call[] = [
       ...Object.keys(bIds).map((type) => ({
@@ -91,6 +95,32 @@ describe('tenant isolation', () => {
         query: `mutation ($lot: ID!, $tag: ID!) { profilesUpsert(input: { profiles: [{ externalId: "x1", firstName: "M", lastName: "X", email: "m3@example.test", parkingLotIds: [$lot] }, { externalId: "x2", firstName: "M", lastName: "X", email: "m4@example.test", tagIds: [$tag] }] }) { ${result} ... on ProfilesUpsertPayload { failedCount results { outcome error { code path } } } } }`,
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
+      {
+        name: 'profileInvite',
+        query: `mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { ${result} } }`,
+        variables: (id) => ({ id: id('Profile') }),
+      },
+      {
+        name: 'profilesInvite by ids',
+        query: `mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { ${result} ... on ProfilesInvitePayload { bulkInvitation { state total done invitedCount skipped { reason count } } } } }`,
+        variables: (id) => ({ id: id('Profile') }),
+      },
+      {
+        name: 'profilesInvitePreview by ids and by filter',
+        query: 'query ($id: ID!, $lot: ID!, $tag: ID!) { a: profilesInvitePreview(profileIds: [$id]) { total inviteCount skipped { reason count } } b: profilesInvitePreview(filter: { parkingLotIds: [$lot], tagIds: [$tag] }) { total } }',
+        variables: (id) => ({ id: id('Profile'), lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
+        name: 'profilesInvite by filter',
+        query: `mutation ($lot: ID!) { profilesInvite(input: { filter: { parkingLotIds: [$lot] } }) { ${result} ... on ProfilesInvitePayload { bulkInvitation { state total done invitedCount } } } }`,
+        variables: (id) => ({ lot: id('ParkingLot') }),
+      },
+      {
+        name: 'invitationRevoke',
+        query: `mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { ${result} } }`,
+        variables: (id) => ({ id: id('Invitation') }),
+      },
+      { name: 'bulkInvitation', query: 'query ($id: ID!) { bulkInvitation(id: $id) { state } }', variables: (id) => ({ id: id('BulkInvitation') }) },
       { name: 'adminDelete', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
       { name: 'apiKeyRevoke', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
     ];
@@ -110,6 +140,10 @@ describe('tenant isolation', () => {
     expect(answers.profileUpdate.profileUpdate.code).toBe('NOT_FOUND');
     expect(answers.adminDelete.adminDelete.code).toBe('NOT_FOUND');
     expect(answers.apiKeyRevoke.apiKeyRevoke.code).toBe('NOT_FOUND');
+    expect(answers.profileInvite.profileInvite.code).toBe('NOT_FOUND');
+    expect(answers.invitationRevoke.invitationRevoke.code).toBe('NOT_FOUND');
+    expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
+    expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
     expect(answers['profileCreate with a lot'].profileCreate.code).toBe('UNKNOWN_PARKING_LOT');
     expect(answers['profilesUpsert with a lot and a tag'].profilesUpsert.results.map((row: any) => row.error.code)).toEqual([
       'UNKNOWN_PARKING_LOT',

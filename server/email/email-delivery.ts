@@ -28,8 +28,9 @@ export interface DeliveryReport {
 
 /**
  * Sends every queued email, a batch at a time. Each batch is claimed with
- * FOR UPDATE SKIP LOCKED (so several workers share the work and none sends an
- * email twice), passed through the communication gate, sent, and recorded in
+ * FOR NO KEY UPDATE SKIP LOCKED (so several workers share the work and none
+ * sends an email twice; "no key" lets the local mailbox insert rows that
+ * reference the claimed emails from another connection), passed through the communication gate, sent, and recorded in
  * the same transaction. When the transport fails as a whole, the attempt is
  * recorded, the emails stay queued and the error is rethrown so that the job
  * queue retries with back-off. Nothing is dropped; at worst, a crash between
@@ -56,7 +57,7 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
   return prisma.$transaction(
     async (tx) => {
       const claimed = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM email WHERE state = 'QUEUED' ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
+        SELECT id FROM email WHERE state = 'QUEUED' ORDER BY id LIMIT ${batchSize} FOR NO KEY UPDATE SKIP LOCKED`;
       const outcome: BatchOutcome = { claimed: claimed.length, sent: 0, failed: 0, cancelled: 0 };
       if (claimed.length === 0) return outcome;
       const now = clock.now();

@@ -172,6 +172,17 @@ describe('invite one, accept', () => {
     expect(again.data.invitationRevoke.__typename).toBe('InvitationRevoked');
   });
 
+  it("stops the open invitation when the profile's email changes, so the old address cannot accept", async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const { link } = await invite(org, person.globalId, false);
+    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "new.address@example.test" }) { __typename } }', {
+      id: person.globalId,
+    });
+    expect(await accept(kit, link.split('#token=')[1])).toMatchObject({ __typename: 'InvitationRevoked', superseded: false });
+    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({ status: 'PENDING', latestInvitation: { state: 'REVOKED' } });
+  });
+
   it('returns the link instead of sending an email when asked, and that link works', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);

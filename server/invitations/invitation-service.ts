@@ -163,6 +163,22 @@ export async function inviteBatch(
   return result;
 }
 
+/**
+ * When a profile's email changes, its open invitation stops working: the link
+ * went to the old address, which may belong to someone else. The profile
+ * stays PENDING, to be invited at the new address. One statement for any
+ * number of profiles.
+ */
+export async function revokeInvitationsToOldAddresses(tx: Transaction, profileIds: string[]): Promise<void> {
+  if (profileIds.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE invitation SET revoked_at = now()
+    FROM profile
+    WHERE profile.id = invitation.profile_id AND invitation.profile_id = ANY(${profileIds}::uuid[])
+      AND invitation.accepted_at IS NULL AND invitation.revoked_at IS NULL AND invitation.superseded_at IS NULL
+      AND invitation.email <> profile.email`;
+}
+
 export interface InviteOneResult {
   profile: Profile;
   invitation: Invitation;

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
 import { runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
-import { TASKS } from './job-queue.ts';
+import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
 
 export interface WorkerDependencies {
   connectionString: string;
@@ -40,8 +40,19 @@ export async function migrateJobQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: quietLogger });
 }
 
-/** Runs jobs in this process until stopped (`npm start` does; `npm run worker` runs it alone). */
+/**
+ * Runs jobs in this process until stopped (`npm start` does; `npm run worker`
+ * runs it alone). At start it asks again for the work a crashed process may
+ * have held: graphile-worker leaves a dead worker's job locked for 4 hours,
+ * and a job key held by a locked job gets a fresh job at once. Running a bulk
+ * invitation twice at the same time is safe (each chunk locks it).
+ */
 export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
+  await deps.prisma.$transaction(async (tx) => {
+    await requestEmailDelivery(tx);
+    const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
+    for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
+  });
   const runner = await run({
     connectionString: deps.connectionString,
     concurrency,

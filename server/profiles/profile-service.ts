@@ -13,6 +13,7 @@ import {
 import { Prisma, type Profile } from '../generated/prisma/client.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
+import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
 import { profileSearchText } from './search-text.ts';
 
 /** The organization a service call acts in; every read and write is confined to it. */
@@ -59,7 +60,7 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
     await assertLinksExist(tx, scope.organizationId, fields, path);
     await assertUniqueFields(tx, scope.organizationId, fields, path, id);
     const next = { ...current, ...fields };
-    return translateUniqueViolation(path, fields, () =>
+    const updated = await translateUniqueViolation(path, fields, () =>
       tx.profile.update({
         where: { id },
         data: {
@@ -78,6 +79,8 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
         },
       }),
     );
+    if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
+    return updated;
   });
 }
 
@@ -231,6 +234,7 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
       await replaceLinks(tx, 'profile_tag', 'tag_id', valid, idByExternalId, (row) => row.fields.tagIds);
 
       const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
+      await revokeInvitationsToOldAddresses(tx, written.filter((row) => !row.inserted).map((row) => row.id));
       for (const row of valid) {
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
