@@ -7,8 +7,9 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
   },
   test: {
-    include: ['server/**/*.test.ts'],
-    globalSetup: ['server/test/global-setup.ts'],
+    include: ['server/**/*.test.ts', 'sdk/test/**/*.test.ts'],
+    // The SDK's tests use its build (sdk/dist), as an outside app would.
+    globalSetup: ['server/test/global-setup.ts', 'sdk/test/build-sdk.ts'],
     // Each test file gets its own database, cloned from a migrated template.
     pool: 'forks',
     testTimeout: 30_000,

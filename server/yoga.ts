@@ -6,6 +6,7 @@ import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
+import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export function createApp(options: AppOptions) {
     graphiql: {
       title: 'Parkpass API',
       headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }),
+      defaultTabs: playgroundTabs(),
     },
     context: async ({ request, req }): Promise<Context> => ({
       prisma: options.prisma,

@@ -1,0 +1,69 @@
+// A consumer of the published types (resolved through @parkpass/sdk's "exports" to sdk/dist).
+// The SDK's test compiles this file with tsc and expects no error.
+import { createClient, ParkpassError, type Profile, ProfilesDocument, type ProfilesQuery } from '@parkpass/sdk';
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Assert<T extends true> = T;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+const parkpass = createClient({ url: 'http://localhost:4000/graphql', apiKey: 'ppk_example' });
+
+export async function check() {
+  const page = await parkpass.profiles.search({ filter: { statuses: ['PENDING'] }, first: 10 });
+  type _pageNotAny = Assert<Equal<IsAny<typeof page>, false>>;
+  const first = page.edges[0]?.node;
+  if (first) {
+    type _profile = Assert<Equal<typeof first, Profile>>;
+    const status: 'NOT_INVITED' | 'PENDING' | 'VALIDATED' = first.status;
+    const lots: string[] = first.parkingLots.map((lot) => lot.name);
+    void status;
+    void lots;
+    // @ts-expect-error a misspelled field does not exist
+    void first.emial;
+  }
+
+  // @ts-expect-error an unknown status is refused
+  await parkpass.profiles.search({ filter: { statuses: ['INVITED'] } });
+
+  const result = await parkpass.invitations.inviteOne('UHJvZmlsZTox');
+  switch (result.__typename) {
+    case 'ProfileInvitePayload': {
+      const state: string = result.invitation.state;
+      void state;
+      break;
+    }
+    case 'ResendTooSoon': {
+      const wait: number = result.retryAfterSeconds;
+      void wait;
+      break;
+    }
+    case 'FeatureNotInPlan':
+    case 'Forbidden':
+    case 'ProfileAlreadyValidated':
+    case 'EmailUndeliverable':
+    case 'InvalidEmail':
+    case 'NotFound': {
+      const code: string = result.code;
+      void code;
+      break;
+    }
+    default: {
+      const exhaustive: never = result;
+      void exhaustive;
+    }
+  }
+  type _resultNotAny = Assert<Equal<IsAny<typeof result>, false>>;
+
+  // The documents are exported typed, for urql (or any TypedDocumentNode client) in the admin UI.
+  const data = (await parkpass.urql.query(ProfilesDocument, { first: 5 }).toPromise()).data;
+  type _documentData = Assert<Equal<typeof data, ProfilesQuery | undefined>>;
+
+  try {
+    await parkpass.viewer();
+  } catch (error) {
+    if (error instanceof ParkpassError) {
+      const code: string = error.code;
+      void code;
+    }
+  }
+}
