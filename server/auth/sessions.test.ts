@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_ADMIN_PASSWORD, type TestKit, useTestKit } from '../test/kit.ts';
 import { hashSecret } from './api-keys.ts';
-import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, SESSION_LIFETIME_MS } from './sessions.ts';
+import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, pruneSignInRecords, SESSION_LIFETIME_MS } from './sessions.ts';
 
 const kit = useTestKit();
 
@@ -97,5 +97,18 @@ describe('admin sessions', () => {
 
     const withKey = await org.graphql('mutation { adminLogout { __typename ... on Error { code message } } }');
     expect(withKey.data.adminLogout).toMatchObject({ __typename: 'InvalidInput', message: expect.stringMatching(/apiKeyRevoke/) });
+  });
+
+  it('forgets failed sign-ins past the window and sessions ended a day ago (the hourly job)', async () => {
+    const org = await kit.createOrganization();
+    const address = newAddress();
+    await login(kit, 'prune-me@nowhere.test', 'wrong password', address);
+    const { token } = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
+    kit.clock.advance(SESSION_LIFETIME_MS + 24 * 3_600_000 + 1);
+    await pruneSignInRecords(kit.prisma, kit.clock.now());
+    expect(await kit.prisma.loginAttempt.count({ where: { email: 'prune-me@nowhere.test' } })).toBe(0);
+    expect(await kit.prisma.adminSession.count({ where: { tokenHash: hashSecret(token) } })).toBe(0);
+    // Signing in still works afterwards.
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
   });
 });

@@ -69,3 +69,13 @@ export async function login(
 export async function logout({ prisma, clock }: Dependencies, sessionId: string): Promise<void> {
   await prisma.adminSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: clock.now() } });
 }
+
+/** Forgets what no longer matters: failed sign-ins past the window, sessions ended or expired a day ago. Run hourly by the worker. */
+export async function pruneSignInRecords(prisma: PrismaClient, now: Date): Promise<{ attempts: number; sessions: number }> {
+  const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
+  const [attempts, sessions] = await prisma.$transaction([
+    prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - LOGIN_WINDOW_MS) } } }),
+    prisma.adminSession.deleteMany({ where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] } }),
+  ]);
+  return { attempts: attempts.count, sessions: sessions.count };
+}

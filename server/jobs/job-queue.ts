@@ -9,6 +9,8 @@ export const TASKS = {
   deliverEmails: 'deliver-emails',
   /** Runs a bulk invitation chunk by chunk, resuming after a crash. */
   runBulkInvitation: 'run-bulk-invitation',
+  /** Hourly: deletes old failed sign-ins and ended sessions. */
+  pruneSignInRecords: 'prune-sign-in-records',
 } as const;
 
 type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;

@@ -1,4 +1,5 @@
 import { Logger, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
@@ -17,7 +18,10 @@ export interface WorkerDependencies {
 // graphile-worker retries a failed job with exponential back-off
 // (exp(min(attempts, 10)) seconds). A cron run every five minutes also picks
 // up emails whose job gave up, so a queued email is never forgotten.
-const CRONTAB = `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`;
+const CRONTAB = [
+  `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`,
+  `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
+].join('\n');
 
 const quietLogger = new Logger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
@@ -27,6 +31,9 @@ export function taskList(deps: WorkerDependencies): TaskList {
   return {
     [TASKS.deliverEmails]: async () => {
       await deliverQueuedEmails(deps);
+    },
+    [TASKS.pruneSignInRecords]: async () => {
+      await pruneSignInRecords(deps.prisma, deps.clock.now());
     },
     [TASKS.runBulkInvitation]: async (payload) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };

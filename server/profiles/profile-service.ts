@@ -166,11 +166,8 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
   return scope.prisma.$transaction(
     async (tx) => {
       const { organizationId } = scope;
-      const lotIds = [...new Set(candidates.flatMap((row) => row.fields.parkingLotIds ?? []))];
-      const tagIds = [...new Set(candidates.flatMap((row) => row.fields.tagIds ?? []))];
-      const [lots, tags, existing] = await Promise.all([
-        lotIds.length ? tx.parkingLot.findMany({ where: { organizationId, id: { in: lotIds } }, select: { id: true } }) : [],
-        tagIds.length ? tx.tag.findMany({ where: { organizationId, id: { in: tagIds } }, select: { id: true } }) : [],
+      const [known, existing] = await Promise.all([
+        knownLinks(tx, organizationId, candidates.map((row) => row.fields)),
         tx.profile.findMany({
           where: {
             organizationId,
@@ -182,17 +179,13 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
           select: { id: true, externalId: true, email: true, phone: true, paymentMethods: true },
         }),
       ]);
-      const knownLots = new Set(lots.map((lot) => lot.id));
-      const knownTags = new Set(tags.map((tag) => tag.id));
       const byExternalId = new Map(existing.filter((p) => p.externalId).map((p) => [p.externalId!, p]));
       const byEmail = new Map(existing.map((p) => [p.email.toLowerCase(), p]));
 
       const valid = candidates.filter((row) => {
         const path = ['input', 'profiles', String(row.index)];
-        const badLot = (row.fields.parkingLotIds ?? []).findIndex((id) => !knownLots.has(id));
-        if (badLot >= 0) return fail(row.index, new UnknownParkingLotError([...path, 'parkingLotIds', String(badLot)])), false;
-        const badTag = (row.fields.tagIds ?? []).findIndex((id) => !knownTags.has(id));
-        if (badTag >= 0) return fail(row.index, new UnknownTagError([...path, 'tagIds', String(badTag)])), false;
+        const linkError = unknownLinkError(row.fields, known, path);
+        if (linkError) return fail(row.index, linkError), false;
         const owner = byEmail.get(row.fields.email.toLowerCase());
         if (owner && owner.externalId !== row.externalId) {
           return fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email)), false;
@@ -271,21 +264,29 @@ async function replaceLinks(
 
 // ---------------------------------------------------------------------------
 
+/** The organization's parking lots and tags among those the rows name: two queries for any number of rows. */
+async function knownLinks(tx: Transaction, organizationId: string, rows: ProfileFields[]) {
+  const lotIds = [...new Set(rows.flatMap((fields) => fields.parkingLotIds ?? []))];
+  const tagIds = [...new Set(rows.flatMap((fields) => fields.tagIds ?? []))];
+  const [lots, tags] = await Promise.all([
+    lotIds.length ? tx.parkingLot.findMany({ where: { organizationId, id: { in: lotIds } }, select: { id: true } }) : [],
+    tagIds.length ? tx.tag.findMany({ where: { organizationId, id: { in: tagIds } }, select: { id: true } }) : [],
+  ]);
+  return { lots: new Set(lots.map((lot) => lot.id)), tags: new Set(tags.map((tag) => tag.id)) };
+}
+
+/** The rule: a profile names only its organization's lots and tags. The first one it breaks, as a typed error at `path`. */
+function unknownLinkError(fields: ProfileFields, known: { lots: Set<string>; tags: Set<string> }, path: string[]): InputError | null {
+  const badLot = (fields.parkingLotIds ?? []).findIndex((id) => !known.lots.has(id));
+  if (badLot >= 0) return new UnknownParkingLotError([...path, 'parkingLotIds', String(badLot)]);
+  const badTag = (fields.tagIds ?? []).findIndex((id) => !known.tags.has(id));
+  if (badTag >= 0) return new UnknownTagError([...path, 'tagIds', String(badTag)]);
+  return null;
+}
+
 async function assertLinksExist(tx: Transaction, organizationId: string, fields: ProfileFields, path: string[]): Promise<void> {
-  if (fields.parkingLotIds?.length) {
-    const found = new Set(
-      (await tx.parkingLot.findMany({ where: { organizationId, id: { in: fields.parkingLotIds } }, select: { id: true } })).map((l) => l.id),
-    );
-    const missing = fields.parkingLotIds.findIndex((id) => !found.has(id));
-    if (missing >= 0) throw new UnknownParkingLotError([...path, 'parkingLotIds', String(missing)]);
-  }
-  if (fields.tagIds?.length) {
-    const found = new Set(
-      (await tx.tag.findMany({ where: { organizationId, id: { in: fields.tagIds } }, select: { id: true } })).map((t) => t.id),
-    );
-    const missing = fields.tagIds.findIndex((id) => !found.has(id));
-    if (missing >= 0) throw new UnknownTagError([...path, 'tagIds', String(missing)]);
-  }
+  const error = unknownLinkError(fields, await knownLinks(tx, organizationId, [fields]), path);
+  if (error) throw error;
 }
 
 async function assertUniqueFields(
