@@ -6,6 +6,7 @@
 // (in a child process, counting messages without keeping them). Reports the
 // time until every invitation row exists, until Postmark accepted every
 // email, and this server process's peak memory (RSS, sampled every 100 ms).
+// BENCH_CONCURRENCY=1 runs the jobs one at a time (the bulk first, then the emails).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
