@@ -203,3 +203,12 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
     if (finished) return deps.prisma.bulkInvitation.findUniqueOrThrow({ where: { id: bulkInvitationId } });
   }
 }
+
+/** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
+export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await deps.prisma.bulkInvitation.updateMany({
+    where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
+    data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+  });
+}

@@ -113,6 +113,17 @@ describe('bulk invitations', () => {
     expect(await kit.prisma.email.count({ where: { organizationId: org.id, state: 'SENT' } })).toBe(total);
   });
 
+  it('marks a bulk invitation FAILED, with the reason, once its job runs out of retries', async () => {
+    const org = await kit.createOrganization();
+    // A selection the runner cannot read (written directly; the API never stores one).
+    const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { filter: { statuses: ['NO_SUCH_STATUS'] } } } });
+    await kit.prisma.$executeRaw`SELECT graphile_worker.add_job('run-bulk-invitation', json_build_object('bulkInvitationId', ${bulk.id}::text), max_attempts := 1)`;
+    await kit.runJobs();
+    const read = await org.graphql('query ($id: ID!) { bulkInvitation(id: $id) { state failureReason } }', { id: globalId('BulkInvitation', bulk.id) });
+    expect(read.data.bulkInvitation.state).toBe('FAILED');
+    expect(read.data.bulkInvitation.failureReason).toMatch(/NO_SUCH_STATUS|invalid/i);
+  });
+
   it("refuses a selection over the plan's bulk size, a selection that is both or neither, and keeps MANAGERs to single invitations", async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'ADMIN' });
     const tooMany = Array.from({ length: 5_001 }, () => globalId('Profile', randomUUID()));

@@ -161,6 +161,7 @@ export const BulkInvitationRef = builder.prismaNode('BulkInvitation', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was requested.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When the first profiles were invited.' }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true, description: 'When it finished.' }),
+    failureReason: t.exposeString('lastError', { nullable: true, description: 'Why it stopped, when FAILED (after the worker ran out of retries).' }),
   }),
 });
 

@@ -4,7 +4,7 @@ import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
-import { runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
+import { markBulkInvitationFailed, runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
 
 export interface WorkerDependencies {
@@ -35,9 +35,15 @@ export function taskList(deps: WorkerDependencies): TaskList {
     [TASKS.pruneSignInRecords]: async () => {
       await pruneSignInRecords(deps.prisma, deps.clock.now());
     },
-    [TASKS.runBulkInvitation]: async (payload) => {
+    [TASKS.runBulkInvitation]: async (payload, helpers) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };
-      await runBulkInvitation(deps, bulkInvitationId);
+      try {
+        await runBulkInvitation(deps, bulkInvitationId);
+      } catch (error) {
+        // Out of retries: say so on the bulk invitation (what was invited stays invited).
+        if (helpers.job.attempts >= helpers.job.max_attempts) await markBulkInvitationFailed(deps, bulkInvitationId, error);
+        throw error;
+      }
     },
   };
 }
