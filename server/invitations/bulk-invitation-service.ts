@@ -132,8 +132,17 @@ function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey:
 }
 
 function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): BulkInvitation {
-  if (JSON.stringify(existing.selection) !== JSON.stringify(selection)) throw new IdempotencyKeyReusedError();
+  if (canonicalJson(existing.selection) !== canonicalJson(selection)) throw new IdempotencyKeyReusedError();
   return existing;
+}
+
+/** JSON with object keys sorted and absent values dropped: PostgreSQL's jsonb does not keep key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
 }
 
 /**
