@@ -269,8 +269,8 @@ export async function readInvitationByToken(deps: InvitationDependencies, token:
 }
 
 /**
- * Rule 5: the person accepts with the token and a password. The invitation
- * row is locked, so a token works once even when two requests race. The
+ * Rule 5: the person accepts with the token and a password. The profile and
+ * invitation rows are locked, so a token works once even when two requests race. The
  * profile becomes VALIDATED and the app-download email is queued in the same
  * transaction.
  */
@@ -282,6 +282,8 @@ export async function acceptInvitation(deps: InvitationDependencies, input: { to
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
   return deps.prisma.$transaction(async (tx) => {
+    // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
+    await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
     if (!locked) throw new InvitationNotFoundError();
     const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: locked.id } });
