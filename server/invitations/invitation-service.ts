@@ -237,6 +237,8 @@ export async function inviteProfile(
 export async function revokeInvitation(deps: InvitationDependencies, viewer: Viewer, invitationId: string): Promise<Invitation> {
   const now = deps.clock.now();
   return deps.prisma.$transaction(async (tx) => {
+    // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
+    await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${viewer.organizationId}::uuid FOR UPDATE`;
     const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId: viewer.organizationId } });
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
