@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { describedEnumValues } from '../described-enum.ts';
 import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import { ErrorInterface } from '../errors/errors.graphql.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
@@ -8,30 +9,24 @@ import { ACTIONS, type Action, FEATURES, type Feature, PLANS, planWith, ROLES, r
 // The access table (policy.ts) as GraphQL: its enums, the two refusals, and
 // what the caller may do (`viewer.permissions`), all generated from the table.
 
-const enumValues = <K extends string>(descriptions: Record<K, string>) =>
-  Object.fromEntries(Object.entries(descriptions).map(([name, description]) => [name, { value: name, description }])) as Record<
-    K,
-    { value: K; description: string }
-  >;
-
 export const PlanEnum = builder.enumType('Plan', {
   description: 'A subscription plan; it decides which features an organization has.',
-  values: enumValues(Object.fromEntries(Object.entries(PLANS).map(([plan, entry]) => [plan, entry.description])) as Record<Plan, string>),
+  values: describedEnumValues(Object.fromEntries(Object.entries(PLANS).map(([plan, entry]) => [plan, entry.description])) as Record<Plan, string>),
 });
 
 export const RoleEnum = builder.enumType('Role', {
   description: 'What an admin or API key may do in its organization.',
-  values: enumValues<Role>(ROLES),
+  values: describedEnumValues<Role>(ROLES),
 });
 
 export const FeatureEnum = builder.enumType('Feature', {
   description: 'A part of the product that some plans include.',
-  values: enumValues<Feature>(FEATURES),
+  values: describedEnumValues<Feature>(FEATURES),
 });
 
 export const ActionEnum = builder.enumType('Action', {
   description: 'Something a caller may or may not do, depending on its role and its organization\'s plan.',
-  values: enumValues<Action>(Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>),
+  values: describedEnumValues<Action>(Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>),
 });
 
 builder.objectType(FeatureNotInPlanError, {

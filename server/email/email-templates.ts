@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Mustache from 'mustache';
 import type { EmailKind } from '../generated/prisma/enums.ts';
+import { escapeHtml } from '../pages/escape-html.ts';
 
 // The two emails, rendered from the Mustache templates next to this file
 // (HTML and plain text). Mustache escapes every {{value}} in the HTML body;
@@ -33,8 +34,6 @@ const templates: Record<EmailKind, { html: string; text: string }> = {
 };
 
 // Escapes what HTML needs escaped (Mustache's default also escapes "/" and "=", which garbles links when read as text).
-const escapeHtml = (value: unknown) =>
-  String(value).replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 const html = (template: string, view: object) => Mustache.render(template, view, {}, { escape: escapeHtml });
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });

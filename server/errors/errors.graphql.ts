@@ -1,4 +1,5 @@
 import { builder } from '../builder.ts';
+import { describedEnumValues } from '../described-enum.ts';
 import {
   BatchTooLargeError,
   DomainError,
@@ -17,10 +18,7 @@ import {
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Machine-readable reason of a typed error; branch on it, or on `__typename`.',
-  values: Object.fromEntries(Object.entries(errorCodes).map(([code, description]) => [code, { value: code, description }])) as Record<
-    ErrorCode,
-    { value: ErrorCode; description: string }
-  >,
+  values: describedEnumValues<ErrorCode>(errorCodes),
 });
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({

@@ -1,6 +1,7 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
 import { builder } from '../builder.ts';
+import { describedEnumValues } from '../described-enum.ts';
 import type { Context } from '../context.ts';
 import {
   EmailUndeliverableError,
@@ -91,10 +92,7 @@ builder.objectType(IdempotencyKeyReusedError, {
 
 export const SkipReasonEnum = builder.enumType('SkipReason', {
   description: 'Why a profile of a selection is not invited.',
-  values: Object.fromEntries(Object.entries(SKIP_REASONS).map(([reason, description]) => [reason, { value: reason, description }])) as Record<
-    SkipReason,
-    { value: SkipReason; description: string }
-  >,
+  values: describedEnumValues<SkipReason>(SKIP_REASONS),
 });
 
 const SkippedCountRef = builder.objectRef<{ reason: SkipReason; count: number }>('SkippedCount').implement({

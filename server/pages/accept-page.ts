@@ -1,4 +1,5 @@
 import { PASSWORD_MIN_LENGTH, PASSWORD_POLICY } from '../auth/password-policy.ts';
+import { escapeHtml } from './escape-html.ts';
 
 // The page an invitation email links to (/accept#token=…). The token stays in
 // the URL fragment, which the browser never sends, so no server or proxy log
@@ -62,8 +63,6 @@ $('form').addEventListener('submit', async (event) => {
 start();
 `;
 
-const escape = (text: string) => text.replace(/[&<>"]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[char]!);
-
 export const ACCEPT_PAGE_HTML = `<!doctype html>
 <html lang="en">
 <head>
@@ -87,7 +86,7 @@ export const ACCEPT_PAGE_HTML = `<!doctype html>
   <form id="form">
     <label for="password">Create your password</label>
     <input id="password" type="password" autocomplete="new-password" minlength="${PASSWORD_MIN_LENGTH}" required>
-    <p class="hint" id="policy">${escape(PASSWORD_POLICY)}</p>
+    <p class="hint" id="policy">${escapeHtml(PASSWORD_POLICY)}</p>
     <label for="confirm">Type it again</label>
     <input id="confirm" type="password" autocomplete="new-password" required>
     <p class="error" id="form-error" role="alert"></p>
