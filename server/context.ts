@@ -39,3 +39,14 @@ export interface Context {
 export interface AuthenticatedContext extends Context {
   viewer: Viewer;
 }
+
+/** What a service acting for the caller needs: the database, who is calling, and the time of the request. */
+export interface ViewerScope {
+  prisma: PrismaClient;
+  viewer: Viewer;
+  now: Date;
+}
+
+export function viewerScope(context: AuthenticatedContext): ViewerScope {
+  return { prisma: context.prisma, viewer: context.viewer, now: context.clock.now() };
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
-import { SESSION_LIFETIME_MS, SESSION_TOKEN_PREFIX } from '../auth/sessions.ts';
+import { newSessionToken, SESSION_LIFETIME_MS } from '../auth/sessions.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { schema } from '../schema.ts';
 import { type GraphQLResponse, globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
@@ -122,7 +122,7 @@ const samples: Record<string, Sample> = {
     // A session of its own, so the admin's main session survives the sample.
     run: async (org, actor) => {
       if (actor === 'API_KEY') return org.graphqlAs(actor, 'mutation { adminLogout { __typename ... on Error { code } } }');
-      const token = `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      const token = newSessionToken();
       await kit.prisma.adminSession.create({
         data: { adminId: org.adminId, tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) },
       });

@@ -1,5 +1,5 @@
 import { assertMayGrant } from '../access/refusals.ts';
-import type { ViewerScope } from '../auth/api-key-service.ts';
+import type { ViewerScope } from '../context.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { EmailAlreadyUsedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { viewerScope } from '../context.ts';
 import { EmailAlreadyUsedError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
@@ -67,7 +68,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, InvalidEmailError, EmailAlreadyUsedError, PasswordTooWeakError, ...accessRefusals] },
     args: { input: t.arg({ type: AdminCreateInput, required: true, description: 'The new admin.' }) },
     resolve: async (_root, { input }, context) => ({
-      admin: await createAdmin({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, input),
+      admin: await createAdmin(viewerScope(context), input),
     }),
   }),
   adminDelete: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
@@ -76,7 +77,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {
-      await deleteAdmin({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, id.id);
+      await deleteAdmin(viewerScope(context), id.id);
       return { deletedAdminId: encodeGlobalID('Admin', id.id) };
     },
   }),

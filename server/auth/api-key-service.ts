@@ -1,17 +1,10 @@
 import { assertMayGrant } from '../access/refusals.ts';
-import type { Viewer } from '../context.ts';
-import type { PrismaClient } from '../database/prisma.ts';
+import type { ViewerScope } from '../context.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 import { generateApiKeySecret } from './api-keys.ts';
-
-export interface ViewerScope {
-  prisma: PrismaClient;
-  viewer: Viewer;
-  now: Date;
-}
 
 const MAX_KEY_NAME_LENGTH = 100;
 

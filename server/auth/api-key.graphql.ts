@@ -1,6 +1,7 @@
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { AdminRef } from '../admins/admin.graphql.ts';
 import { builder } from '../builder.ts';
+import { viewerScope } from '../context.ts';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
@@ -65,7 +66,7 @@ builder.mutationFields((t) => ({
     description: 'Creates an API key. Store its secret at once: it is never shown again.',
     errors: { types: [InvalidInputError, ...accessRefusals] },
     args: { input: t.arg({ type: ApiKeyCreateInput, required: true, description: 'The new key.' }) },
-    resolve: (_root, { input }, context) => createApiKey({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, input),
+    resolve: (_root, { input }, context) => createApiKey(viewerScope(context), input),
   }),
   apiKeyRevoke: t.withAuth({ allowed: 'MANAGE_API_KEYS' }).field({
     type: ApiKeyPayload,
@@ -73,7 +74,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'Global id of the key.' }) },
     resolve: async (_root, { id }, context) => ({
-      apiKey: await revokeApiKey({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, id.id),
+      apiKey: await revokeApiKey(viewerScope(context), id.id),
     }),
   }),
 }));

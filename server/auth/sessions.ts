@@ -29,6 +29,11 @@ interface Dependencies {
 
 let dummyHash: Promise<string> | undefined;
 
+/** A new session token: opaque, 256 random bits, recognisable by its prefix. Only its hash is stored. */
+export function newSessionToken(): string {
+  return `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
 export async function login(
   { prisma, clock }: Dependencies,
   input: { email: string; password: string; address: string },
@@ -56,7 +61,7 @@ export async function login(
     throw new InvalidCredentialsError();
   }
 
-  const token = `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
   await prisma.$transaction([
     prisma.loginAttempt.deleteMany({ where: { email } }),

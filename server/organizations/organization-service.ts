@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ViewerScope } from '../auth/api-key-service.ts';
+import type { ViewerScope } from '../context.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { parseRequiredText } from '../input/text-fields.ts';

@@ -1,5 +1,6 @@
 import { accessRefusals, PlanEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { viewerScope } from '../context.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { organizationIdOf } from './organization-scope.ts';
@@ -115,7 +116,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, ...accessRefusals] },
     args: { input: t.arg({ type: OrganizationUpdateInput, required: true, description: 'The settings to change.' }) },
     resolve: async (_root, { input }, context) => ({
-      organization: await updateOrganization({ prisma: context.prisma, viewer: context.viewer, now: context.clock.now() }, input),
+      organization: await updateOrganization(viewerScope(context), input),
     }),
   }),
 }));

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import type { ActorKind } from '../access/policy.ts';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { SESSION_LIFETIME_MS, SESSION_TOKEN_PREFIX } from '../auth/sessions.ts';
+import { newSessionToken, SESSION_LIFETIME_MS } from '../auth/sessions.ts';
 import type { Clock } from '../context.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
@@ -178,7 +178,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
   const domain = `org${n}-${randomBytes(3).toString('hex')}.test`;
   kitPasswordHash ??= hashPassword(KIT_ADMIN_PASSWORD);
   let nextIndex = 0;
-  const sessionToken = `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const sessionToken = newSessionToken();
   const admin = await kit.prisma.admin.create({
     data: {
       organizationId: organization.id,
