@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { systemClock } from '../server/context.ts';
+import { portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { ensureDatabase, withDatabase } from '../server/database/index.ts';
 import { migrate } from '../server/database/migrate.ts';
@@ -26,7 +27,7 @@ import { createApp } from '../server/yoga.ts';
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });
 const count = Number(values.profiles);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: 54350 });
+const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
 // A fresh database per run, dropped at the end.
 const database = `bench_invite_${randomBytes(4).toString('hex')}`;
 await ensureDatabase(server.url, database);

@@ -4,6 +4,7 @@
 // `profiles` query through the real GraphQL handler (yoga.fetch), warm.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { ensureDatabase, withDatabase } from '../server/database/index.ts';
 import { migrate } from '../server/database/migrate.ts';
@@ -16,7 +17,7 @@ const { values } = parseArgs({ options: { profiles: { type: 'string', default: '
 const count = Number(values.profiles);
 const runs = Number(values.runs);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: 54350 });
+const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
 const database = `bench_${count}`;
 await ensureDatabase(server.url, database);
 const url = withDatabase(server.url, database);

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,18 +18,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { freePort } from '../../server/database/free-port.ts';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function startServer(options: { postgresServerUrl: string; postmark: { url: string; token: string }; webhookPassword: string }): Promise<RunningServer> {
   const database = `parkpass_test_sdk_${randomBytes(4).toString('hex')}`;

@@ -6,6 +6,7 @@ import { withDatabase } from '../database/index.ts';
 import { migrateJobQueue } from '../jobs/worker.ts';
 import { migrate } from '../database/migrate.ts';
 import { dataDir } from '../database/paths.ts';
+import { portFromEnvironment } from '../database/free-port.ts';
 
 export const TEMPLATE_DATABASE = 'parkpass_test_template';
 
@@ -17,14 +18,14 @@ declare module 'vitest' {
 
 /**
  * One real PostgreSQL for the whole run: TEST_DATABASE_SERVER_URL's, or an
- * embedded one. A template database is migrated once; each test file clones it
+ * embedded one on PARKPASS_TEST_PG_PORT or a free port. A template database is migrated once; each test file clones it
  * (CREATE DATABASE … TEMPLATE, a file copy) in its beforeAll.
  */
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_SERVER_URL;
   const server = external
     ? { url: external, stop: async () => {} }
-    : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'test-postgres'), port: 54340, fast: true });
+    : await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'test-postgres'), port: await portFromEnvironment('PARKPASS_TEST_PG_PORT'), fast: true });
 
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
