@@ -26,6 +26,7 @@ export const errorCodes = {
   INVITATION_REVOKED: 'The invitation was revoked, or replaced by a newer one.',
   INVITATION_ALREADY_USED: 'The invitation was already accepted; a token works once.',
   SELECTION_TOO_LARGE: "The selection holds more profiles than the plan's largest bulk invitation.",
+  NAME_ALREADY_USED: 'Another parking lot (or tag) of the organization has this name (compared case-insensitively).',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different request.',
 } as const;
 
@@ -99,6 +100,13 @@ export class NotFoundError extends InputError {
   readonly code = 'NOT_FOUND';
   constructor(path: string[], what: string) {
     super(path, `No ${what} of this organization has this id.`);
+  }
+}
+
+export class NameAlreadyUsedError extends InputError {
+  readonly code = 'NAME_ALREADY_USED';
+  constructor(path: string[], what: string, name: string) {
+    super(path, `Another ${what} of this organization is already named "${name}".`);
   }
 }
 
