@@ -24,6 +24,7 @@ const worker = config.runWorker
 
 const app = createApp({
   prisma: database.prisma,
+  databaseUrl: database.url,
   settings,
   exposeErrors: config.env === 'development',
   trustProxy: config.trustProxy,
