@@ -52,6 +52,7 @@ const samples: Record<string, Sample> = {
   parkingLots: query('{ parkingLots { totalCount } }'),
   tags: query('{ tags { totalCount } }'),
   profiles: query('{ profiles(first: 5) { totalCount } }'),
+  profileCounts: query('{ profileCounts { total } }'),
   profile: query('query ($id: ID!) { profile(id: $id) { email } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),

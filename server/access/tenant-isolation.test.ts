@@ -70,6 +70,11 @@ describe('tenant isolation', () => {
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {
+        name: 'profileCounts filtered by lot and tag',
+        query: 'query ($lot: ID!, $tag: ID!) { a: profileCounts(filter: { parkingLotIds: [$lot] }) { total pending } b: profileCounts(filter: { tagIds: [$tag] }) { total } }',
+        variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
         name: 'profileUpdate',
         query: `mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Mallory" }) { ${result} } }`,
         variables: (id) => ({ id: id('Profile') }),
@@ -148,6 +153,7 @@ describe('tenant isolation', () => {
     }
     // What "does not exist" looks like, for a few of them.
     expect(answers['node(Profile)']).toEqual({ node: null });
+    expect(answers['profileCounts filtered by lot and tag']).toEqual({ a: { total: 0, pending: 0 }, b: { total: 0 } });
     expect(answers['nodes(all types)'].nodes).toEqual(Object.keys(bIds).map(() => null));
     expect(answers.profileUpdate.profileUpdate.code).toBe('NOT_FOUND');
     expect(answers.adminDelete.adminDelete.code).toBe('NOT_FOUND');

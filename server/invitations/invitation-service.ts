@@ -18,7 +18,7 @@ import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts'
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
-import { invitationState } from './invitation-state.ts';
+import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
 import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
 
 type Transaction = Prisma.TransactionClient;
@@ -130,7 +130,7 @@ export async function inviteBatch(
   if (previous.length > 0) {
     await tx.$executeRaw`
       UPDATE invitation SET superseded_at = ${now}::timestamptz
-      WHERE id = ANY(${previous}::uuid[]) AND accepted_at IS NULL AND revoked_at IS NULL AND superseded_at IS NULL`;
+      WHERE id = ANY(${previous}::uuid[]) AND ${invitationNotClosedSql('invitation')}`;
   }
   const expiresAt = new Date(now.getTime() + scope.invitationValidityHours * 3_600_000);
   const profileIds = invitees.map(({ row }) => row.id);
@@ -175,7 +175,7 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
     UPDATE invitation SET revoked_at = now()
     FROM profile
     WHERE profile.id = invitation.profile_id AND invitation.profile_id = ANY(${profileIds}::uuid[])
-      AND invitation.accepted_at IS NULL AND invitation.revoked_at IS NULL AND invitation.superseded_at IS NULL
+      AND ${invitationNotClosedSql('invitation')}
       AND invitation.email <> profile.email`;
 }
 
