@@ -125,7 +125,11 @@ describe('tenant isolation', () => {
         query: `mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { ${result} } }`,
         variables: (id) => ({ id: id('Invitation') }),
       },
-      { name: 'bulkInvitation', query: 'query ($id: ID!) { bulkInvitation(id: $id) { state } }', variables: (id) => ({ id: id('BulkInvitation') }) },
+      {
+        name: 'bulkInvitation',
+        query: 'query ($id: ID!) { bulkInvitation(id: $id) { state selectionSummary skippedProfiles { totalCount edges { node { reason profile { id } } } } } }',
+        variables: (id) => ({ id: id('BulkInvitation') }),
+      },
       { name: 'adminDelete', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
       {
         name: 'parkingLotUpdate',
@@ -176,7 +180,7 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } }');
+    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } }');
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 

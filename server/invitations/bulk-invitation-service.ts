@@ -8,6 +8,7 @@ import type { ProfileFilter } from '../profiles/profile-filter.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
 import type { SkipReason } from './invitation-rules.ts';
+import { summarizeSelection } from './selection-summary.ts';
 
 /** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
@@ -105,6 +106,7 @@ export async function startBulkInvitation(
           total,
           sentByAdminId: viewer.actor.kind === 'ADMIN' ? viewer.actor.id : null,
           sentByApiKeyId: viewer.actor.kind === 'API_KEY' ? viewer.actor.id : null,
+          selectionSummary: await summarizeSelection(tx, viewer.organizationId, selection),
           createdAt: now,
         },
       });

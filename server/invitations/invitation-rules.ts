@@ -18,6 +18,15 @@ export const SKIP_REASONS = {
 
 export type SkipReason = keyof typeof SKIP_REASONS;
 
+/** Each reason in a few words, for summaries ("12 email undeliverable"). */
+export const SKIP_REASON_WORDS: Record<SkipReason, string> = {
+  ALREADY_VALIDATED: 'already validated',
+  INVALID_EMAIL: 'invalid email',
+  EMAIL_UNDELIVERABLE: 'email undeliverable',
+  RESEND_TOO_SOON: 'invited moments ago',
+  NOT_FOUND: 'not found',
+};
+
 /** What inviting one profile would do. */
 export type InvitationOutcome = { kind: 'INVITE' } | { kind: 'REINVITE' } | { kind: 'SKIP'; reason: SkipReason; retryAfterMs?: number };
 

@@ -123,6 +123,7 @@ export async function inviteBatch(
     if (outcome.kind === 'INVITE') result.invited++;
     else result.reinvited++;
   }
+  if (scope.bulkInvitationId) await recordSkippedProfiles(tx, scope.bulkInvitationId, result.outcomes, found);
   if (invitees.length === 0) return result;
 
   const { now } = scope;
@@ -161,6 +162,18 @@ export async function inviteBatch(
     await requestEmailDelivery(tx);
   }
   return result;
+}
+
+/** Which profiles a bulk invitation skipped and why (null profile: the id named none of the organization's). One statement. */
+async function recordSkippedProfiles(tx: Transaction, bulkInvitationId: string, outcomes: BatchResult['outcomes'], found: Set<string>) {
+  const skipped = [...outcomes].filter(([, outcome]) => outcome.kind === 'SKIP');
+  if (skipped.length === 0) return;
+  const profileIds = skipped.map(([id]) => (found.has(id) ? id : null));
+  const reasons = skipped.map(([, outcome]) => (outcome as { reason: SkipReason }).reason);
+  await tx.$executeRaw`
+    INSERT INTO bulk_invitation_skip (id, bulk_invitation_id, profile_id, reason)
+    SELECT gen_random_uuid(), ${bulkInvitationId}::uuid, v.profile_id, v.reason::"SkipReason"
+    FROM unnest(${profileIds}::uuid[], ${reasons}::text[]) AS v(profile_id, reason)`;
 }
 
 /**
