@@ -52,6 +52,7 @@ const samples: Record<string, Sample> = {
   parkingLots: query('{ parkingLots { totalCount } }'),
   tags: query('{ tags { totalCount } }'),
   profiles: query('{ profiles(first: 5) { totalCount } }'),
+  profileCounts: query('{ profileCounts { total } }'),
   profile: query('query ($id: ID!) { profile(id: $id) { email } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
@@ -95,6 +96,7 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('ApiKey', key.id) };
   }),
+  bulkInvitations: query('{ bulkInvitations { totalCount } }'),
   profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
   bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
     const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] } } });

@@ -70,6 +70,11 @@ describe('tenant isolation', () => {
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {
+        name: 'profileCounts filtered by lot and tag',
+        query: 'query ($lot: ID!, $tag: ID!) { a: profileCounts(filter: { parkingLotIds: [$lot] }) { total pending } b: profileCounts(filter: { tagIds: [$tag] }) { total } }',
+        variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
         name: 'profileUpdate',
         query: `mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Mallory" }) { ${result} } }`,
         variables: (id) => ({ id: id('Profile') }),
@@ -120,7 +125,11 @@ describe('tenant isolation', () => {
         query: `mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { ${result} } }`,
         variables: (id) => ({ id: id('Invitation') }),
       },
-      { name: 'bulkInvitation', query: 'query ($id: ID!) { bulkInvitation(id: $id) { state } }', variables: (id) => ({ id: id('BulkInvitation') }) },
+      {
+        name: 'bulkInvitation',
+        query: 'query ($id: ID!) { bulkInvitation(id: $id) { state selectionSummary skippedProfiles { totalCount edges { node { reason profile { id } } } } } }',
+        variables: (id) => ({ id: id('BulkInvitation') }),
+      },
       // Managing admins and keys takes a signed-in admin (API keys are refused), so these go through A's admin session.
       { name: 'adminDelete', actor: 'ADMIN', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
       {
@@ -150,6 +159,7 @@ describe('tenant isolation', () => {
     }
     // What "does not exist" looks like, for a few of them.
     expect(answers['node(Profile)']).toEqual({ node: null });
+    expect(answers['profileCounts filtered by lot and tag']).toEqual({ a: { total: 0, pending: 0 }, b: { total: 0 } });
     expect(answers['nodes(all types)'].nodes).toEqual(Object.keys(bIds).map(() => null));
     expect(answers.profileUpdate.profileUpdate.code).toBe('NOT_FOUND');
     expect(answers.adminDelete.adminDelete.code).toBe('NOT_FOUND');
@@ -172,7 +182,7 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } }');
+    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } }');
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 
