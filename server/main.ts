@@ -32,6 +32,7 @@ const worker = config.runWorker
 const rateLimitPool = new pg.Pool({ connectionString: database.url, max: 4 });
 const app = createApp({
   prisma: database.prisma,
+  databaseUrl: database.url,
   settings,
   ...appOptions(config),
   rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),

@@ -5,6 +5,7 @@ import { type AppSettings, type Clock, type Context, systemClock } from './conte
 import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
+import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
@@ -15,6 +16,8 @@ import { requestLimitPlugins } from './security/request-limits.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
+  /** The same database as `prisma`: one connection LISTENs to bulk invitation progress for this process's subscribers. */
+  databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
   /** Show unexpected errors' messages (development only). */
@@ -46,6 +49,7 @@ export function createApp(options: AppOptions) {
   const exposure = options.exposure ?? DEVELOPMENT_EXPOSURE;
   const rateLimits = options.rateLimits ?? createRateLimits();
   const secureCookie = options.settings.publicUrl.startsWith('https:');
+  const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -64,6 +68,8 @@ export function createApp(options: AppOptions) {
       settings: options.settings,
       viewer: await authenticate(options.prisma, clock, request.headers.get('authorization')),
       clientAddress: clientAddress(request, req, options.trustProxy ?? false),
+      signal: request.signal,
+      progress,
     }),
     plugins: [
       ...requestLimitPlugins({ introspection: exposure.introspection }),

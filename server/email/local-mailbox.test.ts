@@ -12,7 +12,7 @@ const kit = useTestKit();
 
 describe('the local mailbox', () => {
   it('shows the invitation email with a working link, then the app email once accepted', async () => {
-    const app = createApp({ prisma: kit.prisma, clock: kit.clock, settings: kit.worker.settings, mailbox: true });
+    const app = createApp({ prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings, mailbox: true });
     const worker = { ...kit.worker, transport: new MailboxTransport(kit.prisma) };
     const org = await kit.createOrganization();
 

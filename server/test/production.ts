@@ -32,6 +32,7 @@ export function productionApp(kit: TestKit, options: { env?: Record<string, stri
   const config = productionConfig(options.env);
   return createApp({
     prisma: kit.prisma,
+    databaseUrl: kit.worker.connectionString,
     clock: kit.clock,
     settings: kit.worker.settings,
     ...appOptions(config),
