@@ -70,11 +70,10 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
 
     if (filter.statuses) and.push(Prisma.sql`p.status = ANY(${filter.statuses}::"ProfileStatus"[])`);
     if (filter.tagIds && filter.tagsMatch === 'ALL') {
-      // Every tag asked for: as many of them on the profile as were asked (an id naming no tag of the organization matches nothing).
-      const wanted = [...new Set(filter.tagIds)];
-      and.push(
-        Prisma.sql`(SELECT count(*) FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(wanted)}::uuid[])) = ${wanted.length}`,
-      );
+      // One semi-join per tag (each served by the tag's index); an id naming no tag of the organization matches nothing.
+      for (const tagId of new Set(filter.tagIds)) {
+        and.push(UUID.test(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`);
+      }
     } else if (filter.tagIds) {
       and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);
     }
