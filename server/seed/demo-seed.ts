@@ -3,7 +3,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { generateApiKeySecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
-import { profileSearchText } from '../profiles/search-text.ts';
+import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from './fake-people.ts';
 
 export interface DemoCredentials {
@@ -66,7 +66,8 @@ export async function seedDemo(prisma: PrismaClient): Promise<DemoCredentials | 
           externalId: `HR-${String(1000 + i)}`,
           status,
           paymentMethods: [PAYMENT_METHODS[i % PAYMENT_METHODS.length]!],
-          searchText: profileSearchText(person),
+          searchText: profileSearchText({ ...person, externalId: `HR-${String(1000 + i)}` }),
+          sortName: profileSortName(person),
           invitedAt: status === 'NOT_INVITED' ? null : new Date(now - 100 * HOUR),
           validatedAt: status === 'VALIDATED' ? new Date(now - 90 * HOUR) : null,
           parkingLots: { create: i % 7 === 0 ? [] : [{ parkingLotId: lots[i % lots.length]!.id }] },

@@ -9,7 +9,7 @@ import type { Clock } from '../context.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
-import { profileSearchText } from '../profiles/search-text.ts';
+import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from '../seed/fake-people.ts';
 import { PostmarkTransport } from '../email/email-transport.ts';
 import { runDueJobs, type WorkerDependencies } from '../jobs/worker.ts';
@@ -220,7 +220,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
       const people = fakePeople(count, domain, start);
       for (let offset = 0; offset < count; offset += 5_000) {
         const rows = await kit.prisma.profile.createManyAndReturn({
-          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person) })),
+          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person), sortName: profileSortName(person) })),
           select: { id: true },
         });
         ids.push(...rows.map((row) => row.id));
@@ -241,6 +241,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
             status: extra.status ?? 'NOT_INVITED',
             paymentMethods: extra.paymentMethods ?? [],
             searchText: profileSearchText(named),
+            sortName: profileSortName(named),
             parkingLots: { create: (extra.lotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
             tags: { create: (extra.tagIds ?? []).map((tagId) => ({ tagId })) },
           },
