@@ -20,7 +20,7 @@ export const REQUEST_LIMITS = {
   pageSize: 500,
   /** `nodes(ids:)`, as GitHub. */
   nodeIds: 100,
-  /** Any other list argument (profile ids of a bulk invitation, filter ids…): the largest plan's bulk invitation. */
+  /** Any other list argument (filter ids, upsert rows…): the largest plan's bulk invitation. A bulk selection's profileIds: the caller's plan's. */
   listItems: LARGEST_BULK,
 } as const;
 

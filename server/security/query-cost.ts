@@ -33,12 +33,14 @@ const LIST_ESTIMATE = 10;
 export interface CostAnalysis {
   /** Limits broken on the way (page sizes, list lengths). */
   refusals: GraphQLError[];
+  /** The most profile ids one selection may hold: the caller's plan's largest bulk invitation. */
+  selectionMax: number;
 }
 
 /** Pothos' `fieldComplexity`: the cost of every field that declares none, as described above. */
 export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, field: GraphQLField<unknown, Context>): FieldComplexityValue {
   const analysis = isCostAnalysis(ctx) ? ctx : null;
-  if (analysis) checkLists(analysis, field, args);
+  if (analysis) checkLists(analysis, field.name, args);
   const namedType = getNamedType(field.type);
   if (!isCompositeType(namedType)) return 0;
   if (namedType.name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first')) {
@@ -59,28 +61,40 @@ export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, 
   return { field: 1, multiplier: LIST_ESTIMATE };
 }
 
-/** `nodes(ids:)` takes at most 100 ids; any other list argument, at most the largest bulk invitation. */
-function checkLists(analysis: CostAnalysis, field: GraphQLField<unknown, never>, args: Record<string, unknown>): void {
+/**
+ * `nodes(ids:)` takes at most 100 ids; a bulk selection's `profileIds`, at most
+ * the caller's plan's largest bulk invitation; any other list, at most the
+ * largest plan's.
+ */
+function checkLists(analysis: CostAnalysis, fieldName: string, args: Record<string, unknown>): void {
+  const maxOf = (path: string[]) => {
+    if (fieldName === 'nodes' && path.join('.') === 'ids') return { max: REQUEST_LIMITS.nodeIds, why: '' };
+    if (path.at(-1) === 'profileIds') return { max: analysis.selectionMax, why: " (the plan's largest bulk invitation)" };
+    return { max: REQUEST_LIMITS.listItems, why: '' };
+  };
   const visit = (value: unknown, path: string[]) => {
     if (Array.isArray(value)) {
-      const max = field.name === 'nodes' && path.length === 1 && path[0] === 'ids' ? REQUEST_LIMITS.nodeIds : REQUEST_LIMITS.listItems;
+      const { max, why } = maxOf(path);
       if (value.length > max) {
         const argument = path.join('.');
         analysis.refusals.push(
-          requestRefusal('LIST_TOO_LONG', `${field.name}: ${argument} holds ${value.length} items; at most ${max} are allowed.`, {
-            details: { field: field.name, argument, max, length: value.length },
+          requestRefusal('LIST_TOO_LONG', `${fieldName}: ${argument} holds ${value.length} items; at most ${max} are allowed${why}.`, {
+            details: { field: fieldName, argument, max, length: value.length },
           }),
         );
         return;
       }
-      // Lists of scalars (ids) have nothing below; lists of input objects (upsert rows) may.
-      if (value.length && typeof value[0] === 'object') value.forEach((item, index) => visit(item, [...path, String(index)]));
-    } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+      // Lists of ids have nothing below that matters; lists of input objects (upsert rows) may.
+      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0])) value.forEach((item, index) => visit(item, [...path, String(index)]));
+    } else if (value && typeof value === 'object' && !(value instanceof Date) && !isGlobalId(value)) {
       for (const [key, inner] of Object.entries(value)) visit(inner, [...path, key]);
     }
   };
   for (const [name, value] of Object.entries(args)) visit(value, [name]);
 }
+
+/** Pothos hands global ids over decoded, as { typename, id }. */
+const isGlobalId = (value: unknown) => typeof value === 'object' && value !== null && 'typename' in value && 'id' in value;
 
 const marker = Symbol('cost-analysis');
 const isCostAnalysis = (value: unknown): value is CostAnalysis => typeof value === 'object' && value !== null && marker in value;
@@ -95,8 +109,9 @@ export function operationCost(
   document: DocumentNode,
   variables: Record<string, unknown> | null | undefined,
   operationName: string | null | undefined,
+  caller: { selectionMax: number } = { selectionMax: REQUEST_LIMITS.listItems },
 ): { cost: number; refusals: readonly GraphQLError[] } {
-  const analysis = { [marker]: true, refusals: [] as GraphQLError[] };
+  const analysis: CostAnalysis & { [marker]: true } = { [marker]: true, refusals: [], selectionMax: caller.selectionMax };
   let cost = 0;
   const rule = createComplexityRule({
     variableValues: variables ?? {},

@@ -1,7 +1,8 @@
 import { type DocumentNode, type ExecutionArgs, type GraphQLError, getOperationAST, Kind, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { PLANS } from '../access/policy.ts';
 import type { Context } from '../context.ts';
-import { PUBLIC_OPERATION_LIMITS, type PublicOperation } from './limits.ts';
+import { PUBLIC_OPERATION_LIMITS, type PublicOperation, REQUEST_LIMITS } from './limits.ts';
 import { operationCost } from './query-cost.ts';
 import { type BudgetState, budgetHeaders, type RateLimits } from './rate-limits.ts';
 
@@ -16,7 +17,9 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
 
   const check = async (args: ExecutionArgs, stop: (errors: readonly GraphQLError[]) => void) => {
     const context = args.contextValue as Context & { request?: Request };
-    const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName);
+    // A plan without bulk invitations (0) is refused by the access table, with FEATURE_NOT_IN_PLAN.
+    const selectionMax = (context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
+    const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
     try {
