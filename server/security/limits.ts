@@ -14,7 +14,7 @@ export const REQUEST_LIMITS = {
   depth: 10,
   aliases: 15,
   directives: 20,
-  /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs ≈ 2,500. */
+  /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs 3,001. */
   cost: 10_000,
   /** `first` / `last` of every connection. */
   pageSize: 500,

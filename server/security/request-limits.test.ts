@@ -8,6 +8,7 @@ import { rootDir } from '../database/paths.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
 import { REQUEST_LIMITS } from './limits.ts';
+import { limitsTableMarkdown, refusalCodesMarkdown } from './limits-table.ts';
 
 // Finding 4: nothing bounded what one request may ask (2,000 aliased
 // introspections: 9.7 s and +320 MB; 300 × profiles(first: 500): 19 s; 20,000
@@ -216,5 +217,13 @@ describe('the limit on the body', () => {
     });
     expect(response.status).toBe(200);
     expect(((await response.json()) as any).data.profilesUpsert).toEqual({ __typename: 'ProfilesUpsertPayload', createdCount: 5_000, failedCount: 0 });
+  });
+});
+
+describe('the README', () => {
+  it('lists each limit with its value, and each refusal code, as the code has them', () => {
+    const readme = readFileSync(path.join(rootDir, 'README.md'), 'utf8');
+    expect(/<!-- limits-table:start -->\n([\s\S]*?)\n<!-- limits-table:end -->/.exec(readme)?.[1]).toBe(limitsTableMarkdown());
+    expect(/<!-- refusal-codes:start -->\n([\s\S]*?)\n<!-- refusal-codes:end -->/.exec(readme)?.[1]).toBe(refusalCodesMarkdown());
   });
 });
