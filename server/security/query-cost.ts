@@ -5,9 +5,12 @@ import {
   type GraphQLField,
   type GraphQLSchema,
   getNamedType,
+  getOperationAST,
   isCompositeType,
   isListType,
   isNonNullType,
+  Kind,
+  type SelectionSetNode,
   validate,
 } from 'graphql';
 import { REQUEST_LIMITS } from './limits.ts';
@@ -21,7 +24,8 @@ import { requestRefusal } from './request-refusals.ts';
 //   - a field returning an object: 1, plus its selection;
 //   - a connection: 1 + (first ?? last ?? 100) × its selection (its edges and
 //     nodes are the same objects, so they do not multiply again);
-//   - nodes(ids:): 1 + ids × the selection; any other list of objects: 1 + 10 × the selection.
+//   - nodes(ids:): 1 + ids × the selection; any other list of objects: 1 + 10 × the selection;
+//   - introspection: __schema 1,000 (the whole schema: ~50 ms of CPU), __type 10.
 // The same walk checks page sizes and list lengths, so these refusals come
 // before any work, with the path of the argument.
 
@@ -29,6 +33,8 @@ import { requestRefusal } from './request-refusals.ts';
 const DEFAULT_PAGE_ESTIMATE = 100;
 /** A plain list of objects (a profile's parking lots or tags) is costed as 10 items. */
 const LIST_ESTIMATE = 10;
+/** Introspection fields, which the complexity walk does not see into. */
+const INTROSPECTION_COST = { __schema: 1_000, __type: 10 } as const;
 
 export interface CostAnalysis {
   /** Limits broken on the way (page sizes, list lengths). */
@@ -118,12 +124,14 @@ export function operationCost(
     operationName: operationName ?? undefined,
     context: analysis,
     validate: (state, report) => {
-      cost = state.complexity;
+      const introspection = rootFieldCalls(document, operationName, Object.keys(INTROSPECTION_COST));
+      // The walk counted each introspection field as 1.
+      cost = state.complexity + [...introspection].reduce((sum, [name, count]) => sum + (INTROSPECTION_COST[name as keyof typeof INTROSPECTION_COST] - 1) * count, 0);
       if (analysis.refusals.length) return;
-      if (state.complexity > REQUEST_LIMITS.cost) {
+      if (cost > REQUEST_LIMITS.cost) {
         report(
-          requestRefusal('QUERY_TOO_COSTLY', `This operation costs ${state.complexity} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`, {
-            details: { cost: state.complexity, max: REQUEST_LIMITS.cost },
+          requestRefusal('QUERY_TOO_COSTLY', `This operation costs ${cost} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`, {
+            details: { cost, max: REQUEST_LIMITS.cost },
           }),
         );
       }
@@ -131,4 +139,26 @@ export function operationCost(
   });
   const errors = validate(schema, document, [rule]);
   return { cost, refusals: [...analysis.refusals, ...errors] };
+}
+
+/** How many times the operation selects each of these root fields (aliases count: each is a call; fragments followed). */
+export function rootFieldCalls(document: DocumentNode, operationName: string | null | undefined, names: readonly string[]): Map<string, number> {
+  const calls = new Map<string, number>();
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return calls;
+  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (names.includes(selection.name.value)) calls.set(selection.name.value, (calls.get(selection.name.value) ?? 0) + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  visit(operation.selectionSet, new Set());
+  return calls;
 }

@@ -50,6 +50,12 @@ describe('the limits on one request', () => {
     const { body } = await send({ query: introspections(REQUEST_LIMITS.aliases + 1) }, { app: kit.app });
     expect(codesOf(body)).toEqual(['TOO_MANY_ALIASES']);
     expect(body.errors![0]!.message).toBe(`Aliases limit of ${REQUEST_LIMITS.aliases} exceeded, found ${REQUEST_LIMITS.aliases + 1}.`);
+
+    // Each whole-schema introspection costs 1,000 points: ten fit in one request, eleven do not.
+    expect((await send({ query: introspections(10) }, { app: kit.app, token: org.apiKey })).body.errors).toBeUndefined();
+    const eleven = await send({ query: introspections(11) }, { app: kit.app, token: org.apiKey });
+    expect(codesOf(eleven.body)).toEqual(['QUERY_TOO_COSTLY']);
+    expect(eleven.body.errors![0]!.extensions).toMatchObject({ cost: 11_000 });
   });
 
   it('refuses a selection nested deeper than the limit', async () => {
