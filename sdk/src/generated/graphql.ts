@@ -849,6 +849,7 @@ export type AdminLoginMutationVariables = Exact<{
 export type AdminLoginMutation = { __typename: 'Mutation', adminLogin:
     | { __typename: 'AdminLoginPayload', token: string, expiresAt: string }
     | { __typename: 'InvalidCredentials', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
     | { __typename: 'TooManyLoginAttempts', code: ErrorCode, message: string, retryAfterSeconds: number }
    };
 
