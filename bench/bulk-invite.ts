@@ -69,7 +69,7 @@ const worker = await startWorker({
   transport: new PostmarkTransport(postmark.token, postmark.url),
   settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
 }, Number(process.env.BENCH_CONCURRENCY ?? 2));
-const app = createApp({ prisma, settings });
+const app = createApp({ prisma, databaseUrl: url, settings });
 
 let peakRss = process.memoryUsage().rss;
 const baselineRss = peakRss;

@@ -161,15 +161,25 @@ describe('the SDK against the real server', () => {
 
     expect(await parkpass.tags.delete(tag.tag.id)).toMatchObject({ __typename: 'TagDeletePayload', profileCount: 1 });
     expect(await parkpass.parkingLots.delete(lot.parkingLot.id)).toMatchObject({ __typename: 'ParkingLotDeletePayload', profileCount: 1 });
+    // API keys are listed by a signed-in admin (an API key never manages keys).
+    const login = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
+    if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
+    const admin = createClient({ url: `${server.url}/graphql`, token: login.token });
     const keys = [];
-    for await (const key of parkpass.apiKeys.all({ pageSize: 1 })) keys.push(key.id);
-    expect(keys.length).toBe((await parkpass.apiKeys.list()).totalCount);
+    for await (const key of admin.apiKeys.all({ pageSize: 1 })) keys.push(key.id);
+    expect(keys.length).toBe((await admin.apiKeys.list()).totalCount);
+    expect(keys.length).toBeGreaterThan(1);
   });
 
   it('reports a plan without invitations, a role that may not invite, and bad credentials, each with its code', async () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
 
-    const viewerKey = await parkpass.apiKeys.create({ name: 'read only', role: 'VIEWER' });
+    // Keys are made by a signed-in admin: an API key may not make keys.
+    expect(await parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).toMatchObject({ __typename: 'Forbidden', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
+    const session = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
+    if (session.__typename !== 'AdminLoginPayload') throw new Error(session.message);
+    const signedIn = createClient({ url: `${server.url}/graphql`, token: session.token });
+    const viewerKey = await signedIn.apiKeys.create({ name: 'read only', role: 'VIEWER' });
     if (viewerKey.__typename !== 'ApiKeyCreatePayload') throw new Error(viewerKey.message);
     const readOnly = createClient({ url: `${server.url}/graphql`, apiKey: viewerKey.secret });
     const someone = (await readOnly.profiles.search({ first: 1 })).edges[0]!.node;

@@ -49,7 +49,7 @@ describe('tenant isolation', () => {
       });
     const before = await snapshotOfB();
 
-    type Call = { name: string; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
+    type Call = { name: string; actor?: 'ADMIN' | 'API_KEY'; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
     const everyNode = '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt }';
     const result = '__typename ... on Error { code message } ... on InputError { path }';
     const calls: Call[] = [
@@ -130,7 +130,8 @@ describe('tenant isolation', () => {
         query: 'query ($id: ID!) { bulkInvitation(id: $id) { state selectionSummary skippedProfiles { totalCount edges { node { reason profile { id } } } } } }',
         variables: (id) => ({ id: id('BulkInvitation') }),
       },
-      { name: 'adminDelete', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
+      // Managing admins and keys takes a signed-in admin (API keys are refused), so these go through A's admin session.
+      { name: 'adminDelete', actor: 'ADMIN', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
       {
         name: 'parkingLotUpdate',
         query: `mutation ($id: ID!) { parkingLotUpdate(id: $id, input: { name: "Mallory lot" }) { ${result} } }`,
@@ -143,14 +144,15 @@ describe('tenant isolation', () => {
         variables: (id) => ({ id: id('Tag') }),
       },
       { name: 'tagDelete', query: `mutation ($id: ID!) { tagDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Tag') }) },
-      { name: 'apiKeyRevoke', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
+      { name: 'apiKeyRevoke', actor: 'ADMIN', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
     ];
 
     const fakeIds = Object.fromEntries(Object.keys(bIds).map((type) => [type, randomUUID()]));
     const answers: Record<string, any> = {};
     for (const call of calls) {
-      const withB = await a.graphql(call.query, call.variables((type) => globalId(type, bIds[type]!)));
-      const withNothing = await a.graphql(call.query, call.variables((type) => globalId(type, fakeIds[type]!)));
+      const actor = call.actor ?? 'API_KEY';
+      const withB = await a.graphqlAs(actor, call.query, call.variables((type) => globalId(type, bIds[type]!)));
+      const withNothing = await a.graphqlAs(actor, call.query, call.variables((type) => globalId(type, fakeIds[type]!)));
       expect(withB, call.name).toEqual(withNothing);
       expect(JSON.stringify(withB), call.name).not.toMatch(/"data":null/);
       answers[call.name] = withB.data;
@@ -180,7 +182,7 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } }');
+    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } }');
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
+import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
@@ -167,6 +168,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             where: { id: bulk.id },
             data: { state: 'COMPLETED', finishedAt: now, total: bulk.done, startedAt: bulk.startedAt ?? now },
           });
+          await announceBulkInvitationProgress(tx, bulk.id);
           return true;
         }
         const sender = bulk.sentByAdminId
@@ -202,6 +204,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             skipped,
           },
         });
+        await announceBulkInvitationProgress(tx, bulk.id);
         return false;
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -213,8 +216,11 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
 /** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
 export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  await deps.prisma.bulkInvitation.updateMany({
-    where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
-    data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.bulkInvitation.updateMany({
+      where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
+      data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+    });
+    await announceBulkInvitationProgress(tx, bulkInvitationId);
   });
 }
