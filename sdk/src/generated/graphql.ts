@@ -189,6 +189,8 @@ export type OrderDirection =
 
 /** A parking lot: its name. */
 export type ParkingLotInput = {
+  /** Any unique string (e.g. a UUID) per intended parking lot: a retry with the same key and input returns the parking lot the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). Only parking lot and tag creates read it; a rename ignores it. */
+  idempotencyKey?: string | null | undefined;
   /** The name (1 to 100 characters), unique in the organization; "North lot" and "north LOT" are the same name. */
   name: string;
 };
@@ -221,6 +223,8 @@ export type ProfileCreateInput = {
   externalId?: string | null | undefined;
   /** First name (1 to 100 characters). */
   firstName: string;
+  /** Any unique string (e.g. a UUID) per intended profile: a retry with the same key and input returns the profile the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). */
+  idempotencyKey?: string | null | undefined;
   /** Last name (1 to 100 characters). */
   lastName: string;
   /** Parking lots the person may use; replaces the access. Empty: no access. */
@@ -388,6 +392,8 @@ export type SkipReason =
 
 /** A tag: its name. */
 export type TagInput = {
+  /** Any unique string (e.g. a UUID) per intended tag: a retry with the same key and input returns the tag the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). Only parking lot and tag creates read it; a rename ignores it. */
+  idempotencyKey?: string | null | undefined;
   /** The name (1 to 100 characters), unique in the organization; "North lot" and "north LOT" are the same name. */
   name: string;
 };
@@ -590,8 +596,10 @@ export type ParkingLotCreateMutationVariables = Exact<{
 export type ParkingLotCreateMutation = { __typename: 'Mutation', parkingLotCreate:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NameAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ParkingLotPayload', parkingLot: { __typename: 'ParkingLot', id: string, name: string, profileCount: number, createdAt: string } }
    };
 
@@ -630,8 +638,10 @@ export type TagCreateMutationVariables = Exact<{
 export type TagCreateMutation = { __typename: 'Mutation', tagCreate:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NameAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'TagPayload', tag: { __typename: 'Tag', id: string, name: string, profileCount: number, createdAt: string } }
    };
 
@@ -770,8 +780,10 @@ export type ProfileCreateMutation = { __typename: 'Mutation', profileCreate:
     | { __typename: 'ExternalIdAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, status: ProfileStatus, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
     | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'UnknownTag', path: Array<string>, code: ErrorCode, message: string }
