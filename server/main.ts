@@ -34,6 +34,7 @@ const server = createServer(app);
 server.listen(config.port, config.host, () => {
   console.log(`\nParkpass API ready.\n  GraphQL playground: ${config.publicUrl}/graphql`);
   if (credentials) {
+    console.log(`  Admin UI:           ${config.publicUrl}/admin  (sign in as ${credentials.adminEmail} / ${credentials.adminPassword})`);
     console.log(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
     console.log(`  Demo API key:       ${credentials.apiKey}`);
     console.log('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');

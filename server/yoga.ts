@@ -6,6 +6,7 @@ import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
+import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
 
@@ -60,6 +61,7 @@ export function createApp(options: AppOptions) {
           else if (path === '/' && request.method === 'GET') {
             endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
           } else if (path === '/accept' && request.method === 'GET') endResponse(acceptPageResponse());
+          else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
           else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
             endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
           } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox && request.method === 'GET') {
