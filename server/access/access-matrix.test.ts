@@ -7,7 +7,7 @@ import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { schema } from '../schema.ts';
 import { type GraphQLResponse, globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { accessTableMarkdown } from './access-table-markdown.ts';
-import { type Action, type ActorKind, PLAN_ORDER, refusalFor, ROLES } from './policy.ts';
+import { type Action, type ActorKind, actorKindsOf, PLAN_ORDER, refusalFor, ROLES } from './policy.ts';
 
 // Every guarded root field × every plan × every role × both kinds of caller,
 // with the expected answer computed from the access table itself: adding a
@@ -52,6 +52,7 @@ const samples: Record<string, Sample> = {
   parkingLots: query('{ parkingLots { totalCount } }'),
   tags: query('{ tags { totalCount } }'),
   profiles: query('{ profiles(first: 5) { totalCount } }'),
+  profileCounts: query('{ profileCounts { total } }'),
   profile: query('query ($id: ID!) { profile(id: $id) { email } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
@@ -95,6 +96,7 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('ApiKey', key.id) };
   }),
+  bulkInvitations: query('{ bulkInvitations { totalCount } }'),
   profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
   bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
     const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] } } });
@@ -115,6 +117,36 @@ const samples: Record<string, Sample> = {
       return { id: globalId('Invitation', profile.latestInvitationId!) };
     },
   ),
+  parkingLotCreate: mutation(
+    'mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { __typename ... on Error { code } } }',
+    () => ({ name: `Lot ${unique()}` }),
+  ),
+  parkingLotUpdate: mutation(
+    'mutation ($id: ID!, $name: String!) { parkingLotUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const lot = await kit.prisma.parkingLot.create({ data: { organizationId: org.id, name: `Lot ${unique()}` } });
+      return { id: globalId('ParkingLot', lot.id), name: `Renamed ${unique()}` };
+    },
+  ),
+  parkingLotDelete: mutation('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const lot = await kit.prisma.parkingLot.create({ data: { organizationId: org.id, name: `Lot ${unique()}` } });
+    return { id: globalId('ParkingLot', lot.id) };
+  }),
+  tagCreate: mutation(
+    'mutation ($name: String!) { tagCreate(input: { name: $name }) { __typename ... on Error { code } } }',
+    () => ({ name: `Tag ${unique()}` }),
+  ),
+  tagUpdate: mutation(
+    'mutation ($id: ID!, $name: String!) { tagUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const tag = await kit.prisma.tag.create({ data: { organizationId: org.id, name: `Tag ${unique()}` } });
+      return { id: globalId('Tag', tag.id), name: `Renamed ${unique()}` };
+    },
+  ),
+  tagDelete: mutation('mutation ($id: ID!) { tagDelete(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const tag = await kit.prisma.tag.create({ data: { organizationId: org.id, name: `Tag ${unique()}` } });
+    return { id: globalId('Tag', tag.id) };
+  }),
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
@@ -189,15 +221,25 @@ describe('access matrix', () => {
     for (const plan of PLANS) {
       for (const role of ROLE_NAMES) {
         const org = organizations.get(`${plan}/${role}`)!;
-        const response = await org.graphqlAs(
-          'ADMIN',
-          '{ viewer { role plan permissions { action allowed refusal missingFeature requiredPlan requiredRoles } } }',
-        );
-        for (const permission of response.data.viewer.permissions) {
-          const refusal = refusalFor({ plan, role, actorKind: 'ADMIN' }, permission.action);
-          expect(permission.allowed, `${plan}/${role} ${permission.action}`).toBe(refusal === null);
-          expect(permission.refusal).toBe(refusal?.code ?? null);
-          expect(permission.requiredPlan).toBe(refusal?.code === 'FEATURE_NOT_IN_PLAN' ? refusal.requiredPlan : null);
+        for (const actor of ACTORS) {
+          const response = await org.graphqlAs(
+            actor,
+            '{ viewer { role plan permissions { action allowed refusal missingFeature requiredPlan requiredRoles allowedActorKinds } } }',
+          );
+          // An API key of a plan without API access cannot ask at all.
+          const keyRefused = refusalFor({ plan, role, actorKind: actor }, null);
+          if (keyRefused) {
+            expect(response.errors?.[0]?.extensions?.code).toBe(keyRefused.code);
+            continue;
+          }
+          for (const permission of response.data.viewer.permissions) {
+            const refusal = refusalFor({ plan, role, actorKind: actor }, permission.action);
+            const label = `${plan}/${role}/${actor} ${permission.action}`;
+            expect(permission.allowed, label).toBe(refusal === null);
+            expect(permission.refusal, label).toBe(refusal?.code ?? null);
+            expect(permission.requiredPlan, label).toBe(refusal?.code === 'FEATURE_NOT_IN_PLAN' ? refusal.requiredPlan : null);
+            expect(permission.allowedActorKinds, label).toEqual([...actorKindsOf(permission.action)]);
+          }
         }
       }
     }
@@ -222,6 +264,12 @@ function argumentsOf(field: string): string {
     profilesInvitePreview: '(filter: {})',
     profileInvite: `(input: { profileId: ${id} })`,
     profilesInvite: '(input: { filter: {} })',
+    parkingLotCreate: '(input: { name: "a" })',
+    parkingLotUpdate: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
+    parkingLotDelete: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))})`,
+    tagCreate: '(input: { name: "a" })',
+    tagUpdate: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
+    tagDelete: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))})`,
     invitationRevoke: `(input: { invitationId: ${JSON.stringify(globalId('Invitation', '00000000-0000-7000-8000-000000000000'))} })`,
   };
   return args[field] ?? '';

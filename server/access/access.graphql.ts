@@ -4,7 +4,7 @@ import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.t
 import { ErrorInterface } from '../errors/errors.graphql.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { callerOf } from './refusals.ts';
-import { ACTIONS, type Action, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
+import { ACTIONS, type Action, type ActorKind, actorKindsOf, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
 
 // The access table (policy.ts) as GraphQL: its enums, the two refusals, and
 // what the caller may do (`viewer.permissions`), all generated from the table.
@@ -17,6 +17,14 @@ export const PlanEnum = builder.enumType('Plan', {
 export const RoleEnum = builder.enumType('Role', {
   description: 'What an admin or API key may do in its organization.',
   values: describedEnumValues<Role>(ROLES),
+});
+
+export const ActorKindEnum = builder.enumType('ActorKind', {
+  description: 'How a caller authenticated.',
+  values: {
+    ADMIN: { description: 'An admin, with a session token from adminLogin.' },
+    API_KEY: { description: 'An integration, with an API key.' },
+  } as const,
 });
 
 export const FeatureEnum = builder.enumType('Feature', {
@@ -42,12 +50,20 @@ builder.objectType(FeatureNotInPlanError, {
 
 builder.objectType(ForbiddenError, {
   name: 'Forbidden',
-  description: "The caller's role may not do this; one of `requiredRoles` may.",
+  description:
+    "The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin " +
+    '(`allowedActorKinds`; API keys never manage API keys or admins).',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     action: t.field({ type: ActionEnum, description: 'What was refused.', resolve: (error) => error.action }),
     role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (error) => error.role }),
     requiredRoles: t.field({ type: [RoleEnum], description: 'The roles that may do it.', resolve: (error) => [...error.requiredRoles] }),
+    actorKind: t.field({ type: ActorKindEnum, description: 'How the caller authenticated.', resolve: (error) => error.actorKind }),
+    allowedActorKinds: t.field({
+      type: [ActorKindEnum],
+      description: 'The kinds of caller that may do it (only ADMIN: sign in; an API key will not do).',
+      resolve: (error) => [...error.allowedActorKinds],
+    }),
   }),
 });
 
@@ -60,6 +76,7 @@ interface ActionAccess {
   missingFeature: Feature | null;
   requiredPlan: Plan | null;
   requiredRoles: readonly Role[];
+  allowedActorKinds: readonly ActorKind[];
 }
 
 export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').implement({
@@ -72,7 +89,7 @@ export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').i
         description: 'Which of plan or role is missing.',
         values: {
           FEATURE_NOT_IN_PLAN: { description: 'The plan lacks the feature.' },
-          FORBIDDEN: { description: 'The role may not.' },
+          FORBIDDEN: { description: 'The role may not, or the action takes a signed-in admin and this is an API key.' },
         } as const,
       }),
       nullable: true,
@@ -96,6 +113,11 @@ export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').i
       description: 'The roles that may do the action.',
       resolve: (access) => [...access.requiredRoles],
     }),
+    allowedActorKinds: t.field({
+      type: [ActorKindEnum],
+      description: 'The kinds of caller that may do the action (API keys never manage API keys or admins).',
+      resolve: (access) => [...access.allowedActorKinds],
+    }),
   }),
 });
 
@@ -110,6 +132,7 @@ export function permissionsOf(caller: ReturnType<typeof callerOf>): ActionAccess
       missingFeature,
       requiredPlan: missingFeature ? planWith(missingFeature) : null,
       requiredRoles: ACTIONS[action].roles,
+      allowedActorKinds: actorKindsOf(action),
     };
   });
 }

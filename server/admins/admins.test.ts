@@ -54,10 +54,13 @@ describe('admins', () => {
     expect(self.data.adminDelete).toMatchObject({ __typename: 'InvalidInput', message: expect.stringMatching(/yourself/) });
   });
 
-  it('keeps the last owner, even against an owner API key', async () => {
+  it('never removes the caller themself, so an organization keeps an owner (API keys cannot remove admins at all)', async () => {
     const org = await kit.createOrganization({ role: 'OWNER' });
-    const result = await org.graphqlAs('API_KEY', DELETE, { id: globalId('Admin', org.adminId) });
-    expect(result.data.adminDelete).toMatchObject({ __typename: 'InvalidInput', message: expect.stringMatching(/last owner/) });
+    const self = await org.graphqlAs('ADMIN', DELETE, { id: globalId('Admin', org.adminId) });
+    expect(self.data.adminDelete).toMatchObject({ __typename: 'InvalidInput', message: expect.stringMatching(/cannot remove yourself/) });
+    const byKey = await org.graphqlAs('API_KEY', DELETE, { id: globalId('Admin', org.adminId) });
+    expect(byKey.data.adminDelete).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+    expect(await kit.prisma.admin.count({ where: { organizationId: org.id, role: 'OWNER' } })).toBe(1);
   });
 
   it('shows an admin record to owners and to the admin themself only', async () => {

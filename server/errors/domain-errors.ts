@@ -1,4 +1,4 @@
-import { ACTIONS, type Action, type Feature } from '../access/policy.ts';
+import { ACTIONS, type Action, type ActorKind, type Feature } from '../access/policy.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 
 // The mistakes a caller can make, as classes a service throws and the GraphQL
@@ -15,7 +15,7 @@ export const errorCodes = {
   NOT_FOUND: 'An id names nothing of the organization.',
   PASSWORD_TOO_WEAK: 'A password does not meet the password policy.',
   FEATURE_NOT_IN_PLAN: "The organization's plan does not include the feature; a larger plan does.",
-  FORBIDDEN: "The caller's role may not do this; another role may.",
+  FORBIDDEN: "The caller's role may not do this, or an API key asked for what takes a signed-in admin.",
   INVALID_CREDENTIALS: 'The email or password is wrong (which one is never said).',
   TOO_MANY_LOGIN_ATTEMPTS: 'Too many failed sign-ins for this account or from this address; wait and retry.',
   PROFILE_ALREADY_VALIDATED: 'The person already accepted an invitation; there is nothing to invite to.',
@@ -26,6 +26,7 @@ export const errorCodes = {
   INVITATION_REVOKED: 'The invitation was revoked, or replaced by a newer one.',
   INVITATION_ALREADY_USED: 'The invitation was already accepted; a token works once.',
   SELECTION_TOO_LARGE: "The selection holds more profiles than the plan's largest bulk invitation.",
+  NAME_ALREADY_USED: 'Another parking lot (or tag) of the organization has this name (compared case-insensitively).',
   IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different request.',
 } as const;
 
@@ -102,6 +103,13 @@ export class NotFoundError extends InputError {
   }
 }
 
+export class NameAlreadyUsedError extends InputError {
+  readonly code = 'NAME_ALREADY_USED';
+  constructor(path: string[], what: string, name: string) {
+    super(path, `Another ${what} of this organization is already named "${name}".`);
+  }
+}
+
 export class PasswordTooWeakError extends InputError {
   readonly code = 'PASSWORD_TOO_WEAK';
 }
@@ -118,14 +126,18 @@ export class FeatureNotInPlanError extends DomainError {
   }
 }
 
-/** The role may not do the action; says which roles may. */
+/** The role, or the kind of caller, may not do the action; says which roles and kinds of caller may. */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
   constructor(
     readonly action: Action,
     readonly role: Role,
     readonly requiredRoles: readonly Role[],
-    message = `The ${role} role may not do this (${ACTIONS[action].description}); it takes one of the roles ${requiredRoles.join(', ')}.`,
+    readonly actorKind: ActorKind,
+    readonly allowedActorKinds: readonly ActorKind[],
+    message = allowedActorKinds.includes(actorKind)
+      ? `The ${role} role may not do this (${ACTIONS[action].description}); it takes one of the roles ${requiredRoles.join(', ')}.`
+      : `An API key may not do this (${ACTIONS[action].description}); sign in as an admin with one of the roles ${requiredRoles.join(', ')}.`,
   ) {
     super(message);
   }

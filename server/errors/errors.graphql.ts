@@ -10,6 +10,7 @@ import {
   InputError,
   InvalidEmailError,
   InvalidInputError,
+  NameAlreadyUsedError,
   NotFoundError,
   PasswordTooWeakError,
   UnknownParkingLotError,
@@ -58,6 +59,7 @@ inputErrorType(ExternalIdAlreadyUsedError, 'ExternalIdAlreadyUsed', 'Another pro
 inputErrorType(UnknownParkingLotError, 'UnknownParkingLot', 'The parking lot id names no parking lot of the organization.');
 inputErrorType(UnknownTagError, 'UnknownTag', 'The tag id names no tag of the organization.');
 inputErrorType(NotFoundError, 'NotFound', 'The id names nothing of the organization.');
+inputErrorType(NameAlreadyUsedError, 'NameAlreadyUsed', 'Another parking lot or tag of the organization has this name (compared case-insensitively).');
 inputErrorType(PasswordTooWeakError, 'PasswordTooWeak', 'The password does not meet the policy; the message says which rule.');
 
 typeNameOfClass.set(BatchTooLargeError, 'BatchTooLarge');

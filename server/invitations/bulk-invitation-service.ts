@@ -4,9 +4,12 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
-import { type ProfileFilter, profileWhere } from '../profiles/profile-filter.ts';
+import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
+import type { ProfileFilter } from '../profiles/profile-filter.ts';
+import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
 import type { SkipReason } from './invitation-rules.ts';
+import { summarizeSelection } from './selection-summary.ts';
 
 /** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
@@ -31,13 +34,7 @@ async function nextIds(reader: Reader, organizationId: string, selection: Select
   if ('profileIds' in selection) {
     return selection.profileIds.filter((id) => cursor === null || id > cursor).slice(0, limit);
   }
-  const rows = await reader.profile.findMany({
-    where: { AND: [profileWhere(organizationId, selection.filter, now), cursor ? { id: { gt: cursor } } : {}] },
-    orderBy: { id: 'asc' },
-    take: limit,
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
+  return selectedProfileIds(reader, organizationId, selection.filter, now, cursor, limit);
 }
 
 /** Ids sorted and without duplicates, so chunks can follow them by cursor. */
@@ -48,7 +45,7 @@ function normalized(selection: Selection): Selection {
 
 async function selectionSize(reader: Reader, organizationId: string, selection: Selection, now: Date): Promise<number> {
   if ('profileIds' in selection) return selection.profileIds.length;
-  return reader.profile.count({ where: profileWhere(organizationId, selection.filter, now) });
+  return countProfiles(reader, organizationId, selection.filter, now);
 }
 
 /** What inviting the selection would do now, without doing it (the Confirm dialog). Reads chunk by chunk. */
@@ -110,6 +107,7 @@ export async function startBulkInvitation(
           total,
           sentByAdminId: viewer.actor.kind === 'ADMIN' ? viewer.actor.id : null,
           sentByApiKeyId: viewer.actor.kind === 'API_KEY' ? viewer.actor.id : null,
+          selectionSummary: await summarizeSelection(tx, viewer.organizationId, selection),
           createdAt: now,
         },
       });
@@ -170,6 +168,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             where: { id: bulk.id },
             data: { state: 'COMPLETED', finishedAt: now, total: bulk.done, startedAt: bulk.startedAt ?? now },
           });
+          await announceBulkInvitationProgress(tx, bulk.id);
           return true;
         }
         const sender = bulk.sentByAdminId
@@ -205,6 +204,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             skipped,
           },
         });
+        await announceBulkInvitationProgress(tx, bulk.id);
         return false;
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -216,8 +216,11 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
 /** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
 export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  await deps.prisma.bulkInvitation.updateMany({
-    where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
-    data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.bulkInvitation.updateMany({
+      where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
+      data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+    });
+    await announceBulkInvitationProgress(tx, bulkInvitationId);
   });
 }

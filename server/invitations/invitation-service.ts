@@ -18,7 +18,7 @@ import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts'
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
-import { invitationState } from './invitation-state.ts';
+import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
 import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
 
 type Transaction = Prisma.TransactionClient;
@@ -55,22 +55,27 @@ interface CandidateRow {
   latest_delivery_state: EmailDeliveryState | null;
 }
 
-/** The profiles among `ids` that belong to the organization, with what decides their outcome; locked when inviting. */
+/**
+ * The profiles among `ids` that belong to the organization, with what decides
+ * their outcome (status, email, latest invitation). When inviting (`lock`),
+ * the profiles are locked first, in id order, and read in a second statement:
+ * under READ COMMITTED each statement sees what was committed when it began,
+ * so a read made after the lock was granted sees the invitation that a
+ * concurrent invite (holding the lock before us) just committed. Locking and
+ * reading in one statement (`FOR UPDATE OF p` on the join) would re-check the
+ * profile row alone and still join the latest invitation as it was before the
+ * wait: two racing invites would both pass the re-send cooldown.
+ */
 export async function loadCandidates(executor: Transaction | PrismaClient, organizationId: string, ids: string[], lock: boolean) {
-  const rows = lock
-    ? await executor.$queryRaw<CandidateRow[]>`
-        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
-               i.delivery_state AS latest_delivery_state
-        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
-        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])
-        ORDER BY p.id
-        FOR UPDATE OF p`
-    : await executor.$queryRaw<CandidateRow[]>`
-        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
-               i.delivery_state AS latest_delivery_state
-        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
-        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
-  return rows;
+  if (lock) {
+    await executor.$queryRaw`
+      SELECT id FROM profile WHERE organization_id = ${organizationId}::uuid AND id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  }
+  return executor.$queryRaw<CandidateRow[]>`
+    SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
+           i.delivery_state AS latest_delivery_state
+    FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
+    WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
 }
 
 export function outcomeOf(row: CandidateRow, now: Date): InvitationOutcome {
@@ -123,6 +128,7 @@ export async function inviteBatch(
     if (outcome.kind === 'INVITE') result.invited++;
     else result.reinvited++;
   }
+  if (scope.bulkInvitationId) await recordSkippedProfiles(tx, scope.bulkInvitationId, result.outcomes, found);
   if (invitees.length === 0) return result;
 
   const { now } = scope;
@@ -130,7 +136,7 @@ export async function inviteBatch(
   if (previous.length > 0) {
     await tx.$executeRaw`
       UPDATE invitation SET superseded_at = ${now}::timestamptz
-      WHERE id = ANY(${previous}::uuid[]) AND accepted_at IS NULL AND revoked_at IS NULL AND superseded_at IS NULL`;
+      WHERE id = ANY(${previous}::uuid[]) AND ${invitationNotClosedSql('invitation')}`;
   }
   const expiresAt = new Date(now.getTime() + scope.invitationValidityHours * 3_600_000);
   const profileIds = invitees.map(({ row }) => row.id);
@@ -163,6 +169,18 @@ export async function inviteBatch(
   return result;
 }
 
+/** Which profiles a bulk invitation skipped and why (null profile: the id named none of the organization's). One statement. */
+async function recordSkippedProfiles(tx: Transaction, bulkInvitationId: string, outcomes: BatchResult['outcomes'], found: Set<string>) {
+  const skipped = [...outcomes].filter(([, outcome]) => outcome.kind === 'SKIP');
+  if (skipped.length === 0) return;
+  const profileIds = skipped.map(([id]) => (found.has(id) ? id : null));
+  const reasons = skipped.map(([, outcome]) => (outcome as { reason: SkipReason }).reason);
+  await tx.$executeRaw`
+    INSERT INTO bulk_invitation_skip (id, bulk_invitation_id, profile_id, reason)
+    SELECT gen_random_uuid(), ${bulkInvitationId}::uuid, v.profile_id, v.reason::"SkipReason"
+    FROM unnest(${profileIds}::uuid[], ${reasons}::text[]) AS v(profile_id, reason)`;
+}
+
 /**
  * When a profile's email changes, its open invitation stops working: the link
  * went to the old address, which may belong to someone else. The profile
@@ -175,7 +193,7 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
     UPDATE invitation SET revoked_at = now()
     FROM profile
     WHERE profile.id = invitation.profile_id AND invitation.profile_id = ANY(${profileIds}::uuid[])
-      AND invitation.accepted_at IS NULL AND invitation.revoked_at IS NULL AND invitation.superseded_at IS NULL
+      AND ${invitationNotClosedSql('invitation')}
       AND invitation.email <> profile.email`;
 }
 
@@ -278,11 +296,14 @@ export async function readInvitationByToken(deps: InvitationDependencies, token:
  */
 export async function acceptInvitation(deps: InvitationDependencies, input: { token: string; password: string }): Promise<Profile> {
   const tokenHash = hashInvitationToken(input.token.trim());
-  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash }, select: { email: true } });
+  const now = deps.clock.now();
+  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash } });
   if (!known) throw new InvitationNotFoundError();
+  // The token must work before the password costs anything: hashing is memory-hard on purpose,
+  // and a used or expired token must not buy an anonymous caller that work. Checked again under the lock.
+  assertOpen(known, now);
   assertPasswordPolicy(input.password, known.email, ['input', 'password']);
   const passwordHash = await hashPassword(input.password);
-  const now = deps.clock.now();
   return deps.prisma.$transaction(async (tx) => {
     // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
     await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;

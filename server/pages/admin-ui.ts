@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 // immutable. index.html (and every other /admin/… path, which the UI routes
 // itself) is never cached, so a deploy is picked up at the next load.
 
+// From server/pages/ in development, and from dist/server/ once bundled by
+// `npm run build` (esbuild puts every chunk there): both are two levels down.
 const DIST = fileURLToPath(new URL('../../admin/dist/', import.meta.url));
+
+// Mantine writes its CSS variables in <style> elements: inline styles only.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -53,7 +58,7 @@ export async function adminUiResponse(url: URL, method: string): Promise<Respons
     });
   }
   return new Response(method === 'HEAD' ? null : index, {
-    headers: { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-cache, no-store, must-revalidate' },
+    headers: { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-cache, no-store, must-revalidate', 'content-security-policy': CSP },
   });
 }
 
