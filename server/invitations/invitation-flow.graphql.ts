@@ -86,7 +86,7 @@ builder.objectType(SelectionTooLargeError, {
 });
 builder.objectType(IdempotencyKeyReusedError, {
   name: 'IdempotencyKeyReused',
-  description: 'The idempotency key was already used for a different selection.',
+  description: 'The idempotency key was already used for a different request (another selection, another input).',
   interfaces: [ErrorInterface],
 });
 

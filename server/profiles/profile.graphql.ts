@@ -5,7 +5,7 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { parseText } from '../input/text-fields.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import { GraphQLError } from 'graphql';
-import { BatchTooLargeError, NotFoundError } from '../errors/domain-errors.ts';
+import { BatchTooLargeError, IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
@@ -280,6 +280,11 @@ builder.queryFields((t) => ({
 
 // --- Mutations ---------------------------------------------------------------
 
+/** The description of every create's idempotencyKey. */
+export const idempotencyKeyDescription = (what: string) =>
+  `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
+  'instead of creating another (the same key with another input: IdempotencyKeyReused).';
+
 const profileFields = {
   firstName: 'First name (1 to 100 characters).',
   lastName: 'Last name (1 to 100 characters).',
@@ -302,6 +307,7 @@ export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
+    idempotencyKey: t.string({ description: idempotencyKeyDescription('profile') }),
   }),
 });
 
@@ -400,12 +406,13 @@ builder.mutationFields((t) => ({
   profileCreate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
     description: 'Creates a profile (status NOT_INVITED). Nothing is sent to the person.',
-    errors: { types: [...profileInputErrors, ...accessRefusals] },
+    errors: { types: [...profileInputErrors, IdempotencyKeyReusedError, NotFoundError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
-    resolve: async (_root, { input }, context) => ({
+    resolve: async (_root, { input: { idempotencyKey, ...input } }, context) => ({
       profile: await createProfile(
         { prisma: context.prisma, organizationId: context.viewer.organizationId },
         { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) },
+        idempotencyKey,
       ),
     }),
   }),
