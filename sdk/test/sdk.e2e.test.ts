@@ -165,6 +165,8 @@ describe('the SDK against the real server', () => {
     const login = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
     if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
     const admin = createClient({ url: `${server.url}/graphql`, token: login.token });
+    // A second key, made by the admin, so that paging one key at a time has pages to walk whatever ran before.
+    expect((await admin.apiKeys.create({ name: 'paged key', role: 'VIEWER' })).__typename).toBe('ApiKeyCreatePayload');
     const keys = [];
     for await (const key of admin.apiKeys.all({ pageSize: 1 })) keys.push(key.id);
     expect(keys.length).toBe((await admin.apiKeys.list()).totalCount);
