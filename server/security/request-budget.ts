@@ -1,4 +1,4 @@
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PLANS } from '../access/policy.ts';
 import type { Context } from '../context.ts';
@@ -19,8 +19,11 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
 
   const check = async (args: ExecutionArgs, stop: (errors: readonly GraphQLError[]) => void) => {
     const context = args.contextValue as Context & { request?: Request };
-    // A plan without bulk invitations (0) is refused by the access table, with FEATURE_NOT_IN_PLAN.
-    const selectionMax = (context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
+    // A preview's profileIds are bounded by the caller's plan here; profilesInvite answers its typed
+    // SelectionTooLarge (before reading anything). A plan without bulk invitations (0) is refused by the
+    // access table, with FEATURE_NOT_IN_PLAN.
+    const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const selectionMax = (!mutation && context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
     const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
