@@ -520,8 +520,10 @@ export type AdminProfileCreateMutation = { __typename: 'Mutation', profileCreate
     | { __typename: 'ExternalIdAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
     | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'UnknownTag', path: Array<string>, code: ErrorCode, message: string }
