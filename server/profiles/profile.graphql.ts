@@ -3,6 +3,8 @@ import { builder } from '../builder.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
+import { parseText } from '../input/text-fields.ts';
+import { parseQueryInput } from '../errors/graphql-errors.ts';
 import { GraphQLError } from 'graphql';
 import { BatchTooLargeError, IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
@@ -174,11 +176,12 @@ export const ProfileOrderInput = builder.inputType('ProfileOrder', {
 
 type ProfileFilterArgument = typeof ProfileFilterInput.$inferInput;
 
-/** The GraphQL filter, with global ids turned into database ids. */
-export function toProfileFilter(filter: ProfileFilterArgument | null | undefined) {
+/** The GraphQL filter, with global ids turned into database ids and the search text checked (InvalidInputError at `path`). */
+export function toProfileFilter(filter: ProfileFilterArgument | null | undefined, path: string[] = ['filter']) {
   if (!filter) return null;
   return {
     ...filter,
+    search: filter.search == null ? filter.search : parseText(filter.search, [...path, 'search']),
     parkingLotIds: filter.parkingLotIds?.map((id) => id.id),
     tagIds: filter.tagIds?.map((id) => id.id),
   };
@@ -227,7 +230,7 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, context, info) => {
         const organizationId = context.viewer.organizationId;
         const now = context.clock.now();
-        const filter = toProfileFilter(args.filter);
+        const filter = parseQueryInput(() => toProfileFilter(args.filter));
         const order: ProfileOrder = { field: args.orderBy?.field ?? 'NAME', direction: args.orderBy?.direction ?? 'ASC' };
         const connection = await resolveCursorConnection<Promise<Profile[]>>(
           { args, toCursor, defaultSize: 20, maxSize: 500 },
@@ -264,7 +267,7 @@ builder.queryFields((t) => ({
       'How many profiles the filter selects, by status, plus those pending with an expired invitation and those whose email is ' +
       'undeliverable: the numbers a UI shows on its Status filter. The whole filter applies (leave its statuses out to count every status).',
     args: { filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }) },
-    resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+    resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, parseQueryInput(() => toProfileFilter(args.filter)), context.clock.now()),
   }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
