@@ -200,6 +200,7 @@ describe('text input', () => {
       'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
       'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
       'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
         ['email', 'externalId', 'firstName', 'lastName', 'phone'].map((field) => `${input}.${field}`),
