@@ -1,7 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { hashSecret } from '../../server/auth/api-keys.ts';
+import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { globalId, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
-import { expectAccessible, screenshot, signIn, useBrowser } from './browser.ts';
+import { expectAccessible, openSignedIn, screenshot, signIn, useBrowser } from './browser.ts';
 
 // The help-center article's two flows, clicked in a real browser as an admin
 // would, selecting by role and accessible name; then what a viewer and a
@@ -31,10 +33,32 @@ beforeAll(async () => {
   await org.insertProfiles(6, { with: () => ({ tagIds: [sales!.id], paymentMethods: ['SEPA_DIRECT_DEBIT'] }) });
 }, 120_000);
 
+/**
+ * A session of another owner of the organization: each admin's requests share
+ * a budget of cost points per minute, which one admin clicking through every
+ * test below in a minute or two would spend.
+ */
+let owners = 0;
+async function anotherOwner(): Promise<{ sessionToken: string }> {
+  const sessionToken = newSessionToken();
+  await kit.prisma.admin.create({
+    data: {
+      organizationId: org.id,
+      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
+      name: `Owner ${owners}`,
+      role: 'OWNER',
+      passwordHash: 'not used: signed in by session',
+      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
+    },
+  });
+  return { sessionToken };
+}
+
 const profilesTable = (page: Page) => page.getByRole('table', { name: 'Profiles' });
 const rowsOf = (page: Page) => profilesTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
 
-const statusChip = (page: Page, name: string) => page.getByRole('checkbox', { name, exact: true });
+/** A box of the Status filter, named by its label and the count after it ("Pending (63)"). */
+const statusChip = (page: Page, name: string) => page.getByRole('checkbox', { name: new RegExp(`^${name}( \\(|$)`) });
 
 /** Clicks a filter's box; it shows ticked once the URL (which holds the filters) has changed. */
 async function tick(box: Locator, checked: boolean) {
@@ -80,7 +104,11 @@ describe('the admin UI, as the help-center article describes it', () => {
     const helene = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Rousseau' } });
     expect(kit.emailsTo(helene.email)).toHaveLength(1);
     await page.reload();
-    await page.getByText('Email sent', { exact: true }).waitFor();
+    await page.getByText('Email sent', { exact: true }).first().waitFor();
+    const history = page.getByRole('table', { name: 'Invitation history' });
+    await expect.poll(() => history.getByRole('row').count()).toBe(2);
+    await history.getByRole('cell', { name: 'Email sent' }).waitFor();
+    await history.getByRole('cell', { name: /^Admin \d+$/ }).waitFor();
     await screenshot(page, 'show-pending');
 
     // The back button returns to the search as it was.
@@ -90,11 +118,16 @@ describe('the admin UI, as the help-center article describes it', () => {
 
   it('filter Not invited + a tag → Select all search results → List actions → Invite users → Confirm → all Pending', async () => {
     const page = await ui.newPage();
-    await signIn(page, org.adminEmail);
+    await openSignedIn(page, await anotherOwner());
     await tick(statusChip(page, 'Not invited'), true);
     await pickOption(page, 'Tag', 'Engineering');
     await expect.poll(() => page.getByText(/of 60 profiles/).count()).toBe(1);
     expect(new URL(page.url()).searchParams.getAll('status')).toEqual(['NOT_INVITED']);
+    // The Status filter counts what each choice selects with the other criteria (here the tag).
+    await page.getByRole('checkbox', { name: 'Not invited (60)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Pending (3)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Validated (3)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Invitation expired (3)' }).waitFor();
 
     await page.getByRole('checkbox', { name: 'Select this page' }).check();
     await page.getByRole('button', { name: 'Select all 60 search results' }).click();
@@ -155,21 +188,61 @@ describe('the admin UI, as the help-center article describes it', () => {
 
   it('shows the expired invitations at a glance and filters them', async () => {
     const page = await ui.newPage();
-    await signIn(page, org.adminEmail);
-    await tick(page.getByRole('checkbox', { name: 'Invitation expired' }), true);
+    await openSignedIn(page, await anotherOwner());
+    await tick(statusChip(page, 'Invitation expired'), true);
     await expect.poll(() => rowsOf(page).count()).toBe(3);
     expect(await profilesTable(page).getByText('Expired', { exact: true }).count()).toBe(3);
   });
 
   it('pages through the results with the page in the URL', async () => {
     const page = await ui.newPage();
-    await signIn(page, org.adminEmail);
+    await openSignedIn(page, await anotherOwner());
     await expect.poll(() => rowsOf(page).count()).toBe(50);
     await page.getByRole('button', { name: 'Next page' }).click();
     await expect.poll(() => rowsOf(page).count()).toBe(73 - 50);
     expect(new URL(page.url()).searchParams.get('page')).toBe('2');
     await page.goBack();
     await expect.poll(() => rowsOf(page).count()).toBe(50);
+  });
+  // After the expired ones were listed above: this re-invites them.
+  it('a selection with profiles that cannot be invited: the Confirm dialog counts them by reason, the summary lists them', async () => {
+    const page = await ui.newPage();
+    const owner = await anotherOwner();
+    await openSignedIn(page, owner);
+    await tick(statusChip(page, 'Pending'), true);
+    await tick(statusChip(page, 'Validated'), true);
+    await pickOption(page, 'Tag', 'Engineering');
+    const preview = await kit.graphql(
+      'query ($filter: ProfileFilter) { profilesInvitePreview(filter: $filter) { total inviteCount reinviteCount skippedCount skipped { reason count } } }',
+      { filter: { statuses: ['PENDING', 'VALIDATED'], tagIds: [engineering] } },
+      { token: owner.sessionToken },
+    );
+    const counts = preview.data.profilesInvitePreview;
+    const skippedBy = (reason: string) => counts.skipped.find((s: { reason: string }) => s.reason === reason)?.count;
+    // The 3 pending with an expired invitation are re-invited; the ones invited moments ago and the validated are skipped.
+    expect(counts.reinviteCount).toBe(3);
+    expect(skippedBy('ALREADY_VALIDATED')).toBeGreaterThanOrEqual(3);
+    expect(skippedBy('RESEND_TOO_SOON')).toBeGreaterThan(50);
+    await expect.poll(() => page.getByText(new RegExp(`of ${counts.total} profiles`)).count()).toBe(1);
+    await page.getByRole('checkbox', { name: 'Select this page' }).check();
+    await page.getByRole('button', { name: `Select all ${counts.total} search results` }).click();
+    await page.getByRole('button', { name: 'List actions' }).click();
+    await page.getByRole('menuitem', { name: 'Invite users' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite users' });
+    await dialog.getByRole('table', { name: 'What inviting will do' }).waitFor();
+    const cell = (name: string) => dialog.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').last();
+    expect(await cell('Will be re-invited').textContent()).toBe(String(counts.reinviteCount));
+    expect(await cell('Skipped').textContent()).toBe(String(counts.skippedCount));
+    expect(await cell('… invited moments ago').textContent()).toBe(String(skippedBy('RESEND_TOO_SOON')));
+    expect(await cell('… already validated').textContent()).toBe(String(skippedBy('ALREADY_VALIDATED')));
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.getByText('Done.').waitFor();
+    await dialog.getByRole('button', { name: 'Show the skipped profiles' }).click();
+    const skipped = dialog.getByRole('table', { name: 'Skipped profiles' });
+    await expect.poll(() => skipped.getByRole('row').count()).toBe(counts.skippedCount + 1);
+    await skipped.getByRole('cell', { name: 'already validated' }).first().waitFor();
+    await screenshot(page, 'bulk-skipped');
+    await expectAccessible(page, 'the summary with the skipped profiles');
   });
 });
 
@@ -212,7 +285,7 @@ describe('what the caller may do comes from viewer.permissions', () => {
 describe('forms, settings and the session', () => {
   it('a bad field shows its error next to the field', async () => {
     const page = await ui.newPage();
-    await signIn(page, org.adminEmail);
+    await openSignedIn(page, await anotherOwner());
     await page.getByRole('link', { name: 'New profile' }).click();
     await page.getByRole('heading', { name: 'New profile', level: 1 }).waitFor();
     await expectAccessible(page, 'the New profile form');
@@ -235,7 +308,7 @@ describe('forms, settings and the session', () => {
 
   it('settings: organization, API keys (secret shown once), admins', async () => {
     const page = await ui.newPage();
-    await signIn(page, org.adminEmail);
+    await openSignedIn(page, await anotherOwner());
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('textbox', { name: 'Name' }).waitFor();
     await screenshot(page, 'settings-organization');
@@ -261,9 +334,34 @@ describe('forms, settings and the session', () => {
     await expectAccessible(page, 'Settings › Admins');
   });
 
+  it('settings: parking lots and tags, with how many profiles use each; a taken name is refused next to the field', async () => {
+    const page = await ui.newPage();
+    await openSignedIn(page, await anotherOwner());
+    await page.goto('/admin/settings/lots-and-tags');
+    const tags = page.getByRole('region', { name: 'Tags' });
+    await tags.getByRole('row', { name: /^Sales 6/ }).waitFor();
+    await tags.getByRole('textbox', { name: 'New tag' }).fill('engineering');
+    await tags.getByRole('button', { name: 'Add' }).click();
+    const field = tags.getByRole('textbox', { name: 'New tag' });
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    await field.fill('Night shift');
+    await tags.getByRole('button', { name: 'Add' }).click();
+    await tags.getByRole('row', { name: /^Night shift 0/ }).waitFor();
+    await tags.getByRole('button', { name: 'Rename Night shift' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename the tag "Night shift"' });
+    await rename.getByRole('textbox', { name: 'Name' }).fill('Nights');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await tags.getByRole('row', { name: /^Nights 0/ }).waitFor();
+    await screenshot(page, 'settings-lots-and-tags');
+    await expectAccessible(page, 'Settings › Parking lots & tags');
+    await tags.getByRole('button', { name: 'Delete Nights' }).click();
+    await page.getByRole('dialog', { name: 'Delete the tag "Nights"?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => tags.getByRole('row', { name: /^Nights/ }).count()).toBe(0);
+  });
+
   it('works at 390 px wide, the menu behind a burger', async () => {
     const page = await ui.newPage({ width: 390, height: 844 });
-    await signIn(page, org.adminEmail);
+    await openSignedIn(page, await anotherOwner());
     await rowsOf(page).first().waitFor();
     await screenshot(page, 'profiles-390');
     await expectAccessible(page, 'Profiles at 390 px');

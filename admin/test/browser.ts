@@ -41,7 +41,11 @@ export function useBrowser(kit: TestKit): BrowserHarness {
       if (message.type() === 'error' || message.type() === 'warning') console.log(`[browser ${message.type()}] ${message.text()}`);
     });
     page.on('pageerror', (error) => console.log(`[browser page error] ${error.message}`));
+    let visitor = 0;
     harness.newPage = async ({ width = 1280, height = 860 } = {}) => {
+      // Sign-ins are rate-limited per network address: each test comes from
+      // an address of its own (the kit's app trusts X-Forwarded-For).
+      await page.setExtraHTTPHeaders({ 'x-forwarded-for': `198.51.100.${++visitor}` });
       await page.goto('/admin/sign-in');
       await page.evaluate(() => localStorage.clear());
       await page.setViewportSize({ width, height });
@@ -62,6 +66,21 @@ export async function signIn(page: Page, email: string, password = KIT_ADMIN_PAS
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
+}
+
+/**
+ * Opens the admin UI already signed in with a session the kit made (sign-ins
+ * are rate-limited per account: the sign-in form itself is clicked in a few
+ * tests only).
+ */
+export async function openSignedIn(page: Page, session: { sessionToken: string }, path = '/admin/profiles') {
+  const expiresAt = new Date(Date.now() + 11 * 3_600_000).toISOString();
+  await page.evaluate(
+    ([token, expires]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token, expiresAt: expires })),
+    [session.sessionToken, expiresAt] as const,
+  );
+  await page.goto(path);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
 
 /** No serious or critical accessibility violation on the page as it is now (axe-core). */

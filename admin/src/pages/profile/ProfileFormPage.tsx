@@ -2,8 +2,8 @@ import { Alert, Anchor, Button, Checkbox, Group, MultiSelect, Paper, SimpleGrid,
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import {
+  AdminFilterOptionsDocument,
   AdminProfileCreateDocument,
-  AdminProfileFormOptionsDocument,
   AdminProfilePageDocument,
   AdminProfileUpdateDocument,
   type FilterOptions_QueryFragment,
@@ -30,8 +30,12 @@ interface FormValues {
 
 const FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone', 'externalId', 'parkingLotIds', 'tagIds', 'paymentMethods']);
 
+function useFormOptions() {
+  return useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
+}
+
 export function ProfileNewPage() {
-  const [{ data, error }, reexecute] = useQuery({ query: AdminProfileFormOptionsDocument });
+  const [{ data, error }, reexecute] = useFormOptions();
   if (error && !data) return <ErrorState error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data) return <Loading />;
   return <ProfileForm options={data} profile={null} />;
@@ -40,10 +44,12 @@ export function ProfileNewPage() {
 export function ProfileEditPage() {
   const { id = '' } = useParams();
   const [{ data, error }, reexecute] = useQuery({ query: AdminProfilePageDocument, variables: { id } });
-  if (error && !data) return <ErrorState error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
-  if (!data) return <Loading />;
+  const [options] = useFormOptions();
+  const failed = error ?? options.error;
+  if (failed && !(data && options.data)) return <ErrorState error={failed} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
+  if (!data || !options.data) return <Loading />;
   if (!data.profile) return <EmptyState title="This profile does not exist">It may have been deleted.</EmptyState>;
-  return <ProfileForm options={data} profile={data.profile} />;
+  return <ProfileForm options={options.data} profile={data.profile} />;
 }
 
 /** Create or edit a profile. The API's typed errors land next to the field their `path` names. */

@@ -15,6 +15,7 @@ import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { DELIVERY_LABELS, formatDateTime, INVITATION_STATE_LABELS, PAYMENT_METHOD_LABELS } from '../../labels.ts';
 import { usePermission } from '../../permissions.tsx';
+import { InvitationHistory } from './InvitationHistory.tsx';
 import { InviteAction } from './InviteAction.tsx';
 
 /** Show: one profile, its access, tags, payment methods and invitation; Invite / Re-send top right. */
@@ -32,10 +33,28 @@ export function ProfilePage() {
       </EmptyState>
     );
   }
-  return <ProfileView profile={profile} invitation={profile.latestInvitation} refreshing={fetching} />;
+  return (
+    <ProfileView profile={profile} invitation={profile.latestInvitation} refreshing={fetching}>
+      <Card withBorder component="section" aria-labelledby="history-title">
+        <Title order={2} size="h4" id="history-title" mb="sm">
+          Invitation history
+        </Title>
+        <InvitationHistory invitations={profile.invitations.edges.map((e) => e.node)} totalCount={profile.invitations.totalCount} />
+      </Card>
+    </ProfileView>
+  );
 }
 
-function ProfileView({ profile, invitation }: { profile: ProfileDetails_ProfileFragment; invitation: InvitationSummary_InvitationFragment | null; refreshing: boolean }) {
+function ProfileView({
+  profile,
+  invitation,
+  children,
+}: {
+  profile: ProfileDetails_ProfileFragment;
+  invitation: InvitationSummary_InvitationFragment | null;
+  refreshing: boolean;
+  children: React.ReactNode;
+}) {
   const edit = usePermission('EDIT_PROFILES');
   return (
     <Stack gap="md">
@@ -102,6 +121,7 @@ function ProfileView({ profile, invitation }: { profile: ProfileDetails_ProfileF
           {invitation ? <InvitationCard invitation={invitation} /> : <Text size="sm">Never invited: nothing has been sent to this person.</Text>}
         </Card>
       </SimpleGrid>
+      {children}
     </Stack>
   );
 }

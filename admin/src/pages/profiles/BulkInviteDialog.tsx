@@ -1,6 +1,7 @@
-import { Alert, Button, Group, List, Modal, Progress, Stack, Table, Text } from '@mantine/core';
-import { type BulkInvitationFieldsFragment, BulkInvitationDocument, InvitationPreviewDocument, type ProfileFilter, ProfilesInviteDocument } from '@parkpass/sdk';
+import { Alert, Anchor, Button, Group, List, Modal, Progress, Stack, Table, Text } from '@mantine/core';
+import { AdminBulkSkippedProfilesDocument, type BulkInvitationFieldsFragment, BulkInvitationDocument, InvitationPreviewDocument, type ProfileFilter, ProfilesInviteDocument } from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { formatCount, plural, SKIP_REASON_LABELS } from '../../labels.ts';
@@ -146,6 +147,7 @@ function BulkProgress({ bulk, failure, onClose }: { bulk: BulkInvitationFieldsFr
           {bulk.failedCount > 0 && <List.Item>Failed: {formatCount(bulk.failedCount)}</List.Item>}
         </List>
       )}
+      {finished && skippedCount > 0 && <SkippedProfiles bulkId={bulk.id} />}
       {finished && <Text size="sm">The emails go out in the background; the Status column shows their delivery.</Text>}
       {failure && <Alert color="red">{failure}</Alert>}
       <Group justify="flex-end">
@@ -154,5 +156,56 @@ function BulkProgress({ bulk, failure, onClose }: { bulk: BulkInvitationFieldsFr
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** The profiles the bulk invitation skipped, and why (listed on demand). */
+function SkippedProfiles({ bulkId }: { bulkId: string }) {
+  const [shown, setShown] = useState(false);
+  const [{ data, error }] = useQuery({ query: AdminBulkSkippedProfilesDocument, variables: { id: bulkId }, pause: !shown });
+  if (!shown) {
+    return (
+      <Group>
+        <Button variant="default" size="xs" onClick={() => setShown(true)}>
+          Show the skipped profiles
+        </Button>
+      </Group>
+    );
+  }
+  if (error) return <ErrorState error={error} title="The skipped profiles could not be loaded" />;
+  const skipped = data?.bulkInvitation?.skippedProfiles;
+  if (!skipped) return <Loading label="Loading the skipped profiles…" />;
+  return (
+    <Table.ScrollContainer minWidth={360}>
+      <Table aria-label="Skipped profiles" verticalSpacing={2}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Profile</Table.Th>
+            <Table.Th>Why</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {skipped.edges.map(({ node }) => (
+            <Table.Tr key={node.profile?.id ?? node.reason}>
+              <Table.Td>
+                {node.profile ? (
+                  <Anchor component={Link} to={`/profiles/${encodeURIComponent(node.profile.id)}`} size="sm">
+                    {node.profile.fullName}
+                  </Anchor>
+                ) : (
+                  'A deleted profile'
+                )}
+              </Table.Td>
+              <Table.Td>{SKIP_REASON_LABELS[node.reason]}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {skipped.totalCount > skipped.edges.length && (
+        <Text size="xs">
+          The first {skipped.edges.length} of {formatCount(skipped.totalCount)}.
+        </Text>
+      )}
+    </Table.ScrollContainer>
   );
 }

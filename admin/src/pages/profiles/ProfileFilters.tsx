@@ -1,18 +1,23 @@
 import { Checkbox, Group, MultiSelect, Stack, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import type { FilterOptions_QueryFragment, PaymentMethod, ProfileStatus } from '@parkpass/sdk';
+import type { FilterOptions_QueryFragment, PaymentMethod, ProfileStatus, StatusFilter_CountsFragment } from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
-import { PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../labels.ts';
+import { formatCount, PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../labels.ts';
 import { NO_ACCESS, type ProfilesUrlState } from './profiles-url.ts';
 
 interface Props {
   state: ProfilesUrlState;
   options: FilterOptions_QueryFragment | undefined;
+  /** How many profiles each status choice selects, with the other criteria. */
+  counts: StatusFilter_CountsFragment | undefined;
   onChange(change: Partial<ProfilesUrlState>): void;
 }
 
 /** Search box and the filters Access, Status, Tag, Payment method. */
-export function ProfileFilters({ state, options, onChange }: Props) {
+const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = { NOT_INVITED: 'notInvited', PENDING: 'pending', VALIDATED: 'validated' };
+
+export function ProfileFilters({ state, options, counts, onChange }: Props) {
+  const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${formatCount(n)})`);
   const [search, setSearch] = useState(state.search);
   // The URL changed (back button): show its search.
   useEffect(() => setSearch(state.search), [state.search]);
@@ -72,11 +77,20 @@ export function ProfileFilters({ state, options, onChange }: Props) {
         <Checkbox.Group label="Status" value={state.statuses} onChange={(statuses) => onChange({ statuses: statuses as ProfileStatus[] })}>
           <Group gap="md" mt={6}>
             {(Object.keys(STATUS_LABELS) as ProfileStatus[]).map((status) => (
-              <Checkbox key={status} value={status} label={STATUS_LABELS[status]} />
+              <Checkbox key={status} value={status} label={withCount(STATUS_LABELS[status], counts?.[COUNT_OF[status]] as number | undefined)} />
             ))}
           </Group>
         </Checkbox.Group>
-        <Checkbox label="Invitation expired" checked={state.expired} onChange={(event) => onChange({ expired: event.currentTarget.checked })} />
+        <Checkbox
+          label={withCount('Invitation expired', counts?.pendingWithExpiredInvitation)}
+          checked={state.expired}
+          onChange={(event) => onChange({ expired: event.currentTarget.checked })}
+        />
+        <Checkbox
+          label={withCount('Email bounced', counts?.emailUndeliverable)}
+          checked={state.undeliverable}
+          onChange={(event) => onChange({ undeliverable: event.currentTarget.checked })}
+        />
       </Group>
     </Stack>
   );

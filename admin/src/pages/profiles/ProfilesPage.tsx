@@ -1,5 +1,5 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminProfilesPageDocument } from '@parkpass/sdk';
+import { AdminFilterOptionsDocument, AdminProfilesPageDocument } from '@parkpass/sdk';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,7 +8,7 @@ import { formatCount, plural } from '../../labels.ts';
 import { usePermission } from '../../permissions.tsx';
 import { BulkInviteDialog, type InviteSelection } from './BulkInviteDialog.tsx';
 import { ProfileFilters } from './ProfileFilters.tsx';
-import { hasCriteria, type ProfilesUrlState, readProfilesUrl, toProfileFilter, writeProfilesUrl } from './profiles-url.ts';
+import { hasCriteria, type ProfilesUrlState, readProfilesUrl, toProfileFilter, withoutStatus, writeProfilesUrl } from './profiles-url.ts';
 import { ProfilesTable } from './ProfilesTable.tsx';
 
 export const PAGE_SIZE = 50;
@@ -29,9 +29,10 @@ export function ProfilesPage() {
   const [result, reexecute] = useQuery({
     query: AdminProfilesPageDocument,
     variables: state.before
-      ? { filter, orderBy: { field: 'NAME', direction: 'ASC' }, last: PAGE_SIZE, before: state.before }
-      : { filter, orderBy: { field: 'NAME', direction: 'ASC' }, first: PAGE_SIZE, after: state.after },
+      ? { filter, countsFilter: withoutStatus(filter), orderBy: { field: 'NAME', direction: 'ASC' }, last: PAGE_SIZE, before: state.before }
+      : { filter, countsFilter: withoutStatus(filter), orderBy: { field: 'NAME', direction: 'ASC' }, first: PAGE_SIZE, after: state.after },
   });
+  const [options] = useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
   // While a new page or filter loads, keep showing the last table (under an overlay).
   const last = useRef(result.data);
   if (result.data) last.current = result.data;
@@ -98,7 +99,7 @@ export function ProfilesPage() {
           </Tooltip>
         ) : null}
       </Group>
-      <ProfileFilters state={state} options={data} onChange={update} />
+      <ProfileFilters state={state} options={options.data} counts={data?.profileCounts} onChange={update} />
 
       {canSelect && (
         <Group justify="space-between" wrap="wrap" gap="xs">

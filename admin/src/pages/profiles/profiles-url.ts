@@ -11,6 +11,8 @@ export interface ProfilesUrlState {
   search: string;
   statuses: ProfileStatus[];
   expired: boolean;
+  /** Email bounced or reported as spam (the latest invitation's delivery). */
+  undeliverable: boolean;
   lots: string[];
   tags: string[];
   paymentMethods: PaymentMethod[];
@@ -27,6 +29,7 @@ export function readProfilesUrl(params: URLSearchParams): ProfilesUrlState {
     search: params.get('q') ?? '',
     statuses: params.getAll('status').filter((s): s is ProfileStatus => STATUSES.includes(s as ProfileStatus)),
     expired: params.get('expired') === '1',
+    undeliverable: params.get('bounced') === '1',
     lots: params.getAll('lot'),
     tags: params.getAll('tag'),
     paymentMethods: params.getAll('pay').filter((p): p is PaymentMethod => PAYMENT_METHODS.includes(p as PaymentMethod)),
@@ -41,6 +44,7 @@ export function writeProfilesUrl(state: ProfilesUrlState): URLSearchParams {
   if (state.search.trim()) params.set('q', state.search.trim());
   for (const status of state.statuses) params.append('status', status);
   if (state.expired) params.set('expired', '1');
+  if (state.undeliverable) params.set('bounced', '1');
   for (const lot of state.lots) params.append('lot', lot);
   for (const tag of state.tags) params.append('tag', tag);
   for (const method of state.paymentMethods) params.append('pay', method);
@@ -56,12 +60,19 @@ export function toProfileFilter(state: ProfilesUrlState): ProfileFilter {
   if (state.search.trim()) filter.search = state.search.trim();
   if (state.statuses.length) filter.statuses = state.statuses;
   if (state.expired) filter.invitationExpired = true;
+  if (state.undeliverable) filter.deliveryStates = ['BOUNCED', 'SPAM_COMPLAINT'];
   const lotIds = state.lots.filter((lot) => lot !== NO_ACCESS);
   if (lotIds.length) filter.parkingLotIds = lotIds;
   if (state.lots.includes(NO_ACCESS)) filter.noAccess = true;
   if (state.tags.length) filter.tagIds = state.tags;
   if (state.paymentMethods.length) filter.paymentMethods = state.paymentMethods;
   return filter;
+}
+
+/** The filter without its status criteria: what the counts on the Status filter count. */
+export function withoutStatus(filter: ProfileFilter): ProfileFilter {
+  const { statuses: _statuses, invitationExpired: _expired, deliveryStates: _delivery, ...rest } = filter;
+  return rest;
 }
 
 export const hasCriteria = (filter: ProfileFilter) => Object.keys(filter).length > 0;

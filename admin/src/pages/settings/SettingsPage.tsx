@@ -3,11 +3,13 @@ import type { Action } from '@parkpass/sdk';
 import { useNavigate, useParams } from 'react-router';
 import { usePermission } from '../../permissions.tsx';
 import { AdminsSettings } from './AdminsSettings.tsx';
+import { LotsAndTagsSettings } from './LotsAndTagsSettings.tsx';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { OrganizationSettings } from './OrganizationSettings.tsx';
 
 const TABS = [
   { value: 'organization', label: 'Organization', action: 'MANAGE_ORGANIZATION', Component: OrganizationSettings },
+  { value: 'lots-and-tags', label: 'Parking lots & tags', action: 'MANAGE_PARKING_LOTS_AND_TAGS', Component: LotsAndTagsSettings },
   { value: 'api-keys', label: 'API keys', action: 'MANAGE_API_KEYS', Component: ApiKeysSettings },
   { value: 'admins', label: 'Admins', action: 'MANAGE_ADMINS', Component: AdminsSettings },
 ] as const satisfies readonly { value: string; label: string; action: Action; Component: () => React.ReactNode }[];
