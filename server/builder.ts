@@ -9,6 +9,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 // https://pothos-graphql.dev/docs/plugins/relay
 import RelayPlugin from '@pothos/plugin-relay';
+// Ours: every global-id argument checked (type and uuid) before anything runs.
+import GlobalIdCheckPlugin from './ids/global-id-check-plugin.ts';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Action } from './access/policy.ts';
 import { refusalFor } from './access/policy.ts';
@@ -17,6 +19,7 @@ import type { AuthenticatedContext, Context } from './context.ts';
 import { unauthenticated } from './errors/graphql-errors.ts';
 import type PrismaTypes from './generated/pothos-prisma-types.ts';
 import { getDatamodel } from './generated/pothos-prisma-types.ts';
+import { decodeGlobalId } from './ids/global-ids.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -31,7 +34,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, GlobalIdCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscriptions are authorized once, when they start.
@@ -57,6 +60,7 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    decodeGlobalID: (globalID) => decodeGlobalId(globalID),
     cursorType: 'String',
     nodeQueryOptions: { description: 'Fetches any object of the caller\'s organization by its global id; null when there is none.' },
     nodesQueryOptions: { description: 'Fetches several objects by global id, in order; null where there is none.' },
@@ -65,6 +69,8 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     directResult: true,
+    // A bad global id (checked before the resolver) becomes the mutation's typed InvalidInput.
+    unsafelyHandleInputErrors: true,
     defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
   },
 });

@@ -25,7 +25,6 @@ const worker = config.runWorker
 const app = createApp({
   prisma: database.prisma,
   settings,
-  exposeErrors: config.env === 'development',
   trustProxy: config.trustProxy,
   mailbox: transport.name === 'mailbox',
   postmarkWebhookPassword: config.postmarkWebhookPassword,

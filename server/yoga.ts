@@ -5,6 +5,8 @@ import { type AppSettings, type Clock, type Context, systemClock } from './conte
 import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
+import { maskError } from './errors/mask-error.ts';
+import { healthResponse } from './health.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
@@ -13,8 +15,6 @@ export interface AppOptions {
   prisma: PrismaClient;
   settings: AppSettings;
   clock?: Clock;
-  /** Show unexpected errors' messages (development only). */
-  exposeErrors?: boolean;
   /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
   /** Serve the local mailbox at /mailbox (only when emails go there, not to Postmark). */
@@ -39,7 +39,10 @@ export function createApp(options: AppOptions) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: !options.exposeErrors,
+    // yoga's own check (an empty 200, the process is up) moves aside for /health, which also pings the database.
+    healthCheckEndpoint: '/health/live',
+    // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/errors/mask-error.ts).
+    maskedErrors: { maskError },
     graphiql: {
       title: 'Parkpass API',
       headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }),
@@ -56,7 +59,7 @@ export function createApp(options: AppOptions) {
       {
         async onRequest({ request, url, endResponse, fetchAPI }) {
           const path = url.pathname;
-          if (path === '/health') endResponse(new fetchAPI.Response('ok'));
+          if (path === '/health') endResponse(await healthResponse(options.prisma));
           else if (path === '/' && request.method === 'GET') {
             endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
           } else if (path === '/accept' && request.method === 'GET') endResponse(acceptPageResponse());

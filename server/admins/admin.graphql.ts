@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { viewerScope } from '../context.ts';
-import { EmailAlreadyUsedError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
+import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
@@ -74,7 +74,7 @@ builder.mutationFields((t) => ({
   adminDelete: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
     type: AdminDeletePayload,
     description: 'Removes an admin and ends their sessions. Nobody removes themselves, and the last owner stays.',
-    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, CannotRemoveSelfError, LastOwnerError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteAdmin(viewerScope(context), id.id);

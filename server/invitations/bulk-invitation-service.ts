@@ -1,8 +1,9 @@
 import { PLANS } from '../access/policy.ts';
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
+import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { type ProfileFilter, profileWhere } from '../profiles/profile-filter.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
@@ -86,9 +87,10 @@ export async function startBulkInvitation(
   input: { selection: Selection; idempotencyKey?: string | null },
 ): Promise<BulkInvitation> {
   const selection = normalized(input.selection);
-  const key = input.idempotencyKey?.trim() || null;
-  if (key && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+  const key = input.idempotencyKey == null ? null : input.idempotencyKey.trim();
+  // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
+  if (key !== null && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, not blank; leave it out to send no key.`);
   }
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);
@@ -118,13 +120,30 @@ export async function startBulkInvitation(
     });
   } catch (error) {
     // Two retries raced: the other one created it.
-    if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (key && uniqueViolation(error)) {
       return sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection);
     }
     throw error;
   }
   if (total > INLINE_LIMIT) return bulk;
-  return runBulkInvitation(deps, bulk.id);
+  try {
+    return await runBulkInvitation(deps, bulk.id);
+  } catch (error) {
+    await abandonInlineRun(deps, bulk.id, error);
+    throw error;
+  }
+}
+
+/**
+ * An inline run (one chunk, one transaction) failed. Nothing of it was
+ * committed unless the chunk had already set it RUNNING: a QUEUED row is
+ * deleted, so no worker picks it up again and a retry with the same
+ * idempotency key starts afresh; otherwise it is FAILED like a background run
+ * that ran out of retries.
+ */
+async function abandonInlineRun(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
+  const deleted = await deps.prisma.bulkInvitation.deleteMany({ where: { id: bulkInvitationId, state: 'QUEUED' } });
+  if (deleted.count === 0) await markBulkInvitationFailed(deps, bulkInvitationId, error);
 }
 
 function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey: string) {
@@ -215,7 +234,8 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
 
 /** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
 export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  // `failureReason` is read by clients: a domain error's sentence, never a database error's text (that goes to the log).
+  const message = error instanceof DomainError ? error.message : 'Stopped by an unexpected error (details in the server log).';
   await deps.prisma.bulkInvitation.updateMany({
     where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
     data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },

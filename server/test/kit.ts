@@ -112,7 +112,7 @@ export function useTestKit(): TestKit {
     const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
-    const app = createApp({ prisma, clock, settings, exposeErrors: true, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD });
+    const app = createApp({ prisma, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),
