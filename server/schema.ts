@@ -9,6 +9,7 @@ import './auth/api-key.graphql.ts';
 import './auth/session.graphql.ts';
 import './auth/viewer.graphql.ts';
 import './organizations/organization.graphql.ts';
+import './organizations/parking-lots-and-tags.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
 import './invitations/invitation-flow.graphql.ts';

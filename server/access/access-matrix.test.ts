@@ -115,6 +115,36 @@ const samples: Record<string, Sample> = {
       return { id: globalId('Invitation', profile.latestInvitationId!) };
     },
   ),
+  parkingLotCreate: mutation(
+    'mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { __typename ... on Error { code } } }',
+    () => ({ name: `Lot ${unique()}` }),
+  ),
+  parkingLotUpdate: mutation(
+    'mutation ($id: ID!, $name: String!) { parkingLotUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const lot = await kit.prisma.parkingLot.create({ data: { organizationId: org.id, name: `Lot ${unique()}` } });
+      return { id: globalId('ParkingLot', lot.id), name: `Renamed ${unique()}` };
+    },
+  ),
+  parkingLotDelete: mutation('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const lot = await kit.prisma.parkingLot.create({ data: { organizationId: org.id, name: `Lot ${unique()}` } });
+    return { id: globalId('ParkingLot', lot.id) };
+  }),
+  tagCreate: mutation(
+    'mutation ($name: String!) { tagCreate(input: { name: $name }) { __typename ... on Error { code } } }',
+    () => ({ name: `Tag ${unique()}` }),
+  ),
+  tagUpdate: mutation(
+    'mutation ($id: ID!, $name: String!) { tagUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const tag = await kit.prisma.tag.create({ data: { organizationId: org.id, name: `Tag ${unique()}` } });
+      return { id: globalId('Tag', tag.id), name: `Renamed ${unique()}` };
+    },
+  ),
+  tagDelete: mutation('mutation ($id: ID!) { tagDelete(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const tag = await kit.prisma.tag.create({ data: { organizationId: org.id, name: `Tag ${unique()}` } });
+    return { id: globalId('Tag', tag.id) };
+  }),
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
@@ -222,6 +252,12 @@ function argumentsOf(field: string): string {
     profilesInvitePreview: '(filter: {})',
     profileInvite: `(input: { profileId: ${id} })`,
     profilesInvite: '(input: { filter: {} })',
+    parkingLotCreate: '(input: { name: "a" })',
+    parkingLotUpdate: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
+    parkingLotDelete: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))})`,
+    tagCreate: '(input: { name: "a" })',
+    tagUpdate: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
+    tagDelete: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))})`,
     invitationRevoke: `(input: { invitationId: ${JSON.stringify(globalId('Invitation', '00000000-0000-7000-8000-000000000000'))} })`,
   };
   return args[field] ?? '';

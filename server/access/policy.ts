@@ -83,6 +83,10 @@ export const ACTIONS = {
     description: 'List, add and remove the admins of the organization.',
     roles: ['OWNER'],
   },
+  MANAGE_PARKING_LOTS_AND_TAGS: {
+    description: 'Create, rename and delete parking lots and tags.',
+    roles: ['OWNER', 'ADMIN'],
+  },
   MANAGE_ORGANIZATION: {
     description: 'Change the organization settings (name, invitation validity, app links).',
     roles: ['OWNER', 'ADMIN'],

@@ -122,6 +122,18 @@ describe('tenant isolation', () => {
       },
       { name: 'bulkInvitation', query: 'query ($id: ID!) { bulkInvitation(id: $id) { state } }', variables: (id) => ({ id: id('BulkInvitation') }) },
       { name: 'adminDelete', query: `mutation ($id: ID!) { adminDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Admin') }) },
+      {
+        name: 'parkingLotUpdate',
+        query: `mutation ($id: ID!) { parkingLotUpdate(id: $id, input: { name: "Mallory lot" }) { ${result} } }`,
+        variables: (id) => ({ id: id('ParkingLot') }),
+      },
+      { name: 'parkingLotDelete', query: `mutation ($id: ID!) { parkingLotDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ParkingLot') }) },
+      {
+        name: 'tagUpdate',
+        query: `mutation ($id: ID!) { tagUpdate(id: $id, input: { name: "Mallory tag" }) { ${result} } }`,
+        variables: (id) => ({ id: id('Tag') }),
+      },
+      { name: 'tagDelete', query: `mutation ($id: ID!) { tagDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Tag') }) },
       { name: 'apiKeyRevoke', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
     ];
 
@@ -142,6 +154,7 @@ describe('tenant isolation', () => {
     expect(answers.apiKeyRevoke.apiKeyRevoke.code).toBe('NOT_FOUND');
     expect(answers.profileInvite.profileInvite.code).toBe('NOT_FOUND');
     expect(answers.invitationRevoke.invitationRevoke.code).toBe('NOT_FOUND');
+    for (const name of ['parkingLotUpdate', 'parkingLotDelete', 'tagUpdate', 'tagDelete']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
     expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
     expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
     expect(answers['profileCreate with a lot'].profileCreate.code).toBe('UNKNOWN_PARKING_LOT');
@@ -157,7 +170,7 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id } } } tags { edges { node { id } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } }');
+    const lists = await a.graphql('{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } }');
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_ADMIN_PASSWORD, type TestKit, useTestKit } from '../test/kit.ts';
 import { hashSecret } from './api-keys.ts';
-import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, pruneSignInRecords, SESSION_LIFETIME_MS } from './sessions.ts';
+import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS, pruneSignInRecords, SESSION_LIFETIME_MS } from './sessions.ts';
 
 const kit = useTestKit();
 
@@ -54,16 +54,26 @@ describe('admin sessions', () => {
     expect(unknownEmail).toEqual(wrongPassword);
   });
 
-  it('locks an account after repeated failures, whatever the address, until the window passes; a success resets the count', async () => {
+  it('limits failures of one account from one address; a success there clears them', async () => {
     const org = await kit.createOrganization();
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT - 1; i++) await login(kit, org.adminEmail, 'wrong password', newAddress());
+    const address = newAddress();
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS - 1; i++) await login(kit, org.adminEmail, 'wrong password', address);
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).__typename).toBe('AdminLoginPayload');
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
+      expect((await login(kit, org.adminEmail, 'wrong password', address)).code).toBe('INVALID_CREDENTIALS');
+    }
+    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    // Another address of the same admin is not affected.
     expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
+  });
 
+  it('slows an account after its ceiling of failures from new addresses, until the window passes', async () => {
+    const org = await kit.createOrganization();
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
       expect((await login(kit, org.adminEmail, 'wrong password', newAddress())).code).toBe('INVALID_CREDENTIALS');
       kit.clock.advance(1_000);
     }
-    // Even the right password is not checked now.
+    // Even the right password is not checked now, from an address the admin never signed in from.
     const locked = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
     expect(locked).toMatchObject({ __typename: 'TooManyLoginAttempts', code: 'TOO_MANY_LOGIN_ATTEMPTS' });
     // Allowed again when the first of those failures leaves the window.

@@ -8,13 +8,25 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 export const SESSION_TOKEN_PREFIX = 'pps_';
 export const SESSION_LIFETIME_MS = 12 * 3_600_000;
 
-// Failed sign-ins are counted per account and per network address over a
-// sliding window (LoginAttempt rows); a success clears the account's count.
-// Unknown emails are counted like known ones and cost the same argon2 work,
-// so neither the answer nor its timing says whether an account exists.
+// Failed sign-ins, counted over a sliding window (LoginAttempt rows), limit:
+// - one account from one address: MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS;
+// - one address, all accounts together: MAX_FAILURES_PER_ADDRESS;
+// - one account, all addresses together: MAX_FAILURES_PER_ACCOUNT. This
+//   ceiling slows a guesser who spreads over many addresses; it does not apply
+//   at an address the admin signed in from in the last KNOWN_ADDRESS_MS, so
+//   nobody can lock an owner out of their own address.
+// An attempt is counted BEFORE its password is checked, in a transaction
+// serialized per account and per address: parallel calls cannot get more
+// checks than the limits allow. A success removes its own attempt and the
+// earlier failures of that account at that address only (the ceiling keeps
+// counting the others). Unknown emails are counted like known ones and cost
+// the same argon2 work, so neither the answer nor its timing says whether an
+// account exists.
 export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
+export const MAX_FAILURES_PER_ACCOUNT = 20;
+export const KNOWN_ADDRESS_MS = 90 * 24 * 3_600_000;
 
 export interface Session {
   token: string;
@@ -40,34 +52,59 @@ export async function login(
 ): Promise<Session> {
   const email = input.email.trim().toLowerCase();
   const now = clock.now();
-  const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
-  const [accountFailures, addressFailures] = await Promise.all([
-    prisma.loginAttempt.findMany({ where: { email, createdAt: { gt: since } }, orderBy: { createdAt: 'desc' }, take: MAX_FAILURES_PER_ACCOUNT, select: { createdAt: true } }),
-    prisma.loginAttempt.findMany({ where: { address: input.address, createdAt: { gt: since } }, orderBy: { createdAt: 'desc' }, take: MAX_FAILURES_PER_ADDRESS, select: { createdAt: true } }),
-  ]);
-  for (const [failures, max] of [[accountFailures, MAX_FAILURES_PER_ACCOUNT], [addressFailures, MAX_FAILURES_PER_ADDRESS]] as const) {
-    if (failures.length >= max) {
-      // Allowed again once the oldest of the last `max` failures leaves the window.
-      const oldest = failures[max - 1]!.createdAt.getTime();
-      throw new TooManyLoginAttemptsError(Math.max(1, Math.ceil((oldest + LOGIN_WINDOW_MS - now.getTime()) / 1000)));
-    }
-  }
+  const attemptId = await countAttempt(prisma, email, input.address, now);
 
   const admin = await prisma.admin.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   const passwordMatches = await verifyPassword(admin?.passwordHash ?? (await dummyHash), input.password);
-  if (!admin || !passwordMatches) {
-    await prisma.loginAttempt.create({ data: { email, address: input.address, createdAt: now } });
-    throw new InvalidCredentialsError();
-  }
+  // A failure stays counted: its attempt row is the failure.
+  if (!admin || !passwordMatches) throw new InvalidCredentialsError();
 
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
   await prisma.$transaction([
-    prisma.loginAttempt.deleteMany({ where: { email } }),
+    prisma.loginAttempt.deleteMany({ where: { OR: [{ id: attemptId }, { email, address: input.address }] } }),
+    prisma.adminSignInAddress.upsert({
+      where: { adminId_address: { adminId: admin.id, address: input.address } },
+      create: { adminId: admin.id, address: input.address, lastSignedInAt: now },
+      update: { lastSignedInAt: now },
+    }),
     prisma.adminSession.create({ data: { adminId: admin.id, tokenHash: hashSecret(token), createdAt: now, expiresAt } }),
   ]);
   return { token, expiresAt, adminId: admin.id };
+}
+
+/**
+ * Counts one attempt, or refuses with TooManyLoginAttempts when a limit is
+ * reached. Advisory locks on the account, then the address (always in that
+ * order, so two sign-ins never wait on each other in a cycle), make the
+ * count and the insert one step for every sign-in of that account or address.
+ */
+async function countAttempt(prisma: PrismaClient, email: string, address: string, now: Date): Promise<bigint> {
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
+  const knownSince = new Date(now.getTime() - KNOWN_ADDRESS_MS);
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`sign-in account:${email}`}, 0))`;
+    await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`sign-in address:${address}`}, 0))`;
+    // For each limit, the oldest of the last `max` failures, if there are that many: the limit is reached until it leaves the window.
+    const [limits] = await tx.$queryRaw<{ pair: Date | null; address: Date | null; account: Date | null; known: boolean }[]>`
+      SELECT
+        (SELECT created_at FROM login_attempt WHERE email = ${email}::citext AND address = ${address} AND created_at > ${since}::timestamptz
+          ORDER BY created_at DESC OFFSET ${MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS - 1} LIMIT 1) AS pair,
+        (SELECT created_at FROM login_attempt WHERE address = ${address} AND created_at > ${since}::timestamptz
+          ORDER BY created_at DESC OFFSET ${MAX_FAILURES_PER_ADDRESS - 1} LIMIT 1) AS address,
+        (SELECT created_at FROM login_attempt WHERE email = ${email}::citext AND created_at > ${since}::timestamptz
+          ORDER BY created_at DESC OFFSET ${MAX_FAILURES_PER_ACCOUNT - 1} LIMIT 1) AS account,
+        EXISTS (SELECT 1 FROM admin_sign_in_address k JOIN admin a ON a.id = k.admin_id
+                WHERE a.email = ${email}::citext AND k.address = ${address} AND k.last_signed_in_at > ${knownSince}::timestamptz) AS known`;
+    const reached = [limits!.pair, limits!.address, limits!.known ? null : limits!.account].filter((oldest): oldest is Date => oldest !== null);
+    if (reached.length > 0) {
+      const until = Math.max(...reached.map((oldest) => oldest.getTime() + LOGIN_WINDOW_MS));
+      throw new TooManyLoginAttemptsError(Math.max(1, Math.ceil((until - now.getTime()) / 1000)));
+    }
+    const attempt = await tx.loginAttempt.create({ data: { email, address, createdAt: now }, select: { id: true } });
+    return attempt.id;
+  });
 }
 
 /** Ends a session: its token stops working at once. */
@@ -75,12 +112,13 @@ export async function logout({ prisma, clock }: Dependencies, sessionId: string)
   await prisma.adminSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: clock.now() } });
 }
 
-/** Forgets what no longer matters: failed sign-ins past the window, sessions ended or expired a day ago. Run hourly by the worker. */
+/** Forgets what no longer matters: failed sign-ins past the window, sessions ended or expired a day ago, addresses not signed in from for 90 days. Run hourly by the worker. */
 export async function pruneSignInRecords(prisma: PrismaClient, now: Date): Promise<{ attempts: number; sessions: number }> {
   const dayAgo = new Date(now.getTime() - 24 * 3_600_000);
   const [attempts, sessions] = await prisma.$transaction([
     prisma.loginAttempt.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - LOGIN_WINDOW_MS) } } }),
     prisma.adminSession.deleteMany({ where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] } }),
+    prisma.adminSignInAddress.deleteMany({ where: { lastSignedInAt: { lt: new Date(now.getTime() - KNOWN_ADDRESS_MS) } } }),
   ]);
   return { attempts: attempts.count, sessions: sessions.count };
 }

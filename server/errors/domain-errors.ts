@@ -48,6 +48,11 @@ export const DOMAIN_ERRORS = {
     },
   },
   NOT_FOUND: { typeName: 'NotFound', input: true, description: 'The id names nothing of the organization.' },
+  NAME_ALREADY_USED: {
+    typeName: 'NameAlreadyUsed',
+    input: true,
+    description: 'Another parking lot (or tag) of the organization has this name (compared case-insensitively).',
+  },
   PASSWORD_TOO_WEAK: { typeName: 'PasswordTooWeak', input: true, description: 'The password does not meet the policy; the message says which rule.' },
   FEATURE_NOT_IN_PLAN: {
     typeName: 'FeatureNotInPlan',
@@ -197,6 +202,13 @@ export class NotFoundError extends InputError {
   readonly code = 'NOT_FOUND';
   constructor(path: string[], what: string) {
     super(path, `No ${what} of this organization has this id.`);
+  }
+}
+
+export class NameAlreadyUsedError extends InputError {
+  readonly code = 'NAME_ALREADY_USED';
+  constructor(path: string[], what: string, name: string) {
+    super(path, `Another ${what} of this organization is already named "${name}".`);
   }
 }
 
@@ -355,6 +367,7 @@ export const ERROR_CLASSES = {
   UNKNOWN_TAG: UnknownTagError,
   BATCH_TOO_LARGE: BatchTooLargeError,
   NOT_FOUND: NotFoundError,
+  NAME_ALREADY_USED: NameAlreadyUsedError,
   PASSWORD_TOO_WEAK: PasswordTooWeakError,
   FEATURE_NOT_IN_PLAN: FeatureNotInPlanError,
   FORBIDDEN: ForbiddenError,

@@ -55,22 +55,27 @@ interface CandidateRow {
   latest_delivery_state: EmailDeliveryState | null;
 }
 
-/** The profiles among `ids` that belong to the organization, with what decides their outcome; locked when inviting. */
+/**
+ * The profiles among `ids` that belong to the organization, with what decides
+ * their outcome (status, email, latest invitation). When inviting (`lock`),
+ * the profiles are locked first, in id order, and read in a second statement:
+ * under READ COMMITTED each statement sees what was committed when it began,
+ * so a read made after the lock was granted sees the invitation that a
+ * concurrent invite (holding the lock before us) just committed. Locking and
+ * reading in one statement (`FOR UPDATE OF p` on the join) would re-check the
+ * profile row alone and still join the latest invitation as it was before the
+ * wait: two racing invites would both pass the re-send cooldown.
+ */
 export async function loadCandidates(executor: Transaction | PrismaClient, organizationId: string, ids: string[], lock: boolean) {
-  const rows = lock
-    ? await executor.$queryRaw<CandidateRow[]>`
-        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
-               i.delivery_state AS latest_delivery_state
-        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
-        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])
-        ORDER BY p.id
-        FOR UPDATE OF p`
-    : await executor.$queryRaw<CandidateRow[]>`
-        SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
-               i.delivery_state AS latest_delivery_state
-        FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
-        WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
-  return rows;
+  if (lock) {
+    await executor.$queryRaw`
+      SELECT id FROM profile WHERE organization_id = ${organizationId}::uuid AND id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  }
+  return executor.$queryRaw<CandidateRow[]>`
+    SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
+           i.delivery_state AS latest_delivery_state
+    FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
+    WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
 }
 
 export function outcomeOf(row: CandidateRow, now: Date): InvitationOutcome {

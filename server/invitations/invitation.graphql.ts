@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { invitationState } from './invitation-state.ts';
@@ -27,6 +28,35 @@ export const EmailDeliveryStateEnum = builder.enumType('EmailDeliveryState', {
   } as const,
 });
 
+export const ActorTypeEnum = builder.enumType('ActorType', {
+  description: 'What kind of actor did something (sent an invitation, wrote a change). More values may come: treat an unknown one as "other".',
+  values: {
+    ADMIN: { description: 'An admin of the organization, in the admin UI or with a session token.' },
+    API_KEY: { description: 'An integration, with an API key.' },
+    INVITED_PERSON: { description: 'The invited person themself (accepting; asking for a new link from the accept page, to come).' },
+    PARKPASS: { description: 'Parkpass itself: a background job or an operator command (reminders before expiry, to come).' },
+  } as const,
+});
+
+export type ActorType = 'ADMIN' | 'API_KEY' | 'INVITED_PERSON' | 'PARKPASS';
+
+/** Who did something, as shown to admins: never more than a kind, a name and an id. */
+export interface ActorView {
+  type: ActorType;
+  name: string | null;
+  /** Global id of the admin or API key, when it still exists. */
+  id: string | null;
+}
+
+export const ActorRef = builder.objectRef<ActorView>('Actor').implement({
+  description: 'Who did something: an admin, an API key, the invited person or Parkpass itself.',
+  fields: (t) => ({
+    type: t.field({ type: ActorTypeEnum, description: 'What kind of actor.', resolve: (actor) => actor.type }),
+    name: t.exposeString('name', { nullable: true, description: "The admin's or the API key's name; null for the invited person and Parkpass." }),
+    id: t.exposeID('id', { nullable: true, description: 'Global id of the admin or API key; null when it was deleted since, or for other kinds.' }),
+  }),
+});
+
 export const InvitationRef = builder.prismaNode('Invitation', {
   // Ids of another organization load as null, exactly like ids that do not exist.
   nullable: true,
@@ -51,6 +81,24 @@ export const InvitationRef = builder.prismaNode('Invitation', {
       resolve: (invitation, _args, context) => invitationState(invitation, context.clock.now()) === 'EXPIRED',
     }),
     deliveryState: t.expose('deliveryState', { type: EmailDeliveryStateEnum, description: 'What became of its email.' }),
+    supersededAt: t.expose('supersededAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When a newer invitation of the same profile replaced it.',
+    }),
+    sentBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'Who sent it: the admin or API key, by name. Null when that admin or key was deleted since.',
+      select: { sentByAdmin: { select: { id: true, name: true } }, sentByApiKey: { select: { id: true, name: true } } },
+      resolve: (invitation): ActorView | null => {
+        if (invitation.sentByAdmin) return { type: 'ADMIN', name: invitation.sentByAdmin.name, id: encodeGlobalID('Admin', invitation.sentByAdmin.id) };
+        if (invitation.sentByApiKey) return { type: 'API_KEY', name: invitation.sentByApiKey.name, id: encodeGlobalID('ApiKey', invitation.sentByApiKey.id) };
+        return null;
+      },
+    }),
+    profile: t.relation('profile', { description: 'The invited profile.' }),
+    bulkInvitation: t.relation('bulkInvitation', { nullable: true, description: 'The bulk invitation it was part of; null when it was sent on its own.' }),
     deliveryUpdatedAt: t.expose('deliveryUpdatedAt', {
       type: 'DateTime',
       nullable: true,

@@ -34,7 +34,8 @@ export const ParkingLotRef = builder.prismaNode('ParkingLot', {
   id: { field: 'id', description: 'Global id of the parking lot.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Name of the lot, unique in the organization.' }),
+    name: t.exposeString('name', { description: 'Name of the lot, unique in the organization (compared case-insensitively).' }),
+    profileCount: t.relationCount('profiles', { description: 'How many profiles have access to this lot.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the lot was created.' }),
   }),
 });
@@ -46,7 +47,8 @@ export const TagRef = builder.prismaNode('Tag', {
   id: { field: 'id', description: 'Global id of the tag.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'Name of the tag, unique in the organization.' }),
+    name: t.exposeString('name', { description: 'Name of the tag, unique in the organization (compared case-insensitively).' }),
+    profileCount: t.relationCount('profiles', { description: 'How many profiles have this tag.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the tag was created.' }),
   }),
 });

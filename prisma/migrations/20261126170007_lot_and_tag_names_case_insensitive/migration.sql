@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "parking_lot" ALTER COLUMN "name" SET DATA TYPE CITEXT;
+
+-- AlterTable
+ALTER TABLE "tag" ALTER COLUMN "name" SET DATA TYPE CITEXT;

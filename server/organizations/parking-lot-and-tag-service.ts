@@ -1,0 +1,84 @@
+import type { ViewerScope } from '../context.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
+import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
+import { parseRequiredText } from '../input/text-fields.ts';
+
+// Parking lots and tags: the organization's own lists that profiles point to.
+// Both are a name unique in the organization (case-insensitively, the column
+// is citext), so one set of rules serves both.
+
+export const MAX_LOT_OR_TAG_NAME_LENGTH = 100;
+
+export type LotOrTagKind = 'parkingLot' | 'tag';
+
+const WHAT: Record<LotOrTagKind, string> = { parkingLot: 'parking lot', tag: 'tag' };
+
+type Executor = PrismaClient | Prisma.TransactionClient;
+
+/** The table of the kind; parking_lot and tag have the same columns, so one delegate type serves both. */
+function table(executor: Executor, kind: LotOrTagKind) {
+  return (kind === 'tag' ? executor.tag : executor.parkingLot) as unknown as Prisma.TagDelegate;
+}
+
+/** Creates a parking lot or tag; the name must be free in the organization. */
+export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, rawName: string): Promise<ParkingLot | Tag> {
+  const name = parseRequiredText(rawName, ['input', 'name'], MAX_LOT_OR_TAG_NAME_LENGTH);
+  const organizationId = scope.viewer.organizationId;
+  return scope.prisma.$transaction(async (tx) => {
+    await assertNameFree(tx, kind, organizationId, name, null);
+    return uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
+  });
+}
+
+/** Renames a parking lot or tag; profiles keep it. */
+export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id: string, rawName: string): Promise<ParkingLot | Tag> {
+  const name = parseRequiredText(rawName, ['input', 'name'], MAX_LOT_OR_TAG_NAME_LENGTH);
+  const organizationId = scope.viewer.organizationId;
+  return scope.prisma.$transaction(async (tx) => {
+    const current = await table(tx, kind).findFirst({ where: { id, organizationId } });
+    if (!current) throw new NotFoundError(['id'], WHAT[kind]);
+    await assertNameFree(tx, kind, organizationId, name, id);
+    return uniqueName(kind, name, () => table(tx, kind).update({ where: { id }, data: { name } }));
+  });
+}
+
+/**
+ * Deletes a parking lot or tag. It is removed from every profile that had it
+ * (their other lots and tags stay); returns how many profiles had it.
+ */
+export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id: string): Promise<{ id: string; name: string; profileCount: number }> {
+  const organizationId = scope.viewer.organizationId;
+  return scope.prisma.$transaction(async (tx) => {
+    const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
+    if (!current) throw new NotFoundError(['id'], WHAT[kind]);
+    const profileCount =
+      kind === 'tag'
+        ? await tx.profileTag.count({ where: { tagId: id } })
+        : await tx.profileParkingLot.count({ where: { parkingLotId: id } });
+    // The links to profiles go with it (ON DELETE CASCADE).
+    await table(tx, kind).delete({ where: { id } });
+    return { ...current, profileCount };
+  });
+}
+
+async function assertNameFree(tx: Executor, kind: LotOrTagKind, organizationId: string, name: string, exceptId: string | null) {
+  const taken = await table(tx, kind).findFirst({
+    where: { organizationId, name, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+    select: { id: true },
+  });
+  if (taken) throw new NameAlreadyUsedError(['input', 'name'], WHAT[kind], name);
+}
+
+/** A concurrent write can still take the name past the check; say so the same way. */
+async function uniqueName<T>(kind: LotOrTagKind, name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (uniqueViolation(error)) {
+      throw new NameAlreadyUsedError(['input', 'name'], WHAT[kind], name);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
+
+// Issue 10, finding 7: parallel invitations of one profile must respect the
+// re-send rule (one invitation per profile per cooldown). Real requests race
+// through yoga.fetch on the real database; the emails go to the fake Postmark.
+
+const kit = useTestKit();
+
+const INVITE = `mutation ($id: ID!) {
+  profileInvite(input: { profileId: $id }) { __typename ... on Error { code } }
+}`;
+const INVITE_MANY = `mutation ($ids: [ID!]!) {
+  profilesInvite(input: { profileIds: $ids }) {
+    __typename
+    ... on ProfilesInvitePayload { bulkInvitation { state invited: invitedCount reinvited: reinvitedCount skipped { reason count } } }
+    ... on Error { code }
+  }
+}`;
+
+async function freshProfile(org: TestOrganization) {
+  const [id] = await org.insertProfiles(1);
+  const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
+  return { id: id!, globalId: globalId('Profile', id!), email: profile.email };
+}
+
+async function invitationsAndEmailsOf(profile: { id: string; email: string }) {
+  await kit.runJobs();
+  const invitations = await kit.prisma.invitation.findMany({ where: { profileId: profile.id } });
+  return { invitations: invitations.length, emails: kit.emailsTo(profile.email).length };
+}
+
+describe('concurrent invites', () => {
+  it('5 parallel profileInvite on one fresh profile: exactly one invitation and one email, the others ResendTooSoon', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS' });
+    const profile = await freshProfile(org);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => org.graphql(INVITE, { id: profile.globalId })));
+    const typenames = answers.map((answer) => answer.data?.profileInvite.__typename).sort();
+    expect(typenames).toEqual(['ProfileInvitePayload', 'ResendTooSoon', 'ResendTooSoon', 'ResendTooSoon', 'ResendTooSoon']);
+    expect(await invitationsAndEmailsOf(profile)).toEqual({ invitations: 1, emails: 1 });
+  });
+
+  it('a bulk invitation racing invite one on the same profile: exactly one invitation and one email', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS' });
+    for (let round = 0; round < 3; round++) {
+      const profile = await freshProfile(org);
+      const [one, many, again] = await Promise.all([
+        org.graphql(INVITE, { id: profile.globalId }),
+        org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
+        org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
+      ]);
+      const bulks = [many, again].map((answer) => answer.data.profilesInvite.bulkInvitation);
+      const invitedByBulks = bulks.reduce((sum, bulk) => sum + bulk.invited + bulk.reinvited, 0);
+      const invitedByOne = one.data.profileInvite.__typename === 'ProfileInvitePayload' ? 1 : 0;
+      expect(invitedByOne + invitedByBulks, JSON.stringify([one.data, bulks])).toBe(1);
+      if (!invitedByOne) expect(one.data.profileInvite.__typename).toBe('ResendTooSoon');
+      for (const bulk of bulks) {
+        if (bulk.invited + bulk.reinvited === 0) expect(bulk.skipped).toEqual([{ reason: 'RESEND_TOO_SOON', count: 1 }]);
+      }
+      expect(await invitationsAndEmailsOf(profile)).toEqual({ invitations: 1, emails: 1 });
+    }
+  });
+
+  it('background bulk chunks racing invite one: every profile invited once, one email each', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS' });
+    const ids = await org.insertManyProfiles(300);
+    const started = await org.graphql(INVITE_MANY, { ids: ids.map((id) => globalId('Profile', id)) });
+    expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
+    expect(started.data.profilesInvite.bulkInvitation.state).toBe('QUEUED');
+    // The worker's chunk and twenty single invites of profiles it selected, at the same time.
+    const singles = ids.slice(0, 20).map((id) => org.graphql(INVITE, { id: globalId('Profile', id) }));
+    const [answers] = await Promise.all([Promise.all(singles), kit.runJobs()]);
+    await kit.runJobs();
+    const invited = answers.filter((answer) => answer.data.profileInvite.__typename === 'ProfileInvitePayload').length;
+    expect(answers.every((answer) => ['ProfileInvitePayload', 'ResendTooSoon'].includes(answer.data.profileInvite.__typename))).toBe(true);
+    const invitations = await kit.prisma.invitation.groupBy({ by: ['profileId'], where: { organizationId: org.id }, _count: true });
+    expect(invitations).toHaveLength(300);
+    expect(invitations.every((row) => row._count === 1)).toBe(true);
+    const bulk = await kit.prisma.bulkInvitation.findFirstOrThrow({ where: { organizationId: org.id } });
+    expect(bulk.invited + invited).toBe(300);
+    const emails = await kit.prisma.email.count({ where: { organizationId: org.id, kind: 'INVITATION', state: { not: 'CANCELLED' } } });
+    expect(emails).toBe(300);
+  });
+});
