@@ -9,8 +9,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 // https://pothos-graphql.dev/docs/plugins/relay
 import RelayPlugin from '@pothos/plugin-relay';
-// Ours: every global-id argument checked (type and uuid) before anything runs.
-import GlobalIdCheckPlugin from './ids/global-id-check-plugin.ts';
+// Ours: every global-id argument checked (type and uuid), and every text storable, before anything runs.
+import ArgumentCheckPlugin from './ids/argument-check-plugin.ts';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Action } from './access/policy.ts';
 import { refusalFor } from './access/policy.ts';
@@ -34,7 +34,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ErrorsPlugin, GlobalIdCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ArgumentCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscriptions are authorized once, when they start.

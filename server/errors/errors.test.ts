@@ -164,6 +164,17 @@ describe('ids are checked in one place, before any service', () => {
     expect(await kit.prisma.bulkInvitation.count({ where: { organizationId: org.id } })).toBe(0);
   });
 
+  it('text the database cannot store (NUL, a lone surrogate) is refused with its path, in any argument', async () => {
+    const org = await kit.createOrganization();
+    const create = await org.graphql('mutation ($input: TagInput!) { tagCreate(input: $input) { __typename ... on InputError { code path } } }', {
+      input: { name: 'a\u0000b' },
+    });
+    expect(create.data.tagCreate).toEqual({ __typename: 'InvalidInput', code: 'INVALID_INPUT', path: ['input', 'name'] });
+    const search = await org.graphql('query ($f: ProfileFilter) { profiles(filter: $f) { totalCount } }', { f: { search: 'x\ud800' } });
+    expect(search.errors?.[0]?.extensions).toEqual({ code: 'INVALID_INPUT', path: ['filter', 'search'] });
+    expect((await org.graphql('query ($f: ProfileFilter) { profiles(filter: $f) { totalCount } }', { f: { search: 'Hélène 😀' } })).errors).toBeUndefined();
+  });
+
   it('every mutation taking an id lists InvalidInput among its typed errors', () => {
     const takesId = (type: GraphQLInputType, seen = new Set<string>()): boolean => {
       const named = getNamedType(type);

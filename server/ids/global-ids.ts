@@ -5,7 +5,7 @@ import { InvalidInputError } from '../errors/domain-errors.ts';
 // type accepts exactly that: canonical base64, a known type among those the
 // argument names, and a uuid. Anything else is refused as INVALID_INPUT naming
 // the argument, before any service runs, so nothing malformed reaches the
-// database (global-id-check-plugin.ts applies this to every id argument).
+// database (argument-check-plugin.ts applies this to every id argument).
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,6 @@
 import SchemaBuilder, {
   BasePlugin,
+  resolveInputTypeConfig,
   type InputFieldMapping,
   type InputFieldsMapping,
   mapInputFields,
@@ -8,20 +9,23 @@ import SchemaBuilder, {
 } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
 import { InvalidInputError } from '../errors/domain-errors.ts';
+import { unstorableTextProblem } from '../input/storable-text.ts';
 import { globalIdProblem } from './global-ids.ts';
 
-// Checks every global-id argument of a field (at any depth of its input
-// objects and lists) against the id rules of global-ids.ts before the relay
-// plugin decodes them and before the resolver runs. A bad id throws
-// InvalidInputError with the path of the argument (e.g. ["input", "profileId"],
+// Checks the arguments of every field, at any depth of their input objects and
+// lists, before the relay plugin decodes ids and before the resolver runs:
+// every global id against the id rules of global-ids.ts, and every text (String
+// or ID) against what the database can store (input/storable-text.ts). A bad
+// value throws InvalidInputError with its path (e.g. ["input", "profileId"],
 // ["filter", "parkingLotIds", "2"]): a typed result on mutations that list
 // InvalidInput, a coded GraphQL error elsewhere (server/errors/mask-error.ts).
 // Like graphql-js' own type checks, this runs before the auth scopes.
 
-type Typenames = readonly string[];
-type Mappings = InputFieldsMapping<SchemaTypes, Typenames>;
+/** For an id field, the types it accepts ([] for any); null for a plain text field. */
+type Check = { ids: readonly string[] | null };
+type Mappings = InputFieldsMapping<SchemaTypes, Check>;
 
-export class GlobalIdCheckPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+export class ArgumentCheckPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   private readonly mappingCache = new Map();
 
   override wrapArgMappers(
@@ -29,7 +33,17 @@ export class GlobalIdCheckPlugin<Types extends SchemaTypes> extends BasePlugin<T
     fieldConfig: PothosOutputFieldConfig<Types>,
   ): GraphQLFieldResolver<unknown, Types['Context'], object> | undefined {
     if (!resolver) return resolver;
-    const mappings = mapInputFields<Types, Typenames>(fieldConfig.args, this.buildCache, (inputField) => idTypenames(inputField.extensions ?? undefined), this.mappingCache);
+    const mappings = mapInputFields<Types, Check>(
+      fieldConfig.args,
+      this.buildCache,
+      (inputField) => {
+        const ids = idTypenames(inputField.extensions ?? undefined);
+        if (ids) return { ids };
+        const typeName = resolveInputTypeConfig(inputField.type, this.buildCache).name;
+        return typeName === 'String' || typeName === 'ID' ? { ids: null } : null;
+      },
+      this.mappingCache,
+    );
     if (!mappings) return resolver;
     return (parent, args, context, info) => {
       checkFields(args as Record<string, unknown>, mappings as unknown as Mappings, []);
@@ -39,7 +53,7 @@ export class GlobalIdCheckPlugin<Types extends SchemaTypes> extends BasePlugin<T
 }
 
 /** The types an id input field accepts ([] for any type), or null when it is not an id field. */
-function idTypenames(extensions: Record<string, unknown> | undefined): Typenames | null {
+function idTypenames(extensions: Record<string, unknown> | undefined): readonly string[] | null {
   if (!extensions?.isRelayGlobalID) return null;
   const forTypes = extensions.relayGlobalIDFor as { typename: string }[] | null | undefined;
   return forTypes ? forTypes.map((entry) => entry.typename) : [];
@@ -52,7 +66,7 @@ function checkFields(values: Record<string, unknown>, mappings: Mappings, path: 
   }
 }
 
-function checkValue(value: unknown, mapping: InputFieldMapping<SchemaTypes, Typenames>, listDepth: number, path: string[]): void {
+function checkValue(value: unknown, mapping: InputFieldMapping<SchemaTypes, Check>, listDepth: number, path: string[]): void {
   if (value === null || value === undefined) return;
   if (listDepth > 0 && Array.isArray(value)) {
     value.forEach((item, index) => checkValue(item, mapping, listDepth - 1, [...path, String(index)]));
@@ -62,18 +76,18 @@ function checkValue(value: unknown, mapping: InputFieldMapping<SchemaTypes, Type
     if (mapping.fields.map && typeof value === 'object') checkFields(value as Record<string, unknown>, mapping.fields.map, path);
     return;
   }
-  const problem = globalIdProblem(value, mapping.value);
+  const problem = (typeof value === 'string' ? unstorableTextProblem(value) : null) ?? (mapping.value.ids ? globalIdProblem(value, mapping.value.ids) : null);
   if (problem) throw new InvalidInputError(path, problem);
 }
 
-SchemaBuilder.registerPlugin('globalIdCheck', GlobalIdCheckPlugin);
+SchemaBuilder.registerPlugin('argumentCheck', ArgumentCheckPlugin);
 
 declare global {
   export namespace PothosSchemaTypes {
     export interface Plugins<Types extends SchemaTypes> {
-      globalIdCheck: GlobalIdCheckPlugin<Types>;
+      argumentCheck: ArgumentCheckPlugin<Types>;
     }
   }
 }
 
-export default 'globalIdCheck' as const;
+export default 'argumentCheck' as const;
