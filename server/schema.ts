@@ -13,6 +13,7 @@ import './organizations/parking-lots-and-tags.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
 import './invitations/invitation-flow.graphql.ts';
+import './invitations/bulk-invitation-list.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 

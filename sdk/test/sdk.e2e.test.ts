@@ -119,7 +119,12 @@ describe('the SDK against the real server', () => {
   it('reports a plan without invitations, a role that may not invite, and bad credentials, each with its code', async () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
 
-    const viewerKey = await parkpass.apiKeys.create({ name: 'read only', role: 'VIEWER' });
+    // Keys are made by a signed-in admin: an API key may not make keys.
+    expect(await parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).toMatchObject({ __typename: 'Forbidden', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
+    const session = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
+    if (session.__typename !== 'AdminLoginPayload') throw new Error(session.message);
+    const signedIn = createClient({ url: `${server.url}/graphql`, token: session.token });
+    const viewerKey = await signedIn.apiKeys.create({ name: 'read only', role: 'VIEWER' });
     if (viewerKey.__typename !== 'ApiKeyCreatePayload') throw new Error(viewerKey.message);
     const readOnly = createClient({ url: `${server.url}/graphql`, apiKey: viewerKey.secret });
     const someone = (await readOnly.profiles.search({ first: 1 })).edges[0]!.node;

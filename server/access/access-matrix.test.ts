@@ -7,7 +7,7 @@ import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { schema } from '../schema.ts';
 import { type GraphQLResponse, globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { accessTableMarkdown } from './access-table-markdown.ts';
-import { type Action, type ActorKind, PLAN_ORDER, refusalFor, ROLES } from './policy.ts';
+import { type Action, type ActorKind, actorKindsOf, PLAN_ORDER, refusalFor, ROLES } from './policy.ts';
 
 // Every guarded root field × every plan × every role × both kinds of caller,
 // with the expected answer computed from the access table itself: adding a
@@ -52,6 +52,7 @@ const samples: Record<string, Sample> = {
   parkingLots: query('{ parkingLots { totalCount } }'),
   tags: query('{ tags { totalCount } }'),
   profiles: query('{ profiles(first: 5) { totalCount } }'),
+  profileCounts: query('{ profileCounts { total } }'),
   profile: query('query ($id: ID!) { profile(id: $id) { email } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
@@ -95,6 +96,7 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('ApiKey', key.id) };
   }),
+  bulkInvitations: query('{ bulkInvitations { totalCount } }'),
   profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
   bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
     const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] } } });
@@ -219,15 +221,25 @@ describe('access matrix', () => {
     for (const plan of PLANS) {
       for (const role of ROLE_NAMES) {
         const org = organizations.get(`${plan}/${role}`)!;
-        const response = await org.graphqlAs(
-          'ADMIN',
-          '{ viewer { role plan permissions { action allowed refusal missingFeature requiredPlan requiredRoles } } }',
-        );
-        for (const permission of response.data.viewer.permissions) {
-          const refusal = refusalFor({ plan, role, actorKind: 'ADMIN' }, permission.action);
-          expect(permission.allowed, `${plan}/${role} ${permission.action}`).toBe(refusal === null);
-          expect(permission.refusal).toBe(refusal?.code ?? null);
-          expect(permission.requiredPlan).toBe(refusal?.code === 'FEATURE_NOT_IN_PLAN' ? refusal.requiredPlan : null);
+        for (const actor of ACTORS) {
+          const response = await org.graphqlAs(
+            actor,
+            '{ viewer { role plan permissions { action allowed refusal missingFeature requiredPlan requiredRoles allowedActorKinds } } }',
+          );
+          // An API key of a plan without API access cannot ask at all.
+          const keyRefused = refusalFor({ plan, role, actorKind: actor }, null);
+          if (keyRefused) {
+            expect(response.errors?.[0]?.extensions?.code).toBe(keyRefused.code);
+            continue;
+          }
+          for (const permission of response.data.viewer.permissions) {
+            const refusal = refusalFor({ plan, role, actorKind: actor }, permission.action);
+            const label = `${plan}/${role}/${actor} ${permission.action}`;
+            expect(permission.allowed, label).toBe(refusal === null);
+            expect(permission.refusal, label).toBe(refusal?.code ?? null);
+            expect(permission.requiredPlan, label).toBe(refusal?.code === 'FEATURE_NOT_IN_PLAN' ? refusal.requiredPlan : null);
+            expect(permission.allowedActorKinds, label).toEqual([...actorKindsOf(permission.action)]);
+          }
         }
       }
     }

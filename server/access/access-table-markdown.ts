@@ -1,5 +1,5 @@
 import type { Plan, Role } from '../generated/prisma/enums.ts';
-import { ACTIONS, type Action, FEATURES, type Feature, PLAN_ORDER, PLANS, ROLES } from './policy.ts';
+import { ACTIONS, type Action, actorKindsOf, FEATURES, type Feature, PLAN_ORDER, PLANS, ROLES } from './policy.ts';
 
 /** The access table as Markdown, for the README (a test keeps the two equal). */
 export function accessTableMarkdown(): string {
@@ -8,14 +8,15 @@ export function accessTableMarkdown(): string {
   const actionRows = (Object.keys(ACTIONS) as Action[]).map((action) => {
     const entry: { roles: readonly Role[]; feature?: Feature } = ACTIONS[action];
     const cells = roles.map((role) => (entry.roles.includes(role) ? '✓' : '—'));
-    return `| \`${action}\` | ${cells.join(' | ')} | ${entry.feature ? `\`${entry.feature}\`` : '—'} |`;
+    const apiKeys = actorKindsOf(action).includes('API_KEY') ? '✓' : '—';
+    return `| \`${action}\` | ${cells.join(' | ')} | ${apiKeys} | ${entry.feature ? `\`${entry.feature}\`` : '—'} |`;
   });
   const featureRows = (Object.keys(FEATURES) as Feature[]).map(
     (feature) => `| \`${feature}\` | ${PLAN_ORDER.map((plan) => (planHas(plan, feature) ? '✓' : '—')).join(' | ')} |`,
   );
   return [
-    `| action | ${roles.join(' | ')} | needs plan feature |`,
-    `| --- | ${roles.map(() => ':-:').join(' | ')} | --- |`,
+    `| action | ${roles.join(' | ')} | API keys | needs plan feature |`,
+    `| --- | ${roles.map(() => ':-:').join(' | ')} | :-: | --- |`,
     ...actionRows,
     '',
     `| plan feature | ${PLAN_ORDER.join(' | ')} |`,

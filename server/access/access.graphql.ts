@@ -3,7 +3,7 @@ import { describedEnumValues } from '../described-enum.ts';
 import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { callerOf } from './refusals.ts';
-import { ACTIONS, type Action, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
+import { ACTIONS, type Action, type ActorKind, actorKindsOf, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
 
 // The access table (policy.ts) as GraphQL: its enums, the two refusals, and
 // what the caller may do (`viewer.permissions`), all generated from the table.
@@ -16,6 +16,14 @@ export const PlanEnum = builder.enumType('Plan', {
 export const RoleEnum = builder.enumType('Role', {
   description: 'What an admin or API key may do in its organization.',
   values: describedEnumValues<Role>(ROLES),
+});
+
+export const ActorKindEnum = builder.enumType('ActorKind', {
+  description: 'How a caller authenticated.',
+  values: {
+    ADMIN: { description: 'An admin, with a session token from adminLogin.' },
+    API_KEY: { description: 'An integration, with an API key.' },
+  } as const,
 });
 
 export const FeatureEnum = builder.enumType('Feature', {
@@ -37,6 +45,7 @@ interface ActionAccess {
   missingFeature: Feature | null;
   requiredPlan: Plan | null;
   requiredRoles: readonly Role[];
+  allowedActorKinds: readonly ActorKind[];
 }
 
 export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').implement({
@@ -49,7 +58,7 @@ export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').i
         description: 'Which of plan or role is missing.',
         values: {
           FEATURE_NOT_IN_PLAN: { description: 'The plan lacks the feature.' },
-          FORBIDDEN: { description: 'The role may not.' },
+          FORBIDDEN: { description: 'The role may not, or the action takes a signed-in admin and this is an API key.' },
         } as const,
       }),
       nullable: true,
@@ -73,6 +82,11 @@ export const ActionAccessRef = builder.objectRef<ActionAccess>('ActionAccess').i
       description: 'The roles that may do the action.',
       resolve: (access) => [...access.requiredRoles],
     }),
+    allowedActorKinds: t.field({
+      type: [ActorKindEnum],
+      description: 'The kinds of caller that may do the action (API keys never manage API keys or admins).',
+      resolve: (access) => [...access.allowedActorKinds],
+    }),
   }),
 });
 
@@ -87,6 +101,7 @@ export function permissionsOf(caller: ReturnType<typeof callerOf>): ActionAccess
       missingFeature,
       requiredPlan: missingFeature ? planWith(missingFeature) : null,
       requiredRoles: ACTIONS[action].roles,
+      allowedActorKinds: actorKindsOf(action),
     };
   });
 }

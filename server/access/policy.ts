@@ -48,11 +48,21 @@ export const ROLES = {
   VIEWER: 'Reads profiles.',
 } as const satisfies Record<Role, string>;
 
+export type ActorKind = 'ADMIN' | 'API_KEY';
+
+export const ACTOR_KINDS: readonly ActorKind[] = ['ADMIN', 'API_KEY'];
+
 export interface ActionEntry {
   description: string;
   roles: readonly Role[];
   /** The plan feature the action needs, if any. */
   feature?: Feature;
+  /**
+   * The kinds of caller that may do it (default: both). Managing keys and
+   * admins takes a signed-in admin, as Stripe's restricted keys cannot create
+   * keys: a leaked key must not be able to mint more keys or people.
+   */
+  actorKinds?: readonly ActorKind[];
 }
 
 export const ACTIONS = {
@@ -75,13 +85,15 @@ export const ACTIONS = {
     feature: 'BULK_INVITATIONS',
   },
   MANAGE_API_KEYS: {
-    description: 'List, create and revoke API keys.',
+    description: 'List, create and revoke API keys (signed-in admins only, never an API key).',
     roles: ['OWNER', 'ADMIN'],
     feature: 'API_ACCESS',
+    actorKinds: ['ADMIN'],
   },
   MANAGE_ADMINS: {
-    description: 'List, add and remove the admins of the organization.',
+    description: 'List, add and remove the admins of the organization (signed-in admins only, never an API key).',
     roles: ['OWNER'],
+    actorKinds: ['ADMIN'],
   },
   MANAGE_PARKING_LOTS_AND_TAGS: {
     description: 'Create, rename and delete parking lots and tags.',
@@ -95,8 +107,6 @@ export const ACTIONS = {
 
 export type Action = keyof typeof ACTIONS;
 
-export type ActorKind = 'ADMIN' | 'API_KEY';
-
 /** What decides a caller's rights. */
 export interface Caller {
   plan: Plan;
@@ -106,7 +116,14 @@ export interface Caller {
 
 export type Refusal =
   | { code: 'FEATURE_NOT_IN_PLAN'; feature: Feature; plan: Plan; requiredPlan: Plan }
-  | { code: 'FORBIDDEN'; action: Action; role: Role; requiredRoles: readonly Role[] };
+  | {
+      code: 'FORBIDDEN';
+      action: Action;
+      role: Role;
+      requiredRoles: readonly Role[];
+      actorKind: ActorKind;
+      allowedActorKinds: readonly ActorKind[];
+    };
 
 export function planIncludes(plan: Plan, feature: Feature): boolean {
   return (PLANS[plan].features as readonly Feature[]).includes(feature);
@@ -122,6 +139,8 @@ export function planWith(feature: Feature): Plan {
  * action means "use the API at all". The plan is checked before the role: an
  * upgrade is what a caller needs when both are missing, since no role helps
  * without the feature. An API key needs the plan's API access for anything.
+ * Then the kind of caller (an API key where the action takes a signed-in
+ * admin), then the role: both are FORBIDDEN, and the refusal names both.
  */
 export function refusalFor(caller: Caller, action: Action | null): Refusal | null {
   const featureRefusal = (feature: Feature): Refusal | null =>
@@ -137,8 +156,17 @@ export function refusalFor(caller: Caller, action: Action | null): Refusal | nul
     const refusal = featureRefusal(entry.feature);
     if (refusal) return refusal;
   }
-  if (!entry.roles.includes(caller.role)) return { code: 'FORBIDDEN', action, role: caller.role, requiredRoles: entry.roles };
+  const allowedActorKinds = actorKindsOf(action);
+  if (!allowedActorKinds.includes(caller.actorKind) || !entry.roles.includes(caller.role)) {
+    return { code: 'FORBIDDEN', action, role: caller.role, requiredRoles: entry.roles, actorKind: caller.actorKind, allowedActorKinds };
+  }
   return null;
+}
+
+/** The kinds of caller that may do the action. */
+export function actorKindsOf(action: Action): readonly ActorKind[] {
+  const entry: ActionEntry = ACTIONS[action];
+  return entry.actorKinds ?? ACTOR_KINDS;
 }
 
 /** Whether a caller may grant a role (to an API key or an admin): never more than its own. */

@@ -3,7 +3,7 @@ import type { Viewer } from '../context.ts';
 import { type DomainError, FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import { domainErrorAsGraphQLError } from '../errors/graphql-errors.ts';
 import type { Role } from '../generated/prisma/enums.ts';
-import { type Action, type Caller, mayGrantRole, type Refusal, ROLES, refusalFor } from './policy.ts';
+import { type Action, actorKindsOf, type Caller, mayGrantRole, type Refusal, ROLES, refusalFor } from './policy.ts';
 
 export const callerOf = (viewer: Viewer): Caller => ({ plan: viewer.plan, role: viewer.role, actorKind: viewer.actor.kind });
 
@@ -11,7 +11,7 @@ export const callerOf = (viewer: Viewer): Caller => ({ plan: viewer.plan, role: 
 export function refusalAsDomainError(refusal: Refusal): DomainError {
   return refusal.code === 'FEATURE_NOT_IN_PLAN'
     ? new FeatureNotInPlanError(refusal.feature, refusal.plan, refusal.requiredPlan)
-    : new ForbiddenError(refusal.action, refusal.role, refusal.requiredRoles);
+    : new ForbiddenError(refusal.action, refusal.role, refusal.requiredRoles, refusal.actorKind, refusal.allowedActorKinds);
 }
 
 /** A refusal as the GraphQL error a query raises: same code and message, the details in `extensions`. */
@@ -33,6 +33,8 @@ export function assertMayGrant(viewer: Viewer, role: Role, action: Action): void
     action,
     viewer.role,
     granters,
+    viewer.actor.kind,
+    actorKindsOf(action),
     `The ${viewer.role} role may not grant the ${role} role: nobody grants more rights than their own.`,
   );
 }

@@ -40,7 +40,13 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
   }
 }
 
-/** Removes an admin and ends their sessions. Nobody removes themselves, and the last owner stays. */
+/**
+ * Removes an admin, ends their sessions and revokes the API keys they created,
+ * in one transaction: a key must not outlive the person who answers for it.
+ * (Revoking is the safe default; an owner who wants an integration to keep
+ * running creates a new key first and hands it over.) Nobody removes
+ * themselves, and the last owner stays.
+ */
 export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void> {
   if (scope.viewer.actor.kind === 'ADMIN' && scope.viewer.actor.id === id) {
     throw new CannotRemoveSelfError();
@@ -52,6 +58,7 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
       throw new LastOwnerError();
     }
+    await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
     await tx.admin.delete({ where: { id } });
   });
 }

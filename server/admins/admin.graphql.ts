@@ -57,7 +57,7 @@ const AdminPayload = builder.objectRef<{ admin: Admin }>('AdminPayload').impleme
 });
 
 const AdminDeletePayload = builder.objectRef<{ deletedAdminId: string }>('AdminDeletePayload').implement({
-  description: 'The admin was removed; their sessions ended.',
+  description: 'The admin was removed; their sessions ended and the API keys they created were revoked.',
   fields: (t) => ({ deletedAdminId: t.exposeID('deletedAdminId', { description: 'Global id of the removed admin.' }) }),
 });
 
@@ -73,7 +73,9 @@ builder.mutationFields((t) => ({
   }),
   adminDelete: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
     type: AdminDeletePayload,
-    description: 'Removes an admin and ends their sessions. Nobody removes themselves, and the last owner stays.',
+    description:
+      'Removes an admin, ends their sessions and revokes every API key they created (calls with those keys fail at once; ' +
+      'to keep an integration running, create a new key before and hand it over). Nobody removes themselves, and the last owner stays.',
     errors: { types: [InvalidInputError, NotFoundError, CannotRemoveSelfError, LastOwnerError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {

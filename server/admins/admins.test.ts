@@ -54,10 +54,13 @@ describe('admins', () => {
     expect(self.data.adminDelete).toMatchObject({ __typename: 'CannotRemoveSelf', code: 'CANNOT_REMOVE_SELF' });
   });
 
-  it('keeps the last owner, even against an owner API key', async () => {
+  it('never removes the caller themself, so an organization keeps an owner (API keys cannot remove admins at all)', async () => {
     const org = await kit.createOrganization({ role: 'OWNER' });
-    const result = await org.graphqlAs('API_KEY', DELETE, { id: globalId('Admin', org.adminId) });
-    expect(result.data.adminDelete).toMatchObject({ __typename: 'LastOwner', code: 'LAST_OWNER' });
+    const self = await org.graphqlAs('ADMIN', DELETE, { id: globalId('Admin', org.adminId) });
+    expect(self.data.adminDelete).toMatchObject({ __typename: 'CannotRemoveSelf', code: 'CANNOT_REMOVE_SELF' });
+    const byKey = await org.graphqlAs('API_KEY', DELETE, { id: globalId('Admin', org.adminId) });
+    expect(byKey.data.adminDelete).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+    expect(await kit.prisma.admin.count({ where: { organizationId: org.id, role: 'OWNER' } })).toBe(1);
   });
 
   it('shows an admin record to owners and to the admin themself only', async () => {

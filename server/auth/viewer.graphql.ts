@@ -1,4 +1,4 @@
-import { ActionAccessRef, PlanEnum, permissionsOf, RoleEnum } from '../access/access.graphql.ts';
+import { ActionAccessRef, ActorKindEnum, PlanEnum, permissionsOf, RoleEnum } from '../access/access.graphql.ts';
 import { PLANS } from '../access/policy.ts';
 import { callerOf } from '../access/refusals.ts';
 import { AdminRef } from '../admins/admin.graphql.ts';
@@ -6,14 +6,6 @@ import { builder } from '../builder.ts';
 import type { Viewer } from '../context.ts';
 import { OrganizationRef } from '../organizations/organization.graphql.ts';
 import { ApiKeyRef } from './api-key.graphql.ts';
-
-const ActorKindEnum = builder.enumType('ActorKind', {
-  description: 'How a caller authenticated.',
-  values: {
-    ADMIN: { description: 'An admin, with a session token from adminLogin.' },
-    API_KEY: { description: 'An integration, with an API key.' },
-  } as const,
-});
 
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   description: 'Who is calling, in which organization, and what they may do there.',

@@ -1,4 +1,4 @@
-import { ACTIONS, type Action, type Feature } from '../access/policy.ts';
+import { ACTIONS, type Action, type ActorKind, type Feature } from '../access/policy.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 
 // THE table of the mistakes and refusals a caller can meet. Each row gives the
@@ -9,7 +9,7 @@ import type { Plan, Role } from '../generated/prisma/enums.ts';
 // `extensions` of the GraphQL error a query raises (graphql-errors.ts).
 
 /** The GraphQL type of a typed detail; errors.graphql.ts maps each to its type. */
-export type ErrorFieldType = 'Int' | 'Boolean' | 'String' | 'DateTime' | 'Feature' | 'Plan' | 'Role' | 'Action' | '[Role]';
+export type ErrorFieldType = 'Int' | 'Boolean' | 'String' | 'DateTime' | 'Feature' | 'Plan' | 'Role' | 'Action' | 'ActorKind' | '[Role]' | '[ActorKind]';
 
 interface ErrorEntry {
   /** The GraphQL object type (a member of the mutations' result unions). */
@@ -66,12 +66,16 @@ export const DOMAIN_ERRORS = {
   },
   FORBIDDEN: {
     typeName: 'Forbidden',
-    description: "The caller's role may not do this; one of `requiredRoles` may.",
+    description:
+      "The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin " +
+      '(`allowedActorKinds`; API keys never manage API keys or admins).',
     httpStatus: 403,
     fields: {
       action: { type: 'Action', description: 'What was refused.' },
       role: { type: 'Role', description: "The caller's role." },
       requiredRoles: { type: '[Role]', description: 'The roles that may do it.' },
+      actorKind: { type: 'ActorKind', description: 'How the caller authenticated.' },
+      allowedActorKinds: { type: '[ActorKind]', description: 'The kinds of caller that may do it (only ADMIN: sign in; an API key will not do).' },
     },
   },
   INVALID_CREDENTIALS: {
@@ -228,14 +232,18 @@ export class FeatureNotInPlanError extends DomainError {
   }
 }
 
-/** The role may not do the action; says which roles may. */
+/** The role, or the kind of caller, may not do the action; says which roles and kinds of caller may. */
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
   constructor(
     readonly action: Action,
     readonly role: Role,
     readonly requiredRoles: readonly Role[],
-    message = `The ${role} role may not do this (${ACTIONS[action].description}); it takes one of the roles ${requiredRoles.join(', ')}.`,
+    readonly actorKind: ActorKind,
+    readonly allowedActorKinds: readonly ActorKind[],
+    message = allowedActorKinds.includes(actorKind)
+      ? `The ${role} role may not do this (${ACTIONS[action].description}); it takes one of the roles ${requiredRoles.join(', ')}.`
+      : `An API key may not do this (${ACTIONS[action].description}); sign in as an admin with one of the roles ${requiredRoles.join(', ')}.`,
   ) {
     super(message);
   }

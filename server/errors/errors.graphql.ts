@@ -1,4 +1,4 @@
-import { ActionEnum, FeatureEnum, PlanEnum, RoleEnum } from '../access/access.graphql.ts';
+import { ActionEnum, ActorKindEnum, FeatureEnum, PlanEnum, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import {
@@ -62,7 +62,9 @@ const fieldTypes = {
   Plan: PlanEnum,
   Role: RoleEnum,
   Action: ActionEnum,
+  ActorKind: ActorKindEnum,
   '[Role]': [RoleEnum],
+  '[ActorKind]': [ActorKindEnum],
 } as const satisfies Record<ErrorFieldType, unknown>;
 
 for (const code of codes) {

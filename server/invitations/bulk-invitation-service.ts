@@ -5,9 +5,11 @@ import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionToo
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
-import { type ProfileFilter, profileWhere } from '../profiles/profile-filter.ts';
+import type { ProfileFilter } from '../profiles/profile-filter.ts';
+import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
 import type { SkipReason } from './invitation-rules.ts';
+import { summarizeSelection } from './selection-summary.ts';
 
 /** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
@@ -32,13 +34,7 @@ async function nextIds(reader: Reader, organizationId: string, selection: Select
   if ('profileIds' in selection) {
     return selection.profileIds.filter((id) => cursor === null || id > cursor).slice(0, limit);
   }
-  const rows = await reader.profile.findMany({
-    where: { AND: [profileWhere(organizationId, selection.filter, now), cursor ? { id: { gt: cursor } } : {}] },
-    orderBy: { id: 'asc' },
-    take: limit,
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
+  return selectedProfileIds(reader, organizationId, selection.filter, now, cursor, limit);
 }
 
 /** Ids sorted and without duplicates, so chunks can follow them by cursor. */
@@ -49,7 +45,7 @@ function normalized(selection: Selection): Selection {
 
 async function selectionSize(reader: Reader, organizationId: string, selection: Selection, now: Date): Promise<number> {
   if ('profileIds' in selection) return selection.profileIds.length;
-  return reader.profile.count({ where: profileWhere(organizationId, selection.filter, now) });
+  return countProfiles(reader, organizationId, selection.filter, now);
 }
 
 /** What inviting the selection would do now, without doing it (the Confirm dialog). Reads chunk by chunk. */
@@ -112,6 +108,7 @@ export async function startBulkInvitation(
           total,
           sentByAdminId: viewer.actor.kind === 'ADMIN' ? viewer.actor.id : null,
           sentByApiKeyId: viewer.actor.kind === 'API_KEY' ? viewer.actor.id : null,
+          selectionSummary: await summarizeSelection(tx, viewer.organizationId, selection),
           createdAt: now,
         },
       });

@@ -18,7 +18,7 @@ import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts'
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
-import { invitationState } from './invitation-state.ts';
+import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
 import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
 
 type Transaction = Prisma.TransactionClient;
@@ -128,6 +128,7 @@ export async function inviteBatch(
     if (outcome.kind === 'INVITE') result.invited++;
     else result.reinvited++;
   }
+  if (scope.bulkInvitationId) await recordSkippedProfiles(tx, scope.bulkInvitationId, result.outcomes, found);
   if (invitees.length === 0) return result;
 
   const { now } = scope;
@@ -135,7 +136,7 @@ export async function inviteBatch(
   if (previous.length > 0) {
     await tx.$executeRaw`
       UPDATE invitation SET superseded_at = ${now}::timestamptz
-      WHERE id = ANY(${previous}::uuid[]) AND accepted_at IS NULL AND revoked_at IS NULL AND superseded_at IS NULL`;
+      WHERE id = ANY(${previous}::uuid[]) AND ${invitationNotClosedSql('invitation')}`;
   }
   const expiresAt = new Date(now.getTime() + scope.invitationValidityHours * 3_600_000);
   const profileIds = invitees.map(({ row }) => row.id);
@@ -168,6 +169,18 @@ export async function inviteBatch(
   return result;
 }
 
+/** Which profiles a bulk invitation skipped and why (null profile: the id named none of the organization's). One statement. */
+async function recordSkippedProfiles(tx: Transaction, bulkInvitationId: string, outcomes: BatchResult['outcomes'], found: Set<string>) {
+  const skipped = [...outcomes].filter(([, outcome]) => outcome.kind === 'SKIP');
+  if (skipped.length === 0) return;
+  const profileIds = skipped.map(([id]) => (found.has(id) ? id : null));
+  const reasons = skipped.map(([, outcome]) => (outcome as { reason: SkipReason }).reason);
+  await tx.$executeRaw`
+    INSERT INTO bulk_invitation_skip (id, bulk_invitation_id, profile_id, reason)
+    SELECT gen_random_uuid(), ${bulkInvitationId}::uuid, v.profile_id, v.reason::"SkipReason"
+    FROM unnest(${profileIds}::uuid[], ${reasons}::text[]) AS v(profile_id, reason)`;
+}
+
 /**
  * When a profile's email changes, its open invitation stops working: the link
  * went to the old address, which may belong to someone else. The profile
@@ -180,7 +193,7 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
     UPDATE invitation SET revoked_at = now()
     FROM profile
     WHERE profile.id = invitation.profile_id AND invitation.profile_id = ANY(${profileIds}::uuid[])
-      AND invitation.accepted_at IS NULL AND invitation.revoked_at IS NULL AND invitation.superseded_at IS NULL
+      AND ${invitationNotClosedSql('invitation')}
       AND invitation.email <> profile.email`;
 }
 

@@ -1,14 +1,65 @@
+import { Prisma } from '../generated/prisma/client.ts';
 import type { Invitation } from '../generated/prisma/client.ts';
+
+// THE definition of where an invitation stands. Each state is one row below,
+// in the order they win: a revoked or superseded invitation past its expiry is
+// REVOKED or SUPERSEDED, never EXPIRED. The GraphQL state, the accept and
+// revoke rules, the communication gate, the profile filter ("pending with an
+// expired invitation") and the counts all read these rows, in TypeScript or as
+// SQL, so they cannot disagree.
 
 export type InvitationState = 'OPEN' | 'EXPIRED' | 'ACCEPTED' | 'REVOKED' | 'SUPERSEDED';
 
 type InvitationDates = Pick<Invitation, 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'supersededAt'>;
 
-/** Where an invitation stands at `now`; the one place that decides it. */
+interface StateRule {
+  state: InvitationState;
+  /** Whether the invitation is in this state (given that no earlier row matched). */
+  holds(invitation: InvitationDates, now: Date): boolean;
+  /** The same test in SQL, on the invitation table under `alias`. */
+  sql(alias: string, now: Date): Prisma.Sql;
+}
+
+/** A column of the invitation under `alias` (an alias of our own queries, never input). */
+const column = (alias: string, name: string) => Prisma.raw(`"${alias}"."${name}"`);
+
+const STATE_RULES: readonly StateRule[] = [
+  { state: 'ACCEPTED', holds: (i) => i.acceptedAt !== null, sql: (a) => Prisma.sql`${column(a, 'accepted_at')} IS NOT NULL` },
+  { state: 'REVOKED', holds: (i) => i.revokedAt !== null, sql: (a) => Prisma.sql`${column(a, 'revoked_at')} IS NOT NULL` },
+  { state: 'SUPERSEDED', holds: (i) => i.supersededAt !== null, sql: (a) => Prisma.sql`${column(a, 'superseded_at')} IS NOT NULL` },
+  {
+    state: 'EXPIRED',
+    holds: (i, now) => i.expiresAt.getTime() <= now.getTime(),
+    sql: (a, now) => Prisma.sql`${column(a, 'expires_at')} <= ${now}::timestamptz`,
+  },
+];
+
+/** Where an invitation stands at `now`. */
 export function invitationState(invitation: InvitationDates, now: Date): InvitationState {
-  if (invitation.acceptedAt) return 'ACCEPTED';
-  if (invitation.revokedAt) return 'REVOKED';
-  if (invitation.supersededAt) return 'SUPERSEDED';
-  if (invitation.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
-  return 'OPEN';
+  return STATE_RULES.find((rule) => rule.holds(invitation, now))?.state ?? 'OPEN';
+}
+
+/** SQL: the invitation under `alias` is in `state` at `now` (the rows before it in the table do not hold). */
+export function invitationInStateSql(alias: string, state: InvitationState, now: Date): Prisma.Sql {
+  const index = STATE_RULES.findIndex((rule) => rule.state === state);
+  const earlier = index === -1 ? STATE_RULES : STATE_RULES.slice(0, index);
+  const conditions = earlier.map((rule) => Prisma.sql`NOT (${rule.sql(alias, now)})`);
+  if (index !== -1) conditions.push(STATE_RULES[index]!.sql(alias, now));
+  return Prisma.sql`(${Prisma.join(conditions, ' AND ')})`;
+}
+
+/** SQL: the state of the invitation under `alias` at `now`, as text; for reading it back in bulk. */
+export function invitationStateSql(alias: string, now: Date): Prisma.Sql {
+  const cases = STATE_RULES.map((rule) => Prisma.sql`WHEN ${rule.sql(alias, now)} THEN ${rule.state}`);
+  return Prisma.sql`(CASE ${Prisma.join(cases, ' ')} ELSE 'OPEN' END)`;
+}
+
+/**
+ * SQL: the invitation under `alias` was neither accepted, revoked nor
+ * superseded: its link still works unless it expired. The invitations a new
+ * one supersedes, or an email change revokes.
+ */
+export function invitationNotClosedSql(alias: string): Prisma.Sql {
+  const closing = STATE_RULES.filter((rule) => rule.state !== 'EXPIRED').map((rule) => Prisma.sql`NOT (${rule.sql(alias, new Date(0))})`);
+  return Prisma.sql`(${Prisma.join(closing, ' AND ')})`;
 }

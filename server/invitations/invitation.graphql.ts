@@ -57,6 +57,16 @@ export const ActorRef = builder.objectRef<ActorView>('Actor').implement({
   }),
 });
 
+/** The columns to select for senderOf. */
+export const senderSelection = { sentByAdmin: { select: { id: true, name: true } }, sentByApiKey: { select: { id: true, name: true } } } as const;
+
+/** Who sent an invitation or started a bulk invitation; null when that admin or API key was deleted since. */
+export function senderOf(row: { sentByAdmin: { id: string; name: string } | null; sentByApiKey: { id: string; name: string } | null }): ActorView | null {
+  if (row.sentByAdmin) return { type: 'ADMIN', name: row.sentByAdmin.name, id: encodeGlobalID('Admin', row.sentByAdmin.id) };
+  if (row.sentByApiKey) return { type: 'API_KEY', name: row.sentByApiKey.name, id: encodeGlobalID('ApiKey', row.sentByApiKey.id) };
+  return null;
+}
+
 export const InvitationRef = builder.prismaNode('Invitation', {
   // Ids of another organization load as null, exactly like ids that do not exist.
   nullable: true,
@@ -90,12 +100,8 @@ export const InvitationRef = builder.prismaNode('Invitation', {
       type: ActorRef,
       nullable: true,
       description: 'Who sent it: the admin or API key, by name. Null when that admin or key was deleted since.',
-      select: { sentByAdmin: { select: { id: true, name: true } }, sentByApiKey: { select: { id: true, name: true } } },
-      resolve: (invitation): ActorView | null => {
-        if (invitation.sentByAdmin) return { type: 'ADMIN', name: invitation.sentByAdmin.name, id: encodeGlobalID('Admin', invitation.sentByAdmin.id) };
-        if (invitation.sentByApiKey) return { type: 'API_KEY', name: invitation.sentByApiKey.name, id: encodeGlobalID('ApiKey', invitation.sentByApiKey.id) };
-        return null;
-      },
+      select: senderSelection,
+      resolve: (invitation) => senderOf(invitation),
     }),
     profile: t.relation('profile', { description: 'The invited profile.' }),
     bulkInvitation: t.relation('bulkInvitation', { nullable: true, description: 'The bulk invitation it was part of; null when it was sent on its own.' }),

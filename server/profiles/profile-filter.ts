@@ -1,11 +1,14 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
+import { emailUndeliverableSql } from '../invitations/invitation-rules.ts';
+import { invitationInStateSql } from '../invitations/invitation-state.ts';
 import { searchTerms } from './search-text.ts';
 
 /**
  * A selection of profiles, as the admin's search screen builds it. Criteria
  * combine with AND; the values inside one list combine with OR. The same
- * filter drives the `profiles` query, "invite all search results" and its preview.
+ * filter drives the `profiles` query, its counts, "invite all search results"
+ * and its preview; this file is the only place that turns it into SQL.
  */
 export interface ProfileFilter {
   search?: string | null;
@@ -17,28 +20,56 @@ export interface ProfileFilter {
   invitationExpired?: boolean | null;
 }
 
-/** The Prisma condition selecting the organization's profiles that match `filter` at `now`. */
-export function profileWhere(organizationId: string, filter: ProfileFilter | null | undefined, now: Date): Prisma.ProfileWhereInput {
-  const and: Prisma.ProfileWhereInput[] = [{ organizationId }];
-  if (!filter) return and[0]!;
+/** What every filtered query reads: the profile as `p`, its latest invitation (if any) as `li`. */
+export const PROFILE_FROM = Prisma.sql`"profile" p LEFT JOIN "invitation" li ON li.id = p.latest_invitation_id`;
 
-  for (const term of searchTerms(filter.search ?? '')) {
-    and.push({ searchText: { contains: term } });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids that are not UUIDs name nothing; dropped before they reach a uuid cast. */
+const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+/** `p` is pending and its latest invitation has expired (by THE definition of invitation states): to re-invite. */
+export function pendingWithExpiredInvitationSql(now: Date): Prisma.Sql {
+  return Prisma.sql`(p.status = 'PENDING' AND li.id IS NOT NULL AND ${invitationInStateSql('li', 'EXPIRED', now)})`;
+}
+
+/** Email to `p`'s current address bounced or was reported as spam (its latest invitation's delivery). */
+export function emailUndeliverableProfileSql(): Prisma.Sql {
+  return Prisma.sql`COALESCE(${emailUndeliverableSql('p', 'li')}, false)`;
+}
+
+/** The SQL condition (over PROFILE_FROM) selecting the organization's profiles that match `filter` at `now`. */
+export function profileFilterSql(organizationId: string, filter: ProfileFilter | null | undefined, now: Date): Prisma.Sql {
+  const and: Prisma.Sql[] = [Prisma.sql`p.organization_id = ${organizationId}::uuid`];
+  if (filter) {
+    for (const term of searchTerms(filter.search ?? '')) {
+      and.push(Prisma.sql`p.search_text LIKE ${`%${escapeLike(term)}%`}`);
+    }
+
+    const access: Prisma.Sql[] = [];
+    if (filter.parkingLotIds?.length) {
+      access.push(
+        Prisma.sql`EXISTS (SELECT 1 FROM "profile_parking_lot" ppl WHERE ppl.profile_id = p.id AND ppl.parking_lot_id = ANY(${uuids(filter.parkingLotIds)}::uuid[]))`,
+      );
+    }
+    if (filter.noAccess) access.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "profile_parking_lot" ppl WHERE ppl.profile_id = p.id)`);
+    if (filter.parkingLotIds && !filter.parkingLotIds.length && !filter.noAccess) access.push(Prisma.sql`false`);
+    if (access.length) and.push(Prisma.sql`(${Prisma.join(access, ' OR ')})`);
+
+    if (filter.statuses) and.push(Prisma.sql`p.status = ANY(${filter.statuses}::"ProfileStatus"[])`);
+    if (filter.tagIds) {
+      and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);
+    }
+    if (filter.paymentMethods) and.push(Prisma.sql`p.payment_methods && ${filter.paymentMethods}::"PaymentMethod"[]`);
+
+    if (filter.invitationExpired != null) {
+      const expired = pendingWithExpiredInvitationSql(now);
+      and.push(filter.invitationExpired ? expired : Prisma.sql`NOT ${expired}`);
+    }
   }
+  return Prisma.sql`(${Prisma.join(and, ' AND ')})`;
+}
 
-  const access: Prisma.ProfileWhereInput[] = [];
-  if (filter.parkingLotIds?.length) access.push({ parkingLots: { some: { parkingLotId: { in: filter.parkingLotIds } } } });
-  if (filter.noAccess) access.push({ parkingLots: { none: {} } });
-  if (filter.parkingLotIds && !filter.parkingLotIds.length && !filter.noAccess) access.push({ id: { in: [] } });
-  if (access.length) and.push(access.length === 1 ? access[0]! : { OR: access });
-
-  if (filter.statuses) and.push({ status: { in: filter.statuses } });
-  if (filter.tagIds) and.push({ tags: { some: { tagId: { in: filter.tagIds } } } });
-  if (filter.paymentMethods) and.push({ paymentMethods: { hasSome: filter.paymentMethods } });
-
-  if (filter.invitationExpired != null) {
-    const pendingAndExpired: Prisma.ProfileWhereInput = { status: 'PENDING', latestInvitation: { expiresAt: { lte: now } } };
-    and.push(filter.invitationExpired ? pendingAndExpired : { NOT: pendingAndExpired });
-  }
-  return { AND: and };
+/** A search term taken literally by LIKE. */
+function escapeLike(term: string): string {
+  return term.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

@@ -1,13 +1,15 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { encodeGlobalID } from '@pothos/plugin-relay';
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import { BatchTooLargeError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
-import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import type { Profile } from '../generated/prisma/client.ts';
 import { InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
-import { profileWhere } from './profile-filter.ts';
+import { countProfiles, type ProfileCounts, type ProfileOrder, profileCounts, profilePageIds } from './profile-queries.ts';
 import {
   createProfile,
   deleteProfile,
@@ -154,41 +156,88 @@ export function toProfileFilter(filter: ProfileFilterArgument | null | undefined
   };
 }
 
-function profileOrder(order: typeof ProfileOrderInput.$inferInput | null | undefined): Prisma.ProfileOrderByWithRelationInput[] {
-  const direction = order?.direction === 'DESC' ? 'desc' : 'asc';
-  const byName: Prisma.ProfileOrderByWithRelationInput[] = [{ lastName: direction }, { firstName: direction }];
-  const keys: Record<string, Prisma.ProfileOrderByWithRelationInput[]> = {
-    NAME: byName,
-    EMAIL: [{ email: direction }],
-    CREATED_AT: [{ createdAt: direction }],
-    STATUS: [{ status: direction }, ...byName],
-  };
-  return [...keys[order?.field ?? 'NAME']!, { id: direction }];
+const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').implement({
+  description: 'How many profiles a filter selects, in all and by status: the numbers beside the Status filter.',
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Profiles the filter selects.' }),
+    notInvited: t.exposeInt('notInvited', { description: 'Of those, NOT_INVITED.' }),
+    pending: t.exposeInt('pending', { description: 'Of those, PENDING (whether or not their invitation expired).' }),
+    validated: t.exposeInt('validated', { description: 'Of those, VALIDATED.' }),
+    pendingWithExpiredInvitation: t.exposeInt('pendingWithExpiredInvitation', {
+      description: 'Of those, PENDING with an expired latest invitation: to re-invite (what invitationExpired: true selects).',
+    }),
+    emailUndeliverable: t.exposeInt('emailUndeliverable', {
+      description: 'Of those, whose current address bounced or was reported as spam: to correct before inviting.',
+    }),
+  }),
+});
+
+/** The cursor of a profile in a page: opaque to clients. */
+const PROFILE_CURSOR_PREFIX = 'profile:';
+const toCursor = (profile: { id: string }) => Buffer.from(`${PROFILE_CURSOR_PREFIX}${profile.id}`).toString('base64url');
+function fromCursor(cursor: string | null | undefined): string | null {
+  if (cursor == null) return null;
+  const decoded = Buffer.from(cursor, 'base64url').toString();
+  const id = decoded.startsWith(PROFILE_CURSOR_PREFIX) ? decoded.slice(PROFILE_CURSOR_PREFIX.length) : '';
+  if (!/^[0-9a-f-]{36}$/.test(id)) {
+    throw new GraphQLError('This cursor is not one the profiles query gave; start from the first page.', {
+      extensions: { code: 'INVALID_INPUT', http: { status: 400 } },
+    });
+  }
+  return id;
 }
 
 builder.queryFields((t) => ({
-  profiles: t.withAuth({ allowed: 'READ_PROFILES' }).prismaConnection({
-    type: ProfileRef,
-    cursor: 'id',
-    defaultSize: 20,
-    maxSize: 500,
-    description: "Searches the organization's profiles; a page at a time (first/after or last/before), with the total.",
-    args: {
-      filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }),
-      orderBy: t.arg({ type: ProfileOrderInput, description: 'The order; by name when left out.' }),
+  profiles: t.withAuth({ allowed: 'READ_PROFILES' }).connection(
+    {
+      type: ProfileRef,
+      description: "Searches the organization's profiles; a page at a time (first/after or last/before), with the total.",
+      args: {
+        filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }),
+        orderBy: t.arg({ type: ProfileOrderInput, description: 'The order; by name when left out.' }),
+      },
+      resolve: async (_root, args, context, info) => {
+        const organizationId = context.viewer.organizationId;
+        const now = context.clock.now();
+        const filter = toProfileFilter(args.filter);
+        const order: ProfileOrder = { field: args.orderBy?.field ?? 'NAME', direction: args.orderBy?.direction ?? 'ASC' };
+        const connection = await resolveCursorConnection<Promise<Profile[]>>(
+          { args, toCursor, defaultSize: 20, maxSize: 500 },
+          async ({ after, before, limit, inverted }): Promise<Profile[]> => {
+            const ids = await profilePageIds(context.prisma, organizationId, filter, order, now, {
+              after: fromCursor(after),
+              before: fromCursor(before),
+              limit,
+              inverted,
+            });
+            if (ids.length === 0) return [];
+            // The page's rows with exactly what the query selects (lots, tags, invitations), in one Prisma read.
+            const query = queryFromInfo({ context, info, typeName: 'Profile', path: ['edges', 'node'] });
+            const rows = (await context.prisma.profile.findMany({ ...query, where: { id: { in: ids } } })) as Profile[];
+            const byId = new Map(rows.map((row) => [row.id, row]));
+            return ids.map((id) => byId.get(id)).filter((row): row is Profile => row !== undefined);
+          },
+        );
+        return { ...connection, total: () => countProfiles(context.prisma, organizationId, filter, now) };
+      },
     },
-    totalCount: (_parent, args, context) =>
-      context.prisma.profile.count({
-        where: profileWhere(context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+    {
+      name: 'ProfileConnection',
+      description: 'A page of profiles, with the total number that match.',
+      fields: (t) => ({
+        totalCount: t.int({ description: 'How many profiles match, over all pages.', resolve: (connection) => connection.total() }),
       }),
-    resolve: (query, _root, args, context) =>
-      context.prisma.profile.findMany({
-        ...query,
-        where: profileWhere(context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
-        orderBy: profileOrder(args.orderBy),
-      }),
-  }, { name: 'ProfileConnection', description: 'A page of profiles, with the total number that match.' },
-  { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' }),
+    },
+    { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' },
+  ),
+  profileCounts: t.withAuth({ allowed: 'READ_PROFILES' }).field({
+    type: ProfileCountsRef,
+    description:
+      'How many profiles the filter selects, by status, plus those pending with an expired invitation and those whose email is ' +
+      'undeliverable: the numbers a UI shows on its Status filter. The whole filter applies (leave its statuses out to count every status).',
+    args: { filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }) },
+    resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+  }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
     nullable: true,
