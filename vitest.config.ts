@@ -8,8 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['server/**/*.test.ts', 'sdk/test/**/*.test.ts'],
-    // The SDK's tests use its build (sdk/dist), as an outside app would.
-    globalSetup: ['server/test/global-setup.ts', 'sdk/test/build-sdk.ts'],
+    // The SDK's tests use its build (sdk/dist), as an outside app would; the production tests, the server's (dist/server).
+    globalSetup: ['server/test/global-setup.ts', 'sdk/test/build-sdk.ts', 'server/test/build-server.ts'],
     // Each test file gets its own database, cloned from a migrated template.
     pool: 'forks',
     testTimeout: 30_000,

@@ -47,9 +47,9 @@ const organization = await prisma.organization.create({
 });
 // Generated in SQL, so seeding leaves nothing in this process's memory.
 await prisma.$executeRaw`
-  INSERT INTO profile (id, organization_id, first_name, last_name, email, search_text, created_at, updated_at)
+  INSERT INTO profile (id, organization_id, first_name, last_name, email, search_text, sort_name, created_at, updated_at)
   SELECT gen_random_uuid(), ${organization.id}::uuid, 'First' || i, 'Last' || i, 'person.' || i || '@bench.parkpass.test',
-         'first' || i || ' last' || i || ' person.' || i || '@bench.parkpass.test', now(), now()
+         'first' || i || ' last' || i || ' person.' || i || '@bench.parkpass.test', 'last' || i || ' first' || i, now(), now()
   FROM generate_series(1, ${count}::int) AS i`;
 await prisma.$executeRawUnsafe('VACUUM ANALYZE profile');
 
@@ -69,7 +69,7 @@ const worker = await startWorker({
   transport: new PostmarkTransport(postmark.token, postmark.url),
   settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
 }, Number(process.env.BENCH_CONCURRENCY ?? 2));
-const app = createApp({ prisma, settings });
+const app = createApp({ prisma, databaseUrl: url, settings });
 
 let peakRss = process.memoryUsage().rss;
 const baselineRss = peakRss;

@@ -11,12 +11,15 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 // Ours: every global-id argument checked (type and uuid), and every text storable, before anything runs.
 import ArgumentCheckPlugin from './ids/argument-check-plugin.ts';
+// https://pothos-graphql.dev/docs/plugins/complexity: each field's cost; server/security/query-cost.ts checks it per request.
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Action } from './access/policy.ts';
 import { refusalFor } from './access/policy.ts';
 import { callerOf, refusalAsDomainError, refusalAsGraphQLError } from './access/refusals.ts';
 import type { AuthenticatedContext, Context } from './context.ts';
 import { unauthenticated } from './errors/graphql-errors.ts';
+import { fieldCost } from './security/query-cost.ts';
 import type PrismaTypes from './generated/pothos-prisma-types.ts';
 import { getDatamodel } from './generated/pothos-prisma-types.ts';
 import { decodeGlobalId } from './ids/global-ids.ts';
@@ -34,8 +37,9 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ErrorsPlugin, ArgumentCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ArgumentCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  complexity: { fieldComplexity: fieldCost },
   scopeAuth: {
     // Subscriptions are authorized once, when they start.
     authorizeOnSubscribe: true,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { dataDir } from './database/paths.ts';
+import type { ExposureSettings } from './security/http-exposure.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './security/rate-limits.ts';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -13,7 +15,17 @@ const environment = z.object({
   DATABASE_URL: z.string().optional(),
   PARKPASS_DATA_DIR: z.string().default(dataDir),
   PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  PARKPASS_SEED_DEMO: booleanFlag.default(true),
+  PARKPASS_SEED_DEMO: booleanFlag.optional(),
+  PARKPASS_LOCAL_MAILBOX: booleanFlag.optional(),
+  PARKPASS_INTROSPECTION: booleanFlag.optional(),
+  PARKPASS_GRAPHIQL: booleanFlag.optional(),
+  PARKPASS_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url().transform((url) => new URL(url).origin))),
+  PARKPASS_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.pointsPerMinute),
+  PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.anonymousPointsPerMinute),
   POSTMARK_SERVER_TOKEN: z.string().optional(),
   POSTMARK_API_URL: z.url().optional(),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
@@ -33,8 +45,13 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
-  /** Create the demo organization on the first start of an empty database. */
+  /** Create the demo organization on the first start of an empty database (production: only when asked). */
   seedDemo: boolean;
+  /** Emails go to the local mailbox at /mailbox (no Postmark token; production: only when asked). */
+  localMailbox: boolean;
+  /** GraphiQL, introspection, CORS allowlist (production: GraphiQL and introspection off unless asked). */
+  exposure: ExposureSettings;
+  rateLimits: RateLimitSettings;
   postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
   /** Derives invitation tokens (HMAC key); unset outside production, a random one is kept in the data folder. */
   invitationTokenSecret: string | undefined;
@@ -53,8 +70,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const values = parsed.data;
-  if (values.NODE_ENV === 'production' && !values.INVITATION_TOKEN_SECRET) {
+  const production = values.NODE_ENV === 'production';
+  if (production && !values.INVITATION_TOKEN_SECRET) {
     throw new Error('Invalid configuration:\n  INVITATION_TOKEN_SECRET: required in production (32+ random characters).');
+  }
+  // Production sends email through Postmark; the local mailbox (emails kept in the database, read at
+  // /mailbox by a signed-in owner) only when an operator asks for it, e.g. on a staging server.
+  const localMailbox = !values.POSTMARK_SERVER_TOKEN && (values.PARKPASS_LOCAL_MAILBOX ?? !production);
+  if (!values.POSTMARK_SERVER_TOKEN && !localMailbox) {
+    throw new Error(
+      'Invalid configuration:\n  POSTMARK_SERVER_TOKEN: required in production, or set PARKPASS_LOCAL_MAILBOX=true to keep emails in the local mailbox (staging).',
+    );
   }
   return {
     env: values.NODE_ENV,
@@ -64,11 +90,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: values.DATABASE_URL,
     dataDir: path.resolve(values.PARKPASS_DATA_DIR),
     embeddedPostgresPort: values.PARKPASS_PG_PORT,
-    seedDemo: values.PARKPASS_SEED_DEMO,
+    seedDemo: values.PARKPASS_SEED_DEMO ?? !production,
+    localMailbox,
+    exposure: {
+      introspection: values.PARKPASS_INTROSPECTION ?? values.PARKPASS_GRAPHIQL ?? !production,
+      graphiql: values.PARKPASS_GRAPHIQL ?? !production,
+      corsOrigins: values.PARKPASS_CORS_ORIGINS,
+    },
+    rateLimits: {
+      ...DEFAULT_RATE_LIMITS,
+      pointsPerMinute: values.PARKPASS_RATE_LIMIT_POINTS,
+      anonymousPointsPerMinute: values.PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS,
+    },
     postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
     trustProxy: values.TRUST_PROXY,
     runWorker: values.PARKPASS_RUN_WORKER,
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
     postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
   };
+}
+
+/** For the commands: an invalid configuration is a message and exit code 1, not a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }

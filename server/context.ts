@@ -1,5 +1,6 @@
 import type { ActorKind } from './access/policy.ts';
 import type { PrismaClient } from './database/prisma.ts';
+import type { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import type { Plan, Role } from './generated/prisma/enums.ts';
 
 /** Who is calling: an admin (session token) or an API key, always bound to exactly one organization. */
@@ -33,6 +34,10 @@ export interface Context {
   viewer: Viewer | null;
   /** The caller's network address, for rate limits. */
   clientAddress: string;
+  /** Aborted when the client goes away (ends subscriptions). */
+  signal: AbortSignal;
+  /** This process's fan-out of bulk invitation progress (one LISTEN connection). */
+  progress: BulkInvitationProgressHub;
 }
 
 /** The context of a field guarded by an auth scope. */

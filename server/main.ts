@@ -1,16 +1,22 @@
 // npm start: configuration → database (embedded PostgreSQL unless DATABASE_URL) → demo seed → worker → listen.
-import { readFile, writeFile } from 'node:fs/promises';
+// npm run start:prod runs the same file compiled (dist/server/main.js) with NODE_ENV=production.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
+import pg from 'pg';
 import { systemClock } from './context.ts';
-import { loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
-import { appSettings, emailTransport } from './wiring.ts';
+import { createRateLimits } from './security/rate-limits.ts';
+import { appOptions, appSettings, emailTransport } from './wiring.ts';
 import { createApp } from './yoga.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
+if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
+  console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
+}
 console.log(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
 const database = await openDatabase(config);
 if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
@@ -22,16 +28,20 @@ const worker = config.runWorker
   ? await startWorker({ connectionString: database.url, prisma: database.prisma, clock: systemClock, transport, settings: { ...settings, from: config.postmark.from } })
   : null;
 
+// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
+const rateLimitPool = new pg.Pool({ connectionString: database.url, max: 4 });
 const app = createApp({
   prisma: database.prisma,
+  databaseUrl: database.url,
   settings,
-  trustProxy: config.trustProxy,
-  mailbox: transport.name === 'mailbox',
-  postmarkWebhookPassword: config.postmarkWebhookPassword,
+  ...appOptions(config),
+  rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),
 });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
-  console.log(`\nParkpass API ready.\n  GraphQL playground: ${config.publicUrl}/graphql`);
+  console.log(`\nParkpass API ready${config.env === 'production' ? ' (production)' : ''}.`);
+  if (config.exposure.graphiql) console.log(`  GraphQL playground: ${config.publicUrl}/graphql`);
+  else console.log(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
   if (credentials) {
     console.log(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
     console.log(`  Demo API key:       ${credentials.apiKey}`);
@@ -39,7 +49,7 @@ server.listen(config.port, config.host, () => {
   }
   console.log(
     transport.name === 'mailbox'
-      ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox`
+      ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox (sign in as an owner)`
       : '  Emails: sent through Postmark',
   );
   if (!worker) console.log('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
@@ -52,6 +62,7 @@ async function stop(signal: string) {
   console.log(`\n${signal}: stopping…`);
   server.close();
   await worker?.stop();
+  await rateLimitPool.end();
   await database.close();
   process.exit(0);
 }
@@ -59,15 +70,17 @@ process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
 /**
- * Seeds the demo on the first start of an empty database. The API key exists
- * in the database only as a hash, so the credentials are also kept in the
- * (git-ignored) data folder to be printed again at every local start.
+ * Seeds the demo on the first start of an empty database (in production only
+ * when PARKPASS_SEED_DEMO=true). Its password and API key are random and exist
+ * in the database only as hashes, so they are also kept in the (git-ignored)
+ * data folder, readable by this user only, to be printed again at every start.
  */
 async function demoCredentials(): Promise<DemoCredentials | null> {
   const file = path.join(config.dataDir, 'demo-credentials.json');
   const seeded = await seedDemo(database.prisma);
   if (seeded) {
-    await writeFile(file, JSON.stringify(seeded, null, 2));
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(file, JSON.stringify(seeded, null, 2), { mode: 0o600 });
     console.log('Seeded the demo organization.');
     return seeded;
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import type { AppSettings } from './context.ts';
 import type { PrismaClient } from './database/prisma.ts';
+import type { AppOptions } from './yoga.ts';
 import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';
 
 // Turns the configuration into the parts main.ts and worker-main.ts assemble.
@@ -23,9 +24,17 @@ async function localSecret(dataDir: string): Promise<string> {
   return secret;
 }
 
-/** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox). */
+/** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox), which the configuration allows only when asked in production. */
 export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
-  return config.postmark.serverToken
-    ? new PostmarkTransport(config.postmark.serverToken, config.postmark.apiUrl)
-    : new MailboxTransport(prisma);
+  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, config.postmark.apiUrl);
+}
+
+/** What the HTTP app takes from the configuration (production: masked errors, no GraphiQL or introspection unless asked, same-origin only). */
+export function appOptions(config: Config) {
+  return {
+    trustProxy: config.trustProxy,
+    mailbox: config.localMailbox,
+    postmarkWebhookPassword: config.postmarkWebhookPassword,
+    exposure: config.exposure,
+  } satisfies Partial<AppOptions>;
 }

@@ -1,11 +1,11 @@
 // npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
 import { systemClock } from './context.ts';
-import { loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport } from './wiring.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const database = await openDatabase(config);
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);

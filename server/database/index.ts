@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateJobQueue } from '../jobs/worker.ts';
 import { migrate } from './migrate.ts';
 import { createPrisma, type PrismaClient } from './prisma.ts';
@@ -16,21 +16,33 @@ export interface Database {
 
 const EMBEDDED_DATABASE = 'parkpass';
 
+export interface OpenOptions {
+  /**
+   * For commands run beside the server (`npm run org`, `npm run seed`): when
+   * the embedded PostgreSQL of the data folder is already running, use it (and
+   * leave it running) instead of starting a second one on the same folder.
+   */
+  shareRunningServer?: boolean;
+}
+
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL in the data
  * folder (reused across starts), then brings the schema up to date.
  */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
   let url = config.databaseUrl;
   let stopEmbedded = async () => {};
   if (!url) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.dataDir, 'postgres'),
-      port: config.embeddedPostgresPort,
-    });
-    stopEmbedded = embedded.stop;
-    await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
-    url = withDatabase(embedded.url, EMBEDDED_DATABASE);
+    const dataDir = path.join(config.dataDir, 'postgres');
+    const running = options.shareRunningServer ? await runningEmbeddedPostgres(dataDir) : null;
+    const serverUrl = running
+      ? running.url
+      : await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort }).then((embedded) => {
+          stopEmbedded = embedded.stop;
+          return embedded.url;
+        });
+    await ensureDatabase(serverUrl, EMBEDDED_DATABASE);
+    url = withDatabase(serverUrl, EMBEDDED_DATABASE);
   }
   try {
     const { applied } = await migrate(url);

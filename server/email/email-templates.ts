@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Mustache from 'mustache';
+import { rootDir } from '../database/paths.ts';
 import type { EmailKind } from '../generated/prisma/enums.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
 
-// The two emails, rendered from the Mustache templates next to this file
+// The two emails, rendered from the Mustache templates in server/email/templates
 // (HTML and plain text). Mustache escapes every {{value}} in the HTML body;
 // the text bodies use {{{value}}}: plain text is not escaped.
 
@@ -27,7 +29,8 @@ export interface AppDownloadEmailData {
   playStoreUrl: string | null;
 }
 
-const load = (name: string) => readFileSync(new URL(`./templates/${name}`, import.meta.url), 'utf8');
+// Read from the source tree by the repository root, so the compiled server (dist/) finds them too.
+const load = (name: string) => readFileSync(path.join(rootDir, 'server/email/templates', name), 'utf8');
 const templates: Record<EmailKind, { html: string; text: string }> = {
   INVITATION: { html: load('invitation.html.mustache'), text: load('invitation.txt.mustache') },
   APP_DOWNLOAD: { html: load('app-download.html.mustache'), text: load('app-download.txt.mustache') },

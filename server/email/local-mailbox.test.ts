@@ -1,25 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { runDueJobs } from '../jobs/worker.ts';
-import { globalId, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { globalId, KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { createApp } from '../yoga.ts';
 import { MailboxTransport } from './email-transport.ts';
 
-// Local use, without a Postmark token: emails land in the local mailbox, a
-// person reads them at /mailbox, and the link leads to the accept page.
+// Local use, without a Postmark token: emails land in the local mailbox, an
+// owner of the organization signs in at /mailbox and reads them, and the link
+// leads to the accept page. (Who else may read it: server/security/production-mailbox.test.ts.)
 
 const kit = useTestKit();
 
 describe('the local mailbox', () => {
   it('shows the invitation email with a working link, then the app email once accepted', async () => {
-    const app = createApp({ prisma: kit.prisma, clock: kit.clock, settings: kit.worker.settings, mailbox: true });
+    const app = createApp({ prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings, mailbox: true });
     const worker = { ...kit.worker, transport: new MailboxTransport(kit.prisma) };
+    const org = await kit.createOrganization();
+
+    expect((await app.fetch(`${TEST_PUBLIC_URL}/mailbox`)).status).toBe(401);
+    const signIn = await app.fetch(`${TEST_PUBLIC_URL}/mailbox/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: org.adminEmail, password: KIT_ADMIN_PASSWORD }).toString(),
+    });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const page = async (path: string) => {
-      const response = await app.fetch(`${TEST_PUBLIC_URL}${path}`);
+      const response = await app.fetch(`${TEST_PUBLIC_URL}${path}`, { headers: { cookie } });
       expect(response.status, path).toBe(200);
       return response.text();
     };
 
-    const org = await kit.createOrganization();
     const [id] = await org.insertProfiles(1);
     const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
     expect(await page('/mailbox')).toContain('No email yet');

@@ -1,21 +1,59 @@
+import { GraphQLError } from 'graphql';
+import { authenticate } from '../auth/authenticate.ts';
+import { login, logout } from '../auth/sessions.ts';
+import type { Clock, Viewer } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
+import { DomainError } from '../errors/domain-errors.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
 
 // The local mailbox (no Postmark token configured): /mailbox lists the
 // emails the server "sent", newest first; /mailbox/<id> shows one as the
-// person would see it, links included. Only served in that mode, since the
-// emails hold live invitation links.
+// person would see it, links included. The emails hold live invitation links,
+// so only a signed-in OWNER reads them, and only their organization's.
+//
+// A browser cannot add an Authorization header to a link it follows, so the
+// page signs the owner in with a form (the same sign-in as adminLogin, with
+// its limits) and keeps the session token in a cookie scoped to /mailbox:
+// HttpOnly (no script reads it), SameSite=Strict (no other site sends it),
+// Secure when PUBLIC_URL is https. Scripts may send "Authorization: Bearer
+// <session token>" instead.
 
-export async function handleMailboxRequest(url: URL, prisma: PrismaClient): Promise<Response> {
-  const id = url.pathname.replace(/^\/mailbox\/?/, '');
+export const MAILBOX_COOKIE = 'parkpass_mailbox';
+const SESSION_MAX_AGE_SECONDS = 12 * 3600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface MailboxDependencies {
+  prisma: PrismaClient;
+  clock: Clock;
+  /** The caller's network address, for the sign-in limits. */
+  address: string;
+  /** Mark the cookie Secure (the server is reached over https). */
+  secureCookie: boolean;
+  /** Counts a sign-in attempt against the address's adminLogin limit: the seconds to wait when it is spent, else null. */
+  chargeSignIn(): Promise<number | null>;
+}
+
+export async function handleMailboxRequest(request: Request, url: URL, deps: MailboxDependencies): Promise<Response> {
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/mailbox/sign-in' && request.method === 'POST') return signIn(request, deps);
+  if (path === '/mailbox/sign-out' && request.method === 'POST') return signOut(request, deps);
+  if (request.method !== 'GET') return text('Method not allowed', 405);
+
+  const viewer = await mailboxViewer(request, deps);
+  if (!viewer) return page('Local mailbox: sign in', signInForm(), 401);
+  if (viewer.role !== 'OWNER') return page('Local mailbox', '<p>Only an owner of the organization reads its mailbox.</p>' + signOutForm(), 403);
+
+  const id = path.replace(/^\/mailbox\/?/, '');
   if (id) {
-    const message = /^[0-9a-f-]{36}$/.test(id) ? await prisma.mailboxMessage.findUnique({ where: { id } }) : null;
-    if (!message) return new Response('No such message', { status: 404 });
-    return new Response(message.htmlBody, { headers: { 'content-type': 'text/html; charset=utf-8', 'referrer-policy': 'no-referrer' } });
+    const message = UUID.test(id)
+      ? await deps.prisma.mailboxMessage.findFirst({ where: { id, email: { organizationId: viewer.organizationId } }, select: { htmlBody: true } })
+      : null;
+    if (!message) return text('No such message', 404);
+    return new Response(message.htmlBody, { headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
   }
   const to = url.searchParams.get('to');
-  const messages = await prisma.mailboxMessage.findMany({
-    where: to ? { to: { equals: to, mode: 'insensitive' } } : {},
+  const messages = await deps.prisma.mailboxMessage.findMany({
+    where: { email: { organizationId: viewer.organizationId }, ...(to ? { to: { equals: to, mode: 'insensitive' } } : {}) },
     orderBy: { createdAt: 'desc' },
     take: 200,
     select: { id: true, to: true, subject: true, createdAt: true },
@@ -27,12 +65,99 @@ export async function handleMailboxRequest(url: URL, prisma: PrismaClient): Prom
         `<td><a href="/mailbox/${message.id}">${escapeHtml(message.subject)}</a></td></tr>`,
     )
     .join('\n');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parkpass local mailbox</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e4e7eb}</style></head>
-<body><h1>Local mailbox</h1>
-<p>No Postmark token is configured, so emails are kept here instead of being sent. Newest first${to ? `, to ${escapeHtml(to)}` : ''}.</p>
+  return page(
+    'Parkpass local mailbox',
+    `<h1>Local mailbox</h1>
+<p>No Postmark token is configured, so emails are kept here instead of being sent. Your organization's emails, newest first${to ? `, to ${escapeHtml(to)}` : ''}.</p>
 <table><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="3">No email yet. Invite a profile, then reload.</td></tr>'}
-</tbody></table></body></html>`;
-  return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+</tbody></table>${signOutForm()}`,
+  );
+}
+
+/** The signed-in admin behind the cookie or the Authorization header; null when there is none or it no longer works. */
+async function mailboxViewer(request: Request, deps: MailboxDependencies): Promise<Viewer | null> {
+  const header = request.headers.get('authorization') ?? (sessionCookie(request) ? `Bearer ${sessionCookie(request)}` : null);
+  if (!header) return null;
+  try {
+    const viewer = await authenticate(deps.prisma, deps.clock, header);
+    return viewer?.actor.kind === 'ADMIN' ? viewer : null;
+  } catch (error) {
+    if (error instanceof GraphQLError) return null; // unknown, ended or expired: sign in again
+    throw error;
+  }
+}
+
+async function signIn(request: Request, deps: MailboxDependencies): Promise<Response> {
+  if (!sameOrigin(request)) return text('Cross-site sign-in refused', 403);
+  const retryAfterSeconds = await deps.chargeSignIn();
+  if (retryAfterSeconds !== null) {
+    const response = text(`Too many sign-ins from this address. Retry in ${retryAfterSeconds} s.`, 429);
+    response.headers.set('retry-after', String(retryAfterSeconds));
+    return response;
+  }
+  const form = new URLSearchParams(await request.text());
+  try {
+    const session = await login(deps, { email: form.get('email') ?? '', password: form.get('password') ?? '', address: deps.address });
+    const viewer = await authenticate(deps.prisma, deps.clock, `Bearer ${session.token}`);
+    if (viewer?.role !== 'OWNER') {
+      if (viewer?.sessionId) await logout(deps, viewer.sessionId);
+      return page('Local mailbox: sign in', '<p class="error">Only an owner of the organization reads its mailbox.</p>' + signInForm(), 403);
+    }
+    return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) } });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return page('Local mailbox: sign in', `<p class="error">${escapeHtml(error.message)}</p>${signInForm()}`, 401);
+  }
+}
+
+async function signOut(request: Request, deps: MailboxDependencies): Promise<Response> {
+  if (!sameOrigin(request)) return text('Cross-site sign-out refused', 403);
+  const viewer = await mailboxViewer(request, deps);
+  if (viewer?.sessionId) await logout(deps, viewer.sessionId);
+  return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie('', 0, deps.secureCookie) } });
+}
+
+/** A form posted from another site carries its Origin: refuse it (the cookie is SameSite=Strict besides). */
+function sameOrigin(request: Request): boolean {
+  const origin = request.headers.get('origin');
+  if (!origin) return true;
+  return URL.canParse(origin) && new URL(origin).host === new URL(request.url).host;
+}
+
+function sessionCookie(request: Request): string | null {
+  for (const part of (request.headers.get('cookie') ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === MAILBOX_COOKIE) return value.join('=') || null;
+  }
+  return null;
+}
+
+function cookie(token: string, maxAge: number, secure: boolean): string {
+  return `${MAILBOX_COOKIE}=${token}; Path=/mailbox; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+const PRIVATE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+
+const text = (body: string, status: number) => new Response(body, { status, headers: { ...PRIVATE, 'content-type': 'text/plain; charset=utf-8' } });
+
+function page(title: string, body: string, status = 200): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e4e7eb}
+label{display:block;margin:.8rem 0 .2rem}input{padding:.4rem;width:18rem}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b91c1c}</style></head>
+<body>${body}</body></html>`;
+  return new Response(html, { status, headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+function signInForm(): string {
+  return `<h1>Local mailbox</h1>
+<p>Emails are kept here instead of being sent (no Postmark token). Sign in as an owner of the organization to read its emails.</p>
+<form method="post" action="/mailbox/sign-in">
+<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<div><button type="submit">Sign in</button></div></form>`;
+}
+
+function signOutForm(): string {
+  return '<form method="post" action="/mailbox/sign-out"><button type="submit">Sign out</button></form>';
 }

@@ -1,8 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
+import { readBodyAtMost } from '../security/request-limits.ts';
 
 // Postmark's delivery webhooks (Delivery, Bounce, SpamComplaint) update the
 // email and its invitation, so an admin sees that an invitation bounced and
@@ -12,11 +14,16 @@ import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 /** Bounce types that mean the address does not work; soft and transient bounces are retried by Postmark itself. */
 const HARD_BOUNCE_TYPES = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated', 'SpamComplaint']);
 
-interface WebhookRecord {
-  RecordType?: string;
-  MessageID?: string;
-  Type?: string;
-}
+/** The fields we read of a webhook's JSON object; Postmark sends many more, which are ignored. */
+const WebhookRecord = z.looseObject({
+  RecordType: z.string().max(100).optional(),
+  MessageID: z.string().max(200).optional(),
+  Type: z.string().max(100).optional(),
+});
+type WebhookRecord = z.infer<typeof WebhookRecord>;
+
+/** Postmark's records are a few kilobytes. */
+const MAX_WEBHOOK_BYTES = 256 * 1024;
 
 export async function handlePostmarkWebhook(
   request: Request,
@@ -26,12 +33,15 @@ export async function handlePostmarkWebhook(
   if (!authorized(request.headers.get('authorization'), deps.password)) {
     return new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="postmark-webhooks"' } });
   }
-  let record: WebhookRecord;
+  let body: unknown;
   try {
-    record = (await request.json()) as WebhookRecord;
+    body = JSON.parse(await readBodyAtMost(request, MAX_WEBHOOK_BYTES));
   } catch {
-    return new Response('Body must be JSON', { status: 400 });
+    return new Response('Body must be a JSON object of at most 256 KiB', { status: 400 });
   }
+  const parsed = WebhookRecord.safeParse(body);
+  if (!parsed.success) return new Response('Body must be a Postmark webhook record (a JSON object)', { status: 400 });
+  const record = parsed.data;
   const state = deliveryStateOf(record);
   if (state && record.MessageID) await recordDeliveryState(deps.prisma, record.MessageID, state, deps.clock.now());
   // Unknown message ids and record types are acknowledged, or Postmark would retry them for hours.

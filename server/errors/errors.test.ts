@@ -93,7 +93,7 @@ describe('every error has a message and a documented code', () => {
 
   it('an unexpected failure: "Unexpected error." and INTERNAL_SERVER_ERROR, no database text, no 5xx; /health says 503', async () => {
     const unreachable = createPrisma('postgresql://nobody:nothing@127.0.0.1:1/none');
-    const app = createApp({ prisma: unreachable, settings: { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: 'x'.repeat(32) } });
+    const app = createApp({ prisma: unreachable, databaseUrl: 'postgresql://nobody:nothing@127.0.0.1:1/none', settings: { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: 'x'.repeat(32) } });
     const response = await app.fetch('http://parkpass.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ppk_whatever' },

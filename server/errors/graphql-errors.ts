@@ -13,6 +13,13 @@ export function unauthenticated(): GraphQLError {
   );
 }
 
+/** A caller opened more subscriptions than it may hold at once. */
+export function tooManySubscriptions(max: number): GraphQLError {
+  return new GraphQLError(`Too many open subscriptions: a caller holds at most ${max} at once; close one first.`, {
+    extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max, http: { status: 429 } },
+  });
+}
+
 export function invalidCredentials(reason: string): GraphQLError {
   return new GraphQLError(reason, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }

@@ -1,6 +1,8 @@
 import { PothosValidationError } from '@pothos/core';
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { DOMAIN_ERRORS, DomainError, type ErrorCode } from './domain-errors.ts';
+import { requestRefusalCodes } from '../security/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
 
 // The one mapping from whatever went wrong to the GraphQL error a client
@@ -15,13 +17,18 @@ export const REQUEST_ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and `operationName` names none of them (or is missing).',
   BAD_USER_INPUT: "A variable's value does not fit its declared type (a string for an Int, a number out of range, null for a non-null type…).",
   BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
+  TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
   INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
 } as const;
 
 export type RequestErrorCode = keyof typeof REQUEST_ERROR_CODES;
 
-/** Every `extensions.code` the server may answer. */
-export const ALL_ERROR_CODES: ReadonlySet<string> = new Set<string>([...Object.keys(DOMAIN_ERRORS), ...Object.keys(REQUEST_ERROR_CODES)]);
+/** Every `extensions.code` the server may answer: the request's, the limits' (server/security/request-refusals.ts) and the domain's. */
+export const ALL_ERROR_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.keys(REQUEST_ERROR_CODES),
+  ...Object.keys(requestRefusalCodes),
+  ...Object.keys(DOMAIN_ERRORS),
+]);
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 
@@ -88,3 +95,25 @@ function requestErrorCode(error: GraphQLError): RequestErrorCode {
 }
 
 export type { ErrorCode };
+
+/**
+ * The same mapping for results a plugin ends early (a request limit, a rate
+ * limit, setResultAndStopExecution): yoga's masking runs after the user
+ * plugins, so it never sees them. Listed first in yoga.ts; unexpected errors
+ * are left to yoga's masking, which logs them.
+ */
+export function useCodedErrors(): Plugin {
+  const code = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (!result.errors?.length) return;
+    setResult({ ...result, errors: result.errors.map((error) => (isUnexpected(error) ? error : (maskError(error) as GraphQLError))) });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
+  };
+}
+
+function isUnexpected(error: unknown): boolean {
+  const original = innermostError(error);
+  return !(original instanceof DomainError || original instanceof GraphQLError);
+}

@@ -1,5 +1,6 @@
 import SchemaBuilder, {
   BasePlugin,
+  createInputValueMapper,
   resolveInputTypeConfig,
   type InputFieldMapping,
   type InputFieldsMapping,
@@ -8,6 +9,7 @@ import SchemaBuilder, {
   type SchemaTypes,
 } from '@pothos/core';
 import type { GraphQLFieldResolver } from 'graphql';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import { unstorableTextProblem } from '../input/storable-text.ts';
 import { globalIdProblem } from './global-ids.ts';
@@ -21,12 +23,31 @@ import { globalIdProblem } from './global-ids.ts';
 // InvalidInput, a coded GraphQL error elsewhere (server/errors/mask-error.ts).
 // Like graphql-js' own type checks, this runs before the auth scopes.
 
+const PLACEHOLDER_UUID = '00000000-0000-0000-0000-000000000000';
+
 /** For an id field, the types it accepts ([] for any); null for a plain text field. */
 type Check = { ids: readonly string[] | null };
 type Mappings = InputFieldsMapping<SchemaTypes, Check>;
 
 export class ArgumentCheckPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   private readonly mappingCache = new Map();
+  private readonly placeholderCache = new Map();
+
+  /**
+   * Arguments are also mapped outside execution: the request's cost analysis
+   * (Pothos complexity, server/security/query-cost.ts) runs the field's arg
+   * mappers, where relay would throw on a bad id before the check below could
+   * name it. This first mapper swaps a bad id for a well-formed placeholder of
+   * the expected type; at execution the check has refused it already.
+   */
+  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+    const mappings = mapInputFields<Types, readonly string[]>(fieldConfig.args, this.buildCache, (inputField) => idTypenames(inputField.extensions ?? undefined), this.placeholderCache);
+    if (!mappings) return fieldConfig;
+    const placeholders = createInputValueMapper(mappings, (value, mapping) =>
+      globalIdProblem(value, mapping.value ?? []) === null ? value : encodeGlobalID(mapping.value?.[0] ?? 'Profile', PLACEHOLDER_UUID),
+    );
+    return { ...fieldConfig, argMappers: [(args) => placeholders(args), ...(fieldConfig.argMappers ?? [])] };
+  }
 
   override wrapArgMappers(
     resolver: GraphQLFieldResolver<unknown, Types['Context'], object> | undefined,

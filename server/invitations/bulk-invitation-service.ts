@@ -5,6 +5,7 @@ import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionToo
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
+import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
@@ -186,6 +187,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             where: { id: bulk.id },
             data: { state: 'COMPLETED', finishedAt: now, total: bulk.done, startedAt: bulk.startedAt ?? now },
           });
+          await announceBulkInvitationProgress(tx, bulk.id);
           return true;
         }
         const sender = bulk.sentByAdminId
@@ -221,6 +223,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             skipped,
           },
         });
+        await announceBulkInvitationProgress(tx, bulk.id);
         return false;
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -233,8 +236,11 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
 export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
   // `failureReason` is read by clients: a domain error's sentence, never a database error's text (that goes to the log).
   const message = error instanceof DomainError ? error.message : 'Stopped by an unexpected error (details in the server log).';
-  await deps.prisma.bulkInvitation.updateMany({
-    where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
-    data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.bulkInvitation.updateMany({
+      where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
+      data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+    });
+    await announceBulkInvitationProgress(tx, bulkInvitationId);
   });
 }

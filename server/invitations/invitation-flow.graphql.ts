@@ -18,9 +18,11 @@ import {
   ResendTooSoonError,
   SelectionTooLargeError,
 } from '../errors/domain-errors.ts';
+import { tooManySubscriptions } from '../errors/graphql-errors.ts';
 import type { BulkInvitation, Invitation, Profile } from '../generated/prisma/client.ts';
 import { ProfileFilterInput, ProfileRef, toProfileFilter } from '../profiles/profile.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { MAX_FOLLOWERS_PER_CALLER, TooManyFollowersError } from './bulk-invitation-progress.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, previewSelection, type Selection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
 import { InvitationRef, InvitationStateEnum } from './invitation.graphql.ts';
 import { SKIP_REASONS, type SkipReason } from './invitation-rules.ts';
@@ -288,33 +290,23 @@ builder.mutationFields((t) => ({
 
 // --- Subscription --------------------------------------------------------------
 
-const PROGRESS_POLL_MS = 250;
-
 builder.subscriptionFields((t) => ({
   bulkInvitationProgress: t.withAuth({ allowed: 'READ_PROFILES' }).field({
     type: BulkInvitationRef,
     description:
-      'Follows a bulk invitation (over Server-Sent Events): sends it now, then at each change, and ends once it is COMPLETED or FAILED. ' +
-      'Another organization\'s id ends at once with nothing sent.',
+      'Follows a bulk invitation (over Server-Sent Events): sends it now, then at each change, and ends once it is COMPLETED or FAILED ' +
+      '(or when the client disconnects). Another organization\'s id ends at once with nothing sent. A caller holds at most ' +
+      `${MAX_FOLLOWERS_PER_CALLER} of these open at once; beyond, the error TOO_MANY_SUBSCRIPTIONS.`,
     args: { id: t.arg.globalID({ for: BulkInvitationRef, required: true, description: 'Global id of the bulk invitation.' }) },
-    subscribe: (_root, args, context) => followBulkInvitation(context, args.id.id),
+    subscribe: (_root, args, context) => {
+      const { actor } = context.viewer;
+      try {
+        return context.progress.follow(args.id.id, organizationIdOf(context), `${actor.kind}:${actor.id}`, context.signal);
+      } catch (error) {
+        if (error instanceof TooManyFollowersError) throw tooManySubscriptions(MAX_FOLLOWERS_PER_CALLER);
+        throw error;
+      }
+    },
     resolve: (bulk) => bulk,
   }),
 }));
-
-/** Reads the row every 250 ms (progress is committed per chunk by whichever worker runs it) and yields it when it changed. */
-async function* followBulkInvitation(context: Context, id: string): AsyncGenerator<BulkInvitation> {
-  const organizationId = organizationIdOf(context);
-  let last = '';
-  for (;;) {
-    const bulk = await context.prisma.bulkInvitation.findFirst({ where: { id, organizationId } });
-    if (!bulk) return;
-    const fingerprint = `${bulk.state}:${bulk.done}:${bulk.total}`;
-    if (fingerprint !== last) {
-      last = fingerprint;
-      yield bulk;
-    }
-    if (bulk.state === 'COMPLETED' || bulk.state === 'FAILED') return;
-    await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
-  }
-}

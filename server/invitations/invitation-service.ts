@@ -296,11 +296,14 @@ export async function readInvitationByToken(deps: InvitationDependencies, token:
  */
 export async function acceptInvitation(deps: InvitationDependencies, input: { token: string; password: string }): Promise<Profile> {
   const tokenHash = hashInvitationToken(input.token.trim());
-  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash }, select: { email: true } });
+  const now = deps.clock.now();
+  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash } });
   if (!known) throw new InvitationNotFoundError();
+  // The token must work before the password costs anything: hashing is memory-hard on purpose,
+  // and a used or expired token must not buy an anonymous caller that work. Checked again under the lock.
+  assertOpen(known, now);
   assertPasswordPolicy(input.password, known.email, ['input', 'password']);
   const passwordHash = await hashPassword(input.password);
-  const now = deps.clock.now();
   return deps.prisma.$transaction(async (tx) => {
     // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
     await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../database/prisma.ts';
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
-import type { ProfileFilter } from '../profiles/profile-filter.ts';
+import type { ProfileFilter, TimeRange } from '../profiles/profile-filter.ts';
 import { SKIP_REASON_WORDS, type SkipReason } from './invitation-rules.ts';
 
 // Bulk invitations in words, for the list an admin opens later: what was
@@ -47,11 +47,25 @@ export function describeSelection(selection: Selection, names: Map<string, strin
   else if (lots.length) parts.push(`with access to ${either(lots)}`);
   else if (filter.noAccess) parts.push('with access to no parking lot');
   else if (filter.parkingLotIds && !filter.parkingLotIds.length) parts.push('with access to one of no parking lots (none)');
-  if (filter.tagIds) parts.push(filter.tagIds.length ? `tagged ${either(named(filter.tagIds, 'an unknown tag'))}` : 'tagged with one of no tags (none)');
+  if (filter.tagIds) {
+    const joiner = filter.tagsMatch === 'ALL' ? 'and' : 'or';
+    parts.push(filter.tagIds.length ? `tagged ${either(named(filter.tagIds, 'an unknown tag'), joiner)}` : 'tagged with one of no tags (none)');
+  }
   if (filter.paymentMethods?.length) parts.push(`paying by ${either(filter.paymentMethods.map((method) => PAYMENT_WORDS[method]))}`);
   if (filter.invitationExpired === true) parts.push('whose invitation expired');
   if (filter.invitationExpired === false) parts.push('whose invitation has not expired');
+  if (filter.deliveryStates?.length) parts.push(`whose invitation email is ${either(filter.deliveryStates.map((state) => state.toLowerCase().replace('_', ' ')))}`);
+  if (filter.invitedBetween) parts.push(`invited ${span(filter.invitedBetween)}`);
+  if (filter.expiresBetween) parts.push(`whose invitation expires ${span(filter.expiresBetween)}`);
   return parts.length ? `Profiles ${parts.join(', ')}` : 'All profiles';
+}
+
+function span(range: TimeRange): string {
+  const day = (value: Date | string) => new Date(value).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  if (range.from != null && range.to != null) return `from ${day(range.from)} to ${day(range.to)}`;
+  if (range.from != null) return `from ${day(range.from)}`;
+  if (range.to != null) return `before ${day(range.to)}`;
+  return 'at any time';
 }
 
 type Outcome = Pick<BulkInvitation, 'state' | 'total' | 'done' | 'invited' | 'reinvited' | 'skipped' | 'lastError'>;

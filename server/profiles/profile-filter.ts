@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
+import type { EmailDeliveryState, PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
 import { emailUndeliverableSql } from '../invitations/invitation-rules.ts';
 import { invitationInStateSql } from '../invitations/invitation-state.ts';
 import { searchTerms } from './search-text.ts';
@@ -18,6 +18,19 @@ export interface ProfileFilter {
   tagIds?: string[] | null;
   paymentMethods?: PaymentMethod[] | null;
   invitationExpired?: boolean | null;
+  /** ANY (the default): profiles with at least one of tagIds; ALL: with every one of them. */
+  tagsMatch?: 'ANY' | 'ALL' | null;
+  /** The email delivery state of the latest invitation (e.g. BOUNCED, SPAM_COMPLAINT). */
+  deliveryStates?: EmailDeliveryState[] | null;
+  /** Last invited in this time range (from inclusive, to exclusive). Dates may arrive as ISO strings (a stored bulk selection). */
+  invitedBetween?: TimeRange | null;
+  /** Latest invitation expiring in this time range (from inclusive, to exclusive). */
+  expiresBetween?: TimeRange | null;
+}
+
+export interface TimeRange {
+  from?: Date | string | null;
+  to?: Date | string | null;
 }
 
 /** What every filtered query reads: the profile as `p`, its latest invitation (if any) as `li`. */
@@ -56,10 +69,19 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     if (access.length) and.push(Prisma.sql`(${Prisma.join(access, ' OR ')})`);
 
     if (filter.statuses) and.push(Prisma.sql`p.status = ANY(${filter.statuses}::"ProfileStatus"[])`);
-    if (filter.tagIds) {
+    if (filter.tagIds && filter.tagsMatch === 'ALL') {
+      // One semi-join per tag (each served by the tag's index); an id naming no tag of the organization matches nothing.
+      for (const tagId of new Set(filter.tagIds)) {
+        and.push(UUID.test(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`);
+      }
+    } else if (filter.tagIds) {
       and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);
     }
     if (filter.paymentMethods) and.push(Prisma.sql`p.payment_methods && ${filter.paymentMethods}::"PaymentMethod"[]`);
+
+    if (filter.deliveryStates) and.push(Prisma.sql`li.delivery_state = ANY(${filter.deliveryStates}::"EmailDeliveryState"[])`);
+    and.push(...inRange(Prisma.sql`p.invited_at`, filter.invitedBetween));
+    and.push(...inRange(Prisma.sql`li.expires_at`, filter.expiresBetween));
 
     if (filter.invitationExpired != null) {
       const expired = pendingWithExpiredInvitationSql(now);
@@ -67,6 +89,15 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     }
   }
   return Prisma.sql`(${Prisma.join(and, ' AND ')})`;
+}
+
+/** `column` in [from, to); a missing bound is open. A null column (never invited) is in no range. */
+function inRange(column: Prisma.Sql, range: TimeRange | null | undefined): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (range?.from != null) conditions.push(Prisma.sql`${column} >= ${new Date(range.from)}::timestamptz`);
+  if (range?.to != null) conditions.push(Prisma.sql`${column} < ${new Date(range.to)}::timestamptz`);
+  if (range && conditions.length === 0) conditions.push(Prisma.sql`${column} IS NOT NULL`);
+  return conditions;
 }
 
 /** A search term taken literally by LIKE. */

@@ -8,7 +8,7 @@ import { emailUndeliverableProfileSql, PROFILE_FROM, type ProfileFilter, pending
 
 type Reader = PrismaClient | Prisma.TransactionClient;
 
-export type ProfileOrderField = 'NAME' | 'EMAIL' | 'CREATED_AT' | 'STATUS';
+export type ProfileOrderField = 'NAME' | 'EMAIL' | 'CREATED_AT' | 'STATUS' | 'INVITED_AT' | 'EXPIRES_AT';
 export type Direction = 'ASC' | 'DESC';
 export interface ProfileOrder {
   field: ProfileOrderField;
@@ -17,10 +17,14 @@ export interface ProfileOrder {
 
 /** The sort keys of each order, over PROFILE_FROM; never null, so rows compare as tuples. The id always breaks ties. */
 const ORDER_KEYS: Record<ProfileOrderField, Prisma.Sql[]> = {
-  NAME: [Prisma.sql`p.last_name`, Prisma.sql`p.first_name`],
+  NAME: [Prisma.sql`p.sort_name`],
   EMAIL: [Prisma.sql`p.email`],
   CREATED_AT: [Prisma.sql`p.created_at`],
-  STATUS: [Prisma.sql`p.status`, Prisma.sql`p.last_name`, Prisma.sql`p.first_name`],
+  STATUS: [Prisma.sql`p.status`, Prisma.sql`p.sort_name`],
+  // Never invited counts as the earliest invitation: last when newest first.
+  INVITED_AT: [Prisma.sql`coalesce(p.invited_at, '-infinity'::timestamptz)`],
+  // No invitation never expires: last when soonest first.
+  EXPIRES_AT: [Prisma.sql`coalesce(li.expires_at, 'infinity'::timestamptz)`],
 };
 
 export interface PageRequest {

@@ -81,7 +81,10 @@ describe('profiles search', () => {
     const all = [...first.edges, ...second.edges, ...third.edges].map((edge) => edge.node.id);
     expect(new Set(all).size).toBe(25);
 
-    const sorted = [...first.edges, ...second.edges, ...third.edges].map((edge) => edge.node.fullName.split(' ').reverse().join(' '));
+    // By "last first", ignoring case and accents.
+    const sorted = [...first.edges, ...second.edges, ...third.edges].map((edge) =>
+      edge.node.fullName.split(' ').reverse().join(' ').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase(),
+    );
     expect(sorted).toEqual([...sorted].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 
     const back = await search(org, { last: 10, before: third.pageInfo.startCursor });

@@ -15,7 +15,7 @@ import { uniqueViolation } from '../database/unique-violation.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
-import { profileSearchText } from './search-text.ts';
+import { profileSearchText, profileSortName } from './search-text.ts';
 
 /** The organization a service call acts in; every read and write is confined to it. */
 export interface OrganizationScope {
@@ -43,6 +43,7 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
           externalId: fields.externalId ?? null,
           paymentMethods: fields.paymentMethods ?? [],
           searchText: profileSearchText(fields),
+          sortName: profileSortName(fields),
           parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
           tags: { create: (fields.tagIds ?? []).map((tagId) => ({ tagId })) },
         },
@@ -72,6 +73,7 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
           externalId: fields.externalId,
           paymentMethods: fields.paymentMethods,
           searchText: profileSearchText(next),
+          sortName: profileSortName(next),
           parkingLots: fields.parkingLotIds && {
             deleteMany: {},
             create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
@@ -204,22 +206,23 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
           email: row.fields.email,
           phone: row.fields.phone !== undefined ? row.fields.phone : (current?.phone ?? null),
           payment_methods: row.fields.paymentMethods ?? current?.paymentMethods ?? ([] as PaymentMethod[]),
-          search_text: profileSearchText(row.fields),
+          search_text: profileSearchText({ ...row.fields, phone: row.fields.phone !== undefined ? row.fields.phone : (current?.phone ?? null) }),
+          sort_name: profileSortName(row.fields),
         };
       });
       const written = records.length
         ? await tx.$queryRaw<{ id: string; external_id: string; inserted: boolean }[]>`
             INSERT INTO "profile" ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
-                                   "payment_methods", "search_text", "created_at", "updated_at")
+                                   "payment_methods", "search_text", "sort_name", "created_at", "updated_at")
             SELECT r.id, ${organizationId}::uuid, r.external_id, r.first_name, r.last_name, r.email, r.phone,
-                   r.payment_methods, r.search_text, now(), now()
+                   r.payment_methods, r.search_text, r.sort_name, now(), now()
             FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
               id uuid, external_id text, first_name text, last_name text, email citext, phone text,
-              payment_methods "PaymentMethod"[], search_text text)
+              payment_methods "PaymentMethod"[], search_text text, sort_name text)
             ON CONFLICT ("organization_id", "external_id") DO UPDATE SET
               "first_name" = EXCLUDED."first_name", "last_name" = EXCLUDED."last_name", "email" = EXCLUDED."email",
               "phone" = EXCLUDED."phone", "payment_methods" = EXCLUDED."payment_methods",
-              "search_text" = EXCLUDED."search_text", "updated_at" = now()
+              "search_text" = EXCLUDED."search_text", "sort_name" = EXCLUDED."sort_name", "updated_at" = now()
             RETURNING "id"::text, "external_id", (xmax = 0) AS inserted`
         : [];
 

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import { BatchTooLargeError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
-import { InvitationRef } from '../invitations/invitation.graphql.ts';
+import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { countProfiles, type ProfileCounts, type ProfileOrder, profileCounts, profilePageIds } from './profile-queries.ts';
@@ -97,13 +97,31 @@ export const ProfileRef = builder.prismaNode('Profile', {
   }),
 });
 
+export const TagMatchEnum = builder.enumType('TagMatch', {
+  description: 'How the tags of a filter combine.',
+  values: {
+    ANY: { description: 'Profiles with at least one of the tags.' },
+    ALL: { description: 'Profiles with every one of the tags.' },
+  } as const,
+});
+
+export const DateTimeRangeInput = builder.inputType('DateTimeRange', {
+  description: 'A span of time: from (inclusive) to (exclusive); a bound left out is open.',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime', description: 'The start, included.' }),
+    to: t.field({ type: 'DateTime', description: 'The end, excluded.' }),
+  }),
+});
+
 export const ProfileFilterInput = builder.inputType('ProfileFilter', {
   description:
     'Selects profiles. Criteria combine with AND; the values inside one list combine with OR. ' +
     'The same filter selects "all search results" for bulk invitations.',
   fields: (t) => ({
     search: t.string({
-      description: 'Words found in the first name, last name or email, ignoring case and accents ("helene" finds "Hélène").',
+      description:
+        'Words found in the first name, last name, email, externalId or phone, ignoring case and accents ("helene" finds "Hélène"; ' +
+        'a phone is found as typed or by its digits, "0612" finds "06 12 34 56 78").',
     }),
     parkingLotIds: t.globalIDList({
       for: ParkingLotRef,
@@ -113,21 +131,30 @@ export const ProfileFilterInput = builder.inputType('ProfileFilter', {
       description: 'True: profiles with access to no parking lot (or, with parkingLotIds, to one of those lots).',
     }),
     statuses: t.field({ type: [ProfileStatusEnum], description: 'Profiles in one of these statuses.' }),
-    tagIds: t.globalIDList({ for: TagRef, description: 'Profiles with at least one of these tags.' }),
+    tagIds: t.globalIDList({ for: TagRef, description: 'Profiles with at least one of these tags (or all of them, with tagsMatch: ALL).' }),
+    tagsMatch: t.field({ type: TagMatchEnum, description: 'ANY (when left out): at least one of tagIds; ALL: every one of them.' }),
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: 'Profiles with at least one of these payment methods.' }),
     invitationExpired: t.boolean({
       description: 'True: pending profiles whose latest invitation has expired (to re-invite). False: all others.',
     }),
+    deliveryStates: t.field({
+      type: [EmailDeliveryStateEnum],
+      description: "Profiles whose latest invitation's email is in one of these states, e.g. [BOUNCED, SPAM_COMPLAINT] for addresses to correct.",
+    }),
+    invitedBetween: t.field({ type: DateTimeRangeInput, description: 'Profiles last invited in this span (never invited: excluded).' }),
+    expiresBetween: t.field({ type: DateTimeRangeInput, description: 'Profiles whose latest invitation expires (or expired) in this span.' }),
   }),
 });
 
 export const ProfileOrderField = builder.enumType('ProfileOrderField', {
   description: 'What profiles are sorted by; ties are broken by id so pages never overlap.',
   values: {
-    NAME: { description: 'Last name, then first name.' },
+    NAME: { description: 'Last name, then first name, ignoring case and accents ("Ábalos" with the A\'s, "dupont" next to "Dupont").' },
     EMAIL: { description: 'Email address.' },
     CREATED_AT: { description: 'Creation time.' },
     STATUS: { description: 'Status (not invited, pending, validated), then name.' },
+    INVITED_AT: { description: 'When last invited; never invited counts as earliest (last when DESC).' },
+    EXPIRES_AT: { description: 'When the latest invitation expires; no invitation counts as latest (last when ASC).' },
   } as const,
 });
 

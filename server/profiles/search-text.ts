@@ -12,9 +12,30 @@ export function normalizeForSearch(text: string): string {
     .trim();
 }
 
-/** What profile.search_text holds: first name, last name and email, so "first last" and the address both match. */
-export function profileSearchText(profile: { firstName: string; lastName: string; email: string }): string {
-  return normalizeForSearch(`${profile.firstName} ${profile.lastName} ${profile.email}`);
+export interface SearchableProfile {
+  firstName: string;
+  lastName: string;
+  email: string;
+  externalId?: string | null;
+  phone?: string | null;
+}
+
+/**
+ * What profile.search_text holds: first name, last name and email, so "first
+ * last" and the address both match; the integrator's externalId; the phone as
+ * typed and as digits only, so "06 12" and "0612" both find "06 12 34 56 78". (The
+ * migration 20261126171915_search_external_id_phone_sort_name wrote the same
+ * for the rows that existed, in SQL.)
+ */
+export function profileSearchText(profile: SearchableProfile): string {
+  const phone = profile.phone ?? '';
+  const digits = phone.replace(/\D/g, '');
+  return normalizeForSearch(`${profile.firstName} ${profile.lastName} ${profile.email} ${profile.externalId ?? ''} ${phone} ${digits}`);
+}
+
+/** What profile.sort_name holds: "last first" without case or accents, so "Ábalos" sorts with the A's and "dupont" next to "Dupont". */
+export function profileSortName(profile: { firstName: string; lastName: string }): string {
+  return normalizeForSearch(`${profile.lastName} ${profile.firstName}`);
 }
 
 /** The words of a search box; a profile matches when its text contains every one. */

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../database/prisma.ts';
 import { generateApiKeySecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
-import { profileSearchText } from '../profiles/search-text.ts';
+import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from './fake-people.ts';
 
 export interface DemoCredentials {
@@ -12,7 +13,6 @@ export interface DemoCredentials {
 }
 
 const DEMO_ADMIN_EMAIL = 'admin@demo.parkpass.test';
-const DEMO_ADMIN_PASSWORD = 'demo-parkpass-2026';
 const LOTS = ['Headquarters P1', 'Headquarters P2', 'Riverside', 'Airport Hub'];
 const TAGS = ['Engineering', 'Sales', 'Night shift', 'Visitor', 'Executive'];
 const STATUSES: ProfileStatus[] = ['NOT_INVITED', 'PENDING', 'VALIDATED'];
@@ -28,7 +28,9 @@ const HOUR = 3_600_000;
 export async function seedDemo(prisma: PrismaClient): Promise<DemoCredentials | null> {
   if (await prisma.organization.findFirst({ select: { id: true } })) return null;
   const key = generateApiKeySecret();
-  const passwordHash = await hashPassword(DEMO_ADMIN_PASSWORD);
+  // Random for every demo: a password printed in a README would open every server that seeded it.
+  const password = randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(password);
   await prisma.$transaction(async (tx) => {
     const organization = await tx.organization.create({
       data: {
@@ -64,7 +66,8 @@ export async function seedDemo(prisma: PrismaClient): Promise<DemoCredentials | 
           externalId: `HR-${String(1000 + i)}`,
           status,
           paymentMethods: [PAYMENT_METHODS[i % PAYMENT_METHODS.length]!],
-          searchText: profileSearchText(person),
+          searchText: profileSearchText({ ...person, externalId: `HR-${String(1000 + i)}` }),
+          sortName: profileSortName(person),
           invitedAt: status === 'NOT_INVITED' ? null : new Date(now - 100 * HOUR),
           validatedAt: status === 'VALIDATED' ? new Date(now - 90 * HOUR) : null,
           parkingLots: { create: i % 7 === 0 ? [] : [{ parkingLotId: lots[i % lots.length]!.id }] },
@@ -91,5 +94,5 @@ export async function seedDemo(prisma: PrismaClient): Promise<DemoCredentials | 
       await tx.profile.update({ where: { id: profile.id }, data: { latestInvitationId: invitation.id } });
     }
   }, { timeout: 60_000 });
-  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword: DEMO_ADMIN_PASSWORD, apiKey: key.secret };
+  return { adminEmail: DEMO_ADMIN_EMAIL, adminPassword: password, apiKey: key.secret };
 }

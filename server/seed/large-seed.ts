@@ -1,6 +1,6 @@
 import { generateApiKeySecret } from '../auth/api-keys.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import type { PaymentMethod, Plan } from '../generated/prisma/enums.ts';
 import { MAX_UPSERT_BATCH, upsertProfiles } from '../profiles/profile-service.ts';
 import { fakePeople } from './fake-people.ts';
 
@@ -18,12 +18,17 @@ export interface LargeOrganization {
  * integrators use, then spread over statuses (a third pending, a sixth of those
  * with an expired invitation, a third validated). For benchmarks.
  */
-export async function seedLargeOrganization(prisma: PrismaClient, count: number, onProgress?: (done: number) => void): Promise<LargeOrganization> {
+export async function seedLargeOrganization(
+  prisma: PrismaClient,
+  count: number,
+  onProgress?: (done: number) => void,
+  plan: Plan = 'ENTERPRISE',
+): Promise<LargeOrganization> {
   const key = generateApiKeySecret();
   const organization = await prisma.organization.create({
     data: {
       name: `Large organization (${count} profiles)`,
-      plan: 'ENTERPRISE',
+      plan,
       apiKeys: { create: { name: 'benchmark', role: 'OWNER', prefix: key.prefix, secretHash: key.hash } },
       parkingLots: { create: Array.from({ length: 10 }, (_, i) => ({ name: `Lot ${i + 1}` })) },
       tags: { create: Array.from({ length: 20 }, (_, i) => ({ name: `Tag ${i + 1}` })) },

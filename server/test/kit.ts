@@ -9,10 +9,11 @@ import type { Clock } from '../context.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
-import { profileSearchText } from '../profiles/search-text.ts';
+import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from '../seed/fake-people.ts';
 import { PostmarkTransport } from '../email/email-transport.ts';
 import { runDueJobs, type WorkerDependencies } from '../jobs/worker.ts';
+import { createRateLimits, DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { createApp, type App } from '../yoga.ts';
 import { type FakePostmark, type PostmarkMessage, startFakePostmark } from './fake-postmark.ts';
 import { TEMPLATE_DATABASE } from './global-setup.ts';
@@ -112,7 +113,8 @@ export function useTestKit(): TestKit {
     const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
-    const app = createApp({ prisma, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD });
+    const databaseUrl = withDatabase(serverUrl, databaseName);
+    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits() });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),
@@ -148,6 +150,16 @@ export function useTestKit(): TestKit {
     await pool?.end();
   });
   return kit;
+}
+
+/**
+ * The default budgets, but the public operations' per-address limits raised: a
+ * file's anonymous calls all come from one address. server/security/rate-limits.test.ts
+ * tests the real limits.
+ */
+export function testRateLimits() {
+  const generous = Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS.publicOperationsPerMinute).map((name) => [name, 10_000]));
+  return createRateLimits({ ...DEFAULT_RATE_LIMITS, publicOperationsPerMinute: generous as typeof DEFAULT_RATE_LIMITS.publicOperationsPerMinute });
 }
 
 async function sendGraphQL(app: App, query: string, variables: Record<string, unknown> | undefined, token: string | null, headers: Record<string, string> = {}) {
@@ -208,7 +220,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
       const people = fakePeople(count, domain, start);
       for (let offset = 0; offset < count; offset += 5_000) {
         const rows = await kit.prisma.profile.createManyAndReturn({
-          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person) })),
+          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person), sortName: profileSortName(person) })),
           select: { id: true },
         });
         ids.push(...rows.map((row) => row.id));
@@ -229,6 +241,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
             status: extra.status ?? 'NOT_INVITED',
             paymentMethods: extra.paymentMethods ?? [],
             searchText: profileSearchText(named),
+            sortName: profileSortName(named),
             parkingLots: { create: (extra.lotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
             tags: { create: (extra.tagIds ?? []).map((tagId) => ({ tagId })) },
           },

@@ -68,6 +68,14 @@ export type BulkInvitationState =
   /** Inviting, chunk by chunk; the counters grow. */
   | 'RUNNING';
 
+/** A span of time: from (inclusive) to (exclusive); a bound left out is open. */
+export type DateTimeRange = {
+  /** The start, included. */
+  from?: string | null | undefined;
+  /** The end, excluded. */
+  to?: string | null | undefined;
+};
+
 /** What became of an email, as the email provider reports it. */
 export type EmailDeliveryState =
   /** It bounced; the address may be wrong. */
@@ -233,20 +241,28 @@ export type ProfileCreateInput = {
 
 /** Selects profiles. Criteria combine with AND; the values inside one list combine with OR. The same filter selects "all search results" for bulk invitations. */
 export type ProfileFilter = {
+  /** Profiles whose latest invitation's email is in one of these states, e.g. [BOUNCED, SPAM_COMPLAINT] for addresses to correct. */
+  deliveryStates?: Array<EmailDeliveryState> | null | undefined;
+  /** Profiles whose latest invitation expires (or expired) in this span. */
+  expiresBetween?: DateTimeRange | null | undefined;
   /** True: pending profiles whose latest invitation has expired (to re-invite). False: all others. */
   invitationExpired?: boolean | null | undefined;
+  /** Profiles last invited in this span (never invited: excluded). */
+  invitedBetween?: DateTimeRange | null | undefined;
   /** True: profiles with access to no parking lot (or, with parkingLotIds, to one of those lots). */
   noAccess?: boolean | null | undefined;
   /** Profiles with access to at least one of these parking lots. */
   parkingLotIds?: Array<string> | null | undefined;
   /** Profiles with at least one of these payment methods. */
   paymentMethods?: Array<PaymentMethod> | null | undefined;
-  /** Words found in the first name, last name or email, ignoring case and accents ("helene" finds "Hélène"). */
+  /** Words found in the first name, last name, email, externalId or phone, ignoring case and accents ("helene" finds "Hélène"; a phone is found as typed or by its digits, "0612" finds "06 12 34 56 78"). */
   search?: string | null | undefined;
   /** Profiles in one of these statuses. */
   statuses?: Array<ProfileStatus> | null | undefined;
-  /** Profiles with at least one of these tags. */
+  /** Profiles with at least one of these tags (or all of them, with tagsMatch: ALL). */
   tagIds?: Array<string> | null | undefined;
+  /** ANY (when left out): at least one of tagIds; ALL: every one of them. */
+  tagsMatch?: TagMatch | null | undefined;
 };
 
 /** The profile to invite. */
@@ -271,7 +287,11 @@ export type ProfileOrderField =
   | 'CREATED_AT'
   /** Email address. */
   | 'EMAIL'
-  /** Last name, then first name. */
+  /** When the latest invitation expires; no invitation counts as latest (last when ASC). */
+  | 'EXPIRES_AT'
+  /** When last invited; never invited counts as earliest (last when DESC). */
+  | 'INVITED_AT'
+  /** Last name, then first name, ignoring case and accents ("Ábalos" with the A's, "dupont" next to "Dupont"). */
   | 'NAME'
   /** Status (not invited, pending, validated), then name. */
   | 'STATUS';
@@ -377,6 +397,13 @@ export type TagInput = {
   /** The name (1 to 100 characters), unique in the organization; "North lot" and "north LOT" are the same name. */
   name: string;
 };
+
+/** How the tags of a filter combine. */
+export type TagMatch =
+  /** Profiles with every one of the tags. */
+  | 'ALL'
+  /** Profiles with at least one of the tags. */
+  | 'ANY';
 
 /** What happened to one row of a bulk upsert. */
 export type UpsertOutcome =

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { useTestKit } from '../test/kit.ts';
+
+const kit = useTestKit();
+const HOUR = 3_600_000;
+
+const SEARCH = `query ($filter: ProfileFilter, $orderBy: ProfileOrder, $first: Int, $after: String) {
+  profiles(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id firstName lastName } }
+  }
+}`;
+
+type Org = Awaited<ReturnType<typeof kit.createOrganization>>;
+async function lastNames(org: Org, variables: Record<string, unknown>): Promise<string[]> {
+  const response = await org.graphql(SEARCH, { first: 100, ...variables });
+  expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  return response.data.profiles.edges.map((edge: any) => edge.node.lastName);
+}
+
+describe('profile filters and order', () => {
+  it('orders by name ignoring case and accents: Ábalos with the A\'s, "dupont" next to "Dupont", and pages through that order', async () => {
+    const org = await kit.createOrganization();
+    const names = ['Zola', 'Émile', 'dupont', 'Ábalos', 'Adam', 'Dupont', 'Durand', 'ábalos'];
+    await org.insertProfiles(names.length, { with: (i) => ({ lastName: names[i]!, firstName: 'Sam' }) });
+    const ascending = await lastNames(org, {});
+    expect(ascending.map((name) => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase())).toEqual([
+      'abalos', 'abalos', 'adam', 'dupont', 'dupont', 'durand', 'emile', 'zola',
+    ]);
+    expect(await lastNames(org, { orderBy: { field: 'NAME', direction: 'DESC' } })).toEqual([...ascending].reverse());
+    // Page by page, the same order.
+    const paged: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = (await org.graphql(SEARCH, { first: 3, after })).data.profiles;
+      paged.push(...page.edges.map((edge: any) => edge.node.lastName));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(ascending);
+  });
+
+  it('searches externalId and phone too, also after updates and upserts', async () => {
+    const org = await kit.createOrganization();
+    const created = await org.graphql(
+      'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.test", externalId: "HR-Äbc-42", phone: "06 12 34 56 78" }) { ... on ProfilePayload { profile { id } } } }',
+    );
+    const id = created.data.profileCreate.profile.id;
+    for (const search of ['hr-abc-42', 'abc', '06 12', '0612345678', '345678']) expect(await lastNames(org, { filter: { search } }), search).toEqual(['Lovelace']);
+    expect(await lastNames(org, { filter: { search: '0799' } })).toEqual([]);
+
+    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+41 79 555 00 11" }) { __typename } }', { id });
+    expect(await lastNames(org, { filter: { search: '0612' } })).toEqual([]);
+    expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['Lovelace']);
+
+    // An upsert that leaves the phone out keeps it, and keeps it searchable.
+    await org.graphql('mutation { profilesUpsert(input: { profiles: [{ externalId: "HR-Äbc-42", firstName: "Ada", lastName: "King", email: "ada@example.test" }] }) { __typename } }');
+    expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['King']);
+  });
+
+  it('matches ANY or ALL of the tags', async () => {
+    const org = await kit.createOrganization();
+    const [engineering, sales] = org.tags;
+    await org.insertProfiles(1, { start: 0, with: () => ({ lastName: 'Both', tagIds: [engineering!.id, sales!.id] }) });
+    await org.insertProfiles(1, { start: 1, with: () => ({ lastName: 'Eng', tagIds: [engineering!.id] }) });
+    await org.insertProfiles(1, { start: 2, with: () => ({ lastName: 'None' }) });
+    const tagIds = [engineering!.globalId, sales!.globalId];
+    expect(await lastNames(org, { filter: { tagIds } })).toEqual(['Both', 'Eng']);
+    expect(await lastNames(org, { filter: { tagIds, tagsMatch: 'ANY' } })).toEqual(['Both', 'Eng']);
+    expect(await lastNames(org, { filter: { tagIds, tagsMatch: 'ALL' } })).toEqual(['Both']);
+    expect(await lastNames(org, { filter: { tagIds: [engineering!.globalId, engineering!.globalId], tagsMatch: 'ALL' } })).toEqual(['Both', 'Eng']);
+    // A tag of another organization is a tag no profile has: ALL of them matches nobody.
+    const other = await kit.createOrganization();
+    expect(await lastNames(org, { filter: { tagIds: [engineering!.globalId, other.tags[0]!.globalId], tagsMatch: 'ALL' } })).toEqual([]);
+  });
+
+  it('filters by delivery state of the latest invitation, invited between and expires between; orders by invited date and by expiry', async () => {
+    const org = await kit.createOrganization();
+    const now = kit.clock.now().getTime();
+    const ids = await org.insertProfiles(4, {
+      with: (i) => ({ lastName: ['Early', 'Middle', 'Late', 'Never'][i]!, ...(i < 3 ? { status: 'PENDING' as const, invitationExpiresAt: new Date(now + (i + 1) * 24 * HOUR) } : {}) }),
+    });
+    // Invited 3, 2 and 1 days ago; the middle one bounced.
+    for (const [i, id] of ids.slice(0, 3).entries()) {
+      await kit.prisma.profile.update({ where: { id }, data: { invitedAt: new Date(now - (3 - i) * 24 * HOUR) } });
+    }
+    const middle = await kit.prisma.profile.findUniqueOrThrow({ where: { id: ids[1]! } });
+    await kit.prisma.invitation.update({ where: { id: middle.latestInvitationId! }, data: { deliveryState: 'BOUNCED' } });
+
+    expect(await lastNames(org, { filter: { deliveryStates: ['BOUNCED', 'SPAM_COMPLAINT'] } })).toEqual(['Middle']);
+    expect(await lastNames(org, { filter: { deliveryStates: ['QUEUED'] } })).toEqual(['Early', 'Late']);
+    const iso = (offsetHours: number) => new Date(now + offsetHours * HOUR).toISOString();
+    expect(await lastNames(org, { filter: { invitedBetween: { from: iso(-50), to: iso(0) } } })).toEqual(['Late', 'Middle']);
+    expect(await lastNames(org, { filter: { invitedBetween: { to: iso(-47) } } })).toEqual(['Early', 'Middle']);
+    expect(await lastNames(org, { filter: { invitedBetween: {} } })).toEqual(['Early', 'Late', 'Middle']);
+    expect(await lastNames(org, { filter: { expiresBetween: { from: iso(24), to: iso(48) } } })).toEqual(['Early']);
+    expect(await lastNames(org, { filter: { expiresBetween: { from: iso(30) } } })).toEqual(['Late', 'Middle']);
+
+    expect(await lastNames(org, { orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).toEqual(['Late', 'Middle', 'Early', 'Never']);
+    expect(await lastNames(org, { orderBy: { field: 'EXPIRES_AT', direction: 'ASC' } })).toEqual(['Early', 'Middle', 'Late', 'Never']);
+    const page1 = (await org.graphql(SEARCH, { first: 2, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } })).data.profiles;
+    const page2 = (await org.graphql(SEARCH, { first: 2, after: page1.pageInfo.endCursor, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } })).data.profiles;
+    expect([...page1.edges, ...page2.edges].map((edge: any) => edge.node.lastName)).toEqual(['Never', 'Late', 'Middle', 'Early']);
+
+    // The same criteria select a bulk invitation, stored and read back by the job (dates as text), and are summarized in words.
+    kit.clock.advance(10 * 60_000);
+    const invited = await org.graphql(
+      `mutation ($from: DateTime!) { profilesInvite(input: { filter: { invitedBetween: { from: $from }, deliveryStates: [QUEUED] }, idempotencyKey: "k-1" }) {
+         ... on ProfilesInvitePayload { bulkInvitation { id reinvitedCount total selectionSummary } } } }`,
+      { from: iso(-50) },
+    );
+    expect(invited.data.profilesInvite.bulkInvitation).toMatchObject({
+      reinvitedCount: 1,
+      total: 1,
+      selectionSummary: `Profiles whose invitation email is queued, invited from ${iso(-50).replace('T', ' ').slice(0, 16)} UTC`,
+    });
+    const retried = await org.graphql(
+      'mutation ($from: DateTime!) { profilesInvite(input: { filter: { invitedBetween: { from: $from }, deliveryStates: [QUEUED] }, idempotencyKey: "k-1" }) { __typename ... on ProfilesInvitePayload { bulkInvitation { id } } } }',
+      { from: iso(-50) },
+    );
+    expect(retried.data.profilesInvite.bulkInvitation.id).toBe(invited.data.profilesInvite.bulkInvitation.id);
+  });
+});

@@ -1,0 +1,36 @@
+import { PLANS } from '../access/policy.ts';
+
+// What one request may ask, in one place. The README's limits table is
+// generated from this (a test keeps the two equal).
+
+const LARGEST_BULK = Math.max(...Object.values(PLANS).map((plan) => plan.maxBulkInvitationSize));
+
+export const REQUEST_LIMITS = {
+  /** Fits a 5,000-row profilesUpsert (≈ 2–4 MB) and 100,000 profile ids (≈ 6.5 MB) with room to spare. */
+  bodyBytes: 10 * 1024 * 1024,
+  /** Lexical tokens of the GraphQL document; variables do not count. */
+  tokens: 2_000,
+  /** Nesting of fields (fragments flattened); introspection's own nesting is exempt. */
+  depth: 10,
+  aliases: 15,
+  directives: 20,
+  /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs ≈ 2,500. */
+  cost: 10_000,
+  /** `first` / `last` of every connection. */
+  pageSize: 500,
+  /** `nodes(ids:)`, as GitHub. */
+  nodeIds: 100,
+  /** Any other list argument (profile ids of a bulk invitation, filter ids…): the largest plan's bulk invitation. */
+  listItems: LARGEST_BULK,
+} as const;
+
+/** Points per minute (see rate-limits.ts); the budgets are settings, the public operations' limits are not. */
+export const PUBLIC_OPERATION_LIMITS = {
+  invitationAccept: 10,
+  invitationByToken: 30,
+  adminLogin: 60,
+} as const;
+
+export type PublicOperation = keyof typeof PUBLIC_OPERATION_LIMITS;
+
+export const RATE_LIMIT_WINDOW_SECONDS = 60;

@@ -1,0 +1,130 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type Config, loadConfig } from '../config.ts';
+import { freePort } from '../database/free-port.ts';
+import { rootDir } from '../database/paths.ts';
+import { createRateLimits, type RateLimitSettings } from '../security/rate-limits.ts';
+import { appOptions } from '../wiring.ts';
+import { createApp } from '../yoga.ts';
+import { testRateLimits, type TestKit } from './kit.ts';
+
+// Production mode in tests: the configuration a customer's server loads with
+// NODE_ENV=production, turned into the app (in process, on the test file's
+// database), or the built server (dist/, see build-server.ts) started as
+// `npm run start:prod` starts it.
+
+export const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  INVITATION_TOKEN_SECRET: 'production-test-secret-0123456789abcdef',
+  POSTMARK_SERVER_TOKEN: 'production-test-postmark-token',
+} as const;
+
+export function productionConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ ...PRODUCTION_ENV, ...env });
+}
+
+/** The app as main.ts builds it from a production configuration. Rate limits: the kit's unless given. */
+export function productionApp(kit: TestKit, options: { env?: Record<string, string>; rateLimits?: RateLimitSettings } = {}) {
+  const config = productionConfig(options.env);
+  return createApp({
+    prisma: kit.prisma,
+    databaseUrl: kit.worker.connectionString,
+    clock: kit.clock,
+    settings: kit.worker.settings,
+    ...appOptions(config),
+    // Tests set X-Forwarded-For to act from several addresses.
+    trustProxy: true,
+    rateLimits: options.rateLimits ? createRateLimits(options.rateLimits) : testRateLimits(),
+  });
+}
+
+export interface BuiltServer {
+  url: string;
+  databaseUrl: string;
+  /** Its PARKPASS_DATA_DIR (a fresh temporary folder). */
+  dataDir: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A fresh database on the tests' PostgreSQL server: empty, or a copy of a template. */
+export async function freshDatabase(postgresServerUrl: string, template?: string): Promise<string> {
+  const name = `parkpass_test_prod_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresServerUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  await admin.end();
+  const url = new URL(postgresServerUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Runs `node dist/server/main.js` (plain node, no TypeScript loader) with the
+ * production environment plus `env`, on a fresh database. Resolves once it
+ * listens; rejects with its output if it exits first.
+ */
+export async function startBuiltServer(postgresServerUrl: string, env: Record<string, string> = {}): Promise<BuiltServer> {
+  const run = await runBuiltServer(postgresServerUrl, env);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The built server did not start:\n${run.output()}`)), 60_000);
+    run.child.once('exit', (code) => reject(new Error(`The built server exited (${code}):\n${run.output()}`)));
+    const check = setInterval(() => {
+      if (run.output().includes('Parkpass API ready')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+  });
+  return run;
+}
+
+/** Runs the built server expecting it to refuse to start: its exit code and output. */
+export async function builtServerExit(postgresServerUrl: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const run = await runBuiltServer(postgresServerUrl, env);
+  const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+  return { code, output: run.output() };
+}
+
+async function runBuiltServer(postgresServerUrl: string, env: Record<string, string>) {
+  const databaseUrl = await freshDatabase(postgresServerUrl);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'parkpass-prod-'));
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(rootDir, 'dist/server/main.js')], {
+    cwd: rootDir,
+    env: {
+      PATH: process.env.PATH,
+      ...PRODUCTION_ENV,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATABASE_URL: databaseUrl,
+      PARKPASS_DATA_DIR: dataDir,
+      // Nothing is sent in these tests; should anything try, it fails fast.
+      POSTMARK_API_URL: 'http://127.0.0.1:9/',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return {
+    child,
+    url,
+    databaseUrl,
+    dataDir,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
