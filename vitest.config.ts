@@ -7,9 +7,10 @@ export default defineConfig({
     alias: { graphql: 'graphql/index.js' },
   },
   test: {
-    include: ['server/**/*.test.ts', 'sdk/test/**/*.test.ts'],
-    // The SDK's tests use its build (sdk/dist), as an outside app would; the production tests, the server's (dist/server).
-    globalSetup: ['server/test/global-setup.ts', 'sdk/test/build-sdk.ts', 'server/test/build-server.ts'],
+    include: ['server/**/*.test.ts', 'sdk/test/**/*.test.ts', 'admin/test/**/*.test.ts'],
+    // The SDK's tests use its build (sdk/dist), as an outside app would; the production tests, the server's (dist/server);
+    // the admin UI's browser tests click its build (admin/dist), built when stale.
+    globalSetup: ['server/test/global-setup.ts', 'sdk/test/build-sdk.ts', 'server/test/build-server.ts', 'admin/test/build-admin.ts'],
     // Each test file gets its own database, cloned from a migrated template.
     pool: 'forks',
     testTimeout: 30_000,

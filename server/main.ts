@@ -43,6 +43,7 @@ server.listen(config.port, config.host, () => {
   if (config.exposure.graphiql) console.log(`  GraphQL playground: ${config.publicUrl}/graphql`);
   else console.log(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
   if (credentials) {
+    console.log(`  Admin UI:           ${config.publicUrl}/admin  (sign in as ${credentials.adminEmail} / ${credentials.adminPassword})`);
     console.log(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
     console.log(`  Demo API key:       ${credentials.apiKey}`);
     console.log('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');

@@ -9,6 +9,7 @@ import { maskError, useCodedErrors } from './errors/mask-error.ts';
 import { healthResponse } from './health.ts';
 import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
+import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
 import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL } from './security/http-exposure.ts';
@@ -89,7 +90,8 @@ export function createApp(options: AppOptions) {
               endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
             } else if (path === '/accept') {
               endResponse(request.method === 'GET' ? acceptPageResponse() : new fetchAPI.Response('Method not allowed', { status: 405 }));
-            } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
+            } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
+            else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
             } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
               const address = clientAddress(request, (serverContext as ServerContext).req, options.trustProxy ?? false);

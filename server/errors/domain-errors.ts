@@ -127,7 +127,10 @@ export const DOMAIN_ERRORS = {
       max: { type: 'Int', description: 'The most one bulk invitation takes on this plan.' },
     },
   },
-  IDEMPOTENCY_KEY_REUSED: { typeName: 'IdempotencyKeyReused', description: 'The idempotency key was already used for a different request.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    typeName: 'IdempotencyKeyReused',
+    description: 'The idempotency key was already used for a different request (another selection, another input).',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof DOMAIN_ERRORS;
@@ -350,7 +353,7 @@ export class SelectionTooLargeError extends DomainError {
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {
-    super('This idempotency key was already used for a different selection. Use a new key for a new request.');
+    super('This idempotency key was already used for a different request. Use a new key for a new request.');
   }
 }
 

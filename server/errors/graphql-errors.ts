@@ -13,6 +13,16 @@ export function unauthenticated(): GraphQLError {
   );
 }
 
+/** Runs `parse` on a query's arguments: an input error becomes the GraphQL error a query raises (its code and path in `extensions`). */
+export function parseQueryInput<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof DomainError) throw domainErrorAsGraphQLError(error);
+    throw error;
+  }
+}
+
 /** A caller opened more subscriptions than it may hold at once. */
 export function tooManySubscriptions(max: number): GraphQLError {
   return new GraphQLError(`Too many open subscriptions: a caller holds at most ${max} at once; close one first.`, {

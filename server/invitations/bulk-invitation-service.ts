@@ -4,6 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
+import { parseOptionalText } from '../input/text-fields.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -84,10 +85,10 @@ export async function startBulkInvitation(
   input: { selection: Selection; idempotencyKey?: string | null },
 ): Promise<BulkInvitation> {
   const selection = normalized(input.selection);
-  const key = input.idempotencyKey == null ? null : input.idempotencyKey.trim();
+  const key = parseOptionalText(input.idempotencyKey, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
   // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
-  if (key !== null && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, not blank; leave it out to send no key.`);
+  if (input.idempotencyKey != null && key === null) {
+    throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
   }
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);

@@ -1,0 +1,57 @@
+import type { EmailDeliveryState, InvitationState, PaymentMethod, Plan, ProfileStatus, Role, SkipReason } from '@parkpass/sdk';
+
+// Words an admin reads for the API's enums.
+
+export const STATUS_LABELS: Record<ProfileStatus, string> = {
+  NOT_INVITED: 'Not invited',
+  PENDING: 'Pending',
+  VALIDATED: 'Validated',
+};
+
+export const DELIVERY_LABELS: Record<EmailDeliveryState, string> = {
+  QUEUED: 'Email queued',
+  SENT: 'Email sent',
+  DELIVERED: 'Email delivered',
+  BOUNCED: 'Email bounced',
+  SPAM_COMPLAINT: 'Spam complaint',
+  FAILED: 'Email failed',
+  CANCELLED: 'Email not sent',
+  NO_EMAIL: 'Link handed over (no email)',
+};
+
+/** Delivery states an admin must act on (change the address). */
+export const DELIVERY_PROBLEMS: ReadonlySet<EmailDeliveryState> = new Set(['BOUNCED', 'SPAM_COMPLAINT', 'FAILED']);
+
+export const INVITATION_STATE_LABELS: Record<InvitationState, string> = {
+  OPEN: 'Open',
+  ACCEPTED: 'Accepted',
+  EXPIRED: 'Expired',
+  REVOKED: 'Revoked',
+  SUPERSEDED: 'Replaced by a newer invitation',
+};
+
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  CREDIT_CARD: 'Credit card',
+  SEPA_DIRECT_DEBIT: 'SEPA direct debit',
+  PAYROLL_DEDUCTION: 'Payroll deduction',
+  COMPANY_INVOICE: 'Company invoice',
+};
+
+export const ROLE_LABELS: Record<Role, string> = { OWNER: 'Owner', ADMIN: 'Admin', MANAGER: 'Manager', VIEWER: 'Viewer' };
+
+export const PLAN_LABELS: Record<Plan, string> = { STARTER: 'Starter', BUSINESS: 'Business', ENTERPRISE: 'Enterprise' };
+
+export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
+  ALREADY_VALIDATED: 'already validated',
+  INVALID_EMAIL: 'email missing or invalid',
+  EMAIL_UNDELIVERABLE: 'email bounced or reported as spam',
+  RESEND_TOO_SOON: 'invited moments ago',
+  NOT_FOUND: 'no longer exists',
+};
+
+export const formatDateTime = (iso: string | null | undefined) =>
+  iso ? new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '—';
+
+export const formatCount = (n: number) => new Intl.NumberFormat('en-US').format(n);
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;

@@ -1,0 +1,57 @@
+import { Alert, Button, Container, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { AdminLoginDocument } from '@parkpass/sdk';
+import { useState } from 'react';
+import { Navigate, useSearchParams } from 'react-router';
+import { useMutation } from 'urql';
+import { errorMessage } from '../components/states.tsx';
+import { useSession } from '../session.tsx';
+
+export function SignInPage() {
+  const { token, signIn, endMessage } = useSession();
+  const [params] = useSearchParams();
+  const [{ fetching }, login] = useMutation(AdminLoginDocument);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const next = params.get('next');
+  if (token) return <Navigate to={next?.startsWith('/') ? next : '/profiles'} replace />;
+
+  async function onSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    setFailure(null);
+    const result = await login({ input: { email, password } });
+    const answer = result.data?.adminLogin;
+    if (answer?.__typename === 'AdminLoginPayload') signIn(answer.token, answer.expiresAt);
+    else if (answer && 'message' in answer) setFailure(answer.message);
+    else if (result.error) setFailure(errorMessage(result.error));
+  }
+
+  return (
+    <Container size={420} py={64} component="main">
+      <Title order={1} ta="center" mb="lg">
+        Parkpass admin
+      </Title>
+      <Paper withBorder shadow="sm" p="lg" radius="md">
+        <form onSubmit={onSubmit} aria-label="Sign in">
+          <Stack>
+            {endMessage && !failure && (
+              <Alert color="yellow" variant="light" role="status">
+                {endMessage}
+              </Alert>
+            )}
+            {failure && (
+              <Alert color="red" variant="light" role="alert">
+                {failure}
+              </Alert>
+            )}
+            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+            <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <Button type="submit" loading={fetching} fullWidth>
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Container>
+  );
+}

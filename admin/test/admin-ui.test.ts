@@ -1,0 +1,306 @@
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { globalId, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
+import { expectAccessible, screenshot, signIn, useBrowser } from './browser.ts';
+
+// The help-center article's two flows, clicked in a real browser as an admin
+// would, selecting by role and accessible name; then what a viewer and a
+// Starter plan see, field errors, and the session's end. Each page is checked
+// with axe and photographed into admin/test/screenshots/ (git-ignored).
+
+vi.setConfig({ testTimeout: 90_000 });
+
+const kit = useTestKit();
+const ui = useBrowser(kit);
+
+const HOUR = 3_600_000;
+let org: TestOrganization;
+let engineering: string;
+
+beforeAll(async () => {
+  org = await kit.createOrganization({ name: 'Acme Parking' });
+  const [eng, sales] = org.tags;
+  const [north, south] = org.lots;
+  engineering = eng!.globalId;
+  const past = new Date(kit.clock.now().getTime() - 24 * HOUR);
+  await org.insertProfiles(1, { with: () => ({ firstName: 'Hélène', lastName: 'Rousseau', lotIds: [north!.id], paymentMethods: ['CREDIT_CARD'] }) });
+  // 60 never-invited engineers: more than a page (50), for "Select all N search results".
+  await org.insertProfiles(60, { with: (i) => ({ tagIds: [eng!.id], lotIds: i % 2 ? [north!.id] : [] }) });
+  await org.insertProfiles(3, { with: () => ({ status: 'PENDING', tagIds: [eng!.id], invitationExpiresAt: past }) });
+  await org.insertProfiles(3, { with: () => ({ status: 'VALIDATED', tagIds: [eng!.id], lotIds: [south!.id] }) });
+  await org.insertProfiles(6, { with: () => ({ tagIds: [sales!.id], paymentMethods: ['SEPA_DIRECT_DEBIT'] }) });
+}, 120_000);
+
+const profilesTable = (page: Page) => page.getByRole('table', { name: 'Profiles' });
+const rowsOf = (page: Page) => profilesTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+
+const statusChip = (page: Page, name: string) => page.getByRole('checkbox', { name, exact: true });
+
+/** Clicks a filter's box; it shows ticked once the URL (which holds the filters) has changed. */
+async function tick(box: Locator, checked: boolean) {
+  await box.click();
+  await expect.poll(() => box.isChecked()).toBe(checked);
+}
+
+async function pickOption(page: Page, label: string, option: string) {
+  await page.getByRole('textbox', { name: label }).click();
+  await page.getByRole('option', { name: option }).click();
+  await page.keyboard.press('Escape');
+}
+
+describe('the admin UI, as the help-center article describes it', () => {
+  it('search helene → Show → Invite → Confirm: the status says Pending and one email went out', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await rowsOf(page).first().waitFor();
+    await screenshot(page, 'profiles');
+    await expectAccessible(page, 'the Profiles page');
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('helene');
+    await page.getByRole('link', { name: 'Show Hélène Rousseau' }).waitFor();
+    for (const email of await profilesTable(page).getByRole('cell', { name: /@/ }).allTextContents()) expect(email).toMatch(/^helene\./);
+    expect(page.url()).toContain('q=helene');
+    await page.getByRole('link', { name: 'Show Hélène Rousseau' }).click();
+    await page.getByRole('heading', { name: 'Hélène Rousseau', level: 1 }).waitFor();
+    await expect.poll(() => page.getByRole('main').getByText('Not invited', { exact: true }).count()).toBe(1);
+    await screenshot(page, 'show-not-invited');
+    await expectAccessible(page, 'the Show page');
+
+    await page.getByRole('button', { name: 'Invite', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite Hélène Rousseau?' });
+    await dialog.waitFor();
+    await screenshot(page, 'show-invite-confirm');
+    await expectAccessible(page, 'the invite Confirm dialog');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('main').getByText('Pending', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Re-send invitation' }).waitFor();
+
+    await kit.runJobs();
+    const helene = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Rousseau' } });
+    expect(kit.emailsTo(helene.email)).toHaveLength(1);
+    await page.reload();
+    await page.getByText('Email sent', { exact: true }).waitFor();
+    await screenshot(page, 'show-pending');
+
+    // The back button returns to the search as it was.
+    await page.goBack();
+    await expect.poll(() => page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('helene');
+  });
+
+  it('filter Not invited + a tag → Select all search results → List actions → Invite users → Confirm → all Pending', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await tick(statusChip(page, 'Not invited'), true);
+    await pickOption(page, 'Tag', 'Engineering');
+    await expect.poll(() => page.getByText(/of 60 profiles/).count()).toBe(1);
+    expect(new URL(page.url()).searchParams.getAll('status')).toEqual(['NOT_INVITED']);
+
+    await page.getByRole('checkbox', { name: 'Select this page' }).check();
+    await page.getByRole('button', { name: 'Select all 60 search results' }).click();
+    await page.getByText('All 60 search results are selected.').waitFor();
+    await screenshot(page, 'profiles-select-all');
+    await page.getByRole('button', { name: 'List actions' }).click();
+    await page.getByRole('menuitem', { name: 'Invite users' }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Invite users' });
+    await dialog.getByRole('table', { name: 'What inviting will do' }).waitFor();
+    const preview = await kit.graphql(
+      'query ($filter: ProfileFilter) { profilesInvitePreview(filter: $filter) { total inviteCount reinviteCount skippedCount } }',
+      { filter: { statuses: ['NOT_INVITED'], tagIds: [engineering] } },
+      { token: org.sessionToken },
+    );
+    const counts = preview.data.profilesInvitePreview;
+    expect(counts.inviteCount).toBe(60);
+    const cell = (name: string) => dialog.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').last();
+    expect(await cell('Will be invited').textContent()).toBe(String(counts.inviteCount));
+    expect(await cell('Will be re-invited').textContent()).toBe(String(counts.reinviteCount));
+    expect(await cell('Skipped').textContent()).toBe(String(counts.skippedCount));
+    await screenshot(page, 'bulk-confirm');
+    await expectAccessible(page, 'the bulk Confirm dialog');
+
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.getByRole('progressbar', { name: 'Invitation progress' }).waitFor();
+    await dialog.getByText('Done.').waitFor();
+    await dialog.getByRole('list', { name: 'Summary' }).getByText('Invited: 60').waitFor();
+    await screenshot(page, 'bulk-summary');
+    await expectAccessible(page, 'the bulk summary');
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // Nobody left to invite in that search; all 60 are Pending now.
+    await page.getByText('No profile matches this search').waitFor();
+    await tick(statusChip(page, 'Not invited'), false);
+    await tick(statusChip(page, 'Pending'), true);
+    await expect.poll(() => page.getByText(/of 63 profiles/).count()).toBe(1);
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id, status: 'NOT_INVITED', tags: { some: { tag: { name: 'Engineering' } } } } })).toBe(0);
+  });
+
+  // Follows the bulk invitation above (one of its emails).
+  it('accepting an invitation through the emailed link turns the Status column to Validated', async () => {
+    await kit.runJobs();
+    const invited = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, status: 'PENDING', tags: { some: { tag: { name: 'Engineering' } } }, invitations: { some: {} } }, orderBy: { lastName: 'asc' } });
+    const [email] = kit.emailsTo(invited.email);
+    const page = await ui.newPage();
+    await page.goto(`/accept#token=${kit.tokenOf(email!)}`);
+    await page.getByLabel('Create your password').fill('a-long-password-2026');
+    await page.getByLabel('Type it again').fill('a-long-password-2026');
+    await page.getByRole('button', { name: 'Confirm my account' }).click();
+    await page.getByText(/Your account with Acme Parking is ready/).waitFor();
+
+    await signIn(page, org.adminEmail);
+    await page.getByRole('searchbox', { name: 'Search' }).fill(`${invited.firstName} ${invited.lastName}`);
+    const row = rowsOf(page).filter({ has: page.getByRole('link', { name: `Show ${invited.firstName} ${invited.lastName}` }) });
+    await row.getByText('Validated', { exact: true }).waitFor();
+  });
+
+  it('shows the expired invitations at a glance and filters them', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await tick(page.getByRole('checkbox', { name: 'Invitation expired' }), true);
+    await expect.poll(() => rowsOf(page).count()).toBe(3);
+    expect(await profilesTable(page).getByText('Expired', { exact: true }).count()).toBe(3);
+  });
+
+  it('pages through the results with the page in the URL', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await expect.poll(() => rowsOf(page).count()).toBe(50);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => rowsOf(page).count()).toBe(73 - 50);
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+    await page.goBack();
+    await expect.poll(() => rowsOf(page).count()).toBe(50);
+  });
+});
+
+describe('what the caller may do comes from viewer.permissions', () => {
+  it('a VIEWER sees no invite action', async () => {
+    const viewer = await kit.createOrganization({ role: 'VIEWER' });
+    await viewer.insertProfiles(3);
+    const page = await ui.newPage();
+    await signIn(page, viewer.adminEmail);
+    await rowsOf(page).first().waitFor();
+    expect(await page.getByRole('button', { name: 'List actions' }).count()).toBe(0);
+    expect(await page.getByRole('checkbox', { name: 'Select this page' }).count()).toBe(0);
+    await rowsOf(page).first().getByRole('link', { name: /^Show / }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByText(/ask an owner/i).waitFor();
+    expect(await page.getByRole('button', { name: /Invite|Re-send/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    await screenshot(page, 'viewer-show');
+  });
+
+  it('a STARTER organization sees "not in your plan"', async () => {
+    const starter = await kit.createOrganization({ plan: 'STARTER' });
+    await starter.insertProfiles(3);
+    const page = await ui.newPage();
+    await signIn(page, starter.adminEmail);
+    await page.getByRole('checkbox', { name: 'Select this page' }).check();
+    await page.getByRole('button', { name: 'List actions' }).click();
+    await expect.poll(() => page.getByRole('menuitem', { name: 'Invite users' }).isDisabled()).toBe(true);
+    await page.getByRole('menu').getByText(/Not in your plan \(Starter\)/).waitFor();
+    await page.keyboard.press('Escape');
+    await rowsOf(page).first().getByRole('link', { name: /^Show / }).click();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('button', { name: 'Invite', exact: true }).isDisabled()).toBe(true);
+    await page.getByText(/Not in your plan \(Starter\)\. It comes with the Business plan/).first().waitFor();
+    await screenshot(page, 'starter-show');
+    await expectAccessible(page, 'the Show page of a Starter organization');
+  });
+});
+
+describe('forms, settings and the session', () => {
+  it('a bad field shows its error next to the field', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await page.getByRole('link', { name: 'New profile' }).click();
+    await page.getByRole('heading', { name: 'New profile', level: 1 }).waitFor();
+    await expectAccessible(page, 'the New profile form');
+    await page.getByRole('textbox', { name: 'First name' }).fill('Zoë');
+    await page.getByRole('textbox', { name: 'Last name' }).fill('Martin');
+    const email = page.getByRole('textbox', { name: 'Email' });
+    await email.fill('zoe.martin@');
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await email.getAttribute('aria-describedby'))!.split(' ');
+    const errorText = await Promise.all(describedBy.map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(errorText.join(' ')).toMatch(/email/i);
+    await screenshot(page, 'profile-form-error');
+    await expectAccessible(page, 'the form with an error');
+
+    await email.fill('zoe.martin@example.test');
+    await page.getByRole('button', { name: 'Create profile' }).click();
+    await page.getByRole('heading', { name: 'Zoë Martin', level: 1 }).waitFor();
+  });
+
+  it('settings: organization, API keys (secret shown once), admins', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('textbox', { name: 'Name' }).waitFor();
+    await screenshot(page, 'settings-organization');
+    await expectAccessible(page, 'Settings › Organization');
+
+    await page.getByRole('tab', { name: 'API keys' }).click();
+    await page.getByRole('table', { name: 'API keys' }).waitFor();
+    await page.getByRole('button', { name: 'New API key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New API key' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('HR sync');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Copy the secret now' });
+    await secretDialog.getByText(/^ppk_/).waitFor();
+    await secretDialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('cell', { name: 'HR sync', exact: true }).waitFor();
+    await screenshot(page, 'settings-api-keys');
+    await expectAccessible(page, 'Settings › API keys');
+
+    await page.getByRole('tab', { name: 'Admins' }).click();
+    await page.getByRole('table', { name: 'Admins' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/settings/admins');
+    await screenshot(page, 'settings-admins');
+    await expectAccessible(page, 'Settings › Admins');
+  });
+
+  it('works at 390 px wide, the menu behind a burger', async () => {
+    const page = await ui.newPage({ width: 390, height: 844 });
+    await signIn(page, org.adminEmail);
+    await rowsOf(page).first().waitFor();
+    await screenshot(page, 'profiles-390');
+    await expectAccessible(page, 'Profiles at 390 px');
+    await page.getByRole('button', { name: 'Open the menu' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  });
+
+  it('a session that expires sends the admin back to sign in, with a message', async () => {
+    const page = await ui.newPage();
+    await signIn(page, org.adminEmail);
+    await page.getByRole('textbox', { name: 'Email' }).count();
+    await screenshot(page, 'sign-in-done');
+    kit.clock.advance(13 * HOUR);
+    try {
+      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByText('This session expired; sign in again.').waitFor();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await screenshot(page, 'sign-in-expired');
+      await expectAccessible(page, 'the sign-in page');
+    } finally {
+      kit.clock.advance(-13 * HOUR);
+    }
+  });
+
+  it('serves the built assets immutable and the index uncached', async () => {
+    const index = await fetch(`${ui.url}/admin/profiles?q=x`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('cache-control')).toContain('no-cache');
+    const html = await index.text();
+    const asset = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const js = await fetch(`${ui.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${ui.url}/admin/assets/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${ui.url}/admin/assets/missing.js`)).status).toBe(404);
+    expect(globalId('Profile', 'x')).toBeTruthy();
+  });
+});

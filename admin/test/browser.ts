@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import sparticuz from '@sparticuz/chromium';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { KIT_ADMIN_PASSWORD, type TestKit } from '../../server/test/kit.ts';
+
+// The admin UI in a real browser against the real server: the test kit's app
+// (real PostgreSQL, fake Postmark) on a real HTTP port, driven by the
+// Chromium that ships inside the @sparticuz/chromium npm package (so a fresh
+// machine needs no browser and no download) through playwright-core.
+
+export const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+export interface BrowserHarness {
+  url: string;
+  browser: Browser;
+  newPage(options?: { width?: number; height?: number }): Promise<Page>;
+}
+
+export function useBrowser(kit: TestKit): BrowserHarness {
+  const harness = {} as BrowserHarness;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    // The kit's clock starts on a fixed morning; sessions expire by it, the
+    // browser by its own clock: make them agree.
+    kit.clock.advance(Date.now() - kit.clock.now().getTime());
+    server = createServer(kit.app);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    harness.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    harness.browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args: sparticuz.args, headless: true });
+    // Chromium runs with --single-process (sparticuz.args), where a second
+    // browser context does not load reliably: every test gets the one page,
+    // signed out (its storage cleared), at the size it asks for.
+    const page = await (await harness.browser.newContext({ baseURL: harness.url, reducedMotion: 'reduce' })).newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') console.log(`[browser ${message.type()}] ${message.text()}`);
+    });
+    page.on('pageerror', (error) => console.log(`[browser page error] ${error.message}`));
+    harness.newPage = async ({ width = 1280, height = 860 } = {}) => {
+      await page.goto('/admin/sign-in');
+      await page.evaluate(() => localStorage.clear());
+      await page.setViewportSize({ width, height });
+      return page;
+    };
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await harness.browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+  return harness;
+}
+
+export async function signIn(page: Page, email: string, password = KIT_ADMIN_PASSWORD) {
+  await page.goto('/admin/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
+}
+
+/** No serious or critical accessibility violation on the page as it is now (axe-core). */
+export async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+  expect(serious, `accessibility of ${what}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
