@@ -91,7 +91,7 @@ describe('budgets by query cost', () => {
   it('shares the counters between servers through PostgreSQL', async () => {
     const pool = new pg.Pool({ connectionString: kit.worker.connectionString, max: 2 });
     const settings = { ...SMALL, pointsPerMinute: 400 };
-    const options = { prisma: kit.prisma, clock: kit.clock, settings: kit.worker.settings };
+    const options = { prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings };
     const [one, two] = [createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }), createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) })];
     const caller = await kit.createOrganization();
     expect((await send(one, PAGE, { token: caller.apiKey })).body.errors).toBeUndefined();
