@@ -9,7 +9,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 // https://pothos-graphql.dev/docs/plugins/relay
 import RelayPlugin from '@pothos/plugin-relay';
-// Ours: every global-id argument checked (type and uuid), and every text storable, before anything runs.
+// Ours: every global-id argument checked (type and uuid) before anything runs.
 import ArgumentCheckPlugin from './ids/argument-check-plugin.ts';
 // https://pothos-graphql.dev/docs/plugins/complexity: each field's cost; server/security/query-cost.ts checks it per request.
 import ComplexityPlugin from '@pothos/plugin-complexity';

@@ -1,7 +1,6 @@
 import SchemaBuilder, {
   BasePlugin,
   createInputValueMapper,
-  resolveInputTypeConfig,
   type InputFieldMapping,
   type InputFieldsMapping,
   mapInputFields,
@@ -11,14 +10,12 @@ import SchemaBuilder, {
 import type { GraphQLFieldResolver } from 'graphql';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { InvalidInputError } from '../errors/domain-errors.ts';
-import { unstorableTextProblem } from '../input/storable-text.ts';
 import { globalIdProblem } from './global-ids.ts';
 
-// Checks the arguments of every field, at any depth of their input objects and
-// lists, before the relay plugin decodes ids and before the resolver runs:
-// every global id against the id rules of global-ids.ts, and every text (String
-// or ID) against what the database can store (input/storable-text.ts). A bad
-// value throws InvalidInputError with its path (e.g. ["input", "profileId"],
+// Checks the id arguments of every field, at any depth of their input objects
+// and lists, before the relay plugin decodes them and before the resolver runs,
+// against the id rules of global-ids.ts. (Text has its own shape rule, applied
+// by each input: server/input/text-fields.ts.) A bad value throws InvalidInputError with its path (e.g. ["input", "profileId"],
 // ["filter", "parkingLotIds", "2"]): a typed result on mutations that list
 // InvalidInput, a coded GraphQL error elsewhere (server/errors/mask-error.ts).
 // Like graphql-js' own type checks, this runs before the auth scopes.
@@ -59,9 +56,7 @@ export class ArgumentCheckPlugin<Types extends SchemaTypes> extends BasePlugin<T
       this.buildCache,
       (inputField) => {
         const ids = idTypenames(inputField.extensions ?? undefined);
-        if (ids) return { ids };
-        const typeName = resolveInputTypeConfig(inputField.type, this.buildCache).name;
-        return typeName === 'String' || typeName === 'ID' ? { ids: null } : null;
+        return ids ? { ids } : null;
       },
       this.mappingCache,
     );
@@ -97,7 +92,7 @@ function checkValue(value: unknown, mapping: InputFieldMapping<SchemaTypes, Chec
     if (mapping.fields.map && typeof value === 'object') checkFields(value as Record<string, unknown>, mapping.fields.map, path);
     return;
   }
-  const problem = (typeof value === 'string' ? unstorableTextProblem(value) : null) ?? (mapping.value.ids ? globalIdProblem(value, mapping.value.ids) : null);
+  const problem = mapping.value.ids ? globalIdProblem(value, mapping.value.ids) : null;
   if (problem) throw new InvalidInputError(path, problem);
 }
 

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { sha256Hex } from '../sha256.ts';
+import { parseOptionalText } from './text-fields.ts';
 
 // Creates that carry an idempotency key can be retried safely: the first
 // request claims the key (organization, operation, key) in the transaction
@@ -21,14 +22,12 @@ export interface IdempotentCreate<T> {
 }
 
 export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
-  const key = request.key?.trim() || null;
+  // The text shape rule (and its length), like every text input.
+  const key = parseOptionalText(request.key, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
   // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
   if (request.key != null && !key) throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
   if (!key) return request.create();
-  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
-  }
-  const requestHash = createHash('sha256').update(canonicalJson(request.input)).digest('hex');
+  const requestHash = sha256Hex(canonicalJson(request.input));
   // Waits for a concurrent first request with the same key to commit, then does nothing.
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotent_request (organization_id, operation, key, request_hash)

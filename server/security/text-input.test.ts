@@ -190,6 +190,7 @@ describe('text input', () => {
       'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
       'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey', 'ProfileCreateInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
         ['email', 'externalId', 'firstName', 'lastName', 'phone'].map((field) => `${input}.${field}`),
       ),
