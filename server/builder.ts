@@ -9,6 +9,8 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import PrismaPlugin from '@pothos/plugin-prisma';
 // https://pothos-graphql.dev/docs/plugins/relay
 import RelayPlugin from '@pothos/plugin-relay';
+// Ours: every global-id argument checked (type and uuid) before anything runs.
+import ArgumentCheckPlugin from './ids/argument-check-plugin.ts';
 // https://pothos-graphql.dev/docs/plugins/complexity: each field's cost; server/security/query-cost.ts checks it per request.
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -20,6 +22,7 @@ import { unauthenticated } from './errors/graphql-errors.ts';
 import { fieldCost } from './security/query-cost.ts';
 import type PrismaTypes from './generated/pothos-prisma-types.ts';
 import { getDatamodel } from './generated/pothos-prisma-types.ts';
+import { decodeGlobalId } from './ids/global-ids.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -34,7 +37,7 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ErrorsPlugin, ArgumentCheckPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   complexity: { fieldComplexity: fieldCost },
   scopeAuth: {
@@ -61,6 +64,7 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    decodeGlobalID: (globalID) => decodeGlobalId(globalID),
     cursorType: 'String',
     nodeQueryOptions: { description: 'Fetches any object of the caller\'s organization by its global id; null when there is none.' },
     nodesQueryOptions: { description: 'Fetches several objects by global id, in order; null where there is none.' },
@@ -69,6 +73,8 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     directResult: true,
+    // A bad global id (checked before the resolver) becomes the mutation's typed InvalidInput.
+    unsafelyHandleInputErrors: true,
     defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
   },
 });

@@ -32,7 +32,6 @@ export function emailTransport(config: Config, prisma: PrismaClient): EmailTrans
 /** What the HTTP app takes from the configuration (production: masked errors, no GraphiQL or introspection unless asked, same-origin only). */
 export function appOptions(config: Config) {
   return {
-    exposeErrors: config.env === 'development',
     trustProxy: config.trustProxy,
     mailbox: config.localMailbox,
     postmarkWebhookPassword: config.postmarkWebhookPassword,

@@ -5,6 +5,8 @@ import { type AppSettings, type Clock, type Context, systemClock } from './conte
 import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
+import { maskError, useCodedErrors } from './errors/mask-error.ts';
+import { healthResponse } from './health.ts';
 import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
@@ -21,8 +23,6 @@ export interface AppOptions {
   databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
-  /** Show unexpected errors' messages (development only). */
-  exposeErrors?: boolean;
   /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
   /** Serve the local mailbox at /mailbox (only when emails go there, not to Postmark). */
@@ -55,7 +55,10 @@ export function createApp(options: AppOptions) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: !options.exposeErrors,
+    // yoga's own check (an empty 200, the process is up) moves aside for /health, which also pings the database.
+    healthCheckEndpoint: '/health/live',
+    // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/errors/mask-error.ts).
+    maskedErrors: { maskError },
     cors: corsOptions(exposure.corsOrigins),
     graphiql: exposure.graphiql && {
       title: 'Parkpass API',
@@ -73,6 +76,7 @@ export function createApp(options: AppOptions) {
       progress,
     }),
     plugins: [
+      useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),
       useRequestBudget(rateLimits),
@@ -81,7 +85,7 @@ export function createApp(options: AppOptions) {
           const path = url.pathname;
           // Every route answers a short text on failure; the detail goes to the server's log only.
           try {
-            if (path === '/health') endResponse(new fetchAPI.Response('ok'));
+            if (path === '/health') endResponse(await healthResponse(options.prisma));
             else if (path === '/' && request.method === 'GET') {
               endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
             } else if (path === '/accept') {

@@ -151,7 +151,7 @@ const samples: Record<string, Sample> = {
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
-    allowedTypename: (actor) => (actor === 'ADMIN' ? /^AdminLogoutPayload$/ : /^InvalidInput$/),
+    allowedTypename: (actor) => (actor === 'ADMIN' ? /^AdminLogoutPayload$/ : /^NotASession$/),
     // A session of its own, so the admin's main session survives the sample.
     run: async (org, actor) => {
       if (actor === 'API_KEY') return org.graphqlAs(actor, 'mutation { adminLogout { __typename ... on Error { code } } }');

@@ -1,7 +1,6 @@
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
-import { ErrorInterface } from '../errors/errors.graphql.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { callerOf } from './refusals.ts';
 import { ACTIONS, type Action, type ActorKind, actorKindsOf, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
@@ -35,36 +34,6 @@ export const FeatureEnum = builder.enumType('Feature', {
 export const ActionEnum = builder.enumType('Action', {
   description: 'Something a caller may or may not do, depending on its role and its organization\'s plan.',
   values: describedEnumValues<Action>(Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>),
-});
-
-builder.objectType(FeatureNotInPlanError, {
-  name: 'FeatureNotInPlan',
-  description: "The organization's plan does not include what this needs; `requiredPlan` does.",
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    feature: t.field({ type: FeatureEnum, description: 'The missing feature.', resolve: (error) => error.feature }),
-    plan: t.field({ type: PlanEnum, description: "The organization's plan.", resolve: (error) => error.plan }),
-    requiredPlan: t.field({ type: PlanEnum, description: 'The smallest plan that includes the feature.', resolve: (error) => error.requiredPlan }),
-  }),
-});
-
-builder.objectType(ForbiddenError, {
-  name: 'Forbidden',
-  description:
-    "The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin " +
-    '(`allowedActorKinds`; API keys never manage API keys or admins).',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    action: t.field({ type: ActionEnum, description: 'What was refused.', resolve: (error) => error.action }),
-    role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (error) => error.role }),
-    requiredRoles: t.field({ type: [RoleEnum], description: 'The roles that may do it.', resolve: (error) => [...error.requiredRoles] }),
-    actorKind: t.field({ type: ActorKindEnum, description: 'How the caller authenticated.', resolve: (error) => error.actorKind }),
-    allowedActorKinds: t.field({
-      type: [ActorKindEnum],
-      description: 'The kinds of caller that may do it (only ADMIN: sign in; an API key will not do).',
-      resolve: (error) => [...error.allowedActorKinds],
-    }),
-  }),
 });
 
 /** The typed errors of every mutation guarded by the access table. */

@@ -1,6 +1,7 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Viewer } from '../context.ts';
 import { type DomainError, FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
+import { domainErrorAsGraphQLError } from '../errors/graphql-errors.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { type Action, actorKindsOf, type Caller, mayGrantRole, type Refusal, ROLES, refusalFor } from './policy.ts';
 
@@ -15,8 +16,7 @@ export function refusalAsDomainError(refusal: Refusal): DomainError {
 
 /** A refusal as the GraphQL error a query raises: same code and message, the details in `extensions`. */
 export function refusalAsGraphQLError(refusal: Refusal): GraphQLError {
-  const { code, ...details } = refusal;
-  return new GraphQLError(refusalAsDomainError(refusal).message, { extensions: { code, ...details, http: { status: 403 } } });
+  return domainErrorAsGraphQLError(refusalAsDomainError(refusal));
 }
 
 /** Throws the refusal (as a GraphQL error) when the viewer may not do the action; for checks outside field scopes. */

@@ -2,8 +2,9 @@ import { assertMayGrant } from '../access/refusals.ts';
 import type { ViewerScope } from '../context.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';
-import { EmailAlreadyUsedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
-import { Prisma, type Admin } from '../generated/prisma/client.ts';
+import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, NotFoundError } from '../errors/domain-errors.ts';
+import type { Admin } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
@@ -38,7 +39,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
       return admin;
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (uniqueViolation(error)) {
       throw new EmailAlreadyUsedError(['input', 'email'], email, `The email ${email} cannot be used for a new admin account.`);
     }
     throw error;
@@ -54,14 +55,14 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
  */
 export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void> {
   if (scope.viewer.actor.kind === 'ADMIN' && scope.viewer.actor.id === id) {
-    throw new InvalidInputError(['id'], 'You cannot remove yourself; another owner can.');
+    throw new CannotRemoveSelfError();
   }
   const organizationId = scope.viewer.organizationId;
   await scope.prisma.$transaction(async (tx) => {
     const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true, name: true, email: true } });
     if (!admin) throw new NotFoundError(['id'], 'admin');
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
-      throw new InvalidInputError(['id'], 'This is the last owner of the organization; add another owner first.');
+      throw new LastOwnerError();
     }
     const { count } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
     await tx.admin.delete({ where: { id } });

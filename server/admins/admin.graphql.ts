@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { viewerScope } from '../context.ts';
-import { EmailAlreadyUsedError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
+import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
@@ -76,7 +76,7 @@ builder.mutationFields((t) => ({
     description:
       'Removes an admin, ends their sessions and revokes every API key they created (calls with those keys fail at once; ' +
       'to keep an integration running, create a new key before and hand it over). Nobody removes themselves, and the last owner stays.',
-    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, CannotRemoveSelfError, LastOwnerError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteAdmin(viewerScope(context), id.id);

@@ -71,7 +71,7 @@ builder.mutationFields((t) => ({
   apiKeyRevoke: t.withAuth({ allowed: 'MANAGE_API_KEYS' }).field({
     type: ApiKeyPayload,
     description: 'Revokes an API key: calls with it fail from now on. Revoking a revoked key changes nothing.',
-    errors: { types: [NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'Global id of the key.' }) },
     resolve: async (_root, { id }, context) => ({
       apiKey: await revokeApiKey(viewerScope(context), id.id),

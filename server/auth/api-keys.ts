@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 
 // API keys and session tokens are long random secrets, so a fast hash is
 // enough to store them safely (unlike passwords); lookups are by hash.
@@ -19,5 +20,5 @@ export function generateApiKeySecret(): GeneratedSecret {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }

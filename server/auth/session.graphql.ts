@@ -1,23 +1,7 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { InvalidCredentialsError, InvalidInputError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
-import { ErrorInterface } from '../errors/errors.graphql.ts';
+import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
 import { login, logout, type Session } from './sessions.ts';
-
-builder.objectType(InvalidCredentialsError, {
-  name: 'InvalidCredentials',
-  description: 'The email or password is wrong. It never says which, nor whether the account exists.',
-  interfaces: [ErrorInterface],
-});
-
-builder.objectType(TooManyLoginAttemptsError, {
-  name: 'TooManyLoginAttempts',
-  description: 'Too many failed sign-ins for this account or from this address; nothing was checked.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'How long to wait before the next try.' }),
-  }),
-});
 
 const AdminLoginInput = builder.inputType('AdminLoginInput', {
   description: 'An admin\'s credentials.',
@@ -56,9 +40,9 @@ builder.mutationFields((t) => ({
   adminLogout: t.withAuth({ authenticated: true }).field({
     type: AdminLogoutPayload,
     description: 'Ends the session whose token made this call. API keys are revoked with apiKeyRevoke instead.',
-    errors: { types: [InvalidInputError, ...accessRefusals] },
+    errors: { types: [NotASessionError, ...accessRefusals] },
     resolve: async (_root, _args, context) => {
-      if (!context.viewer.sessionId) throw new InvalidInputError([], 'This call was made with an API key, not a session; revoke keys with apiKeyRevoke.');
+      if (!context.viewer.sessionId) throw new NotASessionError();
       await logout({ prisma: context.prisma, clock: context.clock }, context.viewer.sessionId);
       return { ended: true } as const;
     },

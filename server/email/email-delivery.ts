@@ -4,6 +4,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
 import { acceptLink, invitationToken } from '../invitations/invitation-tokens.ts';
 import { contactRefusal } from './communication-gate.ts';
+import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 import { renderAppDownloadEmail, renderInvitationEmail, type RenderedEmail } from './email-templates.ts';
 import { type EmailTransport, MAX_BATCH_SIZE, type OutgoingEmail } from './email-transport.ts';
 
@@ -155,6 +156,7 @@ type Executor = Prisma.TransactionClient;
  * Records a batch's outcome in two statements, whatever its size; an
  * invitation's delivery state follows its email. "id = ANY(…)" makes
  * PostgreSQL fetch the rows by primary key instead of scanning the table.
+ * The invitations' copies go through the one writer of delivery states.
  */
 async function applyUpdates(tx: Executor, updates: EmailUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
@@ -171,14 +173,9 @@ async function applyUpdates(tx: Executor, updates: EmailUpdate[], now: Date): Pr
       sent_at = CASE WHEN v.state = 'SENT' THEN ${now}::timestamptz ELSE NULL END
     FROM unnest(${ids}::uuid[], ${states}::text[], ${errors}::text[], ${messageIds}::text[]) AS v(id, state, error, message_id)
     WHERE email.id = v.id AND email.id = ANY(${ids}::uuid[])`;
-  const invitationUpdates = updates.filter((update) => update.invitationId);
-  if (invitationUpdates.length === 0) return;
-  const invitationIds = invitationUpdates.map((update) => update.invitationId);
-  await tx.$executeRaw`
-    UPDATE invitation SET
-      delivery_state = v.state::"EmailDeliveryState",
-      delivery_updated_at = ${now}::timestamptz,
-      postmark_message_id = COALESCE(v.message_id, invitation.postmark_message_id)
-    FROM unnest(${invitationIds}::uuid[], ${invitationUpdates.map((update) => update.state)}::text[], ${invitationUpdates.map((update) => update.messageId)}::text[]) AS v(id, state, message_id)
-    WHERE invitation.id = v.id AND invitation.id = ANY(${invitationIds}::uuid[])`;
+  await recordInvitationDeliveryStates(
+    tx,
+    updates.flatMap((update) => (update.invitationId ? [{ invitationId: update.invitationId, state: update.state, messageId: update.messageId }] : [])),
+    now,
+  );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
 
 // Postmark's delivery webhooks (Delivery, Bounce, SpamComplaint) update the
@@ -68,12 +69,7 @@ async function recordDeliveryState(prisma: PrismaClient, messageId: string, stat
     const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } });
     if (!email) return;
     await tx.email.updateMany({ where: { id: email.id, state: { notIn: keep } }, data: { state } });
-    if (email.invitationId) {
-      await tx.invitation.updateMany({
-        where: { id: email.invitationId, deliveryState: { notIn: keep } },
-        data: { deliveryState: state, deliveryUpdatedAt: now },
-      });
-    }
+    if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
   });
 }
 

@@ -1,45 +1,154 @@
 import { ACTIONS, type Action, type ActorKind, type Feature } from '../access/policy.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 
-// The mistakes a caller can make, as classes a service throws and the GraphQL
-// layer turns into typed results (errors.graphql.ts). One code per class.
+// THE table of the mistakes and refusals a caller can meet. Each row gives the
+// code, the GraphQL type, one description (used by the `ErrorCode` enum value
+// and by the type) and the typed details. From it come: the error classes
+// below (a class per row, checked against the row by `ERROR_CLASSES`), their
+// GraphQL object types and the `ErrorCode` enum (errors.graphql.ts), and the
+// `extensions` of the GraphQL error a query raises (graphql-errors.ts).
 
-export const errorCodes = {
-  INVALID_INPUT: 'A value is missing, too long, or malformed.',
-  INVALID_EMAIL: 'An email address is not valid.',
-  EMAIL_ALREADY_USED: 'Another profile of the organization has this email.',
-  EXTERNAL_ID_ALREADY_USED: 'Another profile of the organization has this externalId.',
-  UNKNOWN_PARKING_LOT: 'A parking lot id names no parking lot of the organization.',
-  UNKNOWN_TAG: 'A tag id names no tag of the organization.',
-  BATCH_TOO_LARGE: 'A batch has more items than one call accepts.',
-  NOT_FOUND: 'An id names nothing of the organization.',
-  PASSWORD_TOO_WEAK: 'A password does not meet the password policy.',
-  FEATURE_NOT_IN_PLAN: "The organization's plan does not include the feature; a larger plan does.",
-  FORBIDDEN: "The caller's role may not do this, or an API key asked for what takes a signed-in admin.",
-  INVALID_CREDENTIALS: 'The email or password is wrong (which one is never said).',
-  TOO_MANY_LOGIN_ATTEMPTS: 'Too many failed sign-ins for this account or from this address; wait and retry.',
-  PROFILE_ALREADY_VALIDATED: 'The person already accepted an invitation; there is nothing to invite to.',
-  EMAIL_UNDELIVERABLE: 'Email to this address bounced or was reported as spam; change the address first.',
-  RESEND_TOO_SOON: 'The profile was invited moments ago; wait before sending again.',
-  INVITATION_NOT_FOUND: 'No invitation has this token (mistyped, or its profile was deleted).',
-  INVITATION_EXPIRED: 'The invitation expired; an admin can send a new one.',
-  INVITATION_REVOKED: 'The invitation was revoked, or replaced by a newer one.',
-  INVITATION_ALREADY_USED: 'The invitation was already accepted; a token works once.',
-  SELECTION_TOO_LARGE: "The selection holds more profiles than the plan's largest bulk invitation.",
-  NAME_ALREADY_USED: 'Another parking lot (or tag) of the organization has this name (compared case-insensitively).',
-  IDEMPOTENCY_KEY_REUSED: 'The idempotency key was already used for a different request.',
-} as const;
+/** The GraphQL type of a typed detail; errors.graphql.ts maps each to its type. */
+export type ErrorFieldType = 'Int' | 'Boolean' | 'String' | 'DateTime' | 'Feature' | 'Plan' | 'Role' | 'Action' | 'ActorKind' | '[Role]' | '[ActorKind]';
 
-export type ErrorCode = keyof typeof errorCodes;
+interface ErrorEntry {
+  /** The GraphQL object type (a member of the mutations' result unions). */
+  typeName: string;
+  description: string;
+  /** An error about one place in the input: it also has `path` (the `InputError` interface). */
+  input?: true;
+  /** Typed details beyond `code`, `message` (and `path`). */
+  fields?: Record<string, { type: ErrorFieldType; description: string }>;
+  /** HTTP status of a response carrying it as a GraphQL error (queries); 200 when left out. */
+  httpStatus?: number;
+}
+
+export const DOMAIN_ERRORS = {
+  INVALID_INPUT: {
+    typeName: 'InvalidInput',
+    input: true,
+    description: 'A value is missing, empty, too long, out of range or malformed (an id that is not a global id of the right type); `path` names it.',
+  },
+  INVALID_EMAIL: { typeName: 'InvalidEmail', input: true, description: 'The email address is not valid.' },
+  EMAIL_ALREADY_USED: {
+    typeName: 'EmailAlreadyUsed',
+    input: true,
+    description: 'Another profile of the organization has this email (compared case-insensitively).',
+  },
+  EXTERNAL_ID_ALREADY_USED: { typeName: 'ExternalIdAlreadyUsed', input: true, description: 'Another profile of the organization has this externalId.' },
+  UNKNOWN_PARKING_LOT: { typeName: 'UnknownParkingLot', input: true, description: 'The parking lot id names no parking lot of the organization.' },
+  UNKNOWN_TAG: { typeName: 'UnknownTag', input: true, description: 'The tag id names no tag of the organization.' },
+  BATCH_TOO_LARGE: {
+    typeName: 'BatchTooLarge',
+    input: true,
+    description: 'The batch has more items than one call accepts.',
+    fields: {
+      size: { type: 'Int', description: 'How many items were sent.' },
+      max: { type: 'Int', description: 'How many one call accepts.' },
+    },
+  },
+  NOT_FOUND: { typeName: 'NotFound', input: true, description: 'The id names nothing of the organization.' },
+  NAME_ALREADY_USED: {
+    typeName: 'NameAlreadyUsed',
+    input: true,
+    description: 'Another parking lot (or tag) of the organization has this name (compared case-insensitively).',
+  },
+  PASSWORD_TOO_WEAK: { typeName: 'PasswordTooWeak', input: true, description: 'The password does not meet the policy; the message says which rule.' },
+  FEATURE_NOT_IN_PLAN: {
+    typeName: 'FeatureNotInPlan',
+    description: "The organization's plan does not include what this needs; `requiredPlan` does.",
+    httpStatus: 403,
+    fields: {
+      feature: { type: 'Feature', description: 'The missing feature.' },
+      plan: { type: 'Plan', description: "The organization's plan." },
+      requiredPlan: { type: 'Plan', description: 'The smallest plan that includes the feature.' },
+    },
+  },
+  FORBIDDEN: {
+    typeName: 'Forbidden',
+    description:
+      "The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin " +
+      '(`allowedActorKinds`; API keys never manage API keys or admins).',
+    httpStatus: 403,
+    fields: {
+      action: { type: 'Action', description: 'What was refused.' },
+      role: { type: 'Role', description: "The caller's role." },
+      requiredRoles: { type: '[Role]', description: 'The roles that may do it.' },
+      actorKind: { type: 'ActorKind', description: 'How the caller authenticated.' },
+      allowedActorKinds: { type: '[ActorKind]', description: 'The kinds of caller that may do it (only ADMIN: sign in; an API key will not do).' },
+    },
+  },
+  INVALID_CREDENTIALS: {
+    typeName: 'InvalidCredentials',
+    description: 'The email or password is wrong. It never says which, nor whether the account exists.',
+  },
+  TOO_MANY_LOGIN_ATTEMPTS: {
+    typeName: 'TooManyLoginAttempts',
+    description: 'Too many failed sign-ins for this account or from this address; nothing was checked.',
+    fields: { retryAfterSeconds: { type: 'Int', description: 'How long to wait before the next try.' } },
+  },
+  NOT_A_SESSION: {
+    typeName: 'NotASession',
+    description: 'The call was made with an API key, which has no session to end; revoke keys with apiKeyRevoke.',
+  },
+  CANNOT_REMOVE_SELF: { typeName: 'CannotRemoveSelf', description: 'Nobody removes themselves; another owner can.' },
+  LAST_OWNER: { typeName: 'LastOwner', description: 'This is the last owner of the organization; add another owner first.' },
+  PROFILE_ALREADY_VALIDATED: {
+    typeName: 'ProfileAlreadyValidated',
+    description: 'The person already accepted an invitation; inviting again is refused.',
+  },
+  EMAIL_UNDELIVERABLE: {
+    typeName: 'EmailUndeliverable',
+    description: "Email to the profile's address bounced or was reported as spam; change the address before inviting again.",
+    fields: { email: { type: 'String', description: 'The address that cannot be used.' } },
+  },
+  RESEND_TOO_SOON: {
+    typeName: 'ResendTooSoon',
+    description: 'The profile was invited moments ago; re-sending is limited so nobody is spammed.',
+    fields: { retryAfterSeconds: { type: 'Int', description: 'How long to wait before re-sending.' } },
+  },
+  INVITATION_NOT_FOUND: { typeName: 'InvitationNotFound', description: 'No invitation has this token (mistyped, or its profile was deleted).' },
+  INVITATION_EXPIRED: {
+    typeName: 'InvitationExpired',
+    description: 'The invitation expired before it was accepted; an admin can send a new one.',
+    fields: { expiredAt: { type: 'DateTime', description: 'When it expired.' } },
+  },
+  INVITATION_REVOKED: {
+    typeName: 'InvitationRevoked',
+    description: 'The invitation was revoked by an admin, or replaced by a newer one.',
+    fields: { superseded: { type: 'Boolean', description: 'True when a newer invitation replaced it (rather than a revocation).' } },
+  },
+  INVITATION_ALREADY_USED: { typeName: 'InvitationAlreadyUsed', description: 'The invitation was already accepted; a token works once.' },
+  SELECTION_TOO_LARGE: {
+    typeName: 'SelectionTooLarge',
+    description: "The selection holds more profiles than the plan's largest bulk invitation.",
+    fields: {
+      size: { type: 'Int', description: 'How many profiles the selection holds.' },
+      max: { type: 'Int', description: 'The most one bulk invitation takes on this plan.' },
+    },
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    typeName: 'IdempotencyKeyReused',
+    description: 'The idempotency key was already used for a different request (another selection, another input).',
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof DOMAIN_ERRORS;
+
+export const errorEntry = (code: ErrorCode): ErrorEntry => DOMAIN_ERRORS[code];
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
 }
 
-/** An error about one place in the input, named by its path (e.g. ["profiles", "3", "email"]). */
+/**
+ * An error about one place in the input, named by its path (e.g. ["input", "profiles", "3", "email"]),
+ * exposed as the GraphQL field `path`. Not named `path` here: graphql-js takes any error with a
+ * `path` array for one it already located, and would lose the field the error happened in.
+ */
 export abstract class InputError extends DomainError {
   constructor(
-    readonly path: string[],
+    readonly inputPath: string[],
     message: string,
   ) {
     super(message);
@@ -157,6 +266,27 @@ export class TooManyLoginAttemptsError extends DomainError {
   }
 }
 
+export class NotASessionError extends DomainError {
+  readonly code = 'NOT_A_SESSION';
+  constructor() {
+    super('This call was made with an API key, not a session; revoke keys with apiKeyRevoke.');
+  }
+}
+
+export class CannotRemoveSelfError extends DomainError {
+  readonly code = 'CANNOT_REMOVE_SELF';
+  constructor() {
+    super('You cannot remove yourself; another owner can.');
+  }
+}
+
+export class LastOwnerError extends DomainError {
+  readonly code = 'LAST_OWNER';
+  constructor() {
+    super('This is the last owner of the organization; add another owner first.');
+  }
+}
+
 export class ProfileAlreadyValidatedError extends DomainError {
   readonly code = 'PROFILE_ALREADY_VALIDATED';
   constructor() {
@@ -225,4 +355,61 @@ export class IdempotencyKeyReusedError extends DomainError {
   constructor() {
     super('This idempotency key was already used for a different request. Use a new key for a new request.');
   }
+}
+
+// --- The table's classes, checked against it -----------------------------------
+
+type Entry<C extends ErrorCode> = (typeof DOMAIN_ERRORS)[C];
+type DetailNames<C extends ErrorCode> = Entry<C> extends { fields: infer F } ? keyof F : never;
+
+/** The class of row C: its instances have code C, `path` when the row is an input error, and every detail of the row. */
+type ClassOf<C extends ErrorCode> = abstract new (
+  // biome-ignore lint/suspicious/noExplicitAny: constructors differ per error; only the instances are checked.
+  ...args: any[]
+) => DomainError & { readonly code: C } & (Entry<C> extends { input: true } ? InputError : unknown) & { readonly [K in DetailNames<C>]: unknown };
+
+/** One class per row of DOMAIN_ERRORS; the compiler refuses a missing row, a wrong code or a missing detail. */
+export const ERROR_CLASSES = {
+  INVALID_INPUT: InvalidInputError,
+  INVALID_EMAIL: InvalidEmailError,
+  EMAIL_ALREADY_USED: EmailAlreadyUsedError,
+  EXTERNAL_ID_ALREADY_USED: ExternalIdAlreadyUsedError,
+  UNKNOWN_PARKING_LOT: UnknownParkingLotError,
+  UNKNOWN_TAG: UnknownTagError,
+  BATCH_TOO_LARGE: BatchTooLargeError,
+  NOT_FOUND: NotFoundError,
+  NAME_ALREADY_USED: NameAlreadyUsedError,
+  PASSWORD_TOO_WEAK: PasswordTooWeakError,
+  FEATURE_NOT_IN_PLAN: FeatureNotInPlanError,
+  FORBIDDEN: ForbiddenError,
+  INVALID_CREDENTIALS: InvalidCredentialsError,
+  TOO_MANY_LOGIN_ATTEMPTS: TooManyLoginAttemptsError,
+  NOT_A_SESSION: NotASessionError,
+  CANNOT_REMOVE_SELF: CannotRemoveSelfError,
+  LAST_OWNER: LastOwnerError,
+  PROFILE_ALREADY_VALIDATED: ProfileAlreadyValidatedError,
+  EMAIL_UNDELIVERABLE: EmailUndeliverableError,
+  RESEND_TOO_SOON: ResendTooSoonError,
+  INVITATION_NOT_FOUND: InvitationNotFoundError,
+  INVITATION_EXPIRED: InvitationExpiredError,
+  INVITATION_REVOKED: InvitationRevokedError,
+  INVITATION_ALREADY_USED: InvitationAlreadyUsedError,
+  SELECTION_TOO_LARGE: SelectionTooLargeError,
+  IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError,
+} as const satisfies { [C in ErrorCode]: ClassOf<C> };
+
+/**
+ * The typed details of an error as plain JSON values (a query's GraphQL error
+ * carries them in `extensions`, next to `code`): `path` for input errors and
+ * the row's fields.
+ */
+export function errorDetails(error: DomainError): Record<string, unknown> {
+  const entry = errorEntry(error.code);
+  const details: Record<string, unknown> = {};
+  if (entry.input) details.path = (error as InputError).inputPath;
+  for (const name of Object.keys(entry.fields ?? {})) {
+    const value = (error as unknown as Record<string, unknown>)[name];
+    details[name] = value instanceof Date ? value.toISOString() : value;
+  }
+  return details;
 }

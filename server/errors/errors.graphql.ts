@@ -1,25 +1,31 @@
+import { ActionEnum, ActorKindEnum, FeatureEnum, PlanEnum, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import {
-  BatchTooLargeError,
-  DomainError,
-  EmailAlreadyUsedError,
+  DOMAIN_ERRORS,
+  type DomainError,
+  ERROR_CLASSES,
   type ErrorCode,
-  errorCodes,
-  ExternalIdAlreadyUsedError,
+  type ErrorFieldType,
+  errorEntry,
   InputError,
   InvalidEmailError,
   InvalidInputError,
-  NameAlreadyUsedError,
-  NotFoundError,
-  PasswordTooWeakError,
+  EmailAlreadyUsedError,
+  ExternalIdAlreadyUsedError,
   UnknownParkingLotError,
   UnknownTagError,
 } from './domain-errors.ts';
 
+// The table of domain errors (domain-errors.ts) as GraphQL: the `ErrorCode`
+// enum, the `Error` and `InputError` interfaces and one object type per row,
+// all described by the table's words.
+
+const codes = Object.keys(DOMAIN_ERRORS) as ErrorCode[];
+
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Machine-readable reason of a typed error; branch on it, or on `__typename`.',
-  values: describedEnumValues<ErrorCode>(errorCodes),
+  values: describedEnumValues<ErrorCode>(Object.fromEntries(codes.map((code) => [code, errorEntry(code).description])) as Record<ErrorCode, string>),
 });
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
@@ -30,50 +36,57 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   }),
 });
 
-/** GraphQL type name of each error class, for errors returned as data (bulk upsert rows). */
-const typeNameOfClass = new Map<Function, string>();
+/** GraphQL type name of each error class. */
+const typeNameOfClass = new Map<Function, string>(codes.map((code) => [ERROR_CLASSES[code], errorEntry(code).typeName]));
+
+type ErrorData = InputError & { typeName?: string; path?: string[] };
 
 export const InputErrorInterface = builder.interfaceRef<InputError>('InputError').implement({
   description: 'An error about one place in the input.',
   resolveType: (error) => (error as ErrorData).typeName ?? typeNameOfClass.get(error.constructor) ?? null,
   interfaces: () => [ErrorInterface],
   fields: (t) => ({
-    path: t.exposeStringList('path', {
+    path: t.stringList({
+      resolve: (error) => (error as ErrorData).path ?? error.inputPath,
       description: 'Where in the input the problem is, e.g. ["input", "email"] or ["input", "profiles", "3", "email"].',
     }),
   }),
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: Pothos takes error classes whatever their constructor.
-type InputErrorClass = new (...args: any[]) => InputError;
+const fieldTypes = {
+  Int: 'Int',
+  Boolean: 'Boolean',
+  String: 'String',
+  DateTime: 'DateTime',
+  Feature: FeatureEnum,
+  Plan: PlanEnum,
+  Role: RoleEnum,
+  Action: ActionEnum,
+  ActorKind: ActorKindEnum,
+  '[Role]': [RoleEnum],
+  '[ActorKind]': [ActorKindEnum],
+} as const satisfies Record<ErrorFieldType, unknown>;
 
-function inputErrorType(errorClass: InputErrorClass, name: string, description: string) {
-  typeNameOfClass.set(errorClass, name);
-  builder.objectType(errorClass, { name, description, interfaces: [ErrorInterface, InputErrorInterface] });
+for (const code of codes) {
+  const entry = errorEntry(code);
+  builder.objectType(ERROR_CLASSES[code] as unknown as new () => DomainError, {
+    name: entry.typeName,
+    description: entry.description,
+    interfaces: entry.input ? [ErrorInterface, InputErrorInterface] : [ErrorInterface],
+    fields: (t) =>
+      Object.fromEntries(
+        Object.entries(entry.fields ?? {}).map(([name, field]) => [
+          name,
+          t.field({
+            // The table's field types, each mapped to its GraphQL type above.
+            type: fieldTypes[field.type] as 'String',
+            description: field.description,
+            resolve: (error) => (error as unknown as Record<string, unknown>)[name] as string,
+          }),
+        ]),
+      ),
+  });
 }
-
-inputErrorType(InvalidInputError, 'InvalidInput', 'A value is missing, too long, or malformed.');
-inputErrorType(InvalidEmailError, 'InvalidEmail', 'The email address is not valid.');
-inputErrorType(EmailAlreadyUsedError, 'EmailAlreadyUsed', 'Another profile of the organization has this email (compared case-insensitively).');
-inputErrorType(ExternalIdAlreadyUsedError, 'ExternalIdAlreadyUsed', 'Another profile of the organization has this externalId.');
-inputErrorType(UnknownParkingLotError, 'UnknownParkingLot', 'The parking lot id names no parking lot of the organization.');
-inputErrorType(UnknownTagError, 'UnknownTag', 'The tag id names no tag of the organization.');
-inputErrorType(NotFoundError, 'NotFound', 'The id names nothing of the organization.');
-inputErrorType(NameAlreadyUsedError, 'NameAlreadyUsed', 'Another parking lot or tag of the organization has this name (compared case-insensitively).');
-inputErrorType(PasswordTooWeakError, 'PasswordTooWeak', 'The password does not meet the policy; the message says which rule.');
-
-typeNameOfClass.set(BatchTooLargeError, 'BatchTooLarge');
-builder.objectType(BatchTooLargeError, {
-  name: 'BatchTooLarge',
-  description: 'The batch has more items than one call accepts.',
-  interfaces: [ErrorInterface, InputErrorInterface],
-  fields: (t) => ({
-    size: t.exposeInt('size', { description: 'How many items were sent.' }),
-    max: t.exposeInt('max', { description: 'How many one call accepts.' }),
-  }),
-});
-
-type ErrorData = InputError & { typeName?: string };
 
 /**
  * An error to return as data inside a success payload (a bulk upsert row):
@@ -81,7 +94,7 @@ type ErrorData = InputError & { typeName?: string };
  * field, so hand it over as a plain object that still names its GraphQL type.
  */
 export function errorAsData(error: InputError): InputError {
-  const data = { code: error.code, message: error.message, path: error.path, typeName: typeNameOfClass.get(error.constructor) };
+  const data = { code: error.code, message: error.message, path: error.inputPath, typeName: typeNameOfClass.get(error.constructor) };
   return data as unknown as InputError;
 }
 

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { sha256Hex } from '../sha256.ts';
 import { parseOptionalText } from './text-fields.ts';
 
 // Creates that carry an idempotency key can be retried safely: the first
@@ -22,9 +22,12 @@ export interface IdempotentCreate<T> {
 }
 
 export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
+  // The text shape rule (and its length), like every text input.
   const key = parseOptionalText(request.key, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
+  // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
+  if (request.key != null && !key) throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
   if (!key) return request.create();
-  const requestHash = createHash('sha256').update(canonicalJson(request.input)).digest('hex');
+  const requestHash = sha256Hex(canonicalJson(request.input));
   // Waits for a concurrent first request with the same key to commit, then does nothing.
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotent_request (organization_id, operation, key, request_hash)

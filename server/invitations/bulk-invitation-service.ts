@@ -1,8 +1,9 @@
 import { PLANS } from '../access/policy.ts';
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
+import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseOptionalText } from '../input/text-fields.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
@@ -86,6 +87,10 @@ export async function startBulkInvitation(
 ): Promise<BulkInvitation> {
   const selection = normalized(input.selection);
   const key = parseOptionalText(input.idempotencyKey, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
+  // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
+  if (input.idempotencyKey != null && key === null) {
+    throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
+  }
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);
     if (existing) return sameRequestOrThrow(existing, selection);
@@ -120,13 +125,30 @@ export async function startBulkInvitation(
     });
   } catch (error) {
     // Two retries raced: the other one created it.
-    if (key && error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (key && uniqueViolation(error)) {
       return sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection);
     }
     throw error;
   }
   if (total > INLINE_LIMIT) return bulk;
-  return runBulkInvitation(deps, bulk.id);
+  try {
+    return await runBulkInvitation(deps, bulk.id);
+  } catch (error) {
+    await abandonInlineRun(deps, bulk.id, error);
+    throw error;
+  }
+}
+
+/**
+ * An inline run (one chunk, one transaction) failed. Nothing of it was
+ * committed unless the chunk had already set it RUNNING: a QUEUED row is
+ * deleted, so no worker picks it up again and a retry with the same
+ * idempotency key starts afresh; otherwise it is FAILED like a background run
+ * that ran out of retries.
+ */
+async function abandonInlineRun(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
+  const deleted = await deps.prisma.bulkInvitation.deleteMany({ where: { id: bulkInvitationId, state: 'QUEUED' } });
+  if (deleted.count === 0) await markBulkInvitationFailed(deps, bulkInvitationId, error);
 }
 
 function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey: string) {
@@ -219,7 +241,8 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
 
 /** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
 export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  // `failureReason` is read by clients: a domain error's sentence, never a database error's text (that goes to the log).
+  const message = error instanceof DomainError ? error.message : 'Stopped by an unexpected error (details in the server log).';
   await deps.prisma.$transaction(async (tx) => {
     await tx.bulkInvitation.updateMany({
       where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },

@@ -18,77 +18,18 @@ import {
   ResendTooSoonError,
   SelectionTooLargeError,
 } from '../errors/domain-errors.ts';
-import { ErrorInterface } from '../errors/errors.graphql.ts';
 import { parseQueryInput, tooManySubscriptions } from '../errors/graphql-errors.ts';
 import type { BulkInvitation, Invitation, Profile } from '../generated/prisma/client.ts';
 import { ProfileFilterInput, ProfileRef, toProfileFilter } from '../profiles/profile.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { MAX_FOLLOWERS_PER_CALLER, TooManyFollowersError } from './bulk-invitation-progress.ts';
-import { previewSelection, type Selection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, previewSelection, type Selection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
 import { InvitationRef, InvitationStateEnum } from './invitation.graphql.ts';
 import { SKIP_REASONS, type SkipReason } from './invitation-rules.ts';
 import { acceptInvitation, inviteProfile, readInvitationByToken, revokeInvitation } from './invitation-service.ts';
 import { invitationState } from './invitation-state.ts';
 
 const deps = (context: Context) => ({ prisma: context.prisma, clock: context.clock, settings: context.settings });
-
-// --- Typed errors ------------------------------------------------------------
-
-builder.objectType(ProfileAlreadyValidatedError, {
-  name: 'ProfileAlreadyValidated',
-  description: 'The person already accepted an invitation; inviting again is refused.',
-  interfaces: [ErrorInterface],
-});
-builder.objectType(EmailUndeliverableError, {
-  name: 'EmailUndeliverable',
-  description: "Email to the profile's address bounced or was reported as spam; change the address before inviting again.",
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ email: t.exposeString('email', { description: 'The address that cannot be used.' }) }),
-});
-builder.objectType(ResendTooSoonError, {
-  name: 'ResendTooSoon',
-  description: 'The profile was invited moments ago; re-sending is limited so nobody is spammed.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'How long to wait before re-sending.' }) }),
-});
-builder.objectType(InvitationNotFoundError, {
-  name: 'InvitationNotFound',
-  description: 'No invitation has this token.',
-  interfaces: [ErrorInterface],
-});
-builder.objectType(InvitationExpiredError, {
-  name: 'InvitationExpired',
-  description: 'The invitation expired before it was accepted; an admin can send a new one.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({ expiredAt: t.expose('expiredAt', { type: 'DateTime', description: 'When it expired.' }) }),
-});
-builder.objectType(InvitationRevokedError, {
-  name: 'InvitationRevoked',
-  description: 'The invitation was revoked by an admin, or replaced by a newer one.',
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    superseded: t.exposeBoolean('superseded', { description: 'True when a newer invitation replaced it (rather than a revocation).' }),
-  }),
-});
-builder.objectType(InvitationAlreadyUsedError, {
-  name: 'InvitationAlreadyUsed',
-  description: 'The invitation was already accepted; a token works once.',
-  interfaces: [ErrorInterface],
-});
-builder.objectType(SelectionTooLargeError, {
-  name: 'SelectionTooLarge',
-  description: "The selection holds more profiles than the plan's largest bulk invitation.",
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    size: t.exposeInt('size', { description: 'How many profiles the selection holds.' }),
-    max: t.exposeInt('max', { description: 'The most one bulk invitation takes on this plan.' }),
-  }),
-});
-builder.objectType(IdempotencyKeyReusedError, {
-  name: 'IdempotencyKeyReused',
-  description: 'The idempotency key was already used for a different request (another selection, another input).',
-  interfaces: [ErrorInterface],
-});
 
 // --- Selections, previews, bulk invitations ----------------------------------
 
@@ -166,7 +107,7 @@ export const BulkInvitationRef = builder.prismaNode('BulkInvitation', {
 });
 
 const selectionArgs = {
-  profileIds: 'These profiles (global ids). Give either profileIds or filter.',
+  profileIds: 'These profiles (global ids, at least one). Give either profileIds or filter.',
   filter: 'Every profile this search filter matches ("select all search results"). Give either profileIds or filter.',
 };
 
@@ -174,6 +115,7 @@ function toSelection(input: { profileIds?: { id: string }[] | null; filter?: typ
   const hasIds = input.profileIds != null;
   const hasFilter = input.filter != null;
   if (hasIds === hasFilter) throw new InvalidInputError(['input'], 'Give either profileIds or filter, not both and not neither.');
+  if (hasIds && input.profileIds!.length === 0) throw new InvalidInputError(['input', 'profileIds'], 'Select at least one profile.');
   return hasIds ? { profileIds: input.profileIds!.map((id) => id.id) } : { filter: toProfileFilter(input.filter, [...path, 'filter'])! };
 }
 
@@ -183,7 +125,7 @@ const ProfilesInviteInput = builder.inputType('ProfilesInviteInput', {
     profileIds: t.globalIDList({ for: ProfileRef, description: selectionArgs.profileIds }),
     filter: t.field({ type: ProfileFilterInput, description: selectionArgs.filter }),
     idempotencyKey: t.string({
-      description: 'Any unique string (e.g. a UUID) per intended bulk invitation: a retried request with the same key returns the same bulk invitation instead of inviting twice.',
+      description: `Any unique string (e.g. a UUID; 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters, not blank) per intended bulk invitation: a retried request with the same key returns the same bulk invitation instead of inviting twice.`,
     }),
   }),
 });
@@ -305,7 +247,7 @@ builder.mutationFields((t) => ({
       'Invites one profile: NOT_INVITED or PENDING → PENDING with a new invitation; any earlier invitation of the profile stops working. ' +
       'The email goes out in the background (or, with sendEmail: false, the link is returned instead).',
     errors: {
-      types: [NotFoundError, ProfileAlreadyValidatedError, InvalidEmailError, EmailUndeliverableError, ResendTooSoonError, ...accessRefusals],
+      types: [InvalidInputError, NotFoundError, ProfileAlreadyValidatedError, InvalidEmailError, EmailUndeliverableError, ResendTooSoonError, ...accessRefusals],
     },
     args: { input: t.arg({ type: ProfileInviteInput, required: true, description: 'The profile to invite.' }) },
     resolve: (_root, { input }, context) =>
@@ -325,7 +267,7 @@ builder.mutationFields((t) => ({
   invitationRevoke: t.withAuth({ allowed: 'INVITE' }).field({
     type: InvitationPayload,
     description: 'Withdraws an open invitation: its link stops working, and its email is not sent if it has not gone yet. The profile stays PENDING.',
-    errors: { types: [NotFoundError, InvitationAlreadyUsedError, InvitationExpiredError, InvitationRevokedError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, InvitationAlreadyUsedError, InvitationExpiredError, InvitationRevokedError, ...accessRefusals] },
     args: { input: t.arg({ type: InvitationRevokeInput, required: true, description: 'The invitation.' }) },
     resolve: async (_root, { input }, context) => ({
       invitation: await revokeInvitation(deps(context), context.viewer, input.invitationId.id),

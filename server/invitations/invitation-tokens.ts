@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 
 // An invitation's token is HMAC-SHA256(server secret, invitation id): 256
 // bits nobody can guess without the secret. No table and no job payload holds
@@ -11,7 +12,7 @@ export function invitationToken(secret: string, invitationId: string): string {
 }
 
 export function hashInvitationToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 /** The link of the accept page. The token sits in the fragment, which browsers never send to a server, so no access log holds it. */

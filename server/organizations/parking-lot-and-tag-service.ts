@@ -1,8 +1,9 @@
 import type { ViewerScope } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
-import { Prisma, type ParkingLot, type Tag } from '../generated/prisma/client.ts';
+import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import { idempotentCreate } from '../input/idempotency.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 
@@ -99,7 +100,7 @@ async function uniqueName<T>(kind: LotOrTagKind, name: string, write: () => Prom
   try {
     return await write();
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (uniqueViolation(error)) {
       throw new NameAlreadyUsedError(['input', 'name'], WHAT[kind], name);
     }
     throw error;

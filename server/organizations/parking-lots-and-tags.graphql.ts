@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
     description:
       'Deletes a parking lot. Every profile that had access to it loses that access (its other lots stay); ' +
       'the payload says how many. Nothing is sent to anyone.',
-    errors: { types: [NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ParkingLotRef, required: true, description: 'Global id of the parking lot.' }) },
     resolve: (_root, { id }, context) => deleteLotOrTag(viewerScope(context), 'parkingLot', id.id),
   }),
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
   tagDelete: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagDeletePayload,
     description: 'Deletes a tag. It is taken off every profile that had it (their other tags stay); the payload says how many.',
-    errors: { types: [NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: TagRef, required: true, description: 'Global id of the tag.' }) },
     resolve: (_root, { id }, context) => deleteLotOrTag(viewerScope(context), 'tag', id.id),
   }),

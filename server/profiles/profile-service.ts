@@ -10,7 +10,8 @@ import {
   UnknownParkingLotError,
   UnknownTagError,
 } from '../errors/domain-errors.ts';
-import { Prisma, type Profile } from '../generated/prisma/client.ts';
+import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
@@ -370,9 +371,9 @@ async function translateUniqueViolation<T>(path: string[], fields: ProfileFields
   try {
     return await write();
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const target = JSON.stringify(error.meta ?? {});
-      if (target.includes('external_id') || target.includes('externalId')) {
+    const violation = uniqueViolation(error);
+    if (violation) {
+      if (violation.involves('external_id') || violation.involves('externalId')) {
         throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId ?? '');
       }
       throw new EmailAlreadyUsedError([...path, 'email'], fields.email ?? '');

@@ -6,7 +6,7 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { parseText } from '../input/text-fields.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import { GraphQLError } from 'graphql';
-import { BatchTooLargeError, IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
+import { BatchTooLargeError, IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
@@ -444,7 +444,7 @@ builder.mutationFields((t) => ({
   profileDelete: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfileDeletePayload,
     description: 'Deletes a profile and its invitations; links already sent stop working.',
-    errors: { types: [NotFoundError, ...accessRefusals] },
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteProfile(profileScope(context), id.id);
@@ -456,7 +456,7 @@ builder.mutationFields((t) => ({
     description:
       'Creates or updates many profiles by externalId, for syncing from an HR system. Rows that break a rule are ' +
       'reported in their result and not written; the others are. Nothing is sent to anyone.',
-    errors: { types: [BatchTooLargeError, ...accessRefusals] },
+    errors: { types: [BatchTooLargeError, InvalidInputError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, context) =>
       upsertProfiles(

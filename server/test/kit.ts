@@ -114,7 +114,7 @@ export function useTestKit(): TestKit {
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
-    const app = createApp({ prisma, databaseUrl, clock, settings, exposeErrors: true, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits() });
+    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits() });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),

@@ -164,51 +164,57 @@ export type EmailDeliveryState =
 
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export type ErrorCode =
-  /** A batch has more items than one call accepts. */
+  /** The batch has more items than one call accepts. */
   | 'BATCH_TOO_LARGE'
-  /** Another profile of the organization has this email. */
+  /** Nobody removes themselves; another owner can. */
+  | 'CANNOT_REMOVE_SELF'
+  /** Another profile of the organization has this email (compared case-insensitively). */
   | 'EMAIL_ALREADY_USED'
-  /** Email to this address bounced or was reported as spam; change the address first. */
+  /** Email to the profile's address bounced or was reported as spam; change the address before inviting again. */
   | 'EMAIL_UNDELIVERABLE'
   /** Another profile of the organization has this externalId. */
   | 'EXTERNAL_ID_ALREADY_USED'
-  /** The organization's plan does not include the feature; a larger plan does. */
+  /** The organization's plan does not include what this needs; `requiredPlan` does. */
   | 'FEATURE_NOT_IN_PLAN'
-  /** The caller's role may not do this, or an API key asked for what takes a signed-in admin. */
+  /** The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin (`allowedActorKinds`; API keys never manage API keys or admins). */
   | 'FORBIDDEN'
-  /** The idempotency key was already used for a different request. */
+  /** The idempotency key was already used for a different request (another selection, another input). */
   | 'IDEMPOTENCY_KEY_REUSED'
-  /** The email or password is wrong (which one is never said). */
+  /** The email or password is wrong. It never says which, nor whether the account exists. */
   | 'INVALID_CREDENTIALS'
-  /** An email address is not valid. */
+  /** The email address is not valid. */
   | 'INVALID_EMAIL'
-  /** A value is missing, too long, or malformed. */
+  /** A value is missing, empty, too long, out of range or malformed (an id that is not a global id of the right type); `path` names it. */
   | 'INVALID_INPUT'
   /** The invitation was already accepted; a token works once. */
   | 'INVITATION_ALREADY_USED'
-  /** The invitation expired; an admin can send a new one. */
+  /** The invitation expired before it was accepted; an admin can send a new one. */
   | 'INVITATION_EXPIRED'
   /** No invitation has this token (mistyped, or its profile was deleted). */
   | 'INVITATION_NOT_FOUND'
-  /** The invitation was revoked, or replaced by a newer one. */
+  /** The invitation was revoked by an admin, or replaced by a newer one. */
   | 'INVITATION_REVOKED'
+  /** This is the last owner of the organization; add another owner first. */
+  | 'LAST_OWNER'
   /** Another parking lot (or tag) of the organization has this name (compared case-insensitively). */
   | 'NAME_ALREADY_USED'
-  /** An id names nothing of the organization. */
+  /** The call was made with an API key, which has no session to end; revoke keys with apiKeyRevoke. */
+  | 'NOT_A_SESSION'
+  /** The id names nothing of the organization. */
   | 'NOT_FOUND'
-  /** A password does not meet the password policy. */
+  /** The password does not meet the policy; the message says which rule. */
   | 'PASSWORD_TOO_WEAK'
-  /** The person already accepted an invitation; there is nothing to invite to. */
+  /** The person already accepted an invitation; inviting again is refused. */
   | 'PROFILE_ALREADY_VALIDATED'
-  /** The profile was invited moments ago; wait before sending again. */
+  /** The profile was invited moments ago; re-sending is limited so nobody is spammed. */
   | 'RESEND_TOO_SOON'
   /** The selection holds more profiles than the plan's largest bulk invitation. */
   | 'SELECTION_TOO_LARGE'
-  /** Too many failed sign-ins for this account or from this address; wait and retry. */
+  /** Too many failed sign-ins for this account or from this address; nothing was checked. */
   | 'TOO_MANY_LOGIN_ATTEMPTS'
-  /** A parking lot id names no parking lot of the organization. */
+  /** The parking lot id names no parking lot of the organization. */
   | 'UNKNOWN_PARKING_LOT'
-  /** A tag id names no tag of the organization. */
+  /** The tag id names no tag of the organization. */
   | 'UNKNOWN_TAG';
 
 /** A part of the product that some plans include. */
@@ -426,9 +432,9 @@ export type ProfileUpsertInput = {
 export type ProfilesInviteInput = {
   /** Every profile this search filter matches ("select all search results"). Give either profileIds or filter. */
   filter?: ProfileFilter | null | undefined;
-  /** Any unique string (e.g. a UUID) per intended bulk invitation: a retried request with the same key returns the same bulk invitation instead of inviting twice. */
+  /** Any unique string (e.g. a UUID; 1 to 200 characters, not blank) per intended bulk invitation: a retried request with the same key returns the same bulk invitation instead of inviting twice. */
   idempotencyKey?: string | null | undefined;
-  /** These profiles (global ids). Give either profileIds or filter. */
+  /** These profiles (global ids, at least one). Give either profileIds or filter. */
   profileIds?: Array<string> | null | undefined;
 };
 
@@ -549,6 +555,7 @@ export type AdminProfileInviteMutation = { __typename: 'Mutation', profileInvite
     | { __typename: 'FeatureNotInPlan', requiredPlan: Plan, code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string }
     | { __typename: 'ProfileInvitePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState, createdAt: string, acceptedAt: string | null, revokedAt: string | null, deliveryUpdatedAt: string | null, email: string } | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }> } }
@@ -563,6 +570,7 @@ export type AdminInvitationRevokeMutationVariables = Exact<{
 export type AdminInvitationRevokeMutation = { __typename: 'Mutation', invitationRevoke:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string }
     | { __typename: 'InvitationExpired', code: ErrorCode, message: string }
     | { __typename: 'InvitationPayload', invitation: { __typename: 'Invitation', id: string, state: InvitationState, createdAt: string, expiresAt: string, expired: boolean, acceptedAt: string | null, revokedAt: string | null, deliveryState: EmailDeliveryState, deliveryUpdatedAt: string | null, email: string } }
@@ -678,6 +686,7 @@ export type AdminApiKeyRevokeMutation = { __typename: 'Mutation', apiKeyRevoke:
     | { __typename: 'ApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, name: string, prefix: string, role: Role, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdBy: { __typename: 'Admin', id: string, name: string } | null } }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
    };
 
@@ -703,9 +712,11 @@ export type AdminAdminDeleteMutationVariables = Exact<{
 
 export type AdminAdminDeleteMutation = { __typename: 'Mutation', adminDelete:
     | { __typename: 'AdminDeletePayload', deletedAdminId: string }
+    | { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'LastOwner', code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
    };
 
@@ -738,6 +749,7 @@ export type ApiKeyRevokeMutation = { __typename: 'Mutation', apiKeyRevoke:
     | { __typename: 'ApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, revokedAt: string | null } }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
    };
 
@@ -802,6 +814,7 @@ export type ProfileInviteMutation = { __typename: 'Mutation', profileInvite:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string }
     | { __typename: 'ProfileInvitePayload', link: string | null, profile: { __typename: 'Profile', id: string, status: ProfileStatus }, invitation: { __typename: 'Invitation', id: string, state: InvitationState, expiresAt: string, deliveryState: EmailDeliveryState } }
@@ -844,6 +857,7 @@ export type InvitationRevokeMutationVariables = Exact<{
 export type InvitationRevokeMutation = { __typename: 'Mutation', invitationRevoke:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string }
     | { __typename: 'InvitationExpired', code: ErrorCode, message: string }
     | { __typename: 'InvitationPayload', invitation: { __typename: 'Invitation', id: string, state: InvitationState, revokedAt: string | null } }
@@ -930,6 +944,7 @@ export type ParkingLotDeleteMutationVariables = Exact<{
 export type ParkingLotDeleteMutation = { __typename: 'Mutation', parkingLotDelete:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ParkingLotDeletePayload', deletedParkingLotId: string, name: string, profileCount: number }
    };
@@ -972,6 +987,7 @@ export type TagDeleteMutationVariables = Exact<{
 export type TagDeleteMutation = { __typename: 'Mutation', tagDelete:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'TagDeletePayload', deletedTagId: string, name: string, profileCount: number }
    };
@@ -986,6 +1002,8 @@ export type ProfileCountsQuery = { __typename: 'Query', profileCounts: { __typen
 export type ProfileFieldsFragment = { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, status: ProfileStatus, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null };
 
 type ErrorFields_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge', path: Array<string>, code: ErrorCode, message: string };
+
+type ErrorFields_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string };
 
 type ErrorFields_EmailAlreadyUsed_Fragment = { __typename: 'EmailAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
 
@@ -1013,7 +1031,11 @@ type ErrorFields_InvitationNotFound_Fragment = { __typename: 'InvitationNotFound
 
 type ErrorFields_InvitationRevoked_Fragment = { __typename: 'InvitationRevoked', code: ErrorCode, message: string };
 
+type ErrorFields_LastOwner_Fragment = { __typename: 'LastOwner', code: ErrorCode, message: string };
+
 type ErrorFields_NameAlreadyUsed_Fragment = { __typename: 'NameAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
+
+type ErrorFields_NotASession_Fragment = { __typename: 'NotASession', code: ErrorCode, message: string };
 
 type ErrorFields_NotFound_Fragment = { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string };
 
@@ -1033,6 +1055,7 @@ type ErrorFields_UnknownTag_Fragment = { __typename: 'UnknownTag', path: Array<s
 
 export type ErrorFieldsFragment =
   | ErrorFields_BatchTooLarge_Fragment
+  | ErrorFields_CannotRemoveSelf_Fragment
   | ErrorFields_EmailAlreadyUsed_Fragment
   | ErrorFields_EmailUndeliverable_Fragment
   | ErrorFields_ExternalIdAlreadyUsed_Fragment
@@ -1046,7 +1069,9 @@ export type ErrorFieldsFragment =
   | ErrorFields_InvitationExpired_Fragment
   | ErrorFields_InvitationNotFound_Fragment
   | ErrorFields_InvitationRevoked_Fragment
+  | ErrorFields_LastOwner_Fragment
   | ErrorFields_NameAlreadyUsed_Fragment
+  | ErrorFields_NotASession_Fragment
   | ErrorFields_NotFound_Fragment
   | ErrorFields_PasswordTooWeak_Fragment
   | ErrorFields_ProfileAlreadyValidated_Fragment
@@ -1120,6 +1145,7 @@ export type ProfileDeleteMutationVariables = Exact<{
 export type ProfileDeleteMutation = { __typename: 'Mutation', profileDelete:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfileDeletePayload', deletedProfileId: string }
    };
@@ -1133,6 +1159,7 @@ export type ProfilesUpsertMutation = { __typename: 'Mutation', profilesUpsert:
     | { __typename: 'BatchTooLarge', size: number, max: number, path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfilesUpsertPayload', createdCount: number, updatedCount: number, failedCount: number, results: Array<{ __typename: 'ProfileUpsertRowResult', index: number, externalId: string, outcome: UpsertOutcome, profileId: string | null, error:
           | { __typename: 'BatchTooLarge', code: ErrorCode, message: string, path: Array<string> }
           | { __typename: 'EmailAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
@@ -1176,7 +1203,7 @@ export type AdminLogoutMutation = { __typename: 'Mutation', adminLogout:
     | { __typename: 'AdminLogoutPayload', sessionEnded: boolean }
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', code: ErrorCode, message: string }
-    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'NotASession', code: ErrorCode, message: string }
    };
 
 export const Permissions_ViewerFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Permissions_viewer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Viewer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"maxBulkInvitationSize"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"allowed"}},{"kind":"Field","name":{"kind":"Name","value":"refusal"}},{"kind":"Field","name":{"kind":"Name","value":"missingFeature"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPlan"}},{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}}]}}]}}]} as unknown as DocumentNode<Permissions_ViewerFragment, unknown>;

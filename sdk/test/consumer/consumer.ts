@@ -42,6 +42,7 @@ export async function check() {
     case 'ProfileAlreadyValidated':
     case 'EmailUndeliverable':
     case 'InvalidEmail':
+    case 'InvalidInput':
     case 'NotFound': {
       const code: string = result.code;
       void code;

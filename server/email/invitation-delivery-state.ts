@@ -1,0 +1,29 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+
+/** What became of an invitation's email: from the delivery run (sent, failed, cancelled) or Postmark's webhooks. */
+export interface InvitationDeliveryUpdate {
+  invitationId: string;
+  state: EmailDeliveryState;
+  /** Postmark's message id, once it accepted the email. */
+  messageId?: string | null;
+}
+
+/**
+ * The one writer of an email's delivery state onto its invitation (what
+ * `profile.latestInvitation.deliveryState` shows), in one statement whatever
+ * the number of rows. A later "sent" or "delivered" never hides a bounce or a
+ * spam complaint: webhooks may arrive out of order.
+ */
+export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, updates: InvitationDeliveryUpdate[], now: Date): Promise<void> {
+  if (updates.length === 0) return;
+  const ids = updates.map((update) => update.invitationId);
+  await tx.$executeRaw`
+    UPDATE invitation SET
+      delivery_state = v.state::"EmailDeliveryState",
+      delivery_updated_at = ${now}::timestamptz,
+      postmark_message_id = COALESCE(v.message_id, invitation.postmark_message_id)
+    FROM unnest(${ids}::uuid[], ${updates.map((update) => update.state)}::text[], ${updates.map((update) => update.messageId ?? null)}::text[]) AS v(id, state, message_id)
+    WHERE invitation.id = v.id AND invitation.id = ANY(${ids}::uuid[])
+      AND NOT (v.state IN ('SENT', 'DELIVERED') AND invitation.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT'))`;
+}
