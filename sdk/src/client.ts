@@ -1,5 +1,5 @@
 import { Client, type AnyVariables, type CombinedError, fetchExchange, type TypedDocumentNode } from '@urql/core';
-import { ParkpassError } from './errors.ts';
+import { ParkpassError, type ParkpassErrorCode } from './errors.ts';
 import {
   AdminLoginDocument,
   AdminLogoutDocument,
@@ -27,8 +27,21 @@ import {
   ProfileUpdateDocument,
   type ProfileUpsertInput,
   type Role,
-  ParkingLotsAndTagsDocument,
   ViewerDocument,
+  BulkInvitationsDocument,
+  type BulkInvitationState,
+  BulkInvitationSkippedProfilesDocument,
+  ParkingLotCreateDocument,
+  ParkingLotDeleteDocument,
+  ParkingLotsDocument,
+  ParkingLotUpdateDocument,
+  ProfileCountsDocument,
+  ProfileInvitationsDocument,
+  type SkipReason,
+  TagCreateDocument,
+  TagDeleteDocument,
+  TagsDocument,
+  TagUpdateDocument,
 } from './generated/graphql.ts';
 
 export interface ClientOptions {
@@ -55,6 +68,30 @@ export type BulkInvitation = BulkInvitationFieldsFragment;
 export type Profile = ProfileFieldsFragment;
 
 const FINISHED = new Set(['COMPLETED', 'FAILED']);
+
+/** What every connection of the API answers: a page of edges and where it ends. */
+interface Page<Node> {
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+  edges: readonly { node: Node }[];
+}
+
+/** Every node of a connection, page after page (`for await … of`), until the last page. */
+export async function* paginate<Node>(fetchPage: (after: string | undefined) => Promise<Page<Node>>): AsyncGenerator<Node> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await fetchPage(after);
+    for (const edge of page.edges) yield edge.node;
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** Collects an async iterator into an array. */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
 
 /**
  * The Parkpass client. Every method is typed from the schema. Queries return
@@ -110,18 +147,25 @@ export function createClient(options: ClientOptions) {
     search: async (args: { filter?: ProfileFilter; orderBy?: ProfileOrder; first?: number; after?: string } = {}) =>
       (await query('profiles.search', ProfilesDocument, args)).profiles,
     /** Every profile matching the filter, page after page (`for await … of`). */
-    async *all(args: { filter?: ProfileFilter; orderBy?: ProfileOrder; pageSize?: number } = {}): AsyncGenerator<Profile> {
-      let after: string | undefined;
-      for (;;) {
-        const page = await profiles.search({ filter: args.filter, orderBy: args.orderBy, first: args.pageSize ?? 200, after });
-        for (const edge of page.edges) yield edge.node;
-        if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return;
-        after = page.pageInfo.endCursor;
-      }
-    },
+    all: (args: { filter?: ProfileFilter; orderBy?: ProfileOrder; pageSize?: number } = {}): AsyncGenerator<Profile> =>
+      paginate((after) => profiles.search({ filter: args.filter, orderBy: args.orderBy, first: args.pageSize ?? 200, after })),
+    /** The numbers of the Status column for a filter: per status, pending with an expired invitation, email undeliverable. */
+    counts: async (filter?: ProfileFilter) => (await query('profiles.counts', ProfileCountsDocument, { filter })).profileCounts,
+    /** One page of a profile's invitation history, newest first; null when the organization has no such profile. */
+    invitations: async (profileId: string, args: { first?: number; after?: string } = {}) =>
+      (await query('profiles.invitations', ProfileInvitationsDocument, { profileId, ...args })).profile?.invitations ?? null,
+    /** A profile's whole invitation history, newest first (an unknown profile yields nothing). */
+    allInvitations: (profileId: string, args: { pageSize?: number } = {}) =>
+      paginate(async (after) => (await profiles.invitations(profileId, { first: args.pageSize ?? 100, after })) ?? { pageInfo: { hasNextPage: false }, edges: [] }),
     /** One profile by global id; null when the organization has none. */
     get: async (id: string) => (await query('profiles.get', ProfileDocument, { id })).profile,
-    create: async (input: ProfileCreateInput) => (await mutate('profiles.create', ProfileCreateDocument, { input })).profileCreate,
+    /**
+     * Creates a profile. An idempotency key is generated when none is given,
+     * so the call is retried safely on network errors: a retry returns the same profile.
+     */
+    create: async (input: ProfileCreateInput, options: { idempotencyKey?: string } = {}) =>
+      (await mutate('profiles.create', ProfileCreateDocument, { input: { ...input, idempotencyKey: options.idempotencyKey ?? input.idempotencyKey ?? crypto.randomUUID() } }, true))
+        .profileCreate,
     update: async (id: string, input: ProfileUpdateInput) => (await mutate('profiles.update', ProfileUpdateDocument, { id, input })).profileUpdate,
     delete: async (id: string) => (await mutate('profiles.delete', ProfileDeleteDocument, { id })).profileDelete,
     /** Creates or updates up to 5,000 profiles by externalId; idempotent, so retried on network errors. */
@@ -166,6 +210,21 @@ export function createClient(options: ClientOptions) {
         await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
       }
     },
+    /** One page of the organization's bulk invitations, newest first, optionally in some states only. */
+    bulkList: async (args: { states?: BulkInvitationState[]; first?: number; after?: string } = {}) =>
+      (await query('invitations.bulkList', BulkInvitationsDocument, args)).bulkInvitations,
+    /** Every bulk invitation of the organization, newest first (where a lost id is found again). */
+    allBulk: (args: { states?: BulkInvitationState[]; pageSize?: number } = {}) =>
+      paginate((after) => invitations.bulkList({ states: args.states, first: args.pageSize ?? 100, after })),
+    /** One page of the profiles a bulk invitation skipped, with the reason; null when the organization has no such bulk invitation. */
+    skipped: async (bulkInvitationId: string, args: { reason?: SkipReason; first?: number; after?: string } = {}) =>
+      (await query('invitations.skipped', BulkInvitationSkippedProfilesDocument, { id: bulkInvitationId, ...args })).bulkInvitation?.skippedProfiles ?? null,
+    /** Every profile a bulk invitation skipped (optionally for one reason). */
+    allSkipped: (bulkInvitationId: string, args: { reason?: SkipReason; pageSize?: number } = {}) =>
+      paginate(
+        async (after) =>
+          (await invitations.skipped(bulkInvitationId, { reason: args.reason, first: args.pageSize ?? 500, after })) ?? { pageInfo: { hasNextPage: false }, edges: [] },
+      ),
     /** Waits until a bulk invitation ends, calling `onProgress` at each change; returns its final state. */
     waitFor: async (id: string, onProgress?: (bulk: BulkInvitation) => void, options: { intervalMs?: number } = {}) => {
       let latest: BulkInvitation | undefined;
@@ -186,6 +245,8 @@ export function createClient(options: ClientOptions) {
 
   const apiKeys = {
     list: async (args: { first?: number; after?: string } = {}) => (await query('apiKeys.list', ApiKeysDocument, args)).apiKeys,
+    /** Every API key of the organization, page after page. */
+    all: (args: { pageSize?: number } = {}) => paginate((after) => apiKeys.list({ first: args.pageSize ?? 100, after })),
     /** Creates a key; its `secret` is in this result only. */
     create: async (input: { name: string; role: Role }) => (await mutate('apiKeys.create', ApiKeyCreateDocument, { input })).apiKeyCreate,
     revoke: async (id: string) => (await mutate('apiKeys.revoke', ApiKeyRevokeDocument, { id })).apiKeyRevoke,
@@ -197,14 +258,43 @@ export function createClient(options: ClientOptions) {
     logout: async () => (await mutate('admin.logout', AdminLogoutDocument, {})).adminLogout,
   };
 
+  const parkingLots = {
+    /** One page of parking lots, by name, each with its profile count. */
+    list: async (args: { first?: number; after?: string } = {}) => (await query('parkingLots.list', ParkingLotsDocument, args)).parkingLots,
+    /** Every parking lot, page after page. */
+    all: (args: { pageSize?: number } = {}) => paginate((after) => parkingLots.list({ first: args.pageSize ?? 500, after })),
+    /** Creates a parking lot; retried safely with an idempotency key (generated when none is given). */
+    create: async (name: string, options: { idempotencyKey?: string } = {}) =>
+      (await mutate('parkingLots.create', ParkingLotCreateDocument, { input: { name, idempotencyKey: options.idempotencyKey ?? crypto.randomUUID() } }, true))
+        .parkingLotCreate,
+    rename: async (id: string, name: string) => (await mutate('parkingLots.rename', ParkingLotUpdateDocument, { id, input: { name } })).parkingLotUpdate,
+    /** Deletes a parking lot: the profiles that had access to it lose that access. */
+    delete: async (id: string) => (await mutate('parkingLots.delete', ParkingLotDeleteDocument, { id })).parkingLotDelete,
+  };
+
+  const tags = {
+    /** One page of tags, by name, each with its profile count. */
+    list: async (args: { first?: number; after?: string } = {}) => (await query('tags.list', TagsDocument, args)).tags,
+    /** Every tag, page after page. */
+    all: (args: { pageSize?: number } = {}) => paginate((after) => tags.list({ first: args.pageSize ?? 500, after })),
+    /** Creates a tag; retried safely with an idempotency key (generated when none is given). */
+    create: async (name: string, options: { idempotencyKey?: string } = {}) =>
+      (await mutate('tags.create', TagCreateDocument, { input: { name, idempotencyKey: options.idempotencyKey ?? crypto.randomUUID() } }, true)).tagCreate,
+    rename: async (id: string, name: string) => (await mutate('tags.rename', TagUpdateDocument, { id, input: { name } })).tagUpdate,
+    /** Deletes a tag: it is taken off the profiles that had it. */
+    delete: async (id: string) => (await mutate('tags.delete', TagDeleteDocument, { id })).tagDelete,
+  };
+
   return {
     /** Who is calling, with the organization, role, plan and what the caller may do. */
     viewer: async () => (await query('viewer', ViewerDocument, {})).viewer,
-    /** The organization's parking lots and tags (their ids go into profiles and filters). */
+    /** Every parking lot and tag of the organization, all pages (their ids go into profiles and filters). */
     lotsAndTags: async () => {
-      const data = await query('lotsAndTags', ParkingLotsAndTagsDocument, {});
-      return { parkingLots: data.parkingLots.edges.map((edge) => edge.node), tags: data.tags.edges.map((edge) => edge.node) };
+      const [lots, allTags] = await Promise.all([collect(parkingLots.all()), collect(tags.all())]);
+      return { parkingLots: lots, tags: allTags };
     },
+    parkingLots,
+    tags,
     profiles,
     invitations,
     apiKeys,
@@ -223,7 +313,8 @@ function toParkpassError(operation: string, error: CombinedError | undefined): P
   if (first) {
     const { code, ...details } = (first.extensions ?? {}) as Record<string, unknown>;
     delete details.http;
-    return new ParkpassError(typeof code === 'string' ? code : status && status >= 500 ? 'SERVER_ERROR' : 'GRAPHQL_ERROR', operation, first.message, details, status);
+    const known: ParkpassErrorCode | null = typeof code === 'string' ? (code as ParkpassErrorCode) : null;
+    return new ParkpassError(known ?? (status && status >= 500 ? 'SERVER_ERROR' : 'GRAPHQL_ERROR'), operation, first.message, details, status);
   }
   const cause = error.networkError;
   if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') return new ParkpassError('TIMEOUT', operation, 'The request timed out.', {}, status);

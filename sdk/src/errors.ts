@@ -1,3 +1,22 @@
+import type { ErrorCode } from './generated/graphql.ts';
+
+/**
+ * Every `code` a ParkpassError may carry: the API's error codes (the same
+ * `ErrorCode` enum typed errors use), the GraphQL layer's own, and the
+ * client's (the network failed, timed out, or the server failed). Generated
+ * from the schema, so a new code in the API is a new member here.
+ */
+export type ParkpassErrorCode =
+  | ErrorCode
+  | 'UNAUTHENTICATED'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'GRAPHQL_PARSE_FAILED'
+  | 'BAD_USER_INPUT'
+  | 'GRAPHQL_ERROR'
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'SERVER_ERROR';
+
 /**
  * Thrown for everything that is not a result of the operation itself: the
  * network failed or timed out, the server answered 5xx, the credentials were
@@ -13,7 +32,7 @@ export class ParkpassError extends Error {
 
   constructor(
     /** The GraphQL error code (`UNAUTHENTICATED`, `FORBIDDEN`, …), or `NETWORK_ERROR`, `TIMEOUT`, `SERVER_ERROR`. */
-    readonly code: string,
+    readonly code: ParkpassErrorCode,
     /** The SDK method that failed, e.g. `profiles.search`. */
     readonly operation: string,
     message: string,

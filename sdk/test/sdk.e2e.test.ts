@@ -116,6 +116,61 @@ describe('the SDK against the real server', () => {
     expect(await anonymous.invitations.accept(tokenOf(linkOnly.link!), PASSWORD)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
   });
 
+  it('manages lots and tags, counts the Status column, reads the invitation history and the bulk invitations, and pages every connection', async () => {
+    const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
+    const lot = await parkpass.parkingLots.create('SDK lot', { idempotencyKey: 'sdk-lot-1' });
+    if (lot.__typename !== 'ParkingLotPayload') throw new Error(lot.message);
+    expect(lot.parkingLot).toMatchObject({ name: 'SDK lot', profileCount: 0 });
+    // The same key again: the same lot, not a second one nor an error.
+    expect(await parkpass.parkingLots.create('SDK lot', { idempotencyKey: 'sdk-lot-1' })).toEqual(lot);
+    expect(await parkpass.parkingLots.create('sdk LOT')).toMatchObject({ __typename: 'NameAlreadyUsed', code: 'NAME_ALREADY_USED' });
+    expect(await parkpass.parkingLots.rename(lot.parkingLot.id, 'SDK lot B')).toMatchObject({ parkingLot: { name: 'SDK lot B' } });
+    const tag = await parkpass.tags.create('SDK tag');
+    if (tag.__typename !== 'TagPayload') throw new Error(tag.message);
+
+    // Fixture: 520 more tags, written directly (beyond one page of 500).
+    const { rows: [organization] } = await database.query<{ organization_id: string }>('SELECT organization_id FROM tag WHERE name = $1', ['SDK tag']);
+    await database.query("INSERT INTO tag (id, organization_id, name) SELECT gen_random_uuid(), $1, 'bulk tag ' || i FROM generate_series(1, 520) AS i", [organization!.organization_id]);
+    const { parkingLots, tags } = await parkpass.lotsAndTags();
+    expect(tags.length).toBe((await parkpass.tags.list({ first: 1 })).totalCount);
+    expect(tags.length).toBeGreaterThan(520);
+    expect(parkingLots.map((each) => each.name)).toContain('SDK lot B');
+
+    const person = await parkpass.profiles.create({ firstName: 'Hist', lastName: 'Ory', email: 'hist.ory@sdk.example', parkingLotIds: [lot.parkingLot.id], tagIds: [tag.tag.id] });
+    if (person.__typename !== 'ProfilePayload') throw new Error(person.message);
+    const counts = await parkpass.profiles.counts({ parkingLotIds: [lot.parkingLot.id] });
+    expect(counts).toEqual({ total: 1, notInvited: 1, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 });
+    expect((await parkpass.profiles.search({ filter: { tagIds: [tag.tag.id], tagsMatch: 'ALL' }, orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).totalCount).toBe(1);
+
+    const invited = await parkpass.invitations.inviteOne(person.profile.id);
+    expect(invited.__typename).toBe('ProfileInvitePayload');
+    const history = [];
+    for await (const invitation of parkpass.profiles.allInvitations(person.profile.id)) history.push(invitation);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ state: 'OPEN', sentBy: { type: 'API_KEY' } });
+
+    const validated = (await parkpass.profiles.search({ filter: { statuses: ['VALIDATED'] }, first: 1 })).edges[0]!.node;
+    const bulk = await parkpass.invitations.inviteMany({ profileIds: [validated.id] });
+    if (bulk.__typename !== 'ProfilesInvitePayload') throw new Error(bulk.message);
+    const listed = [];
+    for await (const each of parkpass.invitations.allBulk({ pageSize: 1 })) listed.push(each);
+    expect(listed[0]).toMatchObject({ id: bulk.bulkInvitation.id, selectionSummary: '1 profile chosen one by one', startedBy: { type: 'API_KEY' } });
+    const skipped = [];
+    for await (const each of parkpass.invitations.allSkipped(bulk.bulkInvitation.id)) skipped.push(each);
+    expect(skipped).toEqual([{ reason: 'ALREADY_VALIDATED', profile: expect.objectContaining({ id: validated.id, status: 'VALIDATED' }) }]);
+
+    expect(await parkpass.tags.delete(tag.tag.id)).toMatchObject({ __typename: 'TagDeletePayload', profileCount: 1 });
+    expect(await parkpass.parkingLots.delete(lot.parkingLot.id)).toMatchObject({ __typename: 'ParkingLotDeletePayload', profileCount: 1 });
+    // API keys are listed by a signed-in admin (an API key never manages keys).
+    const login = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
+    if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
+    const admin = createClient({ url: `${server.url}/graphql`, token: login.token });
+    const keys = [];
+    for await (const key of admin.apiKeys.all({ pageSize: 1 })) keys.push(key.id);
+    expect(keys.length).toBe((await admin.apiKeys.list()).totalCount);
+    expect(keys.length).toBeGreaterThan(1);
+  });
+
   it('reports a plan without invitations, a role that may not invite, and bad credentials, each with its code', async () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
 
@@ -165,12 +220,17 @@ describe('the SDK against the real server', () => {
     expect((await parkpass.viewer()).plan).toBe('ENTERPRISE');
     expect(calls).toBe(3);
 
-    // A plain create is not idempotent, so it is not retried.
+    // A create carries an idempotency key, so it is retried, and creates one profile.
     calls = 0;
-    await expect(parkpass.profiles.create({ firstName: 'No', lastName: 'Retry', email: 'no.retry@sdk.example' })).rejects.toMatchObject({
-      code: 'SERVER_ERROR',
-      operation: 'profiles.create',
-    });
+    const created = await parkpass.profiles.create({ firstName: 'Once', lastName: 'Retried', email: 'once.retried@sdk.example' });
+    expect(created.__typename).toBe('ProfilePayload');
+    expect(calls).toBe(3);
+    expect((await parkpass.profiles.search({ filter: { search: 'once.retried' } })).totalCount).toBe(1);
+
+    // An update is not retried: it never happens twice.
+    calls = 0;
+    const id = created.__typename === 'ProfilePayload' ? created.profile.id : '';
+    await expect(parkpass.profiles.update(id, { phone: '+33 1 00 00 00 00' })).rejects.toMatchObject({ code: 'SERVER_ERROR', operation: 'profiles.update' });
     expect(calls).toBe(1);
 
     const unreachable = createClient({ url: 'http://127.0.0.1:9/graphql', retries: 1, retryDelayMs: 10 });
@@ -186,7 +246,7 @@ describe('the SDK against the real server', () => {
       }
     })();
     expect(output).toBe('');
-  });
+  }, 120_000);
 
   it("runs the SDK README's example as written, from the packed tarball installed in an empty project", async () => {
     const readme = await readFile(path.join(root, 'sdk/README.md'), 'utf8');

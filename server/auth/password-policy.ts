@@ -1,4 +1,5 @@
 import { PasswordTooWeakError } from '../errors/domain-errors.ts';
+import { textShapeProblem } from '../input/text-fields.ts';
 
 // One password policy for admins and invited people, shown on the accept page.
 // Length is what makes a password strong (NIST SP 800-63B); no composition rules.
@@ -12,6 +13,9 @@ export const PASSWORD_POLICY =
 
 /** Throws PasswordTooWeakError naming the first rule the password breaks. */
 export function assertPasswordPolicy(password: string, email: string, path: string[]): void {
+  if (textShapeProblem(password)) {
+    throw new PasswordTooWeakError(path, 'The password must be valid Unicode text without control characters (no line break, tab or NUL).');
+  }
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) throw new PasswordTooWeakError(path, `The password needs at least ${PASSWORD_MIN_LENGTH} characters.`);
   if (length > PASSWORD_MAX_LENGTH) throw new PasswordTooWeakError(path, `The password may have at most ${PASSWORD_MAX_LENGTH} characters.`);

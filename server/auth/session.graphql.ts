@@ -48,7 +48,7 @@ builder.mutationFields((t) => ({
     description:
       'Signs an admin in and returns a session token. Failed attempts are limited per account and per address; ' +
       'the answer never says whether the email has an account.',
-    errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError] },
+    errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
     resolve: (_root, { input }, context) =>
       login({ prisma: context.prisma, clock: context.clock }, { ...input, address: context.clientAddress }),

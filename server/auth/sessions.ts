@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { InvalidCredentialsError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
+import { parseText } from '../input/text-fields.ts';
 import { hashSecret } from './api-keys.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
@@ -50,7 +51,8 @@ export async function login(
   { prisma, clock }: Dependencies,
   input: { email: string; password: string; address: string },
 ): Promise<Session> {
-  const email = input.email.trim().toLowerCase();
+  // Shape only (before anything is counted or stored): says nothing about whether the account exists.
+  const email = parseText(input.email, ['input', 'email']).toLowerCase();
   const now = clock.now();
   const attemptId = await countAttempt(prisma, email, input.address, now);
 

@@ -223,6 +223,6 @@ export class SelectionTooLargeError extends DomainError {
 export class IdempotencyKeyReusedError extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor() {
-    super('This idempotency key was already used for a different selection. Use a new key for a new request.');
+    super('This idempotency key was already used for a different request. Use a new key for a new request.');
   }
 }

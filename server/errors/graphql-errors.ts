@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { InputError } from './domain-errors.ts';
 
 // Errors raised as GraphQL errors (queries, and calls that never reach a resolver).
 // Mutations report the caller's mistakes as typed results instead (domain-errors.ts).
@@ -8,6 +9,18 @@ export function unauthenticated(): GraphQLError {
     'Authentication required: send an API key or session token as "Authorization: Bearer <token>".',
     { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
   );
+}
+
+/** Runs `parse` on a query's arguments: an input error becomes the GraphQL error a query raises (its code and path in `extensions`). */
+export function parseQueryInput<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InputError) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code, path: error.path, http: { status: 400 } } });
+    }
+    throw error;
+  }
 }
 
 /** A caller opened more subscriptions than it may hold at once. */

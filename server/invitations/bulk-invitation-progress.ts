@@ -10,8 +10,8 @@ import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 // and hands it to every follower of that bulk invitation in the process. The
 // connection opens with the first follower and closes with the last; if it
 // drops, it reconnects and re-reads every followed row (announcements sent
-// meanwhile were lost). A follower reads the current state once when it starts,
-// after registering, so nothing between the two is missed.
+// meanwhile were lost). A follower reads the current state once when it
+// starts, after LISTEN is in effect, so nothing between the two is missed.
 
 export const PROGRESS_CHANNEL = 'bulk_invitation_progress';
 
@@ -33,6 +33,10 @@ export class BulkInvitationProgressHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly callers = new Map<string, number>();
   private client: pg.Client | null = null;
+  /** Resolves once LISTEN is in effect; a new one after the connection closed with the last follower. */
+  private listeningNow: { promise: Promise<void>; resolve: () => void } | null = null;
+  /** LISTEN took effect at least once since the first follower came: a reconnection must re-read what it may have missed. */
+  private listenedBefore = false;
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly reading = new Map<string, { again: boolean }>();
@@ -86,13 +90,16 @@ export class BulkInvitationProgressHub {
         }
         if (bulk.state === 'COMPLETED' || bulk.state === 'FAILED') stop();
       };
-      const unsubscribe = this.subscribe(bulkInvitationId, deliver);
+      const { unsubscribe, listening } = this.subscribe(bulkInvitationId, deliver);
       const onAbort = () => stop();
       signal?.addEventListener('abort', onAbort);
       try {
-        const current = await this.prisma.bulkInvitation.findFirst({ where: { id: bulkInvitationId, organizationId } });
-        if (current) deliver(current);
-        else stop();
+        // Read once LISTEN is in effect: a change committed after this read is announced to us.
+        if ((await Promise.race([listening.then(() => true), stop.then(() => false)])) === true) {
+          const current = await this.prisma.bulkInvitation.findFirst({ where: { id: bulkInvitationId, organizationId } });
+          if (current) deliver(current);
+          else stop();
+        }
         await stop;
       } finally {
         signal?.removeEventListener('abort', onAbort);
@@ -117,16 +124,22 @@ export class BulkInvitationProgressHub {
     };
   }
 
-  private subscribe(id: string, listener: Listener): () => void {
+  private subscribe(id: string, listener: Listener): { unsubscribe: () => void; listening: Promise<void> } {
     let set = this.listeners.get(id);
     if (!set) this.listeners.set(id, (set = new Set()));
     set.add(listener);
+    if (!this.listeningNow) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.listeningNow = { promise, resolve };
+    }
     if (!this.client && !this.reconnectTimer) void this.connect();
-    return () => {
+    const unsubscribe = () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(id);
       if (this.listeners.size === 0) this.disconnect();
     };
+    return { unsubscribe, listening: this.listeningNow.promise };
   }
 
   private async connect(): Promise<void> {
@@ -146,8 +159,10 @@ export class BulkInvitationProgressHub {
     }
     if (this.client !== client) return;
     this.reconnectAttempt = 0;
-    // Whatever changed before LISTEN took effect (first start, or while disconnected).
-    for (const id of this.listeners.keys()) void this.read(id);
+    this.listeningNow?.resolve();
+    // After a drop, whatever changed while nobody listened. (The first time, each follower reads once LISTEN is in effect.)
+    if (this.listenedBefore) for (const id of this.listeners.keys()) void this.read(id);
+    this.listenedBefore = true;
   }
 
   private lost(client: pg.Client): void {
@@ -169,6 +184,8 @@ export class BulkInvitationProgressHub {
     const client = this.client;
     this.client = null;
     this.reconnectAttempt = 0;
+    this.listeningNow = null;
+    this.listenedBefore = false;
     if (client) void client.end().catch(() => {});
   }
 

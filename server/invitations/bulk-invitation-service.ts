@@ -3,6 +3,7 @@ import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
+import { parseOptionalText } from '../input/text-fields.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -83,10 +84,7 @@ export async function startBulkInvitation(
   input: { selection: Selection; idempotencyKey?: string | null },
 ): Promise<BulkInvitation> {
   const selection = normalized(input.selection);
-  const key = input.idempotencyKey?.trim() || null;
-  if (key && key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
-  }
+  const key = parseOptionalText(input.idempotencyKey, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);
     if (existing) return sameRequestOrThrow(existing, selection);

@@ -19,7 +19,7 @@ import {
   SelectionTooLargeError,
 } from '../errors/domain-errors.ts';
 import { ErrorInterface } from '../errors/errors.graphql.ts';
-import { tooManySubscriptions } from '../errors/graphql-errors.ts';
+import { parseQueryInput, tooManySubscriptions } from '../errors/graphql-errors.ts';
 import type { BulkInvitation, Invitation, Profile } from '../generated/prisma/client.ts';
 import { ProfileFilterInput, ProfileRef, toProfileFilter } from '../profiles/profile.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
@@ -86,7 +86,7 @@ builder.objectType(SelectionTooLargeError, {
 });
 builder.objectType(IdempotencyKeyReusedError, {
   name: 'IdempotencyKeyReused',
-  description: 'The idempotency key was already used for a different selection.',
+  description: 'The idempotency key was already used for a different request (another selection, another input).',
   interfaces: [ErrorInterface],
 });
 
@@ -170,11 +170,11 @@ const selectionArgs = {
   filter: 'Every profile this search filter matches ("select all search results"). Give either profileIds or filter.',
 };
 
-function toSelection(input: { profileIds?: { id: string }[] | null; filter?: typeof ProfileFilterInput.$inferInput | null }): Selection {
+function toSelection(input: { profileIds?: { id: string }[] | null; filter?: typeof ProfileFilterInput.$inferInput | null }, path: string[]): Selection {
   const hasIds = input.profileIds != null;
   const hasFilter = input.filter != null;
   if (hasIds === hasFilter) throw new InvalidInputError(['input'], 'Give either profileIds or filter, not both and not neither.');
-  return hasIds ? { profileIds: input.profileIds!.map((id) => id.id) } : { filter: toProfileFilter(input.filter)! };
+  return hasIds ? { profileIds: input.profileIds!.map((id) => id.id) } : { filter: toProfileFilter(input.filter, [...path, 'filter'])! };
 }
 
 const ProfilesInviteInput = builder.inputType('ProfilesInviteInput', {
@@ -279,7 +279,7 @@ builder.queryFields((t) => ({
       profileIds: t.arg.globalIDList({ for: ProfileRef, description: selectionArgs.profileIds }),
       filter: t.arg({ type: ProfileFilterInput, description: selectionArgs.filter }),
     },
-    resolve: (_root, args, context) => previewSelection(deps(context), context.viewer, toSelection(args)),
+    resolve: (_root, args, context) => previewSelection(deps(context), context.viewer, parseQueryInput(() => toSelection(args, []))),
   }),
   bulkInvitation: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: BulkInvitationRef,
@@ -319,7 +319,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, SelectionTooLargeError, IdempotencyKeyReusedError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfilesInviteInput, required: true, description: 'The selection.' }) },
     resolve: async (_root, { input }, context) => ({
-      bulkInvitation: await startBulkInvitation(deps(context), context.viewer, { selection: toSelection(input), idempotencyKey: input.idempotencyKey }),
+      bulkInvitation: await startBulkInvitation(deps(context), context.viewer, { selection: toSelection(input, ['input']), idempotencyKey: input.idempotencyKey }),
     }),
   }),
   invitationRevoke: t.withAuth({ allowed: 'INVITE' }).field({

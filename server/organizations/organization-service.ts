@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ViewerScope } from '../context.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
-import { parseRequiredText } from '../input/text-fields.ts';
+import { parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
 
 export const MIN_INVITATION_VALIDITY_HOURS = 1;
 export const MAX_INVITATION_VALIDITY_HOURS = 30 * 24;
@@ -32,7 +32,7 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
   }
   for (const key of ['appStoreUrl', 'playStoreUrl'] as const) {
     if (input[key] === undefined) continue;
-    const url = input[key]?.trim() || null;
+    const url = parseOptionalText(input[key], ['input', key], 2000);
     if (url !== null && !storeUrlSchema.safeParse(url).success) {
       throw new InvalidInputError(['input', key], `${key} must be an https:// link.`);
     }

@@ -2,6 +2,7 @@ import type { ViewerScope } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
 import { Prisma, type ParkingLot, type Tag } from '../generated/prisma/client.ts';
+import { idempotentCreate } from '../input/idempotency.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 
 // Parking lots and tags: the organization's own lists that profiles point to.
@@ -21,14 +22,23 @@ function table(executor: Executor, kind: LotOrTagKind) {
   return (kind === 'tag' ? executor.tag : executor.parkingLot) as unknown as Prisma.TagDelegate;
 }
 
-/** Creates a parking lot or tag; the name must be free in the organization. */
-export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, rawName: string): Promise<ParkingLot | Tag> {
+/** Creates a parking lot or tag; the name must be free in the organization. With an idempotency key, a retry returns the first one. */
+export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, rawName: string, idempotencyKey?: string | null): Promise<ParkingLot | Tag> {
   const name = parseRequiredText(rawName, ['input', 'name'], MAX_LOT_OR_TAG_NAME_LENGTH);
   const organizationId = scope.viewer.organizationId;
-  return scope.prisma.$transaction(async (tx) => {
-    await assertNameFree(tx, kind, organizationId, name, null);
-    return uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
-  });
+  return scope.prisma.$transaction((tx) =>
+    idempotentCreate(tx, {
+      organizationId,
+      operation: `${kind}Create`,
+      key: idempotencyKey,
+      input: { name },
+      load: (id) => table(tx, kind).findFirst({ where: { id, organizationId } }),
+      create: async () => {
+        await assertNameFree(tx, kind, organizationId, name, null);
+        return uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
+      },
+    }),
+  );
 }
 
 /** Renames a parking lot or tag; profiles keep it. */

@@ -2,7 +2,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { viewerScope } from '../context.ts';
-import { InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
+import { idempotencyKeyDescription } from '../profiles/profile.graphql.ts';
 import type { ParkingLot, Tag } from '../generated/prisma/client.ts';
 import { ParkingLotRef, TagRef } from './organization.graphql.ts';
 import { createLotOrTag, deleteLotOrTag, MAX_LOT_OR_TAG_NAME_LENGTH, renameLotOrTag } from './parking-lot-and-tag-service.ts';
@@ -11,14 +12,23 @@ import { createLotOrTag, deleteLotOrTag, MAX_LOT_OR_TAG_NAME_LENGTH, renameLotOr
 
 const nameDescription = `The name (1 to ${MAX_LOT_OR_TAG_NAME_LENGTH} characters), unique in the organization; "North lot" and "north LOT" are the same name.`;
 
+const keyDescription = (what: string) =>
+  `${idempotencyKeyDescription(what)} Only parking lot and tag creates read it; a rename ignores it.`;
+
 const ParkingLotInput = builder.inputType('ParkingLotInput', {
   description: 'A parking lot: its name.',
-  fields: (t) => ({ name: t.string({ required: true, description: nameDescription }) }),
+  fields: (t) => ({
+    name: t.string({ required: true, description: nameDescription }),
+    idempotencyKey: t.string({ description: keyDescription('parking lot') }),
+  }),
 });
 
 const TagInput = builder.inputType('TagInput', {
   description: 'A tag: its name.',
-  fields: (t) => ({ name: t.string({ required: true, description: nameDescription }) }),
+  fields: (t) => ({
+    name: t.string({ required: true, description: nameDescription }),
+    idempotencyKey: t.string({ description: keyDescription('tag') }),
+  }),
 });
 
 const ParkingLotPayload = builder.objectRef<{ parkingLot: ParkingLot }>('ParkingLotPayload').implement({
@@ -52,15 +62,16 @@ const TagDeletePayload = builder.objectRef<Deleted>('TagDeletePayload').implemen
 });
 
 const writeErrors = [InvalidInputError, NameAlreadyUsedError, ...accessRefusals];
+const createErrors = [...writeErrors, IdempotencyKeyReusedError, NotFoundError];
 
 builder.mutationFields((t) => ({
   parkingLotCreate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: ParkingLotPayload,
     description: 'Creates a parking lot; profiles can then be given access to it.',
-    errors: { types: writeErrors },
+    errors: { types: createErrors },
     args: { input: t.arg({ type: ParkingLotInput, required: true, description: 'The new parking lot.' }) },
     resolve: async (_root, { input }, context) => ({
-      parkingLot: (await createLotOrTag(viewerScope(context), 'parkingLot', input.name)) as ParkingLot,
+      parkingLot: (await createLotOrTag(viewerScope(context), 'parkingLot', input.name, input.idempotencyKey)) as ParkingLot,
     }),
   }),
   parkingLotUpdate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
@@ -87,9 +98,9 @@ builder.mutationFields((t) => ({
   tagCreate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagPayload,
     description: 'Creates a tag, to put on profiles and filter by.',
-    errors: { types: writeErrors },
+    errors: { types: createErrors },
     args: { input: t.arg({ type: TagInput, required: true, description: 'The new tag.' }) },
-    resolve: async (_root, { input }, context) => ({ tag: (await createLotOrTag(viewerScope(context), 'tag', input.name)) as Tag }),
+    resolve: async (_root, { input }, context) => ({ tag: (await createLotOrTag(viewerScope(context), 'tag', input.name, input.idempotencyKey)) as Tag }),
   }),
   tagUpdate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagPayload,

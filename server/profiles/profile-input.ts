@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
-import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
+import { parseEmail, parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
 
 // The rules a profile's fields follow, shared by create, update and bulk upsert.
 
@@ -52,18 +52,14 @@ export function parseProfileFields(input: ProfileFieldsInput, path: string[], re
     fields.email = parseEmail(input.email, [...path, 'email']);
   }
   if (input.phone !== undefined) {
-    const phone = input.phone?.trim() || null;
+    const phone = parseOptionalText(input.phone, [...path, 'phone'], 30);
     if (phone !== null && !phoneSchema.safeParse(phone).success) {
       throw new InvalidInputError([...path, 'phone'], `"${phone}" is not a phone number (digits, spaces, ( ) . - and a leading +).`);
     }
     fields.phone = phone;
   }
   if (input.externalId !== undefined) {
-    const externalId = input.externalId?.trim() || null;
-    if (externalId !== null && externalId.length > MAX_EXTERNAL_ID_LENGTH) {
-      throw new InvalidInputError([...path, 'externalId'], `externalId is at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
-    }
-    fields.externalId = externalId;
+    fields.externalId = parseOptionalText(input.externalId, [...path, 'externalId'], MAX_EXTERNAL_ID_LENGTH);
   }
   if (input.paymentMethods != null) fields.paymentMethods = [...new Set(input.paymentMethods)];
   for (const key of ['parkingLotIds', 'tagIds'] as const) {

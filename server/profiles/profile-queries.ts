@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../database/prisma.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { searchTerms } from './search-text.ts';
 import { emailUndeliverableProfileSql, PROFILE_FROM, type ProfileFilter, pendingWithExpiredInvitationSql, profileFilterSql } from './profile-filter.ts';
 
 // The reads that select profiles by a filter: a page in any order (keyset
@@ -15,12 +16,14 @@ export interface ProfileOrder {
   direction: Direction;
 }
 
+const SORT_NAME = Prisma.sql`p.sort_name`;
+
 /** The sort keys of each order, over PROFILE_FROM; never null, so rows compare as tuples. The id always breaks ties. */
 const ORDER_KEYS: Record<ProfileOrderField, Prisma.Sql[]> = {
-  NAME: [Prisma.sql`p.sort_name`],
+  NAME: [SORT_NAME],
   EMAIL: [Prisma.sql`p.email`],
   CREATED_AT: [Prisma.sql`p.created_at`],
-  STATUS: [Prisma.sql`p.status`, Prisma.sql`p.sort_name`],
+  STATUS: [Prisma.sql`p.status`, SORT_NAME],
   // Never invited counts as the earliest invitation: last when newest first.
   INVITED_AT: [Prisma.sql`coalesce(p.invited_at, '-infinity'::timestamptz)`],
   // No invitation never expires: last when soonest first.
@@ -46,7 +49,12 @@ export async function profilePageIds(
   now: Date,
   page: PageRequest,
 ): Promise<string[]> {
-  const keys = [...ORDER_KEYS[order.field], Prisma.sql`p.id`];
+  // With search words, the trigram index finds the few matches fastest; walking the name index in order
+  // looking for them can read most of the organization (all of "Lefèvre" sits under L). The name is then
+  // sorted as an expression the index does not serve, so PostgreSQL filters first and sorts the matches.
+  const searching = searchTerms(filter?.search ?? '').length > 0;
+  const orderKeys = searching ? ORDER_KEYS[order.field].map((key) => (key === SORT_NAME ? Prisma.sql`(p.sort_name || '')` : key)) : ORDER_KEYS[order.field];
+  const keys = [...orderKeys, Prisma.sql`p.id`];
   const tuple = Prisma.sql`(${Prisma.join(keys)})`;
   // The cursor row's keys, read in the same query (and only within the organization).
   const cursorTuple = (id: string) =>

@@ -15,6 +15,7 @@ import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
+import { idempotentCreate } from '../input/idempotency.ts';
 
 /** The organization a service call acts in; every read and write is confined to it. */
 export interface OrganizationScope {
@@ -24,31 +25,42 @@ export interface OrganizationScope {
 
 type Transaction = Prisma.TransactionClient;
 
-/** Creating a profile contacts nobody: it starts NOT_INVITED. */
-export async function createProfile(scope: OrganizationScope, input: ProfileFieldsInput): Promise<Profile> {
+/** Creating a profile contacts nobody: it starts NOT_INVITED. With an idempotency key, a retry returns the profile the first call created. */
+export async function createProfile(scope: OrganizationScope, input: ProfileFieldsInput, idempotencyKey?: string | null): Promise<Profile> {
   const path = ['input'];
   const fields = parseProfileFields(input, path, true) as Required<Pick<ProfileFields, 'firstName' | 'lastName' | 'email'>> & ProfileFields;
-  return scope.prisma.$transaction(async (tx) => {
-    await assertLinksExist(tx, scope.organizationId, fields, path);
-    await assertUniqueFields(tx, scope.organizationId, fields, path, null);
-    return translateUniqueViolation(path, fields, () =>
-      tx.profile.create({
-        data: {
-          organizationId: scope.organizationId,
-          firstName: fields.firstName,
-          lastName: fields.lastName,
-          email: fields.email,
-          phone: fields.phone ?? null,
-          externalId: fields.externalId ?? null,
-          paymentMethods: fields.paymentMethods ?? [],
-          searchText: profileSearchText(fields),
-          sortName: profileSortName(fields),
-          parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
-          tags: { create: (fields.tagIds ?? []).map((tagId) => ({ tagId })) },
-        },
-      }),
-    );
-  });
+  return scope.prisma.$transaction((tx) =>
+    idempotentCreate(tx, {
+      organizationId: scope.organizationId,
+      operation: 'profileCreate',
+      key: idempotencyKey,
+      input: fields,
+      load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
+      create: () => insertProfile(tx, scope, fields, path),
+    }),
+  );
+}
+
+async function insertProfile(tx: Transaction, scope: OrganizationScope, fields: ProfileFields & { firstName: string; lastName: string; email: string }, path: string[]) {
+  await assertLinksExist(tx, scope.organizationId, fields, path);
+  await assertUniqueFields(tx, scope.organizationId, fields, path, null);
+  return translateUniqueViolation(path, fields, () =>
+    tx.profile.create({
+      data: {
+        organizationId: scope.organizationId,
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        email: fields.email,
+        phone: fields.phone ?? null,
+        externalId: fields.externalId ?? null,
+        paymentMethods: fields.paymentMethods ?? [],
+        searchText: profileSearchText(fields),
+        sortName: profileSortName(fields),
+        parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
+        tags: { create: (fields.tagIds ?? []).map((tagId) => ({ tagId })) },
+      },
+    }),
+  );
 }
 
 /** Changes the fields given; lists given replace the profile's access or tags. */

@@ -2,8 +2,10 @@ import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
+import { parseText } from '../input/text-fields.ts';
+import { parseQueryInput } from '../errors/graphql-errors.ts';
 import { GraphQLError } from 'graphql';
-import { BatchTooLargeError, NotFoundError } from '../errors/domain-errors.ts';
+import { BatchTooLargeError, IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
@@ -173,11 +175,12 @@ export const ProfileOrderInput = builder.inputType('ProfileOrder', {
 
 type ProfileFilterArgument = typeof ProfileFilterInput.$inferInput;
 
-/** The GraphQL filter, with global ids turned into database ids. */
-export function toProfileFilter(filter: ProfileFilterArgument | null | undefined) {
+/** The GraphQL filter, with global ids turned into database ids and the search text checked (InvalidInputError at `path`). */
+export function toProfileFilter(filter: ProfileFilterArgument | null | undefined, path: string[] = ['filter']) {
   if (!filter) return null;
   return {
     ...filter,
+    search: filter.search == null ? filter.search : parseText(filter.search, [...path, 'search']),
     parkingLotIds: filter.parkingLotIds?.map((id) => id.id),
     tagIds: filter.tagIds?.map((id) => id.id),
   };
@@ -226,7 +229,7 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, context, info) => {
         const organizationId = context.viewer.organizationId;
         const now = context.clock.now();
-        const filter = toProfileFilter(args.filter);
+        const filter = parseQueryInput(() => toProfileFilter(args.filter));
         const order: ProfileOrder = { field: args.orderBy?.field ?? 'NAME', direction: args.orderBy?.direction ?? 'ASC' };
         const connection = await resolveCursorConnection<Promise<Profile[]>>(
           { args, toCursor, defaultSize: 20, maxSize: 500 },
@@ -263,7 +266,7 @@ builder.queryFields((t) => ({
       'How many profiles the filter selects, by status, plus those pending with an expired invitation and those whose email is ' +
       'undeliverable: the numbers a UI shows on its Status filter. The whole filter applies (leave its statuses out to count every status).',
     args: { filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }) },
-    resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, toProfileFilter(args.filter), context.clock.now()),
+    resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, parseQueryInput(() => toProfileFilter(args.filter)), context.clock.now()),
   }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
@@ -276,6 +279,11 @@ builder.queryFields((t) => ({
 }));
 
 // --- Mutations ---------------------------------------------------------------
+
+/** The description of every create's idempotencyKey. */
+export const idempotencyKeyDescription = (what: string) =>
+  `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
+  'instead of creating another (the same key with another input: IdempotencyKeyReused).';
 
 const profileFields = {
   firstName: 'First name (1 to 100 characters).',
@@ -299,6 +307,7 @@ export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
+    idempotencyKey: t.string({ description: idempotencyKeyDescription('profile') }),
   }),
 });
 
@@ -397,12 +406,13 @@ builder.mutationFields((t) => ({
   profileCreate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
     description: 'Creates a profile (status NOT_INVITED). Nothing is sent to the person.',
-    errors: { types: [...profileInputErrors, ...accessRefusals] },
+    errors: { types: [...profileInputErrors, IdempotencyKeyReusedError, NotFoundError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
-    resolve: async (_root, { input }, context) => ({
+    resolve: async (_root, { input: { idempotencyKey, ...input } }, context) => ({
       profile: await createProfile(
         { prisma: context.prisma, organizationId: context.viewer.organizationId },
         { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) },
+        idempotencyKey,
       ),
     }),
   }),

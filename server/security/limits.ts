@@ -14,13 +14,13 @@ export const REQUEST_LIMITS = {
   depth: 10,
   aliases: 15,
   directives: 20,
-  /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs ≈ 2,500. */
+  /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs 3,001. */
   cost: 10_000,
   /** `first` / `last` of every connection. */
   pageSize: 500,
   /** `nodes(ids:)`, as GitHub. */
   nodeIds: 100,
-  /** Any other list argument (profile ids of a bulk invitation, filter ids…): the largest plan's bulk invitation. */
+  /** Any other list argument (filter ids, upsert rows…): the largest plan's bulk invitation. A bulk selection's profileIds: the caller's plan's. */
   listItems: LARGEST_BULK,
 } as const;
 

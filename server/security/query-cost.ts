@@ -5,9 +5,12 @@ import {
   type GraphQLField,
   type GraphQLSchema,
   getNamedType,
+  getOperationAST,
   isCompositeType,
   isListType,
   isNonNullType,
+  Kind,
+  type SelectionSetNode,
   validate,
 } from 'graphql';
 import { REQUEST_LIMITS } from './limits.ts';
@@ -21,7 +24,8 @@ import { requestRefusal } from './request-refusals.ts';
 //   - a field returning an object: 1, plus its selection;
 //   - a connection: 1 + (first ?? last ?? 100) × its selection (its edges and
 //     nodes are the same objects, so they do not multiply again);
-//   - nodes(ids:): 1 + ids × the selection; any other list of objects: 1 + 10 × the selection.
+//   - nodes(ids:): 1 + ids × the selection; any other list of objects: 1 + 10 × the selection;
+//   - introspection: __schema 1,000 (the whole schema: ~50 ms of CPU), __type 10.
 // The same walk checks page sizes and list lengths, so these refusals come
 // before any work, with the path of the argument.
 
@@ -29,16 +33,20 @@ import { requestRefusal } from './request-refusals.ts';
 const DEFAULT_PAGE_ESTIMATE = 100;
 /** A plain list of objects (a profile's parking lots or tags) is costed as 10 items. */
 const LIST_ESTIMATE = 10;
+/** Introspection fields, which the complexity walk does not see into. */
+const INTROSPECTION_COST = { __schema: 1_000, __type: 10 } as const;
 
 export interface CostAnalysis {
   /** Limits broken on the way (page sizes, list lengths). */
   refusals: GraphQLError[];
+  /** The most profile ids one selection may hold: the caller's plan's largest bulk invitation. */
+  selectionMax: number;
 }
 
 /** Pothos' `fieldComplexity`: the cost of every field that declares none, as described above. */
 export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, field: GraphQLField<unknown, Context>): FieldComplexityValue {
   const analysis = isCostAnalysis(ctx) ? ctx : null;
-  if (analysis) checkLists(analysis, field, args);
+  if (analysis) checkLists(analysis, field.name, args);
   const namedType = getNamedType(field.type);
   if (!isCompositeType(namedType)) return 0;
   if (namedType.name.endsWith('Connection') && field.args.some((arg) => arg.name === 'first')) {
@@ -59,28 +67,40 @@ export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, 
   return { field: 1, multiplier: LIST_ESTIMATE };
 }
 
-/** `nodes(ids:)` takes at most 100 ids; any other list argument, at most the largest bulk invitation. */
-function checkLists(analysis: CostAnalysis, field: GraphQLField<unknown, never>, args: Record<string, unknown>): void {
+/**
+ * `nodes(ids:)` takes at most 100 ids; a bulk selection's `profileIds`, at most
+ * the caller's plan's largest bulk invitation; any other list, at most the
+ * largest plan's.
+ */
+function checkLists(analysis: CostAnalysis, fieldName: string, args: Record<string, unknown>): void {
+  const maxOf = (path: string[]) => {
+    if (fieldName === 'nodes' && path.join('.') === 'ids') return { max: REQUEST_LIMITS.nodeIds, why: '' };
+    if (path.at(-1) === 'profileIds') return { max: analysis.selectionMax, why: " (the plan's largest bulk invitation)" };
+    return { max: REQUEST_LIMITS.listItems, why: '' };
+  };
   const visit = (value: unknown, path: string[]) => {
     if (Array.isArray(value)) {
-      const max = field.name === 'nodes' && path.length === 1 && path[0] === 'ids' ? REQUEST_LIMITS.nodeIds : REQUEST_LIMITS.listItems;
+      const { max, why } = maxOf(path);
       if (value.length > max) {
         const argument = path.join('.');
         analysis.refusals.push(
-          requestRefusal('LIST_TOO_LONG', `${field.name}: ${argument} holds ${value.length} items; at most ${max} are allowed.`, {
-            details: { field: field.name, argument, max, length: value.length },
+          requestRefusal('LIST_TOO_LONG', `${fieldName}: ${argument} holds ${value.length} items; at most ${max} are allowed${why}.`, {
+            details: { field: fieldName, argument, max, length: value.length },
           }),
         );
         return;
       }
-      // Lists of scalars (ids) have nothing below; lists of input objects (upsert rows) may.
-      if (value.length && typeof value[0] === 'object') value.forEach((item, index) => visit(item, [...path, String(index)]));
-    } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+      // Lists of ids have nothing below that matters; lists of input objects (upsert rows) may.
+      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0])) value.forEach((item, index) => visit(item, [...path, String(index)]));
+    } else if (value && typeof value === 'object' && !(value instanceof Date) && !isGlobalId(value)) {
       for (const [key, inner] of Object.entries(value)) visit(inner, [...path, key]);
     }
   };
   for (const [name, value] of Object.entries(args)) visit(value, [name]);
 }
+
+/** Pothos hands global ids over decoded, as { typename, id }. */
+const isGlobalId = (value: unknown) => typeof value === 'object' && value !== null && 'typename' in value && 'id' in value;
 
 const marker = Symbol('cost-analysis');
 const isCostAnalysis = (value: unknown): value is CostAnalysis => typeof value === 'object' && value !== null && marker in value;
@@ -95,20 +115,23 @@ export function operationCost(
   document: DocumentNode,
   variables: Record<string, unknown> | null | undefined,
   operationName: string | null | undefined,
+  caller: { selectionMax: number } = { selectionMax: REQUEST_LIMITS.listItems },
 ): { cost: number; refusals: readonly GraphQLError[] } {
-  const analysis = { [marker]: true, refusals: [] as GraphQLError[] };
+  const analysis: CostAnalysis & { [marker]: true } = { [marker]: true, refusals: [], selectionMax: caller.selectionMax };
   let cost = 0;
   const rule = createComplexityRule({
     variableValues: variables ?? {},
     operationName: operationName ?? undefined,
     context: analysis,
     validate: (state, report) => {
-      cost = state.complexity;
+      const introspection = rootFieldCalls(document, operationName, Object.keys(INTROSPECTION_COST));
+      // The walk counted each introspection field as 1.
+      cost = state.complexity + [...introspection].reduce((sum, [name, count]) => sum + (INTROSPECTION_COST[name as keyof typeof INTROSPECTION_COST] - 1) * count, 0);
       if (analysis.refusals.length) return;
-      if (state.complexity > REQUEST_LIMITS.cost) {
+      if (cost > REQUEST_LIMITS.cost) {
         report(
-          requestRefusal('QUERY_TOO_COSTLY', `This operation costs ${state.complexity} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`, {
-            details: { cost: state.complexity, max: REQUEST_LIMITS.cost },
+          requestRefusal('QUERY_TOO_COSTLY', `This operation costs ${cost} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`, {
+            details: { cost, max: REQUEST_LIMITS.cost },
           }),
         );
       }
@@ -116,4 +139,26 @@ export function operationCost(
   });
   const errors = validate(schema, document, [rule]);
   return { cost, refusals: [...analysis.refusals, ...errors] };
+}
+
+/** How many times the operation selects each of these root fields (aliases count: each is a call; fragments followed). */
+export function rootFieldCalls(document: DocumentNode, operationName: string | null | undefined, names: readonly string[]): Map<string, number> {
+  const calls = new Map<string, number>();
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return calls;
+  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (names.includes(selection.name.value)) calls.set(selection.name.value, (calls.get(selection.name.value) ?? 0) + 1);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet, seen);
+      } else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) visit(fragment.selectionSet, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  visit(operation.selectionSet, new Set());
+  return calls;
 }

@@ -10,10 +10,11 @@ import { requestRefusal } from './request-refusals.ts';
 //   - anonymous callers, a smaller budget per network address;
 //   - the public operations (invitationAccept, invitationByToken, adminLogin)
 //     count apart, per address, whatever the credentials.
-// The counters live in PostgreSQL (table rate_limit, one atomic upsert per
-// check), so every server behind a load balancer shares them; a caller over
-// its budget is then refused from memory until the window ends, and if the
-// database cannot answer, each server falls back to counting in memory.
+// A request that does not fit is refused and costs one point (its other points
+// are given back), so a caller near the end of its budget can still make
+// cheaper calls. The counters live in PostgreSQL (table rate_limit, one atomic
+// upsert per check), so every server behind a load balancer shares them; if
+// the database cannot answer, each server falls back to counting in memory.
 // Without a pool (tests, tools), the counters are in memory.
 
 export interface RateLimitSettings {
@@ -59,7 +60,6 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
       tableName: 'rate_limit',
       tableCreated: true, // by the migrations
       clearExpiredByTimeout,
-      inMemoryBlockOnConsumed: points,
       insuranceLimiter: new RateLimiterMemory(options),
     }) as unknown as RateLimiterAbstract;
   };
@@ -97,6 +97,7 @@ async function consume(limiter: RateLimiterAbstract, key: string, points: number
     return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    if (points > 1) await limiter.reward(key, points - 1);
     const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
     throw requestRefusal(
       'RATE_LIMITED',

@@ -1,6 +1,6 @@
 // A consumer of the published types (resolved through @parkpass/sdk's "exports" to sdk/dist).
 // The SDK's test compiles this file with tsc and expects no error.
-import { createClient, ParkpassError, type Profile, ProfilesDocument, type ProfilesQuery } from '@parkpass/sdk';
+import { createClient, ParkpassError, type ParkpassErrorCode, type Profile, ProfilesDocument, type ProfilesQuery } from '@parkpass/sdk';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Assert<T extends true> = T;
@@ -62,8 +62,21 @@ export async function check() {
     await parkpass.viewer();
   } catch (error) {
     if (error instanceof ParkpassError) {
-      const code: string = error.code;
+      const code: ParkpassErrorCode = error.code;
       void code;
+      if (error.code === 'FEATURE_NOT_IN_PLAN' || error.code === 'NETWORK_ERROR') void error.details;
+      // @ts-expect-error error codes are a union, not any string: a misspelled one does not compile
+      if (error.code === 'FEATURE_NOT_IN_PLANS') void error.details;
     }
+  }
+
+  // Every connection pages itself.
+  for await (const lot of parkpass.parkingLots.all()) {
+    const count: number = lot.profileCount;
+    void count;
+  }
+  for await (const bulk of parkpass.invitations.allBulk({ states: ['FAILED'] })) {
+    const summary: string = bulk.outcomeSummary;
+    void summary;
   }
 }

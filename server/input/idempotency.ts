@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+
+// Creates that carry an idempotency key can be retried safely: the first
+// request claims the key (organization, operation, key) in the transaction
+// that creates; a retry, even one racing the first, waits for that commit and
+// gets what it created. The same key with another input is refused.
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+export interface IdempotentCreate<T> {
+  organizationId: string;
+  operation: string;
+  key: string | null | undefined;
+  /** The request's input, minus the key: a retry must send the same. */
+  input: unknown;
+  create: () => Promise<T & { id: string }>;
+  /** Reads what an earlier request created; null when it was deleted since. */
+  load: (id: string) => Promise<T | null>;
+}
+
+export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
+  const key = request.key?.trim() || null;
+  if (!key) return request.create();
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
+  }
+  const requestHash = createHash('sha256').update(canonicalJson(request.input)).digest('hex');
+  // Waits for a concurrent first request with the same key to commit, then does nothing.
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotent_request (organization_id, operation, key, request_hash)
+    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash})
+    ON CONFLICT DO NOTHING RETURNING key`;
+  if (claimed.length === 1) {
+    const created = await request.create();
+    await tx.idempotentRequest.update({
+      where: { organizationId_operation_key: { organizationId: request.organizationId, operation: request.operation, key } },
+      data: { resultId: created.id },
+    });
+    return created;
+  }
+  const earlier = await tx.idempotentRequest.findUniqueOrThrow({
+    where: { organizationId_operation_key: { organizationId: request.organizationId, operation: request.operation, key } },
+  });
+  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  const result = earlier.resultId ? await request.load(earlier.resultId) : null;
+  if (!result) throw new NotFoundError(['input', 'idempotencyKey'], 'object created with this idempotency key (it was deleted since)');
+  return result;
+}
+
+/** JSON with object keys sorted and absent values dropped, so equal inputs hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
+}

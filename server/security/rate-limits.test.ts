@@ -1,0 +1,164 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as passwords from '../auth/passwords.ts';
+import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { productionApp } from '../test/production.ts';
+import { createApp } from '../yoga.ts';
+import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
+import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.ts';
+
+// Finding 5: nothing but sign-in was rate-limited, and 100 aliased accepts of a
+// used token burned 2 s of CPU anonymously. Now each API key and each admin
+// spends a budget of points per minute by the cost of its operations, anonymous
+// callers a smaller one per address, and the public operations count per
+// address; a spent budget answers RATE_LIMITED with the time to wait, a 429,
+// Retry-After and rate-limit headers. invitationAccept hashes a password only
+// for a token that works.
+
+vi.mock('../auth/passwords.ts', { spy: true });
+
+const kit = useTestKit();
+
+const SMALL: RateLimitSettings = { ...DEFAULT_RATE_LIMITS, pointsPerMinute: 600, anonymousPointsPerMinute: 5 };
+
+async function send(app: { fetch: typeof kit.app.fetch }, query: string, options: { token?: string; address?: string; variables?: Record<string, unknown> } = {}) {
+  const response = await app.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': options.address ?? '192.0.2.1',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables: options.variables }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] } };
+}
+
+// 1 + 100 × (edge 1 + node 1 + parkingLots 1) = 301 points.
+const PAGE = '{ profiles(first: 100) { edges { node { id parkingLots { name } } } } }';
+
+describe('budgets by query cost', () => {
+  let org: TestOrganization;
+  beforeAll(async () => {
+    org = await kit.createOrganization();
+  });
+
+  it('spends an API key’s points by the cost of each operation, then answers RATE_LIMITED with the time to wait', async () => {
+    const app = productionApp(kit, { rateLimits: SMALL });
+    const first = await send(app, PAGE, { token: org.apiKey });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.headers.get('ratelimit-limit')).toBe('600');
+    expect(first.headers.get('ratelimit-remaining')).toBe(String(600 - 301));
+    expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+
+    const second = await send(app, PAGE, { token: org.apiKey });
+    expect(second.status).toBe(429);
+    expect(second.body.data).toBeUndefined();
+    expect(second.body.errors).toHaveLength(1);
+    const [error] = second.body.errors!;
+    expect(error!.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 600, cost: 301 });
+    expect(error!.extensions.retryAfterSeconds).toBeGreaterThan(0);
+    expect(error!.extensions.retryAfterSeconds).toBeLessThanOrEqual(60);
+    expect(error!.message).toMatch(/^Rate limit reached: this API key may spend 600 points per minute \(this request: 301\)\. Retry in \d+ s\.$/);
+    expect(second.headers.get('retry-after')).toBe(String(error!.extensions.retryAfterSeconds));
+    expect(second.headers.get('ratelimit-remaining')).toBe('0');
+
+    // The refused request cost one point: a cheap call still fits. The admin and other organizations have budgets of their own.
+    expect((await send(app, '{ viewer { role } }', { token: org.apiKey })).body.errors).toBeUndefined();
+    expect((await send(app, PAGE, { token: org.sessionToken })).body.errors).toBeUndefined();
+    const other = await kit.createOrganization();
+    expect((await send(app, PAGE, { token: other.apiKey })).body.errors).toBeUndefined();
+  });
+
+  it('gives anonymous callers a budget per address', async () => {
+    const app = productionApp(kit, { rateLimits: SMALL });
+    for (let i = 0; i < 5; i++) expect((await send(app, '{ __typename }', { address: '198.51.100.5' })).body.errors).toBeUndefined();
+    const limited = await send(app, '{ __typename }', { address: '198.51.100.5' });
+    expect(limited.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+    expect(limited.body.errors![0]!.message).toContain('anonymous calls from this address may spend 5 points per minute');
+    expect((await send(app, '{ __typename }', { address: '198.51.100.6' })).body.errors).toBeUndefined();
+  });
+
+  it('charges a refused operation one point, so refusals are not free to repeat', async () => {
+    const app = productionApp(kit, { rateLimits: { ...SMALL, anonymousPointsPerMinute: 2 } });
+    for (let i = 0; i < 2; i++) {
+      const refused = await send(app, '{ profiles(first: 1000) { totalCount } }', { address: '198.51.100.9' });
+      expect(refused.body.errors![0]!.extensions.code).toBe('PAGE_SIZE_TOO_LARGE');
+    }
+    expect((await send(app, '{ __typename }', { address: '198.51.100.9' })).body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it('shares the counters between servers through PostgreSQL', async () => {
+    const pool = new pg.Pool({ connectionString: kit.worker.connectionString, max: 2 });
+    const settings = { ...SMALL, pointsPerMinute: 400 };
+    const options = { prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings };
+    const [one, two] = [createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }), createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) })];
+    const caller = await kit.createOrganization();
+    expect((await send(one, PAGE, { token: caller.apiKey })).body.errors).toBeUndefined();
+    const onTheOther = await send(two, PAGE, { token: caller.apiKey });
+    expect(onTheOther.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+    const { rows } = await pool.query<{ points: number }>('SELECT points FROM rate_limit WHERE key = $1', [`caller:key:${caller.apiKeyId}`]);
+    expect(rows).toEqual([{ points: 302 }]); // 301, then 1 for the refused request
+    await pool.end();
+  });
+});
+
+describe('the public operations, per address', () => {
+  const app = () => productionApp(kit, { rateLimits: DEFAULT_RATE_LIMITS });
+  const aliased = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+
+  it(`allows ${PUBLIC_OPERATION_LIMITS.invitationByToken} invitationByToken and ${PUBLIC_OPERATION_LIMITS.invitationAccept} invitationAccept a minute from one address, aliases counted`, async () => {
+    const server = app();
+    const byToken = 'invitationByToken(token: "not-a-token") { state }';
+    expect((await send(server, aliased(15, byToken), { address: '203.0.113.1' })).body.errors).toBeUndefined();
+    expect((await send(server, aliased(15, byToken), { address: '203.0.113.1' })).body.errors).toBeUndefined();
+    const limited = await send(server, aliased(1, byToken), { address: '203.0.113.1' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors![0]!.message).toContain('invitationByToken from this address may spend 30 points per minute');
+    expect((await send(server, aliased(1, byToken), { address: '203.0.113.2' })).body.errors).toBeUndefined();
+
+    const accept = 'invitationAccept(input: { token: "not-a-token", password: "a fine long password" }) { __typename }';
+    const ten = await send(server, `mutation ${aliased(10, accept)}`, { address: '203.0.113.3' });
+    expect(Object.values(ten.body.data)).toEqual(Array(10).fill({ __typename: 'InvitationNotFound' }));
+    // Credentials do not lift the public limits.
+    const org = await kit.createOrganization();
+    const eleventh = await send(server, `mutation ${aliased(1, accept)}`, { address: '203.0.113.3', token: org.apiKey });
+    expect(eleventh.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+  });
+
+  it(`allows ${PUBLIC_OPERATION_LIMITS.adminLogin} adminLogin a minute from one address`, async () => {
+    const server = app();
+    const login = 'adminLogin(input: { email: "nobody@nowhere.test", password: "wrong password" }) { __typename }';
+    for (let i = 0; i < PUBLIC_OPERATION_LIMITS.adminLogin / 15; i++) {
+      expect((await send(server, `mutation ${aliased(15, login)}`, { address: '203.0.113.4' })).body.errors).toBeUndefined();
+    }
+    expect((await send(server, `mutation ${aliased(1, login)}`, { address: '203.0.113.4' })).body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('invitationAccept', () => {
+  it('hashes the password only once the token proved it works', async () => {
+    const org = await kit.createOrganization();
+    const [id] = await org.insertProfiles(1);
+    const invited = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link } } }', {
+      id: globalId('Profile', id!),
+    });
+    const token = invited.data.profileInvite.link.split('#token=')[1];
+    const accept = (n: number) =>
+      kit.graphql(`mutation ($token: String!) { ${Array.from({ length: n }, (_, i) => `a${i}: invitationAccept(input: { token: $token, password: "a fine long password" }) { __typename }`).join(' ')} }`, { token });
+
+    const hashes = vi.mocked(passwords.hashPassword);
+    hashes.mockClear();
+    expect((await accept(1)).data).toEqual({ a0: { __typename: 'InvitationAcceptPayload' } });
+    expect(hashes).toHaveBeenCalledTimes(1);
+
+    const started = performance.now();
+    const used = await accept(15);
+    const elapsed = performance.now() - started;
+    expect(Object.values(used.data)).toEqual(Array(15).fill({ __typename: 'InvitationAlreadyUsed' }));
+    expect(hashes).toHaveBeenCalledTimes(1);
+    expect(elapsed).toBeLessThan(2_000);
+  });
+});
+
+afterAll(() => vi.restoreAllMocks());
