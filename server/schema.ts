@@ -14,6 +14,7 @@ import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
 import './invitations/invitation-flow.graphql.ts';
 import './invitations/bulk-invitation-list.graphql.ts';
+import './audit/audit.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 

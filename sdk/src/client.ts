@@ -28,6 +28,8 @@ import {
   type ProfileUpsertInput,
   type Role,
   ViewerDocument,
+  type AuditEventFilter,
+  AuditEventsDocument,
   BulkInvitationsDocument,
   type BulkInvitationState,
   BulkInvitationSkippedProfilesDocument,
@@ -285,6 +287,14 @@ export function createClient(options: ClientOptions) {
     delete: async (id: string) => (await mutate('tags.delete', TagDeleteDocument, { id })).tagDelete,
   };
 
+  const audit = {
+    /** One page of the audit trail, newest first (owners and admins). */
+    events: async (args: { filter?: AuditEventFilter; first?: number; after?: string } = {}) => (await query('audit.events', AuditEventsDocument, args)).auditEvents,
+    /** The whole audit trail matching the filter, newest first, page after page. */
+    all: (args: { filter?: AuditEventFilter; pageSize?: number } = {}) =>
+      paginate((after) => audit.events({ filter: args.filter, first: args.pageSize ?? 200, after })),
+  };
+
   return {
     /** Who is calling, with the organization, role, plan and what the caller may do. */
     viewer: async () => (await query('viewer', ViewerDocument, {})).viewer,
@@ -295,6 +305,7 @@ export function createClient(options: ClientOptions) {
     },
     parkingLots,
     tags,
+    audit,
     profiles,
     invitations,
     apiKeys,

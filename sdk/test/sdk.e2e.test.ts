@@ -165,10 +165,17 @@ describe('the SDK against the real server', () => {
     const login = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
     if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
     const admin = createClient({ url: `${server.url}/graphql`, token: login.token });
+    // Two more keys, made by the admin, so paging one key at a time has pages to walk whatever ran before.
+    for (const name of ['pager 1', 'pager 2']) expect((await admin.apiKeys.create({ name, role: 'VIEWER' })).__typename).toBe('ApiKeyCreatePayload');
     const keys = [];
     for await (const key of admin.apiKeys.all({ pageSize: 1 })) keys.push(key.id);
     expect(keys.length).toBe((await admin.apiKeys.list()).totalCount);
     expect(keys.length).toBeGreaterThan(1);
+
+    // The audit trail of what this test did, newest first.
+    const trail: string[] = [];
+    for await (const event of admin.audit.all({ filter: { profileId: person.profile.id }, pageSize: 1 })) trail.push(event.kind);
+    expect(trail).toEqual(['PROFILE_INVITED', 'PROFILE_CREATED']);
   });
 
   it('reports a plan without invitations, a role that may not invite, and bad credentials, each with its code', async () => {

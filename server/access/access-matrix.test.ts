@@ -97,6 +97,7 @@ const samples: Record<string, Sample> = {
     return { id: globalId('ApiKey', key.id) };
   }),
   bulkInvitations: query('{ bulkInvitations { totalCount } }'),
+  auditEvents: query('{ auditEvents { totalCount } }'),
   profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
   bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
     const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] } } });

@@ -99,6 +99,10 @@ export const ACTIONS = {
     description: 'Create, rename and delete parking lots and tags.',
     roles: ['OWNER', 'ADMIN'],
   },
+  VIEW_AUDIT_TRAIL: {
+    description: 'Read the audit trail: who created, changed, deleted, invited, and managed keys, admins and settings.',
+    roles: ['OWNER', 'ADMIN'],
+  },
   MANAGE_ORGANIZATION: {
     description: 'Change the organization settings (name, invitation validity, app links).',
     roles: ['OWNER', 'ADMIN'],

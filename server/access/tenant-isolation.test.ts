@@ -33,6 +33,9 @@ describe('tenant isolation', () => {
       ApiKey: bKey.id,
       Invitation: bInvitation,
     };
+    // B's admin writes through the API, so B's audit trail has an event about its profile by that admin.
+    const bWrite = await b.graphqlAs('ADMIN', 'mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+33 1 00 00 00 00" }) { __typename } }', { id: globalId('Profile', bProfile!) });
+    expect(bWrite.data.profileUpdate.__typename).toBe('ProfilePayload');
     const snapshotOfB = () =>
       kit.prisma.organization.findUniqueOrThrow({
         where: { id: b.id },
@@ -45,6 +48,7 @@ describe('tenant isolation', () => {
           emails: { orderBy: { id: 'asc' } },
           parkingLots: { orderBy: { id: 'asc' } },
           tags: { orderBy: { id: 'asc' } },
+          auditEvents: { orderBy: { id: 'asc' } },
         },
       });
     const before = await snapshotOfB();
@@ -73,6 +77,11 @@ describe('tenant isolation', () => {
         name: 'profileCounts filtered by lot and tag',
         query: 'query ($lot: ID!, $tag: ID!) { a: profileCounts(filter: { parkingLotIds: [$lot] }) { total pending } b: profileCounts(filter: { tagIds: [$tag] }) { total } }',
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
+      },
+      {
+        name: 'auditEvents filtered by profile and actor',
+        query: 'query ($profile: ID!, $admin: ID!, $key: ID!) { a: auditEvents(filter: { profileId: $profile }) { totalCount } b: auditEvents(filter: { actorIds: [$admin, $key] }) { totalCount } }',
+        variables: (id) => ({ profile: id('Profile'), admin: id('Admin'), key: id('ApiKey') }),
       },
       {
         name: 'profileUpdate',
@@ -159,6 +168,7 @@ describe('tenant isolation', () => {
     }
     // What "does not exist" looks like, for a few of them.
     expect(answers['node(Profile)']).toEqual({ node: null });
+    expect(answers['auditEvents filtered by profile and actor']).toEqual({ a: { totalCount: 0 }, b: { totalCount: 0 } });
     expect(answers['profileCounts filtered by lot and tag']).toEqual({ a: { total: 0, pending: 0 }, b: { total: 0 } });
     expect(answers['nodes(all types)'].nodes).toEqual(Object.keys(bIds).map(() => null));
     expect(answers.profileUpdate.profileUpdate.code).toBe('NOT_FOUND');

@@ -6,6 +6,7 @@ import { EmailAlreadyUsedError, InvalidInputError, NotFoundError } from '../erro
 import { Prisma, type Admin } from '../generated/prisma/client.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
+import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 
@@ -28,8 +29,13 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
   assertMayGrant(scope.viewer, input.role, 'MANAGE_ADMINS');
   const passwordHash = await hashPassword(input.password);
   try {
-    return await scope.prisma.admin.create({
-      data: { organizationId: scope.viewer.organizationId, email, name, role: input.role, passwordHash, createdAt: scope.now },
+    return await scope.prisma.$transaction(async (tx) => {
+      const admin = await tx.admin.create({
+        data: { organizationId: scope.viewer.organizationId, email, name, role: input.role, passwordHash, createdAt: scope.now },
+      });
+      // Never the password.
+      await recordAudit(tx, auditScopeOf(scope), { kind: 'ADMIN_ADDED', subjectId: admin.id, summary: `Added ${admin.name} <${admin.email}> as ${admin.role}.` });
+      return admin;
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -52,12 +58,17 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
   }
   const organizationId = scope.viewer.organizationId;
   await scope.prisma.$transaction(async (tx) => {
-    const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true } });
+    const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true, name: true, email: true } });
     if (!admin) throw new NotFoundError(['id'], 'admin');
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
       throw new InvalidInputError(['id'], 'This is the last owner of the organization; add another owner first.');
     }
-    await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
+    const { count } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
     await tx.admin.delete({ where: { id } });
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'ADMIN_REMOVED',
+      subjectId: id,
+      summary: `Removed ${admin.name} <${admin.email}> (${admin.role}); their sessions ended${count ? ` and the ${count} API key(s) they created were revoked` : ''}.`,
+    });
   });
 }

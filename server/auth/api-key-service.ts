@@ -5,6 +5,7 @@ import type { ApiKey } from '../generated/prisma/client.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 import { generateApiKeySecret } from './api-keys.ts';
+import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
 
 const MAX_KEY_NAME_LENGTH = 100;
 
@@ -13,27 +14,38 @@ export async function createApiKey(scope: ViewerScope, input: { name: string; ro
   const name = parseRequiredText(input.name, ['input', 'name'], MAX_KEY_NAME_LENGTH);
   assertMayGrant(scope.viewer, input.role, 'MANAGE_API_KEYS');
   const generated = generateApiKeySecret();
-  const apiKey = await scope.prisma.apiKey.create({
-    data: {
-      organizationId: scope.viewer.organizationId,
-      name,
-      role: input.role,
-      prefix: generated.prefix,
-      secretHash: generated.hash,
-      createdByAdminId: scope.viewer.actor.kind === 'ADMIN' ? scope.viewer.actor.id : null,
-      createdAt: scope.now,
-    },
+  return scope.prisma.$transaction(async (tx) => {
+    const apiKey = await tx.apiKey.create({
+      data: {
+        organizationId: scope.viewer.organizationId,
+        name,
+        role: input.role,
+        prefix: generated.prefix,
+        secretHash: generated.hash,
+        createdByAdminId: scope.viewer.actor.kind === 'ADMIN' ? scope.viewer.actor.id : null,
+        createdAt: scope.now,
+      },
+    });
+    // The name, role and visible prefix only: never the secret.
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'API_KEY_CREATED',
+      subjectId: apiKey.id,
+      summary: `Created the API key "${apiKey.name}" (${apiKey.role}, ${apiKey.prefix}…).`,
+    });
+    return { apiKey, secret: generated.secret };
   });
-  return { apiKey, secret: generated.secret };
 }
 
 /** Revokes a key at once; revoking a revoked key changes nothing. */
 export async function revokeApiKey(scope: ViewerScope, id: string): Promise<ApiKey> {
-  await scope.prisma.apiKey.updateMany({
-    where: { id, organizationId: scope.viewer.organizationId, revokedAt: null },
-    data: { revokedAt: scope.now },
+  return scope.prisma.$transaction(async (tx) => {
+    const { count } = await tx.apiKey.updateMany({
+      where: { id, organizationId: scope.viewer.organizationId, revokedAt: null },
+      data: { revokedAt: scope.now },
+    });
+    const apiKey = await tx.apiKey.findFirst({ where: { id, organizationId: scope.viewer.organizationId } });
+    if (!apiKey) throw new NotFoundError(['id'], 'API key');
+    if (count) await recordAudit(tx, auditScopeOf(scope), { kind: 'API_KEY_REVOKED', subjectId: id, summary: `Revoked the API key "${apiKey.name}".` });
+    return apiKey;
   });
-  const apiKey = await scope.prisma.apiKey.findFirst({ where: { id, organizationId: scope.viewer.organizationId } });
-  if (!apiKey) throw new NotFoundError(['id'], 'API key');
-  return apiKey;
 }

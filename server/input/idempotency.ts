@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import { IdempotencyKeyReusedError, NotFoundError } from '../errors/domain-errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { parseOptionalText } from './text-fields.ts';
 
 // Creates that carry an idempotency key can be retried safely: the first
 // request claims the key (organization, operation, key) in the transaction
@@ -21,11 +22,8 @@ export interface IdempotentCreate<T> {
 }
 
 export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
-  const key = request.key?.trim() || null;
+  const key = parseOptionalText(request.key, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
   if (!key) return request.create();
-  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], `idempotencyKey is at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`);
-  }
   const requestHash = createHash('sha256').update(canonicalJson(request.input)).digest('hex');
   // Waits for a concurrent first request with the same key to commit, then does nothing.
   const claimed = await tx.$queryRaw<{ key: string }[]>`

@@ -11,6 +11,7 @@ import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.t
 import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
 import type { SkipReason } from './invitation-rules.ts';
 import { summarizeSelection } from './selection-summary.ts';
+import { recordAudit } from '../audit/audit-trail.ts';
 
 /** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
@@ -108,6 +109,11 @@ export async function startBulkInvitation(
           selectionSummary: await summarizeSelection(tx, viewer.organizationId, selection),
           createdAt: now,
         },
+      });
+      await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+        kind: 'BULK_INVITATION_STARTED',
+        subjectId: created.id,
+        summary: `Asked to invite ${total.toLocaleString('en-US')} profiles: ${created.selectionSummary}.`,
       });
       if (total > INLINE_LIMIT) await requestBulkInvitationRun(tx, created.id);
       return created;

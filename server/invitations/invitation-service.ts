@@ -16,6 +16,7 @@ import {
 } from '../errors/domain-errors.ts';
 import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
+import { personName, recordAudit } from '../audit/audit-trail.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
 import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
@@ -247,6 +248,14 @@ export async function inviteProfile(
     const link = options.sendEmail
       ? null
       : acceptLink(deps.settings.publicUrl, invitationToken(deps.settings.invitationTokenSecret, invitation.id));
+    await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+      kind: 'PROFILE_INVITED',
+      profileId,
+      subjectId: invitation.id,
+      summary:
+        `${outcome.kind === 'REINVITE' ? 'Re-invited' : 'Invited'} ${personName(profile)}` +
+        (options.sendEmail ? ` by email to ${invitation.email}.` : ' without an email (the link was handed over another way).'),
+    });
     return { profile, invitation, link };
   });
 }
@@ -260,7 +269,14 @@ export async function revokeInvitation(deps: InvitationDependencies, viewer: Vie
     const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId: viewer.organizationId } });
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
-    return tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+    const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+    await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+      kind: 'INVITATION_REVOKED',
+      profileId: invitation.profileId,
+      subjectId: invitation.id,
+      summary: `Revoked the invitation sent to ${invitation.email}.`,
+    });
+    return revoked;
   });
 }
 
@@ -320,6 +336,12 @@ export async function acceptInvitation(deps: InvitationDependencies, input: { to
       data: { organizationId: invitation.organizationId, profileId: profile.id, kind: 'APP_DOWNLOAD', to: profile.email, createdAt: now },
     });
     await requestEmailDelivery(tx);
+    await recordAudit(tx, { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now }, {
+      kind: 'INVITATION_ACCEPTED',
+      profileId: profile.id,
+      subjectId: invitation.id,
+      summary: `${personName(profile)} accepted the invitation and set a password.`,
+    });
     return profile;
   });
 }

@@ -3,6 +3,7 @@ import type { ViewerScope } from '../context.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
+import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
 
 export const MIN_INVITATION_VALIDITY_HOURS = 1;
 export const MAX_INVITATION_VALIDITY_HOURS = 30 * 24;
@@ -38,5 +39,15 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
     }
     data[key] = url;
   }
-  return scope.prisma.organization.update({ where: { id: scope.viewer.organizationId }, data });
+  return scope.prisma.$transaction(async (tx) => {
+    const organization = await tx.organization.update({ where: { id: scope.viewer.organizationId }, data });
+    // Settings are not secrets: the new values are said in words.
+    const changed = Object.keys(data).sort();
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'ORGANIZATION_SETTINGS_CHANGED',
+      summary: `Changed the organization settings: ${changed.map((key) => `${key} = ${JSON.stringify(data[key as keyof typeof data])}`).join(', ') || 'nothing'}.`,
+      changedFields: changed,
+    });
+    return organization;
+  });
 }

@@ -2,6 +2,7 @@ import type { ViewerScope } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
 import { Prisma, type ParkingLot, type Tag } from '../generated/prisma/client.ts';
+import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
 import { idempotentCreate } from '../input/idempotency.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 
@@ -14,6 +15,10 @@ export const MAX_LOT_OR_TAG_NAME_LENGTH = 100;
 export type LotOrTagKind = 'parkingLot' | 'tag';
 
 const WHAT: Record<LotOrTagKind, string> = { parkingLot: 'parking lot', tag: 'tag' };
+const AUDIT = {
+  parkingLot: { created: 'PARKING_LOT_CREATED', renamed: 'PARKING_LOT_RENAMED', deleted: 'PARKING_LOT_DELETED' },
+  tag: { created: 'TAG_CREATED', renamed: 'TAG_RENAMED', deleted: 'TAG_DELETED' },
+} as const;
 
 type Executor = PrismaClient | Prisma.TransactionClient;
 
@@ -35,7 +40,9 @@ export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, raw
       load: (id) => table(tx, kind).findFirst({ where: { id, organizationId } }),
       create: async () => {
         await assertNameFree(tx, kind, organizationId, name, null);
-        return uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
+        const created = await uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
+        await recordAudit(tx, auditScopeOf(scope), { kind: AUDIT[kind].created, subjectId: created.id, summary: `Created the ${WHAT[kind]} "${name}".` });
+        return created;
       },
     }),
   );
@@ -49,7 +56,9 @@ export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
     const current = await table(tx, kind).findFirst({ where: { id, organizationId } });
     if (!current) throw new NotFoundError(['id'], WHAT[kind]);
     await assertNameFree(tx, kind, organizationId, name, id);
-    return uniqueName(kind, name, () => table(tx, kind).update({ where: { id }, data: { name } }));
+    const renamed = await uniqueName(kind, name, () => table(tx, kind).update({ where: { id }, data: { name } }));
+    await recordAudit(tx, auditScopeOf(scope), { kind: AUDIT[kind].renamed, subjectId: id, summary: `Renamed the ${WHAT[kind]} "${current.name}" to "${name}".` });
+    return renamed;
   });
 }
 
@@ -68,6 +77,11 @@ export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
         : await tx.profileParkingLot.count({ where: { parkingLotId: id } });
     // The links to profiles go with it (ON DELETE CASCADE).
     await table(tx, kind).delete({ where: { id } });
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: AUDIT[kind].deleted,
+      subjectId: id,
+      summary: `Deleted the ${WHAT[kind]} "${current.name}"; ${profileCount} profile(s) had it.`,
+    });
     return { ...current, profileCount };
   });
 }

@@ -16,12 +16,19 @@ import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from 
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
 import { idempotentCreate } from '../input/idempotency.ts';
+import { type AuditActor, personName, recordAudit } from '../audit/audit-trail.ts';
 
 /** The organization a service call acts in; every read and write is confined to it. */
 export interface OrganizationScope {
   prisma: PrismaClient;
   organizationId: string;
+  /** Who writes, for the audit trail. */
+  actor: AuditActor;
+  now: Date;
 }
+
+/** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
+const givenFields = (fields: ProfileFields) => Object.entries(fields).filter(([, value]) => value !== undefined).map(([name]) => name).sort();
 
 type Transaction = Prisma.TransactionClient;
 
@@ -36,7 +43,11 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
       key: idempotencyKey,
       input: fields,
       load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
-      create: () => insertProfile(tx, scope, fields, path),
+      create: async () => {
+        const profile = await insertProfile(tx, scope, fields, path);
+        await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
+        return profile;
+      },
     }),
   );
 }
@@ -94,14 +105,29 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
       }),
     );
     if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
+    const changed = givenFields(fields);
+    await recordAudit(tx, scope, {
+      kind: 'PROFILE_UPDATED',
+      profileId: id,
+      summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
+      changedFields: changed,
+    });
     return updated;
   });
 }
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {
-  const { count } = await scope.prisma.profile.deleteMany({ where: { id, organizationId: scope.organizationId } });
-  if (!count) throw new NotFoundError(['id'], 'profile');
-  return id;
+  return scope.prisma.$transaction(async (tx) => {
+    const [deleted] = await tx.$queryRaw<{ first_name: string; last_name: string }[]>`
+      DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING first_name, last_name`;
+    if (!deleted) throw new NotFoundError(['id'], 'profile');
+    await recordAudit(tx, scope, {
+      kind: 'PROFILE_DELETED',
+      profileId: id,
+      summary: `Deleted the profile of ${personName({ firstName: deleted.first_name, lastName: deleted.last_name })}, with its invitations.`,
+    });
+    return id;
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -247,6 +273,22 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
       }
+      await recordAudit(
+        tx,
+        scope,
+        valid.map((row) => {
+          const profileId = idByExternalId.get(row.externalId)!;
+          const name = personName(row.fields);
+          return insertedIds.has(profileId)
+            ? { kind: 'PROFILE_CREATED' as const, profileId, summary: `Created the profile of ${name} (bulk upsert, externalId ${row.externalId}).` }
+            : {
+                kind: 'PROFILE_UPDATED' as const,
+                profileId,
+                summary: `Updated the profile of ${name} (bulk upsert, externalId ${row.externalId}).`,
+                changedFields: givenFields(row.fields),
+              };
+        }),
+      );
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
       return { rows: results, created: count('CREATED'), updated: count('UPDATED'), failed: count('FAILED') };
     },

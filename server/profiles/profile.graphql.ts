@@ -1,5 +1,6 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { parseText } from '../input/text-fields.ts';
@@ -349,6 +350,14 @@ export const ProfilesUpsertInput = builder.inputType('ProfilesUpsertInput', {
 });
 
 type IdInput = { id: string } | null | undefined;
+
+/** The organization a profile write acts in, and who acts (for the audit trail). */
+const profileScope = (context: AuthenticatedContext) => ({
+  prisma: context.prisma,
+  organizationId: context.viewer.organizationId,
+  actor: context.viewer.actor,
+  now: context.clock.now(),
+});
 const idsOf = (ids: IdInput[] | null | undefined) => ids?.map((id) => id!.id);
 
 const ProfilePayload = builder.objectRef<{ profile: Profile }>('ProfilePayload').implement({
@@ -410,7 +419,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
     resolve: async (_root, { input: { idempotencyKey, ...input } }, context) => ({
       profile: await createProfile(
-        { prisma: context.prisma, organizationId: context.viewer.organizationId },
+        profileScope(context),
         { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) },
         idempotencyKey,
       ),
@@ -425,7 +434,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: ProfileUpdateInput, required: true, description: 'The fields to change.' }),
     },
     resolve: async (_root, { id, input }, context) => ({
-      profile: await updateProfile({ prisma: context.prisma, organizationId: context.viewer.organizationId }, id.id, {
+      profile: await updateProfile(profileScope(context), id.id, {
         ...input,
         parkingLotIds: idsOf(input.parkingLotIds),
         tagIds: idsOf(input.tagIds),
@@ -438,7 +447,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
     resolve: async (_root, { id }, context) => {
-      await deleteProfile({ prisma: context.prisma, organizationId: context.viewer.organizationId }, id.id);
+      await deleteProfile(profileScope(context), id.id);
       return { deletedProfileId: encodeGlobalID('Profile', id.id) };
     },
   }),
@@ -451,7 +460,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
     resolve: (_root, { input }, context) =>
       upsertProfiles(
-        { prisma: context.prisma, organizationId: context.viewer.organizationId },
+        profileScope(context),
         input.profiles.map((row) => ({ ...row, parkingLotIds: idsOf(row.parkingLotIds), tagIds: idsOf(row.tagIds) })),
       ),
   }),

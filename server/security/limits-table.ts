@@ -15,7 +15,8 @@ export function limitsTableMarkdown(): string {
     ['cost of one operation (points)', n(REQUEST_LIMITS.cost), '`QUERY_TOO_COSTLY`'],
     ['`first` / `last` of a connection', n(REQUEST_LIMITS.pageSize), '`PAGE_SIZE_TOO_LARGE`'],
     ['ids in `nodes(ids:)`', n(REQUEST_LIMITS.nodeIds), '`LIST_TOO_LONG`'],
-    ["`profileIds` of a bulk selection", "the caller's plan's largest bulk invitation", '`LIST_TOO_LONG`'],
+    ['`profileIds` of `profilesInvitePreview`', "the caller's plan's largest bulk invitation", '`LIST_TOO_LONG`'],
+    ['`profileIds` of `profilesInvite`', "the caller's plan's largest bulk invitation", '`SelectionTooLarge` (typed result)'],
     ['any other list argument', n(REQUEST_LIMITS.listItems), '`LIST_TOO_LONG`'],
     ['rows of `profilesUpsert`', n(MAX_UPSERT_BATCH), '`BatchTooLarge` (typed result)'],
     ...(Object.entries(PUBLIC_OPERATION_LIMITS).map(([operation, perMinute]) => [

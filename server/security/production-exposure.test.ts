@@ -76,9 +76,10 @@ describe('production mode', () => {
 
   it('answers an unexpected failure with "Internal error" and the detail in the server log only', async () => {
     // A database that does not exist: every query fails inside Prisma.
-    const broken = createPrisma(withDatabase(inject('postgresServerUrl'), 'parkpass_no_such_database'));
+    const missing = withDatabase(inject('postgresServerUrl'), 'parkpass_no_such_database');
+    const broken = createPrisma(missing);
     const config = productionConfig({ POSTMARK_WEBHOOK_PASSWORD: TEST_WEBHOOK_PASSWORD, POSTMARK_SERVER_TOKEN: '', PARKPASS_LOCAL_MAILBOX: 'true' });
-    const server = createApp({ prisma: broken, databaseUrl: withDatabase(inject('postgresServerUrl'), 'parkpass_no_such_database'), clock: kit.clock, settings: kit.worker.settings, ...appOptions(config) });
+    const server = createApp({ prisma: broken, databaseUrl: missing, clock: kit.clock, settings: kit.worker.settings, ...appOptions(config) });
     const webhook = await server.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`postmark:${TEST_WEBHOOK_PASSWORD}`).toString('base64')}` },

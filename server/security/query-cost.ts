@@ -39,7 +39,7 @@ const INTROSPECTION_COST = { __schema: 1_000, __type: 10 } as const;
 export interface CostAnalysis {
   /** Limits broken on the way (page sizes, list lengths). */
   refusals: GraphQLError[];
-  /** The most profile ids one selection may hold: the caller's plan's largest bulk invitation. */
+  /** The most profile ids one selection may hold (a query's: the caller's plan's largest bulk invitation). */
   selectionMax: number;
 }
 
@@ -68,9 +68,9 @@ export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, 
 }
 
 /**
- * `nodes(ids:)` takes at most 100 ids; a bulk selection's `profileIds`, at most
- * the caller's plan's largest bulk invitation; any other list, at most the
- * largest plan's.
+ * `nodes(ids:)` takes at most 100 ids; `profileIds`, at most `selectionMax`
+ * (a preview: the caller's plan's largest bulk invitation); any other list, at
+ * most the largest plan's.
  */
 function checkLists(analysis: CostAnalysis, fieldName: string, args: Record<string, unknown>): void {
   const maxOf = (path: string[]) => {

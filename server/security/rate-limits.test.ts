@@ -34,21 +34,23 @@ async function send(app: { fetch: typeof kit.app.fetch }, query: string, options
   return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] } };
 }
 
-// 1 + 100 × (edge 1 + node 1 + parkingLots 1) = 301 points.
+// Asks for 1 + 100 × (edge 1 + node 1 + parkingLots 1) = 301 points; on 100 profiles without
+// parking lots it returns 201 objects (the connection, 100 edges, 100 nodes): it spends 201.
 const PAGE = '{ profiles(first: 100) { edges { node { id parkingLots { name } } } } }';
 
 describe('budgets by query cost', () => {
   let org: TestOrganization;
   beforeAll(async () => {
     org = await kit.createOrganization();
+    await org.insertProfiles(100);
   });
 
   it('spends an API key’s points by the cost of each operation, then answers RATE_LIMITED with the time to wait', async () => {
-    const app = productionApp(kit, { rateLimits: SMALL });
+    const app = productionApp(kit, { rateLimits: { ...SMALL, pointsPerMinute: 450 } });
     const first = await send(app, PAGE, { token: org.apiKey });
     expect(first.body.errors).toBeUndefined();
-    expect(first.headers.get('ratelimit-limit')).toBe('600');
-    expect(first.headers.get('ratelimit-remaining')).toBe(String(600 - 301));
+    expect(first.headers.get('ratelimit-limit')).toBe('450');
+    expect(first.headers.get('ratelimit-remaining')).toBe(String(450 - 201));
     expect(Number(first.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
 
     const second = await send(app, PAGE, { token: org.apiKey });
@@ -56,18 +58,31 @@ describe('budgets by query cost', () => {
     expect(second.body.data).toBeUndefined();
     expect(second.body.errors).toHaveLength(1);
     const [error] = second.body.errors!;
-    expect(error!.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 600, cost: 301 });
+    expect(error!.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 450, cost: 301 });
     expect(error!.extensions.retryAfterSeconds).toBeGreaterThan(0);
     expect(error!.extensions.retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect(error!.message).toMatch(/^Rate limit reached: this API key may spend 600 points per minute \(this request: 301\)\. Retry in \d+ s\.$/);
+    expect(error!.message).toMatch(/^Rate limit reached: this API key may spend 450 points per minute \(this request: 301\)\. Retry in \d+ s\.$/);
     expect(second.headers.get('retry-after')).toBe(String(error!.extensions.retryAfterSeconds));
     expect(second.headers.get('ratelimit-remaining')).toBe('0');
 
     // The refused request cost one point: a cheap call still fits. The admin and other organizations have budgets of their own.
-    expect((await send(app, '{ viewer { role } }', { token: org.apiKey })).body.errors).toBeUndefined();
+    const cheap = await send(app, '{ viewer { role } }', { token: org.apiKey });
+    expect(cheap.body.errors).toBeUndefined();
+    expect(cheap.headers.get('ratelimit-remaining')).toBe(String(450 - 201 - 1 - 1));
     expect((await send(app, PAGE, { token: org.sessionToken })).body.errors).toBeUndefined();
     const other = await kit.createOrganization();
     expect((await send(app, PAGE, { token: other.apiKey })).body.errors).toBeUndefined();
+  });
+
+  it('gives back what a query did not return: it may run by what it asks for, it spends what it got', async () => {
+    const app = productionApp(kit, { rateLimits: { ...SMALL, pointsPerMinute: 400 } });
+    const small = await kit.createOrganization();
+    await small.insertProfiles(2);
+    for (let i = 0; i < 10; i++) {
+      const page = await send(app, PAGE, { token: small.apiKey });
+      expect(page.body.data.profiles.edges).toHaveLength(2);
+      expect(page.headers.get('ratelimit-remaining')).toBe(String(400 - 5 * (i + 1))); // 1 + 2 edges + 2 nodes each
+    }
   });
 
   it('gives anonymous callers a budget per address', async () => {
@@ -94,11 +109,12 @@ describe('budgets by query cost', () => {
     const options = { prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings };
     const [one, two] = [createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }), createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) })];
     const caller = await kit.createOrganization();
+    await caller.insertProfiles(100);
     expect((await send(one, PAGE, { token: caller.apiKey })).body.errors).toBeUndefined();
     const onTheOther = await send(two, PAGE, { token: caller.apiKey });
     expect(onTheOther.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
     const { rows } = await pool.query<{ points: number }>('SELECT points FROM rate_limit WHERE key = $1', [`caller:key:${caller.apiKeyId}`]);
-    expect(rows).toEqual([{ points: 302 }]); // 301, then 1 for the refused request
+    expect(rows).toEqual([{ points: 202 }]); // 201 returned, then 1 for the refused request
     await pool.end();
   });
 });

@@ -42,6 +42,8 @@ export interface BudgetState {
 export interface RateLimits {
   /** Spends `points` of the caller's budget and one per public operation called; throws RATE_LIMITED when one is spent. */
   charge(caller: { viewer: Viewer | null; address: string }, points: number, publicOperations: Map<PublicOperation, number>): Promise<BudgetState>;
+  /** Gives points back to the caller's budget (what an operation did not return). */
+  refund(caller: { viewer: Viewer | null; address: string }, points: number): Promise<void>;
   /** Counts one call of a public operation made outside GraphQL (the mailbox's sign-in form): the seconds to wait when refused, else null. */
   tryPublicOperation(address: string, operation: PublicOperation): Promise<number | null>;
 }
@@ -69,15 +71,22 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
     Object.entries(settings.publicOperationsPerMinute).map(([name, points]) => [name, limiter(`public:${name}`, points)]),
   ) as Record<PublicOperation, RateLimiterAbstract>;
 
+  const budgetOf = ({ viewer, address }: { viewer: Viewer | null; address: string }) =>
+    viewer
+      ? ([callers, `${viewer.actor.kind === 'API_KEY' ? 'key' : 'admin'}:${viewer.actor.id}`, settings.pointsPerMinute, viewer.actor.kind === 'API_KEY' ? 'this API key' : 'this admin'] as const)
+      : ([addresses, address, settings.anonymousPointsPerMinute, 'anonymous calls from this address'] as const);
+
   return {
     async charge({ viewer, address }, points, calls) {
       for (const [operation, count] of calls) {
         await consume(publicOperations[operation], address, count, settings.publicOperationsPerMinute[operation], `${operation} from this address`);
       }
-      const [budget, key, limit, who] = viewer
-        ? [callers, `${viewer.actor.kind === 'API_KEY' ? 'key' : 'admin'}:${viewer.actor.id}`, settings.pointsPerMinute, viewer.actor.kind === 'API_KEY' ? 'this API key' : 'this admin']
-        : [addresses, address, settings.anonymousPointsPerMinute, 'anonymous calls from this address'];
+      const [budget, key, limit, who] = budgetOf({ viewer, address });
       return consume(budget, key, points, limit, who);
+    },
+    async refund(caller, points) {
+      const [budget, key] = budgetOf(caller);
+      await budget.reward(key, points);
     },
     async tryPublicOperation(address, operation) {
       try {

@@ -1,4 +1,4 @@
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PLANS } from '../access/policy.ts';
 import type { Context } from '../context.ts';
@@ -9,8 +9,10 @@ import { type BudgetState, budgetHeaders, type RateLimits } from './rate-limits.
 // Before an operation runs (once its document is valid and its caller known):
 // its cost, page sizes and list lengths are checked (query-cost.ts), then its
 // points are spent from the caller's budget (rate-limits.ts). A refusal ends
-// the request with one coded error; an accepted request's response carries
-// the budget in its rate-limit headers.
+// the request with one coded error. Once a query has run, what it did not
+// return is given back, as Shopify does: the cost asked for (by `first`)
+// decides whether it may run, the objects it returned what it spent. An
+// accepted request's response carries the budget in its rate-limit headers.
 
 const PUBLIC_OPERATIONS = Object.keys(PUBLIC_OPERATION_LIMITS);
 
@@ -19,23 +21,43 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
 
   const check = async (args: ExecutionArgs, stop: (errors: readonly GraphQLError[]) => void) => {
     const context = args.contextValue as Context & { request?: Request };
-    // A plan without bulk invitations (0) is refused by the access table, with FEATURE_NOT_IN_PLAN.
-    const selectionMax = (context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
+    // A preview's profileIds are bounded by the caller's plan here; profilesInvite answers its typed
+    // SelectionTooLarge (before reading anything). A plan without bulk invitations (0) is refused by the
+    // access table, with FEATURE_NOT_IN_PLAN.
+    const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const selectionMax = (!mutation && context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
     const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
+    const caller = { viewer: context.viewer, address: context.clientAddress };
     try {
-      const state = await rateLimits.charge({ viewer: context.viewer, address: context.clientAddress }, points, rootFieldCalls(args.document, args.operationName, PUBLIC_OPERATIONS) as Map<PublicOperation, number>);
+      const state = await rateLimits.charge(caller, points, rootFieldCalls(args.document, args.operationName, PUBLIC_OPERATIONS) as Map<PublicOperation, number>);
       if (context.request) budgets.set(context.request, state);
     } catch (error) {
-      return stop([error as GraphQLError]);
+      stop([error as GraphQLError]);
+      return null;
     }
-    if (refusals.length) stop(refusals);
+    if (refusals.length) {
+      stop(refusals);
+      return null;
+    }
+    return { caller, points, request: context.request };
   };
 
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      await check(args, (errors) => setResultAndStopExecution({ errors }));
+      const charged = await check(args, (errors) => setResultAndStopExecution({ errors }));
+      if (!charged) return;
+      return {
+        async onExecuteDone({ result }) {
+          if (!('data' in result)) return; // a stream (@defer): keep the charge
+          const unused = charged.points - Math.max(1, objectsIn(result.data) - 1);
+          if (unused <= 0) return;
+          await rateLimits.refund(charged.caller, unused);
+          const state = charged.request && budgets.get(charged.request);
+          if (state) state.remaining = Math.min(state.limit, state.remaining + unused);
+        },
+      };
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
       await check(args, (errors) => setResultAndStopExecution({ errors }));
@@ -46,4 +68,11 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
       for (const [name, value] of Object.entries(budgetHeaders(state))) response.headers.set(name, value);
     },
   };
+}
+
+/** The objects a value holds, itself included (a result's data: subtract its root). */
+function objectsIn(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + objectsIn(item), 0);
+  if (value === null || typeof value !== 'object') return 0;
+  return 1 + Object.values(value).reduce((sum: number, inner) => sum + objectsIn(inner), 0);
 }

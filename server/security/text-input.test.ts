@@ -44,6 +44,16 @@ describe('text input', () => {
         path: ['input', 'email'],
       },
       {
+        field: 'profileCreate',
+        run: () => org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: "L", email: "k@example.test", idempotencyKey: $v }) { ${RESULT} } }`, { v: bad }),
+        path: ['input', 'idempotencyKey'],
+      },
+      {
+        field: 'tagCreate',
+        run: () => org.graphqlAs('ADMIN', `mutation ($v: String!) { tagCreate(input: { name: "Keyed", idempotencyKey: $v }) { ${RESULT} } }`, { v: bad }),
+        path: ['input', 'idempotencyKey'],
+      },
+      {
         field: 'profileUpdate',
         run: () => org.graphql(`mutation ($id: ID!, $v: String!) { profileUpdate(id: $id, input: { externalId: $v }) { ${RESULT} } }`, { id: globalId('Profile', profileId!), v: bad }),
         path: ['input', 'externalId'],
@@ -190,6 +200,8 @@ describe('text input', () => {
       'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
       'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
+      'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
         ['email', 'externalId', 'firstName', 'lastName', 'phone'].map((field) => `${input}.${field}`),
       ),

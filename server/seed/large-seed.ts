@@ -50,7 +50,7 @@ export async function seedLargeOrganization(
         tagIds: [tags[n % tags.length]!],
       };
     });
-    const result = await upsertProfiles({ prisma, organizationId: organization.id }, rows);
+    const result = await upsertProfiles({ prisma, organizationId: organization.id, actor: { kind: 'PARKPASS' }, now: new Date() }, rows);
     if (result.failed) throw new Error(`Seeding failed for ${result.failed} rows`);
     onProgress?.(start + size);
   }

@@ -1,0 +1,54 @@
+import type { Viewer, ViewerScope } from '../context.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { AuditEventKind } from '../generated/prisma/enums.ts';
+
+// The audit trail: every write that matters records who did it, when, what and
+// which ids, with the same transaction client as the write, so both commit or
+// neither does. Summaries say what happened in words and name fields, never
+// their values when they are personal, and never a token, password or secret.
+
+export type AuditActor = Viewer['actor'] | { kind: 'INVITED_PERSON' } | { kind: 'PARKPASS' };
+
+export interface AuditEntry {
+  kind: AuditEventKind;
+  profileId?: string | null;
+  /** The other thing it names (an invitation, a bulk invitation, an API key, an admin, a parking lot or tag). */
+  subjectId?: string | null;
+  summary: string;
+  changedFields?: string[];
+}
+
+export interface AuditScope {
+  organizationId: string;
+  actor: AuditActor;
+  now: Date;
+}
+
+/** The audit scope of a service acting for the caller. */
+export const auditScopeOf = (scope: ViewerScope): AuditScope => ({ organizationId: scope.viewer.organizationId, actor: scope.viewer.actor, now: scope.now });
+
+/** Records the entries in one INSERT, in the caller's transaction; the actor's name is read in the same statement. */
+export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScope, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (list.length === 0) return;
+  const adminId = scope.actor.kind === 'ADMIN' ? scope.actor.id : null;
+  const apiKeyId = scope.actor.kind === 'API_KEY' ? scope.actor.id : null;
+  const kinds = list.map((entry) => entry.kind);
+  const profileIds = list.map((entry) => entry.profileId ?? null);
+  const subjectIds = list.map((entry) => entry.subjectId ?? null);
+  const summaries = list.map((entry) => entry.summary);
+  // text[] of JSON arrays: unnest cannot take a two-dimensional array of ragged rows.
+  const fields = list.map((entry) => JSON.stringify(entry.changedFields ?? []));
+  await tx.$executeRaw`
+    INSERT INTO audit_event (id, organization_id, occurred_at, kind, actor_type, actor_admin_id, actor_api_key_id, actor_name,
+                             profile_id, subject_id, summary, changed_fields)
+    SELECT gen_random_uuid(), ${scope.organizationId}::uuid, ${scope.now}::timestamptz, v.kind::"AuditEventKind", ${scope.actor.kind},
+           ${adminId}::uuid, ${apiKeyId}::uuid,
+           coalesce((SELECT name FROM admin WHERE id = ${adminId}::uuid), (SELECT name FROM api_key WHERE id = ${apiKeyId}::uuid)),
+           v.profile_id, v.subject_id, v.summary, ARRAY(SELECT jsonb_array_elements_text(v.fields::jsonb))
+    FROM unnest(${kinds}::text[], ${profileIds}::uuid[], ${subjectIds}::uuid[], ${summaries}::text[], ${fields}::text[])
+      AS v(kind, profile_id, subject_id, summary, fields)`;
+}
+
+/** "first last" of a profile, for summaries. */
+export const personName = (profile: { firstName: string; lastName: string }) => `${profile.firstName} ${profile.lastName}`;

@@ -1,0 +1,133 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.ts';
+import { describedEnumValues } from '../described-enum.ts';
+import type { AuditEventKind } from '../generated/prisma/enums.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { ActorRef, type ActorType } from '../invitations/invitation.graphql.ts';
+
+// The audit trail as GraphQL: `auditEvents`, newest first, for owners and admins.
+
+const KINDS: Record<AuditEventKind, string> = {
+  PROFILE_CREATED: 'A profile was created (one by one or by a bulk upsert).',
+  PROFILE_UPDATED: 'A profile was changed (one by one or by a bulk upsert); changedFields names what.',
+  PROFILE_DELETED: 'A profile was deleted, with its invitations.',
+  PROFILE_INVITED: 'A profile was invited (or re-invited) on its own.',
+  BULK_INVITATION_STARTED: 'A bulk invitation was asked for; subjectId is the bulk invitation, which lists its invitations.',
+  INVITATION_REVOKED: 'An invitation was revoked.',
+  INVITATION_ACCEPTED: 'The invited person accepted an invitation.',
+  API_KEY_CREATED: 'An API key was created (its secret is never recorded).',
+  API_KEY_REVOKED: 'An API key was revoked.',
+  ADMIN_ADDED: 'An admin was added (their password is never recorded).',
+  ADMIN_REMOVED: 'An admin was removed.',
+  ORGANIZATION_SETTINGS_CHANGED: 'Organization settings changed; changedFields names which.',
+  PARKING_LOT_CREATED: 'A parking lot was created.',
+  PARKING_LOT_RENAMED: 'A parking lot was renamed.',
+  PARKING_LOT_DELETED: 'A parking lot was deleted (and taken off its profiles).',
+  TAG_CREATED: 'A tag was created.',
+  TAG_RENAMED: 'A tag was renamed.',
+  TAG_DELETED: 'A tag was deleted (and taken off its profiles).',
+};
+
+export const AuditEventKindEnum = builder.enumType('AuditEventKind', {
+  description: 'What an audit event records.',
+  values: describedEnumValues<AuditEventKind>(KINDS),
+});
+
+/** The GraphQL type of each kind's subject, for its global id. */
+const SUBJECT_TYPE: Partial<Record<AuditEventKind, string>> = {
+  PROFILE_INVITED: 'Invitation',
+  INVITATION_REVOKED: 'Invitation',
+  INVITATION_ACCEPTED: 'Invitation',
+  BULK_INVITATION_STARTED: 'BulkInvitation',
+  API_KEY_CREATED: 'ApiKey',
+  API_KEY_REVOKED: 'ApiKey',
+  ADMIN_ADDED: 'Admin',
+  ADMIN_REMOVED: 'Admin',
+  PARKING_LOT_CREATED: 'ParkingLot',
+  PARKING_LOT_RENAMED: 'ParkingLot',
+  PARKING_LOT_DELETED: 'ParkingLot',
+  TAG_CREATED: 'Tag',
+  TAG_RENAMED: 'Tag',
+  TAG_DELETED: 'Tag',
+};
+
+export const AuditEventRef = builder.prismaObject('AuditEvent', {
+  description: 'Who did what, when, to which ids: one write of the organization. Never holds a token, password or secret.',
+  fields: (t) => ({
+    occurredAt: t.expose('occurredAt', { type: 'DateTime', description: 'When it happened.' }),
+    kind: t.expose('kind', { type: AuditEventKindEnum, description: 'What happened.' }),
+    actor: t.field({
+      type: ActorRef,
+      description: 'Who did it: an admin or API key (by the name it had then), the invited person, or Parkpass.',
+      select: { actorType: true, actorAdminId: true, actorApiKeyId: true, actorName: true },
+      resolve: (event) => ({
+        type: event.actorType as ActorType,
+        name: event.actorName,
+        id: event.actorAdminId ? encodeGlobalID('Admin', event.actorAdminId) : event.actorApiKeyId ? encodeGlobalID('ApiKey', event.actorApiKeyId) : null,
+      }),
+    }),
+    profileId: t.id({
+      nullable: true,
+      description: 'Global id of the profile it concerns, if any (it may have been deleted since).',
+      select: { profileId: true },
+      resolve: (event) => (event.profileId ? encodeGlobalID('Profile', event.profileId) : null),
+    }),
+    subjectId: t.id({
+      nullable: true,
+      description: 'Global id of the other thing it names: an invitation, bulk invitation, API key, admin, parking lot or tag (see kind).',
+      select: { subjectId: true, kind: true },
+      resolve: (event) => (event.subjectId && SUBJECT_TYPE[event.kind] ? encodeGlobalID(SUBJECT_TYPE[event.kind]!, event.subjectId) : null),
+    }),
+    summary: t.exposeString('summary', { description: 'What happened, in words.' }),
+    changedFields: t.exposeStringList('changedFields', { description: 'The fields a change touched (names, not values).' }),
+  }),
+});
+
+const AuditEventFilterInput = builder.inputType('AuditEventFilter', {
+  description: 'Which audit events; criteria combine with AND, list values with OR.',
+  fields: (t) => ({
+    actorIds: t.globalIDList({ description: 'Done by one of these admins or API keys (global ids of Admin or ApiKey).' }),
+    kinds: t.field({ type: [AuditEventKindEnum], description: 'Of one of these kinds.' }),
+    profileId: t.globalID({ description: 'Concerning this profile (global id; it may have been deleted).' }),
+    from: t.field({ type: 'DateTime', description: 'At or after this instant.' }),
+    to: t.field({ type: 'DateTime', description: 'Before this instant.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  auditEvents: t.withAuth({ allowed: 'VIEW_AUDIT_TRAIL' }).prismaConnection(
+    {
+      type: AuditEventRef,
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 200,
+      description: "The organization's audit trail, newest first: who created, changed, deleted, invited, revoked, accepted, and managed keys, admins and settings.",
+      args: { filter: t.arg({ type: AuditEventFilterInput, description: 'Which events; all when left out.' }) },
+      totalCount: (_parent, args, context) => context.prisma.auditEvent.count({ where: auditWhere(context.viewer.organizationId, args.filter) }),
+      resolve: (query, _root, args, context) =>
+        context.prisma.auditEvent.findMany({
+          ...query,
+          where: auditWhere(context.viewer.organizationId, args.filter),
+          orderBy: [{ occurredAt: 'desc' }, { seq: 'desc' }],
+        }),
+    },
+    { name: 'AuditEventConnection', description: 'A page of audit events, with the total.' },
+    { name: 'AuditEventEdge', description: 'An audit event in a page, with its cursor.' },
+  ),
+}));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function auditWhere(organizationId: string, filter: typeof AuditEventFilterInput.$inferInput | null | undefined): Prisma.AuditEventWhereInput {
+  const and: Prisma.AuditEventWhereInput[] = [{ organizationId }];
+  if (filter?.actorIds) {
+    const admins = filter.actorIds.filter((id) => id.typename === 'Admin' && UUID.test(id.id)).map((id) => id.id);
+    const keys = filter.actorIds.filter((id) => id.typename === 'ApiKey' && UUID.test(id.id)).map((id) => id.id);
+    and.push({ OR: [{ actorAdminId: { in: admins } }, { actorApiKeyId: { in: keys } }] });
+  }
+  if (filter?.kinds) and.push({ kind: { in: filter.kinds } });
+  if (filter?.profileId) and.push({ profileId: filter.profileId.typename === 'Profile' && UUID.test(filter.profileId.id) ? filter.profileId.id : '00000000-0000-0000-0000-000000000000' });
+  if (filter?.from) and.push({ occurredAt: { gte: filter.from } });
+  if (filter?.to) and.push({ occurredAt: { lt: filter.to } });
+  return { AND: and };
+}
