@@ -78,20 +78,18 @@ for (let i = 0; i < runs + 1; i++) {
   // Milliseconds since the navigation started (performance.timeOrigin), when the first rows are on screen.
   const shown = await page.evaluate(() => performance.now());
   // A filter change: tick a status, until the table's total shows the new count.
-  const box = page.getByRole('checkbox', { name: [/^Pending/, /^Validated/, /^Not invited/][i % 3]! });
   const before = await page.getByText(/ of [\d,]+ profiles?$/).textContent();
-  const changed = await page.evaluate(
-    async ([label, previous]) => {
-      const input = [...document.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].find((el) => el.labels?.[0]?.textContent?.startsWith(label));
-      const started = performance.now();
-      input!.click();
-      const total = () => [...document.querySelectorAll('p')].find((el) => / of [\d,]+ profiles?$/.test(el.textContent ?? ''))?.textContent;
-      while (total() === previous) await new Promise((resolve) => requestAnimationFrame(resolve));
-      return performance.now() - started;
-    },
-    [['Pending', 'Validated', 'Not invited'][i % 3]!, before] as const,
-  );
-  void box;
+  // In the page (a string: tsx would add helpers the page does not have): click, then wait frame by frame for the new total.
+  const changed = (await page.evaluate(`(async () => {
+    const label = ${JSON.stringify(['Pending', 'Validated', 'Not invited'][i % 3])};
+    const previous = ${JSON.stringify(before)};
+    const input = [...document.querySelectorAll('input[type=checkbox]')].find((el) => el.labels && el.labels[0] && el.labels[0].textContent.startsWith(label));
+    const total = () => { const p = [...document.querySelectorAll('p')].find((el) => / of [\\d,]+ profiles?$/.test(el.textContent || '')); return p && p.textContent; };
+    const started = performance.now();
+    input.click();
+    while (total() === previous) await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - started;
+  })()`)) as number;
   if (i === 0) continue; // warm-up (first Chromium start, cold caches)
   firstTable.push(shown);
   filterChange.push(changed);

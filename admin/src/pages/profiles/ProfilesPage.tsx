@@ -1,5 +1,5 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminFilterOptionsDocument, AdminProfilesPageDocument } from '@parkpass/sdk';
+import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '@parkpass/sdk';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -29,9 +29,13 @@ export function ProfilesPage() {
   const [result, reexecute] = useQuery({
     query: AdminProfilesPageDocument,
     variables: state.before
-      ? { filter, countsFilter: withoutStatus(filter), orderBy: { field: 'NAME', direction: 'ASC' }, last: PAGE_SIZE, before: state.before }
-      : { filter, countsFilter: withoutStatus(filter), orderBy: { field: 'NAME', direction: 'ASC' }, first: PAGE_SIZE, after: state.after },
+      ? { filter, orderBy: { field: 'NAME', direction: 'ASC' }, last: PAGE_SIZE, before: state.before }
+      : { filter, orderBy: { field: 'NAME', direction: 'ASC' }, first: PAGE_SIZE, after: state.after },
   });
+  const countsFilter = useMemo(() => withoutStatus(filter), [filter]);
+  const [counts] = useQuery({ query: AdminProfileCountsDocument, variables: { filter: countsFilter } });
+  const lastCounts = useRef(counts.data);
+  if (counts.data) lastCounts.current = counts.data;
   const [options] = useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
   // While a new page or filter loads, keep showing the last table (under an overlay).
   const last = useRef(result.data);
@@ -99,7 +103,7 @@ export function ProfilesPage() {
           </Tooltip>
         ) : null}
       </Group>
-      <ProfileFilters state={state} options={options.data} counts={data?.profileCounts} onChange={update} />
+      <ProfileFilters state={state} options={options.data} counts={(counts.data ?? lastCounts.current)?.profileCounts} onChange={update} />
 
       {canSelect && (
         <Group justify="space-between" wrap="wrap" gap="xs">
