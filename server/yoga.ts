@@ -13,7 +13,7 @@ import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
 import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL } from './security/http-exposure.ts';
-import { createRateLimits, type RateLimits } from './security/rate-limits.ts';
+import { chargeRefusedCredential, createRateLimits, type RateLimits } from './security/rate-limits.ts';
 import { useRequestBudget } from './security/request-budget.ts';
 import { requestLimitPlugins } from './security/request-limits.ts';
 
@@ -66,15 +66,18 @@ export function createApp(options: AppOptions) {
       defaultTabs: playgroundTabs(),
     },
     renderGraphiQL: renderLocalGraphiQL,
-    context: async ({ request, req }): Promise<Context> => ({
-      prisma: options.prisma,
-      clock,
-      settings: options.settings,
-      viewer: await authenticate(options.prisma, clock, request.headers.get('authorization')),
-      clientAddress: clientAddress(request, req, options.trustProxy ?? false),
-      signal: request.signal,
-      progress,
-    }),
+    context: async ({ request, req }): Promise<Context> => {
+      const address = clientAddress(request, req, options.trustProxy ?? false);
+      return {
+        prisma: options.prisma,
+        clock,
+        settings: options.settings,
+        viewer: await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization'))),
+        clientAddress: address,
+        signal: request.signal,
+        progress,
+      };
+    },
     plugins: [
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),

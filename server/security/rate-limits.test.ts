@@ -38,6 +38,25 @@ async function send(app: { fetch: typeof kit.app.fetch }, query: string, options
 // parking lots it returns 201 objects (the connection, 100 edges, 100 nodes): it spends 201.
 const PAGE = '{ profiles(first: 100) { edges { node { id parkingLots { name } } } } }';
 
+describe('refused credentials', () => {
+  it('charge the address one anonymous point each, so a flood of bad keys meets RATE_LIMITED', async () => {
+    const app = productionApp(kit, { rateLimits: SMALL });
+    const address = '192.0.2.77';
+    for (let i = 0; i < SMALL.anonymousPointsPerMinute; i++) {
+      const refused = await send(app, '{ viewer { role } }', { token: 'ppk_not_a_real_key', address });
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const limited = await send(app, '{ viewer { role } }', { token: 'ppk_not_a_real_key', address });
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await send(app, '{ viewer { role } }', { token: 'ppk_not_a_real_key', address: '192.0.2.78' });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
 describe('budgets by query cost', () => {
   let org: TestOrganization;
   beforeAll(async () => {

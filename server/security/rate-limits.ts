@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Viewer } from '../context.ts';
@@ -126,4 +127,21 @@ export function budgetHeaders(state: BudgetState): Record<string, string> {
     'ratelimit-remaining': String(state.remaining),
     'ratelimit-reset': String(state.resetSeconds),
   };
+}
+
+/**
+ * A credential that is refused (unknown, revoked or expired key or session) is
+ * found before any operation runs, so the request budget never sees it: it
+ * costs the caller's address one anonymous point here, and a flood of bad keys
+ * meets RATE_LIMITED like any other anonymous caller.
+ */
+export async function chargeRefusedCredential<T>(rateLimits: RateLimits, address: string, authenticate: () => Promise<T>): Promise<T> {
+  try {
+    return await authenticate();
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+      await rateLimits.charge({ viewer: null, address }, 1, new Map());
+    }
+    throw error;
+  }
 }
