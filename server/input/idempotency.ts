@@ -21,11 +21,20 @@ export interface IdempotentCreate<T> {
   load: (id: string) => Promise<T | null>;
 }
 
+/**
+ * An idempotency key as sent (`input.idempotencyKey` of a create or a bulk
+ * invitation): null when left out; else the text shape rule and its length,
+ * like every text input. A blank key is refused rather than ignored: the
+ * caller meant to make retries safe, and they would not be.
+ */
+export function parseIdempotencyKey(raw: string | null | undefined): string | null {
+  const key = parseOptionalText(raw, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
+  if (raw != null && !key) throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
+  return key;
+}
+
 export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
-  // The text shape rule (and its length), like every text input.
-  const key = parseOptionalText(request.key, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
-  // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
-  if (request.key != null && !key) throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
+  const key = parseIdempotencyKey(request.key);
   if (!key) return request.create();
   const requestHash = sha256Hex(canonicalJson(request.input));
   // Waits for a concurrent first request with the same key to commit, then does nothing.

@@ -1,10 +1,10 @@
 import { PLANS } from '../access/policy.ts';
 import type { Viewer } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
+import { DomainError, IdempotencyKeyReusedError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { parseOptionalText } from '../input/text-fields.ts';
+import { parseIdempotencyKey } from '../input/idempotency.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -21,7 +21,6 @@ export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
 export const CHUNK_SIZE = 2_500;
 /** Selections up to this size finish within the request; larger ones run in the background. */
 export const INLINE_LIMIT = 200;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
 export interface SelectionPreview {
   total: number;
@@ -86,11 +85,7 @@ export async function startBulkInvitation(
   input: { selection: Selection; idempotencyKey?: string | null },
 ): Promise<BulkInvitation> {
   const selection = normalized(input.selection);
-  const key = parseOptionalText(input.idempotencyKey, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
-  // A blank key is refused rather than ignored: the caller meant to make retries safe, and they would not be.
-  if (input.idempotencyKey != null && key === null) {
-    throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
-  }
+  const key = parseIdempotencyKey(input.idempotencyKey);
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);
     if (existing) return sameRequestOrThrow(existing, selection);

@@ -23,7 +23,8 @@ import type { BulkInvitation, Invitation, Profile } from '../generated/prisma/cl
 import { ProfileFilterInput, ProfileRef, toProfileFilter } from '../profiles/profile.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
 import { MAX_FOLLOWERS_PER_CALLER, TooManyFollowersError } from './bulk-invitation-progress.ts';
-import { MAX_IDEMPOTENCY_KEY_LENGTH, previewSelection, type Selection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../input/idempotency.ts';
+import { previewSelection, type Selection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
 import { InvitationRef, InvitationStateEnum } from './invitation.graphql.ts';
 import { SKIP_REASONS, type SkipReason } from './invitation-rules.ts';
 import { acceptInvitation, inviteProfile, readInvitationByToken, revokeInvitation } from './invitation-service.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PLAN_ORDER } from '../access/policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Plan } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 
@@ -47,7 +47,7 @@ export async function createOrganizationWithOwner(
     });
     return { organizationId: organization.id, name, plan: organization.plan, ownerEmail, ownerPassword };
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (uniqueViolation(error)?.involves('email')) {
       throw new OperatorError(`An admin with the email ${ownerEmail} already exists (admin emails are unique across Parkpass); choose another owner email.`);
     }
     throw error;
