@@ -37,6 +37,8 @@ export interface FakePostmarkProcess {
   url: string;
   token: string;
   stats(): Promise<{ accepted: number; requests: number; emailIds: string[]; duplicates: number }>;
+  /** Messages accepted per From address. */
+  senders(): Promise<Map<string, number>>;
   /** Holds the answer of these batch numbers; `onHeld` runs (e.g. kills the sender), then the answer goes out. */
   hold(batches: number[], onHeld: (batch: number) => Promise<void>): void;
   stop(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startFakePostmarkProcess(): Promise<FakePostmarkProcess> {
     url,
     token,
     stats: () => ask('stats'),
+    senders: async () => new Map(Object.entries(await ask<Record<string, number>>('senders'))),
     hold(batches, callback) {
       onHeld = callback;
       child.send({ holdBatches: batches });

@@ -6,6 +6,7 @@
 //   'stats'                  → { accepted, requests, emailIds: [...distinct Metadata.emailId], duplicates }
 //   { holdBatches: [n, …] }  → batch number n (counted from 1) is accepted, then its answer waits:
 //                              the parent gets { held: n } and answers { release: n } (after killing the sender)
+//   'senders'                → { [From]: messages accepted }
 //   'stop'
 // Messages are kept without their bodies (the outbound-message search needs the rest).
 import { startFakePostmark } from '../server/test/fake-postmark.ts';
@@ -25,6 +26,11 @@ process.on('message', (message: unknown) => {
     const counts = postmark.countsByMetadata('emailId');
     const duplicates = [...counts.values()].reduce((sum, times) => sum + times - 1, 0);
     process.send!({ accepted: postmark.acceptedCount, requests: postmark.requestCount, emailIds: [...counts.keys()], duplicates });
+  }
+  if (message === 'senders') {
+    const senders: Record<string, number> = {};
+    for (const sent of postmark.messages) senders[sent.From] = (senders[sent.From] ?? 0) + 1;
+    process.send!(senders);
   }
   if (message === 'stop') void postmark.close().then(() => process.exit(0));
   if (typeof message === 'object' && message !== null) {
