@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import type { AppSettings } from './context.ts';
+import type { AppSettings } from './scope.ts';
 import type { PrismaClient } from './database/prisma.ts';
 import type { AppOptions } from './yoga.ts';
 import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { invitationState } from './invitation-state.ts';
 
 export const InvitationStateEnum = builder.enumType('InvitationState', {
@@ -73,7 +73,7 @@ export const InvitationRef = builder.prismaNode('Invitation', {
   nullable: true,
   description: 'One sending of an invitation to a profile. Its token is never readable.',
   id: { field: 'id', description: 'Global id of the invitation.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('Invitation'),
   fields: (t) => ({
     email: t.exposeString('email', { description: 'The address it was sent to.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),

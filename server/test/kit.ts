@@ -5,7 +5,7 @@ import type { ActorKind } from '../access/policy.ts';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../auth/sessions.ts';
-import type { Clock } from '../context.ts';
+import type { Clock } from '../scope.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
