@@ -1,4 +1,4 @@
-// npm run bench:crash  (options: -- --profiles 20000 --kill-at 8,24 --server-dir <a checkout>)
+// npm run bench:crash  (options: -- --profiles 20000 --kill-at 8,24 | --kill-after 5,25 --server-dir <a checkout>)
 // The crash test of issue 14: a bulk invitation of N people through a real
 // server process (server/main.ts, jobs inside, emails through the real
 // postmark client to the fake Postmark in its own process). When the fake
@@ -7,7 +7,9 @@
 // process starts on the same database. At the end: emails Postmark accepted,
 // distinct emails among them (Metadata.emailId), duplicates, emails lost
 // (an invitation email the database holds that Postmark never accepted), and
-// invitations per profile. `--server-dir` runs another checkout's server (its
+// invitations per profile. `--kill-after 5,25` kills at those seconds after the
+// mutation instead, wherever the server is (a bulk chunk, a claim, a send).
+// `--server-dir` runs another checkout's server (its
 // node_modules and generated Prisma client in place) to compare with the code
 // before exactly-once delivery.
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
   options: {
     profiles: { type: 'string', default: '20000' },
     'kill-at': { type: 'string', default: '8,24' },
+    'kill-after': { type: 'string' },
     'server-dir': { type: 'string', default: path.resolve(fileURLToPath(import.meta.url), '../..') },
     log: { type: 'boolean', default: false },
   },
@@ -80,14 +83,18 @@ await db.query(
 await db.query('VACUUM ANALYZE profile');
 
 const kills: string[] = [];
-postmark.hold(killAt, async (batch) => {
+let restarting: Promise<unknown> = Promise.resolve();
+const crash = async (when: string) => {
+  await restarting;
   const victim = server!;
   const started = performance.now();
   await victim.kill9();
-  kills.push(`kill -9 of ${victim.name} (pid ${victim.pid}) while Postmark's answer to batch ${batch} was in flight`);
+  kills.push(`kill -9 of ${victim.name} (pid ${victim.pid}) ${when}`);
   // The next server starts on the same database; its worker resumes the bulk invitation and the delivery.
-  void startServer().then(() => console.log(`  ${victim.name} killed at batch ${batch}; ${server!.name} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`));
-});
+  restarting = startServer().then(() => console.log(`  ${victim.name} killed ${when}; ${server!.name} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`));
+};
+const killAfter = values['kill-after']?.split(',').map(Number);
+if (!killAfter) postmark.hold(killAt, (batch) => crash(`while Postmark's answer to batch ${batch} was in flight`));
 
 console.log('Inviting…');
 const started = performance.now();
@@ -97,6 +104,7 @@ const answer = await graphqlAt(
   'mutation { profilesInvite(input: { filter: { statuses: [NOT_INVITED] }, idempotencyKey: "crash-bench" }) { __typename ... on ProfilesInvitePayload { bulkInvitation { state total } } ... on Error { message } } }',
 );
 console.log(`  ${JSON.stringify(answer.data ?? answer.errors)}`);
+for (const seconds of killAfter ?? []) setTimeout(() => void crash(`${seconds} s after the mutation`), seconds * 1000 - (performance.now() - started));
 
 // Done: the bulk invitation completed and no email is left to send (QUEUED, or SENDING in the new code).
 for (;;) {
