@@ -16,7 +16,12 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database on the benchmarks' embedded PostgreSQL (PARKPASS_BENCH_PG_PORT), dropped by `drop()`. */
+/**
+ * A fresh, empty database on the benchmarks' embedded PostgreSQL
+ * (PARKPASS_BENCH_PG_PORT), dropped by `drop()`. Not bench-database.ts's
+ * migrated one: the server under test migrates it itself, so that another
+ * checkout's server (`--server-dir`) runs on its own migrations.
+ */
 export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
   const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
