@@ -15,6 +15,7 @@ import './profiles/profile.graphql.ts';
 import './invitations/invitation-flow.graphql.ts';
 import './invitations/bulk-invitation-list.graphql.ts';
 import './audit/audit.graphql.ts';
+import './webhooks/webhook.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 
