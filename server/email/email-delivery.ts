@@ -89,7 +89,7 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
       }
 
       if (outgoing.length > 0) {
-        let results;
+        let results: Awaited<ReturnType<typeof transport.sendBatch>>;
         try {
           results = await transport.sendBatch(outgoing);
         } catch (error) {
