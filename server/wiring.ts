@@ -26,7 +26,11 @@ async function localSecret(dataDir: string): Promise<string> {
 
 /** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox), which the configuration allows only when asked in production. */
 export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
-  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, config.postmark.apiUrl);
+  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, {
+        apiUrl: config.postmark.apiUrl,
+        timeoutSeconds: config.postmark.timeoutSeconds,
+        searchDelaySeconds: config.postmark.searchDelaySeconds,
+      });
 }
 
 /** What the HTTP app takes from the configuration (production: masked errors, no GraphiQL or introspection unless asked, same-origin only). */

@@ -18,6 +18,7 @@ export const EmailDeliveryStateEnum = builder.enumType('EmailDeliveryState', {
   description: 'What became of an email, as the email provider reports it.',
   values: {
     QUEUED: { description: 'Written, waiting to be handed to the provider.' },
+    SENDING: { description: 'Being handed to the provider; after an interruption, checked against its records before it is ever sent again.' },
     SENT: { description: 'Accepted by the provider.' },
     DELIVERED: { description: "The recipient's server accepted it." },
     BOUNCED: { description: 'It bounced; the address may be wrong.' },

@@ -138,7 +138,7 @@ export function useTestKit(): TestKit {
       connectionString: withDatabase(serverUrl, databaseName),
       prisma,
       clock,
-      transport: new PostmarkTransport(postmark.token, postmark.url, 5),
+      transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url, timeoutSeconds: 5 }),
       settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
     };
     Object.assign(kit, {
