@@ -169,6 +169,8 @@ export type EmailDeliveryState =
   | 'NO_EMAIL'
   /** Written, waiting to be handed to the provider. */
   | 'QUEUED'
+  /** Being handed to the provider; after an interruption, checked against its records before it is ever sent again. */
+  | 'SENDING'
   /** Accepted by the provider. */
   | 'SENT'
   /** The recipient marked it as spam. */
