@@ -42,7 +42,7 @@ export const WEBHOOK_EVENTS = {
   },
   'invitation.revoked': {
     enumName: 'INVITATION_REVOKED',
-    description: 'An admin or API key revoked an open invitation: its link no longer works.',
+    description: "An open invitation was revoked, by an admin or API key or because the profile's email changed: its link no longer works.",
     data: {
       profileId: 'The profile (global id).',
       externalId: "The profile's externalId, or null.",
