@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import { announceDeliveryProblems } from '../webhooks/webhook-announcements.ts';
 
 // THE rule of delivery reports, written once: a bounce or a spam complaint
 // stays visible; a later "sent" or "delivered" (webhooks arrive out of order)
@@ -30,6 +31,7 @@ export interface InvitationDeliveryUpdate {
  */
 export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, updates: InvitationDeliveryUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
+  await announceDeliveryProblems(tx, updates, now);
   const ids = updates.map((update) => update.invitationId);
   await tx.$executeRaw`
     UPDATE invitation SET

@@ -14,6 +14,7 @@ import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from '../seed/fake-people.ts';
 import { PostmarkTransport } from '../email/email-transport.ts';
 import { runDueJobs, type WorkerDependencies } from '../jobs/worker.ts';
+import { DEFAULT_WEBHOOK_DELIVERY } from '../webhooks/webhook-delivery.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { createApp, type App } from '../yoga.ts';
 import { type FakePostmark, type PostmarkMessage, startFakePostmark } from './fake-postmark.ts';
@@ -132,7 +133,8 @@ export function useTestKit(): TestKit {
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
-    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits() });
+    // Webhook receivers in tests listen on localhost: private addresses allowed, as outside production.
+    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits(), webhookPrivateAddresses: true });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),
@@ -140,6 +142,7 @@ export function useTestKit(): TestKit {
       clock,
       transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url, timeoutSeconds: 5 }),
       settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
+      webhooks: { ...DEFAULT_WEBHOOK_DELIVERY, timeoutMs: 2_000, allowPrivateAddresses: true },
     };
     Object.assign(kit, {
       prisma,
