@@ -61,7 +61,8 @@ const AttemptOutcomeEnum = builder.enumType('WebhookAttemptOutcome', {
   }),
 });
 
-const WebhookAttemptRef = builder.prismaObject('WebhookAttempt', {
+// Registered by name; the delivery type's attempts field refers to it.
+builder.prismaObject('WebhookAttempt', {
   description: 'One HTTP request of a delivery.',
   fields: (t) => ({
     attemptedAt: t.expose('attemptedAt', { type: 'DateTime', description: 'When it was sent.' }),
