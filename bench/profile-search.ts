@@ -25,7 +25,11 @@ if (!seeded) {
   console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 const { apiKey, lot, tag } = seeded;
-const app = createApp({ prisma, databaseUrl: url, settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' } });
+const app = createApp({
+  prisma,
+  databaseUrl: url,
+  settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
+});
 const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 const QUERY = `query($filter: ProfileFilter, $orderBy: ProfileOrder) { profiles(first: 20, filter: $filter, orderBy: $orderBy) {
