@@ -1,11 +1,10 @@
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { acceptLink, invitationToken } from '../invitations/invitation-tokens.ts';
+import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
 import { contactRefusal } from './communication-gate.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
-import { renderAppDownloadEmail, renderInvitationEmail, type RenderedEmail } from './email-templates.ts';
+import { emailRenderSelect, renderEmail } from './email-templates.ts';
 import { type EmailTransport, MAX_BATCH_SIZE, type OutgoingEmail } from './email-transport.ts';
 
 export interface EmailSettings {
@@ -66,13 +65,11 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
         where: { id: { in: claimed.map((row) => row.id) } },
         orderBy: { id: 'asc' },
         select: {
+          ...emailRenderSelect,
           id: true,
-          kind: true,
           to: true,
-          invitationId: true,
-          profile: { select: { status: true, email: true, firstName: true, latestInvitationId: true } },
+          profile: { select: { ...emailRenderSelect.profile.select, status: true, email: true, latestInvitationId: true } },
           invitation: { select: { id: true, expiresAt: true, acceptedAt: true, revokedAt: true, supersededAt: true } },
-          organization: { select: { name: true, appStoreUrl: true, playStoreUrl: true } },
         },
       });
 
@@ -81,11 +78,11 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
       for (const email of emails) {
         const refusal = contactRefusal(email, now);
         if (refusal) {
-          updates.push({ id: email.id, invitationId: email.invitationId, state: 'CANCELLED', error: `Not sent: ${refusal}.`, messageId: null });
+          updates.push({ id: email.id, invitationId: email.invitationId, kind: email.kind, state: 'CANCELLED', error: `Not sent: ${refusal}.`, messageId: null });
           outcome.cancelled++;
           continue;
         }
-        outgoing.push({ emailId: email.id, from: settings.from, to: email.to, tag: email.kind.toLowerCase(), ...render(email, settings) });
+        outgoing.push({ emailId: email.id, from: settings.from, to: email.to, tag: email.kind.toLowerCase(), ...renderEmail(email, settings, now) });
       }
 
       if (outgoing.length > 0) {
@@ -104,11 +101,11 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
         results.forEach((result, index) => {
           const email = byId.get(outgoing[index]!.emailId)!;
           if (result.ok) {
-            updates.push({ id: email.id, invitationId: email.invitationId, state: 'SENT', error: null, messageId: result.messageId });
+            updates.push({ id: email.id, invitationId: email.invitationId, kind: email.kind, state: 'SENT', error: null, messageId: result.messageId });
             outcome.sent++;
           } else {
             const state = result.inactive ? 'BOUNCED' : 'FAILED';
-            updates.push({ id: email.id, invitationId: email.invitationId, state, error: `${result.errorCode}: ${result.message}`, messageId: null });
+            updates.push({ id: email.id, invitationId: email.invitationId, kind: email.kind, state, error: `${result.errorCode}: ${result.message}`, messageId: null });
             outcome.failed++;
           }
         });
@@ -120,31 +117,10 @@ async function deliverOneBatch({ prisma, clock, transport, settings }: DeliveryD
   );
 }
 
-type LoadedEmail = {
-  kind: 'INVITATION' | 'APP_DOWNLOAD';
-  invitationId: string | null;
-  profile: { firstName: string } | null;
-  invitation: { expiresAt: Date } | null;
-  organization: { name: string; appStoreUrl: string | null; playStoreUrl: string | null };
-};
-
-function render(email: LoadedEmail, settings: EmailSettings): RenderedEmail {
-  const firstName = email.profile!.firstName;
-  if (email.kind === 'INVITATION') {
-    const token = invitationToken(settings.invitationTokenSecret, email.invitationId!);
-    return renderInvitationEmail({
-      firstName,
-      organizationName: email.organization.name,
-      link: acceptLink(settings.publicUrl, token),
-      expiresAt: email.invitation!.expiresAt,
-    });
-  }
-  return renderAppDownloadEmail({ firstName, organizationName: email.organization.name, ...email.organization });
-}
-
 interface EmailUpdate {
   id: string;
   invitationId: string | null;
+  kind: EmailKind;
   state: EmailDeliveryState;
   error: string | null;
   messageId: string | null;
@@ -175,7 +151,7 @@ async function applyUpdates(tx: Executor, updates: EmailUpdate[], now: Date): Pr
     WHERE email.id = v.id AND email.id = ANY(${ids}::uuid[])`;
   await recordInvitationDeliveryStates(
     tx,
-    updates.flatMap((update) => (update.invitationId ? [{ invitationId: update.invitationId, state: update.state, messageId: update.messageId }] : [])),
+    updates.flatMap((update) => (update.invitationId ? [{ invitationId: update.invitationId, emailKind: update.kind, state: update.state, messageId: update.messageId }] : [])),
     now,
   );
 }

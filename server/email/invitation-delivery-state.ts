@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
 
 /** What became of an invitation's email: from the delivery run (sent, failed, cancelled) or Postmark's webhooks. */
 export interface InvitationDeliveryUpdate {
@@ -7,7 +7,12 @@ export interface InvitationDeliveryUpdate {
   state: EmailDeliveryState;
   /** Postmark's message id, once it accepted the email. */
   messageId?: string | null;
+  /** The kind of email; a reminder moves its invitation's state only when it bounced or was complained about. */
+  emailKind: EmailKind;
 }
+
+/** What a reminder's fate may say about its invitation: the address does not work (any other outcome is the reminder's own). */
+const REMINDER_STATES_SHOWN_ON_INVITATION: readonly EmailDeliveryState[] = ['BOUNCED', 'SPAM_COMPLAINT'];
 
 /**
  * The one writer of an email's delivery state onto its invitation (what
@@ -15,7 +20,8 @@ export interface InvitationDeliveryUpdate {
  * the number of rows. A later "sent" or "delivered" never hides a bounce or a
  * spam complaint: webhooks may arrive out of order.
  */
-export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, updates: InvitationDeliveryUpdate[], now: Date): Promise<void> {
+export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, all: InvitationDeliveryUpdate[], now: Date): Promise<void> {
+  const updates = all.filter((update) => update.emailKind !== 'REMINDER' || REMINDER_STATES_SHOWN_ON_INVITATION.includes(update.state));
   if (updates.length === 0) return;
   const ids = updates.map((update) => update.invitationId);
   await tx.$executeRaw`

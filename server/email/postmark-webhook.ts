@@ -66,10 +66,10 @@ function deliveryStateOf(record: WebhookRecord): EmailDeliveryState | null {
 async function recordDeliveryState(prisma: PrismaClient, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
   const keep: EmailDeliveryState[] = state === 'DELIVERED' ? ['BOUNCED', 'SPAM_COMPLAINT'] : [];
   await prisma.$transaction(async (tx) => {
-    const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } });
+    const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true, kind: true } });
     if (!email) return;
     await tx.email.updateMany({ where: { id: email.id, state: { notIn: keep } }, data: { state } });
-    if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
+    if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, emailKind: email.kind, state }], now);
   });
 }
 

@@ -29,6 +29,9 @@ import { InvitationRef, InvitationStateEnum } from './invitation.graphql.ts';
 import { SKIP_REASONS, type SkipReason } from './invitation-rules.ts';
 import { acceptInvitation, inviteProfile, readInvitationByToken, revokeInvitation } from './invitation-service.ts';
 import { invitationState } from './invitation-state.ts';
+import { NEW_LINK_ANSWER, requestNewLink } from './invitation-renewal.ts';
+import { LocaleEnum } from '../i18n/locale.graphql.ts';
+import { effectiveLocale, type Locale } from '../i18n/locales.ts';
 
 const deps = (context: Context) => ({ prisma: context.prisma, clock: context.clock, settings: context.settings });
 
@@ -175,7 +178,10 @@ const InvitationPayload = builder.objectRef<{ invitation: Invitation }>('Invitat
 
 // --- The invited person (public, by token) -----------------------------------
 
-type InvitationWithNames = Invitation & { profile: { firstName: string }; organization: { name: string } };
+type InvitationWithNames = Invitation & {
+  profile: { firstName: string; locale: Locale | null };
+  organization: { name: string; defaultLocale: Locale; timeZone: string; inviteeMayRequestNewLink: boolean };
+};
 
 const PublicInvitationRef = builder.objectRef<InvitationWithNames>('PublicInvitation').implement({
   description: 'What the accept page may show to whoever holds the link: no more than the email itself says.',
@@ -189,6 +195,33 @@ const PublicInvitationRef = builder.objectRef<InvitationWithNames>('PublicInvita
       resolve: (invitation, _args, context) => invitationState(invitation, context.clock.now()),
     }),
     passwordPolicy: t.string({ description: 'The rules the password must follow, to show next to the field.', resolve: () => PASSWORD_POLICY }),
+    locale: t.field({
+      type: LocaleEnum,
+      description: "The language to speak to the person in: their profile's, else the organization's default.",
+      resolve: (invitation) => effectiveLocale(invitation.profile.locale, invitation.organization.defaultLocale),
+    }),
+    timeZone: t.string({ description: "The organization's time zone, in which the emails state dates.", resolve: (invitation) => invitation.organization.timeZone }),
+    newLinkAvailable: t.boolean({
+      description:
+        'True when the invitation is EXPIRED and the organization lets its people ask for a new link (invitationRequestNewLink). ' +
+        'Whether one is then sent is never said.',
+      resolve: (invitation, _args, context) =>
+        invitation.organization.inviteeMayRequestNewLink && invitationState(invitation, context.clock.now()) === 'EXPIRED',
+    }),
+  }),
+});
+
+const InvitationRequestNewLinkInput = builder.inputType('InvitationRequestNewLinkInput', {
+  description: 'The token of the expired invitation, from its link.',
+  fields: (t) => ({
+    token: t.string({ required: true, description: 'The token from the link of the expired invitation (the part after #token=).' }),
+  }),
+});
+
+const InvitationRequestNewLinkPayload = builder.objectRef<{ message: string }>('InvitationRequestNewLinkPayload').implement({
+  description: 'The request was received. The answer is the same whatever the token, the person or the outcome.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: `Always: "${NEW_LINK_ANSWER}"` }),
   }),
 });
 
@@ -242,6 +275,19 @@ builder.queryFields((t) => ({
 }));
 
 builder.mutationFields((t) => ({
+  invitationRequestNewLink: t.field({
+    type: InvitationRequestNewLinkPayload,
+    description:
+      'Public (no credentials): from the accept page of an expired invitation, its person asks for a new link. A new invitation is sent ' +
+      'by email, in the background, only when the invitation expired (not revoked, superseded or accepted), is still the latest of a PENDING ' +
+      'profile, the organization allows it (inviteeMayRequestNewLink) and the limits per person and address are not spent. The answer is ' +
+      'the same in every case and never says which.',
+    args: { input: t.arg({ type: InvitationRequestNewLinkInput, required: true, description: 'The token.' }) },
+    resolve: async (_root, { input }, context) => {
+      await requestNewLink(context.prisma, input.token);
+      return { message: NEW_LINK_ANSWER };
+    },
+  }),
   profileInvite: t.withAuth({ allowed: 'INVITE' }).field({
     type: ProfileInvitePayload,
     description:

@@ -1,10 +1,14 @@
 import { Logger, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
 import { markBulkInvitationFailed, runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
+import { queueDueReminders } from '../invitations/invitation-reminders.ts';
+import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
+import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
 
 export interface WorkerDependencies {
@@ -13,6 +17,8 @@ export interface WorkerDependencies {
   clock: Clock;
   transport: EmailTransport;
   settings: EmailSettings;
+  /** "Send me a new link" limits per profile and address; counted in memory when absent (tests), in PostgreSQL by startWorker. */
+  newLinkLimits?: NewLinkLimits;
 }
 
 // graphile-worker retries a failed job with exponential back-off
@@ -21,7 +27,18 @@ export interface WorkerDependencies {
 const CRONTAB = [
   `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`,
   `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
+  // Reminders go out within five minutes of their time; several workers may run this at once (the claim is exclusive).
+  `*/5 * * * * ${TASKS.queueReminders} ?jobKey=${TASKS.queueReminders}`,
 ].join('\n');
+
+/** In-memory new-link limits of dependencies that bring none, kept per dependencies object so that successive runs count together. */
+const memoryNewLinkLimits = new WeakMap<WorkerDependencies, NewLinkLimits>();
+function newLinkLimitsOf(deps: WorkerDependencies): NewLinkLimits {
+  if (deps.newLinkLimits) return deps.newLinkLimits;
+  let limits = memoryNewLinkLimits.get(deps);
+  if (!limits) memoryNewLinkLimits.set(deps, (limits = createNewLinkLimits()));
+  return limits;
+}
 
 const quietLogger = new Logger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
@@ -34,6 +51,13 @@ export function taskList(deps: WorkerDependencies): TaskList {
     },
     [TASKS.pruneSignInRecords]: async () => {
       await pruneSignInRecords(deps.prisma, deps.clock.now());
+    },
+    [TASKS.queueReminders]: async () => {
+      await queueDueReminders(deps);
+    },
+    [TASKS.renewInvitation]: async (payload) => {
+      const { tokenHash } = payload as { tokenHash: string };
+      await renewExpiredInvitation({ ...deps, newLinkLimits: newLinkLimitsOf(deps) }, tokenHash);
     },
     [TASKS.runBulkInvitation]: async (payload, helpers) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };
@@ -60,7 +84,10 @@ export async function migrateJobQueue(connectionString: string): Promise<void> {
  * and a job key held by a locked job gets a fresh job at once. Running a bulk
  * invitation twice at the same time is safe (each chunk locks it).
  */
-export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
+export async function startWorker(given: WorkerDependencies, concurrency = 2) {
+  // The new-link limits count in PostgreSQL, shared by every worker.
+  const limitsPool = given.newLinkLimits ? null : new pg.Pool({ connectionString: given.connectionString, max: 2 });
+  const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
     const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
@@ -75,7 +102,13 @@ export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
     crontab: CRONTAB,
     logger: quietLogger,
   });
-  return { stop: () => runner.stop(), promise: runner.promise };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await limitsPool?.end();
+    },
+    promise: runner.promise,
+  };
 }
 
 /** Runs every job that is due now, then returns (tests). */

@@ -1,5 +1,6 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { LocaleEnum } from '../i18n/locale.graphql.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
@@ -62,6 +63,11 @@ export const ProfileRef = builder.prismaNode('Profile', {
       description: "The integrator's own id for this person (e.g. the HR system's), unique in the organization.",
     }),
     status: t.expose('status', { type: ProfileStatusEnum, description: 'Where the profile stands in the invitation flow.' }),
+    locale: t.expose('locale', {
+      type: LocaleEnum,
+      nullable: true,
+      description: "The person's language for emails and the accept page; null: the organization's defaultLocale.",
+    }),
     paymentMethods: t.expose('paymentMethods', { type: [PaymentMethodEnum], description: 'How the person may pay.' }),
     parkingLots: t.field({
       type: [ParkingLotRef],
@@ -295,6 +301,7 @@ const profileFields = {
   paymentMethods: 'How the person may pay; replaces the list.',
   parkingLotIds: 'Parking lots the person may use; replaces the access. Empty: no access.',
   tagIds: 'Tags on the profile; replaces them.',
+  locale: "The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale.",
 };
 
 export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
@@ -306,6 +313,7 @@ export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
     phone: t.string({ description: profileFields.phone }),
     externalId: t.string({ description: profileFields.externalId }),
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    locale: t.field({ type: LocaleEnum, description: profileFields.locale }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
     idempotencyKey: t.string({ description: idempotencyKeyDescription('profile') }),
@@ -321,6 +329,7 @@ export const ProfileUpdateInput = builder.inputType('ProfileUpdateInput', {
     phone: t.string({ description: profileFields.phone }),
     externalId: t.string({ description: profileFields.externalId }),
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    locale: t.field({ type: LocaleEnum, description: profileFields.locale }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
   }),

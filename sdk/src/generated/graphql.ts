@@ -38,9 +38,9 @@ export type ActorType =
   | 'ADMIN'
   /** An integration, with an API key. */
   | 'API_KEY'
-  /** The invited person themself (accepting; asking for a new link from the accept page, to come). */
+  /** The invited person themself (accepting; asking for a new link from the accept page of an expired invitation). */
   | 'INVITED_PERSON'
-  /** Parkpass itself: a background job or an operator command (reminders before expiry, to come). */
+  /** Parkpass itself: a background job or an operator command. */
   | 'PARKPASS';
 
 /** A new admin of the organization. */
@@ -253,6 +253,13 @@ export type InvitationState =
   /** A newer invitation of the same profile replaced it. */
   | 'SUPERSEDED';
 
+/** A language Parkpass writes emails and the accept page in. More may come: treat an unknown one as English. */
+export type Locale =
+  /** English. */
+  | 'EN'
+  /** French (français). */
+  | 'FR';
+
 /** Sort direction. */
 export type OrderDirection =
   /** Ascending. */
@@ -264,12 +271,20 @@ export type OrderDirection =
 export type OrganizationUpdateInput = {
   /** iOS app link (https) for the second email; null clears it. */
   appStoreUrl?: string | null | undefined;
+  /** The language of emails and the accept page for profiles without a locale of their own (default EN). */
+  defaultLocale?: Locale | null | undefined;
   /** How long new invitations stay valid, in hours (1 to 720). Invitations already sent keep their expiry. */
   invitationValidityHours?: number | null | undefined;
+  /** Whether the accept page of an expired invitation offers "Send me a new link" to its person (default true). */
+  inviteeMayRequestNewLink?: boolean | null | undefined;
   /** The company name, shown in emails (1 to 200 characters). */
   name?: string | null | undefined;
   /** Android app link (https) for the second email; null clears it. */
   playStoreUrl?: string | null | undefined;
+  /** How many hours before an invitation expires its person, still pending, gets one reminder email with the same link (1 to 719; default 24). Null: no reminders. No reminder when the invitation is valid for less than this. */
+  reminderHoursBeforeExpiry?: number | null | undefined;
+  /** The IANA time zone emails state dates in, e.g. Europe/Paris (default UTC). */
+  timeZone?: string | null | undefined;
 };
 
 /** A parking lot: its name. */
@@ -312,6 +327,8 @@ export type ProfileCreateInput = {
   idempotencyKey?: string | null | undefined;
   /** Last name (1 to 100 characters). */
   lastName: string;
+  /** The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale. */
+  locale?: Locale | null | undefined;
   /** Parking lots the person may use; replaces the access. Empty: no access. */
   parkingLotIds?: Array<string> | null | undefined;
   /** How the person may pay; replaces the list. */
@@ -398,6 +415,8 @@ export type ProfileUpdateInput = {
   firstName?: string | null | undefined;
   /** Last name (1 to 100 characters). */
   lastName?: string | null | undefined;
+  /** The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale. */
+  locale?: Locale | null | undefined;
   /** Parking lots the person may use; replaces the access. Empty: no access. */
   parkingLotIds?: Array<string> | null | undefined;
   /** How the person may pay; replaces the list. */
