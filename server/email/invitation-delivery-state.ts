@@ -7,8 +7,8 @@ export interface InvitationDeliveryUpdate {
   state: EmailDeliveryState;
   /** Postmark's message id, once it accepted the email. */
   messageId?: string | null;
-  /** The kind of email; a reminder moves its invitation's state only when it bounced or was complained about. */
-  emailKind: EmailKind;
+  /** The kind of email (INVITATION when left out); a reminder moves its invitation's state only when it bounced or was complained about. */
+  emailKind?: EmailKind;
 }
 
 /** What a reminder's fate may say about its invitation: the address does not work (any other outcome is the reminder's own). */

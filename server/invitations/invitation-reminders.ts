@@ -1,4 +1,4 @@
-import type { Clock } from '../context.ts';
+import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';

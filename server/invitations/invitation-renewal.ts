@@ -1,10 +1,10 @@
 import { planIncludes } from '../access/policy.ts';
 import { personName, recordAudit } from '../audit/audit-trail.ts';
-import type { Clock } from '../context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { requestInvitationRenewal } from '../jobs/job-queue.ts';
+import type { ServiceScope } from '../scope.ts';
 import type { NewLinkLimits } from '../security/rate-limits.ts';
-import { type InvitationSettings, inviteBatch, loadCandidates } from './invitation-service.ts';
+import { inviteBatch, loadCandidates } from './invitation-service.ts';
 import { invitationState } from './invitation-state.ts';
 import { hashInvitationToken } from './invitation-tokens.ts';
 
@@ -44,10 +44,7 @@ export type RenewalOutcome =
   | 'RATE_LIMITED'
   | 'NOT_INVITABLE';
 
-export interface RenewalDependencies {
-  prisma: PrismaClient;
-  clock: Clock;
-  settings: InvitationSettings;
+export interface RenewalDependencies extends ServiceScope {
   newLinkLimits: NewLinkLimits;
 }
 
@@ -81,16 +78,16 @@ export async function renewExpiredInvitation(deps: RenewalDependencies, tokenHas
     if (!(await deps.newLinkLimits.tryRequest(profile.id, profile.email))) return 'RATE_LIMITED';
     const batch = await inviteBatch(
       tx,
-      deps.settings,
       {
+        settings: deps.settings,
         organizationId: invitation.organizationId,
         invitationValidityHours: organization.invitationValidityHours,
         now,
         sender: null,
+        sendEmail: true,
         requestedByInvitee: true,
       },
       [profile.id],
-      true,
     );
     const outcome = batch.outcomes.get(profile.id)!;
     if (outcome.kind === 'SKIP') return 'NOT_INVITABLE';
