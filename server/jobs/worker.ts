@@ -10,6 +10,9 @@ import { queueDueReminders } from '../invitations/invitation-reminders.ts';
 import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
 import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
+import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
+import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
+import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../webhooks/webhook-jobs.ts';
 
 export interface WorkerDependencies {
   connectionString: string;
@@ -19,6 +22,8 @@ export interface WorkerDependencies {
   settings: EmailSettings;
   /** "Send me a new link" limits per profile and address; counted in memory when absent (tests), in PostgreSQL by startWorker. */
   newLinkLimits?: NewLinkLimits;
+  /** Outbound webhooks: request limits, and whether private addresses may be reached (never in production). Default: public addresses only. */
+  webhooks?: WebhookDeliverySettings;
 }
 
 // graphile-worker retries a failed job with exponential back-off
@@ -29,14 +34,17 @@ const CRONTAB = [
   `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
   // Reminders go out within five minutes of their time; several workers may run this at once (the claim is exclusive).
   `*/5 * * * * ${TASKS.queueReminders} ?jobKey=${TASKS.queueReminders}`,
+  ...WEBHOOK_CRONTAB,
 ].join('\n');
 
 /** In-memory new-link limits of dependencies that bring none, kept per dependencies object so that successive runs count together. */
 const memoryNewLinkLimits = new WeakMap<WorkerDependencies, NewLinkLimits>();
 function newLinkLimitsOf(deps: WorkerDependencies): NewLinkLimits {
   if (deps.newLinkLimits) return deps.newLinkLimits;
-  let limits = memoryNewLinkLimits.get(deps);
-  if (!limits) memoryNewLinkLimits.set(deps, (limits = createNewLinkLimits()));
+  const known = memoryNewLinkLimits.get(deps);
+  if (known) return known;
+  const limits = createNewLinkLimits();
+  memoryNewLinkLimits.set(deps, limits);
   return limits;
 }
 
@@ -58,6 +66,12 @@ export function taskList(deps: WorkerDependencies): TaskList {
     [TASKS.renewInvitation]: async (payload) => {
       const { tokenHash } = payload as { tokenHash: string };
       await renewExpiredInvitation({ ...deps, newLinkLimits: newLinkLimitsOf(deps) }, tokenHash);
+    },
+    [WEBHOOK_TASKS.deliverWebhooks]: async () => {
+      await deliverDueWebhooks({ ...deps, webhooks: deps.webhooks ?? { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
+    },
+    [WEBHOOK_TASKS.scanExpiredInvitations]: async () => {
+      await scanExpiredInvitations(deps);
     },
     [TASKS.runBulkInvitation]: async (payload, helpers) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };
@@ -88,6 +102,7 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
+    await requestWebhookDelivery(tx);
     const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
     for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
   });
