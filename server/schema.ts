@@ -16,6 +16,7 @@ import './profiles/profile-upsert.graphql.ts';
 import './invitations/invite.graphql.ts';
 import './invitations/bulk-invitation.graphql.ts';
 import './invitations/invitation-accept.graphql.ts';
+import './invitations/invitation-renewal.graphql.ts';
 import './invitations/bulk-invitation-list.graphql.ts';
 import './audit/audit.graphql.ts';
 import './webhooks/webhook.graphql.ts';

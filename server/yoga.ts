@@ -98,7 +98,7 @@ export function createApp(options: AppOptions) {
             else if (path === '/' && request.method === 'GET') {
               endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
             } else if (path === '/accept') {
-              endResponse(request.method === 'GET' ? acceptPageResponse() : new fetchAPI.Response('Method not allowed', { status: 405 }));
+              endResponse(request.method === 'GET' ? acceptPageResponse(url, request) : new fetchAPI.Response('Method not allowed', { status: 405 }));
             } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
             else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));

@@ -1,4 +1,4 @@
-import type { EmailDeliveryState, InvitationState, PaymentMethod, Plan, ProfileStatus, Role, SkipReason } from '@parkpass/sdk';
+import type { EmailDeliveryState, InvitationState, Locale, PaymentMethod, Plan, ProfileStatus, Role, SkipReason } from '@parkpass/sdk';
 
 // Words an admin reads for the API's enums.
 
@@ -29,6 +29,12 @@ export const INVITATION_STATE_LABELS: Record<InvitationState, string> = {
   EXPIRED: 'Expired',
   REVOKED: 'Revoked',
   SUPERSEDED: 'Replaced by a newer invitation',
+};
+
+/** Each language in its own name, as people look for theirs. */
+export const LOCALE_LABELS: Record<Locale, string> = {
+  EN: 'English',
+  FR: 'Français',
 };
 
 export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {

@@ -96,7 +96,7 @@ describe('the SDK against the real server', () => {
     expect(seen.at(-1)).toBe('COMPLETED');
 
     const [invitation] = await emailsTo('zoe.quincampoix@sdk.example', 1);
-    expect(invitation!.TextBody).toContain(`${server.url}/accept#token=`);
+    expect(invitation!.TextBody).toContain(`${server.url}/accept?lang=en#token=`);
     const token = tokenOf(invitation!.TextBody!);
     expect(await parkpass.invitations.byToken(token)).toMatchObject({ firstName: 'Zoé', organizationName: viewer.organization.name, state: 'OPEN' });
 

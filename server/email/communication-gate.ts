@@ -19,7 +19,8 @@ export function contactRefusal(facts: ContactFacts, now: Date): string | null {
   if (profile.email.toLowerCase() !== facts.to.toLowerCase()) return 'the profile has another email address now';
   switch (facts.kind) {
     case 'INVITATION':
-      // Only the invitation email may reach someone not VALIDATED, and only for the invitation that is still open.
+    case 'REMINDER':
+      // Only the invitation email (and its one reminder) may reach someone not VALIDATED, and only for the invitation that is still open.
       if (profile.status !== 'PENDING') return `the profile is ${profile.status}, not PENDING`;
       if (!invitation || profile.latestInvitationId !== invitation.id) return 'a newer invitation replaced this one';
       {

@@ -3,11 +3,10 @@ import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { acceptLink, invitationToken } from '../invitations/invitation-tokens.ts';
 import { requestEmailDeliveryIn } from '../jobs/job-queue.ts';
 import { contactRefusal } from './communication-gate.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
-import { renderAppDownloadEmail, renderInvitationEmail, type RenderedEmail } from './email-templates.ts';
+import { emailRenderSelect, type RenderedEmail, renderEmail } from './email-templates.ts';
 import { type EmailTransport, MAX_BATCH_SIZE, type OutgoingEmail, type SendResult, TransportError } from './email-transport.ts';
 
 // Exactly-once delivery (README "Email delivery"). An email row moves
@@ -117,35 +116,35 @@ async function claimBatch({ prisma, clock, transport, settings }: DeliveryDepend
         where: { id: { in: claimed.map((row) => row.id) } },
         orderBy: { id: 'asc' },
         select: {
+          ...emailRenderSelect,
           id: true,
-          kind: true,
           to: true,
           attempts: true,
-          invitationId: true,
-          profile: { select: { status: true, email: true, firstName: true, latestInvitationId: true } },
+          profile: { select: { ...emailRenderSelect.profile.select, status: true, email: true, latestInvitationId: true } },
           invitation: { select: { id: true, expiresAt: true, acceptedAt: true, revokedAt: true, supersededAt: true } },
-          organization: { select: { name: true, appStoreUrl: true, playStoreUrl: true } },
         },
       });
 
       const settled: EmailOutcome[] = [];
       for (const email of emails) {
+        // The invitation whose delivery state this email's fate sets: a reminder's sending leaves its invitation's as it was.
+        const invitationId = email.kind === 'REMINDER' ? null : email.invitationId;
         const refusal = contactRefusal(email, now);
         if (refusal) {
-          settled.push({ id: email.id, invitationId: email.invitationId, state: 'CANCELLED', error: `Not sent: ${refusal}.` });
+          settled.push({ id: email.id, invitationId, state: 'CANCELLED', error: `Not sent: ${refusal}.` });
           claim.cancelled++;
           continue;
         }
         let content: RenderedEmail;
         try {
-          content = render(email, settings);
+          content = renderEmail(email, settings, now);
         } catch (error) {
-          settled.push({ id: email.id, invitationId: email.invitationId, state: 'FAILED', error: `Could not be written: ${errorText(error)}` });
+          settled.push({ id: email.id, invitationId, state: 'FAILED', error: `Could not be written: ${errorText(error)}` });
           continue;
         }
         claim.emails.push({
           id: email.id,
-          invitationId: email.invitationId,
+          invitationId,
           attempts: email.attempts + 1,
           outgoing: { emailId: email.id, from: settings.from, to: email.to, tag: email.kind.toLowerCase(), ...content },
         });
@@ -249,7 +248,7 @@ async function reconcileUnfinishedAttempts({ prisma, clock, transport }: Deliver
     const taken = await prisma.$queryRaw<{ id: string; invitation_id: string | null; attempts: number }[]>`
       UPDATE email SET reconcile_at = ${retryAt}::timestamptz
       WHERE state = 'SENDING' AND send_attempt_id = ${sendAttemptId}::uuid AND reconcile_at <= ${now}::timestamptz
-      RETURNING id, invitation_id, attempts`;
+      RETURNING id, CASE WHEN kind = 'REMINDER' THEN NULL ELSE invitation_id END AS invitation_id, attempts`;
     if (taken.length === 0) continue;
 
     let accepted: Map<string, string>;
@@ -376,25 +375,3 @@ async function recordOutcomes(tx: Executor, outcomes: EmailOutcome[], now: Date,
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-type LoadedEmail = {
-  kind: 'INVITATION' | 'APP_DOWNLOAD';
-  invitationId: string | null;
-  profile: { firstName: string } | null;
-  invitation: { expiresAt: Date } | null;
-  organization: { name: string; appStoreUrl: string | null; playStoreUrl: string | null };
-};
-
-function render(email: LoadedEmail, settings: EmailSettings): RenderedEmail {
-  const firstName = email.profile!.firstName;
-  if (email.kind === 'INVITATION') {
-    const token = invitationToken(settings.invitationTokenSecret, email.invitationId!);
-    return renderInvitationEmail({
-      firstName,
-      organizationName: email.organization.name,
-      link: acceptLink(settings.publicUrl, token),
-      expiresAt: email.invitation!.expiresAt,
-    });
-  }
-  return renderAppDownloadEmail({ firstName, organizationName: email.organization.name, ...email.organization });
-}

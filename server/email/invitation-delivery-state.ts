@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
 import { announceDeliveryProblems } from '../webhooks/webhook-announcements.ts';
 
 // THE rule of delivery reports, written once: a bounce or a spam complaint
@@ -22,14 +22,20 @@ export interface InvitationDeliveryUpdate {
   state: EmailDeliveryState;
   /** Postmark's message id, once it accepted the email. */
   messageId?: string | null;
+  /** The kind of email (INVITATION when left out); a reminder moves its invitation's state only when it bounced or was complained about. */
+  emailKind?: EmailKind;
 }
+
+/** What a reminder's fate may say about its invitation: the address does not work (any other outcome is the reminder's own). */
+const REMINDER_STATES_SHOWN_ON_INVITATION: readonly EmailDeliveryState[] = ['BOUNCED', 'SPAM_COMPLAINT'];
 
 /**
  * The one writer of an email's delivery state onto its invitation (what
  * `profile.latestInvitation.deliveryState` shows), in one statement whatever
  * the number of rows, by the rule above.
  */
-export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, updates: InvitationDeliveryUpdate[], now: Date): Promise<void> {
+export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, all: InvitationDeliveryUpdate[], now: Date): Promise<void> {
+  const updates = all.filter((update) => update.emailKind !== 'REMINDER' || REMINDER_STATES_SHOWN_ON_INVITATION.includes(update.state));
   if (updates.length === 0) return;
   await announceDeliveryProblems(tx, updates, now);
   const ids = updates.map((update) => update.invitationId);
@@ -46,10 +52,10 @@ export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClien
 /** A provider's report about one email (a webhook): the email's state, then its invitation's, by the rule above. */
 export async function recordEmailDeliveryReport(
   tx: Prisma.TransactionClient,
-  email: { id: string; invitationId: string | null },
+  email: { id: string; invitationId: string | null; kind?: EmailKind },
   state: EmailDeliveryState,
   now: Date,
 ): Promise<void> {
   await tx.email.updateMany({ where: { id: email.id, state: { notIn: statesKeptOver(state) } }, data: { state } });
-  if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
+  if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, emailKind: email.kind, state }], now);
 }

@@ -40,7 +40,7 @@ describe('the local mailbox', () => {
     const [, messagePath] = /<a href="(\/mailbox\/[0-9a-f-]{36})">[^<]*invites you to Parkpass/.exec(list) ?? [];
     expect(messagePath).toBeDefined();
     const email = await page(messagePath!);
-    const [, link] = /href="(http:\/\/parkpass\.test\/accept#token=[A-Za-z0-9_-]+)"/.exec(email) ?? [];
+    const [, link] = /href="(http:\/\/parkpass\.test\/accept\?lang=en#token=[A-Za-z0-9_-]+)"/.exec(email) ?? [];
     expect(link).toBeDefined();
 
     // The link opens the accept page, which reads the token from the fragment and calls the public API.

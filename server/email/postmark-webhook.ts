@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
 import { isUuid } from '../ids/global-ids.ts';
 import { recordEmailDeliveryReport } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
@@ -67,7 +67,7 @@ function deliveryStateOf(record: WebhookRecord): EmailDeliveryState | null {
 async function recordDeliveryState(prisma: PrismaClient, record: WebhookRecord, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const email =
-      (await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } })) ??
+      (await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true, kind: true } })) ??
       (await settleSendingEmail(tx, record, messageId, now));
     if (email) await recordEmailDeliveryReport(tx, email, state, now);
   });
@@ -82,11 +82,11 @@ async function recordDeliveryState(prisma: PrismaClient, record: WebhookRecord, 
 async function settleSendingEmail(tx: Prisma.TransactionClient, record: WebhookRecord, messageId: string, now: Date) {
   const { emailId, sendAttemptId } = record.Metadata ?? {};
   if (typeof emailId !== 'string' || typeof sendAttemptId !== 'string' || !isUuid(emailId) || !isUuid(sendAttemptId)) return null;
-  const [settled] = await tx.$queryRaw<{ id: string; invitation_id: string | null }[]>`
+  const [settled] = await tx.$queryRaw<{ id: string; invitation_id: string | null; kind: EmailKind }[]>`
     UPDATE email SET state = 'SENT', postmark_message_id = ${messageId}, sent_at = ${now}::timestamptz, reconcile_at = NULL, last_error = NULL
     WHERE id = ${emailId}::uuid AND state = 'SENDING' AND send_attempt_id = ${sendAttemptId}::uuid
-    RETURNING id, invitation_id`;
-  return settled ? { id: settled.id, invitationId: settled.invitation_id } : null;
+    RETURNING id, invitation_id, kind`;
+  return settled ? { id: settled.id, invitationId: settled.invitation_id, kind: settled.kind } : null;
 }
 
 function authorized(header: string | null, password: string): boolean {

@@ -88,7 +88,7 @@ describe('bulk invitations', () => {
     const mine = kit.postmark.messages.filter((message) => message.To.endsWith(org.adminEmail.split('@')[1]!));
     expect(mine).toHaveLength(10_000);
     expect(new Set(mine.map((message) => message.To)).size).toBe(10_000);
-    expect(mine.every((message) => message.TextBody!.includes(`${TEST_PUBLIC_URL}/accept#token=`))).toBe(true);
+    expect(mine.every((message) => message.TextBody!.includes(`${TEST_PUBLIC_URL}/accept?lang=en#token=`))).toBe(true);
 
     const reused = (await org.graphql(INVITE_MANY, { input: { ...input, filter: { statuses: ['PENDING'] } } })).data.profilesInvite;
     expect(reused).toMatchObject({ __typename: 'IdempotencyKeyReused', code: 'IDEMPOTENCY_KEY_REUSED' });

@@ -11,11 +11,16 @@ import type { Invitation } from '../generated/prisma/client.ts';
 import { InvitationStateEnum } from './invitation.graphql.ts';
 import { type AcceptedInvitation, acceptInvitation, readInvitationByToken } from './invitation-service.ts';
 import { invitationState } from './invitation-state.ts';
+import { LocaleEnum } from '../i18n/locale.graphql.ts';
+import { effectiveLocale, type Locale } from '../i18n/locales.ts';
 
 // The invited person, by the token of their link (public: no credentials):
 // what the accept page shows, and accepting.
 
-type InvitationWithNames = Invitation & { profile: { firstName: string }; organization: { name: string } };
+type InvitationWithNames = Invitation & {
+  profile: { firstName: string; locale: Locale | null };
+  organization: { name: string; defaultLocale: Locale; timeZone: string; inviteeMayRequestNewLink: boolean };
+};
 
 const PublicInvitationRef = builder.objectRef<InvitationWithNames>('PublicInvitation').implement({
   description: 'What the accept page may show to whoever holds the link: no more than the email itself says.',
@@ -29,6 +34,22 @@ const PublicInvitationRef = builder.objectRef<InvitationWithNames>('PublicInvita
       resolve: (invitation, _args, context) => invitationState(invitation, context.clock.now()),
     }),
     passwordPolicy: t.string({ description: 'The rules the password must follow, to show next to the field.', resolve: () => PASSWORD_POLICY }),
+    locale: t.field({
+      type: LocaleEnum,
+      description: "The language to speak to the person in: their profile's, else the organization's default.",
+      resolve: (invitation) => effectiveLocale(invitation.profile.locale, invitation.organization.defaultLocale),
+    }),
+    timeZone: t.string({
+      description: "The organization's time zone, in which the emails state dates.",
+      resolve: (invitation) => invitation.organization.timeZone,
+    }),
+    newLinkAvailable: t.boolean({
+      description:
+        'True when the invitation is EXPIRED and the organization lets its people ask for a new link (invitationRequestNewLink). ' +
+        'Whether one is then sent is never said.',
+      resolve: (invitation, _args, context) =>
+        invitation.organization.inviteeMayRequestNewLink && invitationState(invitation, context.clock.now()) === 'EXPIRED',
+    }),
   }),
 });
 

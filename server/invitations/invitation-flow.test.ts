@@ -62,8 +62,8 @@ describe('invite one, accept', () => {
     for (const body of [first!.HtmlBody!, first!.TextBody!]) {
       expect(body).toContain(`Hello ${person.firstName}`);
       expect(body).toContain(org.name);
-      expect(body).toContain('28 November 2026 at 09:00 (UTC)');
-      expect(body).toMatch(new RegExp(`${TEST_PUBLIC_URL}/accept#token=[A-Za-z0-9_-]{43}`));
+      expect(body).toContain('Saturday, 28 November 2026 at 09:00 UTC');
+      expect(body).toMatch(new RegExp(`${TEST_PUBLIC_URL}/accept\\?lang=en#token=[A-Za-z0-9_-]{43}`));
     }
     const token = kit.tokenOf(first!);
     // Only the token's hash is stored.

@@ -39,6 +39,8 @@ export interface BatchScope {
   bulkInvitationId?: string;
   /** False: no email, the link is handed over another way. */
   sendEmail: boolean;
+  /** The invited person asked for it (a new link from the accept page); the sender is then null. */
+  requestedByInvitee?: boolean;
 }
 
 export interface BatchResult {
@@ -151,9 +153,10 @@ export async function inviteBatch(tx: Transaction, scope: BatchScope, ids: strin
   // joining on unnest alone, it scans the whole table at every chunk.
   await tx.$executeRaw`
     INSERT INTO invitation (id, organization_id, profile_id, token_hash, email, created_at, expires_at,
-                            sent_by_admin_id, sent_by_api_key_id, bulk_invitation_id, delivery_state)
+                            sent_by_admin_id, sent_by_api_key_id, bulk_invitation_id, delivery_state, requested_by_invitee)
     SELECT v.id, ${scope.organizationId}::uuid, v.profile_id, v.token_hash, v.email, ${now}::timestamptz, ${expiresAt}::timestamptz,
-           ${adminId}::uuid, ${apiKeyId}::uuid, ${scope.bulkInvitationId ?? null}::uuid, ${sendEmail ? 'QUEUED' : 'NO_EMAIL'}::"EmailDeliveryState"
+           ${adminId}::uuid, ${apiKeyId}::uuid, ${scope.bulkInvitationId ?? null}::uuid, ${sendEmail ? 'QUEUED' : 'NO_EMAIL'}::"EmailDeliveryState",
+           ${scope.requestedByInvitee ?? false}
     FROM unnest(${invitationIds}::uuid[], ${profileIds}::uuid[], ${tokenHashes}::text[], ${emails}::citext[]) AS v(id, profile_id, token_hash, email)`;
   await tx.$executeRaw`
     UPDATE profile SET status = 'PENDING', latest_invitation_id = v.invitation_id, invited_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
@@ -337,7 +340,10 @@ function assertOpen(invitation: Invitation, now: Date): void {
 export async function readInvitationByToken(scope: ServiceScope, token: string) {
   const invitation = await scope.prisma.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
-    include: { profile: { select: { firstName: true } }, organization: { select: { name: true } } },
+    include: {
+      profile: { select: { firstName: true, locale: true } },
+      organization: { select: { name: true, defaultLocale: true, timeZone: true, inviteeMayRequestNewLink: true } },
+    },
   });
   return invitation;
 }

@@ -15,7 +15,11 @@ export function hashInvitationToken(token: string): string {
   return sha256Hex(token);
 }
 
-/** The link of the accept page. The token sits in the fragment, which browsers never send to a server, so no access log holds it. */
-export function acceptLink(publicUrl: string, token: string): string {
-  return `${publicUrl}/accept#token=${token}`;
+/**
+ * The link of the accept page. The token sits in the fragment, which browsers
+ * never send to a server, so no access log holds it; the language, not a
+ * secret, sits in the query so the server renders the page in it.
+ */
+export function acceptLink(publicUrl: string, token: string, language?: string): string {
+  return `${publicUrl}/accept${language ? `?lang=${language}` : ''}#token=${token}`;
 }

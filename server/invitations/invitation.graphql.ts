@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
+import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
 import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { invitationState } from './invitation-state.ts';
 
@@ -34,8 +35,8 @@ export const ActorTypeEnum = builder.enumType('ActorType', {
   values: {
     ADMIN: { description: 'An admin of the organization, in the admin UI or with a session token.' },
     API_KEY: { description: 'An integration, with an API key.' },
-    INVITED_PERSON: { description: 'The invited person themself (accepting; asking for a new link from the accept page, to come).' },
-    PARKPASS: { description: 'Parkpass itself: a background job or an operator command (reminders before expiry, to come).' },
+    INVITED_PERSON: { description: 'The invited person themself (accepting; asking for a new link from the accept page of an expired invitation).' },
+    PARKPASS: { description: 'Parkpass itself: a background job or an operator command.' },
   } as const,
 });
 
@@ -62,11 +63,25 @@ export const ActorRef = builder.objectRef<ActorView>('Actor').implement({
 export const senderSelection = { sentByAdmin: { select: { id: true, name: true } }, sentByApiKey: { select: { id: true, name: true } } } as const;
 
 /** Who sent an invitation or started a bulk invitation; null when that admin or API key was deleted since. */
-export function senderOf(row: { sentByAdmin: { id: string; name: string } | null; sentByApiKey: { id: string; name: string } | null }): ActorView | null {
+export function senderOf(row: {
+  sentByAdmin: { id: string; name: string } | null;
+  sentByApiKey: { id: string; name: string } | null;
+  requestedByInvitee?: boolean;
+}): ActorView | null {
+  if (row.requestedByInvitee) return { type: 'INVITED_PERSON', name: null, id: null };
   if (row.sentByAdmin) return { type: 'ADMIN', name: row.sentByAdmin.name, id: encodeGlobalID('Admin', row.sentByAdmin.id) };
   if (row.sentByApiKey) return { type: 'API_KEY', name: row.sentByApiKey.name, id: encodeGlobalID('ApiKey', row.sentByApiKey.id) };
   return null;
 }
+
+const InvitationReminderRef = builder.objectRef<{ createdAt: Date; state: EmailDeliveryState; sentAt: Date | null }>('InvitationReminder').implement({
+  description: 'The reminder email of an invitation, sent by Parkpass before it expired.',
+  fields: (t) => ({
+    queuedAt: t.expose('createdAt', { type: 'DateTime', description: 'When Parkpass decided to send it (the reminder time).' }),
+    sentAt: t.expose('sentAt', { type: 'DateTime', nullable: true, description: 'When the email provider accepted it.' }),
+    deliveryState: t.field({ type: EmailDeliveryStateEnum, description: 'What became of it.', resolve: (reminder) => reminder.state }),
+  }),
+});
 
 export const InvitationRef = builder.prismaNode('Invitation', {
   // Ids of another organization load as null, exactly like ids that do not exist.
@@ -100,9 +115,18 @@ export const InvitationRef = builder.prismaNode('Invitation', {
     sentBy: t.field({
       type: ActorRef,
       nullable: true,
-      description: 'Who sent it: the admin or API key, by name. Null when that admin or key was deleted since.',
-      select: senderSelection,
+      description:
+        'Who sent it: the admin or API key, by name, or INVITED_PERSON when the person asked for it from the page of their expired invitation. ' +
+        'Null when that admin or key was deleted since.',
+      select: { ...senderSelection, requestedByInvitee: true },
       resolve: (invitation) => senderOf(invitation),
+    }),
+    reminder: t.field({
+      type: InvitationReminderRef,
+      nullable: true,
+      description: 'The one reminder sent before it expired (organization setting reminderHoursBeforeExpiry), with the same link; null when none was sent.',
+      select: { emails: { where: { kind: 'REMINDER' }, take: 1, select: { createdAt: true, state: true, sentAt: true } } },
+      resolve: (invitation) => invitation.emails[0] ?? null,
     }),
     profile: t.relation('profile', { description: 'The invited profile.' }),
     bulkInvitation: t.relation('bulkInvitation', { nullable: true, description: 'The bulk invitation it was part of; null when it was sent on its own.' }),

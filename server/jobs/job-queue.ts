@@ -11,6 +11,10 @@ export const TASKS = {
   runBulkInvitation: 'run-bulk-invitation',
   /** Hourly: deletes old failed sign-ins and ended sessions. */
   pruneSignInRecords: 'prune-sign-in-records',
+  /** Every few minutes: queues the reminders due before invitations expire (server/invitations/invitation-reminders.ts). */
+  queueReminders: 'queue-invitation-reminders',
+  /** An invited person asked for a new link from an expired invitation's page (server/invitations/invitation-renewal.ts). */
+  renewInvitation: 'renew-invitation',
 } as const;
 
 type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
@@ -34,4 +38,14 @@ export async function requestEmailDeliveryIn(tx: Executor, delayMs: number): Pro
 
 export async function requestBulkInvitationRun(tx: Executor, bulkInvitationId: string): Promise<void> {
   await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.runBulkInvitation}, json_build_object('bulkInvitationId', ${bulkInvitationId}::text), job_key := ${`bulk-invitation:${bulkInvitationId}`}, max_attempts := 30)`;
+}
+
+/**
+ * Records an invited person's request for a new link, by the SHA-256 of the
+ * token they hold (never the token): the same single statement whatever the
+ * token names, so the answer and its timing say nothing. The job decides.
+ * Requests for one token within the job's wait share one job.
+ */
+export async function requestInvitationRenewal(tx: Executor, tokenHash: string): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.renewInvitation}, json_build_object('tokenHash', ${tokenHash}::text), job_key := ${`renew-invitation:${tokenHash}`}, max_attempts := 10)`;
 }

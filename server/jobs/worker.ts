@@ -1,10 +1,14 @@
 import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
+import pg from 'pg';
 import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
 import { markBulkInvitationFailed, runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
+import { queueDueReminders } from '../invitations/invitation-reminders.ts';
+import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
+import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
 import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
@@ -16,6 +20,8 @@ export interface WorkerDependencies {
   clock: Clock;
   transport: EmailTransport;
   settings: EmailSettings;
+  /** "Send me a new link" limits per profile and address; counted in memory when absent (tests), in PostgreSQL by startWorker. */
+  newLinkLimits?: NewLinkLimits;
   /** Outbound webhooks: request limits, and whether private addresses may be reached (never in production). Default: public addresses only. */
   webhooks?: WebhookDeliverySettings;
 }
@@ -26,8 +32,21 @@ export interface WorkerDependencies {
 const CRONTAB = [
   `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`,
   `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
+  // Reminders go out within five minutes of their time; several workers may run this at once (the claim is exclusive).
+  `*/5 * * * * ${TASKS.queueReminders} ?jobKey=${TASKS.queueReminders}`,
   ...WEBHOOK_CRONTAB,
 ].join('\n');
+
+/** In-memory new-link limits of dependencies that bring none, kept per dependencies object so that successive runs count together. */
+const memoryNewLinkLimits = new WeakMap<WorkerDependencies, NewLinkLimits>();
+function newLinkLimitsOf(deps: WorkerDependencies): NewLinkLimits {
+  if (deps.newLinkLimits) return deps.newLinkLimits;
+  const known = memoryNewLinkLimits.get(deps);
+  if (known) return known;
+  const limits = createNewLinkLimits();
+  memoryNewLinkLimits.set(deps, limits);
+  return limits;
+}
 
 const quietLogger = new Logger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
@@ -40,6 +59,13 @@ export function taskList(deps: WorkerDependencies): TaskList {
     },
     [TASKS.pruneSignInRecords]: async () => {
       await pruneSignInRecords(deps.prisma, deps.clock.now());
+    },
+    [TASKS.queueReminders]: async () => {
+      await queueDueReminders(deps);
+    },
+    [TASKS.renewInvitation]: async (payload) => {
+      const { tokenHash } = payload as { tokenHash: string };
+      await renewExpiredInvitation({ ...deps, newLinkLimits: newLinkLimitsOf(deps) }, tokenHash);
     },
     [WEBHOOK_TASKS.deliverWebhooks]: async () => {
       await deliverDueWebhooks({ ...deps, webhooks: deps.webhooks ?? { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
@@ -70,7 +96,10 @@ export { migrateJobQueue } from '../database/job-queue-schema.ts';
  * and a job key held by a locked job gets a fresh job at once. Running a bulk
  * invitation twice at the same time is safe (each chunk locks it).
  */
-export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
+export async function startWorker(given: WorkerDependencies, concurrency = 2) {
+  // The new-link limits count in PostgreSQL, shared by every worker.
+  const limitsPool = given.newLinkLimits ? null : new pg.Pool({ connectionString: given.connectionString, max: 2 });
+  const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
     await requestWebhookDelivery(tx);
@@ -86,7 +115,13 @@ export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
     crontab: CRONTAB,
     logger: quietLogger,
   });
-  return { stop: () => runner.stop(), promise: runner.promise };
+  return {
+    stop: async () => {
+      await runner.stop();
+      await limitsPool?.end();
+    },
+    promise: runner.promise,
+  };
 }
 
 /** Runs every job that is due now, then returns (tests). */

@@ -4,6 +4,9 @@ import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import type { Locale } from '../generated/prisma/enums.ts';
+import { canonicalTimeZone } from '../i18n/locales.ts';
+import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../invitations/invitation-reminders.ts';
 
 export const MIN_INVITATION_VALIDITY_HOURS = 1;
 export const MAX_INVITATION_VALIDITY_HOURS = 30 * 24;
@@ -15,11 +18,20 @@ export interface OrganizationSettingsInput {
   invitationValidityHours?: number | null;
   appStoreUrl?: string | null;
   playStoreUrl?: string | null;
+  reminderHoursBeforeExpiry?: number | null;
+  inviteeMayRequestNewLink?: boolean | null;
+  defaultLocale?: Locale | null;
+  timeZone?: string | null;
 }
+
+type Settings = Pick<
+  Organization,
+  'name' | 'invitationValidityHours' | 'appStoreUrl' | 'playStoreUrl' | 'reminderHoursBeforeExpiry' | 'inviteeMayRequestNewLink' | 'defaultLocale' | 'timeZone'
+>;
 
 /** Changes the settings given; fields left out keep their value, a null store link clears it. */
 export async function updateOrganization(scope: ViewerScope, input: OrganizationSettingsInput): Promise<Organization> {
-  const data: Partial<Pick<Organization, 'name' | 'invitationValidityHours' | 'appStoreUrl' | 'playStoreUrl'>> = {};
+  const data: Partial<Settings> = {};
   if (input.name !== undefined) data.name = parseRequiredText(input.name, ['input', 'name'], MAX_ORGANIZATION_NAME_LENGTH);
   if (input.invitationValidityHours !== undefined) {
     const hours = input.invitationValidityHours;
@@ -39,6 +51,7 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
     }
     data[key] = url;
   }
+  Object.assign(data, parseInvitationLifecycleSettings(input));
   return scope.prisma.$transaction(async (tx) => {
     const organization = await tx.organization.update({ where: { id: scope.viewer.organizationId }, data });
     // Settings are not secrets: the new values are said in words.
@@ -50,4 +63,35 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
     });
     return organization;
   });
+}
+
+/** Reminders, new links on demand, language and time zone (issue 14). A null reminder turns reminders off. */
+function parseInvitationLifecycleSettings(input: OrganizationSettingsInput): Partial<Settings> {
+  const data: Partial<Settings> = {};
+  if (input.reminderHoursBeforeExpiry !== undefined) {
+    const hours = input.reminderHoursBeforeExpiry;
+    if (hours !== null && (!Number.isInteger(hours) || hours < MIN_REMINDER_HOURS || hours > MAX_REMINDER_HOURS)) {
+      throw new InvalidInputError(
+        ['input', 'reminderHoursBeforeExpiry'],
+        `reminderHoursBeforeExpiry is a whole number of hours from ${MIN_REMINDER_HOURS} to ${MAX_REMINDER_HOURS}, or null for no reminders.`,
+      );
+    }
+    data.reminderHoursBeforeExpiry = hours;
+  }
+  if (input.inviteeMayRequestNewLink !== undefined) {
+    if (input.inviteeMayRequestNewLink === null)
+      throw new InvalidInputError(['input', 'inviteeMayRequestNewLink'], 'inviteeMayRequestNewLink is true or false.');
+    data.inviteeMayRequestNewLink = input.inviteeMayRequestNewLink;
+  }
+  if (input.defaultLocale !== undefined) {
+    if (input.defaultLocale === null) throw new InvalidInputError(['input', 'defaultLocale'], 'defaultLocale cannot be null.');
+    data.defaultLocale = input.defaultLocale;
+  }
+  if (input.timeZone !== undefined) {
+    const name = parseRequiredText(input.timeZone, ['input', 'timeZone'], 100);
+    const zone = canonicalTimeZone(name);
+    if (!zone) throw new InvalidInputError(['input', 'timeZone'], `"${name}" is not an IANA time zone (e.g. Europe/Paris, America/New_York, UTC).`);
+    data.timeZone = zone;
+  }
+  return data;
 }

@@ -4,6 +4,17 @@ import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { inCallerOrganization } from './organization-scope.ts';
 import { MAX_INVITATION_VALIDITY_HOURS, MIN_INVITATION_VALIDITY_HOURS, updateOrganization } from './organization-service.ts';
+import { LocaleEnum } from '../i18n/locale.graphql.ts';
+import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../invitations/invitation-reminders.ts';
+
+const lifecycleSettings = {
+  reminderHoursBeforeExpiry:
+    `How many hours before an invitation expires its person, still pending, gets one reminder email with the same link (${MIN_REMINDER_HOURS} to ${MAX_REMINDER_HOURS}; default 24). ` +
+    'Null: no reminders. No reminder when the invitation is valid for less than this.',
+  inviteeMayRequestNewLink: 'Whether the accept page of an expired invitation offers "Send me a new link" to its person (default true).',
+  defaultLocale: 'The language of emails and the accept page for profiles without a locale of their own (default EN).',
+  timeZone: 'The IANA time zone emails state dates in, e.g. Europe/Paris (default UTC).',
+};
 
 export const OrganizationRef = builder.prismaNode('Organization', {
   // Ids of another organization load as null, exactly like ids that do not exist.
@@ -22,6 +33,10 @@ export const OrganizationRef = builder.prismaNode('Organization', {
       nullable: true,
       description: 'Android app link sent once an invitation is accepted.',
     }),
+    reminderHoursBeforeExpiry: t.exposeInt('reminderHoursBeforeExpiry', { nullable: true, description: lifecycleSettings.reminderHoursBeforeExpiry }),
+    inviteeMayRequestNewLink: t.exposeBoolean('inviteeMayRequestNewLink', { description: lifecycleSettings.inviteeMayRequestNewLink }),
+    defaultLocale: t.expose('defaultLocale', { type: LocaleEnum, description: lifecycleSettings.defaultLocale }),
+    timeZone: t.exposeString('timeZone', { description: lifecycleSettings.timeZone }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
   }),
 });
@@ -95,6 +110,10 @@ const OrganizationUpdateInput = builder.inputType('OrganizationUpdateInput', {
     }),
     appStoreUrl: t.string({ description: 'iOS app link (https) for the second email; null clears it.' }),
     playStoreUrl: t.string({ description: 'Android app link (https) for the second email; null clears it.' }),
+    reminderHoursBeforeExpiry: t.int({ description: lifecycleSettings.reminderHoursBeforeExpiry }),
+    inviteeMayRequestNewLink: t.boolean({ description: lifecycleSettings.inviteeMayRequestNewLink }),
+    defaultLocale: t.field({ type: LocaleEnum, description: lifecycleSettings.defaultLocale }),
+    timeZone: t.string({ description: lifecycleSettings.timeZone }),
   }),
 });
 

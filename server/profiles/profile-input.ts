@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../errors/domain-errors.ts';
-import type { PaymentMethod } from '../generated/prisma/enums.ts';
+import type { Locale, PaymentMethod } from '../generated/prisma/enums.ts';
 import { parseEmail, parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
 
 // The rules a profile's fields follow, shared by create, update and bulk upsert.
@@ -18,6 +18,7 @@ export interface ProfileFieldsInput {
   phone?: string | null;
   externalId?: string | null;
   paymentMethods?: PaymentMethod[] | null;
+  locale?: Locale | null;
   parkingLotIds?: string[] | null;
   tagIds?: string[] | null;
 }
@@ -31,6 +32,8 @@ export interface ProfileFields {
   /** null clears it. */
   externalId?: string | null;
   paymentMethods?: PaymentMethod[];
+  /** The person's language; null: the organization's default. */
+  locale?: Locale | null;
   /** When present, replaces the profile's access. */
   parkingLotIds?: string[];
   /** When present, replaces the profile's tags. */
@@ -62,6 +65,7 @@ export function parseProfileFields(input: ProfileFieldsInput, path: string[], re
     fields.externalId = parseOptionalText(input.externalId, [...path, 'externalId'], MAX_EXTERNAL_ID_LENGTH);
   }
   if (input.paymentMethods != null) fields.paymentMethods = [...new Set(input.paymentMethods)];
+  if (input.locale !== undefined) fields.locale = input.locale;
   for (const key of ['parkingLotIds', 'tagIds'] as const) {
     const ids = input[key];
     if (ids == null) continue;

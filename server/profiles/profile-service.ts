@@ -64,6 +64,7 @@ async function insertProfile(
         phone: fields.phone ?? null,
         externalId: fields.externalId ?? null,
         paymentMethods: fields.paymentMethods ?? [],
+        locale: fields.locale ?? null,
         searchText: profileSearchText(fields),
         sortName: profileSortName(fields),
         parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
@@ -93,6 +94,7 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
           phone: fields.phone,
           externalId: fields.externalId,
           paymentMethods: fields.paymentMethods,
+          locale: fields.locale,
           searchText: profileSearchText(next),
           sortName: profileSortName(next),
           parkingLots: fields.parkingLotIds && {

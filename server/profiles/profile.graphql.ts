@@ -3,6 +3,7 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { LocaleEnum } from '../i18n/locale.graphql.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { profileInputErrors } from '../errors/errors.graphql.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
@@ -47,6 +48,11 @@ export const ProfileRef = builder.prismaNode('Profile', {
       description: "The integrator's own id for this person (e.g. the HR system's), unique in the organization.",
     }),
     status: t.expose('status', { type: ProfileStatusEnum, description: 'Where the profile stands in the invitation flow.' }),
+    locale: t.expose('locale', {
+      type: LocaleEnum,
+      nullable: true,
+      description: "The person's language for emails and the accept page; null: the organization's defaultLocale.",
+    }),
     paymentMethods: t.expose('paymentMethods', { type: [PaymentMethodEnum], description: 'How the person may pay.' }),
     parkingLots: t.field({
       type: [ParkingLotRef],
@@ -189,6 +195,7 @@ export const profileFields = {
   paymentMethods: 'How the person may pay; replaces the list.',
   parkingLotIds: 'Parking lots the person may use; replaces the access. Empty: no access.',
   tagIds: 'Tags on the profile; replaces them.',
+  locale: "The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale.",
 };
 
 export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
@@ -200,6 +207,7 @@ export const ProfileCreateInput = builder.inputType('ProfileCreateInput', {
     phone: t.string({ description: profileFields.phone }),
     externalId: t.string({ description: profileFields.externalId }),
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    locale: t.field({ type: LocaleEnum, description: profileFields.locale }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
     idempotencyKey: t.string({ description: idempotencyKeyDescription('profile') }),
@@ -215,6 +223,7 @@ export const ProfileUpdateInput = builder.inputType('ProfileUpdateInput', {
     phone: t.string({ description: profileFields.phone }),
     externalId: t.string({ description: profileFields.externalId }),
     paymentMethods: t.field({ type: [PaymentMethodEnum], description: profileFields.paymentMethods }),
+    locale: t.field({ type: LocaleEnum, description: profileFields.locale }),
     parkingLotIds: t.globalIDList({ for: ParkingLotRef, description: profileFields.parkingLotIds }),
     tagIds: t.globalIDList({ for: TagRef, description: profileFields.tagIds }),
   }),

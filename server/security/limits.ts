@@ -28,6 +28,7 @@ export const REQUEST_LIMITS = {
 export const PUBLIC_OPERATION_LIMITS = {
   invitationAccept: 10,
   invitationByToken: 30,
+  invitationRequestNewLink: 5,
   adminLogin: 60,
 } as const;
 

@@ -49,22 +49,30 @@ export interface RateLimits {
   tryPublicOperation(address: string, operation: PublicOperation): Promise<number | null>;
 }
 
+/** A limiter counting in PostgreSQL's rate_limit table when given a pool (with memory as insurance), else in memory. */
+function storedLimiter(
+  options: { keyPrefix: string; points: number; duration: number },
+  store: { pool: pg.Pool } | undefined,
+  clearExpiredByTimeout: boolean,
+): RateLimiterAbstract {
+  if (!store) return new RateLimiterMemory(options);
+  return new RateLimiterPostgres({
+    ...options,
+    storeClient: store.pool,
+    storeType: 'pool',
+    tableName: 'rate_limit',
+    tableCreated: true, // by the migrations
+    clearExpiredByTimeout,
+    insuranceLimiter: new RateLimiterMemory(options),
+  }) as unknown as RateLimiterAbstract;
+}
+
 export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMITS, store?: { pool: pg.Pool }): RateLimits {
   let first = true;
   const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
-    const options = { keyPrefix, points, duration: RATE_LIMIT_WINDOW_SECONDS };
-    if (!store) return new RateLimiterMemory(options);
     const clearExpiredByTimeout = first; // one sweeper of expired rows is enough
     first = false;
-    return new RateLimiterPostgres({
-      ...options,
-      storeClient: store.pool,
-      storeType: 'pool',
-      tableName: 'rate_limit',
-      tableCreated: true, // by the migrations
-      clearExpiredByTimeout,
-      insuranceLimiter: new RateLimiterMemory(options),
-    }) as unknown as RateLimiterAbstract;
+    return storedLimiter({ keyPrefix, points, duration: RATE_LIMIT_WINDOW_SECONDS }, store, clearExpiredByTimeout);
   };
   const callers = limiter('caller', settings.pointsPerMinute);
   const addresses = limiter('address', settings.anonymousPointsPerMinute);
@@ -154,4 +162,38 @@ export async function chargeRefusedCredential<T>(rateLimits: RateLimits, address
     }
     throw error;
   }
+}
+
+/**
+ * "Send me a new link" (server/invitations/invitation-renewal.ts), on top of
+ * the per-address limit of the public operation: requests concerning one
+ * profile, and one email address, over a day, whatever they were answered.
+ * Counted by the job that handles them, so a refusal here looks like any other.
+ */
+export const NEW_LINK_LIMITS = { perProfile: 3, perEmailAddress: 5, windowSeconds: 24 * 3600 } as const;
+
+export interface NewLinkLimits {
+  /** Counts one request for the profile and its address; false when either is spent. */
+  tryRequest(profileId: string, emailAddress: string): Promise<boolean>;
+}
+
+export function createNewLinkLimits(store?: { pool: pg.Pool }): NewLinkLimits {
+  const duration = NEW_LINK_LIMITS.windowSeconds;
+  const profiles = storedLimiter({ keyPrefix: 'new-link:profile', points: NEW_LINK_LIMITS.perProfile, duration }, store, false);
+  const addresses = storedLimiter({ keyPrefix: 'new-link:email', points: NEW_LINK_LIMITS.perEmailAddress, duration }, store, false);
+  const spend = async (limiter: RateLimiterAbstract, key: string) => {
+    try {
+      await limiter.consume(key, 1);
+      return true;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false;
+      throw rejection;
+    }
+  };
+  return {
+    async tryRequest(profileId, emailAddress) {
+      const [profileOk, addressOk] = await Promise.all([spend(profiles, profileId), spend(addresses, emailAddress.toLowerCase())]);
+      return profileOk && addressOk;
+    },
+  };
 }

@@ -246,6 +246,7 @@ describe('text input', () => {
       'OrganizationUpdateInput.appStoreUrl',
       'OrganizationUpdateInput.name',
       'OrganizationUpdateInput.playStoreUrl',
+      'OrganizationUpdateInput.timeZone',
       'ParkingLotInput.name',
       'TagInput.name',
       'ProfileFilter.search',
@@ -266,6 +267,7 @@ describe('text input', () => {
       'AdminLoginInput.password', // compared with a hash, never stored
       'InvitationAcceptInput.password', // the password policy, then hashed
       'InvitationAcceptInput.token', // hashed, never stored
+      'InvitationRequestNewLinkInput.token', // hashed into a job for the renewal, never stored
       'Query.invitationByToken(token)', // hashed, never stored
     ];
     const textInputs: string[] = [];

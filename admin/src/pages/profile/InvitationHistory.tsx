@@ -11,7 +11,7 @@ function sender(invitation: InvitationHistory_InvitationFragment): string {
       : by.type === 'ADMIN'
         ? (by.name ?? 'a removed admin')
         : by.type === 'INVITED_PERSON'
-          ? 'the person'
+          ? 'the person (asked for a new link)'
           : 'Parkpass';
   return invitation.bulkInvitation ? `${who} (bulk)` : who;
 }
@@ -22,6 +22,13 @@ function stateOf(invitation: InvitationHistory_InvitationFragment): string {
   if (invitation.state === 'ACCEPTED' && invitation.acceptedAt) return `Accepted ${formatDateTime(invitation.acceptedAt)}`;
   if (invitation.state === 'REVOKED' && invitation.revokedAt) return `Revoked ${formatDateTime(invitation.revokedAt)}`;
   return INVITATION_STATE_LABELS[invitation.state];
+}
+
+/** The delivery of the invitation email, and of its reminder when one went out. */
+function emailOf(invitation: InvitationHistory_InvitationFragment): string {
+  const email = DELIVERY_LABELS[invitation.deliveryState];
+  const reminder = invitation.reminder;
+  return reminder ? `${email}; reminder ${formatDateTime(reminder.queuedAt)} (${DELIVERY_LABELS[reminder.deliveryState].toLowerCase()})` : email;
 }
 
 /** Every invitation of the profile, newest first: sent when, by whom, to which address, and what became of it. */
@@ -49,7 +56,7 @@ export function InvitationHistory({ invitations, totalCount }: { invitations: In
                 <Table.Td>{invitation.email}</Table.Td>
                 <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
                 <Table.Td>{stateOf(invitation)}</Table.Td>
-                <Table.Td>{DELIVERY_LABELS[invitation.deliveryState]}</Table.Td>
+                <Table.Td>{emailOf(invitation)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Checkbox, Group, MultiSelect, Paper, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, MultiSelect, Paper, Select, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import {
@@ -7,6 +7,7 @@ import {
   AdminProfilePageDocument,
   AdminProfileUpdateDocument,
   type FilterOptions_QueryFragment,
+  type Locale,
   type PaymentMethod,
   type ProfileDetails_ProfileFragment,
 } from '@parkpass/sdk';
@@ -14,7 +15,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { PAYMENT_METHOD_LABELS } from '../../labels.ts';
+import { LOCALE_LABELS, PAYMENT_METHOD_LABELS } from '../../labels.ts';
 import { usePermission } from '../../permissions.tsx';
 
 interface FormValues {
@@ -26,9 +27,11 @@ interface FormValues {
   parkingLotIds: string[];
   tagIds: string[];
   paymentMethods: PaymentMethod[];
+  /** ORGANIZATION: the organization's default language. */
+  locale: 'ORGANIZATION' | Locale;
 }
 
-const FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone', 'externalId', 'parkingLotIds', 'tagIds', 'paymentMethods']);
+const FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone', 'externalId', 'parkingLotIds', 'tagIds', 'paymentMethods', 'locale']);
 
 function useFormOptions() {
   return useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
@@ -69,6 +72,7 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
       parkingLotIds: profile?.parkingLots.map((l) => l.id) ?? [],
       tagIds: profile?.tags.map((t) => t.id) ?? [],
       paymentMethods: profile?.paymentMethods ?? [],
+      locale: profile?.locale ?? 'ORGANIZATION',
     },
   });
 
@@ -85,11 +89,12 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
       ...values,
       phone: values.phone.trim() || null,
       externalId: values.externalId.trim() || null,
+      locale: values.locale === 'ORGANIZATION' ? null : values.locale,
     };
     const result = profile
       ? await updateProfile({ id: profile.id, input })
       : await createProfile(
-          { input: { ...input, phone: input.phone ?? undefined, externalId: input.externalId ?? undefined } },
+          { input: { ...input, phone: input.phone ?? undefined, externalId: input.externalId ?? undefined, locale: input.locale ?? undefined } },
           { additionalTypenames: ['Profile'] },
         );
     const answer = result.data && ('profileUpdate' in result.data ? result.data.profileUpdate : result.data.profileCreate);
@@ -135,6 +140,16 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
               />
               <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
               <TextInput label="External id" description="The id in your HR system, if any." {...form.getInputProps('externalId')} />
+              <Select
+                label="Language"
+                description="Of the emails and the page the person sees."
+                data={[
+                  { value: 'ORGANIZATION', label: "The organization's language" },
+                  ...Object.entries(LOCALE_LABELS).map(([value, label]) => ({ value, label })),
+                ]}
+                allowDeselect={false}
+                {...form.getInputProps('locale')}
+              />
             </SimpleGrid>
             <MultiSelect
               label="Access"

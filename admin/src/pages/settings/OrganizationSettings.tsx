@@ -1,11 +1,11 @@
-import { Alert, Button, Group, NumberInput, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { AdminOrganizationSettingsDocument, AdminOrganizationUpdateDocument, type OrganizationForm_OrganizationFragment } from '@parkpass/sdk';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { PLAN_LABELS } from '../../labels.ts';
+import { LOCALE_LABELS, PLAN_LABELS } from '../../labels.ts';
 
 export function OrganizationSettings() {
   const [{ data, error }, reexecute] = useQuery({ query: AdminOrganizationSettingsDocument });
@@ -14,7 +14,10 @@ export function OrganizationSettings() {
   return <OrganizationForm organization={data.organization} />;
 }
 
-const FIELDS = new Set(['name', 'invitationValidityHours', 'appStoreUrl', 'playStoreUrl']);
+const FIELDS = new Set(['name', 'invitationValidityHours', 'appStoreUrl', 'playStoreUrl', 'reminderHoursBeforeExpiry', 'defaultLocale', 'timeZone']);
+
+/** The browser's list of IANA time zones (Intl), for the time zone picker. */
+const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 function OrganizationForm({ organization }: { organization: OrganizationForm_OrganizationFragment }) {
   const [{ fetching }, save] = useMutation(AdminOrganizationUpdateDocument);
@@ -25,17 +28,24 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
       invitationValidityHours: organization.invitationValidityHours,
       appStoreUrl: organization.appStoreUrl ?? '',
       playStoreUrl: organization.playStoreUrl ?? '',
+      remind: organization.reminderHoursBeforeExpiry !== null,
+      reminderHoursBeforeExpiry: organization.reminderHoursBeforeExpiry ?? 24,
+      inviteeMayRequestNewLink: organization.inviteeMayRequestNewLink,
+      defaultLocale: organization.defaultLocale,
+      timeZone: organization.timeZone,
     },
   });
 
   async function onSubmit(values: typeof form.values) {
     setFormError(null);
+    const { remind, ...settings } = values;
     const result = await save({
       input: {
-        ...values,
+        ...settings,
         invitationValidityHours: Number(values.invitationValidityHours),
         appStoreUrl: values.appStoreUrl.trim() || null,
         playStoreUrl: values.playStoreUrl.trim() || null,
+        reminderHoursBeforeExpiry: remind ? Number(values.reminderHoursBeforeExpiry) : null,
       },
     });
     const answer = result.data?.organizationUpdate;
@@ -67,6 +77,35 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
           />
           <TextInput label="App Store link" description="In the email sent once a person accepts." type="url" {...form.getInputProps('appStoreUrl')} />
           <TextInput label="Google Play link" type="url" {...form.getInputProps('playStoreUrl')} />
+          <Switch label="Remind pending people before their invitation expires" {...form.getInputProps('remind', { type: 'checkbox' })} />
+          {form.values.remind && (
+            <NumberInput
+              label="Reminder (hours before expiry)"
+              description="One email, with the same link, to people who have not accepted yet."
+              min={1}
+              max={719}
+              {...form.getInputProps('reminderHoursBeforeExpiry')}
+            />
+          )}
+          <Switch
+            label='Let people ask for a new link when theirs expired ("Send me a new link" on the page of an expired invitation)'
+            {...form.getInputProps('inviteeMayRequestNewLink', { type: 'checkbox' })}
+          />
+          <Select
+            label="Default language"
+            description="Of the emails and the invitation page, for people whose profile has no language of its own."
+            data={Object.entries(LOCALE_LABELS).map(([value, label]) => ({ value, label }))}
+            allowDeselect={false}
+            {...form.getInputProps('defaultLocale')}
+          />
+          <Select
+            label="Time zone"
+            description="Dates in emails are written in it."
+            data={TIME_ZONES}
+            searchable
+            allowDeselect={false}
+            {...form.getInputProps('timeZone')}
+          />
           <Group justify="flex-end">
             <Button type="submit" loading={fetching}>
               Save
