@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
+import { recordEmailDeliveryReport } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
 
 // Postmark's delivery webhooks (Delivery, Bounce, SpamComplaint) update the
@@ -62,14 +62,11 @@ function deliveryStateOf(record: WebhookRecord): EmailDeliveryState | null {
   }
 }
 
-/** A delivery never hides an earlier bounce or complaint (webhooks may arrive out of order). */
+/** The report of the email Postmark knows by `messageId`, if it is one of ours. */
 async function recordDeliveryState(prisma: PrismaClient, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
-  const keep: EmailDeliveryState[] = state === 'DELIVERED' ? ['BOUNCED', 'SPAM_COMPLAINT'] : [];
   await prisma.$transaction(async (tx) => {
     const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } });
-    if (!email) return;
-    await tx.email.updateMany({ where: { id: email.id, state: { notIn: keep } }, data: { state } });
-    if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
+    if (email) await recordEmailDeliveryReport(tx, email, state, now);
   });
 }
 
