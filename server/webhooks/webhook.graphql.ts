@@ -61,7 +61,8 @@ const AttemptOutcomeEnum = builder.enumType('WebhookAttemptOutcome', {
   }),
 });
 
-const WebhookAttemptRef = builder.prismaObject('WebhookAttempt', {
+// Registered for the deliveries' attempts connection (found by its model name).
+builder.prismaObject('WebhookAttempt', {
   description: 'One HTTP request of a delivery.',
   fields: (t) => ({
     attemptedAt: t.expose('attemptedAt', { type: 'DateTime', description: 'When it was sent.' }),
