@@ -91,8 +91,10 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
   ]);
   const eventById = new Map(events.map((event) => [event.id, event]));
   const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  // An endpoint deleted since the claim took its deliveries with it: nothing to send.
+  const sendable = claimed.filter((row) => eventById.has(row.event_id) && endpointById.has(row.endpoint_id));
   const results = await Promise.all(
-    claimed.map(async (row) => {
+    sendable.map(async (row) => {
       const event = eventById.get(row.event_id)!;
       const endpoint = endpointById.get(row.endpoint_id)!;
       const attemptedAt = clock.now();
@@ -105,6 +107,7 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
     const finishedAt = clock.now();
     // An endpoint deleted while its messages were in flight took its deliveries with it.
     const ids = results.map(({ row }) => row.id);
+    if (ids.length === 0) return;
     const present = new Set(
       (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_delivery WHERE id = ANY(${ids}::uuid[]) FOR UPDATE`).map((row) => row.id),
     );

@@ -64,7 +64,7 @@ const AttemptOutcomeEnum = builder.enumType('WebhookAttemptOutcome', {
   }),
 });
 
-// Registered by name; the delivery type's attempts field refers to it.
+// Registered for the deliveries' attempts connection (found by its model name).
 builder.prismaObject('WebhookAttempt', {
   description: 'One HTTP request of a delivery.',
   fields: (t) => ({
