@@ -4,6 +4,7 @@
 // `npm run bench`, in .data/bench-postgres): how long the Profiles page takes
 // to show its first table after navigation, and how long a filter change takes
 // to show the new table, median of `runs`; and the size of the UI's JavaScript.
+import { startBenchPostgres } from './bench-kit.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +16,8 @@ import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
 import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { ensureDatabase, withDatabase } from '../server/database/index.ts';
 import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
 import { createPrisma } from '../server/database/prisma.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/yoga.ts';
@@ -37,7 +35,7 @@ const cssGzip = readdirSync(assets)
   .filter((f) => f.endsWith('.css'))
   .reduce((sum, f) => sum + gzipSync(readFileSync(path.join(assets, f))).length, 0);
 
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
+const pg = await startBenchPostgres();
 const database = `bench_${count}`;
 await ensureDatabase(pg.url, database);
 const url = withDatabase(pg.url, database);

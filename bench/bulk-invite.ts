@@ -7,18 +7,15 @@
 // time until every invitation row exists, until Postmark accepted every
 // email, and this server process's peak memory (RSS, sampled every 100 ms).
 // BENCH_CONCURRENCY=1 runs the jobs one at a time (the bulk first, then the emails).
+import { startBenchPostgres } from './bench-kit.ts';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { systemClock } from '../server/context.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { ensureDatabase, withDatabase } from '../server/database/index.ts';
 import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
 import { createPrisma } from '../server/database/prisma.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
 import { migrateJobQueue, startWorker } from '../server/jobs/worker.ts';
@@ -27,7 +24,7 @@ import { createApp } from '../server/yoga.ts';
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });
 const count = Number(values.profiles);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
+const server = await startBenchPostgres();
 // A fresh database per run, dropped at the end.
 const database = `bench_invite_${randomBytes(4).toString('hex')}`;
 await ensureDatabase(server.url, database);

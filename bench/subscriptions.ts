@@ -5,18 +5,15 @@
 // measures `viewer` latency and the database's transactions per second while
 // they are open, then drops every client and measures the transactions per
 // second after the disconnect (pg_stat_database.xact_commit, whole database).
+import { startBenchPostgres } from './bench-kit.ts';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
 import { ensureDatabase, withDatabase } from '../server/database/index.ts';
 import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
 import { createPrisma } from '../server/database/prisma.ts';
 import { createApp } from '../server/yoga.ts';
 
@@ -24,7 +21,7 @@ const { values } = parseArgs({ options: { subscriptions: { type: 'string', defau
 const subscriptions = Number(values.subscriptions);
 const keyCount = Number(values.keys);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
+const server = await startBenchPostgres();
 const database = `bench_subscriptions_${randomBytes(4).toString('hex')}`;
 await ensureDatabase(server.url, database);
 const url = withDatabase(server.url, database);

@@ -5,14 +5,24 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { parseText } from '../input/text-fields.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
-import { GraphQLError } from 'graphql';
 import { BatchTooLargeError, IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { organizationIdOf } from '../organizations/organization-scope.ts';
-import { countProfiles, type ProfileCounts, type ProfileOrder, profileCounts, profilePageIds } from './profile-queries.ts';
+import { CountRef } from './bounded-count.graphql.ts';
+import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.ts';
+import {
+  countProfiles,
+  countProfilesUpTo,
+  DEFAULT_COUNT_LIMIT,
+  MAX_COUNT_LIMIT,
+  type ProfileCounts,
+  type ProfileOrder,
+  profileCounts,
+  profilePage,
+} from './profile-queries.ts';
 import {
   createProfile,
   deleteProfile,
@@ -46,6 +56,8 @@ export const ProfileRef = builder.prismaNode('Profile', {
   nullable: true,
   description: 'An employee of the organization, who may be given access to its parking lots and invited to the app.',
   id: { field: 'id', description: 'Global id of the profile.' },
+  // Select mode: a read selects only the columns its fields need (never password_hash or search_text).
+  select: { id: true },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
   fields: (t) => ({
     firstName: t.exposeString('firstName', { description: 'First name.' }),
@@ -203,21 +215,6 @@ const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').imple
   }),
 });
 
-/** The cursor of a profile in a page: opaque to clients. */
-const PROFILE_CURSOR_PREFIX = 'profile:';
-const toCursor = (profile: { id: string }) => Buffer.from(`${PROFILE_CURSOR_PREFIX}${profile.id}`).toString('base64url');
-function fromCursor(cursor: string | null | undefined): string | null {
-  if (cursor == null) return null;
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const id = decoded.startsWith(PROFILE_CURSOR_PREFIX) ? decoded.slice(PROFILE_CURSOR_PREFIX.length) : '';
-  if (!/^[0-9a-f-]{36}$/.test(id)) {
-    throw new GraphQLError('This cursor is not one the profiles query gave; start from the first page.', {
-      extensions: { code: 'INVALID_INPUT', http: { status: 400 } },
-    });
-  }
-  return id;
-}
-
 builder.queryFields((t) => ({
   profiles: t.withAuth({ allowed: 'READ_PROFILES' }).connection(
     {
@@ -232,15 +229,19 @@ builder.queryFields((t) => ({
         const now = context.clock.now();
         const filter = parseQueryInput(() => toProfileFilter(args.filter));
         const order: ProfileOrder = { field: args.orderBy?.field ?? 'NAME', direction: args.orderBy?.direction ?? 'ASC' };
+        const cursors = new Map<string, string>();
+        const toCursor = (profile: { id: string }) => cursors.get(profile.id)!;
         const connection = await resolveCursorConnection<Promise<Profile[]>>(
           { args, toCursor, defaultSize: 20, maxSize: 500 },
           async ({ after, before, limit, inverted }): Promise<Profile[]> => {
-            const ids = await profilePageIds(context.prisma, organizationId, filter, order, now, {
-              after: fromCursor(after),
-              before: fromCursor(before),
+            const page = await profilePage(context.prisma, organizationId, filter, order, now, {
+              after: decodeProfileCursor(after, order.field),
+              before: decodeProfileCursor(before, order.field),
               limit,
               inverted,
             });
+            for (const row of page) cursors.set(row.id, encodeProfileCursor(order.field, row.position));
+            const ids = page.map((row) => row.id);
             if (ids.length === 0) return [];
             // The page's rows with exactly what the query selects (lots, tags, invitations), in one Prisma read.
             const query = queryFromInfo({ context, info, typeName: 'Profile', path: ['edges', 'node'] });
@@ -249,14 +250,42 @@ builder.queryFields((t) => ({
             return ids.map((id) => byId.get(id)).filter((row): row is Profile => row !== undefined);
           },
         );
-        return { ...connection, total: () => countProfiles(context.prisma, organizationId, filter, now) };
+        return {
+          ...connection,
+          total: () => countProfiles(context.prisma, organizationId, filter, now),
+          upTo: (limit: number) => countProfilesUpTo(context.prisma, organizationId, filter, now, limit),
+        };
       },
     },
     {
       name: 'ProfileConnection',
       description: 'A page of profiles, with the total number that match.',
       fields: (t) => ({
-        totalCount: t.int({ description: 'How many profiles match, over all pages.', resolve: (connection) => connection.total() }),
+        totalCount: t.int({
+          description:
+            'How many profiles match, over all pages, exactly: at a million profiles a broad filter takes a second to count. ' +
+            'For the number beside a list, ask `count` (bounded); ask totalCount where the exact number is acted on (select all N).',
+          resolve: (connection) => connection.total(),
+        }),
+        count: t.field({
+          type: CountRef,
+          description:
+            `How many profiles match, exact up to \`limit\` (default ${DEFAULT_COUNT_LIMIT}) and "at least \`limit\`" beyond: as fast at a million ` +
+            'profiles as at a thousand. A filter on status alone (or none) is always exact (maintained counters).',
+          args: {
+            limit: t.arg.int({
+              defaultValue: DEFAULT_COUNT_LIMIT,
+              description: `Where counting stops, 1 to ${MAX_COUNT_LIMIT}.`,
+            }),
+          },
+          resolve: (connection, args) => {
+            const limit = args.limit ?? DEFAULT_COUNT_LIMIT;
+            parseQueryInput(() => {
+              if (limit < 1 || limit > MAX_COUNT_LIMIT) throw new InvalidInputError(['limit'], `limit must be between 1 and ${MAX_COUNT_LIMIT}.`);
+            });
+            return connection.upTo(limit);
+          },
+        }),
       }),
     },
     { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' },

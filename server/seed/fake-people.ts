@@ -1,11 +1,11 @@
 // Deterministic made-up people for the demo and benchmark data sets, with
 // accented names so that accent-insensitive search has something to find.
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Hélène', 'Jean', 'Zoë', 'Amélie', 'François', 'Léa', 'Chloé', 'Noël', 'Inès', 'Raphaël',
   'Anna', 'Lucas', 'Sofia', 'Omar', 'Mia', 'Pedro', 'Yuki', 'Björn', 'Ana', 'Kofi',
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'Dupont', 'Müller', 'Lefèvre', 'García', 'Nguyen', 'Rossi', 'Smith', 'Kowalski', 'Öztürk', 'Dubois',
   'Martin', 'Bernard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Michel', 'Côté',
 ];
