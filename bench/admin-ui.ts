@@ -4,7 +4,6 @@
 // `npm run bench`, in .data/bench-postgres): how long the Profiles page takes
 // to show its first table after navigation, and how long a filter change takes
 // to show the new table, median of `runs`; and the size of the UI's JavaScript.
-import { startBenchPostgres } from './bench-kit.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,9 +15,7 @@ import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
 import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/yoga.ts';
 
@@ -35,12 +32,8 @@ const cssGzip = readdirSync(assets)
   .filter((f) => f.endsWith('.css'))
   .reduce((sum, f) => sum + gzipSync(readFileSync(path.join(assets, f))).length, 0);
 
-const pg = await startBenchPostgres();
-const database = `bench_${count}`;
-await ensureDatabase(pg.url, database);
-const url = withDatabase(pg.url, database);
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase(`bench_${count}`);
+const { url, prisma } = db;
 let organizationId = (await prisma.organization.findFirst({ where: { profiles: { some: {} } }, orderBy: { createdAt: 'asc' }, select: { id: true } }))?.id;
 if (!organizationId) {
   console.log(`Seeding ${count} profiles…`);
@@ -98,6 +91,5 @@ console.log(`  filter change → new table:                   ${median(filterCha
 console.log(`  JavaScript: ${(jsGzip / 1024).toFixed(1)} kB gzipped (${js.length} file), CSS ${(cssGzip / 1024).toFixed(1)} kB gzipped`);
 await browser.close();
 http.close();
-await prisma.$disconnect();
-await pg.stop();
+await db.close();
 process.exit(0);

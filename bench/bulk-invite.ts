@@ -7,31 +7,23 @@
 // time until every invitation row exists, until Postmark accepted every
 // email, and this server process's peak memory (RSS, sampled every 100 ms).
 // BENCH_CONCURRENCY=1 runs the jobs one at a time (the bulk first, then the emails).
-import { startBenchPostgres } from './bench-kit.ts';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { systemClock } from '../server/context.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
-import { migrateJobQueue, startWorker } from '../server/jobs/worker.ts';
+import { startWorker } from '../server/jobs/worker.ts';
 import { createApp } from '../server/yoga.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });
 const count = Number(values.profiles);
 
-const server = await startBenchPostgres();
 // A fresh database per run, dropped at the end.
-const database = `bench_invite_${randomBytes(4).toString('hex')}`;
-await ensureDatabase(server.url, database);
-const url = withDatabase(server.url, database);
-await migrate(url);
-await migrateJobQueue(url);
-const prisma = createPrisma(url, { maxConnections: 10 });
+const db = await openBenchDatabase(`bench_invite_${randomBytes(4).toString('hex')}`, { maxConnections: 10 });
+const { url, prisma } = db;
 
 console.log(`Seeding ${count.toLocaleString('en-US')} profiles…`);
 const key = generateApiKeySecret();
@@ -63,7 +55,7 @@ const worker = await startWorker({
   connectionString: url,
   prisma,
   clock: systemClock,
-  transport: new PostmarkTransport(postmark.token, postmark.url),
+  transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url }),
   settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
 }, Number(process.env.BENCH_CONCURRENCY ?? 2));
 const app = createApp({ prisma, databaseUrl: url, settings });
@@ -113,9 +105,4 @@ console.log(`  peak RSS: ${mb(peakRss)} (before inviting: ${mb(baselineRss)})`);
 await observer.end();
 await worker.stop();
 child.send('stop');
-await prisma.$disconnect();
-const admin = new pg.Client({ connectionString: server.url });
-await admin.connect();
-await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-await admin.end();
-await server.stop();
+await db.drop();

@@ -71,7 +71,7 @@ const post = async (variables: Record<string, unknown>) => {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded!.apiKey}` },
     body: JSON.stringify({ query: PAGE, variables }),
   });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
   if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data.profiles;
 };

@@ -28,11 +28,14 @@ const environment = z.object({
   PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.anonymousPointsPerMinute),
   POSTMARK_SERVER_TOKEN: z.string().optional(),
   POSTMARK_API_URL: z.url().optional(),
+  POSTMARK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  POSTMARK_SEARCH_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
   TRUST_PROXY: booleanFlag.default(false),
   PARKPASS_RUN_WORKER: booleanFlag.default(true),
   INVITATION_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
+  PARKPASS_WEBHOOK_PRIVATE_ADDRESSES: booleanFlag.optional(),
 });
 
 export interface Config {
@@ -52,7 +55,8 @@ export interface Config {
   /** GraphiQL, introspection, CORS allowlist (production: GraphiQL and introspection off unless asked). */
   exposure: ExposureSettings;
   rateLimits: RateLimitSettings;
-  postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
+  /** `timeoutSeconds`: a request's longest wait; `searchDelaySeconds`: how far Postmark's message search may lag (README "Email delivery"). */
+  postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string; timeoutSeconds: number; searchDelaySeconds: number };
   /** Derives invitation tokens (HMAC key); unset outside production, a random one is kept in the data folder. */
   invitationTokenSecret: string | undefined;
   /** Basic-auth password Postmark's webhooks must send (user "postmark"); unset: /webhooks/postmark is off. */
@@ -61,6 +65,8 @@ export interface Config {
   runWorker: boolean;
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For (for sign-in rate limits). */
   trustProxy: boolean;
+  /** Outbound webhooks may go to loopback, private and link-local addresses (local use; production: only when asked). */
+  webhookPrivateAddresses: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -102,11 +108,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pointsPerMinute: values.PARKPASS_RATE_LIMIT_POINTS,
       anonymousPointsPerMinute: values.PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS,
     },
-    postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
+    postmark: {
+      serverToken: values.POSTMARK_SERVER_TOKEN,
+      apiUrl: values.POSTMARK_API_URL,
+      from: values.EMAIL_FROM,
+      timeoutSeconds: values.POSTMARK_TIMEOUT_SECONDS,
+      searchDelaySeconds: values.POSTMARK_SEARCH_DELAY_SECONDS,
+    },
     trustProxy: values.TRUST_PROXY,
     runWorker: values.PARKPASS_RUN_WORKER,
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
     postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
+    webhookPrivateAddresses: values.PARKPASS_WEBHOOK_PRIVATE_ADDRESSES ?? !production,
   };
 }
 

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import type { AppSettings } from './context.ts';
+import type { AppSettings } from './scope.ts';
 import type { PrismaClient } from './database/prisma.ts';
 import type { AppOptions } from './yoga.ts';
 import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';
+import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from './webhooks/webhook-delivery.ts';
 
 // Turns the configuration into the parts main.ts and worker-main.ts assemble.
 
@@ -26,7 +27,11 @@ async function localSecret(dataDir: string): Promise<string> {
 
 /** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox), which the configuration allows only when asked in production. */
 export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
-  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, config.postmark.apiUrl);
+  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, {
+        apiUrl: config.postmark.apiUrl,
+        timeoutSeconds: config.postmark.timeoutSeconds,
+        searchDelaySeconds: config.postmark.searchDelaySeconds,
+      });
 }
 
 /** What the HTTP app takes from the configuration (production: masked errors, no GraphiQL or introspection unless asked, same-origin only). */
@@ -36,5 +41,11 @@ export function appOptions(config: Config) {
     mailbox: config.localMailbox,
     postmarkWebhookPassword: config.postmarkWebhookPassword,
     exposure: config.exposure,
+    webhookPrivateAddresses: config.webhookPrivateAddresses,
   } satisfies Partial<AppOptions>;
+}
+
+/** How the worker sends webhooks: the default limits, private addresses as configured. */
+export function webhookDeliverySettings(config: Config): WebhookDeliverySettings {
+  return { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: config.webhookPrivateAddresses };
 }

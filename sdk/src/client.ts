@@ -44,6 +44,16 @@ import {
   TagDeleteDocument,
   TagsDocument,
   TagUpdateDocument,
+  type WebhookDeliveryState,
+  WebhookDeliveriesDocument,
+  WebhookDeliveryRetryDocument,
+  type WebhookEndpointCreateInput,
+  WebhookEndpointCreateDocument,
+  WebhookEndpointDeleteDocument,
+  WebhookEndpointRotateSecretDocument,
+  WebhookEndpointsDocument,
+  type WebhookEndpointUpdateInput,
+  WebhookEndpointUpdateDocument,
 } from './generated/graphql.ts';
 
 export interface ClientOptions {
@@ -295,6 +305,27 @@ export function createClient(options: ClientOptions) {
       paginate((after) => audit.events({ filter: args.filter, first: args.pageSize ?? 200, after })),
   };
 
+  const webhooks = {
+    /** One page of the organization's webhook endpoints, newest first (`disabled: true`: those turned off, e.g. for failing). */
+    list: async (args: { first?: number; after?: string; disabled?: boolean } = {}) =>
+      (await query('webhooks.list', WebhookEndpointsDocument, args)).webhookEndpoints,
+    /** Adds an endpoint; its `secret` (for verifyWebhook) is in this result only. */
+    create: async (input: WebhookEndpointCreateInput) => (await mutate('webhooks.create', WebhookEndpointCreateDocument, { input })).webhookEndpointCreate,
+    /** Changes the URL or events, or disables / enables it (enabling resumes what waited). */
+    update: async (id: string, input: WebhookEndpointUpdateInput) =>
+      (await mutate('webhooks.update', WebhookEndpointUpdateDocument, { id, input })).webhookEndpointUpdate,
+    delete: async (id: string) => (await mutate('webhooks.delete', WebhookEndpointDeleteDocument, { id })).webhookEndpointDelete,
+    /** A new secret, in this result only; the previous one also signs for 24 hours. */
+    rotateSecret: async (id: string) => (await mutate('webhooks.rotateSecret', WebhookEndpointRotateSecretDocument, { id })).webhookEndpointRotateSecret,
+    /** One page of an endpoint's deliveries, newest first, each with its latest attempts (status, duration, response code). */
+    deliveries: async (endpointId: string, args: { first?: number; after?: string; states?: WebhookDeliveryState[]; attempts?: number } = {}) => {
+      const node = (await query('webhooks.deliveries', WebhookDeliveriesDocument, { endpointId, ...args })).node;
+      return node && 'deliveries' in node ? node.deliveries : null;
+    },
+    /** Sends a FAILED delivery again now. */
+    retry: async (deliveryId: string) => (await mutate('webhooks.retry', WebhookDeliveryRetryDocument, { id: deliveryId })).webhookDeliveryRetry,
+  };
+
   return {
     /** Who is calling, with the organization, role, plan and what the caller may do. */
     viewer: async () => (await query('viewer', ViewerDocument, {})).viewer,
@@ -310,6 +341,8 @@ export function createClient(options: ClientOptions) {
     invitations,
     apiKeys,
     admin,
+    /** Outbound webhooks: endpoints, their deliveries and attempts (verify requests with verifyWebhook). */
+    webhooks,
     /** The underlying urql client, for operations of your own. */
     urql,
   };

@@ -1,4 +1,4 @@
-import type { Clock, Viewer } from '../context.ts';
+import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { invalidCredentials } from '../errors/graphql-errors.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDueJobs } from '../jobs/worker.ts';
-import { globalId, KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { createApp } from '../yoga.ts';
 import { MailboxTransport } from './email-transport.ts';
 
@@ -34,7 +34,7 @@ describe('the local mailbox', () => {
     const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
     expect(await page('/mailbox')).toContain('No email yet');
 
-    await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
+    expect((await org.api.profileInvite(id!)).__typename).toBe('ProfileInvitePayload');
     await runDueJobs(worker);
     const list = await page(`/mailbox?to=${encodeURIComponent(profile.email)}`);
     const [, messagePath] = /<a href="(\/mailbox\/[0-9a-f-]{36})">[^<]*invites you to Parkpass/.exec(list) ?? [];

@@ -10,6 +10,11 @@ import { parseOptionalText } from './text-fields.ts';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
+/** The description of every create's idempotencyKey (in the schema). */
+export const idempotencyKeyDescription = (what: string) =>
+  `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
+  'instead of creating another (the same key with another input: IdempotencyKeyReused).';
+
 export interface IdempotentCreate<T> {
   organizationId: string;
   operation: string;

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { runDueJobs } from '../jobs/worker.ts';
 import { MailboxTransport } from '../email/email-transport.ts';
-import { globalId, KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { builtServerExit, productionApp, productionConfig } from '../test/production.ts';
 
 // Finding 2: without POSTMARK_SERVER_TOKEN, /mailbox was public in production
@@ -31,7 +31,7 @@ describe('the local mailbox, asked for in production', () => {
 
   async function invitedSomeone(org: TestOrganization): Promise<string> {
     const [id] = await org.insertProfiles(1);
-    await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
+    expect((await org.api.profileInvite(id!)).__typename).toBe('ProfileInvitePayload');
     await runDueJobs(worker());
     const message = await kit.prisma.mailboxMessage.findFirstOrThrow({ where: { email: { profileId: id! } } });
     return message.id;

@@ -200,6 +200,8 @@ describe('text input', () => {
       'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
       'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      // Webhook URLs: parseRequiredText in server/webhooks/webhook-endpoint-service.ts, then the URL rules.
+      'WebhookEndpointCreateInput.url', 'WebhookEndpointUpdateInput.url',
       // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
       'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
