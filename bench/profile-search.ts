@@ -96,8 +96,8 @@ const scenarios: Scenario[] = [
   { name: 'search "helene"', filter: { search: 'helene' }, sql: { where: `p.search_text LIKE '%helene%'`, order: '(p.sort_name || \'\'), p.id' } },
   {
     name: 'one exact person (name + email)',
-    filter: { search: 'helene dupont helene.dupont.4200@' },
-    sql: { where: `p.search_text LIKE '%helene%' AND p.search_text LIKE '%dupont%' AND p.search_text LIKE '%helene.dupont.4200@%'`, order: '(p.sort_name || \'\'), p.id' },
+    filter: { search: 'helene martin helene.martin.4200@' },
+    sql: { where: `p.search_text LIKE '%helene%' AND p.search_text LIKE '%martin%' AND p.search_text LIKE '%helene.martin.4200@%'`, order: '(p.sort_name || \'\'), p.id' },
   },
   { name: 'status PENDING', filter: { statuses: ['PENDING'] }, sql: { where: `p.status = 'PENDING'`, count: counterCount('PENDING') } },
   {
