@@ -14,6 +14,8 @@ export default defineConfig({
     // Each test file gets its own database, cloned from a migrated template.
     pool: 'forks',
     testTimeout: 30_000,
+    // A busy machine (CI beside other jobs) can take seconds to settle a click; polls wait up to 10 s rather than 1 s.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
   },
 });

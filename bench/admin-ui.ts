@@ -43,20 +43,29 @@ const profiles = await prisma.profile.count({ where: { organizationId } });
 // The large seed has no admin: the bench adds one (it never signs in with a password: a session is made for it).
 const admin =
   (await prisma.admin.findFirst({ where: { organizationId } })) ??
-  (await prisma.admin.create({ data: { organizationId, email: 'bench-admin@bench.test', name: 'Bench admin', role: 'OWNER', passwordHash: 'not-a-password' } }));
+  (await prisma.admin.create({
+    data: { organizationId, email: 'bench-admin@bench.test', name: 'Bench admin', role: 'OWNER', passwordHash: 'not-a-password' },
+  }));
 const token = newSessionToken();
 const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
 await prisma.adminSession.create({ data: { adminId: admin.id, tokenHash: hashSecret(token), expiresAt } });
 const tags = await prisma.tag.findMany({ where: { organizationId }, select: { id: true }, orderBy: { name: 'asc' } });
 
-const app = createApp({ prisma, databaseUrl: url, settings: { publicUrl: 'http://localhost', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' } });
+const app = createApp({
+  prisma,
+  databaseUrl: url,
+  settings: { publicUrl: 'http://localhost', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
+});
 const http = createServer(app);
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args: sparticuz.args, headless: true });
 const page = await (await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } })).newPage();
 await page.goto('/admin/sign-in');
-await page.evaluate(([t, e]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token: t, expiresAt: e })), [token, expiresAt.toISOString()] as const);
+await page.evaluate(([t, e]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token: t, expiresAt: e })), [
+  token,
+  expiresAt.toISOString(),
+] as const);
 
 const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const firstTable: number[] = [];
@@ -87,7 +96,9 @@ for (let i = 0; i < runs + 1; i++) {
 }
 console.log(`\nAdmin UI over ${profiles.toLocaleString('en-US')} profiles, median of ${runs} (Chromium headless, ${base}):`);
 console.log(`  Profiles page, first table after navigation: ${median(firstTable).toFixed(0)} ms  (runs: ${firstTable.map((t) => t.toFixed(0)).join(', ')})`);
-console.log(`  filter change → new table:                   ${median(filterChange).toFixed(0)} ms  (runs: ${filterChange.map((t) => t.toFixed(0)).join(', ')})`);
+console.log(
+  `  filter change → new table:                   ${median(filterChange).toFixed(0)} ms  (runs: ${filterChange.map((t) => t.toFixed(0)).join(', ')})`,
+);
 console.log(`  JavaScript: ${(jsGzip / 1024).toFixed(1)} kB gzipped (${js.length} file), CSS ${(cssGzip / 1024).toFixed(1)} kB gzipped`);
 await browser.close();
 http.close();

@@ -32,6 +32,8 @@ export function quantile(times: number[], q: number): number {
 /** Date, machine and load, printed with every table (figures measured under load must say so). */
 export function machineLine(): string {
   const [one, five] = os.loadavg();
-  return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${one!.toFixed(1)} (1 min) ${five!.toFixed(1)} (5 min)`;
+  return (
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${one!.toFixed(1)} (1 min) ${five!.toFixed(1)} (5 min)`
+  );
 }

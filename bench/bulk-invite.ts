@@ -51,13 +51,16 @@ const ask = <T>(message?: string) =>
 const postmark = await ask<{ url: string; token: string }>();
 const postmarkCount = () => ask<{ accepted: number; requests: number }>('count');
 const settings = { publicUrl: 'http://localhost:4000', invitationTokenSecret: randomBytes(32).toString('base64url') };
-const worker = await startWorker({
-  connectionString: url,
-  prisma,
-  clock: systemClock,
-  transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url }),
-  settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
-}, Number(process.env.BENCH_CONCURRENCY ?? 2));
+const worker = await startWorker(
+  {
+    connectionString: url,
+    prisma,
+    clock: systemClock,
+    transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url }),
+    settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
+  },
+  Number(process.env.BENCH_CONCURRENCY ?? 2),
+);
 const app = createApp({ prisma, databaseUrl: url, settings });
 
 let peakRss = process.memoryUsage().rss;
@@ -72,7 +75,8 @@ const response = await app.fetch('http://bench/graphql', {
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${key.secret}` },
   body: JSON.stringify({
-    query: 'mutation { profilesInvite(input: { filter: { statuses: [NOT_INVITED] }, idempotencyKey: "bench" }) { __typename ... on ProfilesInvitePayload { bulkInvitation { state total } } ... on Error { message } } }',
+    query:
+      'mutation { profilesInvite(input: { filter: { statuses: [NOT_INVITED] }, idempotencyKey: "bench" }) { __typename ... on ProfilesInvitePayload { bulkInvitation { state total } } ... on Error { message } } }',
   }),
 });
 const answered = performance.now() - started;

@@ -91,7 +91,9 @@ const crash = async (when: string) => {
   await victim.kill9();
   kills.push(`kill -9 of ${victim.name} (pid ${victim.pid}) ${when}`);
   // The next server starts on the same database; its worker resumes the bulk invitation and the delivery.
-  restarting = startServer().then(() => console.log(`  ${victim.name} killed ${when}; ${server!.name} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`));
+  restarting = startServer().then(() =>
+    console.log(`  ${victim.name} killed ${when}; ${server!.name} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+  );
 };
 const killAfter = values['kill-after']?.split(',').map(Number);
 if (!killAfter) postmark.hold(killAt, (batch) => crash(`while Postmark's answer to batch ${batch} was in flight`));
@@ -123,9 +125,10 @@ const elapsed = (performance.now() - started) / 1000;
 
 const stats = await postmark.stats();
 const accepted = new Set(stats.emailIds);
-const { rows: emailRows } = await db.query<{ id: string; state: string }>(`SELECT id, state::text FROM email WHERE organization_id = $1 AND kind = 'INVITATION'`, [
-  organizationId,
-]);
+const { rows: emailRows } = await db.query<{ id: string; state: string }>(
+  `SELECT id, state::text FROM email WHERE organization_id = $1 AND kind = 'INVITATION'`,
+  [organizationId],
+);
 const lost = emailRows.filter((row) => !accepted.has(row.id));
 const { rows: inviteRows } = await db.query<{ profiles: string; invited: string; twice: string; pending: string }>(
   `SELECT count(*) AS profiles,
@@ -146,8 +149,12 @@ for (const kill of kills) console.log(`  ${kill}`);
 console.log(`  invitation emails in the database: ${n(emailRows.length)} (${stateRows.map((row) => `${row.state} ${n(row.n)}`).join(', ')})`);
 console.log(`  messages Postmark accepted:        ${n(stats.accepted)} for ${n(accepted.size)} distinct emails`);
 console.log(`  duplicates (sent twice or more):   ${n(stats.duplicates)}`);
-console.log(`  lost (never accepted by Postmark):  ${n(lost.length)}${lost.length ? ` (states: ${[...new Set(lost.map((row) => row.state))].join(', ')})` : ''}`);
-console.log(`  profiles invited: ${n(inviteRows[0]!.invited)} of ${n(inviteRows[0]!.profiles)} (PENDING ${n(inviteRows[0]!.pending)}), invited twice: ${n(inviteRows[0]!.twice)}`);
+console.log(
+  `  lost (never accepted by Postmark):  ${n(lost.length)}${lost.length ? ` (states: ${[...new Set(lost.map((row) => row.state))].join(', ')})` : ''}`,
+);
+console.log(
+  `  profiles invited: ${n(inviteRows[0]!.invited)} of ${n(inviteRows[0]!.profiles)} (PENDING ${n(inviteRows[0]!.pending)}), invited twice: ${n(inviteRows[0]!.twice)}`,
+);
 
 await db.end();
 await (server as ParkpassProcess | null)?.stop();

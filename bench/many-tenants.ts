@@ -25,7 +25,9 @@ const url = withDatabase(server.url, 'bench_tenants');
 await migrate(url);
 const prisma = createPrisma(url);
 
-const [existing] = await prisma.$queryRawUnsafe<{ api_key: string; organization_id: string }[]>('SELECT api_key, organization_id FROM bench_seed').catch(() => []);
+const [existing] = await prisma
+  .$queryRawUnsafe<{ api_key: string; organization_id: string }[]>('SELECT api_key, organization_id FROM bench_seed')
+  .catch(() => []);
 let seeded = existing ? { apiKey: existing.api_key, organizationId: existing.organization_id } : null;
 if (!seeded) {
   const started = Date.now();

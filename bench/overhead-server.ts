@@ -30,7 +30,8 @@ if (kind === 'parkpass') {
         'SELECT k.id, k.role, k.revoked_at, o.plan, o.name FROM api_key k JOIN organization o ON o.id = k.organization_id WHERE k.secret_hash = $1',
         [sha256Hex(token)],
       );
-      const body = rows[0] && !rows[0].revoked_at ? { data: { viewer: { organization: { name: rows[0].name } } } } : { errors: [{ message: 'Invalid API key.' }] };
+      const body =
+        rows[0] && !rows[0].revoked_at ? { data: { viewer: { organization: { name: rows[0].name } } } } : { errors: [{ message: 'Invalid API key.' }] };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   };

@@ -39,11 +39,14 @@ async function load(port: number, body: string, headers: Record<string, string>,
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const send = () =>
     new Promise<void>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => (res.statusCode === 200 && text.includes(expect) ? resolve() : reject(new Error(`${res.statusCode} ${text.slice(0, 200)}`))));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => (res.statusCode === 200 && text.includes(expect) ? resolve() : reject(new Error(`${res.statusCode} ${text.slice(0, 200)}`))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

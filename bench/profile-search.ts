@@ -38,7 +38,9 @@ if (!seeded) {
   await prisma.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS bench_seed (api_key text, lot text, tag text)`);
   await prisma.$executeRaw`INSERT INTO bench_seed VALUES (${seeded.apiKey}, ${seeded.lot}, ${seeded.tag})`;
   await prisma.$executeRawUnsafe('VACUUM ANALYZE');
-  console.log(`\nSeeded ${count.toLocaleString('en-US')} profiles in ${((Date.now() - started) / 1000).toFixed(0)} s (with lots, tags, invitations, VACUUM ANALYZE).`);
+  console.log(
+    `\nSeeded ${count.toLocaleString('en-US')} profiles in ${((Date.now() - started) / 1000).toFixed(0)} s (with lots, tags, invitations, VACUUM ANALYZE).`,
+  );
 }
 const { apiKey, lot, tag, organizationId } = seeded;
 const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name: 'Tag 2' } })).id;
@@ -93,11 +95,14 @@ interface Scenario {
 const NAME = 'p.sort_name, p.id';
 const scenarios: Scenario[] = [
   { name: 'no filter', filter: null, sql: { where: 'true', count: counterCount('NOT_INVITED,PENDING,VALIDATED') } },
-  { name: 'search "helene"', filter: { search: 'helene' }, sql: { where: `p.search_text LIKE '%helene%'`, order: '(p.sort_name || \'\'), p.id' } },
+  { name: 'search "helene"', filter: { search: 'helene' }, sql: { where: `p.search_text LIKE '%helene%'`, order: "(p.sort_name || ''), p.id" } },
   {
     name: 'one exact person (name + email)',
     filter: { search: 'helene martin helene.martin.4200@' },
-    sql: { where: `p.search_text LIKE '%helene%' AND p.search_text LIKE '%martin%' AND p.search_text LIKE '%helene.martin.4200@%'`, order: '(p.sort_name || \'\'), p.id' },
+    sql: {
+      where: `p.search_text LIKE '%helene%' AND p.search_text LIKE '%martin%' AND p.search_text LIKE '%helene.martin.4200@%'`,
+      order: "(p.sort_name || ''), p.id",
+    },
   },
   { name: 'status PENDING', filter: { statuses: ['PENDING'] }, sql: { where: `p.status = 'PENDING'`, count: counterCount('PENDING') } },
   {
@@ -117,10 +122,14 @@ const scenarios: Scenario[] = [
     filter: { search: 'lefevre', statuses: ['NOT_INVITED', 'PENDING'], parkingLotIds: [g('ParkingLot', lot)] },
     sql: {
       where: `p.search_text LIKE '%lefevre%' AND p.status IN ('NOT_INVITED', 'PENDING') AND EXISTS (SELECT 1 FROM profile_parking_lot x WHERE x.profile_id = p.id AND x.parking_lot_id = '${lot}')`,
-      order: '(p.sort_name || \'\'), p.id',
+      order: "(p.sort_name || ''), p.id",
     },
   },
-  { name: 'search externalId "EMP-4242"', filter: { search: 'EMP-4242' }, sql: { where: `p.search_text LIKE '%emp-4242%'`, order: '(p.sort_name || \'\'), p.id' } },
+  {
+    name: 'search externalId "EMP-4242"',
+    filter: { search: 'EMP-4242' },
+    sql: { where: `p.search_text LIKE '%emp-4242%'`, order: "(p.sort_name || ''), p.id" },
+  },
   {
     name: 'two tags, ALL',
     filter: { tagIds: [g('Tag', tag), g('Tag', tag2)], tagsMatch: 'ALL' },
@@ -129,7 +138,12 @@ const scenarios: Scenario[] = [
     },
   },
   { name: 'delivery BOUNCED', filter: { deliveryStates: ['BOUNCED', 'SPAM_COMPLAINT'] }, sql: { where: `li.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT')` } },
-  { name: 'order by name DESC', filter: null, orderBy: { field: 'NAME', direction: 'DESC' }, sql: { where: 'true', order: 'p.sort_name DESC, p.id DESC', count: counterCount('NOT_INVITED,PENDING,VALIDATED') } },
+  {
+    name: 'order by name DESC',
+    filter: null,
+    orderBy: { field: 'NAME', direction: 'DESC' },
+    sql: { where: 'true', order: 'p.sort_name DESC, p.id DESC', count: counterCount('NOT_INVITED,PENDING,VALIDATED') },
+  },
   {
     name: 'order by invited date DESC',
     filter: null,
@@ -185,7 +199,9 @@ for (const scenario of scenarios) {
     }
   }
   const [o50, o95, t50, t95] = [quantile(ours, 0.5), quantile(ours, 0.95), quantile(theirs, 0.5), quantile(theirs, 0.95)];
-  console.log(`| ${scenario.name} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(t50)} / ${fmt(t95)} | ${(o50 / t50).toFixed(2)} | ${pct(o95, 50)} | ${pct(o50 / t50, 1.5)} |`);
+  console.log(
+    `| ${scenario.name} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(t50)} / ${fmt(t95)} | ${(o50 / t50).toFixed(2)} | ${pct(o95, 50)} | ${pct(o50 / t50, 1.5)} |`,
+  );
 }
 
 // --- Any page as fast as the first: a page after row N (the cursor written from the row's keys, as the server writes it). ---
@@ -202,9 +218,10 @@ console.log(`\n## A page after row ${depth.toLocaleString('en-US')} against the 
 console.log('| order | first page p50 / p95 | deep page p50 / p95 | deep / first (p50) | goal ≤ 1.2 |');
 console.log('| --- | ---: | ---: | ---: | --- |');
 for (const deep of DEEP) {
-  const { rows } = await hand.query(`SELECT p.id::text AS id, ${deep.keys} AS k FROM ${FROM} WHERE p.organization_id = $1 ORDER BY ${deep.order} OFFSET ${depth - 1} LIMIT 1`, [
-    organizationId,
-  ]);
+  const { rows } = await hand.query(
+    `SELECT p.id::text AS id, ${deep.keys} AS k FROM ${FROM} WHERE p.organization_id = $1 ORDER BY ${deep.order} OFFSET ${depth - 1} LIMIT 1`,
+    [organizationId],
+  );
   const after = encodeProfileCursor(deep.field, { values: rows[0].k, id: rows[0].id });
   const first: number[] = [];
   const later: number[] = [];
@@ -248,7 +265,9 @@ for (const scenario of scenarios.filter((s) => ['one parking lot', 'no access', 
   const counts = await timed(COUNTS, { filter: scenario.filter }, 5);
   console.log(`| Status column, ${scenario.name} | total ${counts.data.profileCounts.total} | ${fmt(counts.p50)} / ${fmt(counts.p95)} | exact, unbounded |`);
   const total = await timed(TOTAL, { filter: scenario.filter }, 5);
-  console.log(`| exact totalCount ("select all N"), ${scenario.name} | ${total.data.profiles.totalCount} | ${fmt(total.p50)} / ${fmt(total.p95)} | exact, unbounded |`);
+  console.log(
+    `| exact totalCount ("select all N"), ${scenario.name} | ${total.data.profiles.totalCount} | ${fmt(total.p50)} / ${fmt(total.p95)} | exact, unbounded |`,
+  );
 }
 
 await hand.end();

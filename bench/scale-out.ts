@@ -48,7 +48,9 @@ const serverEnv = (port: number) => env({ PORT: String(port), PUBLIC_URL: `http:
 const workerEnv = (n: number) => env({ INVITATION_TOKEN_SECRET: secret, EMAIL_FROM: `Parkpass worker ${n} <no-reply@parkpass.test>` });
 
 // The first server migrates; the others start on the migrated database.
-const processes: ParkpassProcess[] = [await startParkpassProcess({ name: 'server A', cwd: root, command: 'server', env: serverEnv(ports[0]!), log: values.log })];
+const processes: ParkpassProcess[] = [
+  await startParkpassProcess({ name: 'server A', cwd: root, command: 'server', env: serverEnv(ports[0]!), log: values.log }),
+];
 processes.push(
   ...(await Promise.all([
     startParkpassProcess({ name: 'server B', cwd: root, command: 'server', env: serverEnv(ports[1]!), log: values.log }),
@@ -147,7 +149,9 @@ console.log(`\nScale-out: 2 servers + 2 workers on one database, ${n(count)} pro
 console.log(`  bulk invitations written: ${bulks.length} (ids answered: ${bulkIds.size})`);
 for (const bulk of bulks) console.log(`    ${bulk.idempotency_key}: ${bulk.state}, invited ${n(bulk.invited)}, skipped ${JSON.stringify(bulk.skipped)}`);
 console.log(`  invite-one answers: ${[...singleOutcomes].map(([name, times]) => `${name} ${n(times)}`).join(', ')}`);
-console.log(`  profiles invited: ${n(perProfile[0]!.invited)} of ${n(count)}; invited twice: ${n(perProfile[0]!.twice)} (most invitations of one profile: ${perProfile[0]!.max})`);
+console.log(
+  `  profiles invited: ${n(perProfile[0]!.invited)} of ${n(count)}; invited twice: ${n(perProfile[0]!.twice)} (most invitations of one profile: ${perProfile[0]!.max})`,
+);
 console.log(`  emails: ${n(emails.length)}; Postmark accepted ${n(stats.accepted)} messages for ${n(accepted.size)} distinct emails`);
 console.log(`  duplicates: ${n(stats.duplicates)}; lost: ${n(lost)}`);
 console.log(`  sent by: ${[...bySender].map(([from, times]) => `${from} ${n(times)}`).join(', ')}`);

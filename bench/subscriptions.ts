@@ -84,34 +84,35 @@ console.log(`Opening ${subscriptions} subscriptions from ${keyCount} API keys…
 const controllers: AbortController[] = [];
 let refused = 0;
 // In waves of 100, so the listen backlog never overflows.
-for (let wave = 0; wave < subscriptions; wave += 100) await Promise.all(
-  Array.from({ length: Math.min(100, subscriptions - wave) }, async (_, j) => {
-    const i = wave + j;
-    const controller = new AbortController();
-    controllers.push(controller);
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      signal: controller.signal,
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${keys[i % keyCount]!.secret}` },
-      body: JSON.stringify({ query: 'subscription ($id: ID!) { bulkInvitationProgress(id: $id) { state done } }', variables: { id: bulkGlobalId } }),
-    });
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    while (!text.includes('\n\n') || !text.includes('data:')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    if (!text.includes('"state"')) refused++;
-    // Keep reading (and discarding) until aborted, as a browser would.
-    void (async () => {
-      try {
-        for (;;) if ((await reader.read()).done) return;
-      } catch {}
-    })();
-  }),
-);
+for (let wave = 0; wave < subscriptions; wave += 100)
+  await Promise.all(
+    Array.from({ length: Math.min(100, subscriptions - wave) }, async (_, j) => {
+      const i = wave + j;
+      const controller = new AbortController();
+      controllers.push(controller);
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        signal: controller.signal,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${keys[i % keyCount]!.secret}` },
+        body: JSON.stringify({ query: 'subscription ($id: ID!) { bulkInvitationProgress(id: $id) { state done } }', variables: { id: bulkGlobalId } }),
+      });
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('\n\n') || !text.includes('data:')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+      if (!text.includes('"state"')) refused++;
+      // Keep reading (and discarding) until aborted, as a browser would.
+      void (async () => {
+        try {
+          for (;;) if ((await reader.read()).done) return;
+        } catch {}
+      })();
+    }),
+  );
 console.log(`  open: ${subscriptions - refused}, refused: ${refused}`);
 console.log(`viewer median with ${subscriptions} open: ${(await viewerLatency()).toFixed(1)} ms`);
 await load(`with ${subscriptions} open`);

@@ -66,7 +66,7 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     decodeGlobalID: (globalID) => decodeGlobalId(globalID),
     cursorType: 'String',
-    nodeQueryOptions: { description: 'Fetches any object of the caller\'s organization by its global id; null when there is none.' },
+    nodeQueryOptions: { description: "Fetches any object of the caller's organization by its global id; null when there is none." },
     nodesQueryOptions: { description: 'Fetches several objects by global id, in order; null where there is none.' },
     nodeTypeOptions: { description: 'An object with a global id.' },
     pageInfoTypeOptions: { description: 'Where a page sits in a connection.' },
@@ -83,7 +83,7 @@ builder.addScalarType('DateTime', DateTimeResolver, {
   description: 'An instant, as an ISO 8601 string in UTC (e.g. 2026-11-26T09:30:00.000Z).',
 });
 
-builder.queryType({ description: 'Reads. Everything is confined to the caller\'s organization.' });
+builder.queryType({ description: "Reads. Everything is confined to the caller's organization." });
 builder.mutationType({ description: 'Writes. Each takes one input and returns a success payload or a typed error.' });
 builder.subscriptionType({ description: 'Live updates, over Server-Sent Events (GraphQL over SSE).' });
 

@@ -22,7 +22,12 @@ const environment = z.object({
   PARKPASS_CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url().transform((url) => new URL(url).origin))),
   PARKPASS_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.pointsPerMinute),
   PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.anonymousPointsPerMinute),

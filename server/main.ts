@@ -25,7 +25,14 @@ const credentials = config.seedDemo ? await demoCredentials() : null;
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = config.runWorker
-  ? await startWorker({ connectionString: database.url, prisma: database.prisma, clock: systemClock, transport, settings: { ...settings, from: config.postmark.from }, webhooks: webhookDeliverySettings(config) })
+  ? await startWorker({
+      connectionString: database.url,
+      prisma: database.prisma,
+      clock: systemClock,
+      transport,
+      settings: { ...settings, from: config.postmark.from },
+      webhooks: webhookDeliverySettings(config),
+    })
   : null;
 
 // Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.

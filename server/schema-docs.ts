@@ -1,9 +1,4 @@
-import {
-  type GraphQLSchema,
-  isInterfaceType,
-  isObjectType,
-  isUnionType,
-} from 'graphql';
+import { type GraphQLSchema, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 
 // Descriptions for the plumbing that Pothos' Relay and errors plugins generate
 // (pagination arguments, PageInfo, edges, result unions), written once here so

@@ -27,7 +27,9 @@ async function localSecret(dataDir: string): Promise<string> {
 
 /** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox), which the configuration allows only when asked in production. */
 export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
-  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, {
+  return config.localMailbox
+    ? new MailboxTransport(prisma)
+    : new PostmarkTransport(config.postmark.serverToken!, {
         apiUrl: config.postmark.apiUrl,
         timeoutSeconds: config.postmark.timeoutSeconds,
         searchDelaySeconds: config.postmark.searchDelaySeconds,

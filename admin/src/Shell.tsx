@@ -51,8 +51,22 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main menu">
         <Stack gap={2}>
-          <NavLink component={RouterNavLink} to="/profiles" label="Profiles" variant="filled" active={location.pathname.startsWith('/profiles')} onClick={close} />
-          <NavLink component={RouterNavLink} to="/settings" label="Settings" variant="filled" active={location.pathname.startsWith('/settings')} onClick={close} />
+          <NavLink
+            component={RouterNavLink}
+            to="/profiles"
+            label="Profiles"
+            variant="filled"
+            active={location.pathname.startsWith('/profiles')}
+            onClick={close}
+          />
+          <NavLink
+            component={RouterNavLink}
+            to="/settings"
+            label="Settings"
+            variant="filled"
+            active={location.pathname.startsWith('/settings')}
+            onClick={close}
+          />
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>

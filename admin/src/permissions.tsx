@@ -34,7 +34,12 @@ export function permission(viewer: Permissions_ViewerFragment, action: Action): 
     return { allowed: false, notInPlan: true, forbidden: false, reason: `Not in your plan (${PLAN_LABELS[viewer.plan]}).${needed}` };
   }
   const roles = access.requiredRoles.map((r) => ROLE_LABELS[r]).join(' or ');
-  return { allowed: false, notInPlan: false, forbidden: true, reason: `Ask an owner: your role (${ROLE_LABELS[viewer.role]}) cannot do this${roles ? `; it needs ${roles}` : ''}.` };
+  return {
+    allowed: false,
+    notInPlan: false,
+    forbidden: true,
+    reason: `Ask an owner: your role (${ROLE_LABELS[viewer.role]}) cannot do this${roles ? `; it needs ${roles}` : ''}.`,
+  };
 }
 
 export function usePermission(action: Action): Permission {

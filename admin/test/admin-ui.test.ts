@@ -55,7 +55,10 @@ async function anotherOwner(): Promise<{ sessionToken: string }> {
 }
 
 const profilesTable = (page: Page) => page.getByRole('table', { name: 'Profiles' });
-const rowsOf = (page: Page) => profilesTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+const rowsOf = (page: Page) =>
+  profilesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 
 /** A box of the Status filter, named by its label and the count after it ("Pending (63)"). */
 const statusChip = (page: Page, name: string) => page.getByRole('checkbox', { name: new RegExp(`^${name}( \\(|$)`) });
@@ -145,7 +148,11 @@ describe('the admin UI, as the help-center article describes it', () => {
     );
     const counts = preview.data.profilesInvitePreview;
     expect(counts.inviteCount).toBe(60);
-    const cell = (name: string) => dialog.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').last();
+    const cell = (name: string) =>
+      dialog
+        .getByRole('row', { name: new RegExp(`^${name}`) })
+        .getByRole('cell')
+        .last();
     expect(await cell('Will be invited').textContent()).toBe(String(counts.inviteCount));
     expect(await cell('Will be re-invited').textContent()).toBe(String(counts.reinviteCount));
     expect(await cell('Skipped').textContent()).toBe(String(counts.skippedCount));
@@ -165,13 +172,18 @@ describe('the admin UI, as the help-center article describes it', () => {
     await tick(statusChip(page, 'Not invited'), false);
     await tick(statusChip(page, 'Pending'), true);
     await expect.poll(() => page.getByText(/of 63 profiles/).count()).toBe(1);
-    expect(await kit.prisma.profile.count({ where: { organizationId: org.id, status: 'NOT_INVITED', tags: { some: { tag: { name: 'Engineering' } } } } })).toBe(0);
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id, status: 'NOT_INVITED', tags: { some: { tag: { name: 'Engineering' } } } } })).toBe(
+      0,
+    );
   });
 
   // Follows the bulk invitation above (one of its emails).
   it('accepting an invitation through the emailed link turns the Status column to Validated', async () => {
     await kit.runJobs();
-    const invited = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, status: 'PENDING', tags: { some: { tag: { name: 'Engineering' } } }, invitations: { some: {} } }, orderBy: { lastName: 'asc' } });
+    const invited = await kit.prisma.profile.findFirstOrThrow({
+      where: { organizationId: org.id, status: 'PENDING', tags: { some: { tag: { name: 'Engineering' } } }, invitations: { some: {} } },
+      orderBy: { lastName: 'asc' },
+    });
     const [email] = kit.emailsTo(invited.email);
     const page = await ui.newPage();
     await page.goto(`/accept#token=${kit.tokenOf(email!)}`);
@@ -230,7 +242,11 @@ describe('the admin UI, as the help-center article describes it', () => {
     await page.getByRole('menuitem', { name: 'Invite users' }).click();
     const dialog = page.getByRole('dialog', { name: 'Invite users' });
     await dialog.getByRole('table', { name: 'What inviting will do' }).waitFor();
-    const cell = (name: string) => dialog.getByRole('row', { name: new RegExp(`^${name}`) }).getByRole('cell').last();
+    const cell = (name: string) =>
+      dialog
+        .getByRole('row', { name: new RegExp(`^${name}`) })
+        .getByRole('cell')
+        .last();
     expect(await cell('Will be re-invited').textContent()).toBe(String(counts.reinviteCount));
     expect(await cell('Skipped').textContent()).toBe(String(counts.skippedCount));
     expect(await cell('… invited moments ago').textContent()).toBe(String(skippedBy('RESEND_TOO_SOON')));
@@ -255,7 +271,10 @@ describe('what the caller may do comes from viewer.permissions', () => {
     await rowsOf(page).first().waitFor();
     expect(await page.getByRole('button', { name: 'List actions' }).count()).toBe(0);
     expect(await page.getByRole('checkbox', { name: 'Select this page' }).count()).toBe(0);
-    await rowsOf(page).first().getByRole('link', { name: /^Show / }).click();
+    await rowsOf(page)
+      .first()
+      .getByRole('link', { name: /^Show / })
+      .click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByText(/ask an owner/i).waitFor();
     expect(await page.getByRole('button', { name: /Invite|Re-send/ }).count()).toBe(0);
@@ -271,12 +290,21 @@ describe('what the caller may do comes from viewer.permissions', () => {
     await page.getByRole('checkbox', { name: 'Select this page' }).check();
     await page.getByRole('button', { name: 'List actions' }).click();
     await expect.poll(() => page.getByRole('menuitem', { name: 'Invite users' }).isDisabled()).toBe(true);
-    await page.getByRole('menu').getByText(/Not in your plan \(Starter\)/).waitFor();
+    await page
+      .getByRole('menu')
+      .getByText(/Not in your plan \(Starter\)/)
+      .waitFor();
     await page.keyboard.press('Escape');
-    await rowsOf(page).first().getByRole('link', { name: /^Show / }).click();
+    await rowsOf(page)
+      .first()
+      .getByRole('link', { name: /^Show / })
+      .click();
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Invite', exact: true }).isDisabled()).toBe(true);
-    await page.getByText(/Not in your plan \(Starter\)\. It comes with the Business plan/).first().waitFor();
+    await page
+      .getByText(/Not in your plan \(Starter\)\. It comes with the Business plan/)
+      .first()
+      .waitFor();
     await screenshot(page, 'starter-show');
     await expectAccessible(page, 'the Show page of a Starter organization');
   });

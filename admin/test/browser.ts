@@ -75,10 +75,10 @@ export async function signIn(page: Page, email: string, password = KIT_ADMIN_PAS
  */
 export async function openSignedIn(page: Page, session: { sessionToken: string }, path = '/admin/profiles') {
   const expiresAt = new Date(Date.now() + 11 * 3_600_000).toISOString();
-  await page.evaluate(
-    ([token, expires]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token, expiresAt: expires })),
-    [session.sessionToken, expiresAt] as const,
-  );
+  await page.evaluate(([token, expires]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token, expiresAt: expires })), [
+    session.sessionToken,
+    expiresAt,
+  ] as const);
   await page.goto(path);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
@@ -88,7 +88,13 @@ export async function expectAccessible(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(' | ')}`,
+    );
   expect(serious, `accessibility of ${what}`).toEqual([]);
 }
 

@@ -125,7 +125,8 @@ export function createClient(options: ClientOptions) {
     exchanges: [fetchExchange],
     preferGetMethod: false,
     requestPolicy: 'network-only',
-    fetch: (input, init) => baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) }),
+    fetch: (input, init) =>
+      baseFetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs) }),
     fetchOptions: (): RequestInit => (credential ? { headers: { authorization: `Bearer ${credential}` } } : {}),
   });
 
@@ -168,7 +169,9 @@ export function createClient(options: ClientOptions) {
       (await query('profiles.invitations', ProfileInvitationsDocument, { profileId, ...args })).profile?.invitations ?? null,
     /** A profile's whole invitation history, newest first (an unknown profile yields nothing). */
     allInvitations: (profileId: string, args: { pageSize?: number } = {}) =>
-      paginate(async (after) => (await profiles.invitations(profileId, { first: args.pageSize ?? 100, after })) ?? { pageInfo: { hasNextPage: false }, edges: [] }),
+      paginate(
+        async (after) => (await profiles.invitations(profileId, { first: args.pageSize ?? 100, after })) ?? { pageInfo: { hasNextPage: false }, edges: [] },
+      ),
     /** One profile by global id; null when the organization has none. */
     get: async (id: string) => (await query('profiles.get', ProfileDocument, { id })).profile,
     /**
@@ -176,13 +179,18 @@ export function createClient(options: ClientOptions) {
      * so the call is retried safely on network errors: a retry returns the same profile.
      */
     create: async (input: ProfileCreateInput, options: { idempotencyKey?: string } = {}) =>
-      (await mutate('profiles.create', ProfileCreateDocument, { input: { ...input, idempotencyKey: options.idempotencyKey ?? input.idempotencyKey ?? crypto.randomUUID() } }, true))
-        .profileCreate,
+      (
+        await mutate(
+          'profiles.create',
+          ProfileCreateDocument,
+          { input: { ...input, idempotencyKey: options.idempotencyKey ?? input.idempotencyKey ?? crypto.randomUUID() } },
+          true,
+        )
+      ).profileCreate,
     update: async (id: string, input: ProfileUpdateInput) => (await mutate('profiles.update', ProfileUpdateDocument, { id, input })).profileUpdate,
     delete: async (id: string) => (await mutate('profiles.delete', ProfileDeleteDocument, { id })).profileDelete,
     /** Creates or updates up to 5,000 profiles by externalId; idempotent, so retried on network errors. */
-    upsert: async (rows: ProfileUpsertInput[]) =>
-      (await mutate('profiles.upsert', ProfilesUpsertDocument, { input: { profiles: rows } }, true)).profilesUpsert,
+    upsert: async (rows: ProfileUpsertInput[]) => (await mutate('profiles.upsert', ProfilesUpsertDocument, { input: { profiles: rows } }, true)).profilesUpsert,
   };
 
   const invitations = {
@@ -235,7 +243,10 @@ export function createClient(options: ClientOptions) {
     allSkipped: (bulkInvitationId: string, args: { reason?: SkipReason; pageSize?: number } = {}) =>
       paginate(
         async (after) =>
-          (await invitations.skipped(bulkInvitationId, { reason: args.reason, first: args.pageSize ?? 500, after })) ?? { pageInfo: { hasNextPage: false }, edges: [] },
+          (await invitations.skipped(bulkInvitationId, { reason: args.reason, first: args.pageSize ?? 500, after })) ?? {
+            pageInfo: { hasNextPage: false },
+            edges: [],
+          },
       ),
     /** Waits until a bulk invitation ends, calling `onProgress` at each change; returns its final state. */
     waitFor: async (id: string, onProgress?: (bulk: BulkInvitation) => void, options: { intervalMs?: number } = {}) => {
@@ -246,8 +257,7 @@ export function createClient(options: ClientOptions) {
       }
       return latest!;
     },
-    revoke: async (invitationId: string) =>
-      (await mutate('invitations.revoke', InvitationRevokeDocument, { input: { invitationId } })).invitationRevoke,
+    revoke: async (invitationId: string) => (await mutate('invitations.revoke', InvitationRevokeDocument, { input: { invitationId } })).invitationRevoke,
     /** Public: what an invitation link points to (no credentials needed); null for an unknown token. */
     byToken: async (token: string) => (await query('invitations.byToken', InvitationByTokenDocument, { token })).invitationByToken,
     /** Public: accepts an invitation with its token and the person's new password. */
@@ -299,7 +309,8 @@ export function createClient(options: ClientOptions) {
 
   const audit = {
     /** One page of the audit trail, newest first (owners and admins). */
-    events: async (args: { filter?: AuditEventFilter; first?: number; after?: string } = {}) => (await query('audit.events', AuditEventsDocument, args)).auditEvents,
+    events: async (args: { filter?: AuditEventFilter; first?: number; after?: string } = {}) =>
+      (await query('audit.events', AuditEventsDocument, args)).auditEvents,
     /** The whole audit trail matching the filter, newest first, page after page. */
     all: (args: { filter?: AuditEventFilter; pageSize?: number } = {}) =>
       paginate((after) => audit.events({ filter: args.filter, first: args.pageSize ?? 200, after })),

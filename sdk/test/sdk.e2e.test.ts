@@ -68,7 +68,9 @@ describe('the SDK against the real server', () => {
       expect(result.profile.status).toBe('NOT_INVITED');
       created.push(result.profile);
     }
-    const synced = await parkpass.profiles.upsert([{ externalId: 'sdk-hr-1', firstName: 'Xavier', lastName: 'Quincampoix', email: 'xavier.quincampoix@sdk.example' }]);
+    const synced = await parkpass.profiles.upsert([
+      { externalId: 'sdk-hr-1', firstName: 'Xavier', lastName: 'Quincampoix', email: 'xavier.quincampoix@sdk.example' },
+    ]);
     expect(synced).toMatchObject({ __typename: 'ProfilesUpsertPayload', createdCount: 1 });
 
     // Each filter, through the SDK.
@@ -109,11 +111,18 @@ describe('the SDK against the real server', () => {
     expect(await anonymous.invitations.accept(token, PASSWORD)).toMatchObject({ __typename: 'InvitationAlreadyUsed', code: 'INVITATION_ALREADY_USED' });
     expect(await parkpass.invitations.inviteOne(created[0]!.id)).toMatchObject({ __typename: 'ProfileAlreadyValidated' });
 
-    const linkOnly = await parkpass.invitations.inviteOne(synced.__typename === 'ProfilesUpsertPayload' ? synced.results[0]!.profileId! : '', { sendEmail: false });
+    const linkOnly = await parkpass.invitations.inviteOne(synced.__typename === 'ProfilesUpsertPayload' ? synced.results[0]!.profileId! : '', {
+      sendEmail: false,
+    });
     if (linkOnly.__typename !== 'ProfileInvitePayload') throw new Error(linkOnly.message);
     // Fixture: the invitation's validity ran out (the server's clock cannot be moved from outside).
-    await database.query("UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE token_hash IS NOT NULL AND id = (SELECT latest_invitation_id FROM profile WHERE external_id = 'sdk-hr-1')");
-    expect(await anonymous.invitations.accept(tokenOf(linkOnly.link!), PASSWORD)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
+    await database.query(
+      "UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE token_hash IS NOT NULL AND id = (SELECT latest_invitation_id FROM profile WHERE external_id = 'sdk-hr-1')",
+    );
+    expect(await anonymous.invitations.accept(tokenOf(linkOnly.link!), PASSWORD)).toMatchObject({
+      __typename: 'InvitationExpired',
+      code: 'INVITATION_EXPIRED',
+    });
   });
 
   it('manages lots and tags, counts the Status column, reads the invitation history and the bulk invitations, and pages every connection', async () => {
@@ -129,18 +138,30 @@ describe('the SDK against the real server', () => {
     if (tag.__typename !== 'TagPayload') throw new Error(tag.message);
 
     // Fixture: 520 more tags, written directly (beyond one page of 500).
-    const { rows: [organization] } = await database.query<{ organization_id: string }>('SELECT organization_id FROM tag WHERE name = $1', ['SDK tag']);
-    await database.query("INSERT INTO tag (id, organization_id, name) SELECT gen_random_uuid(), $1, 'bulk tag ' || i FROM generate_series(1, 520) AS i", [organization!.organization_id]);
+    const {
+      rows: [organization],
+    } = await database.query<{ organization_id: string }>('SELECT organization_id FROM tag WHERE name = $1', ['SDK tag']);
+    await database.query("INSERT INTO tag (id, organization_id, name) SELECT gen_random_uuid(), $1, 'bulk tag ' || i FROM generate_series(1, 520) AS i", [
+      organization!.organization_id,
+    ]);
     const { parkingLots, tags } = await parkpass.lotsAndTags();
     expect(tags.length).toBe((await parkpass.tags.list({ first: 1 })).totalCount);
     expect(tags.length).toBeGreaterThan(520);
     expect(parkingLots.map((each) => each.name)).toContain('SDK lot B');
 
-    const person = await parkpass.profiles.create({ firstName: 'Hist', lastName: 'Ory', email: 'hist.ory@sdk.example', parkingLotIds: [lot.parkingLot.id], tagIds: [tag.tag.id] });
+    const person = await parkpass.profiles.create({
+      firstName: 'Hist',
+      lastName: 'Ory',
+      email: 'hist.ory@sdk.example',
+      parkingLotIds: [lot.parkingLot.id],
+      tagIds: [tag.tag.id],
+    });
     if (person.__typename !== 'ProfilePayload') throw new Error(person.message);
     const counts = await parkpass.profiles.counts({ parkingLotIds: [lot.parkingLot.id] });
     expect(counts).toEqual({ total: 1, notInvited: 1, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 });
-    expect((await parkpass.profiles.search({ filter: { tagIds: [tag.tag.id], tagsMatch: 'ALL' }, orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).totalCount).toBe(1);
+    expect(
+      (await parkpass.profiles.search({ filter: { tagIds: [tag.tag.id], tagsMatch: 'ALL' }, orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).totalCount,
+    ).toBe(1);
 
     const invited = await parkpass.invitations.inviteOne(person.profile.id);
     expect(invited.__typename).toBe('ProfileInvitePayload');
@@ -182,7 +203,11 @@ describe('the SDK against the real server', () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
 
     // Keys are made by a signed-in admin: an API key may not make keys.
-    expect(await parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).toMatchObject({ __typename: 'Forbidden', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
+    expect(await parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).toMatchObject({
+      __typename: 'Forbidden',
+      actorKind: 'API_KEY',
+      allowedActorKinds: ['ADMIN'],
+    });
     const session = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
     if (session.__typename !== 'AdminLoginPayload') throw new Error(session.message);
     const signedIn = createClient({ url: `${server.url}/graphql`, token: session.token });
@@ -196,7 +221,9 @@ describe('the SDK against the real server', () => {
     expect(refused).toMatchObject({ code: 'FORBIDDEN', operation: 'apiKeys.list', details: { requiredRoles: ['OWNER', 'ADMIN'] } });
 
     // Fixture: an organization on the STARTER plan with an owner (organizations are not created through the API).
-    const { rows } = await database.query<{ id: string }>("INSERT INTO organization (id, name, plan, updated_at) VALUES (gen_random_uuid(), 'Small Co', 'STARTER', now()) RETURNING id");
+    const { rows } = await database.query<{ id: string }>(
+      "INSERT INTO organization (id, name, plan, updated_at) VALUES (gen_random_uuid(), 'Small Co', 'STARTER', now()) RETURNING id",
+    );
     await database.query(
       "INSERT INTO admin (id, organization_id, email, name, role, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'owner@small.example', 'Small Owner', 'OWNER', $2, now())",
       [rows[0]!.id, await hash(PASSWORD)],
@@ -213,7 +240,12 @@ describe('the SDK against the real server', () => {
     });
 
     const wrongKey = createClient({ url: `${server.url}/graphql`, apiKey: 'ppk_not-a-real-key' });
-    await expect(wrongKey.viewer()).rejects.toMatchObject({ name: 'ParkpassError', code: 'UNAUTHENTICATED', operation: 'viewer', message: 'viewer: Invalid API key.' });
+    await expect(wrongKey.viewer()).rejects.toMatchObject({
+      name: 'ParkpassError',
+      code: 'UNAUTHENTICATED',
+      operation: 'viewer',
+      message: 'viewer: Invalid API key.',
+    });
   });
 
   it('names the operation on network errors and retries idempotent reads', async () => {

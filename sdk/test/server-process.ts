@@ -22,7 +22,11 @@ import { freePort } from '../../server/database/free-port.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function startServer(options: { postgresServerUrl: string; postmark: { url: string; token: string }; webhookPassword: string }): Promise<RunningServer> {
+export async function startServer(options: {
+  postgresServerUrl: string;
+  postmark: { url: string; token: string };
+  webhookPassword: string;
+}): Promise<RunningServer> {
   const database = `parkpass_test_sdk_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: options.postgresServerUrl });
   await admin.connect();

@@ -18,8 +18,7 @@ const kit = useTestKit();
 /** What a root field's auth scope asks for: an action of the table, or only "an authenticated caller" (null). */
 function guardOf(fieldName: string, root: 'Query' | 'Mutation'): Action | null | undefined {
   const type = root === 'Query' ? schema.getQueryType()! : schema.getMutationType()!;
-  const scopes = (type.getFields()[fieldName]?.extensions as { pothosOptions?: { authScopes?: Record<string, unknown> } })?.pothosOptions
-    ?.authScopes;
+  const scopes = (type.getFields()[fieldName]?.extensions as { pothosOptions?: { authScopes?: Record<string, unknown> } })?.pothosOptions?.authScopes;
   if (!scopes) return undefined;
   if (typeof scopes.allowed === 'string') return scopes.allowed as Action;
   if (scopes.authenticated === true) return null;
@@ -58,9 +57,7 @@ const samples: Record<string, Sample> = {
   })),
   admins: query('{ admins { totalCount } }'),
   apiKeys: query('{ apiKeys { totalCount } }'),
-  organizationUpdate: mutation(
-    'mutation { organizationUpdate(input: { invitationValidityHours: 48 }) { __typename ... on Error { code } } }',
-  ),
+  organizationUpdate: mutation('mutation { organizationUpdate(input: { invitationValidityHours: 48 }) { __typename ... on Error { code } } }'),
   profileCreate: mutation(
     'mutation ($email: String!) { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: $email }) { __typename ... on Error { code } } }',
     () => ({ email: `ada-${unique()}@example.test` }),
@@ -86,9 +83,7 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('Admin', admin.id) };
   }),
-  apiKeyCreate: mutation(
-    'mutation { apiKeyCreate(input: { name: "Matrix key", role: VIEWER }) { __typename ... on Error { code } } }',
-  ),
+  apiKeyCreate: mutation('mutation { apiKeyCreate(input: { name: "Matrix key", role: VIEWER }) { __typename ... on Error { code } } }'),
   apiKeyRevoke: mutation('mutation ($id: ID!) { apiKeyRevoke(id: $id) { __typename ... on Error { code } } }', async (org) => {
     const generated = generateApiKeySecret();
     const key = await kit.prisma.apiKey.create({
@@ -106,22 +101,19 @@ const samples: Record<string, Sample> = {
   profileInvite: mutation('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
-  profilesInvite: mutation(
-    'mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { __typename ... on Error { code } } }',
-    async (org) => ({ id: globalId('Profile', (await org.insertProfiles(1))[0]!) }),
-  ),
-  invitationRevoke: mutation(
-    'mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on Error { code } } }',
-    async (org) => {
-      const [profileId] = await org.insertProfiles(1, { with: () => ({ status: 'PENDING', invitationExpiresAt: new Date(kit.clock.now().getTime() + 3_600_000) }) });
-      const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: profileId! } });
-      return { id: globalId('Invitation', profile.latestInvitationId!) };
-    },
-  ),
-  parkingLotCreate: mutation(
-    'mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { __typename ... on Error { code } } }',
-    () => ({ name: `Lot ${unique()}` }),
-  ),
+  profilesInvite: mutation('mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('Profile', (await org.insertProfiles(1))[0]!),
+  })),
+  invitationRevoke: mutation('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on Error { code } } }', async (org) => {
+    const [profileId] = await org.insertProfiles(1, {
+      with: () => ({ status: 'PENDING', invitationExpiresAt: new Date(kit.clock.now().getTime() + 3_600_000) }),
+    });
+    const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: profileId! } });
+    return { id: globalId('Invitation', profile.latestInvitationId!) };
+  }),
+  parkingLotCreate: mutation('mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { __typename ... on Error { code } } }', () => ({
+    name: `Lot ${unique()}`,
+  })),
   parkingLotUpdate: mutation(
     'mutation ($id: ID!, $name: String!) { parkingLotUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
     async (org) => {
@@ -133,10 +125,9 @@ const samples: Record<string, Sample> = {
     const lot = await kit.prisma.parkingLot.create({ data: { organizationId: org.id, name: `Lot ${unique()}` } });
     return { id: globalId('ParkingLot', lot.id) };
   }),
-  tagCreate: mutation(
-    'mutation ($name: String!) { tagCreate(input: { name: $name }) { __typename ... on Error { code } } }',
-    () => ({ name: `Tag ${unique()}` }),
-  ),
+  tagCreate: mutation('mutation ($name: String!) { tagCreate(input: { name: $name }) { __typename ... on Error { code } } }', () => ({
+    name: `Tag ${unique()}`,
+  })),
   tagUpdate: mutation(
     'mutation ($id: ID!, $name: String!) { tagUpdate(id: $id, input: { name: $name }) { __typename ... on Error { code } } }',
     async (org) => {
@@ -159,13 +150,14 @@ const samples: Record<string, Sample> = {
   webhookEndpointDelete: mutation('mutation ($id: ID!) { webhookEndpointDelete(id: $id) { __typename ... on Error { code } } }', async (org) => ({
     id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id),
   })),
-  webhookEndpointRotateSecret: mutation(
-    'mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { __typename ... on Error { code } } }',
-    async (org) => ({ id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id) }),
-  ),
+  webhookEndpointRotateSecret: mutation('mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id),
+  })),
   webhookDeliveryRetry: mutation('mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { __typename ... on Error { code } } }', async (org) => {
     const endpoint = await insertWebhookEndpoint(org);
-    const event = await kit.prisma.webhookEvent.create({ data: { organizationId: org.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() } });
+    const event = await kit.prisma.webhookEvent.create({
+      data: { organizationId: org.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() },
+    });
     const delivery = await kit.prisma.webhookDelivery.create({
       data: { organizationId: org.id, eventId: event.id, endpointId: endpoint.id, state: 'FAILED', createdAt: kit.clock.now() },
     });

@@ -32,8 +32,10 @@ export const FeatureEnum = builder.enumType('Feature', {
 });
 
 export const ActionEnum = builder.enumType('Action', {
-  description: 'Something a caller may or may not do, depending on its role and its organization\'s plan.',
-  values: describedEnumValues<Action>(Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>),
+  description: "Something a caller may or may not do, depending on its role and its organization's plan.",
+  values: describedEnumValues<Action>(
+    Object.fromEntries(Object.entries(ACTIONS).map(([action, entry]) => [action, entry.description])) as Record<Action, string>,
+  ),
 });
 
 /** The typed errors of every mutation guarded by the access table. */

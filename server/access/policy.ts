@@ -9,7 +9,7 @@ export const FEATURES = {
   INVITATIONS: 'Inviting profiles to the app, one at a time.',
   BULK_INVITATIONS: 'Inviting many profiles at once, by ids or by search filter.',
   API_ACCESS: 'Calling the API with an API key (integrations, the SDK).',
-  WEBHOOKS: 'Outbound webhooks: signed events sent to the integrations\' own URLs.',
+  WEBHOOKS: "Outbound webhooks: signed events sent to the integrations' own URLs.",
 } as const;
 
 export type Feature = keyof typeof FEATURES;

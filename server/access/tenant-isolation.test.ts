@@ -14,7 +14,9 @@ describe('tenant isolation', () => {
     const a = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
     const b = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
     const [aProfile] = await a.insertProfiles(1);
-    const [bProfile] = await b.insertProfiles(1, { with: () => ({ lotIds: [b.lots[0]!.id], tagIds: [b.tags[0]!.id], status: 'PENDING', invitationExpiresAt: new Date('2026-12-01T00:00:00Z') }) });
+    const [bProfile] = await b.insertProfiles(1, {
+      with: () => ({ lotIds: [b.lots[0]!.id], tagIds: [b.tags[0]!.id], status: 'PENDING', invitationExpiresAt: new Date('2026-12-01T00:00:00Z') }),
+    });
     await kit.prisma.profile.update({ where: { id: bProfile! }, data: { externalId: 'hr-shared-1' } });
     const bInvitation = (await kit.prisma.profile.findUniqueOrThrow({ where: { id: bProfile! } })).latestInvitationId!;
     const secondKey = generateApiKeySecret();
@@ -23,8 +25,12 @@ describe('tenant isolation', () => {
     });
 
     const bBulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: b.id, selection: { profileIds: [bProfile!] } } });
-    const bEndpoint = await kit.prisma.webhookEndpoint.create({ data: { organizationId: b.id, url: 'https://hooks.b.test/parkpass', eventTypes: ['profile.invited'] } });
-    const bEvent = await kit.prisma.webhookEvent.create({ data: { organizationId: b.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() } });
+    const bEndpoint = await kit.prisma.webhookEndpoint.create({
+      data: { organizationId: b.id, url: 'https://hooks.b.test/parkpass', eventTypes: ['profile.invited'] },
+    });
+    const bEvent = await kit.prisma.webhookEvent.create({
+      data: { organizationId: b.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() },
+    });
     const bDelivery = await kit.prisma.webhookDelivery.create({
       data: { organizationId: b.id, eventId: bEvent.id, endpointId: bEndpoint.id, state: 'FAILED', createdAt: kit.clock.now() },
     });
@@ -41,7 +47,9 @@ describe('tenant isolation', () => {
       WebhookDelivery: bDelivery.id,
     };
     // B's admin writes through the API, so B's audit trail has an event about its profile by that admin.
-    const bWrite = await b.graphqlAs('ADMIN', 'mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+33 1 00 00 00 00" }) { __typename } }', { id: globalId('Profile', bProfile!) });
+    const bWrite = await b.graphqlAs('ADMIN', 'mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+33 1 00 00 00 00" }) { __typename } }', {
+      id: globalId('Profile', bProfile!),
+    });
     expect(bWrite.data.profileUpdate.__typename).toBe('ProfilePayload');
     const snapshotOfB = () =>
       kit.prisma.organization.findUniqueOrThrow({
@@ -63,7 +71,8 @@ describe('tenant isolation', () => {
     const before = await snapshotOfB();
 
     type Call = { name: string; actor?: 'ADMIN' | 'API_KEY'; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
-    const everyNode = '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt } ... on WebhookEndpoint { url } ... on WebhookDelivery { deliveryState: state }';
+    const everyNode =
+      '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt } ... on WebhookEndpoint { url } ... on WebhookDelivery { deliveryState: state }';
     const result = '__typename ... on Error { code message } ... on InputError { path }';
     const calls: Call[] = [
       ...Object.keys(bIds).map((type) => ({
@@ -79,17 +88,20 @@ describe('tenant isolation', () => {
       { name: 'profile', query: 'query ($id: ID!) { profile(id: $id) { email } }', variables: (id) => ({ id: id('Profile') }) },
       {
         name: 'profiles filtered by lot and tag',
-        query: 'query ($lot: ID!, $tag: ID!) { a: profiles(filter: { parkingLotIds: [$lot] }) { totalCount } b: profiles(filter: { tagIds: [$tag] }) { totalCount } c: profiles(filter: { parkingLotIds: [$lot], noAccess: true }) { totalCount edges { node { email } } } d: profiles(filter: { tagIds: [$tag], tagsMatch: ALL }) { totalCount } }',
+        query:
+          'query ($lot: ID!, $tag: ID!) { a: profiles(filter: { parkingLotIds: [$lot] }) { totalCount } b: profiles(filter: { tagIds: [$tag] }) { totalCount } c: profiles(filter: { parkingLotIds: [$lot], noAccess: true }) { totalCount edges { node { email } } } d: profiles(filter: { tagIds: [$tag], tagsMatch: ALL }) { totalCount } }',
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {
         name: 'profileCounts filtered by lot and tag',
-        query: 'query ($lot: ID!, $tag: ID!) { a: profileCounts(filter: { parkingLotIds: [$lot] }) { total pending } b: profileCounts(filter: { tagIds: [$tag] }) { total } }',
+        query:
+          'query ($lot: ID!, $tag: ID!) { a: profileCounts(filter: { parkingLotIds: [$lot] }) { total pending } b: profileCounts(filter: { tagIds: [$tag] }) { total } }',
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {
         name: 'auditEvents filtered by profile and actor',
-        query: 'query ($profile: ID!, $admin: ID!, $key: ID!) { a: auditEvents(filter: { profileId: $profile }) { totalCount } b: auditEvents(filter: { actorIds: [$admin, $key] }) { totalCount } }',
+        query:
+          'query ($profile: ID!, $admin: ID!, $key: ID!) { a: auditEvents(filter: { profileId: $profile }) { totalCount } b: auditEvents(filter: { actorIds: [$admin, $key] }) { totalCount } }',
         variables: (id) => ({ profile: id('Profile'), admin: id('Admin'), key: id('ApiKey') }),
       },
       {
@@ -130,7 +142,8 @@ describe('tenant isolation', () => {
       },
       {
         name: 'profilesInvitePreview by ids and by filter',
-        query: 'query ($id: ID!, $lot: ID!, $tag: ID!) { a: profilesInvitePreview(profileIds: [$id]) { total inviteCount skipped { reason count } } b: profilesInvitePreview(filter: { parkingLotIds: [$lot], tagIds: [$tag] }) { total } }',
+        query:
+          'query ($id: ID!, $lot: ID!, $tag: ID!) { a: profilesInvitePreview(profileIds: [$id]) { total inviteCount skipped { reason count } } b: profilesInvitePreview(filter: { parkingLotIds: [$lot], tagIds: [$tag] }) { total } }',
         variables: (id) => ({ id: id('Profile'), lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {
@@ -145,7 +158,8 @@ describe('tenant isolation', () => {
       },
       {
         name: 'bulkInvitation',
-        query: 'query ($id: ID!) { bulkInvitation(id: $id) { state selectionSummary skippedProfiles { totalCount edges { node { reason profile { id } } } } } }',
+        query:
+          'query ($id: ID!) { bulkInvitation(id: $id) { state selectionSummary skippedProfiles { totalCount edges { node { reason profile { id } } } } } }',
         variables: (id) => ({ id: id('BulkInvitation') }),
       },
       // Managing admins and keys takes a signed-in admin (API keys are refused), so these go through A's admin session.
@@ -167,13 +181,21 @@ describe('tenant isolation', () => {
         query: `mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { url: "https://mallory.test/", enabled: true }) { ${result} } }`,
         variables: (id) => ({ id: id('WebhookEndpoint') }),
       },
-      { name: 'webhookEndpointDelete', query: `mutation ($id: ID!) { webhookEndpointDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('WebhookEndpoint') }) },
+      {
+        name: 'webhookEndpointDelete',
+        query: `mutation ($id: ID!) { webhookEndpointDelete(id: $id) { ${result} } }`,
+        variables: (id) => ({ id: id('WebhookEndpoint') }),
+      },
       {
         name: 'webhookEndpointRotateSecret',
         query: `mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { ${result} ... on WebhookEndpointSecretPayload { secret } } }`,
         variables: (id) => ({ id: id('WebhookEndpoint') }),
       },
-      { name: 'webhookDeliveryRetry', query: `mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { ${result} } }`, variables: (id) => ({ id: id('WebhookDelivery') }) },
+      {
+        name: 'webhookDeliveryRetry',
+        query: `mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { ${result} } }`,
+        variables: (id) => ({ id: id('WebhookDelivery') }),
+      },
       { name: 'apiKeyRevoke', actor: 'ADMIN', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
     ];
 
@@ -181,8 +203,16 @@ describe('tenant isolation', () => {
     const answers: Record<string, any> = {};
     for (const call of calls) {
       const actor = call.actor ?? 'API_KEY';
-      const withB = await a.graphqlAs(actor, call.query, call.variables((type) => globalId(type, bIds[type]!)));
-      const withNothing = await a.graphqlAs(actor, call.query, call.variables((type) => globalId(type, fakeIds[type]!)));
+      const withB = await a.graphqlAs(
+        actor,
+        call.query,
+        call.variables((type) => globalId(type, bIds[type]!)),
+      );
+      const withNothing = await a.graphqlAs(
+        actor,
+        call.query,
+        call.variables((type) => globalId(type, fakeIds[type]!)),
+      );
       expect(withB, call.name).toEqual(withNothing);
       expect(JSON.stringify(withB), call.name).not.toMatch(/"data":null/);
       answers[call.name] = withB.data;
@@ -197,7 +227,8 @@ describe('tenant isolation', () => {
     expect(answers.apiKeyRevoke.apiKeyRevoke.code).toBe('NOT_FOUND');
     expect(answers.profileInvite.profileInvite.code).toBe('NOT_FOUND');
     expect(answers.invitationRevoke.invitationRevoke.code).toBe('NOT_FOUND');
-    for (const name of ['webhookEndpointUpdate', 'webhookEndpointDelete', 'webhookEndpointRotateSecret', 'webhookDeliveryRetry']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
+    for (const name of ['webhookEndpointUpdate', 'webhookEndpointDelete', 'webhookEndpointRotateSecret', 'webhookDeliveryRetry'])
+      expect(answers[name][name].code, name).toBe('NOT_FOUND');
     for (const name of ['parkingLotUpdate', 'parkingLotDelete', 'tagUpdate', 'tagDelete']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
     expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
     expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
@@ -214,7 +245,10 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } webhookEndpoints { edges { node { id deliveries(first: 10) { edges { node { id } } } } } } }');
+    const lists = await a.graphqlAs(
+      'ADMIN',
+      '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } webhookEndpoints { edges { node { id deliveries(first: 10) { edges { node { id } } } } } } }',
+    );
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 

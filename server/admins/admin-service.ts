@@ -35,7 +35,11 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
         data: { organizationId: scope.viewer.organizationId, email, name, role: input.role, passwordHash, createdAt: scope.now },
       });
       // Never the password.
-      await recordAudit(tx, auditScopeOf(scope), { kind: 'ADMIN_ADDED', subjectId: admin.id, summary: `Added ${admin.name} <${admin.email}> as ${admin.role}.` });
+      await recordAudit(tx, auditScopeOf(scope), {
+        kind: 'ADMIN_ADDED',
+        subjectId: admin.id,
+        summary: `Added ${admin.name} <${admin.email}> as ${admin.role}.`,
+      });
       return admin;
     });
   } catch (error) {

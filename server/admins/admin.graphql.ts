@@ -1,7 +1,15 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
+import {
+  CannotRemoveSelfError,
+  EmailAlreadyUsedError,
+  LastOwnerError,
+  InvalidEmailError,
+  InvalidInputError,
+  NotFoundError,
+  PasswordTooWeakError,
+} from '../errors/domain-errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
 import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
@@ -23,17 +31,19 @@ export const AdminRef = builder.prismaNode('Admin', {
 });
 
 builder.queryFields((t) => ({
-  admins: t.withAuth({ allowed: 'MANAGE_ADMINS' }).prismaConnection({
-    type: AdminRef,
-    cursor: 'id',
-    defaultSize: 50,
-    maxSize: 500,
-    description: "The organization's admins, by name.",
-    totalCount: (_parent, _args, context) => context.scope.db.admin.count(),
-    resolve: (query, _root, _args, context) =>
-      context.scope.db.admin.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-  }, { name: 'AdminConnection', description: 'A page of admins, with the total.' },
-  { name: 'AdminEdge', description: 'An admin in a page, with its cursor.' }),
+  admins: t.withAuth({ allowed: 'MANAGE_ADMINS' }).prismaConnection(
+    {
+      type: AdminRef,
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 500,
+      description: "The organization's admins, by name.",
+      totalCount: (_parent, _args, context) => context.scope.db.admin.count(),
+      resolve: (query, _root, _args, context) => context.scope.db.admin.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    },
+    { name: 'AdminConnection', description: 'A page of admins, with the total.' },
+    { name: 'AdminEdge', description: 'An admin in a page, with its cursor.' },
+  ),
 }));
 
 const AdminCreateInput = builder.inputType('AdminCreateInput', {
@@ -41,7 +51,7 @@ const AdminCreateInput = builder.inputType('AdminCreateInput', {
   fields: (t) => ({
     email: t.string({ required: true, description: 'Email address to sign in with; unique across Parkpass.' }),
     name: t.string({ required: true, description: 'Full name (1 to 100 characters).' }),
-    role: t.field({ type: RoleEnum, required: true, description: 'What the admin may do; at most the caller\'s own role.' }),
+    role: t.field({ type: RoleEnum, required: true, description: "What the admin may do; at most the caller's own role." }),
     password: t.string({ required: true, description: `The initial password, handed over by the caller. ${PASSWORD_POLICY}` }),
   }),
 });

@@ -12,7 +12,8 @@ const CREATE = `mutation ($input: AdminCreateInput!) {
   }
 }`;
 const DELETE = 'mutation ($id: ID!) { adminDelete(id: $id) { __typename ... on Error { code message } } }';
-const LOGIN = 'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename ... on AdminLoginPayload { token } } }';
+const LOGIN =
+  'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename ... on AdminLoginPayload { token } } }';
 
 describe('admins', () => {
   it('lets an owner add an admin who can then sign in, and remove them (their sessions end)', async () => {
@@ -65,7 +66,9 @@ describe('admins', () => {
 
   it('shows an admin record to owners and to the admin themself only', async () => {
     const org = await kit.createOrganization({ role: 'VIEWER' });
-    const other = await kit.prisma.admin.create({ data: { organizationId: org.id, email: 'boss@example.test', name: 'Boss', role: 'OWNER', passwordHash: 'x' } });
+    const other = await kit.prisma.admin.create({
+      data: { organizationId: org.id, email: 'boss@example.test', name: 'Boss', role: 'OWNER', passwordHash: 'x' },
+    });
     const own = await org.graphqlAs('ADMIN', 'query ($id: ID!) { node(id: $id) { ... on Admin { email } } }', { id: globalId('Admin', org.adminId) });
     expect(own.data.node).toEqual({ email: org.adminEmail });
     const boss = await org.graphqlAs('ADMIN', 'query ($id: ID!) { node(id: $id) { ... on Admin { email } } }', { id: globalId('Admin', other.id) });

@@ -17,21 +17,43 @@ describe('audit trail', () => {
     const as = org.graphqlAs;
     const t0 = kit.clock.now().toISOString();
 
-    const created = await as('API_KEY', 'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.test" }) { ... on ProfilePayload { profile { id } } } }');
+    const created = await as(
+      'API_KEY',
+      'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.test" }) { ... on ProfilePayload { profile { id } } } }',
+    );
     const adaId = created.data.profileCreate.profile.id as string;
     kit.clock.advance(1_000);
     await as('ADMIN', 'mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+33 6 00 00 00 00", lastName: "King" }) { __typename } }', { id: adaId });
-    await as('API_KEY', 'mutation { profilesUpsert(input: { profiles: [{ externalId: "hr-1", firstName: "Grace", lastName: "Hopper", email: "grace@example.test" }] }) { __typename } }');
-    const invited = await as('ADMIN', 'mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link invitation { id } } } }', { id: adaId });
+    await as(
+      'API_KEY',
+      'mutation { profilesUpsert(input: { profiles: [{ externalId: "hr-1", firstName: "Grace", lastName: "Hopper", email: "grace@example.test" }] }) { __typename } }',
+    );
+    const invited = await as(
+      'ADMIN',
+      'mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link invitation { id } } } }',
+      { id: adaId },
+    );
     const { link, invitation } = invited.data.profileInvite;
-    const bulk = await as('ADMIN', 'mutation { profilesInvite(input: { filter: { search: "grace" } }) { ... on ProfilesInvitePayload { bulkInvitation { id } } } }');
+    const bulk = await as(
+      'ADMIN',
+      'mutation { profilesInvite(input: { filter: { search: "grace" } }) { ... on ProfilesInvitePayload { bulkInvitation { id } } } }',
+    );
     const token = /#token=(.+)$/.exec(link)![1]!;
-    const accepted = await kit.graphql('mutation ($token: String!) { invitationAccept(input: { token: $token, password: "a long and fine password" }) { __typename } }', { token });
+    const accepted = await kit.graphql(
+      'mutation ($token: String!) { invitationAccept(input: { token: $token, password: "a long and fine password" }) { __typename } }',
+      { token },
+    );
     expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
-    const key = await as('ADMIN', 'mutation { apiKeyCreate(input: { name: "HR sync", role: VIEWER }) { ... on ApiKeyCreatePayload { secret apiKey { id } } } }');
+    const key = await as(
+      'ADMIN',
+      'mutation { apiKeyCreate(input: { name: "HR sync", role: VIEWER }) { ... on ApiKeyCreatePayload { secret apiKey { id } } } }',
+    );
     const secret = key.data.apiKeyCreate.secret as string;
     await as('ADMIN', 'mutation ($id: ID!) { apiKeyRevoke(id: $id) { __typename } }', { id: key.data.apiKeyCreate.apiKey.id });
-    const admin = await as('ADMIN', 'mutation { adminCreate(input: { email: "new.admin@example.test", name: "New Admin", role: VIEWER, password: "the initial password 42" }) { ... on AdminPayload { admin { id } } } }');
+    const admin = await as(
+      'ADMIN',
+      'mutation { adminCreate(input: { email: "new.admin@example.test", name: "New Admin", role: VIEWER, password: "the initial password 42" }) { ... on AdminPayload { admin { id } } } }',
+    );
     await as('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: admin.data.adminCreate.admin.id });
     await as('ADMIN', 'mutation { organizationUpdate(input: { invitationValidityHours: 48 }) { __typename } }');
     const tag = await as('ADMIN', 'mutation { tagCreate(input: { name: "Night" }) { ... on TagPayload { tag { id } } } }');
@@ -65,18 +87,36 @@ describe('audit trail', () => {
     const byKind = (kind: string) => events.filter((event: any) => event.kind === kind);
     const keyActor = { type: 'API_KEY', name: 'test key', id: globalId('ApiKey', org.apiKeyId) };
     const adminActor = { type: 'ADMIN', name: expect.stringMatching(/^Admin \d+$/), id: globalId('Admin', org.adminId) };
-    expect(byKind('PROFILE_CREATED').at(-1)).toMatchObject({ actor: keyActor, profileId: adaId, summary: 'Created the profile of Ada Lovelace.', occurredAt: t0 });
+    expect(byKind('PROFILE_CREATED').at(-1)).toMatchObject({
+      actor: keyActor,
+      profileId: adaId,
+      summary: 'Created the profile of Ada Lovelace.',
+      occurredAt: t0,
+    });
     expect(byKind('PROFILE_UPDATED')[0]).toMatchObject({ actor: adminActor, profileId: adaId, changedFields: ['lastName', 'phone'] });
     expect(byKind('PROFILE_CREATED')[0].summary).toBe('Created the profile of Grace Hopper (bulk upsert, externalId hr-1).');
     expect(byKind('PROFILE_INVITED')[0]).toMatchObject({ actor: adminActor, profileId: adaId, subjectId: invitation.id });
-    expect(byKind('BULK_INVITATION_STARTED')[0]).toMatchObject({ subjectId: bulk.data.profilesInvite.bulkInvitation.id, summary: 'Asked to invite 1 profiles: Profiles matching "grace".' });
-    expect(byKind('INVITATION_ACCEPTED')[0]).toMatchObject({ actor: { type: 'INVITED_PERSON', name: null, id: null }, profileId: adaId, subjectId: invitation.id });
+    expect(byKind('BULK_INVITATION_STARTED')[0]).toMatchObject({
+      subjectId: bulk.data.profilesInvite.bulkInvitation.id,
+      summary: 'Asked to invite 1 profiles: Profiles matching "grace".',
+    });
+    expect(byKind('INVITATION_ACCEPTED')[0]).toMatchObject({
+      actor: { type: 'INVITED_PERSON', name: null, id: null },
+      profileId: adaId,
+      subjectId: invitation.id,
+    });
     expect(byKind('API_KEY_CREATED')[0].subjectId).toBe(key.data.apiKeyCreate.apiKey.id);
     expect(byKind('ORGANIZATION_SETTINGS_CHANGED')[0]).toMatchObject({ changedFields: ['invitationValidityHours'] });
-    expect(byKind('PROFILE_DELETED')[0]).toMatchObject({ actor: keyActor, profileId: adaId, summary: 'Deleted the profile of Ada King, with its invitations.' });
+    expect(byKind('PROFILE_DELETED')[0]).toMatchObject({
+      actor: keyActor,
+      profileId: adaId,
+      summary: 'Deleted the profile of Ada King, with its invitations.',
+    });
 
     // Never a token, password or secret.
-    const stored = JSON.stringify(await kit.prisma.auditEvent.findMany({ where: { organizationId: org.id } }), (_key, value) => (typeof value === 'bigint' ? String(value) : value));
+    const stored = JSON.stringify(await kit.prisma.auditEvent.findMany({ where: { organizationId: org.id } }), (_key, value) =>
+      typeof value === 'bigint' ? String(value) : value,
+    );
     for (const secretText of [secret, token, 'the initial password 42', 'a long and fine password', link]) expect(stored).not.toContain(secretText);
 
     // Filters: actor, kind, profile, time; they combine.

@@ -111,7 +111,8 @@ builder.queryFields((t) => ({
       cursor: 'id',
       defaultSize: 50,
       maxSize: 200,
-      description: "The organization's audit trail, newest first: who created, changed, deleted, invited, revoked, accepted, and managed keys, admins and settings.",
+      description:
+        "The organization's audit trail, newest first: who created, changed, deleted, invited, revoked, accepted, and managed keys, admins and settings.",
       args: { filter: t.arg({ type: AuditEventFilterInput, description: 'Which events; all when left out.' }) },
       totalCount: (_parent, args, context) => context.scope.db.auditEvent.count({ where: auditWhere(args.filter) }),
       resolve: (query, _root, args, context) =>
@@ -135,7 +136,10 @@ function auditWhere(filter: typeof AuditEventFilterInput.$inferInput | null | un
     and.push({ OR: [{ actorAdminId: { in: admins } }, { actorApiKeyId: { in: keys } }] });
   }
   if (filter?.kinds) and.push({ kind: { in: filter.kinds } });
-  if (filter?.profileId) and.push({ profileId: filter.profileId.typename === 'Profile' && isUuid(filter.profileId.id) ? filter.profileId.id : '00000000-0000-0000-0000-000000000000' });
+  if (filter?.profileId)
+    and.push({
+      profileId: filter.profileId.typename === 'Profile' && isUuid(filter.profileId.id) ? filter.profileId.id : '00000000-0000-0000-0000-000000000000',
+    });
   if (filter?.from) and.push({ occurredAt: { gte: filter.from } });
   if (filter?.to) and.push({ occurredAt: { lt: filter.to } });
   return { AND: and };

@@ -20,22 +20,28 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the key was created.' }),
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'When the key was last used (to the minute); null if never.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked; null while it works.' }),
-    createdBy: t.relation('createdBy', { type: AdminRef, nullable: true, description: 'The admin who created it; null when made by another key or the admin was removed.' }),
+    createdBy: t.relation('createdBy', {
+      type: AdminRef,
+      nullable: true,
+      description: 'The admin who created it; null when made by another key or the admin was removed.',
+    }),
   }),
 });
 
 builder.queryFields((t) => ({
-  apiKeys: t.withAuth({ allowed: 'MANAGE_API_KEYS' }).prismaConnection({
-    type: ApiKeyRef,
-    cursor: 'id',
-    defaultSize: 50,
-    maxSize: 500,
-    description: "The organization's API keys, newest first, revoked ones included.",
-    totalCount: (_parent, _args, context) => context.scope.db.apiKey.count(),
-    resolve: (query, _root, _args, context) =>
-      context.scope.db.apiKey.findMany({ ...query, orderBy: [{ id: 'desc' }] }),
-  }, { name: 'ApiKeyConnection', description: 'A page of API keys, with the total.' },
-  { name: 'ApiKeyEdge', description: 'An API key in a page, with its cursor.' }),
+  apiKeys: t.withAuth({ allowed: 'MANAGE_API_KEYS' }).prismaConnection(
+    {
+      type: ApiKeyRef,
+      cursor: 'id',
+      defaultSize: 50,
+      maxSize: 500,
+      description: "The organization's API keys, newest first, revoked ones included.",
+      totalCount: (_parent, _args, context) => context.scope.db.apiKey.count(),
+      resolve: (query, _root, _args, context) => context.scope.db.apiKey.findMany({ ...query, orderBy: [{ id: 'desc' }] }),
+    },
+    { name: 'ApiKeyConnection', description: 'A page of API keys, with the total.' },
+    { name: 'ApiKeyEdge', description: 'An API key in a page, with its cursor.' },
+  ),
 }));
 
 const ApiKeyCreateInput = builder.inputType('ApiKeyCreateInput', {

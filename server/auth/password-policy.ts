@@ -8,8 +8,7 @@ export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
 export const PASSWORD_POLICY =
-  `At least ${PASSWORD_MIN_LENGTH} characters (at most ${PASSWORD_MAX_LENGTH}), not your email address, ` +
-  'and not one character repeated.';
+  `At least ${PASSWORD_MIN_LENGTH} characters (at most ${PASSWORD_MAX_LENGTH}), not your email address, ` + 'and not one character repeated.';
 
 /** Throws PasswordTooWeakError naming the first rule the password breaks. */
 export function assertPasswordPolicy(password: string, email: string, path: string[]): void {

@@ -4,10 +4,10 @@ import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLo
 import { endCallerSession, login, type Session } from './sessions.ts';
 
 const AdminLoginInput = builder.inputType('AdminLoginInput', {
-  description: 'An admin\'s credentials.',
+  description: "An admin's credentials.",
   fields: (t) => ({
-    email: t.string({ required: true, description: 'The admin\'s email address (any case).' }),
-    password: t.string({ required: true, description: 'The admin\'s password.' }),
+    email: t.string({ required: true, description: "The admin's email address (any case)." }),
+    password: t.string({ required: true, description: "The admin's password." }),
   }),
 });
 
@@ -34,8 +34,7 @@ builder.mutationFields((t) => ({
       'the answer never says whether the email has an account.',
     errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
-    resolve: (_root, { input }, context) =>
-      login(context, { ...input, address: context.clientAddress }),
+    resolve: (_root, { input }, context) => login(context, { ...input, address: context.clientAddress }),
   }),
   adminLogout: t.withAuth({ authenticated: true }).field({
     type: AdminLogoutPayload,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_ADMIN_PASSWORD, type TestKit, useTestKit } from '../test/kit.ts';
 import { hashSecret } from './api-keys.ts';
-import { LOGIN_WINDOW_MS, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS, pruneSignInRecords, SESSION_LIFETIME_MS } from './sessions.ts';
+import {
+  LOGIN_WINDOW_MS,
+  MAX_FAILURES_PER_ACCOUNT,
+  MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+  MAX_FAILURES_PER_ADDRESS,
+  pruneSignInRecords,
+  SESSION_LIFETIME_MS,
+} from './sessions.ts';
 
 const kit = useTestKit();
 

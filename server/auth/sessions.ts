@@ -45,10 +45,7 @@ export function newSessionToken(): string {
   return `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-export async function login(
-  { prisma, clock }: Dependencies,
-  input: { email: string; password: string; address: string },
-): Promise<Session> {
+export async function login({ prisma, clock }: Dependencies, input: { email: string; password: string; address: string }): Promise<Session> {
   // Shape only (before anything is counted or stored): says nothing about whether the account exists.
   const email = parseText(input.email, ['input', 'email']).toLowerCase();
   const now = clock.now();

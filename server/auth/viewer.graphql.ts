@@ -16,14 +16,14 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
       nullable: true,
       description: 'The signed-in admin; null for an API key.',
       resolve: (query, viewer, _args, context) =>
-        viewer.actor.kind === 'ADMIN' ? context.prisma.admin.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
+        viewer.actor.kind === 'ADMIN' ? context.scope!.db.admin.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
     }),
     apiKey: t.prismaField({
       type: ApiKeyRef,
       nullable: true,
       description: 'The API key of the call; null for an admin.',
       resolve: (query, viewer, _args, context) =>
-        viewer.actor.kind === 'API_KEY' ? context.prisma.apiKey.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
+        viewer.actor.kind === 'API_KEY' ? context.scope!.db.apiKey.findUnique({ ...query, where: { id: viewer.actor.id } }) : null,
     }),
     organization: t.prismaField({
       type: OrganizationRef,

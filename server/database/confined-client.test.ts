@@ -22,7 +22,7 @@ describe('the confined client (RequestScope.db)', () => {
     expect(TENANT_COLUMN).not.toHaveProperty('ProfileTag');
   });
 
-  it("reads, counts, updates and deletes nothing of another organization, even by id", async () => {
+  it('reads, counts, updates and deletes nothing of another organization, even by id', async () => {
     const mine = await kit.createOrganization();
     const other = await kit.createOrganization();
     const [theirs] = await other.insertProfiles(2);

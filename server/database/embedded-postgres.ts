@@ -59,8 +59,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.start();
   } catch (error) {
     throw new Error(
-      `PostgreSQL did not start on port ${options.port} with data in ${dataDir}. ` +
-        'Is another server using that port? Set PARKPASS_PG_PORT or DATABASE_URL.',
+      `PostgreSQL did not start on port ${options.port} with data in ${dataDir}. ` + 'Is another server using that port? Set PARKPASS_PG_PORT or DATABASE_URL.',
       { cause: error },
     );
   }

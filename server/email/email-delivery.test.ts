@@ -324,9 +324,7 @@ describe('several workers on one database', () => {
     const emails = await queuedInvitationEmails(org, 600);
     const clients = Array.from({ length: 4 }, () => createPrisma(kit.worker.connectionString, { maxConnections: 2 }));
     try {
-      const reports = await Promise.all(
-        clients.map((prisma) => deliverQueuedEmails({ ...kit.worker, prisma, transport: postmarkTransport() }, 50)),
-      );
+      const reports = await Promise.all(clients.map((prisma) => deliverQueuedEmails({ ...kit.worker, prisma, transport: postmarkTransport() }, 50)));
       expect(reports.reduce((sum, report) => sum + report.sent, 0)).toBeGreaterThanOrEqual(600);
       expect(reports.filter((report) => report.sent > 0).length).toBeGreaterThan(1);
     } finally {

@@ -180,7 +180,9 @@ async function sendClaimedBatch(deps: DeliveryDependencies, claim: Claim, report
   const { prisma, clock, transport } = deps;
   if (clock.now().getTime() > claim.claimedAt.getTime() + SEND_START_ALLOWANCE_MS) {
     // This process stalled after claiming: its claim could be reconciled while the request is in flight. Give the batch back unsent.
-    await prisma.$transaction((tx) => requeue(tx, claim.sendAttemptId, claim.emails, clock.now(), 'Not sent: the delivery run stalled before sending; queued again.', { backoff: false }));
+    await prisma.$transaction((tx) =>
+      requeue(tx, claim.sendAttemptId, claim.emails, clock.now(), 'Not sent: the delivery run stalled before sending; queued again.', { backoff: false }),
+    );
     return 0;
   }
   let results: SendResult[];
@@ -271,9 +273,16 @@ async function reconcileUnfinishedAttempts({ prisma, clock, transport }: Deliver
     await prisma.$transaction(async (tx) => {
       report.reconciledSent += await recordOutcomes(tx, found, settledAt, sendAttemptId);
       // Postmark never took them: due again at once (the wait was their back-off).
-      report.reconciledRequeued += await requeue(tx, sendAttemptId, missing, settledAt, 'Not accepted by the provider (checked by its message search); queued again.', {
-        backoff: false,
-      });
+      report.reconciledRequeued += await requeue(
+        tx,
+        sendAttemptId,
+        missing,
+        settledAt,
+        'Not accepted by the provider (checked by its message search); queued again.',
+        {
+          backoff: false,
+        },
+      );
     });
   }
 }

@@ -104,7 +104,10 @@ async function signIn(request: Request, deps: MailboxDependencies): Promise<Resp
       if (viewer?.sessionId) await logout(deps, viewer.sessionId);
       return page('Local mailbox: sign in', `<p class="error">Only an owner of the organization reads its mailbox.</p>${signInForm()}`, 403);
     }
-    return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) },
+    });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return page('Local mailbox: sign in', `<p class="error">${escapeHtml(error.message)}</p>${signInForm()}`, 401);

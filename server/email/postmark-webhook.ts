@@ -29,10 +29,7 @@ type WebhookRecord = z.infer<typeof WebhookRecord>;
 /** Postmark's records are a few kilobytes. */
 const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-export async function handlePostmarkWebhook(
-  request: Request,
-  deps: { prisma: PrismaClient; clock: Clock; password: string },
-): Promise<Response> {
+export async function handlePostmarkWebhook(request: Request, deps: { prisma: PrismaClient; clock: Clock; password: string }): Promise<Response> {
   if (request.method !== 'POST') return new Response('POST only', { status: 405 });
   if (!authorized(request.headers.get('authorization'), deps.password)) {
     return new Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Basic realm="postmark-webhooks"' } });

@@ -67,7 +67,7 @@ export const DOMAIN_ERRORS = {
   FORBIDDEN: {
     typeName: 'Forbidden',
     description:
-      "The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin " +
+      'The caller may not do this: its role is not one of `requiredRoles`, or it is an API key and the action takes a signed-in admin ' +
       '(`allowedActorKinds`; API keys never manage API keys or admins).',
     httpStatus: 403,
     fields: {
@@ -337,11 +337,7 @@ export class InvitationExpiredError extends DomainError {
 export class InvitationRevokedError extends DomainError {
   readonly code = 'INVITATION_REVOKED';
   constructor(readonly superseded: boolean) {
-    super(
-      superseded
-        ? 'A newer invitation replaced this one. Use the link in the most recent email.'
-        : 'This invitation was withdrawn by your administrator.',
-    );
+    super(superseded ? 'A newer invitation replaced this one. Use the link in the most recent email.' : 'This invitation was withdrawn by your administrator.');
   }
 }
 

@@ -29,7 +29,12 @@ describe('the table of domain errors', () => {
   it('builds the ErrorCode enum and one GraphQL type per row, described once', () => {
     const codes = Object.keys(DOMAIN_ERRORS) as ErrorCode[];
     const enumType = schema.getType('ErrorCode') as GraphQLEnumType;
-    expect(enumType.getValues().map((value) => value.name).sort()).toEqual([...codes].sort());
+    expect(
+      enumType
+        .getValues()
+        .map((value) => value.name)
+        .sort(),
+    ).toEqual([...codes].sort());
     for (const code of codes) {
       const entry = DOMAIN_ERRORS[code] as { typeName: string; description: string; input?: true; fields?: Record<string, unknown> };
       const type = schema.getType(entry.typeName) as GraphQLObjectType;
@@ -40,7 +45,7 @@ describe('the table of domain errors', () => {
     }
   });
 
-  it('is the README\'s list of error codes', async () => {
+  it("is the README's list of error codes", async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
     const shown = /<!-- error-codes:start -->\n([\s\S]*?)\n<!-- error-codes:end -->/.exec(readme)?.[1];
     expect(shown).toBe(errorCodesMarkdown());
@@ -54,7 +59,10 @@ describe('every error has a message and a documented code', () => {
       ['GRAPHQL_PARSE_FAILED', await post(JSON.stringify({ query: '{ profiles(' }), org.apiKey)],
       ['GRAPHQL_VALIDATION_FAILED', await post(JSON.stringify({ query: '{ nope }' }), org.apiKey)],
       ['BAD_USER_INPUT', await post(JSON.stringify({ query: 'query ($n: Int) { profiles(first: $n) { totalCount } }', variables: { n: 'ten' } }), org.apiKey)],
-      ['BAD_USER_INPUT', await post(JSON.stringify({ query: 'query ($n: Int) { profiles(first: $n) { totalCount } }', variables: { n: 2 ** 40 } }), org.apiKey)],
+      [
+        'BAD_USER_INPUT',
+        await post(JSON.stringify({ query: 'query ($n: Int) { profiles(first: $n) { totalCount } }', variables: { n: 2 ** 40 } }), org.apiKey),
+      ],
       ['BAD_REQUEST', await post('{"query": ', org.apiKey)],
       ['BAD_REQUEST', await post(JSON.stringify({ variables: {} }), org.apiKey)],
       ['UNAUTHENTICATED', await post(JSON.stringify({ query: '{ viewer { role } }' }), 'ppk_nope')],
@@ -94,7 +102,11 @@ describe('every error has a message and a documented code', () => {
 
   it('an unexpected failure: "Unexpected error." and INTERNAL_SERVER_ERROR, no database text, no 5xx; /health says 503', async () => {
     const unreachable = createPrisma('postgresql://nobody:nothing@127.0.0.1:1/none');
-    const app = createApp({ prisma: unreachable, databaseUrl: 'postgresql://nobody:nothing@127.0.0.1:1/none', settings: { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: 'x'.repeat(32) } });
+    const app = createApp({
+      prisma: unreachable,
+      databaseUrl: 'postgresql://nobody:nothing@127.0.0.1:1/none',
+      settings: { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: 'x'.repeat(32) },
+    });
     const response = await app.fetch('http://parkpass.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ppk_whatever' },
@@ -123,8 +135,13 @@ describe('ids are checked in one place, before any service', () => {
     for (const id of bad) {
       kit.resetStatements();
       const result = await org.graphql('query ($id: ID!) { profile(id: $id) { id } }', { id });
-      expect(result.errors, id).toEqual([expect.objectContaining({ message: expect.any(String), path: ['profile'], extensions: { code: 'INVALID_INPUT', path: ['id'] } })]);
-      expect(kit.statements.filter((sql) => sql.includes('"profile"')), id).toEqual([]);
+      expect(result.errors, id).toEqual([
+        expect.objectContaining({ message: expect.any(String), path: ['profile'], extensions: { code: 'INVALID_INPUT', path: ['id'] } }),
+      ]);
+      expect(
+        kit.statements.filter((sql) => sql.includes('"profile"')),
+        id,
+      ).toEqual([]);
     }
     const inFilter = await org.graphql('query ($f: ProfileFilter) { profiles(filter: $f) { totalCount } }', {
       filter: undefined,
@@ -226,9 +243,9 @@ describe('small contracts', () => {
           }, options);
       },
     });
-    await expect(startBulkInvitation(requestScope({ ...kit.worker, prisma: failing }, viewer), { profileIds: ids, idempotencyKey: 'retry-me' })).rejects.toThrow(
-      'simulated failure',
-    );
+    await expect(
+      startBulkInvitation(requestScope({ ...kit.worker, prisma: failing }, viewer), { profileIds: ids, idempotencyKey: 'retry-me' }),
+    ).rejects.toThrow('simulated failure');
     expect(await kit.prisma.bulkInvitation.count({ where: { organizationId: org.id } })).toBe(0);
     expect(await kit.prisma.invitation.count({ where: { organizationId: org.id } })).toBe(0);
     const retried = await org.graphql(INVITE, { input: { profileIds: ids.map((id) => globalId('Profile', id)), idempotencyKey: 'retry-me' } });

@@ -7,10 +7,9 @@ import { DomainError, errorDetails, errorEntry } from './domain-errors.ts';
 // error below, with the same code and details.
 
 export function unauthenticated(): GraphQLError {
-  return new GraphQLError(
-    'Authentication required: send an API key or session token as "Authorization: Bearer <token>".',
-    { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } },
-  );
+  return new GraphQLError('Authentication required: send an API key or session token as "Authorization: Bearer <token>".', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
 }
 
 /** Runs `parse` on a query's arguments: an input error becomes the GraphQL error a query raises (its code and path in `extensions`). */

@@ -11,7 +11,8 @@ import { domainErrorAsGraphQLError } from './graphql-errors.ts';
 
 /** The codes of GraphQL errors that are not domain errors, and when each is used. */
 export const REQUEST_ERROR_CODES = {
-  UNAUTHENTICATED: 'The Authorization header is missing where credentials are needed, malformed, or names an unknown, revoked or expired key or session (HTTP 401).',
+  UNAUTHENTICATED:
+    'The Authorization header is missing where credentials are needed, malformed, or names an unknown, revoked or expired key or session (HTTP 401).',
   GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
   GRAPHQL_VALIDATION_FAILED: 'The document does not fit the schema (unknown field, missing argument, wrong literal type…).',
   OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and `operationName` names none of them (or is missing).',

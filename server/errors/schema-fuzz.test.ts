@@ -135,7 +135,10 @@ function valueFor(type: GraphQLInputType, pools: Pools, depth: number, idTypes?:
         { weight: 6, arbitrary: fc.array(item, { maxLength: depth > 1 ? 2 : 4 }) },
         { weight: 1, arbitrary: fc.constant([]) },
         // A list past every limit, of cheap items (ids, enums, short strings).
-        { weight: scalarItems ? 1 : 0, arbitrary: item.filter((one) => JSON.stringify(one ?? null).length < 100).map((one) => Array.from({ length: 5_001 }, () => one)) },
+        {
+          weight: scalarItems ? 1 : 0,
+          arbitrary: item.filter((one) => JSON.stringify(one ?? null).length < 100).map((one) => Array.from({ length: 5_001 }, () => one)),
+        },
       );
     }
     if (isInputObjectType(type)) {
@@ -152,7 +155,8 @@ function valueFor(type: GraphQLInputType, pools: Pools, depth: number, idTypes?:
         { weight: 1, arbitrary: fc.record(record).map((object) => ({ ...object, unknownField: 1 })) },
       );
     }
-    if (isEnumType(type)) return fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...type.getValues().map((enumValue) => enumValue.name)) }, { weight: 1, arbitrary: anyString });
+    if (isEnumType(type))
+      return fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...type.getValues().map((enumValue) => enumValue.name)) }, { weight: 1, arbitrary: anyString });
     switch (type.name) {
       case 'ID':
         return idValue(idTypes ?? [], pools);
@@ -161,7 +165,10 @@ function valueFor(type: GraphQLInputType, pools: Pools, depth: number, idTypes?:
       case 'Boolean':
         return fc.boolean();
       case 'DateTime':
-        return fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), anyString);
+        return fc.oneof(
+          fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+          anyString,
+        );
       default:
         return anyString;
     }
@@ -275,10 +282,12 @@ function caseArbitrary(pools: Pools): fc.Arbitrary<FuzzCase> {
       { kind: 'raw', body: JSON.stringify({ query: 'subscription { bulkInvitationProgress(id: "x") { state } }' }) },
     ),
   );
-  return fc
-    .tuple(fc.oneof({ weight: 19, arbitrary: fc.oneof(...fieldCases) }, { weight: 1, arbitrary: rawCases }), fc.boolean())
-    // adminLogout as the admin would end the session the other cases use.
-    .map(([fuzzCase, asAdmin]) => ({ ...fuzzCase, asAdmin: asAdmin && !(fuzzCase.kind === 'field' && fuzzCase.field === 'adminLogout') }));
+  return (
+    fc
+      .tuple(fc.oneof({ weight: 19, arbitrary: fc.oneof(...fieldCases) }, { weight: 1, arbitrary: rawCases }), fc.boolean())
+      // adminLogout as the admin would end the session the other cases use.
+      .map(([fuzzCase, asAdmin]) => ({ ...fuzzCase, asAdmin: asAdmin && !(fuzzCase.kind === 'field' && fuzzCase.field === 'adminLogout') }))
+  );
 }
 
 interface Outcome {
@@ -299,7 +308,9 @@ function fuzzApp(): App {
     rateLimits: createRateLimits({
       pointsPerMinute: unlimited,
       anonymousPointsPerMinute: unlimited,
-      publicOperationsPerMinute: Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS.publicOperationsPerMinute).map((name) => [name, unlimited])) as typeof DEFAULT_RATE_LIMITS.publicOperationsPerMinute,
+      publicOperationsPerMinute: Object.fromEntries(
+        Object.keys(DEFAULT_RATE_LIMITS.publicOperationsPerMinute).map((name) => [name, unlimited]),
+      ) as typeof DEFAULT_RATE_LIMITS.publicOperationsPerMinute,
     }),
   });
 }
@@ -339,7 +350,9 @@ async function send(app: App, fuzzCase: FuzzCase, token: string): Promise<Outcom
 }
 
 describe('schema-aware fuzzing', () => {
-  it(`${RUNS} generated calls over every query and mutation: no 5xx, every error coded, no leaks, failed calls change nothing`, { timeout: 300_000 }, async () => {
+  it(`${RUNS} generated calls over every query and mutation: no 5xx, every error coded, no leaks, failed calls change nothing`, {
+    timeout: 300_000,
+  }, async () => {
     const org = await kit.createOrganization();
     const other = await kit.createOrganization();
     const pools = await idPools(org, other);
@@ -383,23 +396,44 @@ describe('schema-aware fuzzing', () => {
     expect(await fingerprint(other.id), 'another organization changed').toBe(otherBefore);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const fields = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
-    expect(fields.filter((field) => !figures.byField.has(field)), 'fields the fuzzer never called').toEqual([]);
+    expect(
+      fields.filter((field) => !figures.byField.has(field)),
+      'fields the fuzzer never called',
+    ).toEqual([]);
     console.log(
       `Schema fuzz (seed ${SEED}): ${figures.cases} cases over ${figures.byField.size} fields in ${seconds} s; ` +
         `${figures.failedCalls} failed calls, data unchanged after each; 5xx: ${figures.fiveHundreds}; uncoded errors: ${figures.uncoded}. ` +
-        `Codes: ${[...figures.byCode].sort((a, b) => b[1] - a[1]).map(([code, count]) => `${code} ${count}`).join(', ')}. Slowest: ${[...timeByField].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([field, ms]) => `${field} ${(ms / 1000).toFixed(1)} s`).join(', ')}.`,
+        `Codes: ${[...figures.byCode]
+          .sort((a, b) => b[1] - a[1])
+          .map(([code, count]) => `${code} ${count}`)
+          .join(', ')}. Slowest: ${[...timeByField]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([field, ms]) => `${field} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ')}.`,
     );
   });
 });
 
 /** Ids the fuzzer may use: the organization's own (every node type), and another organization's. */
 async function idPools(org: TestOrganization, other: TestOrganization): Promise<Pools> {
-  const profiles = await org.insertProfiles(6, { with: (index) => ({ status: index === 0 ? 'VALIDATED' : index === 1 ? 'PENDING' : 'NOT_INVITED', invitationExpiresAt: index === 1 ? new Date('2026-12-01T00:00:00Z') : undefined, lotIds: [org.lots[0]!.id], tagIds: [org.tags[1]!.id] }) });
+  const profiles = await org.insertProfiles(6, {
+    with: (index) => ({
+      status: index === 0 ? 'VALIDATED' : index === 1 ? 'PENDING' : 'NOT_INVITED',
+      invitationExpiresAt: index === 1 ? new Date('2026-12-01T00:00:00Z') : undefined,
+      lotIds: [org.lots[0]!.id],
+      tagIds: [org.tags[1]!.id],
+    }),
+  });
   const otherProfiles = await other.insertProfiles(2);
   const invitations = await kit.prisma.invitation.findMany({ where: { organizationId: org.id }, select: { id: true } });
   // A second key and a second admin to revoke and remove; the fuzzer's own key is left out so it keeps working.
-  const spareKey = await kit.prisma.apiKey.create({ data: { organizationId: org.id, name: 'spare', role: 'VIEWER', prefix: 'ppk_spare', secretHash: randomUUID() } });
-  const spareAdmin = await kit.prisma.admin.create({ data: { organizationId: org.id, email: `spare-${randomUUID()}@fuzz.test`, name: 'Spare', role: 'VIEWER', passwordHash: 'x' } });
+  const spareKey = await kit.prisma.apiKey.create({
+    data: { organizationId: org.id, name: 'spare', role: 'VIEWER', prefix: 'ppk_spare', secretHash: randomUUID() },
+  });
+  const spareAdmin = await kit.prisma.admin.create({
+    data: { organizationId: org.id, email: `spare-${randomUUID()}@fuzz.test`, name: 'Spare', role: 'VIEWER', passwordHash: 'x' },
+  });
   const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { profileIds: [] }, state: 'COMPLETED' } });
   return {
     own: {

@@ -38,7 +38,12 @@ export class ArgumentCheckPlugin<Types extends SchemaTypes> extends BasePlugin<T
    * the expected type; at execution the check has refused it already.
    */
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
-    const mappings = mapInputFields<Types, readonly string[]>(fieldConfig.args, this.buildCache, (inputField) => idTypenames(inputField.extensions ?? undefined), this.placeholderCache);
+    const mappings = mapInputFields<Types, readonly string[]>(
+      fieldConfig.args,
+      this.buildCache,
+      (inputField) => idTypenames(inputField.extensions ?? undefined),
+      this.placeholderCache,
+    );
     if (!mappings) return fieldConfig;
     const placeholders = createInputValueMapper(mappings, (value, mapping) =>
       globalIdProblem(value, mapping.value ?? []) === null ? value : encodeGlobalID(mapping.value?.[0] ?? 'Profile', PLACEHOLDER_UUID),

@@ -38,7 +38,8 @@ export function globalIdProblem(globalId: unknown, typenames: readonly string[])
   const expected = typenames.length > 0 ? typenames.join(' or ') : 'object';
   const parsed = typeof globalId === 'string' ? parseGlobalId(globalId) : null;
   if (!parsed) return `Not a global id: give the id of ${article(expected)} as the API returned it.`;
-  if (typenames.length > 0 && !typenames.includes(parsed.typename)) return `This is the id of ${article(parsed.typename)}; ${article(expected)} id is expected.`;
+  if (typenames.length > 0 && !typenames.includes(parsed.typename))
+    return `This is the id of ${article(parsed.typename)}; ${article(expected)} id is expected.`;
   return null;
 }
 

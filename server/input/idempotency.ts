@@ -68,7 +68,11 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)))
+      ? Object.fromEntries(
+          Object.entries(inner)
+            .filter(([, v]) => v !== undefined && v !== null)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
       : inner,
   );
 }

@@ -62,8 +62,7 @@ builder.queryFields((t) => ({
       maxSize: 100,
       description: "The organization's bulk invitations, newest first: where a lost bulk invitation id is found again.",
       args: { states: t.arg({ type: [BulkInvitationStateEnum], description: 'Only those in one of these states.' }) },
-      totalCount: (_parent, args, context) =>
-        context.scope.db.bulkInvitation.count({ where: args.states ? { state: { in: args.states } } : {} }),
+      totalCount: (_parent, args, context) => context.scope.db.bulkInvitation.count({ where: args.states ? { state: { in: args.states } } : {} }),
       resolve: (query, _root, args, context) =>
         context.scope.db.bulkInvitation.findMany({
           ...query,

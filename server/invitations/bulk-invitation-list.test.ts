@@ -75,7 +75,9 @@ describe('bulk invitations list', () => {
     expect(onlyValidated.data.bulkInvitation.skippedProfiles.totalCount).toBe(1);
 
     // Filter by state, and page.
-    const queued = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { filter: {} }, total: 300, createdAt: kit.clock.now() } });
+    const queued = await kit.prisma.bulkInvitation.create({
+      data: { organizationId: org.id, selection: { filter: {} }, total: 300, createdAt: kit.clock.now() },
+    });
     const onlyQueued = await org.graphqlAs('ADMIN', LIST, { states: ['QUEUED', 'RUNNING'] });
     expect(onlyQueued.data.bulkInvitations.edges.map((edge: any) => [edge.node.id, edge.node.selectionSummary, edge.node.outcomeSummary])).toEqual([
       [globalId('BulkInvitation', queued.id), 'All profiles', 'Waiting to start: 300 profiles selected.'],

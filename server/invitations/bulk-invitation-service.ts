@@ -96,10 +96,7 @@ export async function previewSelection(scope: RequestScope, input: SelectionInpu
  * selections finish before this returns; large ones are handed to the job
  * queue in the same transaction that records them.
  */
-export async function startBulkInvitation(
-  scope: RequestScope,
-  input: SelectionInput & { idempotencyKey?: string | null },
-): Promise<BulkInvitation> {
+export async function startBulkInvitation(scope: RequestScope, input: SelectionInput & { idempotencyKey?: string | null }): Promise<BulkInvitation> {
   const selection = normalized(selectionOf(input, ['input']));
   const key = parseIdempotencyKey(input.idempotencyKey);
   const { now, organizationId, actor } = scope;
@@ -175,7 +172,11 @@ function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): Bul
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).filter(([, v]) => v !== undefined && v !== null).sort(([a], [b]) => (a < b ? -1 : 1)))
+      ? Object.fromEntries(
+          Object.entries(inner)
+            .filter(([, v]) => v !== undefined && v !== null)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
       : inner,
   );
 }

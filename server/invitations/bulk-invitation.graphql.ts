@@ -35,7 +35,7 @@ const skippedList = (skipped: Partial<Record<string, number>>) =>
     .map(([reason, count]) => ({ reason: reason as SkipReason, count: count! }));
 
 const InvitationPreviewRef = builder.objectRef<SelectionPreview>('InvitationPreview').implement({
-  description: 'What inviting a selection would do now: what the admin\'s Confirm dialog shows. Nothing was changed.',
+  description: "What inviting a selection would do now: what the admin's Confirm dialog shows. Nothing was changed.",
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'Profiles in the selection.' }),
     inviteCount: t.exposeInt('invite', { description: 'Profiles never invited that would be invited (NOT_INVITED → PENDING).' }),
@@ -116,7 +116,11 @@ const ProfilesInviteInput = builder.inputType('ProfilesInviteInput', {
 const ProfilesInvitePayload = builder.objectRef<{ bulkInvitation: BulkInvitation }>('ProfilesInvitePayload').implement({
   description: 'The bulk invitation; finished already for small selections, running in the background for large ones.',
   fields: (t) => ({
-    bulkInvitation: t.field({ type: BulkInvitationRef, description: 'Its progress; follow it with the bulkInvitationProgress subscription.', resolve: (payload) => payload.bulkInvitation }),
+    bulkInvitation: t.field({
+      type: BulkInvitationRef,
+      description: 'Its progress; follow it with the bulkInvitationProgress subscription.',
+      resolve: (payload) => payload.bulkInvitation,
+    }),
   }),
 });
 
@@ -128,7 +132,11 @@ builder.queryFields((t) => ({
       profileIds: t.arg.globalIDList({ for: ProfileRef, description: selectionArgs.profileIds }),
       filter: t.arg({ type: ProfileFilterInput, description: selectionArgs.filter }),
     },
-    resolve: (_root, args, context) => previewSelection(context.scope, parseQueryInput(() => selectionInput(args, []))),
+    resolve: (_root, args, context) =>
+      previewSelection(
+        context.scope,
+        parseQueryInput(() => selectionInput(args, [])),
+      ),
   }),
   bulkInvitation: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: BulkInvitationRef,
@@ -158,7 +166,7 @@ builder.subscriptionFields((t) => ({
     type: BulkInvitationRef,
     description:
       'Follows a bulk invitation (over Server-Sent Events): sends it now, then at each change, and ends once it is COMPLETED or FAILED ' +
-      '(or when the client disconnects). Another organization\'s id ends at once with nothing sent. A caller holds at most ' +
+      "(or when the client disconnects). Another organization's id ends at once with nothing sent. A caller holds at most " +
       `${MAX_FOLLOWERS_PER_CALLER} of these open at once; beyond, the error TOO_MANY_SUBSCRIPTIONS.`,
     args: { id: t.arg.globalID({ for: BulkInvitationRef, required: true, description: 'Global id of the bulk invitation.' }) },
     subscribe: (_root, args, context) => {

@@ -121,7 +121,8 @@ describe('bulk invitations', () => {
     const org = await kit.createOrganization();
     // A selection the runner cannot read (written directly; the API never stores one).
     const bulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: org.id, selection: { filter: { statuses: ['NO_SUCH_STATUS'] } } } });
-    await kit.prisma.$executeRaw`SELECT graphile_worker.add_job('run-bulk-invitation', json_build_object('bulkInvitationId', ${bulk.id}::text), max_attempts := 1)`;
+    await kit.prisma
+      .$executeRaw`SELECT graphile_worker.add_job('run-bulk-invitation', json_build_object('bulkInvitationId', ${bulk.id}::text), max_attempts := 1)`;
     await kit.runJobs();
     const read = await org.graphql('query ($id: ID!) { bulkInvitation(id: $id) { state failureReason } }', { id: globalId('BulkInvitation', bulk.id) });
     expect(read.data.bulkInvitation.state).toBe('FAILED');

@@ -74,7 +74,9 @@ describe('invite one, accept', () => {
       deliveryState: 'SENT',
     });
 
-    const publicView = await kit.graphql('query ($token: String!) { invitationByToken(token: $token) { organizationName firstName state passwordPolicy } }', { token });
+    const publicView = await kit.graphql('query ($token: String!) { invitationByToken(token: $token) { organizationName firstName state passwordPolicy } }', {
+      token,
+    });
     expect(publicView.data.invitationByToken).toMatchObject({ organizationName: org.name, firstName: person.firstName, state: 'OPEN' });
 
     expect(await accept(token)).toEqual({
@@ -282,8 +284,12 @@ describe('the communication gate', () => {
       { lot: lot!.globalId },
     );
     const id = created.data.profileCreate.profile.id;
-    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Still quiet", email: "quiet2@example.test" }) { __typename } }', { id });
-    await org.graphql('mutation { profilesUpsert(input: { profiles: [{ externalId: "q-1", firstName: "Q", lastName: "One", email: "q1@example.test" }] }) { __typename } }');
+    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Still quiet", email: "quiet2@example.test" }) { __typename } }', {
+      id,
+    });
+    await org.graphql(
+      'mutation { profilesUpsert(input: { profiles: [{ externalId: "q-1", firstName: "Q", lastName: "One", email: "q1@example.test" }] }) { __typename } }',
+    );
     await org.graphql('{ profilesInvitePreview(filter: {}) { total } }');
     await kit.runJobs();
     expect(kit.postmark.messages.filter((message) => /quiet|q1@/.test(message.To))).toHaveLength(0);
@@ -304,8 +310,17 @@ describe('the communication gate', () => {
     await kit.runJobs();
     expect(kit.emailsTo(quiet.email)).toHaveLength(0);
     expect(kit.emailsTo(pending.email).map((message) => message.Tag)).toEqual(['invitation']);
-    const states = await kit.prisma.email.findMany({ where: { organizationId: org.id }, orderBy: { createdAt: 'asc' }, select: { kind: true, to: true, state: true, lastError: true } });
-    expect(states.filter((email) => email.state === 'CANCELLED').map((email) => email.lastError).sort()).toEqual([
+    const states = await kit.prisma.email.findMany({
+      where: { organizationId: org.id },
+      orderBy: { createdAt: 'asc' },
+      select: { kind: true, to: true, state: true, lastError: true },
+    });
+    expect(
+      states
+        .filter((email) => email.state === 'CANCELLED')
+        .map((email) => email.lastError)
+        .sort(),
+    ).toEqual([
       'Not sent: the profile is NOT_INVITED, not PENDING.',
       'Not sent: the profile is NOT_INVITED, not VALIDATED.',
       'Not sent: the profile is PENDING, not VALIDATED.',

@@ -28,7 +28,11 @@ describe('invitation history', () => {
     const [profileId] = await org.insertProfiles(1);
     const id = globalId('Profile', profileId!);
     const invite = async (actor: 'ADMIN' | 'API_KEY') => {
-      const response = await org.graphqlAs(actor, 'mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on ProfileInvitePayload { invitation { id } } } }', { id });
+      const response = await org.graphqlAs(
+        actor,
+        'mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on ProfileInvitePayload { invitation { id } } } }',
+        { id },
+      );
       expect(response.data.profileInvite.__typename).toBe('ProfileInvitePayload');
       return response.data.profileInvite.invitation.id as string;
     };
@@ -38,7 +42,11 @@ describe('invitation history', () => {
     kit.clock.advance(RESEND_COOLDOWN_MS + 1_000);
     const byKey = await invite('API_KEY');
     kit.clock.advance(RESEND_COOLDOWN_MS + 1_000);
-    const bulk = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { ... on ProfilesInvitePayload { bulkInvitation { id invitedCount reinvitedCount } } } }', { id });
+    const bulk = await org.graphqlAs(
+      'ADMIN',
+      'mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { ... on ProfilesInvitePayload { bulkInvitation { id invitedCount reinvitedCount } } } }',
+      { id },
+    );
     expect(bulk.data.profilesInvite.bulkInvitation.reinvitedCount).toBe(1);
     kit.clock.advance(60_000);
     // The latest one is revoked by the admin, then the delivery of the first one bounces.
@@ -47,7 +55,10 @@ describe('invitation history', () => {
       id: globalId('Invitation', latest.latestInvitationId!),
     });
     expect(revoked.data.invitationRevoke.__typename).toBe('InvitationPayload');
-    await kit.prisma.invitation.update({ where: { id: Buffer.from(byAdmin, 'base64').toString().split(':')[1]! }, data: { deliveryState: 'BOUNCED', deliveryUpdatedAt: kit.clock.now() } });
+    await kit.prisma.invitation.update({
+      where: { id: Buffer.from(byAdmin, 'base64').toString().split(':')[1]! },
+      data: { deliveryState: 'BOUNCED', deliveryUpdatedAt: kit.clock.now() },
+    });
 
     const response = await org.graphqlAs('ADMIN', HISTORY, { id });
     expect(response.errors).toBeUndefined();
@@ -65,7 +76,12 @@ describe('invitation history', () => {
       bulkInvitation: null,
     });
     expect(second).toMatchObject({ id: byKey, state: 'SUPERSEDED', sentBy: { type: 'API_KEY', name: 'test key', id: globalId('ApiKey', org.apiKeyId) } });
-    expect(third).toMatchObject({ state: 'REVOKED', revokedAt: kit.clock.now().toISOString(), acceptedAt: null, bulkInvitation: { id: bulk.data.profilesInvite.bulkInvitation.id } });
+    expect(third).toMatchObject({
+      state: 'REVOKED',
+      revokedAt: kit.clock.now().toISOString(),
+      acceptedAt: null,
+      bulkInvitation: { id: bulk.data.profilesInvite.bulkInvitation.id },
+    });
     expect(third.supersededAt).toBeNull();
     expect(first.supersededAt).not.toBeNull();
 
@@ -76,7 +92,11 @@ describe('invitation history', () => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
     // Invitation.profile leads back.
-    const invitation = await kit.graphql(`query ($id: ID!) { node(id: $id) { ... on Invitation { profile { id status } sentBy { name } } } }`, { id: byKey }, { token: org.apiKey });
+    const invitation = await kit.graphql(
+      `query ($id: ID!) { node(id: $id) { ... on Invitation { profile { id status } sentBy { name } } } }`,
+      { id: byKey },
+      { token: org.apiKey },
+    );
     expect(invitation.data.node).toEqual({ profile: { id, status: 'PENDING' }, sentBy: { name: 'test key' } });
   });
 
@@ -98,9 +118,18 @@ describe('invitation history', () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'OWNER' });
     const [profileId] = await org.insertProfiles(1);
     const id = globalId('Profile', profileId!);
-    const admin = await kit.prisma.admin.create({ data: { organizationId: org.id, email: `gone-${org.id}@example.test`, name: 'Gone', role: 'ADMIN', passwordHash: 'x' } });
+    const admin = await kit.prisma.admin.create({
+      data: { organizationId: org.id, email: `gone-${org.id}@example.test`, name: 'Gone', role: 'ADMIN', passwordHash: 'x' },
+    });
     const invitation = await kit.prisma.invitation.create({
-      data: { organizationId: org.id, profileId: profileId!, tokenHash: `h-${profileId}`, email: 'x@example.test', expiresAt: kit.clock.now(), sentByAdminId: admin.id },
+      data: {
+        organizationId: org.id,
+        profileId: profileId!,
+        tokenHash: `h-${profileId}`,
+        email: 'x@example.test',
+        expiresAt: kit.clock.now(),
+        sentByAdminId: admin.id,
+      },
     });
     await kit.prisma.admin.delete({ where: { id: admin.id } });
     const viewer = await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { role: 'VIEWER' } });

@@ -48,8 +48,7 @@ export const UNDELIVERABLE_DELIVERY_STATES = ['BOUNCED', 'SPAM_COMPLAINT'] as co
  */
 export function emailUndeliverable(profileEmail: string, latest: { email: string; deliveryState: EmailDeliveryState }): boolean {
   return (
-    (UNDELIVERABLE_DELIVERY_STATES as readonly EmailDeliveryState[]).includes(latest.deliveryState) &&
-    latest.email.toLowerCase() === profileEmail.toLowerCase()
+    (UNDELIVERABLE_DELIVERY_STATES as readonly EmailDeliveryState[]).includes(latest.deliveryState) && latest.email.toLowerCase() === profileEmail.toLowerCase()
   );
 }
 

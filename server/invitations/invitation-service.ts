@@ -245,7 +245,14 @@ export async function inviteProfile(scope: RequestScope, profileId: string, opti
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { invitationValidityHours: true } });
     const batch = await inviteBatch(
       tx,
-      { settings: scope.settings, organizationId, invitationValidityHours: organization.invitationValidityHours, now, sender: actor, sendEmail: options.sendEmail },
+      {
+        settings: scope.settings,
+        organizationId,
+        invitationValidityHours: organization.invitationValidityHours,
+        now,
+        sender: actor,
+        sendEmail: options.sendEmail,
+      },
       [profileId],
     );
     const outcome = batch.outcomes.get(profileId)!;
@@ -268,9 +275,7 @@ export async function inviteProfile(scope: RequestScope, profileId: string, opti
       tx.profile.findUniqueOrThrow({ where: { id: profileId } }),
       tx.invitation.findUniqueOrThrow({ where: { id: outcome.invitationId! } }),
     ]);
-    const link = options.sendEmail
-      ? null
-      : acceptLink(scope.settings.publicUrl, invitationToken(scope.settings.invitationTokenSecret, invitation.id));
+    const link = options.sendEmail ? null : acceptLink(scope.settings.publicUrl, invitationToken(scope.settings.invitationTokenSecret, invitation.id));
     await recordAudit(tx, scope, {
       kind: 'PROFILE_INVITED',
       profileId,
@@ -379,12 +384,16 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
         },
       },
     ]);
-    await recordAudit(tx, { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now }, {
-      kind: 'INVITATION_ACCEPTED',
-      profileId: profile.id,
-      subjectId: invitation.id,
-      summary: `${personName(profile)} accepted the invitation and set a password.`,
-    });
+    await recordAudit(
+      tx,
+      { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now },
+      {
+        kind: 'INVITATION_ACCEPTED',
+        profileId: profile.id,
+        subjectId: invitation.id,
+        summary: `${personName(profile)} accepted the invitation and set a password.`,
+      },
+    );
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId } });
     return { profile, organization };
   });

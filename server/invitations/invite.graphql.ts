@@ -58,11 +58,18 @@ builder.mutationFields((t) => ({
       'Invites one profile: NOT_INVITED or PENDING → PENDING with a new invitation; any earlier invitation of the profile stops working. ' +
       'The email goes out in the background (or, with sendEmail: false, the link is returned instead).',
     errors: {
-      types: [InvalidInputError, NotFoundError, ProfileAlreadyValidatedError, InvalidEmailError, EmailUndeliverableError, ResendTooSoonError, ...accessRefusals],
+      types: [
+        InvalidInputError,
+        NotFoundError,
+        ProfileAlreadyValidatedError,
+        InvalidEmailError,
+        EmailUndeliverableError,
+        ResendTooSoonError,
+        ...accessRefusals,
+      ],
     },
     args: { input: t.arg({ type: ProfileInviteInput, required: true, description: 'The profile to invite.' }) },
-    resolve: (_root, { input }, context) =>
-      inviteProfile(context.scope, input.profileId.id, { sendEmail: input.sendEmail ?? true }),
+    resolve: (_root, { input }, context) => inviteProfile(context.scope, input.profileId.id, { sendEmail: input.sendEmail ?? true }),
   }),
   invitationRevoke: t.withAuth({ allowed: 'INVITE' }).field({
     type: InvitationPayload,

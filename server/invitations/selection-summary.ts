@@ -54,7 +54,8 @@ export function describeSelection(selection: Selection, names: Map<string, strin
   if (filter.paymentMethods?.length) parts.push(`paying by ${either(filter.paymentMethods.map((method) => PAYMENT_WORDS[method]))}`);
   if (filter.invitationExpired === true) parts.push('whose invitation expired');
   if (filter.invitationExpired === false) parts.push('whose invitation has not expired');
-  if (filter.deliveryStates?.length) parts.push(`whose invitation email is ${either(filter.deliveryStates.map((state) => state.toLowerCase().replace('_', ' ')))}`);
+  if (filter.deliveryStates?.length)
+    parts.push(`whose invitation email is ${either(filter.deliveryStates.map((state) => state.toLowerCase().replace('_', ' ')))}`);
   if (filter.invitedBetween) parts.push(`invited ${span(filter.invitedBetween)}`);
   if (filter.expiresBetween) parts.push(`whose invitation expires ${span(filter.expiresBetween)}`);
   return parts.length ? `Profiles ${parts.join(', ')}` : 'All profiles';

@@ -44,7 +44,14 @@ beforeAll(async () => {
   await chmod(dataDir, 0o755);
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  env = { ...process.env, NODE_ENV: 'development', PORT: String(port), PARKPASS_DATA_DIR: dataDir, PARKPASS_PG_PORT: String(await freePort()), PARKPASS_SEED_DEMO: 'false' };
+  env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    PARKPASS_DATA_DIR: dataDir,
+    PARKPASS_PG_PORT: String(await freePort()),
+    PARKPASS_SEED_DEMO: 'false',
+  };
   for (const name of ['DATABASE_URL', 'POSTMARK_SERVER_TOKEN', 'POSTMARK_API_URL']) delete env[name];
   server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (chunk) => (output += chunk));
@@ -77,12 +84,20 @@ describe('npm run org, while the server runs', () => {
     expect(created.stdout).toContain('Created the organization "Acme Parking"');
     const password = /password: (\S+)/.exec(created.stdout)![1]!;
 
-    const login = await graphql('mutation ($password: String!) { adminLogin(input: { email: "owner@acme.test", password: $password }) { __typename ... on AdminLoginPayload { token } } }', { password });
+    const login = await graphql(
+      'mutation ($password: String!) { adminLogin(input: { email: "owner@acme.test", password: $password }) { __typename ... on AdminLoginPayload { token } } }',
+      { password },
+    );
     const token = login.data.adminLogin.token as string;
     expect(token).toMatch(/^pps_/);
-    const profile = await graphql('mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@acme.test" }) { ... on ProfilePayload { profile { id } } } }', {}, token);
+    const profile = await graphql(
+      'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@acme.test" }) { ... on ProfilePayload { profile { id } } } }',
+      {},
+      token,
+    );
     const profileId = profile.data.profileCreate.profile.id as string;
-    const INVITE = 'mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } ... on FeatureNotInPlan { requiredPlan } } }';
+    const INVITE =
+      'mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } ... on FeatureNotInPlan { requiredPlan } } }';
 
     const refused = await graphql(INVITE, { id: profileId }, token);
     expect(refused.data.profileInvite).toEqual({ __typename: 'FeatureNotInPlan', code: 'FEATURE_NOT_IN_PLAN', requiredPlan: 'BUSINESS' });

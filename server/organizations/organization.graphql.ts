@@ -56,31 +56,34 @@ builder.queryFields((t) => ({
   organization: t.withAuth({ authenticated: true }).prismaField({
     type: OrganizationRef,
     description: "The caller's organization.",
-    resolve: (query, _root, _args, context) =>
-      context.scope.db.organization.findFirstOrThrow(query),
+    resolve: (query, _root, _args, context) => context.scope.db.organization.findFirstOrThrow(query),
   }),
-  parkingLots: t.withAuth({ authenticated: true }).prismaConnection({
-    type: ParkingLotRef,
-    cursor: 'id',
-    defaultSize: 100,
-    maxSize: 500,
-    description: "The organization's parking lots, by name.",
-    totalCount: (_parent, _args, context) => context.scope.db.parkingLot.count(),
-    resolve: (query, _root, _args, context) =>
-      context.scope.db.parkingLot.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-  }, { name: 'ParkingLotConnection', description: 'A page of parking lots, with the total.' },
-  { name: 'ParkingLotEdge', description: 'One item of a page, with its cursor.' }),
-  tags: t.withAuth({ authenticated: true }).prismaConnection({
-    type: TagRef,
-    cursor: 'id',
-    defaultSize: 100,
-    maxSize: 500,
-    description: "The organization's tags, by name.",
-    totalCount: (_parent, _args, context) => context.scope.db.tag.count(),
-    resolve: (query, _root, _args, context) =>
-      context.scope.db.tag.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-  }, { name: 'TagConnection', description: 'A page of tags, with the total.' },
-  { name: 'TagEdge', description: 'One item of a page, with its cursor.' }),
+  parkingLots: t.withAuth({ authenticated: true }).prismaConnection(
+    {
+      type: ParkingLotRef,
+      cursor: 'id',
+      defaultSize: 100,
+      maxSize: 500,
+      description: "The organization's parking lots, by name.",
+      totalCount: (_parent, _args, context) => context.scope.db.parkingLot.count(),
+      resolve: (query, _root, _args, context) => context.scope.db.parkingLot.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    },
+    { name: 'ParkingLotConnection', description: 'A page of parking lots, with the total.' },
+    { name: 'ParkingLotEdge', description: 'One item of a page, with its cursor.' },
+  ),
+  tags: t.withAuth({ authenticated: true }).prismaConnection(
+    {
+      type: TagRef,
+      cursor: 'id',
+      defaultSize: 100,
+      maxSize: 500,
+      description: "The organization's tags, by name.",
+      totalCount: (_parent, _args, context) => context.scope.db.tag.count(),
+      resolve: (query, _root, _args, context) => context.scope.db.tag.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+    },
+    { name: 'TagConnection', description: 'A page of tags, with the total.' },
+    { name: 'TagEdge', description: 'One item of a page, with its cursor.' },
+  ),
 }));
 
 const OrganizationUpdateInput = builder.inputType('OrganizationUpdateInput', {

@@ -58,7 +58,11 @@ export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
     if (!current) throw new NotFoundError(['id'], WHAT[kind]);
     await assertNameFree(tx, kind, organizationId, name, id);
     const renamed = await uniqueName(kind, name, () => table(tx, kind).update({ where: { id }, data: { name } }));
-    await recordAudit(tx, auditScopeOf(scope), { kind: AUDIT[kind].renamed, subjectId: id, summary: `Renamed the ${WHAT[kind]} "${current.name}" to "${name}".` });
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: AUDIT[kind].renamed,
+      subjectId: id,
+      summary: `Renamed the ${WHAT[kind]} "${current.name}" to "${name}".`,
+    });
     return renamed;
   });
 }
@@ -73,9 +77,7 @@ export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
     const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
     if (!current) throw new NotFoundError(['id'], WHAT[kind]);
     const profileCount =
-      kind === 'tag'
-        ? await tx.profileTag.count({ where: { tagId: id } })
-        : await tx.profileParkingLot.count({ where: { parkingLotId: id } });
+      kind === 'tag' ? await tx.profileTag.count({ where: { tagId: id } }) : await tx.profileParkingLot.count({ where: { parkingLotId: id } });
     // The links to profiles go with it (ON DELETE CASCADE).
     await table(tx, kind).delete({ where: { id } });
     await recordAudit(tx, auditScopeOf(scope), {

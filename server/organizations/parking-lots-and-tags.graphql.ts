@@ -11,8 +11,7 @@ import { createLotOrTag, deleteLotOrTag, MAX_LOT_OR_TAG_NAME_LENGTH, renameLotOr
 
 const nameDescription = `The name (1 to ${MAX_LOT_OR_TAG_NAME_LENGTH} characters), unique in the organization; "North lot" and "north LOT" are the same name.`;
 
-const keyDescription = (what: string) =>
-  `${idempotencyKeyDescription(what)} Only parking lot and tag creates read it; a rename ignores it.`;
+const keyDescription = (what: string) => `${idempotencyKeyDescription(what)} Only parking lot and tag creates read it; a rename ignores it.`;
 
 const ParkingLotInput = builder.inputType('ParkingLotInput', {
   description: 'A parking lot: its name.',

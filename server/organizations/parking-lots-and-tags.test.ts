@@ -53,11 +53,15 @@ describe('parking lots and tags', () => {
       `mutation ($id: ID!) { parkingLotDelete(id: $id) { ${result} ... on ParkingLotDeletePayload { deletedParkingLotId name profileCount } } }`,
       { id: north!.globalId },
     );
-    expect(deleted.data.parkingLotDelete).toEqual({ __typename: 'ParkingLotDeletePayload', deletedParkingLotId: north!.globalId, name: 'North lot', profileCount: 2 });
-    const tagDeleted = await org.graphql(
-      `mutation ($id: ID!) { tagDelete(id: $id) { ${result} ... on TagDeletePayload { deletedTagId profileCount } } }`,
-      { id: engineering!.globalId },
-    );
+    expect(deleted.data.parkingLotDelete).toEqual({
+      __typename: 'ParkingLotDeletePayload',
+      deletedParkingLotId: north!.globalId,
+      name: 'North lot',
+      profileCount: 2,
+    });
+    const tagDeleted = await org.graphql(`mutation ($id: ID!) { tagDelete(id: $id) { ${result} ... on TagDeletePayload { deletedTagId profileCount } } }`, {
+      id: engineering!.globalId,
+    });
     expect(tagDeleted.data.tagDelete).toEqual({ __typename: 'TagDeletePayload', deletedTagId: engineering!.globalId, profileCount: 3 });
 
     // The profiles are still there, without the deleted lot and tag; their other lot stays.
@@ -75,7 +79,9 @@ describe('parking lots and tags', () => {
     const org = await kit.createOrganization();
     const other = await kit.createOrganization();
     const create = (who: typeof org, name: string) =>
-      who.graphql(`mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { ${result} } tagCreate(input: { name: $name }) { ${result} } }`, { name });
+      who.graphql(`mutation ($name: String!) { parkingLotCreate(input: { name: $name }) { ${result} } tagCreate(input: { name: $name }) { ${result} } }`, {
+        name,
+      });
 
     const duplicate = await create(org, 'NORTH LOT');
     expect(duplicate.data.parkingLotCreate).toMatchObject({ __typename: 'NameAlreadyUsed', code: 'NAME_ALREADY_USED', path: ['input', 'name'] });

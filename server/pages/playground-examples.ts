@@ -9,14 +9,20 @@ import { rootDir } from '../database/paths.ts';
 const operationsDir = path.join(rootDir, 'sdk/src/operations');
 
 const VARIABLES: Record<string, object> = {
-  'profiles.graphql': { filter: { statuses: ['NOT_INVITED'] }, first: 10, input: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada.lovelace@example.com' } },
+  'profiles.graphql': {
+    filter: { statuses: ['NOT_INVITED'] },
+    first: 10,
+    input: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada.lovelace@example.com' },
+  },
   'invitations.graphql': { filter: { statuses: ['NOT_INVITED'] }, input: { profileId: '<a profile id from Profiles>' } },
 };
 
 export function playgroundTabs(): { query: string; variables?: string }[] {
   let files: string[];
   try {
-    files = readdirSync(operationsDir).filter((file) => file.endsWith('.graphql')).sort();
+    files = readdirSync(operationsDir)
+      .filter((file) => file.endsWith('.graphql'))
+      .sort();
   } catch {
     return []; // Deployed without the SDK sources: GraphiQL's default tab.
   }

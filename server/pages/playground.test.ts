@@ -8,7 +8,14 @@ describe('the GraphQL playground', () => {
     const response = await kit.app.fetch(`${TEST_PUBLIC_URL}/graphql`, { headers: { accept: 'text/html' } });
     const html = await response.text();
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
-    for (const operation of ['query Profiles(', 'mutation ProfileInvite(', 'mutation ProfilesInvite(', 'query InvitationPreview(', 'mutation InvitationAccept(', 'query Viewer']) {
+    for (const operation of [
+      'query Profiles(',
+      'mutation ProfileInvite(',
+      'mutation ProfilesInvite(',
+      'query InvitationPreview(',
+      'mutation InvitationAccept(',
+      'query Viewer',
+    ]) {
       expect(html).toContain(operation);
     }
     const accept = await kit.app.fetch(`${TEST_PUBLIC_URL}/accept`);

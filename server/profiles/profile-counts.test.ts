@@ -5,7 +5,8 @@ import { globalId, useTestKit } from '../test/kit.ts';
 const kit = useTestKit();
 const HOUR = 3_600_000;
 
-const COUNTS = 'query ($filter: ProfileFilter) { profileCounts(filter: $filter) { total notInvited pending validated pendingWithExpiredInvitation emailUndeliverable } }';
+const COUNTS =
+  'query ($filter: ProfileFilter) { profileCounts(filter: $filter) { total notInvited pending validated pendingWithExpiredInvitation emailUndeliverable } }';
 
 describe('profile counts (the Status column)', () => {
   it('counts the profiles a filter selects by status, pending with an expired invitation and undeliverable, in one SQL statement', async () => {
@@ -22,7 +23,10 @@ describe('profile counts (the Status column)', () => {
     // A bounce on an address the profile no longer has does not count: the new address is worth a try.
     const [moved] = await org.insertProfiles(1, { with: () => ({ status: 'PENDING', invitationExpiresAt: future }) });
     const movedProfile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: moved! } });
-    await kit.prisma.invitation.update({ where: { id: movedProfile.latestInvitationId! }, data: { deliveryState: 'SPAM_COMPLAINT', email: 'old@example.test' } });
+    await kit.prisma.invitation.update({
+      where: { id: movedProfile.latestInvitationId! },
+      data: { deliveryState: 'SPAM_COMPLAINT', email: 'old@example.test' },
+    });
 
     kit.resetStatements();
     const all = await org.graphql(COUNTS, {});
@@ -84,7 +88,9 @@ describe('profile counts (the Status column)', () => {
     }
     const created = await Promise.all(
       variants.map((dates, i) =>
-        kit.prisma.invitation.create({ data: { organizationId: org.id, profileId: profileId!, tokenHash: `state-${i}-${profileId}`, email: 'x@example.test', ...dates } }),
+        kit.prisma.invitation.create({
+          data: { organizationId: org.id, profileId: profileId!, tokenHash: `state-${i}-${profileId}`, email: 'x@example.test', ...dates },
+        }),
       ),
     );
     // The SQL the queries use (invitationInStateSql, invitationNotClosedSql), state by state: each invitation in exactly its own.
@@ -108,7 +114,8 @@ describe('profile counts (the Status column)', () => {
   it('pages backwards with last/before and refuses a cursor it never gave', async () => {
     const org = await kit.createOrganization();
     await org.insertProfiles(7);
-    const PAGE = 'query ($first: Int, $after: String, $last: Int, $before: String) { profiles(first: $first, after: $after, last: $last, before: $before, orderBy: { field: CREATED_AT, direction: DESC }) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }';
+    const PAGE =
+      'query ($first: Int, $after: String, $last: Int, $before: String) { profiles(first: $first, after: $after, last: $last, before: $before, orderBy: { field: CREATED_AT, direction: DESC }) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }';
     const all = (await org.graphql(PAGE, { first: 10 })).data.profiles.edges.map((edge: any) => edge.node.id);
     expect(all).toHaveLength(7);
     const last3 = (await org.graphql(PAGE, { last: 3 })).data.profiles;
@@ -157,26 +164,28 @@ describe('profile counts (the Status column)', () => {
     // 40 writers at once (the pool holds 10 connections, so shards and row locks are really shared), each in its own transaction.
     await Promise.all(
       Array.from({ length: 40 }, (_, writer) =>
-        kit.prisma.$transaction(async (tx) => {
-          const mine = ids.filter((_, i) => i % 40 === writer);
-          await tx.profile.updateMany({ where: { id: { in: mine.slice(0, 5) } }, data: { status: statuses[writer % 3] } });
-          await tx.profile.update({ where: { id: mine[5]! }, data: { status: statuses[(writer + 1) % 3] } });
-          await tx.profile.deleteMany({ where: { id: { in: mine.slice(6, 8) } } });
-          await tx.profile.createMany({
-            data: Array.from({ length: 3 }, (_, n) => ({
-              organizationId: org.id,
-              firstName: 'C',
-              lastName: `W${writer}`,
-              email: `c${writer}.${n}@concurrent.test`,
-              status: statuses[n],
-              searchText: 'c',
-              sortName: 'c',
-            })),
-          });
-          if (writer % 10 === 0) throw new Error('rolled back');
-        }).catch((error: Error) => {
-          if (error.message !== 'rolled back') throw error;
-        }),
+        kit.prisma
+          .$transaction(async (tx) => {
+            const mine = ids.filter((_, i) => i % 40 === writer);
+            await tx.profile.updateMany({ where: { id: { in: mine.slice(0, 5) } }, data: { status: statuses[writer % 3] } });
+            await tx.profile.update({ where: { id: mine[5]! }, data: { status: statuses[(writer + 1) % 3] } });
+            await tx.profile.deleteMany({ where: { id: { in: mine.slice(6, 8) } } });
+            await tx.profile.createMany({
+              data: Array.from({ length: 3 }, (_, n) => ({
+                organizationId: org.id,
+                firstName: 'C',
+                lastName: `W${writer}`,
+                email: `c${writer}.${n}@concurrent.test`,
+                status: statuses[n],
+                searchText: 'c',
+                sortName: 'c',
+              })),
+            });
+            if (writer % 10 === 0) throw new Error('rolled back');
+          })
+          .catch((error: Error) => {
+            if (error.message !== 'rolled back') throw error;
+          }),
       ),
     );
     for (const organization of [org, other]) {

@@ -30,7 +30,11 @@ export function decodeProfileCursor(cursor: string | null | undefined, field: Pr
   if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== VERSION) throw refuse('is not one the profiles query gave');
   const [, order, values, id] = parsed as [unknown, unknown, unknown, unknown];
   const valid =
-    Array.isArray(values) && values.length === orderKeyCount(field) && values.every((value) => typeof value === 'string') && typeof id === 'string' && UUID.test(id);
+    Array.isArray(values) &&
+    values.length === orderKeyCount(field) &&
+    values.every((value) => typeof value === 'string') &&
+    typeof id === 'string' &&
+    UUID.test(id);
   if (order !== field) throw refuse(`belongs to another order (${String(order)}, not ${field})`);
   if (!valid) throw refuse('is not one the profiles query gave');
   return { values: values as string[], id };

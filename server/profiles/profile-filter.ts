@@ -72,7 +72,9 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     if (filter.tagIds && filter.tagsMatch === 'ALL') {
       // One semi-join per tag (each served by the tag's index); an id naming no tag of the organization matches nothing.
       for (const tagId of new Set(filter.tagIds)) {
-        and.push(isUuid(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`);
+        and.push(
+          isUuid(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`,
+        );
       }
     } else if (filter.tagIds) {
       and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);

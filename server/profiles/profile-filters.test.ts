@@ -24,7 +24,14 @@ describe('profile filters and order', () => {
     await org.insertProfiles(names.length, { with: (i) => ({ lastName: names[i]!, firstName: 'Sam' }) });
     const ascending = await lastNames(org, {});
     expect(ascending.map((name) => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase())).toEqual([
-      'abalos', 'abalos', 'adam', 'dupont', 'dupont', 'durand', 'emile', 'zola',
+      'abalos',
+      'abalos',
+      'adam',
+      'dupont',
+      'dupont',
+      'durand',
+      'emile',
+      'zola',
     ]);
     expect(await lastNames(org, { orderBy: { field: 'NAME', direction: 'DESC' } })).toEqual([...ascending].reverse());
     // Page by page, the same order.
@@ -45,7 +52,8 @@ describe('profile filters and order', () => {
       'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.test", externalId: "HR-Äbc-42", phone: "06 12 34 56 78" }) { ... on ProfilePayload { profile { id } } } }',
     );
     const id = created.data.profileCreate.profile.id;
-    for (const search of ['hr-abc-42', 'abc', '06 12', '0612345678', '345678']) expect(await lastNames(org, { filter: { search } }), search).toEqual(['Lovelace']);
+    for (const search of ['hr-abc-42', 'abc', '06 12', '0612345678', '345678'])
+      expect(await lastNames(org, { filter: { search } }), search).toEqual(['Lovelace']);
     expect(await lastNames(org, { filter: { search: '0799' } })).toEqual([]);
 
     await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+41 79 555 00 11" }) { __typename } }', { id });
@@ -53,7 +61,9 @@ describe('profile filters and order', () => {
     expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['Lovelace']);
 
     // An upsert that leaves the phone out keeps it, and keeps it searchable.
-    await org.graphql('mutation { profilesUpsert(input: { profiles: [{ externalId: "HR-Äbc-42", firstName: "Ada", lastName: "King", email: "ada@example.test" }] }) { __typename } }');
+    await org.graphql(
+      'mutation { profilesUpsert(input: { profiles: [{ externalId: "HR-Äbc-42", firstName: "Ada", lastName: "King", email: "ada@example.test" }] }) { __typename } }',
+    );
     expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['King']);
   });
 
@@ -77,7 +87,10 @@ describe('profile filters and order', () => {
     const org = await kit.createOrganization();
     const now = kit.clock.now().getTime();
     const ids = await org.insertProfiles(4, {
-      with: (i) => ({ lastName: ['Early', 'Middle', 'Late', 'Never'][i]!, ...(i < 3 ? { status: 'PENDING' as const, invitationExpiresAt: new Date(now + (i + 1) * 24 * HOUR) } : {}) }),
+      with: (i) => ({
+        lastName: ['Early', 'Middle', 'Late', 'Never'][i]!,
+        ...(i < 3 ? { status: 'PENDING' as const, invitationExpiresAt: new Date(now + (i + 1) * 24 * HOUR) } : {}),
+      }),
     });
     // Invited 3, 2 and 1 days ago; the middle one bounced.
     for (const [i, id] of ids.slice(0, 3).entries()) {

@@ -93,9 +93,15 @@ describe('keyset pages in every order', () => {
         // A page after a deep cursor: the SQL order's next rows, and so is a page between two cursors.
         const deep = 200;
         const next = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, first: 20, after: cursors[deep - 1] });
-        expect(next.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)), label).toEqual(expected.slice(deep, deep + 20));
+        expect(
+          next.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)),
+          label,
+        ).toEqual(expected.slice(deep, deep + 20));
         const between = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, first: 100, after: cursors[9], before: cursors[30] });
-        expect(between.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)), label).toEqual(expected.slice(10, 30));
+        expect(
+          between.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)),
+          label,
+        ).toEqual(expected.slice(10, 30));
       }
     }
   });

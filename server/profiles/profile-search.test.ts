@@ -44,13 +44,18 @@ describe('profiles search', () => {
     const [engineering, sales] = org.tags;
     const past = new Date(kit.clock.now().getTime() - 3_600_000);
     const future = new Date(kit.clock.now().getTime() + 3_600_000);
-    await org.insertProfiles(1, { start: 0, with: () => ({ lastName: 'North', lotIds: [north!.id], tagIds: [engineering!.id], paymentMethods: ['CREDIT_CARD'] }) });
+    await org.insertProfiles(1, {
+      start: 0,
+      with: () => ({ lastName: 'North', lotIds: [north!.id], tagIds: [engineering!.id], paymentMethods: ['CREDIT_CARD'] }),
+    });
     await org.insertProfiles(1, { start: 1, with: () => ({ lastName: 'South', lotIds: [south!.id], tagIds: [sales!.id], status: 'VALIDATED' }) });
-    await org.insertProfiles(1, { start: 2, with: () => ({ lastName: 'Nowhere', status: 'PENDING', invitationExpiresAt: past, paymentMethods: ['PAYROLL_DEDUCTION'] }) });
+    await org.insertProfiles(1, {
+      start: 2,
+      with: () => ({ lastName: 'Nowhere', status: 'PENDING', invitationExpiresAt: past, paymentMethods: ['PAYROLL_DEDUCTION'] }),
+    });
     await org.insertProfiles(1, { start: 3, with: () => ({ lastName: 'Waiting', status: 'PENDING', invitationExpiresAt: future, lotIds: [north!.id] }) });
 
-    const lastNames = async (filter: Record<string, unknown>) =>
-      (await search(org, { filter })).edges.map((edge) => edge.node.fullName.split(' ')[1]).sort();
+    const lastNames = async (filter: Record<string, unknown>) => (await search(org, { filter })).edges.map((edge) => edge.node.fullName.split(' ')[1]).sort();
 
     expect(await lastNames({ parkingLotIds: [north!.globalId] })).toEqual(['North', 'Waiting']);
     expect(await lastNames({ parkingLotIds: [north!.globalId, south!.globalId] })).toEqual(['North', 'South', 'Waiting']);

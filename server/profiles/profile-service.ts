@@ -16,7 +16,11 @@ import { idempotentCreate } from '../input/idempotency.ts';
 import { personName, recordAudit } from '../audit/audit-trail.ts';
 
 /** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
-export const givenFields = (fields: ProfileFields) => Object.entries(fields).filter(([, value]) => value !== undefined).map(([name]) => name).sort();
+export const givenFields = (fields: ProfileFields) =>
+  Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name)
+    .sort();
 
 type Transaction = Prisma.TransactionClient;
 
@@ -42,7 +46,12 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
   );
 }
 
-async function insertProfile(tx: Transaction, scope: OrganizationScope, fields: ProfileFields & { firstName: string; lastName: string; email: string }, path: string[]) {
+async function insertProfile(
+  tx: Transaction,
+  scope: OrganizationScope,
+  fields: ProfileFields & { firstName: string; lastName: string; email: string },
+  path: string[],
+) {
   await assertLinksExist(tx, scope.organizationId, fields, path);
   await assertUniqueFields(tx, scope.organizationId, fields, path, null);
   return translateUniqueViolation(path, fields, () =>
@@ -145,21 +154,12 @@ async function assertLinksExist(tx: Transaction, organizationId: string, fields:
   if (error) throw error;
 }
 
-async function assertUniqueFields(
-  tx: Transaction,
-  organizationId: string,
-  fields: ProfileFields,
-  path: string[],
-  exceptId: string | null,
-): Promise<void> {
+async function assertUniqueFields(tx: Transaction, organizationId: string, fields: ProfileFields, path: string[], exceptId: string | null): Promise<void> {
   const others = exceptId ? { NOT: { id: exceptId } } : {};
   if (fields.email && (await tx.profile.findFirst({ where: { organizationId, email: fields.email, ...others }, select: { id: true } }))) {
     throw new EmailAlreadyUsedError([...path, 'email'], fields.email);
   }
-  if (
-    fields.externalId &&
-    (await tx.profile.findFirst({ where: { organizationId, externalId: fields.externalId, ...others }, select: { id: true } }))
-  ) {
+  if (fields.externalId && (await tx.profile.findFirst({ where: { organizationId, externalId: fields.externalId, ...others }, select: { id: true } }))) {
     throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId);
   }
 }

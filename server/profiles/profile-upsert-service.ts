@@ -87,14 +87,15 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
     async (tx) => {
       const { organizationId } = scope;
       const [known, existing] = await Promise.all([
-        knownLinks(tx, organizationId, candidates.map((row) => row.fields)),
+        knownLinks(
+          tx,
+          organizationId,
+          candidates.map((row) => row.fields),
+        ),
         tx.profile.findMany({
           where: {
             organizationId,
-            OR: [
-              { externalId: { in: candidates.map((row) => row.externalId) } },
-              { email: { in: candidates.map((row) => row.fields.email) } },
-            ],
+            OR: [{ externalId: { in: candidates.map((row) => row.externalId) } }, { email: { in: candidates.map((row) => row.fields.email) } }],
           },
           select: { id: true, externalId: true, email: true, phone: true, paymentMethods: true },
         }),
@@ -152,7 +153,10 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
       await replaceLinks(tx, 'profile_tag', 'tag_id', valid, idByExternalId, (row) => row.fields.tagIds);
 
       const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
-      await revokeInvitationsToOldAddresses(tx, written.filter((row) => !row.inserted).map((row) => row.id));
+      await revokeInvitationsToOldAddresses(
+        tx,
+        written.filter((row) => !row.inserted).map((row) => row.id),
+      );
       for (const row of valid) {
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
@@ -202,4 +206,3 @@ async function replaceLinks(
     );
   }
 }
-

@@ -12,7 +12,7 @@ import { MAX_UPSERT_BATCH, upsertProfiles, type UpsertRowResult } from './profil
 
 export const ProfileUpsertInput = builder.inputType('ProfileUpsertInput', {
   description:
-    'One person from the integrator\'s system, matched by externalId: created when new, updated otherwise. ' +
+    "One person from the integrator's system, matched by externalId: created when new, updated otherwise. " +
     'On an existing profile, optional fields left out keep their value.',
   fields: (t) => ({
     externalId: t.string({ required: true, description: "The integrator's own id; the match key." }),
@@ -62,17 +62,17 @@ const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUps
   }),
 });
 
-const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; failed: number }>(
-  'ProfilesUpsertPayload',
-).implement({
-  description: 'One result per input row, in input order, and the counts.',
-  fields: (t) => ({
-    results: t.field({ type: [ProfileUpsertRowResultRef], description: 'One per input row.', resolve: (payload) => payload.rows }),
-    createdCount: t.exposeInt('created', { description: 'Rows that created a profile.' }),
-    updatedCount: t.exposeInt('updated', { description: 'Rows that updated a profile.' }),
-    failedCount: t.exposeInt('failed', { description: 'Rows that wrote nothing.' }),
-  }),
-});
+const ProfilesUpsertPayload = builder
+  .objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; failed: number }>('ProfilesUpsertPayload')
+  .implement({
+    description: 'One result per input row, in input order, and the counts.',
+    fields: (t) => ({
+      results: t.field({ type: [ProfileUpsertRowResultRef], description: 'One per input row.', resolve: (payload) => payload.rows }),
+      createdCount: t.exposeInt('created', { description: 'Rows that created a profile.' }),
+      updatedCount: t.exposeInt('updated', { description: 'Rows that updated a profile.' }),
+      failedCount: t.exposeInt('failed', { description: 'Rows that wrote nothing.' }),
+    }),
+  });
 
 builder.mutationFields((t) => ({
   profilesUpsert: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({

@@ -50,7 +50,13 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
     });
     expect(response.data.profileCreate).toMatchObject({
       __typename: 'ProfilePayload',
-      profile: { status: 'NOT_INVITED', email: 'person1@example.test', parkingLots: [{ name: 'North lot' }], tags: [{ name: 'Sales' }], paymentMethods: ['SEPA_DIRECT_DEBIT'] },
+      profile: {
+        status: 'NOT_INVITED',
+        email: 'person1@example.test',
+        parkingLots: [{ name: 'North lot' }],
+        tags: [{ name: 'Sales' }],
+        paymentMethods: ['SEPA_DIRECT_DEBIT'],
+      },
     });
     expect(await kit.prisma.email.count({ where: { organizationId: org.id } })).toBe(0);
   });

@@ -186,7 +186,11 @@ builder.queryFields((t) => ({
       'How many profiles the filter selects, by status, plus those pending with an expired invitation and those whose email is ' +
       'undeliverable: the numbers a UI shows on its Status filter. The whole filter applies (leave its statuses out to count every status).',
     args: { filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }) },
-    resolve: (_root, args, context) => profileStatusCounts(context.scope, parseQueryInput(() => toProfileFilter(args.filter))),
+    resolve: (_root, args, context) =>
+      profileStatusCounts(
+        context.scope,
+        parseQueryInput(() => toProfileFilter(args.filter)),
+      ),
   }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
@@ -261,11 +265,7 @@ builder.mutationFields((t) => ({
     errors: { types: [...profileInputErrors, IdempotencyKeyReusedError, NotFoundError, ...accessRefusals] },
     args: { input: t.arg({ type: ProfileCreateInput, required: true, description: 'The new profile.' }) },
     resolve: async (_root, { input: { idempotencyKey, ...input } }, context) => ({
-      profile: await createProfile(
-        context.scope,
-        { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) },
-        idempotencyKey,
-      ),
+      profile: await createProfile(context.scope, { ...input, parkingLotIds: idsOf(input.parkingLotIds), tagIds: idsOf(input.tagIds) }, idempotencyKey),
     }),
   }),
   profileUpdate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({

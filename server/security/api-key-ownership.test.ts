@@ -29,7 +29,8 @@ describe('API key ownership', () => {
     const email = `leaving-${org.id.slice(-6)}@example.test`;
     const created = await org.graphqlAs('ADMIN', ADMIN_CREATE, { email, role: 'ADMIN' });
     expect(created.data.adminCreate.__typename).toBe('AdminPayload');
-    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': '192.0.2.80' } })).data.adminLogin;
+    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': '192.0.2.80' } })).data
+      .adminLogin;
     const theirs = (await kit.graphql(KEY_CREATE, { name: 'made by the leaver' }, { token })).data.apiKeyCreate;
     expect(theirs.__typename).toBe('ApiKeyCreatePayload');
     const ownersKey = (await org.graphqlAs('ADMIN', KEY_CREATE, { name: 'made by the owner' })).data.apiKeyCreate;
@@ -70,9 +71,14 @@ describe('API key ownership', () => {
     expect(await permissions('API_KEY')).toMatchObject({ MANAGE_API_KEYS: 'FORBIDDEN', MANAGE_ADMINS: 'FORBIDDEN', READ_PROFILES: null });
     expect(await permissions('ADMIN')).toMatchObject({ MANAGE_API_KEYS: null, MANAGE_ADMINS: null });
     // And the owner, signed in, still can.
-    const bySession = await kit.graphql(KEY_CREATE, { name: 'by session' }, {
-      token: (await kit.graphql(LOGIN, { email: org.adminEmail, password: KIT_ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': '192.0.2.81' } })).data.adminLogin.token,
-    });
+    const bySession = await kit.graphql(
+      KEY_CREATE,
+      { name: 'by session' },
+      {
+        token: (await kit.graphql(LOGIN, { email: org.adminEmail, password: KIT_ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': '192.0.2.81' } })).data
+          .adminLogin.token,
+      },
+    );
     expect(bySession.data.apiKeyCreate.__typename).toBe('ApiKeyCreatePayload');
   });
 });

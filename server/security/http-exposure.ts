@@ -21,7 +21,13 @@ export const DEVELOPMENT_EXPOSURE: ExposureSettings = { introspection: true, gra
 /** CORS from the allowlist: other origins get no CORS headers, so browsers keep their answers from the page. No cookies cross (credentials: false). */
 export function corsOptions(origins: string[]): CORSOptions | false {
   if (!origins.length) return false;
-  return { origin: origins, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'], maxAge: 600 };
+  return {
+    origin: origins,
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'],
+    maxAge: 600,
+  };
 }
 
 /**
@@ -47,7 +53,10 @@ export function csrfPrevention(): Plugin {
         return yogaCsrf.onRequestParse!(payload);
       } catch (error) {
         if (!(error instanceof GraphQLError)) throw error;
-        throw requestRefusal('CSRF_HEADER_MISSING', 'This request could come from any web page: send it as application/json, or add the x-graphql-yoga-csrf header.');
+        throw requestRefusal(
+          'CSRF_HEADER_MISSING',
+          'This request could come from any web page: send it as application/json, or add the x-graphql-yoga-csrf header.',
+        );
       }
     },
   };

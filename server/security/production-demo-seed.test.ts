@@ -51,7 +51,10 @@ describe('production and the demo organization', () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename } }', variables: { email, password } }),
+      body: JSON.stringify({
+        query: 'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename } }',
+        variables: { email, password },
+      }),
     });
     expect(((await response.json()) as any).data.adminLogin.__typename).toBe('AdminLoginPayload');
 

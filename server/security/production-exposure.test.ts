@@ -15,8 +15,16 @@ const kit = useTestKit();
 const app = () => productionApp(kit, { env: { POSTMARK_WEBHOOK_PASSWORD: TEST_WEBHOOK_PASSWORD } });
 
 async function graphql(server: ReturnType<typeof app>, query: string, headers: Record<string, string> = {}) {
-  const response = await server.fetch(`${TEST_PUBLIC_URL}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] } };
+  const response = await server.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] },
+  };
 }
 
 /** What must never reach a caller: the ORM's words, stack frames, file paths. */
@@ -104,7 +112,10 @@ describe('production mode', () => {
 
   it('sends no CORS headers to other origins unless they are in the allowlist', async () => {
     const preflight = (server: ReturnType<typeof app>, origin: string) =>
-      server.fetch(`${TEST_PUBLIC_URL}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      server.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
     const sameOriginOnly = app();
     const evil = await preflight(sameOriginOnly, 'https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
@@ -124,7 +135,11 @@ describe('production mode', () => {
     form.set('operations', JSON.stringify({ query }));
     form.set('map', '{}');
     const attempts = [
-      await server.fetch(`${TEST_PUBLIC_URL}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query }).toString() }),
+      await server.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query }).toString(),
+      }),
       await server.fetch(`${TEST_PUBLIC_URL}/graphql`, { method: 'POST', body: form }),
       await server.fetch(`${TEST_PUBLIC_URL}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query }) }),
       await server.fetch(`${TEST_PUBLIC_URL}/graphql?query=${encodeURIComponent('{ __typename }')}`),
@@ -133,7 +148,9 @@ describe('production mode', () => {
       expect(response.status).toBe(403);
       expect(((await response.json()) as any).errors[0].extensions.code).toBe('CSRF_HEADER_MISSING');
     }
-    const withHeader = await server.fetch(`${TEST_PUBLIC_URL}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'x-graphql-yoga-csrf': '1' } });
+    const withHeader = await server.fetch(`${TEST_PUBLIC_URL}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
     expect(await withHeader.json()).toEqual({ data: { __typename: 'Query' } });
   });
 

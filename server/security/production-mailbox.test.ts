@@ -110,7 +110,11 @@ describe('the local mailbox, asked for in production', () => {
   it('signs in with the limits of adminLogin: a wrong password is refused, and so are too many tries from one address', async () => {
     const mailbox = productionApp(kit, {
       env: { POSTMARK_SERVER_TOKEN: '', PARKPASS_LOCAL_MAILBOX: 'true' },
-      rateLimits: { pointsPerMinute: 1000, anonymousPointsPerMinute: 1000, publicOperationsPerMinute: { adminLogin: 2, invitationAccept: 10, invitationByToken: 10 } },
+      rateLimits: {
+        pointsPerMinute: 1000,
+        anonymousPointsPerMinute: 1000,
+        publicOperationsPerMinute: { adminLogin: 2, invitationAccept: 10, invitationByToken: 10 },
+      },
     });
     const owner = await kit.createOrganization();
     const wrong = await mailbox.fetch(`${TEST_PUBLIC_URL}/mailbox/sign-in`, {

@@ -32,7 +32,8 @@ describe('webhooks in production mode', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${org.apiKey}` },
         body: JSON.stringify({ query: CREATE, variables: { url } }),
       });
-      return ((await response.json()) as { data: { webhookEndpointCreate: { __typename: string; code?: string; message?: string; path?: string[] } } }).data.webhookEndpointCreate;
+      return ((await response.json()) as { data: { webhookEndpointCreate: { __typename: string; code?: string; message?: string; path?: string[] } } }).data
+        .webhookEndpointCreate;
     };
     for (const url of [
       receiver.url, // http://127.0.0.1:<port>/…
@@ -68,7 +69,9 @@ describe('webhooks in production mode', () => {
       await kit.prisma.webhookEndpoint.create({ data: { organizationId: org.id, url, eventTypes: ['profile.invited'] } });
     }
     const [id] = await org.insertProfiles(1);
-    const invite = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: Buffer.from(`Profile:${id}`).toString('base64') });
+    const invite = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', {
+      id: Buffer.from(`Profile:${id}`).toString('base64'),
+    });
     expect(invite.data.profileInvite.__typename).toBe('ProfileInvitePayload');
     await deliverDueWebhooks({ ...kit.worker, webhooks: { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
     expect(receiver.requests).toEqual([]);
@@ -86,7 +89,19 @@ describe('webhooks in production mode', () => {
 
   it('classifies addresses with ipaddr.js: only public unicast passes', () => {
     for (const address of ['8.8.8.8', '93.184.215.14', '2606:4700:4700::1111']) expect(refusedAddressReason(address), address).toBeNull();
-    for (const address of ['127.0.0.2', '10.1.1.1', '192.168.0.1', '169.254.1.1', '::1', 'fe80::2', 'fc00::1', '::ffff:127.0.0.1', '224.0.0.1', '255.255.255.255', '198.18.0.1']) {
+    for (const address of [
+      '127.0.0.2',
+      '10.1.1.1',
+      '192.168.0.1',
+      '169.254.1.1',
+      '::1',
+      'fe80::2',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '198.18.0.1',
+    ]) {
       expect(refusedAddressReason(address), address).not.toBeNull();
     }
   });

@@ -53,9 +53,13 @@ export function fieldCost<Context>(args: Record<string, unknown>, ctx: Context, 
     const size = (args.first ?? args.last) as number | null | undefined;
     if (analysis && size != null && size > REQUEST_LIMITS.pageSize) {
       analysis.refusals.push(
-        requestRefusal('PAGE_SIZE_TOO_LARGE', `${field.name}: ${args.first != null ? 'first' : 'last'} is ${size}; a page holds at most ${REQUEST_LIMITS.pageSize}. Page with after/before.`, {
-          details: { field: field.name, max: REQUEST_LIMITS.pageSize, requested: size },
-        }),
+        requestRefusal(
+          'PAGE_SIZE_TOO_LARGE',
+          `${field.name}: ${args.first != null ? 'first' : 'last'} is ${size}; a page holds at most ${REQUEST_LIMITS.pageSize}. Page with after/before.`,
+          {
+            details: { field: field.name, max: REQUEST_LIMITS.pageSize, requested: size },
+          },
+        ),
       );
     }
     return { field: 1, multiplier: Math.max(0, Math.min(size ?? DEFAULT_PAGE_ESTIMATE, REQUEST_LIMITS.pageSize)) };
@@ -91,7 +95,8 @@ function checkLists(analysis: CostAnalysis, fieldName: string, args: Record<stri
         return;
       }
       // Lists of ids have nothing below that matters; lists of input objects (upsert rows) may.
-      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0])) for (const [index, item] of value.entries()) visit(item, [...path, String(index)]);
+      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0]))
+        for (const [index, item] of value.entries()) visit(item, [...path, String(index)]);
     } else if (value && typeof value === 'object' && !(value instanceof Date) && !isGlobalId(value)) {
       for (const [key, inner] of Object.entries(value)) visit(inner, [...path, key]);
     }
@@ -126,13 +131,19 @@ export function operationCost(
     validate: (state, report) => {
       const introspection = rootFieldCalls(document, operationName, Object.keys(INTROSPECTION_COST));
       // The walk counted each introspection field as 1.
-      cost = state.complexity + [...introspection].reduce((sum, [name, count]) => sum + (INTROSPECTION_COST[name as keyof typeof INTROSPECTION_COST] - 1) * count, 0);
+      cost =
+        state.complexity +
+        [...introspection].reduce((sum, [name, count]) => sum + (INTROSPECTION_COST[name as keyof typeof INTROSPECTION_COST] - 1) * count, 0);
       if (analysis.refusals.length) return;
       if (cost > REQUEST_LIMITS.cost) {
         report(
-          requestRefusal('QUERY_TOO_COSTLY', `This operation costs ${cost} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`, {
-            details: { cost, max: REQUEST_LIMITS.cost },
-          }),
+          requestRefusal(
+            'QUERY_TOO_COSTLY',
+            `This operation costs ${cost} points; one request may cost at most ${REQUEST_LIMITS.cost}. Ask for smaller pages or fewer fields.`,
+            {
+              details: { cost, max: REQUEST_LIMITS.cost },
+            },
+          ),
         );
       }
     },
@@ -146,7 +157,9 @@ export function rootFieldCalls(document: DocumentNode, operationName: string | n
   const calls = new Map<string, number>();
   const operation = getOperationAST(document, operationName);
   if (!operation) return calls;
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = new Map(
+    document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
+  );
   const visit = (selectionSet: SelectionSetNode, seen: ReadonlySet<string>) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {

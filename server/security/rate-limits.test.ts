@@ -22,7 +22,11 @@ const kit = useTestKit();
 
 const SMALL: RateLimitSettings = { ...DEFAULT_RATE_LIMITS, pointsPerMinute: 600, anonymousPointsPerMinute: 5 };
 
-async function send(app: { fetch: typeof kit.app.fetch }, query: string, options: { token?: string; address?: string; variables?: Record<string, unknown> } = {}) {
+async function send(
+  app: { fetch: typeof kit.app.fetch },
+  query: string,
+  options: { token?: string; address?: string; variables?: Record<string, unknown> } = {},
+) {
   const response = await app.fetch(`${TEST_PUBLIC_URL}/graphql`, {
     method: 'POST',
     headers: {
@@ -32,7 +36,11 @@ async function send(app: { fetch: typeof kit.app.fetch }, query: string, options
     },
     body: JSON.stringify({ query, variables: options.variables }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: any }[] },
+  };
 }
 
 // Asks for 1 + 100 × (edge 1 + node 1 + parkingLots 1) = 301 points; on 100 profiles without
@@ -127,7 +135,10 @@ describe('budgets by query cost', () => {
     const pool = new pg.Pool({ connectionString: kit.worker.connectionString, max: 2 });
     const settings = { ...SMALL, pointsPerMinute: 400 };
     const options = { prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings };
-    const [one, two] = [createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }), createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) })];
+    const [one, two] = [
+      createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }),
+      createApp({ ...options, rateLimits: createRateLimits(settings, { pool }) }),
+    ];
     const caller = await kit.createOrganization();
     await caller.insertProfiles(100);
     expect((await send(one, PAGE, { token: caller.apiKey })).body.errors).toBeUndefined();
@@ -179,7 +190,10 @@ describe('invitationAccept', () => {
     const invited = expectTypename(await org.api.profileInvite(id!, { sendEmail: false }), 'ProfileInvitePayload');
     const token = invited.link!.split('#token=')[1]!;
     const accept = (n: number) =>
-      kit.graphql(`mutation ($token: String!) { ${Array.from({ length: n }, (_, i) => `a${i}: invitationAccept(input: { token: $token, password: "a fine long password" }) { __typename }`).join(' ')} }`, { token });
+      kit.graphql(
+        `mutation ($token: String!) { ${Array.from({ length: n }, (_, i) => `a${i}: invitationAccept(input: { token: $token, password: "a fine long password" }) { __typename }`).join(' ')} }`,
+        { token },
+      );
 
     const hashes = vi.mocked(passwords.hashPassword);
     hashes.mockClear();

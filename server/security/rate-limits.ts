@@ -74,7 +74,12 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
 
   const budgetOf = ({ viewer, address }: { viewer: Viewer | null; address: string }) =>
     viewer
-      ? ([callers, `${viewer.actor.kind === 'API_KEY' ? 'key' : 'admin'}:${viewer.actor.id}`, settings.pointsPerMinute, viewer.actor.kind === 'API_KEY' ? 'this API key' : 'this admin'] as const)
+      ? ([
+          callers,
+          `${viewer.actor.kind === 'API_KEY' ? 'key' : 'admin'}:${viewer.actor.id}`,
+          settings.pointsPerMinute,
+          viewer.actor.kind === 'API_KEY' ? 'this API key' : 'this admin',
+        ] as const)
       : ([addresses, address, settings.anonymousPointsPerMinute, 'anonymous calls from this address'] as const);
 
   return {

@@ -31,7 +31,11 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
     const points = refusals.length ? 1 : Math.max(1, cost);
     const caller = { viewer: context.viewer, address: context.clientAddress };
     try {
-      const state = await rateLimits.charge(caller, points, rootFieldCalls(args.document, args.operationName, PUBLIC_OPERATIONS) as Map<PublicOperation, number>);
+      const state = await rateLimits.charge(
+        caller,
+        points,
+        rootFieldCalls(args.document, args.operationName, PUBLIC_OPERATIONS) as Map<PublicOperation, number>,
+      );
       if (context.request) budgets.set(context.request, state);
     } catch (error) {
       stop([error as GraphQLError]);

@@ -109,7 +109,10 @@ describe('the limits on one request', () => {
     // 300 of them (the finding) stop at the parser; 16 small ones at the aliases.
     const finding = await send({ query: `{ ${Array.from({ length: 300 }, (_, i) => page(500, `p${i}`)).join(' ')} }` }, { token: org.apiKey });
     expect(codesOf(finding.body)).toEqual(['TOO_MANY_TOKENS']);
-    const aliased = await send({ query: `{ ${Array.from({ length: 16 }, (_, i) => `p${i}: profiles(first: 500) { totalCount }`).join(' ')} }` }, { token: org.apiKey });
+    const aliased = await send(
+      { query: `{ ${Array.from({ length: 16 }, (_, i) => `p${i}: profiles(first: 500) { totalCount }`).join(' ')} }` },
+      { token: org.apiKey },
+    );
     expect(codesOf(aliased.body)).toEqual(['TOO_MANY_ALIASES']);
   });
 
@@ -130,7 +133,10 @@ describe('the limits on one request', () => {
   it("bounds a bulk selection's profile ids by the plan's largest bulk invitation, before reading any", async () => {
     const business = await kit.createOrganization({ plan: 'BUSINESS' });
     const ids = (n: number) => Array.from({ length: n }, (_, i) => globalId('Profile', `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
-    const preview = await send({ query: 'query ($ids: [ID!]) { profilesInvitePreview(profileIds: $ids) { total } }', variables: { ids: ids(5_001) } }, { token: business.apiKey });
+    const preview = await send(
+      { query: 'query ($ids: [ID!]) { profilesInvitePreview(profileIds: $ids) { total } }', variables: { ids: ids(5_001) } },
+      { token: business.apiKey },
+    );
     expect(codesOf(preview.body)).toEqual(['LIST_TOO_LONG']);
     expect(preview.body.errors![0]!.extensions).toMatchObject({ argument: 'profileIds', max: 5_000, length: 5_001 });
     const invite = await send(
@@ -140,7 +146,10 @@ describe('the limits on one request', () => {
     expect(invite.body.data.profilesInvite.__typename).toBe('SelectionTooLarge'); // its typed result, before reading anything
     expect(await kit.prisma.bulkInvitation.count({ where: { organizationId: business.id } })).toBe(0);
 
-    const enterprise = await send({ query: 'query ($ids: [ID!]) { profilesInvitePreview(profileIds: $ids) { total } }', variables: { ids: ids(100_001) } }, { token: org.apiKey });
+    const enterprise = await send(
+      { query: 'query ($ids: [ID!]) { profilesInvitePreview(profileIds: $ids) { total } }', variables: { ids: ids(100_001) } },
+      { token: org.apiKey },
+    );
     expect(codesOf(enterprise.body)).toEqual(['LIST_TOO_LONG']);
     expect(enterprise.body.errors![0]!.extensions).toMatchObject({ max: 100_000 });
   });
@@ -172,11 +181,14 @@ describe('the limit on the body', () => {
   it('answers 413 to a 100 MB body from its Content-Length, without waiting for the body', async () => {
     const started = performance.now();
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest({ port, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'content-length': 100 * 1024 * 1024 } }, (response) => {
-        let body = '';
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, body }));
-      });
+      const request = httpRequest(
+        { port, method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', 'content-length': 100 * 1024 * 1024 } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, body }));
+        },
+      );
       request.on('error', reject);
       request.write('{"query":"'); // the rest never comes
     });
@@ -194,7 +206,9 @@ describe('the limit on the body', () => {
         if (sent >= 100 * 1024 * 1024) controller.close();
       },
     });
-    const response = await app.fetch(new Request('http://parkpass.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit));
+    const response = await app.fetch(
+      new Request('http://parkpass.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit),
+    );
     expect(response.status).toBe(413);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('REQUEST_TOO_LARGE');
     expect(sent).toBeLessThan(20 * 1024 * 1024);
@@ -212,7 +226,8 @@ describe('the limit on the body', () => {
       tagIds: org.tags.map((tag) => tag.globalId),
     }));
     const payload = JSON.stringify({
-      query: 'mutation ($input: ProfilesUpsertInput!) { profilesUpsert(input: $input) { __typename ... on ProfilesUpsertPayload { createdCount failedCount } } }',
+      query:
+        'mutation ($input: ProfilesUpsertInput!) { profilesUpsert(input: $input) { __typename ... on ProfilesUpsertPayload { createdCount failedCount } } }',
       variables: { input: { profiles: rows } },
     });
     expect(payload.length).toBeGreaterThan(3 * 1024 * 1024);

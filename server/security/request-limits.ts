@@ -64,7 +64,10 @@ function bodySizeLimit(maxBytes: number): Plugin {
       const error = tooLarge(maxBytes, length);
       // Close the connection: the client may still be sending the body we will not read.
       endResponse(
-        fetchAPI.Response.json({ errors: [{ message: error.message, extensions: { code: 'REQUEST_TOO_LARGE', max: maxBytes } }] }, { status: 413, headers: { connection: 'close' } }),
+        fetchAPI.Response.json(
+          { errors: [{ message: error.message, extensions: { code: 'REQUEST_TOO_LARGE', max: maxBytes } }] },
+          { status: 413, headers: { connection: 'close' } },
+        ),
       );
     },
     onRequestParse({ request, requestParser, setRequestParser }) {

@@ -13,7 +13,8 @@ export const requestRefusalCodes = {
   TOO_MANY_DIRECTIVES: 'The operation uses more directives than allowed.',
   QUERY_TOO_COSTLY: 'The operation would cost more points than one request may.',
   PAGE_SIZE_TOO_LARGE: '`first` or `last` asks for more items than a page holds.',
-  LIST_TOO_LONG: "A list argument holds more items than allowed (nodes: 100 ids; a preview's profileIds: the plan's largest bulk invitation; any other list: the largest plan's).",
+  LIST_TOO_LONG:
+    "A list argument holds more items than allowed (nodes: 100 ids; a preview's profileIds: the plan's largest bulk invitation; any other list: the largest plan's).",
   RATE_LIMITED: 'The caller spent its points for this minute; wait `retryAfterSeconds` and retry.',
   CSRF_HEADER_MISSING: 'A GET or form-encoded request to /graphql needs the x-graphql-yoga-csrf header.',
   INTROSPECTION_DISABLED: 'Introspection is off on this server (production); the schema is in schema.graphql.',

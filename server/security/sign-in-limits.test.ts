@@ -42,9 +42,7 @@ describe('sign-in limits', () => {
   it('the right password racing 29 wrong ones gets a session only if it was among the attempts the limit lets through', async () => {
     const org = await kit.createOrganization();
     const address = newAddress();
-    const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => login(org.adminEmail, i === 19 ? KIT_ADMIN_PASSWORD : 'wrong password', address)),
-    );
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => login(org.adminEmail, i === 19 ? KIT_ADMIN_PASSWORD : 'wrong password', address)));
     // Checked = refused as wrong + signed in: never more than the limit.
     expect(count(answers, 'InvalidCredentials') + count(answers, 'AdminLoginPayload')).toBeLessThanOrEqual(MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
   });
@@ -68,7 +66,9 @@ describe('sign-in limits', () => {
     // A distributed attacker: a few guesses from each of many addresses, all at once.
     const perAddress = MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS - 1;
     const addresses = Array.from({ length: Math.ceil((MAX_FAILURES_PER_ACCOUNT + 10) / perAddress) }, newAddress);
-    const answers = await Promise.all(addresses.flatMap((address) => Array.from({ length: perAddress }, () => login(org.adminEmail, 'wrong password', address))));
+    const answers = await Promise.all(
+      addresses.flatMap((address) => Array.from({ length: perAddress }, () => login(org.adminEmail, 'wrong password', address))),
+    );
     expect(count(answers, 'InvalidCredentials')).toBe(MAX_FAILURES_PER_ACCOUNT);
     // Another new address, even with the right password, waits for the window.
     const slowed = await login(org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());

@@ -30,22 +30,31 @@ describe('text input', () => {
     const cases: { field: string; run: () => Promise<any>; path: string[] }[] = [
       {
         field: 'profileCreate',
-        run: () => org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: $v, lastName: "L", email: "x@example.test" }) { ${RESULT} } }`, { v: bad }),
+        run: () =>
+          org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: $v, lastName: "L", email: "x@example.test" }) { ${RESULT} } }`, { v: bad }),
         path: ['input', 'firstName'],
       },
       {
         field: 'profileCreate',
-        run: () => org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: $v, email: "x@example.test" }) { ${RESULT} } }`, { v: bad }),
+        run: () =>
+          org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: $v, email: "x@example.test" }) { ${RESULT} } }`, { v: bad }),
         path: ['input', 'lastName'],
       },
       {
         field: 'profileCreate',
-        run: () => org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: "L", email: $v }) { ${RESULT} } }`, { v: `${bad}@example.test` }),
+        run: () =>
+          org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: "L", email: $v }) { ${RESULT} } }`, {
+            v: `${bad}@example.test`,
+          }),
         path: ['input', 'email'],
       },
       {
         field: 'profileCreate',
-        run: () => org.graphql(`mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: "L", email: "k@example.test", idempotencyKey: $v }) { ${RESULT} } }`, { v: bad }),
+        run: () =>
+          org.graphql(
+            `mutation ($v: String!) { profileCreate(input: { firstName: "F", lastName: "L", email: "k@example.test", idempotencyKey: $v }) { ${RESULT} } }`,
+            { v: bad },
+          ),
         path: ['input', 'idempotencyKey'],
       },
       {
@@ -55,12 +64,20 @@ describe('text input', () => {
       },
       {
         field: 'profileUpdate',
-        run: () => org.graphql(`mutation ($id: ID!, $v: String!) { profileUpdate(id: $id, input: { externalId: $v }) { ${RESULT} } }`, { id: globalId('Profile', profileId!), v: bad }),
+        run: () =>
+          org.graphql(`mutation ($id: ID!, $v: String!) { profileUpdate(id: $id, input: { externalId: $v }) { ${RESULT} } }`, {
+            id: globalId('Profile', profileId!),
+            v: bad,
+          }),
         path: ['input', 'externalId'],
       },
       {
         field: 'profileUpdate',
-        run: () => org.graphql(`mutation ($id: ID!, $v: String!) { profileUpdate(id: $id, input: { phone: $v }) { ${RESULT} } }`, { id: globalId('Profile', profileId!), v: `+33 1 ${bad}` }),
+        run: () =>
+          org.graphql(`mutation ($id: ID!, $v: String!) { profileUpdate(id: $id, input: { phone: $v }) { ${RESULT} } }`, {
+            id: globalId('Profile', profileId!),
+            v: `+33 1 ${bad}`,
+          }),
         path: ['input', 'phone'],
       },
       {
@@ -81,7 +98,11 @@ describe('text input', () => {
       {
         field: 'adminCreate',
         run: () =>
-          org.graphqlAs('ADMIN', `mutation ($v: String!) { adminCreate(input: { email: "new@example.test", name: $v, role: VIEWER, password: "a long enough password" }) { ${RESULT} } }`, { v: bad }),
+          org.graphqlAs(
+            'ADMIN',
+            `mutation ($v: String!) { adminCreate(input: { email: "new@example.test", name: $v, role: VIEWER, password: "a long enough password" }) { ${RESULT} } }`,
+            { v: bad },
+          ),
         path: ['input', 'name'],
       },
       {
@@ -91,7 +112,10 @@ describe('text input', () => {
       },
       {
         field: 'organizationUpdate',
-        run: () => org.graphqlAs('ADMIN', `mutation ($v: String!) { organizationUpdate(input: { appStoreUrl: $v }) { ${RESULT} } }`, { v: `https://apps.example.test/${bad}` }),
+        run: () =>
+          org.graphqlAs('ADMIN', `mutation ($v: String!) { organizationUpdate(input: { appStoreUrl: $v }) { ${RESULT} } }`, {
+            v: `https://apps.example.test/${bad}`,
+          }),
         path: ['input', 'appStoreUrl'],
       },
       {
@@ -106,7 +130,12 @@ describe('text input', () => {
       },
       {
         field: 'adminLogin',
-        run: () => kit.graphql(`mutation ($v: String!) { adminLogin(input: { email: $v, password: "whatever it is" }) { ${RESULT} } }`, { v: `${bad}@example.test` }, { headers: { 'x-forwarded-for': '192.0.2.111' } }),
+        run: () =>
+          kit.graphql(
+            `mutation ($v: String!) { adminLogin(input: { email: $v, password: "whatever it is" }) { ${RESULT} } }`,
+            { v: `${bad}@example.test` },
+            { headers: { 'x-forwarded-for': '192.0.2.111' } },
+          ),
         path: ['input', 'email'],
       },
     ];
@@ -126,15 +155,24 @@ describe('text input', () => {
       expect(response.errors?.[0]?.extensions, document).toMatchObject({ code: 'INVALID_INPUT', path: ['filter', 'search'] });
     }
     // Passwords are never stored, but follow the same rule where they are chosen.
-    const password = await org.graphqlAs('ADMIN', `mutation ($v: String!) { adminCreate(input: { email: "pw@example.test", name: "Pw", role: VIEWER, password: $v }) { ${RESULT} } }`, {
-      v: `a long enough ${bad} password`,
-    });
+    const password = await org.graphqlAs(
+      'ADMIN',
+      `mutation ($v: String!) { adminCreate(input: { email: "pw@example.test", name: "Pw", role: VIEWER, password: $v }) { ${RESULT} } }`,
+      {
+        v: `a long enough ${bad} password`,
+      },
+    );
     expect(password.data.adminCreate).toMatchObject({ __typename: 'PasswordTooWeak', path: ['input', 'password'] });
   });
 
   it('reports bad rows of a 5,000-row profilesUpsert on their own rows and writes every other row', async () => {
     const org = await kit.createOrganization();
-    const rows = Array.from({ length: 5_000 }, (_, i) => ({ externalId: `hr-${i}`, firstName: `First${i}`, lastName: `Last${i}`, email: `person.${i}@example.test` }));
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({
+      externalId: `hr-${i}`,
+      firstName: `First${i}`,
+      lastName: `Last${i}`,
+      email: `person.${i}@example.test`,
+    }));
     rows[3]!.lastName = `Dupont${NUL}`;
     rows[7]!.externalId = `hr-${LONE_SURROGATE}`;
     rows[4_999]!.firstName = 'Jean\nBcc: x@example.test';
@@ -163,9 +201,13 @@ describe('text input', () => {
     );
     expect(created.data.profileCreate.profile.firstName).toBe('Hélène');
     expect(created.data.profileCreate.profile.firstName).toBe(decomposed.normalize('NFC'));
-    const lot = await org.graphqlAs('ADMIN', 'mutation ($v: String!) { parkingLotCreate(input: { name: $v }) { ... on ParkingLotPayload { parkingLot { name } } ... on Error { code } } }', {
-      v: 'Gene\u0300ve',
-    });
+    const lot = await org.graphqlAs(
+      'ADMIN',
+      'mutation ($v: String!) { parkingLotCreate(input: { name: $v }) { ... on ParkingLotPayload { parkingLot { name } } ... on Error { code } } }',
+      {
+        v: 'Gene\u0300ve',
+      },
+    );
     expect(JSON.stringify(lot.data)).toContain('Genève'.normalize('NFC'));
     const found = await org.graphql('{ profiles(first: 5, filter: { search: "hélène nfc" }) { totalCount } }');
     expect(found.data.profiles.totalCount).toBe(1);
@@ -197,13 +239,24 @@ describe('text input', () => {
   it('knows every text input of the schema: each goes through the shape rule, or is a secret or cursor that is never stored as text', () => {
     // A new String input fails here until it is parsed with server/input/text-fields.ts (and listed), or listed as an exception with its reason.
     const shaped = [
-      'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
-      'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
-      'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      'AdminCreateInput.email',
+      'AdminCreateInput.name',
+      'AdminLoginInput.email',
+      'ApiKeyCreateInput.name',
+      'OrganizationUpdateInput.appStoreUrl',
+      'OrganizationUpdateInput.name',
+      'OrganizationUpdateInput.playStoreUrl',
+      'ParkingLotInput.name',
+      'TagInput.name',
+      'ProfileFilter.search',
+      'ProfilesInviteInput.idempotencyKey',
       // Webhook URLs: parseRequiredText in server/webhooks/webhook-endpoint-service.ts, then the URL rules.
-      'WebhookEndpointCreateInput.url', 'WebhookEndpointUpdateInput.url',
+      'WebhookEndpointCreateInput.url',
+      'WebhookEndpointUpdateInput.url',
       // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
-      'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
+      'ProfileCreateInput.idempotencyKey',
+      'ParkingLotInput.idempotencyKey',
+      'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
         ['email', 'externalId', 'firstName', 'lastName', 'phone'].map((field) => `${input}.${field}`),
       ),
@@ -225,7 +278,8 @@ describe('text input', () => {
         for (const field of Object.values(type.getFields())) {
           for (const arg of field.args) {
             // Page cursors are decoded and checked against their own format.
-            if (getNamedType(arg.type).name === 'String' && arg.name !== 'after' && arg.name !== 'before') textInputs.push(`${type.name}.${field.name}(${arg.name})`);
+            if (getNamedType(arg.type).name === 'String' && arg.name !== 'after' && arg.name !== 'before')
+              textInputs.push(`${type.name}.${field.name}(${arg.name})`);
           }
         }
       }

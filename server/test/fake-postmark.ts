@@ -176,11 +176,18 @@ export async function startFakePostmark(options: { keepMessages?: boolean; token
     const kind: FailOn = request.method === 'GET' ? 'search' : 'send';
     if (failures.remaining > 0 && (failures.on === 'any' || failures.on === kind)) {
       failures.remaining--;
-      const messages: Record<number, string> = { 401: 'Request does not contain a valid Server token.', 429: 'Rate limit exceeded.', 503: 'Service unavailable.' };
+      const messages: Record<number, string> = {
+        401: 'Request does not contain a valid Server token.',
+        429: 'Rate limit exceeded.',
+        503: 'Service unavailable.',
+      };
       return send(response, failures.status, { ErrorCode: failures.status === 401 ? 10 : 0, Message: messages[failures.status] ?? 'Internal server error.' });
     }
     if (request.headers['x-postmark-server-token'] !== token) {
-      return send(response, 401, { ErrorCode: 10, Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.' });
+      return send(response, 401, {
+        ErrorCode: 10,
+        Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.',
+      });
     }
     if (request.method === 'GET' && url.pathname === '/messages/outbound') return search(url, response);
     let body: unknown;

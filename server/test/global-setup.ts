@@ -33,7 +33,9 @@ export default async function setup(project: TestProject) {
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   // Databases of earlier runs.
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'parkpass_test_%' AND datname <> $1", [TEMPLATE_DATABASE]);
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'parkpass_test_%' AND datname <> $1", [
+    TEMPLATE_DATABASE,
+  ]);
   for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(row.datname)} WITH (FORCE)`);
   await admin.end();
 

@@ -69,7 +69,11 @@ export interface TestKit {
   /** The typed operations without credentials (the invited person: invitationByToken, invitationAccept; adminLogin). */
   anonymous: Operations;
   /** Sends a GraphQL request through the real HTTP handler (yoga.fetch). */
-  graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
+  graphql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>;
   /** A fresh organization with an admin (signed in) and an API key of the same role, two parking lots and two tags. */
   createOrganization(options?: { plan?: Plan; role?: Role; name?: string }): Promise<TestOrganization>;
 }
@@ -134,7 +138,16 @@ export function useTestKit(): TestKit {
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
     // Webhook receivers in tests listen on localhost: private addresses allowed, as outside production.
-    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits(), webhookPrivateAddresses: true });
+    const app = createApp({
+      prisma,
+      databaseUrl,
+      clock,
+      settings,
+      trustProxy: true,
+      postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD,
+      rateLimits: testRateLimits(),
+      webhookPrivateAddresses: true,
+    });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),
@@ -190,7 +203,13 @@ function typedSender(app: App, token: string | null): Send {
     (await sendGraphQL(app, documentText(document), variables as Record<string, unknown>, token)) as TypedResponse<Result>;
 }
 
-async function sendGraphQL(app: App, query: string, variables: Record<string, unknown> | undefined, token: string | null, headers: Record<string, string> = {}) {
+async function sendGraphQL(
+  app: App,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  token: string | null,
+  headers: Record<string, string> = {},
+) {
   const response = await app.fetch('http://parkpass.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
@@ -250,7 +269,9 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
       const people = fakePeople(count, domain, start);
       for (let offset = 0; offset < count; offset += 5_000) {
         const rows = await kit.prisma.profile.createManyAndReturn({
-          data: people.slice(offset, offset + 5_000).map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person), sortName: profileSortName(person) })),
+          data: people
+            .slice(offset, offset + 5_000)
+            .map((person) => ({ organizationId: organization.id, ...person, searchText: profileSearchText(person), sortName: profileSortName(person) })),
           select: { id: true },
         });
         ids.push(...rows.map((row) => row.id));

@@ -76,13 +76,18 @@ export function operationsAs(send: Send) {
     profilesInvite: async (selection: { profileIds?: string[]; filter?: ProfileFilter; idempotencyKey?: string }) =>
       (
         await call(ProfilesInviteDocument, {
-          input: { profileIds: selection.profileIds?.map((id) => toGlobalId('Profile', id)), filter: selection.filter, idempotencyKey: selection.idempotencyKey },
+          input: {
+            profileIds: selection.profileIds?.map((id) => toGlobalId('Profile', id)),
+            filter: selection.filter,
+            idempotencyKey: selection.idempotencyKey,
+          },
         })
       ).profilesInvite,
     /** A bulk invitation by its global id (as profilesInvite returns it). */
     bulkInvitation: async (globalId: string) => (await call(BulkInvitationDocument, { id: globalId })).bulkInvitation,
     /** Revokes an invitation by its global id (as profileInvite returns it). */
-    invitationRevoke: async (invitationGlobalId: string) => (await call(InvitationRevokeDocument, { input: { invitationId: invitationGlobalId } })).invitationRevoke,
+    invitationRevoke: async (invitationGlobalId: string) =>
+      (await call(InvitationRevokeDocument, { input: { invitationId: invitationGlobalId } })).invitationRevoke,
     invitationByToken: async (token: string) => (await call(InvitationByTokenDocument, { token })).invitationByToken,
     invitationAccept: async (token: string, password: string) => (await call(InvitationAcceptDocument, { input: { token, password } })).invitationAccept,
     adminLogin: async (email: string, password: string) => (await call(AdminLoginDocument, { input: { email, password } })).adminLogin,

@@ -36,13 +36,17 @@ export async function announceDeliveryProblems(
   const problems = updates.filter((update) => update.state === 'BOUNCED' || update.state === 'SPAM_COMPLAINT');
   if (problems.length === 0) return;
   const ids = problems.map((update) => update.invitationId);
-  const rows = await tx.$queryRaw<{ id: string; organization_id: string; profile_id: string; external_id: string | null; delivery_state: EmailDeliveryState }[]>`
+  const rows = await tx.$queryRaw<
+    { id: string; organization_id: string; profile_id: string; external_id: string | null; delivery_state: EmailDeliveryState }[]
+  >`
     SELECT i.id, i.organization_id, i.profile_id, p.external_id, i.delivery_state
     FROM invitation i JOIN profile p ON p.id = i.profile_id
     WHERE i.id = ANY(${ids}::uuid[])`;
   const byId = new Map(rows.map((row) => [row.id, row]));
   for (const state of ['BOUNCED', 'SPAM_COMPLAINT'] as const) {
-    const changed = problems.filter((update) => update.state === state && byId.get(update.invitationId) && byId.get(update.invitationId)!.delivery_state !== state);
+    const changed = problems.filter(
+      (update) => update.state === state && byId.get(update.invitationId) && byId.get(update.invitationId)!.delivery_state !== state,
+    );
     const byOrganization = new Map<string, typeof rows>();
     for (const update of changed) {
       const row = byId.get(update.invitationId)!;

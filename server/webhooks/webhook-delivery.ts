@@ -15,8 +15,20 @@ import { scheduleWebhookDelivery } from './webhook-jobs.ts';
 
 /** Waits after the 1st, 2nd… failed attempt: about three days in 15 attempts (like Svix's schedule, a little longer). */
 export const RETRY_DELAYS_MS = [
-  5_000, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 4 * 3_600_000, 8 * 3_600_000,
-  12 * 3_600_000, 12 * 3_600_000, 12 * 3_600_000, 12 * 3_600_000, 12 * 3_600_000,
+  5_000,
+  30_000,
+  2 * 60_000,
+  10 * 60_000,
+  30 * 60_000,
+  3_600_000,
+  2 * 3_600_000,
+  4 * 3_600_000,
+  8 * 3_600_000,
+  12 * 3_600_000,
+  12 * 3_600_000,
+  12 * 3_600_000,
+  12 * 3_600_000,
+  12 * 3_600_000,
 ];
 /** An endpoint whose every attempt failed for this long is disabled (and the admin told, see webhook.graphql.ts). */
 export const DISABLE_AFTER_FAILING_MS = 72 * 3_600_000;
@@ -93,7 +105,9 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
     const finishedAt = clock.now();
     // An endpoint deleted while its messages were in flight took its deliveries with it.
     const ids = results.map(({ row }) => row.id);
-    const present = new Set((await tx.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_delivery WHERE id = ANY(${ids}::uuid[]) FOR UPDATE`).map((row) => row.id));
+    const present = new Set(
+      (await tx.$queryRaw<{ id: string }[]>`SELECT id FROM webhook_delivery WHERE id = ANY(${ids}::uuid[]) FOR UPDATE`).map((row) => row.id),
+    );
     for (const { row, endpoint, attemptedAt, result } of results) {
       if (!present.has(row.id)) continue;
       await tx.webhookAttempt.create({
@@ -107,7 +121,10 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
         },
       });
       if (result.outcome === 'SUCCESS') {
-        await tx.webhookDelivery.update({ where: { id: row.id }, data: { state: 'DELIVERED', deliveredAt: finishedAt, lastAttemptAt: attemptedAt, nextAttemptAt: null } });
+        await tx.webhookDelivery.update({
+          where: { id: row.id },
+          data: { state: 'DELIVERED', deliveredAt: finishedAt, lastAttemptAt: attemptedAt, nextAttemptAt: null },
+        });
         await tx.webhookEndpoint.updateMany({ where: { id: endpoint.id, failingSince: { not: null } }, data: { failingSince: null } });
         continue;
       }
@@ -125,11 +142,15 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
         data: { enabled: false, disabledReason: 'FAILING', disabledAt: finishedAt },
       });
       if (disabled.count > 0) {
-        await recordAudit(tx, { organizationId: endpoint.organizationId, actor: { kind: 'PARKPASS' }, now: finishedAt }, {
-          kind: 'WEBHOOK_ENDPOINT_DISABLED',
-          subjectId: endpoint.id,
-          summary: `Disabled the webhook endpoint ${endpoint.url}: every delivery failed for three days (last: ${result.error ?? result.outcome}).`,
-        });
+        await recordAudit(
+          tx,
+          { organizationId: endpoint.organizationId, actor: { kind: 'PARKPASS' }, now: finishedAt },
+          {
+            kind: 'WEBHOOK_ENDPOINT_DISABLED',
+            subjectId: endpoint.id,
+            summary: `Disabled the webhook endpoint ${endpoint.url}: every delivery failed for three days (last: ${result.error ?? result.outcome}).`,
+          },
+        );
       }
     }
   });

@@ -54,7 +54,15 @@ export async function createWebhookEndpoint(
     const count = await tx.webhookEndpoint.count({ where: { organizationId } });
     if (count >= MAX_WEBHOOK_ENDPOINTS) throw new WebhookEndpointLimitReachedError(MAX_WEBHOOK_ENDPOINTS);
     const endpoint = await tx.webhookEndpoint.create({
-      data: { organizationId, url, eventTypes, enabled, disabledReason: enabled ? null : 'MANUAL', disabledAt: enabled ? null : scope.now, createdAt: scope.now },
+      data: {
+        organizationId,
+        url,
+        eventTypes,
+        enabled,
+        disabledReason: enabled ? null : 'MANUAL',
+        disabledAt: enabled ? null : scope.now,
+        createdAt: scope.now,
+      },
     });
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'WEBHOOK_ENDPOINT_CREATED',

@@ -4,7 +4,9 @@ import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events.ts';
 export function webhookEventsMarkdown(): string {
   const rows = WEBHOOK_EVENT_TYPES.map((type) => {
     const entry = WEBHOOK_EVENTS[type];
-    const fields = Object.keys(entry.data).map((field) => `\`${field}\``).join(', ');
+    const fields = Object.keys(entry.data)
+      .map((field) => `\`${field}\``)
+      .join(', ');
     return `| \`${type}\` | \`${entry.enumName}\` | ${entry.description} | ${fields} |`;
   });
   return ['| event (`type`) | GraphQL `WebhookEventType` | when | `data` |', '| --- | --- | --- | --- |', ...rows].join('\n');

@@ -92,8 +92,7 @@ export type WebhookEventData<T extends WebhookEventType> = {
   [K in keyof (typeof WEBHOOK_EVENTS)[T]['data']]: string | number | boolean | null;
 };
 
-export const webhookEventTypeOfEnum = (enumName: string): WebhookEventType =>
-  WEBHOOK_EVENT_TYPES.find((type) => WEBHOOK_EVENTS[type].enumName === enumName)!;
+export const webhookEventTypeOfEnum = (enumName: string): WebhookEventType => WEBHOOK_EVENT_TYPES.find((type) => WEBHOOK_EVENTS[type].enumName === enumName)!;
 
 /** A global id as the API shows it ("<Type>:<uuid>" in base64). */
 export const globalIdOf = (typename: string, id: string): string => Buffer.from(`${typename}:${id}`).toString('base64');

@@ -81,7 +81,7 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
     );
     const timer = setTimeout(() => settle(finish('TIMEOUT', null, `No complete answer within ${limits.timeoutMs} ms.`)), limits.timeoutMs);
     request.on('error', (error: NodeJS.ErrnoException) => {
-      if (error instanceof RefusedAddressError || (error.cause instanceof RefusedAddressError)) {
+      if (error instanceof RefusedAddressError || error.cause instanceof RefusedAddressError) {
         settle(finish('ADDRESS_REFUSED', null, `Not sent: ${error.message}.`));
       } else {
         settle(finish('NETWORK_ERROR', null, `Could not reach the endpoint (${error.code ?? 'network error'}).`));

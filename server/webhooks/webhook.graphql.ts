@@ -29,7 +29,10 @@ type EventEnumName = (typeof WEBHOOK_EVENTS)[WebhookEventType]['enumName'];
 export const WebhookEventTypeEnum = builder.enumType('WebhookEventType', {
   description: 'An event an endpoint can receive; the `type` in the JSON body is the wire name given in each description.',
   values: Object.fromEntries(
-    WEBHOOK_EVENT_TYPES.map((type) => [WEBHOOK_EVENTS[type].enumName, { value: WEBHOOK_EVENTS[type].enumName, description: `\`${type}\`: ${WEBHOOK_EVENTS[type].description}` }]),
+    WEBHOOK_EVENT_TYPES.map((type) => [
+      WEBHOOK_EVENTS[type].enumName,
+      { value: WEBHOOK_EVENTS[type].enumName, description: `\`${type}\`: ${WEBHOOK_EVENTS[type].description}` },
+    ]),
   ) as Record<EventEnumName, { value: EventEnumName; description: string }>,
 });
 
@@ -61,7 +64,8 @@ const AttemptOutcomeEnum = builder.enumType('WebhookAttemptOutcome', {
   }),
 });
 
-const WebhookAttemptRef = builder.prismaObject('WebhookAttempt', {
+// Registered by name; the delivery type's attempts field refers to it.
+builder.prismaObject('WebhookAttempt', {
   description: 'One HTTP request of a delivery.',
   fields: (t) => ({
     attemptedAt: t.expose('attemptedAt', { type: 'DateTime', description: 'When it was sent.' }),
@@ -79,7 +83,9 @@ export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
   authScopes: { allowed: 'MANAGE_WEBHOOKS' },
   fields: (t) => ({
-    eventId: t.exposeString('eventId', { description: 'The `webhook-id` header: the same for every attempt and every endpoint of the event; receivers drop repeats by it.' }),
+    eventId: t.exposeString('eventId', {
+      description: 'The `webhook-id` header: the same for every attempt and every endpoint of the event; receivers drop repeats by it.',
+    }),
     eventType: t.field({
       type: WebhookEventTypeEnum,
       select: { event: { select: { type: true } } },
@@ -110,7 +116,7 @@ export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
 export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
   nullable: true,
   description:
-    'A URL of an integration that receives the organization\'s events as signed POST requests (Standard Webhooks: webhook-id, ' +
+    "A URL of an integration that receives the organization's events as signed POST requests (Standard Webhooks: webhook-id, " +
     'webhook-timestamp and webhook-signature headers). Its secret is shown only when created or rotated.',
   id: { field: 'id', description: 'Global id of the endpoint.' },
   findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
@@ -123,10 +129,22 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
       resolve: (endpoint) => endpoint.eventTypes.map((type) => WEBHOOK_EVENTS[type as WebhookEventType].enumName),
     }),
     enabled: t.exposeBoolean('enabled', { description: 'Whether events are sent to it. Disabled endpoints receive nothing new.' }),
-    disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true, description: 'Why it is disabled; FAILING when Parkpass disabled it after three days of failures.' }),
+    disabledReason: t.expose('disabledReason', {
+      type: DisabledReasonEnum,
+      nullable: true,
+      description: 'Why it is disabled; FAILING when Parkpass disabled it after three days of failures.',
+    }),
     disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true, description: 'When it was disabled.' }),
-    failingSince: t.expose('failingSince', { type: 'DateTime', nullable: true, description: 'The first failed attempt since its last success; null when the last attempt succeeded. After three days it is disabled.' }),
-    previousSecretExpiresAt: t.expose('previousSecretExpiresAt', { type: 'DateTime', nullable: true, description: 'After a rotation, messages are also signed with the previous secret until then.' }),
+    failingSince: t.expose('failingSince', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The first failed attempt since its last success; null when the last attempt succeeded. After three days it is disabled.',
+    }),
+    previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'After a rotation, messages are also signed with the previous secret until then.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed.' }),
     deliveries: t.relatedConnection(
@@ -156,7 +174,8 @@ builder.queryFields((t) => ({
       description: `The organization's webhook endpoints (at most ${MAX_WEBHOOK_ENDPOINTS}), newest first; \`disabled: true\` lists the ones that receive nothing.`,
       args: { disabled: t.arg.boolean({ description: 'true: only disabled endpoints (e.g. turned off for failing); false: only enabled ones.' }) },
       totalCount: (_parent, args, context) => context.scope.db.webhookEndpoint.count({ where: enabledFilter(args.disabled) }),
-      resolve: (query, _root, args, context) => context.scope.db.webhookEndpoint.findMany({ ...query, where: enabledFilter(args.disabled), orderBy: { id: 'desc' } }),
+      resolve: (query, _root, args, context) =>
+        context.scope.db.webhookEndpoint.findMany({ ...query, where: enabledFilter(args.disabled), orderBy: { id: 'desc' } }),
     },
     { name: 'WebhookEndpointConnection', description: 'A page of webhook endpoints, with the total.' },
     { name: 'WebhookEndpointEdge', description: 'A webhook endpoint in a page, with its cursor.' },
@@ -205,7 +224,10 @@ const WebhookEndpointPayload = builder.objectRef<{ endpoint: WebhookEndpoint }>(
 const WebhookEndpointDeletePayload = builder.objectRef<WebhookEndpoint>('WebhookEndpointDeletePayload').implement({
   description: 'The endpoint was deleted, with its deliveries.',
   fields: (t) => ({
-    deletedWebhookEndpointId: t.id({ description: 'Global id of the deleted endpoint.', resolve: (endpoint) => encodeGlobalID('WebhookEndpoint', endpoint.id) }),
+    deletedWebhookEndpointId: t.id({
+      description: 'Global id of the deleted endpoint.',
+      resolve: (endpoint) => encodeGlobalID('WebhookEndpoint', endpoint.id),
+    }),
   }),
 });
 
@@ -225,9 +247,12 @@ builder.mutationFields((t) => ({
   }),
   webhookEndpointUpdate: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointPayload,
-    description: 'Changes an endpoint\'s URL or events, or disables or enables it.',
+    description: "Changes an endpoint's URL or events, or disables or enables it.",
     errors: { types: [InvalidInputError, WebhookUrlRefusedError, NotFoundError, ...accessRefusals] },
-    args: { id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }), input: t.arg({ type: WebhookEndpointUpdateInput, required: true, description: 'What changes.' }) },
+    args: {
+      id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }),
+      input: t.arg({ type: WebhookEndpointUpdateInput, required: true, description: 'What changes.' }),
+    },
     resolve: async (_root, { id, input }, context) => ({
       endpoint: await updateWebhookEndpoint(context.scope, urlPolicy(context), id.id, {
         url: input.url,
@@ -245,7 +270,8 @@ builder.mutationFields((t) => ({
   }),
   webhookEndpointRotateSecret: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointSecretPayload,
-    description: 'Makes a new signing secret, shown this once. For 24 hours messages carry signatures with both the new and the previous secret, so the receiver can switch without losing any.',
+    description:
+      'Makes a new signing secret, shown this once. For 24 hours messages carry signatures with both the new and the previous secret, so the receiver can switch without losing any.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }) },
     resolve: (_root, { id }, context) => rotateWebhookEndpointSecret(context.scope, id.id),

@@ -55,7 +55,11 @@ function verify(secret: string, request: ReceivedRequest) {
   vi.useFakeTimers({ toFake: ['Date'] });
   try {
     vi.setSystemTime(Number(request.headers['webhook-timestamp']) * 1000 + 1_000);
-    return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { type: string; timestamp: string; data: Record<string, any> };
+    return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as {
+      type: string;
+      timestamp: string;
+      data: Record<string, any>;
+    };
   } finally {
     vi.useRealTimers();
   }
@@ -166,9 +170,12 @@ describe('outbound webhooks', () => {
     expect(bulk.data.profilesInvite.bulkInvitation.state).toBe('COMPLETED');
     await kit.runJobs(); // sends the emails and the bulk event
     const profiles = await kit.prisma.profile.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-    const accept = await kit.graphql('mutation ($token: String!) { invitationAccept(input: { token: $token, password: "correct horse battery staple" }) { __typename } }', {
-      token: kit.tokenOf(kit.emailsTo(profiles[0]!.email)[0]!),
-    });
+    const accept = await kit.graphql(
+      'mutation ($token: String!) { invitationAccept(input: { token: $token, password: "correct horse battery staple" }) { __typename } }',
+      {
+        token: kit.tokenOf(kit.emailsTo(profiles[0]!.email)[0]!),
+      },
+    );
     expect(accept.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
     for (const [profile, record] of [
       [profiles[1]!, { RecordType: 'Bounce', Type: 'HardBounce' }],
@@ -191,7 +198,13 @@ describe('outbound webhooks', () => {
     }));
     const summary = received.map(({ endpoint, body }) => `${endpoint} ${body.type}`).sort();
     // A bounce or complaint reported twice is announced once.
-    expect(summary).toEqual(['all bulk_invitation.completed', 'all email.bounced', 'all email.complained', 'all invitation.accepted', 'onlyBulk bulk_invitation.completed']);
+    expect(summary).toEqual([
+      'all bulk_invitation.completed',
+      'all email.bounced',
+      'all email.complained',
+      'all invitation.accepted',
+      'onlyBulk bulk_invitation.completed',
+    ]);
     const completed = received.find(({ body }) => body.type === 'bulk_invitation.completed')!.body;
     expect(completed.data).toMatchObject({ bulkInvitationId: bulk.data.profilesInvite.bulkInvitation.id, total: 3, invited: 3, reinvited: 0, skipped: 0 });
     // What an integrator's code does with the SDK: verify, then switch on the type; every field the SDK declares is there.
@@ -204,7 +217,10 @@ describe('outbound webhooks', () => {
       if (event.type === 'bulk_invitation.completed') expect(event.data.invited).toBe(3);
     }
     const bounced = received.find(({ body }) => body.type === 'email.bounced')!.body;
-    expect(bounced.data).toMatchObject({ profileId: globalId('Profile', profiles[1]!.id), invitationId: globalId('Invitation', profiles[1]!.latestInvitationId!) });
+    expect(bounced.data).toMatchObject({
+      profileId: globalId('Profile', profiles[1]!.id),
+      invitationId: globalId('Invitation', profiles[1]!.latestInvitationId!),
+    });
   });
 
   it('announces an expired invitation once, from a scan that is safe with several workers, and never one accepted or revoked before expiry', async () => {
@@ -214,7 +230,9 @@ describe('outbound webhooks', () => {
     const [expiring, revoked, accepted] = await org.insertProfiles(3);
     for (const id of [expiring!, revoked!, accepted!]) expect((await invite(org, id)).data.profileInvite.invitation).toBeTruthy();
     const revokedInvitation = (await kit.prisma.profile.findUniqueOrThrow({ where: { id: revoked! } })).latestInvitationId!;
-    await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', { id: globalId('Invitation', revokedInvitation) });
+    await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
+      id: globalId('Invitation', revokedInvitation),
+    });
     await kit.runJobs();
     const acceptedProfile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: accepted! } });
     await kit.graphql('mutation ($token: String!) { invitationAccept(input: { token: $token, password: "correct horse battery staple" }) { __typename } }', {
@@ -233,7 +251,11 @@ describe('outbound webhooks', () => {
     const expiringProfile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: expiring! }, include: { latestInvitation: true } });
     expect(body).toMatchObject({
       type: 'invitation.expired',
-      data: { profileId: globalId('Profile', expiring!), invitationId: globalId('Invitation', expiringProfile.latestInvitationId!), expiredAt: expiringProfile.latestInvitation!.expiresAt.toISOString() },
+      data: {
+        profileId: globalId('Profile', expiring!),
+        invitationId: globalId('Invitation', expiringProfile.latestInvitationId!),
+        expiredAt: expiringProfile.latestInvitation!.expiresAt.toISOString(),
+      },
     });
   });
 
@@ -269,20 +291,29 @@ describe('outbound webhooks', () => {
     receiver.mode = 'ok';
     await deliverAfter(60_000);
     expect(receiver.requests).toHaveLength(RETRY_DELAYS_MS.length + 1);
-    const enable = await org.graphql('mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: true }) { __typename ... on WebhookEndpointPayload { webhookEndpoint { enabled disabledReason failingSince } } } }', { id: endpoint.id });
+    const enable = await org.graphql(
+      'mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: true }) { __typename ... on WebhookEndpointPayload { webhookEndpoint { enabled disabledReason failingSince } } } }',
+      { id: endpoint.id },
+    );
     expect(enable.data.webhookEndpointUpdate.webhookEndpoint).toEqual({ enabled: true, disabledReason: null, failingSince: null });
-    const retry = await org.graphql('mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { __typename ... on WebhookDeliveryPayload { webhookDelivery { state } } } }', {
-      id: node.deliveries.edges[0].node.id,
-    });
+    const retry = await org.graphql(
+      'mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { __typename ... on WebhookDeliveryPayload { webhookDelivery { state } } } }',
+      {
+        id: node.deliveries.edges[0].node.id,
+      },
+    );
     expect(retry.data.webhookDeliveryRetry.webhookDelivery.state).toBe('PENDING');
     await deliverAfter(0);
     expect(receiver.requests.slice(RETRY_DELAYS_MS.length + 1).map((request) => request.answered)).toEqual([200]);
   });
 
-  it('shows the secret once, rotates it (both signatures for a day), and keeps managing endpoints to the caller\'s organization', async () => {
+  it("shows the secret once, rotates it (both signatures for a day), and keeps managing endpoints to the caller's organization", async () => {
     const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
     const endpoint = await createEndpoint(org, ['PROFILE_INVITED']);
-    const rotated = await org.graphql('mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { ... on WebhookEndpointSecretPayload { secret webhookEndpoint { previousSecretExpiresAt } } } }', { id: endpoint.id });
+    const rotated = await org.graphql(
+      'mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { ... on WebhookEndpointSecretPayload { secret webhookEndpoint { previousSecretExpiresAt } } } }',
+      { id: endpoint.id },
+    );
     const secret = rotated.data.webhookEndpointRotateSecret.secret as string;
     expect(secret).not.toBe(endpoint.secret);
     const [id] = await org.insertProfiles(1);
@@ -300,7 +331,8 @@ describe('outbound webhooks', () => {
     expect(() => verify(endpoint.secret, receiver.requests[1]!)).toThrow(WebhookVerificationError);
 
     // Input rules, as typed errors.
-    const refused = async (input: Record<string, unknown>) => (await org.graphql(CREATE, { input: { eventTypes: ['PROFILE_INVITED'], ...input } })).data.webhookEndpointCreate;
+    const refused = async (input: Record<string, unknown>) =>
+      (await org.graphql(CREATE, { input: { eventTypes: ['PROFILE_INVITED'], ...input } })).data.webhookEndpointCreate;
     expect(await refused({ url: 'ftp://example.test/x' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED', path: ['input', 'url'] });
     expect(await refused({ url: 'https://user:pass@example.test/x' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
     expect(await refused({ url: 'not a url' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
@@ -309,7 +341,10 @@ describe('outbound webhooks', () => {
     const other = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
     const list = await other.graphql('{ webhookEndpoints { totalCount } }');
     expect(list.data.webhookEndpoints.totalCount).toBe(0);
-    const deleted = await org.graphql('mutation ($id: ID!) { webhookEndpointDelete(id: $id) { __typename ... on WebhookEndpointDeletePayload { deletedWebhookEndpointId } } }', { id: endpoint.id });
+    const deleted = await org.graphql(
+      'mutation ($id: ID!) { webhookEndpointDelete(id: $id) { __typename ... on WebhookEndpointDeletePayload { deletedWebhookEndpointId } } }',
+      { id: endpoint.id },
+    );
     expect(deleted.data.webhookEndpointDelete.deletedWebhookEndpointId).toBe(endpoint.id);
     expect(await kit.prisma.webhookDelivery.count({ where: { organizationId: org.id } })).toBe(0);
   });

@@ -4,7 +4,15 @@ import { DELIVERY_LABELS, formatDateTime, INVITATION_STATE_LABELS } from '../../
 
 function sender(invitation: InvitationHistory_InvitationFragment): string {
   const by = invitation.sentBy;
-  const who = !by ? '—' : by.type === 'API_KEY' ? `API key ${by.name ?? '(deleted)'}` : by.type === 'ADMIN' ? (by.name ?? 'a removed admin') : by.type === 'INVITED_PERSON' ? 'the person' : 'Parkpass';
+  const who = !by
+    ? '—'
+    : by.type === 'API_KEY'
+      ? `API key ${by.name ?? '(deleted)'}`
+      : by.type === 'ADMIN'
+        ? (by.name ?? 'a removed admin')
+        : by.type === 'INVITED_PERSON'
+          ? 'the person'
+          : 'Parkpass';
   return invitation.bulkInvitation ? `${who} (bulk)` : who;
 }
 

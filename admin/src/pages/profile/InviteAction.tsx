@@ -61,8 +61,7 @@ export function InviteAction({ profile }: { profile: ProfileDetails_ProfileFragm
         <Stack>
           <Text size="sm">
             An email with a link to confirm the account goes to <strong>{profile.email}</strong>. The link is valid for{' '}
-            {plural(viewer.organization.invitationValidityHours, 'hour')}.
-            {resend && ' The link sent before stops working.'}
+            {plural(viewer.organization.invitationValidityHours, 'hour')}.{resend && ' The link sent before stops working.'}
           </Text>
           {refusal && (
             <Alert color="red" role="alert" title="Not sent">

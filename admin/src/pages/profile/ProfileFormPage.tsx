@@ -72,7 +72,12 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
     },
   });
 
-  if (!access.allowed) return <Alert color="yellow" title={profile ? 'You cannot edit profiles' : 'You cannot create profiles'}>{access.reason}</Alert>;
+  if (!access.allowed)
+    return (
+      <Alert color="yellow" title={profile ? 'You cannot edit profiles' : 'You cannot create profiles'}>
+        {access.reason}
+      </Alert>
+    );
 
   async function onSubmit(values: FormValues) {
     setFormError(null);
@@ -83,7 +88,10 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
     };
     const result = profile
       ? await updateProfile({ id: profile.id, input })
-      : await createProfile({ input: { ...input, phone: input.phone ?? undefined, externalId: input.externalId ?? undefined } }, { additionalTypenames: ['Profile'] });
+      : await createProfile(
+          { input: { ...input, phone: input.phone ?? undefined, externalId: input.externalId ?? undefined } },
+          { additionalTypenames: ['Profile'] },
+        );
     const answer = result.data && ('profileUpdate' in result.data ? result.data.profileUpdate : result.data.profileCreate);
     if (answer?.__typename === 'ProfilePayload') {
       notifications.show({ color: 'teal', message: profile ? 'Saved.' : `${answer.profile.fullName} was created.` });
@@ -118,11 +126,23 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
               <TextInput label="First name" required {...form.getInputProps('firstName')} />
               <TextInput label="Last name" required {...form.getInputProps('lastName')} />
-              <TextInput label="Email" required type="email" description="Nothing is sent to it until you invite the person." {...form.getInputProps('email')} />
+              <TextInput
+                label="Email"
+                required
+                type="email"
+                description="Nothing is sent to it until you invite the person."
+                {...form.getInputProps('email')}
+              />
               <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
               <TextInput label="External id" description="The id in your HR system, if any." {...form.getInputProps('externalId')} />
             </SimpleGrid>
-            <MultiSelect label="Access" description="The parking lots this person may use; none for no access." data={lotOptions} searchable {...form.getInputProps('parkingLotIds')} />
+            <MultiSelect
+              label="Access"
+              description="The parking lots this person may use; none for no access."
+              data={lotOptions}
+              searchable
+              {...form.getInputProps('parkingLotIds')}
+            />
             <MultiSelect label="Tags" data={tagOptions} searchable {...form.getInputProps('tagIds')} />
             <Checkbox.Group label="Payment methods" {...form.getInputProps('paymentMethods')}>
               <Group mt={4}>

@@ -29,7 +29,10 @@ export function ProfilePage() {
   if (!profile) {
     return (
       <EmptyState title="This profile does not exist">
-        It may have been deleted. <Anchor component={Link} to="/profiles">Back to Profiles</Anchor>
+        It may have been deleted.{' '}
+        <Anchor component={Link} to="/profiles">
+          Back to Profiles
+        </Anchor>
       </EmptyState>
     );
   }
@@ -108,7 +111,9 @@ function ProfileView({
                 '—'
               )}
             </Field>
-            <Field label="Payment methods">{profile.paymentMethods.length ? profile.paymentMethods.map((m) => PAYMENT_METHOD_LABELS[m]).join(', ') : '—'}</Field>
+            <Field label="Payment methods">
+              {profile.paymentMethods.length ? profile.paymentMethods.map((m) => PAYMENT_METHOD_LABELS[m]).join(', ') : '—'}
+            </Field>
             <Field label="Created">{formatDateTime(profile.createdAt)}</Field>
             <Field label="Invited">{formatDateTime(profile.invitedAt)}</Field>
             <Field label="Validated">{formatDateTime(profile.validatedAt)}</Field>

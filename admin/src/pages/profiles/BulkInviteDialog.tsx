@@ -1,5 +1,12 @@
 import { Alert, Anchor, Button, Group, List, Modal, Progress, Stack, Table, Text } from '@mantine/core';
-import { AdminBulkSkippedProfilesDocument, type BulkInvitationFieldsFragment, BulkInvitationDocument, InvitationPreviewDocument, type ProfileFilter, ProfilesInviteDocument } from '@parkpass/sdk';
+import {
+  AdminBulkSkippedProfilesDocument,
+  type BulkInvitationFieldsFragment,
+  BulkInvitationDocument,
+  InvitationPreviewDocument,
+  type ProfileFilter,
+  ProfilesInviteDocument,
+} from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useClient, useMutation, useQuery } from 'urql';

@@ -23,7 +23,10 @@ export function ProfileFilters({ state, options, counts, onChange }: Props) {
   useEffect(() => setSearch(state.search), [state.search]);
   const commitSearch = useDebouncedCallback((value: string) => onChange({ search: value }), 300);
 
-  const lotOptions = [{ value: NO_ACCESS, label: 'No access' }, ...(options?.parkingLots.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? [])];
+  const lotOptions = [
+    { value: NO_ACCESS, label: 'No access' },
+    ...(options?.parkingLots.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? []),
+  ];
   const tagOptions = options?.tags.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? [];
   const paymentOptions = Object.entries(PAYMENT_METHOD_LABELS).map(([value, label]) => ({ value, label }));
 

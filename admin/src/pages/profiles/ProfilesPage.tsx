@@ -117,10 +117,7 @@ export function ProfilesPage() {
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item
-                disabled={!inviteBulk.allowed}
-                onClick={() => setInviting(selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] })}
-              >
+              <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setInviting(selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] })}>
                 Invite users
               </Menu.Item>
               {!inviteBulk.allowed && (

@@ -31,7 +31,12 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
   async function onSubmit(values: typeof form.values) {
     setFormError(null);
     const result = await save({
-      input: { ...values, invitationValidityHours: Number(values.invitationValidityHours), appStoreUrl: values.appStoreUrl.trim() || null, playStoreUrl: values.playStoreUrl.trim() || null },
+      input: {
+        ...values,
+        invitationValidityHours: Number(values.invitationValidityHours),
+        appStoreUrl: values.appStoreUrl.trim() || null,
+        playStoreUrl: values.playStoreUrl.trim() || null,
+      },
     });
     const answer = result.data?.organizationUpdate;
     if (answer?.__typename === 'OrganizationPayload') notifications.show({ color: 'teal', message: 'Organization settings saved.' });
@@ -53,7 +58,13 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
             </Alert>
           )}
           <TextInput label="Name" required {...form.getInputProps('name')} />
-          <NumberInput label="Invitation validity (hours)" description="From 1 hour to 720 (30 days). Invitations already sent keep their expiry." min={1} max={720} {...form.getInputProps('invitationValidityHours')} />
+          <NumberInput
+            label="Invitation validity (hours)"
+            description="From 1 hour to 720 (30 days). Invitations already sent keep their expiry."
+            min={1}
+            max={720}
+            {...form.getInputProps('invitationValidityHours')}
+          />
           <TextInput label="App Store link" description="In the email sent once a person accepts." type="url" {...form.getInputProps('appStoreUrl')} />
           <TextInput label="Google Play link" type="url" {...form.getInputProps('playStoreUrl')} />
           <Group justify="flex-end">
