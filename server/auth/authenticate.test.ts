@@ -33,4 +33,21 @@ describe('authentication', () => {
       expect(response.data ?? null).toBeNull();
     }
   });
+
+  it('authenticates in one SQL statement (the key or session with its plan; last-used refreshed in the same one), and a revocation counts at once', async () => {
+    const org = await kit.createOrganization();
+    for (const actor of ['API_KEY', 'ADMIN'] as const) {
+      kit.clock.advance(120_000);
+      kit.resetStatements();
+      const response = await org.graphqlAs(actor, '{ __typename }');
+      expect(response.errors, actor).toBeUndefined();
+      expect(kit.statements, actor).toHaveLength(1);
+    }
+    const session = await kit.prisma.adminSession.findFirstOrThrow({ where: { adminId: org.adminId } });
+    expect(session.lastUsedAt).toEqual(kit.clock.now());
+    // No cache: the request after a revocation is refused.
+    await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { revokedAt: kit.clock.now() } });
+    const refused = await org.graphql('{ __typename }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
 });

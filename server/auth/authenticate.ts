@@ -1,11 +1,11 @@
 import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
+import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { invalidCredentials } from '../errors/graphql-errors.ts';
 import { API_KEY_PREFIX, hashSecret } from './api-keys.ts';
 import { SESSION_TOKEN_PREFIX } from './sessions.ts';
 
-// Last-used times are written at most once a minute per key or session, so
-// authentication costs one indexed read on most requests.
+// Last-used times are written at most once a minute per key or session.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
@@ -24,42 +24,69 @@ export async function authenticate(prisma: PrismaClient, clock: Clock, header: s
   throw invalidCredentials('Unknown token format: API keys start with "ppk_", session tokens with "pps_".');
 }
 
-const isStale = (lastUsedAt: Date | null, now: Date) => !lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
+// Each credential is read in ONE statement: the key (or session, admin) with
+// its organization's plan, and, in the same statement, its last-used time
+// refreshed when it is stale (a data-modifying CTE). No cache, so a revoked key
+// or ended session is refused on the very next request.
+
+interface ApiKeyRow {
+  id: string;
+  organization_id: string;
+  role: Role;
+  revoked_at: Date | null;
+  plan: Plan;
+}
 
 async function authenticateApiKey(prisma: PrismaClient, clock: Clock, token: string): Promise<Viewer> {
-  const key = await prisma.apiKey.findUnique({
-    where: { secretHash: hashSecret(token) },
-    select: { id: true, organizationId: true, role: true, revokedAt: true, lastUsedAt: true, organization: { select: { plan: true } } },
-  });
-  if (!key) throw invalidCredentials('Invalid API key.');
-  if (key.revokedAt) throw invalidCredentials('This API key was revoked.');
   const now = clock.now();
-  if (isStale(key.lastUsedAt, now)) await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
-  return { organizationId: key.organizationId, plan: key.organization.plan, role: key.role, actor: { kind: 'API_KEY', id: key.id } };
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  const [key] = await prisma.$queryRaw<ApiKeyRow[]>`
+    WITH key AS (
+      SELECT k.id, k.organization_id, k.role, k.revoked_at, k.last_used_at, o.plan
+      FROM "api_key" k JOIN "organization" o ON o.id = k.organization_id
+      WHERE k.secret_hash = ${hashSecret(token)}
+    ), touched AS (
+      UPDATE "api_key" SET last_used_at = ${now}::timestamptz
+      WHERE id = (SELECT id FROM key WHERE revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < ${stale}::timestamptz))
+    )
+    SELECT id::text, organization_id::text, role, revoked_at, plan FROM key`;
+  if (!key) throw invalidCredentials('Invalid API key.');
+  if (key.revoked_at) throw invalidCredentials('This API key was revoked.');
+  return { organizationId: key.organization_id, plan: key.plan, role: key.role, actor: { kind: 'API_KEY', id: key.id } };
+}
+
+interface SessionRow {
+  id: string;
+  expires_at: Date;
+  revoked_at: Date | null;
+  admin_id: string;
+  role: Role;
+  organization_id: string;
+  plan: Plan;
 }
 
 async function authenticateSession(prisma: PrismaClient, clock: Clock, token: string): Promise<Viewer> {
-  const session = await prisma.adminSession.findUnique({
-    where: { tokenHash: hashSecret(token) },
-    select: {
-      id: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastUsedAt: true,
-      admin: { select: { id: true, role: true, organizationId: true, organization: { select: { plan: true } } } },
-    },
-  });
-  if (!session) throw invalidCredentials('Invalid session token.');
-  if (session.revokedAt) throw invalidCredentials('This session ended (signed out); sign in again.');
   const now = clock.now();
-  if (session.expiresAt <= now) throw invalidCredentials('This session expired; sign in again.');
-  if (isStale(session.lastUsedAt, now)) await prisma.adminSession.update({ where: { id: session.id }, data: { lastUsedAt: now } });
-  const { admin } = session;
+  const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  const [session] = await prisma.$queryRaw<SessionRow[]>`
+    WITH session AS (
+      SELECT s.id, s.expires_at, s.revoked_at, s.last_used_at, a.id AS admin_id, a.role, a.organization_id, o.plan
+      FROM "admin_session" s JOIN "admin" a ON a.id = s.admin_id JOIN "organization" o ON o.id = a.organization_id
+      WHERE s.token_hash = ${hashSecret(token)}
+    ), touched AS (
+      UPDATE "admin_session" SET last_used_at = ${now}::timestamptz
+      WHERE id = (SELECT id FROM session WHERE revoked_at IS NULL AND expires_at > ${now}::timestamptz
+                  AND (last_used_at IS NULL OR last_used_at < ${stale}::timestamptz))
+    )
+    SELECT id::text, expires_at, revoked_at, admin_id::text, role, organization_id::text, plan FROM session`;
+  if (!session) throw invalidCredentials('Invalid session token.');
+  if (session.revoked_at) throw invalidCredentials('This session ended (signed out); sign in again.');
+  if (session.expires_at <= now) throw invalidCredentials('This session expired; sign in again.');
   return {
-    organizationId: admin.organizationId,
-    plan: admin.organization.plan,
-    role: admin.role,
-    actor: { kind: 'ADMIN', id: admin.id },
+    organizationId: session.organization_id,
+    plan: session.plan,
+    role: session.role,
+    actor: { kind: 'ADMIN', id: session.admin_id },
     sessionId: session.id,
   };
 }

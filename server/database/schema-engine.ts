@@ -87,6 +87,13 @@ class ShadowDatabaseAdapter extends PrismaPg {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
     const adapter = await new PrismaPg({ ...this.settings, database: name }).connect();
+    // The adapter cuts a migration at every ";", which splits a function body (the profile status
+    // counters' trigger) in two. The simple query protocol runs the whole script, as migrate.ts does.
+    const driver = adapter.underlyingDriver() as pg.Pool;
+    const reportError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+    adapter.executeScript = async (script: string) => {
+      await driver.query(script).catch(reportError);
+    };
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();

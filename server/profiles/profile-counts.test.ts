@@ -32,10 +32,15 @@ describe('profile counts (the Status column)', () => {
     const all = await org.graphql(COUNTS, {});
     expect(all.errors).toBeUndefined();
     expect(all.data.profileCounts).toEqual({ total: 9, notInvited: 3, pending: 4, validated: 2, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
-    // Besides authentication (the API key and its organization's plan), exactly one statement.
+    // Besides authentication, exactly one statement: with no criterion, the statuses come from the maintained counters.
     const counted = kit.statements.filter((sql) => !/"api_key"|"organization"/.test(sql));
     expect(counted).toHaveLength(1);
-    expect(counted[0]).toMatch(/count\(\*\) FILTER/);
+    expect(counted[0]).toMatch(/profile_status_count/);
+    kit.resetStatements();
+    await org.graphql(COUNTS, { filter: { search: 'a' } });
+    const filtered = kit.statements.filter((sql) => !/"api_key"|"organization"/.test(sql));
+    expect(filtered).toHaveLength(1);
+    expect(filtered[0]).toMatch(/count\(\*\) FILTER/);
 
     const north_ = await org.graphql(COUNTS, { filter: { parkingLotIds: [north!.globalId] } });
     expect(north_.data.profileCounts).toEqual({ total: 6, notInvited: 3, pending: 3, validated: 0, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
@@ -123,5 +128,79 @@ describe('profile counts (the Status column)', () => {
 
     const bad = await org.graphql(PAGE, { first: 2, after: 'not-a-cursor' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+  });
+
+  it('bounds ProfileConnection.count: exact up to the limit, AT_LEAST the limit beyond; by status alone always exact; totalCount exact', async () => {
+    const org = await kit.createOrganization();
+    const [north] = org.lots;
+    await org.insertProfiles(12, { with: (i) => ({ lotIds: i < 8 ? [north!.id] : [], status: i < 5 ? 'PENDING' : 'NOT_INVITED' }) });
+    const COUNT = `query ($filter: ProfileFilter, $limit: Int) {
+      profiles(filter: $filter, first: 1) { totalCount count(limit: $limit) { count precision } } }`;
+    const ask = async (filter: Record<string, unknown> | null, limit?: number) => {
+      const response = await org.graphql(COUNT, { filter, limit });
+      expect(response.errors).toBeUndefined();
+      return response.data.profiles;
+    };
+    const lot = { parkingLotIds: [north!.globalId] };
+    expect(await ask(lot, 5)).toEqual({ totalCount: 8, count: { count: 5, precision: 'AT_LEAST' } });
+    expect(await ask(lot, 8)).toEqual({ totalCount: 8, count: { count: 8, precision: 'EXACT' } });
+    expect(await ask(lot)).toEqual({ totalCount: 8, count: { count: 8, precision: 'EXACT' } });
+    // The counters answer a filter on status alone, exactly, whatever the limit.
+    expect(await ask(null, 3)).toEqual({ totalCount: 12, count: { count: 12, precision: 'EXACT' } });
+    expect(await ask({ statuses: ['PENDING'] }, 1)).toEqual({ totalCount: 5, count: { count: 5, precision: 'EXACT' } });
+    expect(await ask({ statuses: [] }, 1)).toEqual({ totalCount: 0, count: { count: 0, precision: 'EXACT' } });
+    for (const limit of [0, 100_001]) {
+      const refused = await org.graphql(COUNT, { filter: null, limit });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+    }
+  });
+
+  it('keeps the status counters exact under concurrent inserts, status changes and deletes on many connections', async () => {
+    const org = await kit.createOrganization();
+    const other = await kit.createOrganization();
+    const ids = await org.insertManyProfiles(400);
+    await other.insertManyProfiles(50);
+    const statuses = ['NOT_INVITED', 'PENDING', 'VALIDATED'] as const;
+    // 40 writers at once (the pool holds 10 connections, so shards and row locks are really shared), each in its own transaction.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, writer) =>
+        kit.prisma
+          .$transaction(async (tx) => {
+            const mine = ids.filter((_, i) => i % 40 === writer);
+            await tx.profile.updateMany({ where: { id: { in: mine.slice(0, 5) } }, data: { status: statuses[writer % 3] } });
+            await tx.profile.update({ where: { id: mine[5]! }, data: { status: statuses[(writer + 1) % 3] } });
+            await tx.profile.deleteMany({ where: { id: { in: mine.slice(6, 8) } } });
+            await tx.profile.createMany({
+              data: Array.from({ length: 3 }, (_, n) => ({
+                organizationId: org.id,
+                firstName: 'C',
+                lastName: `W${writer}`,
+                email: `c${writer}.${n}@concurrent.test`,
+                status: statuses[n],
+                searchText: 'c',
+                sortName: 'c',
+              })),
+            });
+            if (writer % 10 === 0) throw new Error('rolled back');
+          })
+          .catch((error: Error) => {
+            if (error.message !== 'rolled back') throw error;
+          }),
+      ),
+    );
+    for (const organization of [org, other]) {
+      const actual = await kit.prisma.profile.groupBy({ by: ['status'], where: { organizationId: organization.id }, _count: true });
+      const response = await organization.graphql('{ profileCounts { notInvited pending validated total } }');
+      const expected = Object.fromEntries(statuses.map((status) => [status, actual.find((row) => row.status === status)?._count ?? 0]));
+      expect(response.data.profileCounts).toEqual({
+        notInvited: expected.NOT_INVITED,
+        pending: expected.PENDING,
+        validated: expected.VALIDATED,
+        total: expected.NOT_INVITED! + expected.PENDING! + expected.VALIDATED!,
+      });
+    }
+    // Deleting an organization cascades to its profiles without tripping the trigger.
+    await kit.prisma.organization.delete({ where: { id: other.id } });
+    expect(await kit.prisma.profileStatusCount.count({ where: { organizationId: other.id } })).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../database/prisma.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import type { ProfileStatus } from '../generated/prisma/enums.ts';
 import { searchTerms } from './search-text.ts';
 import { emailUndeliverableProfileSql, PROFILE_FROM, type ProfileFilter, pendingWithExpiredInvitationSql, profileFilterSql } from './profile-filter.ts';
 
@@ -16,67 +17,164 @@ export interface ProfileOrder {
   direction: Direction;
 }
 
-const SORT_NAME = Prisma.sql`p.sort_name`;
+/** One sort key: its SQL over PROFILE_FROM, and the type its value is read back as from a cursor. */
+interface SortKey {
+  sql: Prisma.Sql;
+  type: Prisma.Sql;
+}
+const key = (sql: Prisma.Sql, type: string): SortKey => ({ sql, type: Prisma.raw(type) });
+const SORT_NAME = key(Prisma.sql`p.sort_name`, 'text');
+/** The sort name as an expression no index serves: a search filters first and sorts its few matches. */
+const SORT_NAME_SORTED = key(Prisma.sql`(p.sort_name || '')`, 'text');
+const ID = key(Prisma.sql`p.id`, 'uuid');
 
-/** The sort keys of each order, over PROFILE_FROM; never null, so rows compare as tuples. The id always breaks ties. */
-const ORDER_KEYS: Record<ProfileOrderField, Prisma.Sql[]> = {
+/**
+ * The sort keys of each order, over PROFILE_FROM; never null, so rows compare as
+ * tuples, and each served by an index that leads with the organization
+ * (migrations): (organization_id, sort_name, id), (organization_id, email),
+ * (organization_id, created_at, id), (organization_id, status, sort_name, id),
+ * (organization_id, coalesce(invited_at, '-infinity'), id). The id always breaks ties.
+ */
+const ORDER_KEYS: Record<ProfileOrderField, SortKey[]> = {
   NAME: [SORT_NAME],
-  EMAIL: [Prisma.sql`p.email`],
-  CREATED_AT: [Prisma.sql`p.created_at`],
-  STATUS: [Prisma.sql`p.status`, SORT_NAME],
+  EMAIL: [key(Prisma.sql`p.email`, 'citext')],
+  CREATED_AT: [key(Prisma.sql`p.created_at`, 'timestamptz')],
+  STATUS: [key(Prisma.sql`p.status`, '"ProfileStatus"'), SORT_NAME],
   // Never invited counts as the earliest invitation: last when newest first.
-  INVITED_AT: [Prisma.sql`coalesce(p.invited_at, '-infinity'::timestamptz)`],
-  // No invitation never expires: last when soonest first.
-  EXPIRES_AT: [Prisma.sql`coalesce(li.expires_at, 'infinity'::timestamptz)`],
+  INVITED_AT: [key(Prisma.sql`coalesce(p.invited_at, '-infinity'::timestamptz)`, 'timestamptz')],
+  // No invitation never expires: last when soonest first. (Sorted, not walked: the key is the latest invitation's.)
+  EXPIRES_AT: [key(Prisma.sql`coalesce(li.expires_at, 'infinity'::timestamptz)`, 'timestamptz')],
 };
 
+/** Where a page starts or ends: the sort key values of a row of the same order (as text), and its id. Carried by the opaque cursor. */
+export interface PagePosition {
+  values: string[];
+  id: string;
+}
+
 export interface PageRequest {
-  /** Rows strictly after this profile, in the order asked. */
-  after?: string | null;
-  /** Rows strictly before this profile, in the order asked. */
-  before?: string | null;
+  /** Rows strictly after this position, in the order asked. */
+  after?: PagePosition | null;
+  /** Rows strictly before this position, in the order asked. */
+  before?: PagePosition | null;
   limit: number;
   /** Read backwards from `before` (a `last` page); rows come in reverse order. */
   inverted: boolean;
 }
 
-/** The ids of one page of the organization's profiles matching `filter`, in `order` (reversed when `inverted`). */
-export async function profilePageIds(
+/** How many sort key values (besides the id) a position in `field`'s order carries. */
+export const orderKeyCount = (field: ProfileOrderField) => ORDER_KEYS[field].length;
+
+/**
+ * One page of the organization's profiles matching `filter`, in `order` (reversed
+ * when `inverted`): true keyset pagination. The position is a row comparison
+ * `(keys…, id) > (values…)` that the order's index serves, so a page deep in a
+ * million rows costs what the first does; it holds the values themselves, so a
+ * cursor stays valid when its row changes or is deleted.
+ */
+export async function profilePage(
   reader: Reader,
   organizationId: string,
   filter: ProfileFilter | null | undefined,
   order: ProfileOrder,
   now: Date,
   page: PageRequest,
-): Promise<string[]> {
+): Promise<{ id: string; position: PagePosition }[]> {
   // With search words, the trigram index finds the few matches fastest; walking the name index in order
   // looking for them can read most of the organization (all of "Lefèvre" sits under L). The name is then
   // sorted as an expression the index does not serve, so PostgreSQL filters first and sorts the matches.
   const searching = searchTerms(filter?.search ?? '').length > 0;
-  const orderKeys = searching ? ORDER_KEYS[order.field].map((key) => (key === SORT_NAME ? Prisma.sql`(p.sort_name || '')` : key)) : ORDER_KEYS[order.field];
-  const keys = [...orderKeys, Prisma.sql`p.id`];
-  const tuple = Prisma.sql`(${Prisma.join(keys)})`;
-  // The cursor row's keys, read in the same query (and only within the organization).
-  const cursorTuple = (id: string) =>
-    Prisma.sql`(SELECT ${Prisma.join(keys)} FROM ${PROFILE_FROM} WHERE p.id = ${id}::uuid AND p.organization_id = ${organizationId}::uuid)`;
+  const orderKeys = searching ? ORDER_KEYS[order.field].map((k) => (k === SORT_NAME ? SORT_NAME_SORTED : k)) : ORDER_KEYS[order.field];
+  const keys = [...orderKeys, ID];
+  const tuple = Prisma.sql`(${Prisma.join(keys.map((k) => k.sql))})`;
+  const at = (position: PagePosition) =>
+    Prisma.sql`(${Prisma.join([...position.values, position.id].map((value, i) => Prisma.sql`${value}::${keys[i]!.type}`))})`;
   const ascending = order.direction === 'ASC';
   const conditions = [profileFilterSql(organizationId, filter, now)];
-  if (page.after) conditions.push(Prisma.sql`${tuple} ${Prisma.raw(ascending ? '>' : '<')} ${cursorTuple(page.after)}`);
-  if (page.before) conditions.push(Prisma.sql`${tuple} ${Prisma.raw(ascending ? '<' : '>')} ${cursorTuple(page.before)}`);
+  if (page.after) conditions.push(Prisma.sql`${tuple} ${Prisma.raw(ascending ? '>' : '<')} ${at(page.after)}`);
+  if (page.before) conditions.push(Prisma.sql`${tuple} ${Prisma.raw(ascending ? '<' : '>')} ${at(page.before)}`);
   const direction = Prisma.raw(ascending !== page.inverted ? 'ASC' : 'DESC');
-  const rows = await reader.$queryRaw<{ id: string }[]>`
-    SELECT p.id::text AS id FROM ${PROFILE_FROM}
+  const rows = await reader.$queryRaw<{ id: string; k: string[] }[]>`
+    SELECT p.id::text AS id, ARRAY[${Prisma.join(orderKeys.map((k) => Prisma.sql`${k.sql}::text`))}] AS k FROM ${PROFILE_FROM}
     WHERE ${Prisma.join(conditions, ' AND ')}
-    ORDER BY ${Prisma.join(keys.map((key) => Prisma.sql`${key} ${direction}`))}
+    ORDER BY ${Prisma.join(keys.map((k) => Prisma.sql`${k.sql} ${direction}`))}
     LIMIT ${page.limit}`;
-  return rows.map((row) => row.id);
+  return rows.map((row) => ({ id: row.id, position: { values: row.k, id: row.id } }));
 }
 
-/** How many of the organization's profiles match `filter`. */
+/** How many profiles a count reports before it answers "at least" (ProfileConnection.count). */
+export const DEFAULT_COUNT_LIMIT = 10_000;
+/** The largest limit a caller may ask a bounded count for. */
+export const MAX_COUNT_LIMIT = 100_000;
+
+export type CountPrecision = 'EXACT' | 'AT_LEAST';
+/** A count that stops at a limit: `count` is exact, or (AT_LEAST) the limit, when more match. */
+export interface BoundedCount {
+  count: number;
+  precision: CountPrecision;
+}
+
+const STATUSES: readonly ProfileStatus[] = ['NOT_INVITED', 'PENDING', 'VALIDATED'];
+
+/**
+ * The statuses a filter selects when status is its only criterion (every status
+ * for no filter); undefined when it has any other. Such a filter is counted from
+ * the maintained counters (profile_status_count), at any size, exactly.
+ */
+function statusesOnly(filter: ProfileFilter | null | undefined): readonly ProfileStatus[] | undefined {
+  if (!filter) return STATUSES;
+  const other =
+    searchTerms(filter.search ?? '').length > 0 ||
+    filter.parkingLotIds != null ||
+    !!filter.noAccess ||
+    filter.tagIds != null ||
+    filter.paymentMethods != null ||
+    filter.invitationExpired != null ||
+    filter.deliveryStates != null ||
+    filter.invitedBetween != null ||
+    filter.expiresBetween != null;
+  if (other) return undefined;
+  return filter.statuses ? STATUSES.filter((status) => filter.statuses!.includes(status)) : STATUSES;
+}
+
+/** The organization's profiles per status, from the counters the "profile" trigger keeps (a sum over a few shard rows). */
+async function statusCounters(reader: Reader, organizationId: string): Promise<Record<ProfileStatus, number>> {
+  const rows = await reader.$queryRaw<{ status: ProfileStatus; count: bigint }[]>`
+    SELECT status, sum(count)::bigint AS count FROM "profile_status_count" WHERE organization_id = ${organizationId}::uuid GROUP BY status`;
+  const counts = { NOT_INVITED: 0, PENDING: 0, VALIDATED: 0 };
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+/** How many of the organization's profiles match `filter`, exactly (however many there are: it may read them all). */
 export async function countProfiles(reader: Reader, organizationId: string, filter: ProfileFilter | null | undefined, now: Date): Promise<number> {
+  const statuses = statusesOnly(filter);
+  if (statuses) {
+    const counts = await statusCounters(reader, organizationId);
+    return statuses.reduce((sum, status) => sum + counts[status], 0);
+  }
   const [row] = await reader.$queryRaw<{ count: bigint }[]>`
     SELECT count(*) AS count FROM ${PROFILE_FROM} WHERE ${profileFilterSql(organizationId, filter, now)}`;
   return Number(row!.count);
+}
+
+/**
+ * How many of the organization's profiles match `filter`, reading at most
+ * `limit` + 1 of them: exact up to `limit`, "at least `limit`" beyond. A filter
+ * on status alone is exact at any size (the counters).
+ */
+export async function countProfilesUpTo(
+  reader: Reader,
+  organizationId: string,
+  filter: ProfileFilter | null | undefined,
+  now: Date,
+  limit: number,
+): Promise<BoundedCount> {
+  if (statusesOnly(filter)) return { count: await countProfiles(reader, organizationId, filter, now), precision: 'EXACT' };
+  const [row] = await reader.$queryRaw<{ count: bigint }[]>`
+    SELECT count(*) AS count FROM (SELECT 1 FROM ${PROFILE_FROM} WHERE ${profileFilterSql(organizationId, filter, now)} LIMIT ${limit + 1}) matches`;
+  const count = Number(row!.count);
+  return count > limit ? { count: limit, precision: 'AT_LEAST' } : { count, precision: 'EXACT' };
 }
 
 export interface ProfileCounts {
@@ -90,6 +188,8 @@ export interface ProfileCounts {
 
 /** The numbers beside the Status column's choices, for the profiles `filter` selects: one SQL statement. */
 export async function profileCounts(reader: Reader, organizationId: string, filter: ProfileFilter | null | undefined, now: Date): Promise<ProfileCounts> {
+  const statuses = statusesOnly(filter);
+  if (statuses) return countsByStatus(reader, organizationId, statuses, now);
   const [row] = await reader.$queryRaw<Record<keyof ProfileCounts, bigint>[]>`
     SELECT count(*) AS "total",
            count(*) FILTER (WHERE p.status = 'NOT_INVITED') AS "notInvited",
@@ -100,6 +200,38 @@ export async function profileCounts(reader: Reader, organizationId: string, filt
     FROM ${PROFILE_FROM}
     WHERE ${profileFilterSql(organizationId, filter, now)}`;
   return Object.fromEntries(Object.entries(row!).map(([key, value]) => [key, Number(value)])) as unknown as ProfileCounts;
+}
+
+/**
+ * The Status column's numbers when the filter is on status alone (the admin's
+ * list with no criterion): the statuses from the counters, and in the same
+ * statement the two that depend on the latest invitation, each read from the
+ * few invitations that can match (open and expired; bounced or reported).
+ */
+async function countsByStatus(reader: Reader, organizationId: string, statuses: readonly ProfileStatus[], now: Date): Promise<ProfileCounts> {
+  if (statuses.length === 0) return { total: 0, notInvited: 0, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 };
+  const [row] = await reader.$queryRaw<{ by_status: Partial<Record<ProfileStatus, number | string>>; expired: bigint; undeliverable: bigint }[]>`
+    SELECT
+      (SELECT coalesce(json_object_agg(status, n), '{}'::json) FROM (
+         SELECT status, sum(count) AS n FROM "profile_status_count" WHERE organization_id = ${organizationId}::uuid GROUP BY status) s) AS by_status,
+      (SELECT count(*) FROM "invitation" li JOIN "profile" p ON p.latest_invitation_id = li.id
+       WHERE li.organization_id = ${organizationId}::uuid AND p.organization_id = ${organizationId}::uuid
+         AND li.accepted_at IS NULL AND li.revoked_at IS NULL AND li.superseded_at IS NULL AND li.expires_at <= ${now}::timestamptz
+         AND p.status = ANY(${statuses}::"ProfileStatus"[]) AND ${pendingWithExpiredInvitationSql(now)}) AS expired,
+      (SELECT count(*) FROM "invitation" li JOIN "profile" p ON p.latest_invitation_id = li.id
+       WHERE li.organization_id = ${organizationId}::uuid AND p.organization_id = ${organizationId}::uuid
+         AND li.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT')
+         AND p.status = ANY(${statuses}::"ProfileStatus"[]) AND ${emailUndeliverableProfileSql()}) AS undeliverable`;
+  const of = (status: ProfileStatus) => (statuses.includes(status) ? Number(row!.by_status[status] ?? 0) : 0);
+  const [notInvited, pending, validated] = [of('NOT_INVITED'), of('PENDING'), of('VALIDATED')];
+  return {
+    total: notInvited + pending + validated,
+    notInvited,
+    pending,
+    validated,
+    pendingWithExpiredInvitation: Number(row!.expired),
+    emailUndeliverable: Number(row!.undeliverable),
+  };
 }
 
 /** The next `limit` ids of the profiles `filter` selects after `afterId`, in id order: how a bulk selection is walked. */

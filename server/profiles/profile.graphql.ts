@@ -1,6 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
@@ -8,7 +7,6 @@ import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../
 import { profileInputErrors } from '../errors/errors.graphql.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import type { Profile } from '../generated/prisma/client.ts';
-import { isUuid } from '../ids/global-ids.ts';
 import { idempotencyKeyDescription } from '../input/idempotency.ts';
 import { InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
@@ -16,7 +14,16 @@ import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';
 import { ProfileFilterInput, ProfileOrderInput, toProfileFilter, toProfileOrder } from './profile-filter.graphql.ts';
 import type { ProfileCounts } from './profile-queries.ts';
-import { countProfileMatches, profileStatusCounts, searchProfileIds } from './profile-search.ts';
+import { CountRef } from './bounded-count.graphql.ts';
+import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.ts';
+import {
+  countProfileMatches,
+  countProfileMatchesUpTo,
+  DEFAULT_COUNT_LIMIT,
+  MAX_COUNT_LIMIT,
+  profileStatusCounts,
+  searchProfilePage,
+} from './profile-search.ts';
 import { createProfile, deleteProfile, updateProfile } from './profile-service.ts';
 
 // The profile: its type, the reads (profiles, profileCounts, profile) and the
@@ -32,6 +39,8 @@ export const ProfileRef = builder.prismaNode('Profile', {
   nullable: true,
   description: 'An employee of the organization, who may be given access to its parking lots and invited to the app.',
   id: { field: 'id', description: 'Global id of the profile.' },
+  // Select mode: a read selects only the columns its fields need (never password_hash or search_text).
+  select: { id: true },
   findUnique: inCallerOrganization('Profile'),
   fields: (t) => ({
     firstName: t.exposeString('firstName', { description: 'First name.' }),
@@ -107,21 +116,6 @@ const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').imple
   }),
 });
 
-/** The cursor of a profile in a page: opaque to clients. */
-const PROFILE_CURSOR_PREFIX = 'profile:';
-const toCursor = (profile: { id: string }) => Buffer.from(`${PROFILE_CURSOR_PREFIX}${profile.id}`).toString('base64url');
-function fromCursor(cursor: string | null | undefined): string | null {
-  if (cursor == null) return null;
-  const decoded = Buffer.from(cursor, 'base64url').toString();
-  const id = decoded.startsWith(PROFILE_CURSOR_PREFIX) ? decoded.slice(PROFILE_CURSOR_PREFIX.length) : '';
-  if (!isUuid(id)) {
-    throw new GraphQLError('This cursor is not one the profiles query gave; start from the first page.', {
-      extensions: { code: 'INVALID_INPUT', http: { status: 400 } },
-    });
-  }
-  return id;
-}
-
 builder.queryFields((t) => ({
   profiles: t.withAuth({ allowed: 'READ_PROFILES' }).connection(
     {
@@ -134,15 +128,19 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, context, info) => {
         const filter = parseQueryInput(() => toProfileFilter(args.filter));
         const order = toProfileOrder(args.orderBy);
+        const cursors = new Map<string, string>();
+        const toCursor = (profile: { id: string }) => cursors.get(profile.id)!;
         const connection = await resolveCursorConnection<Promise<Profile[]>>(
           { args, toCursor, defaultSize: 20, maxSize: 500 },
           async ({ after, before, limit, inverted }): Promise<Profile[]> => {
-            const ids = await searchProfileIds(context.scope, filter, order, {
-              after: fromCursor(after),
-              before: fromCursor(before),
+            const page = await searchProfilePage(context.scope, filter, order, {
+              after: decodeProfileCursor(after, order.field),
+              before: decodeProfileCursor(before, order.field),
               limit,
               inverted,
             });
+            for (const row of page) cursors.set(row.id, encodeProfileCursor(order.field, row.position));
+            const ids = page.map((row) => row.id);
             if (ids.length === 0) return [];
             // The page's rows with exactly what the query selects (lots, tags, invitations), in one Prisma read.
             const query = queryFromInfo({ context, info, typeName: 'Profile', path: ['edges', 'node'] });
@@ -151,14 +149,39 @@ builder.queryFields((t) => ({
             return ids.map((id) => byId.get(id)).filter((row): row is Profile => row !== undefined);
           },
         );
-        return { ...connection, total: () => countProfileMatches(context.scope, filter) };
+        return {
+          ...connection,
+          total: () => countProfileMatches(context.scope, filter),
+          upTo: (limit: number) => countProfileMatchesUpTo(context.scope, filter, limit),
+        };
       },
     },
     {
       name: 'ProfileConnection',
       description: 'A page of profiles, with the total number that match.',
       fields: (t) => ({
-        totalCount: t.int({ description: 'How many profiles match, over all pages.', resolve: (connection) => connection.total() }),
+        totalCount: t.int({
+          description:
+            'How many profiles match, over all pages, exactly: at a million profiles a broad filter takes a second to count. ' +
+            'For the number beside a list, ask `count` (bounded); ask totalCount where the exact number is acted on (select all N).',
+          resolve: (connection) => connection.total(),
+        }),
+        count: t.field({
+          type: CountRef,
+          description:
+            `How many profiles match, exact up to \`limit\` (default ${DEFAULT_COUNT_LIMIT}) and "at least \`limit\`" beyond: as fast at a million ` +
+            'profiles as at a thousand. A filter on status alone (or none) is always exact (maintained counters).',
+          args: {
+            limit: t.arg.int({ defaultValue: DEFAULT_COUNT_LIMIT, description: `Where counting stops, 1 to ${MAX_COUNT_LIMIT}.` }),
+          },
+          resolve: (connection, args) => {
+            const limit = args.limit ?? DEFAULT_COUNT_LIMIT;
+            parseQueryInput(() => {
+              if (limit < 1 || limit > MAX_COUNT_LIMIT) throw new InvalidInputError(['limit'], `limit must be between 1 and ${MAX_COUNT_LIMIT}.`);
+            });
+            return connection.upTo(limit);
+          },
+        }),
       }),
     },
     { name: 'ProfileEdge', description: 'A profile in a page, with its cursor.' },

@@ -1,7 +1,7 @@
 // Deterministic made-up people for the demo and benchmark data sets, with
 // accented names so that accent-insensitive search has something to find.
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Hélène',
   'Jean',
   'Zoë',
@@ -23,7 +23,7 @@ const FIRST_NAMES = [
   'Ana',
   'Kofi',
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'Dupont',
   'Müller',
   'Lefèvre',

@@ -1,0 +1,39 @@
+// What every benchmark shares: its PostgreSQL (port and data folder from the
+// environment: PARKPASS_BENCH_PG_PORT, PARKPASS_BENCH_DATA_DIR, by default a
+// free port and .data/bench-postgres), its HTTP port (PARKPASS_BENCH_HTTP_PORT,
+// by default a free one), percentiles, and the machine line printed under a table.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
+import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
+import { dataDir } from '../server/database/paths.ts';
+
+export const benchDataDir = () => process.env.PARKPASS_BENCH_DATA_DIR ?? path.join(dataDir, 'bench-postgres');
+
+export async function startBenchPostgres(options: { fast?: boolean } = {}) {
+  return startEmbeddedPostgres({ dataDir: benchDataDir(), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT'), fast: options.fast });
+}
+
+/** Serves `listener` over real HTTP on 127.0.0.1; resolves to its base URL. */
+export async function serveHttp(listener: RequestListener, variable = 'PARKPASS_BENCH_HTTP_PORT'): Promise<{ url: string; server: Server }> {
+  const port = process.env[variable] ? await portFromEnvironment(variable) : await freePort();
+  const server = createServer({ keepAlive: true }, listener);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/** The q-quantile of `times` (sorted here), nearest rank. */
+export function quantile(times: number[], q: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Date, machine and load, printed with every table (figures measured under load must say so). */
+export function machineLine(): string {
+  const [one, five] = os.loadavg();
+  return (
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${one!.toFixed(1)} (1 min) ${five!.toFixed(1)} (5 min)`
+  );
+}

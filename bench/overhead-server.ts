@@ -1,0 +1,48 @@
+// The server side of bench/overhead.ts, in its own process: `parkpass` (the
+// real app, as npm start serves it: rate limits in PostgreSQL), `bare-key`
+// (node:http + one pg statement looking the API key up, as the floor of an
+// authenticated request) or `bare-fixed` (node:http answering fixed JSON).
+import { createServer } from 'node:http';
+import pg from 'pg';
+import { createPrisma } from '../server/database/prisma.ts';
+import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
+import { sha256Hex } from '../server/sha256.ts';
+import { createApp } from '../server/yoga.ts';
+
+const [kind, databaseUrl] = process.argv.slice(2) as [string, string];
+let listener: Parameters<typeof createServer>[1];
+if (kind === 'parkpass') {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  listener = createApp({
+    prisma: createPrisma(databaseUrl),
+    databaseUrl,
+    settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
+    // Budgets a benchmark does not exhaust; still charged in PostgreSQL on every request, as in production.
+    rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 1e9, anonymousPointsPerMinute: 1e9 }, { pool }),
+  });
+} else if (kind === 'bare-key') {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  listener = (request, response) => {
+    request.resume();
+    request.on('end', async () => {
+      const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      const { rows } = await pool.query(
+        'SELECT k.id, k.role, k.revoked_at, o.plan, o.name FROM api_key k JOIN organization o ON o.id = k.organization_id WHERE k.secret_hash = $1',
+        [sha256Hex(token)],
+      );
+      const body =
+        rows[0] && !rows[0].revoked_at ? { data: { viewer: { organization: { name: rows[0].name } } } } : { errors: [{ message: 'Invalid API key.' }] };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  };
+} else {
+  listener = (request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"__typename":"Query"}}'));
+  };
+}
+const server = createServer({ keepAlive: true }, listener);
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
+});

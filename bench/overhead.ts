@@ -1,0 +1,94 @@
+// npm run bench:overhead  (optionally: -- --seconds 10 --connections 16)
+// Requests per second of a trivial query through the whole server, against a
+// bare node:http server doing the least the same answer needs, each server in
+// its own process, loaded by this one over keep-alive HTTP:
+//   authenticated  { viewer { organization { name } } }  vs  node:http + one pg statement (the key and its organization)
+//   anonymous      { __typename }                         vs  node:http answering fixed JSON
+// Goal (issue 15): authenticated ≥ 50 % of the bare server.
+import { fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { parseArgs } from 'node:util';
+import { generateApiKeySecret } from '../server/auth/api-keys.ts';
+import { ensureDatabase, withDatabase } from '../server/database/index.ts';
+import { migrate } from '../server/database/migrate.ts';
+import { createPrisma } from '../server/database/prisma.ts';
+import { machineLine, startBenchPostgres } from './bench-kit.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' } } });
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+const postgres = await startBenchPostgres({ fast: true });
+await ensureDatabase(postgres.url, 'bench_overhead');
+const url = withDatabase(postgres.url, 'bench_overhead');
+await migrate(url);
+const prisma = createPrisma(url);
+const key = generateApiKeySecret();
+await prisma.organization.create({
+  data: { name: 'Overhead Corp', plan: 'ENTERPRISE', apiKeys: { create: { name: 'bench', role: 'VIEWER', prefix: key.prefix, secretHash: key.hash } } },
+});
+
+async function startServer(kind: string) {
+  const child = fork(new URL('./overhead-server.ts', import.meta.url), [kind, url], { execArgv: ['--import', 'tsx'] });
+  const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (message) => resolve(message as { port: number })));
+  return { port, stop: () => child.kill() };
+}
+
+/** Closed-loop load: `connections` requests in flight for `seconds`; completed requests per second. */
+async function load(port: number, body: string, headers: Record<string, string>, expect: string): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const send = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => (res.statusCode === 200 && text.includes(expect) ? resolve() : reject(new Error(`${res.statusCode} ${text.slice(0, 200)}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  for (let i = 0; i < 200; i++) await send(); // warm-up
+  let done = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        await send();
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return done / seconds;
+}
+
+const authenticated = { authorization: `Bearer ${key.secret}` };
+const rows: [string, number, number][] = [];
+for (const [name, query, headers, bare, expect] of [
+  ['authenticated { viewer { organization { name } } }', '{ viewer { organization { name } } }', authenticated, 'bare-key', 'Overhead Corp'],
+  ['anonymous { __typename }', '{ __typename }', {}, 'bare-fixed', 'Query'],
+] as const) {
+  const ours = await startServer('parkpass');
+  const parkpass = await load(ours.port, JSON.stringify({ query }), headers, expect);
+  ours.stop();
+  const floor = await startServer(bare);
+  const bareRate = await load(floor.port, JSON.stringify({ query }), headers, expect);
+  floor.stop();
+  rows.push([name, parkpass, bareRate]);
+}
+
+console.log(`\n## Request overhead: req/s, ${connections} connections, ${seconds} s each`);
+console.log(`Machine: ${machineLine()}\n`);
+console.log('| query | Parkpass req/s | bare node:http req/s | Parkpass / bare | goal (authenticated ≥ 50 %) |');
+console.log('| --- | ---: | ---: | ---: | --- |');
+for (const [name, ours, bare] of rows) {
+  const ratio = ours / bare;
+  const goal = name.startsWith('authenticated') ? (ratio >= 0.5 ? 'met' : `missed (${((ratio / 0.5 - 1) * 100).toFixed(0)} %)`) : 'no goal';
+  console.log(`| ${name} | ${ours.toFixed(0)} | ${bare.toFixed(0)} | ${(ratio * 100).toFixed(0)} % | ${goal} |`);
+}
+await prisma.$disconnect();
+await postgres.stop();
+process.exit(0);
