@@ -46,21 +46,23 @@ const app = createApp({
 });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
-  console.log(`\nParkpass API ready${config.env === 'production' ? ' (production)' : ''}.`);
-  if (config.exposure.graphiql) console.log(`  GraphQL playground: ${config.publicUrl}/graphql`);
-  else console.log(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
+  // One write, so whoever reads the output (a person, a supervisor, the tests) sees the whole block at once.
+  const lines = [`\nParkpass API ready${config.env === 'production' ? ' (production)' : ''}.`];
+  if (config.exposure.graphiql) lines.push(`  GraphQL playground: ${config.publicUrl}/graphql`);
+  else lines.push(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
   if (credentials) {
-    console.log(`  Admin UI:           ${config.publicUrl}/admin  (sign in as ${credentials.adminEmail} / ${credentials.adminPassword})`);
-    console.log(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
-    console.log(`  Demo API key:       ${credentials.apiKey}`);
-    console.log('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');
+    lines.push(`  Admin UI:           ${config.publicUrl}/admin  (sign in as ${credentials.adminEmail} / ${credentials.adminPassword})`);
+    lines.push(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
+    lines.push(`  Demo API key:       ${credentials.apiKey}`);
+    lines.push('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');
   }
-  console.log(
+  lines.push(
     transport.name === 'mailbox'
       ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox (sign in as an owner)`
       : '  Emails: sent through Postmark',
   );
-  if (!worker) console.log('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
+  if (!worker) lines.push('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
+  console.log(lines.join('\n'));
 });
 
 let stopping = false;
