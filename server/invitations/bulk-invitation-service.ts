@@ -4,7 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError, IdempotencyKeyReusedError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { parseIdempotencyKey } from '../input/idempotency.ts';
+import { parseIdempotencyKey, markReplayed } from '../input/idempotency.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -88,7 +88,7 @@ export async function startBulkInvitation(
   const key = parseIdempotencyKey(input.idempotencyKey);
   if (key) {
     const existing = await findByKey(deps.prisma, viewer.organizationId, key);
-    if (existing) return sameRequestOrThrow(existing, selection);
+    if (existing) return markReplayed(sameRequestOrThrow(existing, selection));
   }
   const now = deps.clock.now();
   const total = await selectionSize(deps.prisma, viewer.organizationId, selection, now);
@@ -121,7 +121,7 @@ export async function startBulkInvitation(
   } catch (error) {
     // Two retries raced: the other one created it.
     if (key && uniqueViolation(error)) {
-      return sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection);
+      return markReplayed(sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection));
     }
     throw error;
   }

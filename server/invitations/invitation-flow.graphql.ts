@@ -1,5 +1,6 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
+import { wasReplayed } from '../input/idempotency.ts';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import type { Context } from '../context.ts';
@@ -135,6 +136,7 @@ const ProfilesInvitePayload = builder.objectRef<{ bulkInvitation: BulkInvitation
   description: 'The bulk invitation; finished already for small selections, running in the background for large ones.',
   fields: (t) => ({
     bulkInvitation: t.field({ type: BulkInvitationRef, description: 'Its progress; follow it with the bulkInvitationProgress subscription.', resolve: (payload) => payload.bulkInvitation }),
+    replayed: t.boolean({ description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.', resolve: (payload) => wasReplayed(payload.bulkInvitation) }),
   }),
 });
 

@@ -1,4 +1,5 @@
 import { accessRefusals } from '../access/access.graphql.ts';
+import { wasReplayed } from '../input/idempotency.ts';
 import { builder } from '../builder.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { queryFromInfo } from '@pothos/plugin-prisma';
@@ -6,8 +7,19 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { parseText } from '../input/text-fields.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import { GraphQLError } from 'graphql';
-import { BatchTooLargeError, IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
-import { errorAsData, InputErrorInterface, profileInputErrors } from '../errors/errors.graphql.ts';
+import {
+  BatchTooLargeError,
+  DuplicateInBatchError,
+  EmailAlreadyUsedError,
+  ExternalIdAlreadyUsedError,
+  IdempotencyKeyReusedError,
+  InvalidEmailError,
+  InvalidInputError,
+  NotFoundError,
+  UnknownParkingLotError,
+  UnknownTagError,
+} from '../errors/domain-errors.ts';
+import { errorAsData, profileInputErrors } from '../errors/errors.graphql.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { EmailDeliveryStateEnum, InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
@@ -126,6 +138,10 @@ export const ProfileFilterInput = builder.inputType('ProfileFilter', {
         'Words found in the first name, last name, email, externalId or phone, ignoring case and accents ("helene" finds "Hélène"; ' +
         'a phone is found as typed or by its digits, "0612" finds "06 12 34 56 78").',
     }),
+    externalIds: t.stringList({
+      description:
+        "Profiles with one of these externalIds (the integrator's own ids, matched exactly: case-sensitively), e.g. the people one sync created.",
+    }),
     parkingLotIds: t.globalIDList({
       for: ParkingLotRef,
       description: 'Profiles with access to at least one of these parking lots.',
@@ -182,6 +198,7 @@ export function toProfileFilter(filter: ProfileFilterArgument | null | undefined
   return {
     ...filter,
     search: filter.search == null ? filter.search : parseText(filter.search, [...path, 'search']),
+    externalIds: filter.externalIds?.map((externalId, index) => parseText(externalId, [...path, 'externalIds', String(index)])),
     parkingLotIds: filter.parkingLotIds?.map((id) => id.id),
     tagIds: filter.tagIds?.map((id) => id.id),
   };
@@ -268,6 +285,17 @@ builder.queryFields((t) => ({
       'undeliverable: the numbers a UI shows on its Status filter. The whole filter applies (leave its statuses out to count every status).',
     args: { filter: t.arg({ type: ProfileFilterInput, description: 'Which profiles; all when left out.' }) },
     resolve: (_root, args, context) => profileCounts(context.prisma, context.viewer.organizationId, parseQueryInput(() => toProfileFilter(args.filter)), context.clock.now()),
+  }),
+  profileByExternalId: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
+    type: ProfileRef,
+    nullable: true,
+    description: "One profile by the integrator's own id (matched exactly: case-sensitively); null when the organization has none.",
+    args: { externalId: t.arg.string({ required: true, description: "The integrator's id, as given to profilesUpsert." }) },
+    resolve: (query, _root, args, context) =>
+      context.prisma.profile.findFirst({
+        ...query,
+        where: { externalId: parseQueryInput(() => parseText(args.externalId, ['externalId'])), organizationId: context.viewer.organizationId },
+      }),
   }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
@@ -362,7 +390,10 @@ const idsOf = (ids: IdInput[] | null | undefined) => ids?.map((id) => id!.id);
 
 const ProfilePayload = builder.objectRef<{ profile: Profile }>('ProfilePayload').implement({
   description: 'The profile as it now is.',
-  fields: (t) => ({ profile: t.field({ type: ProfileRef, description: 'The profile.', resolve: (payload) => payload.profile }) }),
+  fields: (t) => ({
+    profile: t.field({ type: ProfileRef, description: 'The profile.', resolve: (payload) => payload.profile }),
+    replayed: t.boolean({ description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.', resolve: (payload) => wasReplayed(payload.profile) }),
+  }),
 });
 
 const ProfileDeletePayload = builder.objectRef<{ deletedProfileId: string }>('ProfileDeletePayload').implement({
@@ -375,8 +406,24 @@ export const UpsertOutcomeEnum = builder.enumType('UpsertOutcome', {
   values: {
     CREATED: { description: 'A new profile was created.' },
     UPDATED: { description: 'The existing profile with this externalId was updated.' },
+    UNCHANGED: { description: 'The existing profile with this externalId already had these values: nothing was written (updatedAt stays).' },
     FAILED: { description: 'Nothing was written for this row; see its error.' },
   } as const,
+});
+
+/** What can make one row of a bulk upsert fail, and nothing else. */
+const ProfileUpsertRowErrorUnion = builder.unionType('ProfileUpsertRowError', {
+  description: 'Why one row of a bulk upsert was not written; every member has `code`, `message` and `path`.',
+  types: [
+    InvalidInputError,
+    InvalidEmailError,
+    EmailAlreadyUsedError,
+    ExternalIdAlreadyUsedError,
+    DuplicateInBatchError,
+    UnknownParkingLotError,
+    UnknownTagError,
+  ] as unknown as [typeof InvalidInputError],
+  resolveType: (error) => (error as unknown as { typeName: string }).typeName,
 });
 
 const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUpsertRowResult').implement({
@@ -391,15 +438,15 @@ const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUps
       resolve: (row) => (row.profileId ? encodeGlobalID('Profile', row.profileId) : null),
     }),
     error: t.field({
-      type: InputErrorInterface,
+      type: ProfileUpsertRowErrorUnion,
       nullable: true,
       description: 'Why the row failed; its path points into the input.',
-      resolve: (row) => row.error && errorAsData(row.error),
+      resolve: (row) => (row.error && errorAsData(row.error)) as InvalidInputError | null,
     }),
   }),
 });
 
-const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; failed: number }>(
+const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; unchanged: number; failed: number }>(
   'ProfilesUpsertPayload',
 ).implement({
   description: 'One result per input row, in input order, and the counts.',
@@ -407,6 +454,7 @@ const ProfilesUpsertPayload = builder.objectRef<{ rows: UpsertRowResult[]; creat
     results: t.field({ type: [ProfileUpsertRowResultRef], description: 'One per input row.', resolve: (payload) => payload.rows }),
     createdCount: t.exposeInt('created', { description: 'Rows that created a profile.' }),
     updatedCount: t.exposeInt('updated', { description: 'Rows that updated a profile.' }),
+    unchangedCount: t.exposeInt('unchanged', { description: 'Rows whose profile already had these values (nothing written).' }),
     failedCount: t.exposeInt('failed', { description: 'Rows that wrote nothing.' }),
   }),
 });

@@ -21,7 +21,7 @@ export const DEVELOPMENT_EXPOSURE: ExposureSettings = { introspection: true, gra
 /** CORS from the allowlist: other origins get no CORS headers, so browsers keep their answers from the page. No cookies cross (credentials: false). */
 export function corsOptions(origins: string[]): CORSOptions | false {
   if (!origins.length) return false;
-  return { origin: origins, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'], maxAge: 600 };
+  return { origin: origins, credentials: false, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 };
 }
 
 /**

@@ -139,7 +139,7 @@ describe('text input', () => {
     rows[7]!.externalId = `hr-${LONE_SURROGATE}`;
     rows[4_999]!.firstName = 'Jean\nBcc: x@example.test';
     const response = await org.graphql(
-      'mutation ($rows: [ProfileUpsertInput!]!) { profilesUpsert(input: { profiles: $rows }) { __typename ... on ProfilesUpsertPayload { failedCount results { outcome error { __typename code path } } } } }',
+      'mutation ($rows: [ProfileUpsertInput!]!) { profilesUpsert(input: { profiles: $rows }) { __typename ... on ProfilesUpsertPayload { failedCount results { outcome error { __typename ... on InputError { code path } } } } } }',
       { rows },
     );
     expect(response.errors).toBeUndefined();
@@ -200,6 +200,8 @@ describe('text input', () => {
       'AdminCreateInput.email', 'AdminCreateInput.name', 'AdminLoginInput.email', 'ApiKeyCreateInput.name',
       'OrganizationUpdateInput.appStoreUrl', 'OrganizationUpdateInput.name', 'OrganizationUpdateInput.playStoreUrl',
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
+      // The integrator's ids, looked up: parseText in server/profiles/profile.graphql.ts.
+      'ProfileFilter.externalIds', 'Query.profileByExternalId(externalId)',
       // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
       'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
