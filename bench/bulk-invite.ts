@@ -66,7 +66,7 @@ const worker = await startWorker({
   connectionString: url,
   prisma,
   clock: systemClock,
-  transport: new PostmarkTransport(postmark.token, postmark.url),
+  transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url }),
   settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
 }, Number(process.env.BENCH_CONCURRENCY ?? 2));
 const app = createApp({ prisma, databaseUrl: url, settings });

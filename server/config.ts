@@ -28,6 +28,8 @@ const environment = z.object({
   PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.anonymousPointsPerMinute),
   POSTMARK_SERVER_TOKEN: z.string().optional(),
   POSTMARK_API_URL: z.url().optional(),
+  POSTMARK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  POSTMARK_SEARCH_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
   TRUST_PROXY: booleanFlag.default(false),
   PARKPASS_RUN_WORKER: booleanFlag.default(true),
@@ -52,7 +54,8 @@ export interface Config {
   /** GraphiQL, introspection, CORS allowlist (production: GraphiQL and introspection off unless asked). */
   exposure: ExposureSettings;
   rateLimits: RateLimitSettings;
-  postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string };
+  /** `timeoutSeconds`: a request's longest wait; `searchDelaySeconds`: how far Postmark's message search may lag (README "Email delivery"). */
+  postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string; timeoutSeconds: number; searchDelaySeconds: number };
   /** Derives invitation tokens (HMAC key); unset outside production, a random one is kept in the data folder. */
   invitationTokenSecret: string | undefined;
   /** Basic-auth password Postmark's webhooks must send (user "postmark"); unset: /webhooks/postmark is off. */
@@ -102,7 +105,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pointsPerMinute: values.PARKPASS_RATE_LIMIT_POINTS,
       anonymousPointsPerMinute: values.PARKPASS_RATE_LIMIT_ANONYMOUS_POINTS,
     },
-    postmark: { serverToken: values.POSTMARK_SERVER_TOKEN, apiUrl: values.POSTMARK_API_URL, from: values.EMAIL_FROM },
+    postmark: {
+      serverToken: values.POSTMARK_SERVER_TOKEN,
+      apiUrl: values.POSTMARK_API_URL,
+      from: values.EMAIL_FROM,
+      timeoutSeconds: values.POSTMARK_TIMEOUT_SECONDS,
+      searchDelaySeconds: values.POSTMARK_SEARCH_DELAY_SECONDS,
+    },
     trustProxy: values.TRUST_PROXY,
     runWorker: values.PARKPASS_RUN_WORKER,
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,

@@ -1,37 +1,18 @@
-import type { ActorKind } from './access/policy.ts';
-import type { PrismaClient } from './database/prisma.ts';
 import type { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
-import type { Plan, Role } from './generated/prisma/enums.ts';
+import type { AppSettings, Clock, RequestScope, ServiceScope, Viewer } from './scope.ts';
 
-/** Who is calling: an admin (session token) or an API key, always bound to exactly one organization. */
-export interface Viewer {
-  organizationId: string;
-  plan: Plan;
-  role: Role;
-  actor: { kind: ActorKind; id: string };
-  /** The admin session behind the call, so `adminLogout` can end it. */
-  sessionId?: string;
-}
+// The GraphQL context: what yoga builds once per request (server/yoga.ts). The
+// services never see it; resolvers hand them `scope` (server/scope.ts).
 
-/** Time as the domain sees it; tests swap in a controllable one. */
-export interface Clock {
-  now(): Date;
-}
+export type { AppSettings, Clock, RequestScope, ServiceScope, Viewer, ViewerScope } from './scope.ts';
+export { systemClock } from './scope.ts';
 
-export const systemClock: Clock = { now: () => new Date() };
-
-/** Settings the domain needs to build links and tokens. */
-export interface AppSettings {
-  /** Base URL people reach the server at (links in emails). */
-  publicUrl: string;
-  invitationTokenSecret: string;
-}
-
-export interface Context {
-  prisma: PrismaClient;
+export interface Context extends ServiceScope {
   clock: Clock;
   settings: AppSettings;
   viewer: Viewer | null;
+  /** The scope of the caller's services, built once per request; null for an anonymous caller. */
+  scope: RequestScope | null;
   /** The caller's network address, for rate limits. */
   clientAddress: string;
   /** Aborted when the client goes away (ends subscriptions). */
@@ -43,15 +24,10 @@ export interface Context {
 /** The context of a field guarded by an auth scope. */
 export interface AuthenticatedContext extends Context {
   viewer: Viewer;
+  scope: RequestScope;
 }
 
-/** What a service acting for the caller needs: the database, who is calling, and the time of the request. */
-export interface ViewerScope {
-  prisma: PrismaClient;
-  viewer: Viewer;
-  now: Date;
-}
-
-export function viewerScope(context: AuthenticatedContext): ViewerScope {
-  return { prisma: context.prisma, viewer: context.viewer, now: context.clock.now() };
+/** The request's scope (kept for code written before `context.scope`). */
+export function viewerScope(context: AuthenticatedContext): RequestScope {
+  return context.scope;
 }

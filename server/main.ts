@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import pg from 'pg';
-import { systemClock } from './context.ts';
+import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';

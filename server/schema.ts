@@ -12,7 +12,10 @@ import './organizations/organization.graphql.ts';
 import './organizations/parking-lots-and-tags.graphql.ts';
 import './invitations/invitation.graphql.ts';
 import './profiles/profile.graphql.ts';
-import './invitations/invitation-flow.graphql.ts';
+import './profiles/profile-upsert.graphql.ts';
+import './invitations/invite.graphql.ts';
+import './invitations/bulk-invitation.graphql.ts';
+import './invitations/invitation-accept.graphql.ts';
 import './invitations/bulk-invitation-list.graphql.ts';
 import './audit/audit.graphql.ts';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config.ts';
-import type { AppSettings } from './context.ts';
+import type { AppSettings } from './scope.ts';
 import type { PrismaClient } from './database/prisma.ts';
 import type { AppOptions } from './yoga.ts';
 import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';
@@ -26,7 +26,11 @@ async function localSecret(dataDir: string): Promise<string> {
 
 /** Postmark when a server token is configured; otherwise the local mailbox (read at /mailbox), which the configuration allows only when asked in production. */
 export function emailTransport(config: Config, prisma: PrismaClient): EmailTransport {
-  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, config.postmark.apiUrl);
+  return config.localMailbox ? new MailboxTransport(prisma) : new PostmarkTransport(config.postmark.serverToken!, {
+        apiUrl: config.postmark.apiUrl,
+        timeoutSeconds: config.postmark.timeoutSeconds,
+        searchDelaySeconds: config.postmark.searchDelaySeconds,
+      });
 }
 
 /** What the HTTP app takes from the configuration (production: masked errors, no GraphiQL or introspection unless asked, same-origin only). */

@@ -1,5 +1,5 @@
 // npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
-import { systemClock } from './context.ts';
+import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';

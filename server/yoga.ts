@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { createYoga } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
-import { type AppSettings, type Clock, type Context, systemClock } from './context.ts';
+import type { Context } from './context.ts';
+import { type AppSettings, type Clock, requestScope, type ServiceScope, systemClock } from './scope.ts';
 import type { PrismaClient } from './database/prisma.ts';
 import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
@@ -52,6 +53,8 @@ export function createApp(options: AppOptions) {
   const rateLimits = options.rateLimits ?? createRateLimits();
   const secureCookie = options.settings.publicUrl.startsWith('https:');
   const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
+  // What every service gets from this process; each request adds its caller (server/scope.ts).
+  const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -69,11 +72,11 @@ export function createApp(options: AppOptions) {
     renderGraphiQL: renderLocalGraphiQL,
     context: async ({ request, req }): Promise<Context> => {
       const address = clientAddress(request, req, options.trustProxy ?? false);
+      const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization')));
       return {
-        prisma: options.prisma,
-        clock,
-        settings: options.settings,
-        viewer: await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization'))),
+        ...service,
+        viewer,
+        scope: viewer ? requestScope(service, viewer) : null,
         clientAddress: address,
         signal: request.signal,
         progress,

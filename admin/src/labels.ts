@@ -10,6 +10,7 @@ export const STATUS_LABELS: Record<ProfileStatus, string> = {
 
 export const DELIVERY_LABELS: Record<EmailDeliveryState, string> = {
   QUEUED: 'Email queued',
+  SENDING: 'Email being sent',
   SENT: 'Email sent',
   DELIVERED: 'Email delivered',
   BOUNCED: 'Email bounced',

@@ -225,9 +225,11 @@ describe('the SDK against the real server', () => {
       proxy.script('status503', 'masked500', 'masked200', 'reset');
       expect((await parkpass.viewer()).plan).toBe('ENTERPRISE');
       expect(proxy.arrivals()).toHaveLength(5);
-      // Full jitter: each wait is at most 100 ms × 2^n (+ slack), and they are not the fixed exponential steps.
+      // Full jitter: each wait is at most 100 ms × 2^n (+ slack).
       const gaps = proxy.gaps();
       gaps.forEach((gap, n) => expect(gap).toBeLessThan(100 * 2 ** n + 150));
+      // A fixed back-off would wait at least 100 × 2^n every time; random waits fall short of that.
+      expect(gaps.some((gap, n) => gap < 100 * 2 ** n)).toBe(true);
 
       // A create carries an idempotency key: retried, and creates one profile.
       proxy.script('status503', 'masked500');

@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import type { Viewer } from '../context.ts';
+import type { Viewer } from '../scope.ts';
 import { type DomainError, FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import { domainErrorAsGraphQLError } from '../errors/graphql-errors.ts';
 import type { Role } from '../generated/prisma/enums.ts';

@@ -1,5 +1,5 @@
 import { assertMayGrant } from '../access/refusals.ts';
-import type { ViewerScope } from '../context.ts';
+import type { ViewerScope } from '../scope.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, NotFoundError } from '../errors/domain-errors.ts';

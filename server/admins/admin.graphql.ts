@@ -1,10 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { viewerScope } from '../context.ts';
 import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, InvalidEmailError, InvalidInputError, NotFoundError, PasswordTooWeakError } from '../errors/domain-errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
-import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { PASSWORD_POLICY } from '../auth/password-policy.ts';
 import { createAdmin, deleteAdmin } from './admin-service.ts';
 
@@ -13,7 +12,7 @@ export const AdminRef = builder.prismaNode('Admin', {
   nullable: true,
   description: 'A person who manages the organization in the admin UI. Visible to owners, and to the admin themself.',
   id: { field: 'id', description: 'Global id of the admin.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('Admin'),
   authScopes: (admin, context) => (context.viewer?.actor.kind === 'ADMIN' && context.viewer.actor.id === admin.id) || { allowed: 'MANAGE_ADMINS' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Full name.' }),
@@ -30,13 +29,9 @@ builder.queryFields((t) => ({
     defaultSize: 50,
     maxSize: 500,
     description: "The organization's admins, by name.",
-    totalCount: (_parent, _args, context) => context.prisma.admin.count({ where: { organizationId: context.viewer.organizationId } }),
+    totalCount: (_parent, _args, context) => context.scope.db.admin.count(),
     resolve: (query, _root, _args, context) =>
-      context.prisma.admin.findMany({
-        ...query,
-        where: { organizationId: context.viewer.organizationId },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      context.scope.db.admin.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
   }, { name: 'AdminConnection', description: 'A page of admins, with the total.' },
   { name: 'AdminEdge', description: 'An admin in a page, with its cursor.' }),
 }));
@@ -68,7 +63,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, InvalidEmailError, EmailAlreadyUsedError, PasswordTooWeakError, ...accessRefusals] },
     args: { input: t.arg({ type: AdminCreateInput, required: true, description: 'The new admin.' }) },
     resolve: async (_root, { input }, context) => ({
-      admin: await createAdmin(viewerScope(context), input),
+      admin: await createAdmin(context.scope, input),
     }),
   }),
   adminDelete: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
@@ -79,7 +74,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, NotFoundError, CannotRemoveSelfError, LastOwnerError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {
-      await deleteAdmin(viewerScope(context), id.id);
+      await deleteAdmin(context.scope, id.id);
       return { deletedAdminId: encodeGlobalID('Admin', id.id) };
     },
   }),

@@ -1,4 +1,4 @@
-import type { Viewer, ViewerScope } from '../context.ts';
+import type { Actor, ViewerScope } from '../scope.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 
@@ -7,7 +7,7 @@ import type { AuditEventKind } from '../generated/prisma/enums.ts';
 // neither does. Summaries say what happened in words and name fields, never
 // their values when they are personal, and never a token, password or secret.
 
-export type AuditActor = Viewer['actor'] | { kind: 'INVITED_PERSON' } | { kind: 'PARKPASS' };
+export type AuditActor = Actor;
 
 export interface AuditEntry {
   kind: AuditEventKind;

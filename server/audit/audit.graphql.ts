@@ -4,6 +4,7 @@ import { describedEnumValues } from '../described-enum.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { ActorRef, type ActorType } from '../invitations/invitation.graphql.ts';
+import { isUuid } from '../ids/global-ids.ts';
 
 // The audit trail as GraphQL: `auditEvents`, newest first, for owners and admins.
 
@@ -103,11 +104,11 @@ builder.queryFields((t) => ({
       maxSize: 200,
       description: "The organization's audit trail, newest first: who created, changed, deleted, invited, revoked, accepted, and managed keys, admins and settings.",
       args: { filter: t.arg({ type: AuditEventFilterInput, description: 'Which events; all when left out.' }) },
-      totalCount: (_parent, args, context) => context.prisma.auditEvent.count({ where: auditWhere(context.viewer.organizationId, args.filter) }),
+      totalCount: (_parent, args, context) => context.scope.db.auditEvent.count({ where: auditWhere(args.filter) }),
       resolve: (query, _root, args, context) =>
-        context.prisma.auditEvent.findMany({
+        context.scope.db.auditEvent.findMany({
           ...query,
-          where: auditWhere(context.viewer.organizationId, args.filter),
+          where: auditWhere(args.filter),
           orderBy: [{ occurredAt: 'desc' }, { seq: 'desc' }],
         }),
     },
@@ -116,17 +117,16 @@ builder.queryFields((t) => ({
   ),
 }));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function auditWhere(organizationId: string, filter: typeof AuditEventFilterInput.$inferInput | null | undefined): Prisma.AuditEventWhereInput {
-  const and: Prisma.AuditEventWhereInput[] = [{ organizationId }];
+/** The filter as Prisma's where (the organization is added by the scope's confined client). */
+function auditWhere(filter: typeof AuditEventFilterInput.$inferInput | null | undefined): Prisma.AuditEventWhereInput {
+  const and: Prisma.AuditEventWhereInput[] = [];
   if (filter?.actorIds) {
-    const admins = filter.actorIds.filter((id) => id.typename === 'Admin' && UUID.test(id.id)).map((id) => id.id);
-    const keys = filter.actorIds.filter((id) => id.typename === 'ApiKey' && UUID.test(id.id)).map((id) => id.id);
+    const admins = filter.actorIds.filter((id) => id.typename === 'Admin' && isUuid(id.id)).map((id) => id.id);
+    const keys = filter.actorIds.filter((id) => id.typename === 'ApiKey' && isUuid(id.id)).map((id) => id.id);
     and.push({ OR: [{ actorAdminId: { in: admins } }, { actorApiKeyId: { in: keys } }] });
   }
   if (filter?.kinds) and.push({ kind: { in: filter.kinds } });
-  if (filter?.profileId) and.push({ profileId: filter.profileId.typename === 'Profile' && UUID.test(filter.profileId.id) ? filter.profileId.id : '00000000-0000-0000-0000-000000000000' });
+  if (filter?.profileId) and.push({ profileId: filter.profileId.typename === 'Profile' && isUuid(filter.profileId.id) ? filter.profileId.id : '00000000-0000-0000-0000-000000000000' });
   if (filter?.from) and.push({ occurredAt: { gte: filter.from } });
   if (filter?.to) and.push({ occurredAt: { lt: filter.to } });
   return { AND: and };

@@ -1,5 +1,5 @@
 import { assertMayGrant } from '../access/refusals.ts';
-import type { ViewerScope } from '../context.ts';
+import type { ViewerScope } from '../scope.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { Role } from '../generated/prisma/enums.ts';

@@ -1,10 +1,9 @@
 import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
 import { AdminRef } from '../admins/admin.graphql.ts';
 import { builder } from '../builder.ts';
-import { viewerScope } from '../context.ts';
 import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
-import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { createApiKey, revokeApiKey } from './api-key-service.ts';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
@@ -12,7 +11,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   nullable: true,
   description: 'A key an integration calls the API with ("Authorization: Bearer ppk_…"). Its secret is shown only when created.',
   id: { field: 'id', description: 'Global id of the key.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('ApiKey'),
   authScopes: (key, context) => (context.viewer?.actor.kind === 'API_KEY' && context.viewer.actor.id === key.id) || { allowed: 'MANAGE_API_KEYS' },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What the key is for, e.g. "HR sync".' }),
@@ -32,9 +31,9 @@ builder.queryFields((t) => ({
     defaultSize: 50,
     maxSize: 500,
     description: "The organization's API keys, newest first, revoked ones included.",
-    totalCount: (_parent, _args, context) => context.prisma.apiKey.count({ where: { organizationId: context.viewer.organizationId } }),
+    totalCount: (_parent, _args, context) => context.scope.db.apiKey.count(),
     resolve: (query, _root, _args, context) =>
-      context.prisma.apiKey.findMany({ ...query, where: { organizationId: context.viewer.organizationId }, orderBy: [{ id: 'desc' }] }),
+      context.scope.db.apiKey.findMany({ ...query, orderBy: [{ id: 'desc' }] }),
   }, { name: 'ApiKeyConnection', description: 'A page of API keys, with the total.' },
   { name: 'ApiKeyEdge', description: 'An API key in a page, with its cursor.' }),
 }));
@@ -66,7 +65,7 @@ builder.mutationFields((t) => ({
     description: 'Creates an API key. Store its secret at once: it is never shown again.',
     errors: { types: [InvalidInputError, ...accessRefusals] },
     args: { input: t.arg({ type: ApiKeyCreateInput, required: true, description: 'The new key.' }) },
-    resolve: (_root, { input }, context) => createApiKey(viewerScope(context), input),
+    resolve: (_root, { input }, context) => createApiKey(context.scope, input),
   }),
   apiKeyRevoke: t.withAuth({ allowed: 'MANAGE_API_KEYS' }).field({
     type: ApiKeyPayload,
@@ -74,7 +73,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ApiKeyRef, required: true, description: 'Global id of the key.' }) },
     resolve: async (_root, { id }, context) => ({
-      apiKey: await revokeApiKey(viewerScope(context), id.id),
+      apiKey: await revokeApiKey(context.scope, id.id),
     }),
   }),
 }));

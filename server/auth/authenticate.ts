@@ -1,4 +1,4 @@
-import type { Clock, Viewer } from '../context.ts';
+import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { invalidCredentials } from '../errors/graphql-errors.ts';
 import { API_KEY_PREFIX, hashSecret } from './api-keys.ts';

@@ -1,7 +1,7 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
-import { login, logout, type Session } from './sessions.ts';
+import { endCallerSession, login, type Session } from './sessions.ts';
 
 const AdminLoginInput = builder.inputType('AdminLoginInput', {
   description: 'An admin\'s credentials.',
@@ -35,15 +35,14 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
     resolve: (_root, { input }, context) =>
-      login({ prisma: context.prisma, clock: context.clock }, { ...input, address: context.clientAddress }),
+      login(context, { ...input, address: context.clientAddress }),
   }),
   adminLogout: t.withAuth({ authenticated: true }).field({
     type: AdminLogoutPayload,
     description: 'Ends the session whose token made this call. API keys are revoked with apiKeyRevoke instead.',
     errors: { types: [NotASessionError, ...accessRefusals] },
     resolve: async (_root, _args, context) => {
-      if (!context.viewer.sessionId) throw new NotASessionError();
-      await logout({ prisma: context.prisma, clock: context.clock }, context.viewer.sessionId);
+      await endCallerSession(context.scope);
       return { ended: true } as const;
     },
   }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../context.ts';
+import type { RequestScope, ServiceScope } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { InvalidCredentialsError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
+import { InvalidCredentialsError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
 import { parseText } from '../input/text-fields.ts';
 import { hashSecret } from './api-keys.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
@@ -35,10 +35,8 @@ export interface Session {
   adminId: string;
 }
 
-interface Dependencies {
-  prisma: PrismaClient;
-  clock: Clock;
-}
+/** Signing in and out needs the database and the time (a subset of ServiceScope: the mailbox page signs in too). */
+type Dependencies = Pick<ServiceScope, 'prisma' | 'clock'>;
 
 let dummyHash: Promise<string> | undefined;
 
@@ -107,6 +105,12 @@ async function countAttempt(prisma: PrismaClient, email: string, address: string
     const attempt = await tx.loginAttempt.create({ data: { email, address, createdAt: now }, select: { id: true } });
     return attempt.id;
   });
+}
+
+/** adminLogout: ends the caller's own session. An API key is not a session (it is revoked with apiKeyRevoke). */
+export async function endCallerSession(scope: RequestScope): Promise<void> {
+  if (!scope.viewer.sessionId) throw new NotASessionError();
+  await logout(scope, scope.viewer.sessionId);
 }
 
 /** Ends a session: its token stops working at once. */

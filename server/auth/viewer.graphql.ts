@@ -28,7 +28,7 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     organization: t.prismaField({
       type: OrganizationRef,
       description: 'The organization the caller belongs to; every call is confined to it.',
-      resolve: (query, viewer, _args, context) => context.prisma.organization.findUniqueOrThrow({ ...query, where: { id: viewer.organizationId } }),
+      resolve: (query, _viewer, _args, context) => context.scope!.db.organization.findFirstOrThrow(query),
     }),
     role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (viewer) => viewer.role }),
     plan: t.field({ type: PlanEnum, description: "The organization's plan.", resolve: (viewer) => viewer.plan }),

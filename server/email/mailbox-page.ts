@@ -1,10 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.ts';
 import { login, logout } from '../auth/sessions.ts';
-import type { Clock, Viewer } from '../context.ts';
+import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError } from '../errors/domain-errors.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
+import { isUuid } from '../ids/global-ids.ts';
 
 // The local mailbox (no Postmark token configured): /mailbox lists the
 // emails the server "sent", newest first; /mailbox/<id> shows one as the
@@ -20,7 +21,6 @@ import { escapeHtml } from '../pages/escape-html.ts';
 
 export const MAILBOX_COOKIE = 'parkpass_mailbox';
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface MailboxDependencies {
   prisma: PrismaClient;
@@ -45,7 +45,7 @@ export async function handleMailboxRequest(request: Request, url: URL, deps: Mai
 
   const id = path.replace(/^\/mailbox\/?/, '');
   if (id) {
-    const message = UUID.test(id)
+    const message = isUuid(id)
       ? await deps.prisma.mailboxMessage.findFirst({ where: { id, email: { organizationId: viewer.organizationId } }, select: { htmlBody: true } })
       : null;
     if (!message) return text('No such message', 404);

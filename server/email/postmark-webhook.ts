@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from '../context.ts';
+import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createPrisma } from '../database/prisma.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { startBulkInvitation } from '../invitations/bulk-invitation-service.ts';
+import { requestScope } from '../scope.ts';
 import { schema } from '../schema.ts';
 import { globalId, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { createApp } from '../yoga.ts';
@@ -226,7 +227,7 @@ describe('small contracts', () => {
           }, options);
       },
     });
-    await expect(startBulkInvitation({ ...kit.worker, prisma: failing }, viewer, { selection: { profileIds: ids }, idempotencyKey: 'retry-me' })).rejects.toThrow(
+    await expect(startBulkInvitation(requestScope({ ...kit.worker, prisma: failing }, viewer), { profileIds: ids, idempotencyKey: 'retry-me' })).rejects.toThrow(
       'simulated failure',
     );
     expect(await kit.prisma.bulkInvitation.count({ where: { organizationId: org.id } })).toBe(0);

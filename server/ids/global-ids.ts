@@ -11,6 +11,11 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPENAME = /^[A-Z][A-Za-z]*$/;
 
+/** A uuid as PostgreSQL takes it (any case): the one check of raw ids (global ids, cursors, paths, operator arguments). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 export interface DecodedGlobalId {
   typename: string;
   id: string;

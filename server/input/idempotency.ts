@@ -25,6 +25,11 @@ export function markReplayed<T extends object>(result: T): T {
 /** True when the result was returned for a reused idempotency key rather than created by this request. */
 export const wasReplayed = (result: object): boolean => replayed.has(result);
 
+/** The description of every create's idempotencyKey (in the schema). */
+export const idempotencyKeyDescription = (what: string) =>
+  `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
+  'instead of creating another (the same key with another input: IdempotencyKeyReused).';
+
 export interface IdempotentCreate<T> {
   organizationId: string;
   operation: string;

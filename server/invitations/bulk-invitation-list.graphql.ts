@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
 import { ActorRef, senderOf, senderSelection } from './invitation.graphql.ts';
-import { BulkInvitationRef, BulkInvitationStateEnum, SkipReasonEnum } from './invitation-flow.graphql.ts';
+import { BulkInvitationRef, BulkInvitationStateEnum, SkipReasonEnum } from './bulk-invitation.graphql.ts';
 import { describeOutcome, describeSelection } from './selection-summary.ts';
 
 // The list of bulk invitations (a lost id is found again here), who started
@@ -63,13 +63,11 @@ builder.queryFields((t) => ({
       description: "The organization's bulk invitations, newest first: where a lost bulk invitation id is found again.",
       args: { states: t.arg({ type: [BulkInvitationStateEnum], description: 'Only those in one of these states.' }) },
       totalCount: (_parent, args, context) =>
-        context.prisma.bulkInvitation.count({
-          where: { organizationId: context.viewer.organizationId, ...(args.states ? { state: { in: args.states } } : {}) },
-        }),
+        context.scope.db.bulkInvitation.count({ where: args.states ? { state: { in: args.states } } : {} }),
       resolve: (query, _root, args, context) =>
-        context.prisma.bulkInvitation.findMany({
+        context.scope.db.bulkInvitation.findMany({
           ...query,
-          where: { organizationId: context.viewer.organizationId, ...(args.states ? { state: { in: args.states } } : {}) },
+          where: args.states ? { state: { in: args.states } } : {},
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         }),
     },

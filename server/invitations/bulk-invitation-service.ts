@@ -1,7 +1,7 @@
 import { PLANS } from '../access/policy.ts';
-import type { Viewer } from '../context.ts';
+import type { RequestScope, ServiceScope } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { DomainError, IdempotencyKeyReusedError, SelectionTooLargeError } from '../errors/domain-errors.ts';
+import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseIdempotencyKey, markReplayed } from '../input/idempotency.ts';
@@ -9,7 +9,7 @@ import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/profile-queries.ts';
-import { type InvitationDependencies, inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
+import { inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts';
 import type { SkipReason } from './invitation-rules.ts';
 import { summarizeSelection } from './selection-summary.ts';
 import { recordAudit } from '../audit/audit-trail.ts';
@@ -39,6 +39,21 @@ async function nextIds(reader: Reader, organizationId: string, selection: Select
   return selectedProfileIds(reader, organizationId, selection.filter, now, cursor, limit);
 }
 
+/** A selection as a caller gives it: ids or a filter, exactly one of them. */
+export interface SelectionInput {
+  profileIds?: string[] | null;
+  filter?: ProfileFilter | null;
+}
+
+/** The rule of a selection: either ids (at least one) or a filter, at `path` of the input. */
+export function selectionOf(input: SelectionInput, path: string[]): Selection {
+  const hasIds = input.profileIds != null;
+  const hasFilter = input.filter != null;
+  if (hasIds === hasFilter) throw new InvalidInputError(path, 'Give either profileIds or filter, not both and not neither.');
+  if (hasIds && input.profileIds!.length === 0) throw new InvalidInputError([...path, 'profileIds'], 'Select at least one profile.');
+  return hasIds ? { profileIds: input.profileIds! } : { filter: input.filter! };
+}
+
 /** Ids sorted and without duplicates, so chunks can follow them by cursor. */
 function normalized(selection: Selection): Selection {
   if ('profileIds' in selection) return { profileIds: [...new Set(selection.profileIds)].sort() };
@@ -51,16 +66,17 @@ async function selectionSize(reader: Reader, organizationId: string, selection: 
 }
 
 /** What inviting the selection would do now, without doing it (the Confirm dialog). Reads chunk by chunk. */
-export async function previewSelection(deps: InvitationDependencies, viewer: Viewer, raw: Selection): Promise<SelectionPreview> {
-  const selection = normalized(raw);
-  const now = deps.clock.now();
+export async function previewSelection(scope: RequestScope, input: SelectionInput): Promise<SelectionPreview> {
+  // The preview answers at the same path as profilesInvite, so a UI shows one error for both.
+  const selection = normalized(selectionOf(input, ['input']));
+  const { now, organizationId } = scope;
   const preview: SelectionPreview = { total: 0, invite: 0, reinvite: 0, skipped: {} };
   let cursor: string | null = null;
   for (;;) {
-    const ids = await nextIds(deps.prisma, viewer.organizationId, selection, cursor, now, 5_000);
+    const ids = await nextIds(scope.prisma, organizationId, selection, cursor, now, 5_000);
     if (ids.length === 0) return preview;
     cursor = ids.at(-1)!;
-    const rows = await loadCandidates(deps.prisma, viewer.organizationId, ids, false);
+    const rows = await loadCandidates(scope.prisma, organizationId, ids, false);
     preview.total += ids.length;
     const missing = ids.length - rows.length;
     if (missing > 0) preview.skipped.NOT_FOUND = (preview.skipped.NOT_FOUND ?? 0) + missing;
@@ -80,37 +96,36 @@ export async function previewSelection(deps: InvitationDependencies, viewer: Vie
  * queue in the same transaction that records them.
  */
 export async function startBulkInvitation(
-  deps: InvitationDependencies,
-  viewer: Viewer,
-  input: { selection: Selection; idempotencyKey?: string | null },
+  scope: RequestScope,
+  input: SelectionInput & { idempotencyKey?: string | null },
 ): Promise<BulkInvitation> {
-  const selection = normalized(input.selection);
+  const selection = normalized(selectionOf(input, ['input']));
   const key = parseIdempotencyKey(input.idempotencyKey);
+  const { now, organizationId, actor } = scope;
   if (key) {
-    const existing = await findByKey(deps.prisma, viewer.organizationId, key);
+    const existing = await findByKey(scope.prisma, organizationId, key);
     if (existing) return markReplayed(sameRequestOrThrow(existing, selection));
   }
-  const now = deps.clock.now();
-  const total = await selectionSize(deps.prisma, viewer.organizationId, selection, now);
-  const max = PLANS[viewer.plan].maxBulkInvitationSize;
+  const total = await selectionSize(scope.prisma, organizationId, selection, now);
+  const max = PLANS[scope.viewer.plan].maxBulkInvitationSize;
   if (total > max) throw new SelectionTooLargeError(total, max);
 
   let bulk: BulkInvitation;
   try {
-    bulk = await deps.prisma.$transaction(async (tx) => {
+    bulk = await scope.prisma.$transaction(async (tx) => {
       const created = await tx.bulkInvitation.create({
         data: {
-          organizationId: viewer.organizationId,
+          organizationId,
           idempotencyKey: key,
           selection: selection as unknown as Prisma.InputJsonValue,
           total,
-          sentByAdminId: viewer.actor.kind === 'ADMIN' ? viewer.actor.id : null,
-          sentByApiKeyId: viewer.actor.kind === 'API_KEY' ? viewer.actor.id : null,
-          selectionSummary: await summarizeSelection(tx, viewer.organizationId, selection),
+          sentByAdminId: actor.kind === 'ADMIN' ? actor.id : null,
+          sentByApiKeyId: actor.kind === 'API_KEY' ? actor.id : null,
+          selectionSummary: await summarizeSelection(tx, organizationId, selection),
           createdAt: now,
         },
       });
-      await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+      await recordAudit(tx, scope, {
         kind: 'BULK_INVITATION_STARTED',
         subjectId: created.id,
         summary: `Asked to invite ${total.toLocaleString('en-US')} profiles: ${created.selectionSummary}.`,
@@ -121,15 +136,15 @@ export async function startBulkInvitation(
   } catch (error) {
     // Two retries raced: the other one created it.
     if (key && uniqueViolation(error)) {
-      return markReplayed(sameRequestOrThrow((await findByKey(deps.prisma, viewer.organizationId, key))!, selection));
+      return markReplayed(sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
     }
     throw error;
   }
   if (total > INLINE_LIMIT) return bulk;
   try {
-    return await runBulkInvitation(deps, bulk.id);
+    return await runBulkInvitation(scope, bulk.id);
   } catch (error) {
-    await abandonInlineRun(deps, bulk.id, error);
+    await abandonInlineRun(scope, bulk.id, error);
     throw error;
   }
 }
@@ -141,9 +156,9 @@ export async function startBulkInvitation(
  * idempotency key starts afresh; otherwise it is FAILED like a background run
  * that ran out of retries.
  */
-async function abandonInlineRun(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
-  const deleted = await deps.prisma.bulkInvitation.deleteMany({ where: { id: bulkInvitationId, state: 'QUEUED' } });
-  if (deleted.count === 0) await markBulkInvitationFailed(deps, bulkInvitationId, error);
+async function abandonInlineRun(scope: ServiceScope, bulkInvitationId: string, error: unknown): Promise<void> {
+  const deleted = await scope.prisma.bulkInvitation.deleteMany({ where: { id: bulkInvitationId, state: 'QUEUED' } });
+  if (deleted.count === 0) await markBulkInvitationFailed(scope, bulkInvitationId, error);
 }
 
 function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey: string) {
@@ -170,9 +185,9 @@ function canonicalJson(value: unknown): string {
  * its cursor and moves the cursor and counters: after a crash, the next run
  * resumes after the last committed chunk, and nobody is invited twice.
  */
-export async function runBulkInvitation(deps: InvitationDependencies, bulkInvitationId: string): Promise<BulkInvitation> {
+export async function runBulkInvitation(scope: ServiceScope, bulkInvitationId: string): Promise<BulkInvitation> {
   for (;;) {
-    const finished = await deps.prisma.$transaction(
+    const finished = await scope.prisma.$transaction(
       async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM bulk_invitation WHERE id = ${bulkInvitationId}::uuid FOR UPDATE`;
         if (!locked) return true;
@@ -181,7 +196,7 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
           include: { organization: { select: { invitationValidityHours: true } } },
         });
         if (bulk.state === 'COMPLETED' || bulk.state === 'FAILED') return true;
-        const now = deps.clock.now();
+        const now = scope.clock.now();
         const selection = bulk.selection as unknown as Selection;
         const ids = await nextIds(tx, bulk.organizationId, selection, bulk.cursor, now);
         if (ids.length === 0) {
@@ -199,16 +214,16 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
             : null;
         const result = await inviteBatch(
           tx,
-          deps.settings,
           {
+            settings: scope.settings,
             organizationId: bulk.organizationId,
             invitationValidityHours: bulk.organization.invitationValidityHours,
             now,
             sender,
             bulkInvitationId: bulk.id,
+            sendEmail: true,
           },
           ids,
-          true,
         );
         const skipped = { ...(bulk.skipped as Record<string, number>) };
         for (const [reason, count] of Object.entries(result.skipped)) skipped[reason] = (skipped[reason] ?? 0) + count;
@@ -230,18 +245,18 @@ export async function runBulkInvitation(deps: InvitationDependencies, bulkInvita
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
-    if (finished) return deps.prisma.bulkInvitation.findUniqueOrThrow({ where: { id: bulkInvitationId } });
+    if (finished) return scope.prisma.bulkInvitation.findUniqueOrThrow({ where: { id: bulkInvitationId } });
   }
 }
 
 /** Gives up on a bulk invitation after its last retry; the profiles it invited stay invited. */
-export async function markBulkInvitationFailed(deps: InvitationDependencies, bulkInvitationId: string, error: unknown): Promise<void> {
+export async function markBulkInvitationFailed(scope: ServiceScope, bulkInvitationId: string, error: unknown): Promise<void> {
   // `failureReason` is read by clients: a domain error's sentence, never a database error's text (that goes to the log).
   const message = error instanceof DomainError ? error.message : 'Stopped by an unexpected error (details in the server log).';
-  await deps.prisma.$transaction(async (tx) => {
+  await scope.prisma.$transaction(async (tx) => {
     await tx.bulkInvitation.updateMany({
       where: { id: bulkInvitationId, state: { in: ['QUEUED', 'RUNNING'] } },
-      data: { state: 'FAILED', finishedAt: deps.clock.now(), lastError: message.slice(0, 1000) },
+      data: { state: 'FAILED', finishedAt: scope.clock.now(), lastError: message.slice(0, 1000) },
     });
     await announceBulkInvitationProgress(tx, bulkInvitationId);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import type { Clock, Viewer } from '../context.ts';
+import type { AppSettings, RequestScope, ServiceScope, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import {
   EmailUndeliverableError,
@@ -14,7 +14,7 @@ import {
   ProfileAlreadyValidatedError,
   ResendTooSoonError,
 } from '../errors/domain-errors.ts';
-import type { Invitation, Prisma, Profile } from '../generated/prisma/client.ts';
+import type { Invitation, Organization, Prisma, Profile } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
 import { personName, recordAudit } from '../audit/audit-trail.ts';
 import { requestEmailDelivery } from '../jobs/job-queue.ts';
@@ -24,19 +24,21 @@ import { acceptLink, hashInvitationToken, invitationToken } from './invitation-t
 
 type Transaction = Prisma.TransactionClient;
 
-export interface InvitationSettings {
-  publicUrl: string;
-  invitationTokenSecret: string;
-}
-
-export interface InvitationDependencies {
-  prisma: PrismaClient;
-  clock: Clock;
-  settings: InvitationSettings;
-}
-
 /** Who sends: an admin or an API key of the organization. */
 export type Sender = Viewer['actor'] | null;
+
+/** One batch of invitations: in which organization, by whom, at what instant, and how. */
+export interface BatchScope {
+  settings: AppSettings;
+  organizationId: string;
+  invitationValidityHours: number;
+  now: Date;
+  sender: Sender;
+  /** The bulk invitation the batch is a chunk of, if any. */
+  bulkInvitationId?: string;
+  /** False: no email, the link is handed over another way. */
+  sendEmail: boolean;
+}
 
 export interface BatchResult {
   invited: number;
@@ -99,13 +101,8 @@ export function outcomeOf(row: CandidateRow, now: Date): InvitationOutcome {
  * and (unless `sendEmail` is false) a queued email, and the delivery job is
  * requested in the same transaction. The others are skipped, by reason.
  */
-export async function inviteBatch(
-  tx: Transaction,
-  settings: InvitationSettings,
-  scope: { organizationId: string; invitationValidityHours: number; now: Date; sender: Sender; bulkInvitationId?: string },
-  ids: string[],
-  sendEmail: boolean,
-): Promise<BatchResult> {
+export async function inviteBatch(tx: Transaction, scope: BatchScope, ids: string[]): Promise<BatchResult> {
+  const { settings, sendEmail } = scope;
   const result: BatchResult = { invited: 0, reinvited: 0, skipped: {}, outcomes: new Map() };
   const rows = await loadCandidates(tx, scope.organizationId, ids, true);
   const found = new Set(rows.map((row) => row.id));
@@ -206,24 +203,14 @@ export interface InviteOneResult {
 }
 
 /** Rule 2: invite one profile, or say exactly why not. */
-export async function inviteProfile(
-  deps: InvitationDependencies,
-  viewer: Viewer,
-  profileId: string,
-  options: { sendEmail: boolean },
-): Promise<InviteOneResult> {
-  const now = deps.clock.now();
-  return deps.prisma.$transaction(async (tx) => {
-    const organization = await tx.organization.findUniqueOrThrow({
-      where: { id: viewer.organizationId },
-      select: { invitationValidityHours: true },
-    });
+export async function inviteProfile(scope: RequestScope, profileId: string, options: { sendEmail: boolean }): Promise<InviteOneResult> {
+  const { now, organizationId, actor } = scope;
+  return scope.prisma.$transaction(async (tx) => {
+    const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { invitationValidityHours: true } });
     const batch = await inviteBatch(
       tx,
-      deps.settings,
-      { organizationId: viewer.organizationId, invitationValidityHours: organization.invitationValidityHours, now, sender: viewer.actor },
+      { settings: scope.settings, organizationId, invitationValidityHours: organization.invitationValidityHours, now, sender: actor, sendEmail: options.sendEmail },
       [profileId],
-      options.sendEmail,
     );
     const outcome = batch.outcomes.get(profileId)!;
     if (outcome.kind === 'SKIP') {
@@ -247,8 +234,8 @@ export async function inviteProfile(
     ]);
     const link = options.sendEmail
       ? null
-      : acceptLink(deps.settings.publicUrl, invitationToken(deps.settings.invitationTokenSecret, invitation.id));
-    await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+      : acceptLink(scope.settings.publicUrl, invitationToken(scope.settings.invitationTokenSecret, invitation.id));
+    await recordAudit(tx, scope, {
       kind: 'PROFILE_INVITED',
       profileId,
       subjectId: invitation.id,
@@ -261,16 +248,16 @@ export async function inviteProfile(
 }
 
 /** Withdraws an open invitation: its link stops working and its email, if still queued, is not sent. */
-export async function revokeInvitation(deps: InvitationDependencies, viewer: Viewer, invitationId: string): Promise<Invitation> {
-  const now = deps.clock.now();
-  return deps.prisma.$transaction(async (tx) => {
+export async function revokeInvitation(scope: RequestScope, invitationId: string): Promise<Invitation> {
+  const { now, organizationId } = scope;
+  return scope.prisma.$transaction(async (tx) => {
     // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
-    await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${viewer.organizationId}::uuid FOR UPDATE`;
-    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId: viewer.organizationId } });
+    await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
+    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId } });
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
     const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
-    await recordAudit(tx, { organizationId: viewer.organizationId, actor: viewer.actor, now }, {
+    await recordAudit(tx, scope, {
       kind: 'INVITATION_REVOKED',
       profileId: invitation.profileId,
       subjectId: invitation.id,
@@ -296,8 +283,8 @@ function assertOpen(invitation: Invitation, now: Date): void {
 }
 
 /** What the accept page shows before the person types a password; null for an unknown token. */
-export async function readInvitationByToken(deps: InvitationDependencies, token: string) {
-  const invitation = await deps.prisma.invitation.findUnique({
+export async function readInvitationByToken(scope: ServiceScope, token: string) {
+  const invitation = await scope.prisma.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
     include: { profile: { select: { firstName: true } }, organization: { select: { name: true } } },
   });
@@ -310,17 +297,17 @@ export async function readInvitationByToken(deps: InvitationDependencies, token:
  * profile becomes VALIDATED and the app-download email is queued in the same
  * transaction.
  */
-export async function acceptInvitation(deps: InvitationDependencies, input: { token: string; password: string }): Promise<Profile> {
+export async function acceptInvitation(scope: ServiceScope, input: { token: string; password: string }): Promise<AcceptedInvitation> {
   const tokenHash = hashInvitationToken(input.token.trim());
-  const now = deps.clock.now();
-  const known = await deps.prisma.invitation.findUnique({ where: { tokenHash } });
+  const now = scope.clock.now();
+  const known = await scope.prisma.invitation.findUnique({ where: { tokenHash } });
   if (!known) throw new InvitationNotFoundError();
   // The token must work before the password costs anything: hashing is memory-hard on purpose,
   // and a used or expired token must not buy an anonymous caller that work. Checked again under the lock.
   assertOpen(known, now);
   assertPasswordPolicy(input.password, known.email, ['input', 'password']);
   const passwordHash = await hashPassword(input.password);
-  return deps.prisma.$transaction(async (tx) => {
+  return scope.prisma.$transaction(async (tx) => {
     // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
     await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
@@ -342,6 +329,13 @@ export async function acceptInvitation(deps: InvitationDependencies, input: { to
       subjectId: invitation.id,
       summary: `${personName(profile)} accepted the invitation and set a password.`,
     });
-    return profile;
+    const organization = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId } });
+    return { profile, organization };
   });
+}
+
+/** What the person who accepted is told: who they are to the organization, and where to get the app. */
+export interface AcceptedInvitation {
+  profile: Profile;
+  organization: Organization;
 }

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
-import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../organizations/organization-scope.ts';
 import { invitationState } from './invitation-state.ts';
 
 export const InvitationStateEnum = builder.enumType('InvitationState', {
@@ -18,6 +18,7 @@ export const EmailDeliveryStateEnum = builder.enumType('EmailDeliveryState', {
   description: 'What became of an email, as the email provider reports it.',
   values: {
     QUEUED: { description: 'Written, waiting to be handed to the provider.' },
+    SENDING: { description: 'Being handed to the provider; after an interruption, checked against its records before it is ever sent again.' },
     SENT: { description: 'Accepted by the provider.' },
     DELIVERED: { description: "The recipient's server accepted it." },
     BOUNCED: { description: 'It bounced; the address may be wrong.' },
@@ -72,7 +73,7 @@ export const InvitationRef = builder.prismaNode('Invitation', {
   nullable: true,
   description: 'One sending of an invitation to a profile. Its token is never readable.',
   id: { field: 'id', description: 'Global id of the invitation.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('Invitation'),
   fields: (t) => ({
     email: t.exposeString('email', { description: 'The address it was sent to.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),

@@ -3,6 +3,7 @@ import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
 import type { ProfileFilter, TimeRange } from '../profiles/profile-filter.ts';
 import { SKIP_REASON_WORDS, type SkipReason } from './invitation-rules.ts';
+import { isUuid } from '../ids/global-ids.ts';
 
 // Bulk invitations in words, for the list an admin opens later: what was
 // selected ("Pending profiles with access to North lot") and what came of it.
@@ -26,10 +27,9 @@ export async function summarizeSelection(reader: Reader, organizationId: string,
   if ('profileIds' in selection) return describeSelection(selection, new Map());
   const lotIds = selection.filter.parkingLotIds ?? [];
   const tagIds = selection.filter.tagIds ?? [];
-  const uuid = /^[0-9a-f-]{36}$/i;
   const [lots, tags] = await Promise.all([
-    lotIds.length ? reader.parkingLot.findMany({ where: { organizationId, id: { in: lotIds.filter((id) => uuid.test(id)) } }, select: { id: true, name: true } }) : [],
-    tagIds.length ? reader.tag.findMany({ where: { organizationId, id: { in: tagIds.filter((id) => uuid.test(id)) } }, select: { id: true, name: true } }) : [],
+    lotIds.length ? reader.parkingLot.findMany({ where: { organizationId, id: { in: lotIds.filter(isUuid) } }, select: { id: true, name: true } }) : [],
+    tagIds.length ? reader.tag.findMany({ where: { organizationId, id: { in: tagIds.filter(isUuid) } }, select: { id: true, name: true } }) : [],
   ]);
   return describeSelection(selection, new Map([...lots, ...tags].map((row) => [row.id, row.name])));
 }

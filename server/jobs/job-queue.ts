@@ -5,7 +5,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 // exists exactly when the rows it works on were committed (rule 9).
 
 export const TASKS = {
-  /** Sends the queued emails in batches of up to 500 (Postmark's batch limit). */
+  /** Sends the queued emails in batches of up to 500 (Postmark's batch limit) and settles unfinished send attempts. */
   deliverEmails: 'deliver-emails',
   /** Runs a bulk invitation chunk by chunk, resuming after a crash. */
   runBulkInvitation: 'run-bulk-invitation',
@@ -16,12 +16,20 @@ export const TASKS = {
 type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
 
 /**
- * Asks for a delivery run. One job key: many invitations share one pending
- * run, and `preserve_run_at` keeps a run that is backing off after a Postmark
- * outage from being pulled forward by every new invitation.
+ * Asks for a delivery run now. One job key: many invitations share one
+ * pending run. (Back-off lives on the emails themselves, not on this job.)
  */
 export async function requestEmailDelivery(tx: Executor): Promise<void> {
   await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.deliverEmails}, '{}'::json, job_key := ${TASKS.deliverEmails}, job_key_mode := 'preserve_run_at', max_attempts := 30)`;
+}
+
+/**
+ * Asks for a delivery run in `delayMs` (the earliest back-off or
+ * reconciliation due), counted from the database's clock. Its own job key, so
+ * it neither delays nor is delayed by the runs new emails ask for.
+ */
+export async function requestEmailDeliveryIn(tx: Executor, delayMs: number): Promise<void> {
+  await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.deliverEmails}, '{}'::json, run_at := now() + ${Math.ceil(delayMs)}::int * interval '1 millisecond', job_key := ${`${TASKS.deliverEmails}-later`}, job_key_mode := 'replace', max_attempts := 30)`;
 }
 
 export async function requestBulkInvitationRun(tx: Executor, bulkInvitationId: string): Promise<void> {

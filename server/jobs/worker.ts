@@ -1,6 +1,6 @@
-import { Logger, run, runMigrations, runOnce, type TaskList } from 'graphile-worker';
+import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
 import { pruneSignInRecords } from '../auth/sessions.ts';
-import type { Clock } from '../context.ts';
+import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
@@ -48,10 +48,8 @@ export function taskList(deps: WorkerDependencies): TaskList {
   };
 }
 
-/** Creates or updates graphile-worker's own schema (graphile_worker) in the database. */
-export async function migrateJobQueue(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: quietLogger });
-}
+/** The queue's schema is created by the database bootstrap (server/database/index.ts). */
+export { migrateJobQueue } from '../database/job-queue-schema.ts';
 
 /**
  * Runs jobs in this process until stopped (`npm start` does; `npm run worker`

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Plan } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
+import { isUuid } from '../ids/global-ids.ts';
 
 // What the SaaS operator does outside any organization (no GraphQL: the API is
 // always confined to one organization): create an organization with its first
@@ -70,9 +71,9 @@ export async function listOrganizations(prisma: PrismaClient) {
 async function findOrganization(prisma: PrismaClient, key: string | undefined) {
   const value = key?.trim();
   if (!value) throw new OperatorError('--organization is required: the organization id or its exact name (see `npm run org -- list`).');
-  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-  const matches = await prisma.organization.findMany({ where: isUuid ? { id: value } : { name: value }, select: { id: true, name: true }, take: 2 });
-  if (matches.length === 0) throw new OperatorError(`No organization has the ${isUuid ? 'id' : 'name'} "${value}" (see \`npm run org -- list\`).`);
+  const byId = isUuid(value);
+  const matches = await prisma.organization.findMany({ where: byId ? { id: value } : { name: value }, select: { id: true, name: true }, take: 2 });
+  if (matches.length === 0) throw new OperatorError(`No organization has the ${byId ? 'id' : 'name'} "${value}" (see \`npm run org -- list\`).`);
   if (matches.length > 1) throw new OperatorError(`Several organizations are named "${value}"; give its id instead (see \`npm run org -- list\`).`);
   return matches[0]!;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ViewerScope } from '../context.ts';
+import type { ViewerScope } from '../scope.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { parseOptionalText, parseRequiredText } from '../input/text-fields.ts';

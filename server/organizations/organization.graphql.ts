@@ -1,9 +1,8 @@
 import { accessRefusals, PlanEnum } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { viewerScope } from '../context.ts';
 import { InvalidInputError } from '../errors/domain-errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
-import { organizationIdOf } from './organization-scope.ts';
+import { inCallerOrganization } from './organization-scope.ts';
 import { MAX_INVITATION_VALIDITY_HOURS, MIN_INVITATION_VALIDITY_HOURS, updateOrganization } from './organization-service.ts';
 
 export const OrganizationRef = builder.prismaNode('Organization', {
@@ -11,7 +10,7 @@ export const OrganizationRef = builder.prismaNode('Organization', {
   nullable: true,
   description: 'A customer company, whose admins manage the profiles of its employees.',
   id: { field: 'id', description: 'Global id of the organization.' },
-  findUnique: (id, context) => ({ id, AND: { id: organizationIdOf(context) } }),
+  findUnique: inCallerOrganization('Organization'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The company name, shown in emails.' }),
     plan: t.expose('plan', { type: PlanEnum, description: 'The subscription plan.' }),
@@ -32,7 +31,7 @@ export const ParkingLotRef = builder.prismaNode('ParkingLot', {
   nullable: true,
   description: 'A parking lot of the organization; profiles are given access to lots.',
   id: { field: 'id', description: 'Global id of the parking lot.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('ParkingLot'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name of the lot, unique in the organization (compared case-insensitively).' }),
     profileCount: t.relationCount('profiles', { description: 'How many profiles have access to this lot.' }),
@@ -45,7 +44,7 @@ export const TagRef = builder.prismaNode('Tag', {
   nullable: true,
   description: 'A label the organization puts on profiles, to group and filter them.',
   id: { field: 'id', description: 'Global id of the tag.' },
-  findUnique: (id, context) => ({ id, organizationId: organizationIdOf(context) }),
+  findUnique: inCallerOrganization('Tag'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Name of the tag, unique in the organization (compared case-insensitively).' }),
     profileCount: t.relationCount('profiles', { description: 'How many profiles have this tag.' }),
@@ -58,7 +57,7 @@ builder.queryFields((t) => ({
     type: OrganizationRef,
     description: "The caller's organization.",
     resolve: (query, _root, _args, context) =>
-      context.prisma.organization.findUniqueOrThrow({ ...query, where: { id: context.viewer.organizationId } }),
+      context.scope.db.organization.findFirstOrThrow(query),
   }),
   parkingLots: t.withAuth({ authenticated: true }).prismaConnection({
     type: ParkingLotRef,
@@ -66,13 +65,9 @@ builder.queryFields((t) => ({
     defaultSize: 100,
     maxSize: 500,
     description: "The organization's parking lots, by name.",
-    totalCount: (_parent, _args, context) => context.prisma.parkingLot.count({ where: { organizationId: context.viewer.organizationId } }),
+    totalCount: (_parent, _args, context) => context.scope.db.parkingLot.count(),
     resolve: (query, _root, _args, context) =>
-      context.prisma.parkingLot.findMany({
-        ...query,
-        where: { organizationId: context.viewer.organizationId },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      context.scope.db.parkingLot.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
   }, { name: 'ParkingLotConnection', description: 'A page of parking lots, with the total.' },
   { name: 'ParkingLotEdge', description: 'One item of a page, with its cursor.' }),
   tags: t.withAuth({ authenticated: true }).prismaConnection({
@@ -81,13 +76,9 @@ builder.queryFields((t) => ({
     defaultSize: 100,
     maxSize: 500,
     description: "The organization's tags, by name.",
-    totalCount: (_parent, _args, context) => context.prisma.tag.count({ where: { organizationId: context.viewer.organizationId } }),
+    totalCount: (_parent, _args, context) => context.scope.db.tag.count(),
     resolve: (query, _root, _args, context) =>
-      context.prisma.tag.findMany({
-        ...query,
-        where: { organizationId: context.viewer.organizationId },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+      context.scope.db.tag.findMany({ ...query, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
   }, { name: 'TagConnection', description: 'A page of tags, with the total.' },
   { name: 'TagEdge', description: 'One item of a page, with its cursor.' }),
 }));
@@ -118,7 +109,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, ...accessRefusals] },
     args: { input: t.arg({ type: OrganizationUpdateInput, required: true, description: 'The settings to change.' }) },
     resolve: async (_root, { input }, context) => ({
-      organization: await updateOrganization(viewerScope(context), input),
+      organization: await updateOrganization(context.scope, input),
     }),
   }),
 }));

@@ -1,4 +1,4 @@
-import type { ViewerScope } from '../context.ts';
+import type { ViewerScope } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
 import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';

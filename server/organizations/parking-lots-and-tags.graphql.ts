@@ -2,9 +2,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { wasReplayed } from '../input/idempotency.ts';
 import { builder } from '../builder.ts';
-import { viewerScope } from '../context.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
-import { idempotencyKeyDescription } from '../profiles/profile.graphql.ts';
+import { idempotencyKeyDescription } from '../input/idempotency.ts';
 import type { ParkingLot, Tag } from '../generated/prisma/client.ts';
 import { ParkingLotRef, TagRef } from './organization.graphql.ts';
 import { createLotOrTag, deleteLotOrTag, MAX_LOT_OR_TAG_NAME_LENGTH, renameLotOrTag } from './parking-lot-and-tag-service.ts';
@@ -78,7 +77,7 @@ builder.mutationFields((t) => ({
     errors: { types: createErrors },
     args: { input: t.arg({ type: ParkingLotInput, required: true, description: 'The new parking lot.' }) },
     resolve: async (_root, { input }, context) => ({
-      parkingLot: (await createLotOrTag(viewerScope(context), 'parkingLot', input.name, input.idempotencyKey)) as ParkingLot,
+      parkingLot: (await createLotOrTag(context.scope, 'parkingLot', input.name, input.idempotencyKey)) as ParkingLot,
     }),
   }),
   parkingLotUpdate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
@@ -90,7 +89,7 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: ParkingLotInput, required: true, description: 'Its new name.' }),
     },
     resolve: async (_root, { id, input }, context) => ({
-      parkingLot: (await renameLotOrTag(viewerScope(context), 'parkingLot', id.id, input.name)) as ParkingLot,
+      parkingLot: (await renameLotOrTag(context.scope, 'parkingLot', id.id, input.name)) as ParkingLot,
     }),
   }),
   parkingLotDelete: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
@@ -100,14 +99,14 @@ builder.mutationFields((t) => ({
       'the payload says how many. Nothing is sent to anyone.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: ParkingLotRef, required: true, description: 'Global id of the parking lot.' }) },
-    resolve: (_root, { id }, context) => deleteLotOrTag(viewerScope(context), 'parkingLot', id.id),
+    resolve: (_root, { id }, context) => deleteLotOrTag(context.scope, 'parkingLot', id.id),
   }),
   tagCreate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagPayload,
     description: 'Creates a tag, to put on profiles and filter by.',
     errors: { types: createErrors },
     args: { input: t.arg({ type: TagInput, required: true, description: 'The new tag.' }) },
-    resolve: async (_root, { input }, context) => ({ tag: (await createLotOrTag(viewerScope(context), 'tag', input.name, input.idempotencyKey)) as Tag }),
+    resolve: async (_root, { input }, context) => ({ tag: (await createLotOrTag(context.scope, 'tag', input.name, input.idempotencyKey)) as Tag }),
   }),
   tagUpdate: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagPayload,
@@ -117,13 +116,13 @@ builder.mutationFields((t) => ({
       id: t.arg.globalID({ for: TagRef, required: true, description: 'Global id of the tag.' }),
       input: t.arg({ type: TagInput, required: true, description: 'Its new name.' }),
     },
-    resolve: async (_root, { id, input }, context) => ({ tag: (await renameLotOrTag(viewerScope(context), 'tag', id.id, input.name)) as Tag }),
+    resolve: async (_root, { id, input }, context) => ({ tag: (await renameLotOrTag(context.scope, 'tag', id.id, input.name)) as Tag }),
   }),
   tagDelete: t.withAuth({ allowed: 'MANAGE_PARKING_LOTS_AND_TAGS' }).field({
     type: TagDeletePayload,
     description: 'Deletes a tag. It is taken off every profile that had it (their other tags stay); the payload says how many.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: TagRef, required: true, description: 'Global id of the tag.' }) },
-    resolve: (_root, { id }, context) => deleteLotOrTag(viewerScope(context), 'tag', id.id),
+    resolve: (_root, { id }, context) => deleteLotOrTag(context.scope, 'tag', id.id),
   }),
 }));

@@ -3,6 +3,7 @@ import type { EmailDeliveryState, PaymentMethod, ProfileStatus } from '../genera
 import { emailUndeliverableSql } from '../invitations/invitation-rules.ts';
 import { invitationInStateSql } from '../invitations/invitation-state.ts';
 import { searchTerms } from './search-text.ts';
+import { isUuid } from '../ids/global-ids.ts';
 
 /**
  * A selection of profiles, as the admin's search screen builds it. Criteria
@@ -38,9 +39,8 @@ export interface TimeRange {
 /** What every filtered query reads: the profile as `p`, its latest invitation (if any) as `li`. */
 export const PROFILE_FROM = Prisma.sql`"profile" p LEFT JOIN "invitation" li ON li.id = p.latest_invitation_id`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids that are not UUIDs name nothing; dropped before they reach a uuid cast. */
-const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+const uuids = (ids: readonly string[]) => ids.filter(isUuid);
 
 /** `p` is pending and its latest invitation has expired (by THE definition of invitation states): to re-invite. */
 export function pendingWithExpiredInvitationSql(now: Date): Prisma.Sql {
@@ -76,7 +76,7 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     if (filter.tagIds && filter.tagsMatch === 'ALL') {
       // One semi-join per tag (each served by the tag's index); an id naming no tag of the organization matches nothing.
       for (const tagId of new Set(filter.tagIds)) {
-        and.push(UUID.test(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`);
+        and.push(isUuid(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`);
       }
     } else if (filter.tagIds) {
       and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);

@@ -1,4 +1,4 @@
-import { MAX_UPSERT_BATCH } from '../profiles/profile-service.ts';
+import { MAX_UPSERT_BATCH } from '../profiles/profile-upsert-service.ts';
 import { PUBLIC_OPERATION_LIMITS, REQUEST_LIMITS } from './limits.ts';
 import { requestRefusalCodes } from './request-refusals.ts';
 

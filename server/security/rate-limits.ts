@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Viewer } from '../context.ts';
+import type { Viewer } from '../scope.ts';
 import { PUBLIC_OPERATION_LIMITS, type PublicOperation, RATE_LIMIT_WINDOW_SECONDS } from './limits.ts';
 import { requestRefusal } from './request-refusals.ts';
 

@@ -1,7 +1,7 @@
 import { generateApiKeySecret } from '../auth/api-keys.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { PaymentMethod, Plan } from '../generated/prisma/enums.ts';
-import { MAX_UPSERT_BATCH, upsertProfiles } from '../profiles/profile-service.ts';
+import { MAX_UPSERT_BATCH, upsertProfiles } from '../profiles/profile-upsert-service.ts';
 import { fakePeople } from './fake-people.ts';
 
 const PAYMENT_METHODS: PaymentMethod[] = ['CREDIT_CARD', 'SEPA_DIRECT_DEBIT', 'PAYROLL_DEDUCTION', 'COMPANY_INVOICE'];

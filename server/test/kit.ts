@@ -5,7 +5,7 @@ import type { ActorKind } from '../access/policy.ts';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../auth/sessions.ts';
-import type { Clock } from '../context.ts';
+import type { Clock } from '../scope.ts';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma, type PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
@@ -120,7 +120,7 @@ export function useTestKit(): TestKit {
       connectionString: withDatabase(serverUrl, databaseName),
       prisma,
       clock,
-      transport: new PostmarkTransport(postmark.token, postmark.url, 5),
+      transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url, timeoutSeconds: 5 }),
       settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
     };
     Object.assign(kit, {

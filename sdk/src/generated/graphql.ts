@@ -167,6 +167,8 @@ export const EmailDeliveryState = {
   NO_EMAIL: 'NO_EMAIL',
   /** Written, waiting to be handed to the provider. */
   QUEUED: 'QUEUED',
+  /** Being handed to the provider; after an interruption, checked against its records before it is ever sent again. */
+  SENDING: 'SENDING',
   /** Accepted by the provider. */
   SENT: 'SENT',
   /** The recipient marked it as spam. */

@@ -1,0 +1,15 @@
+import { Logger, runMigrations } from 'graphile-worker';
+
+// graphile-worker keeps its queue in its own schema (graphile_worker) of the
+// same database. Creating or updating that schema is part of bringing the
+// database up to date, like the migrations; running jobs is the worker's
+// business (server/jobs/worker.ts), which the bootstrap never loads.
+
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.warn(`[job queue] ${message}`);
+});
+
+/** Creates or updates graphile-worker's own schema in the database. */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  await runMigrations({ connectionString, logger: quietLogger });
+}
