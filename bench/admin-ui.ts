@@ -15,12 +15,7 @@ import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
 import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/yoga.ts';
 
@@ -37,12 +32,8 @@ const cssGzip = readdirSync(assets)
   .filter((f) => f.endsWith('.css'))
   .reduce((sum, f) => sum + gzipSync(readFileSync(path.join(assets, f))).length, 0);
 
-const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
-const database = `bench_${count}`;
-await ensureDatabase(pg.url, database);
-const url = withDatabase(pg.url, database);
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase(`bench_${count}`);
+const { url, prisma } = db;
 let organizationId = (await prisma.organization.findFirst({ where: { profiles: { some: {} } }, orderBy: { createdAt: 'asc' }, select: { id: true } }))?.id;
 if (!organizationId) {
   console.log(`Seeding ${count} profiles…`);
@@ -100,6 +91,5 @@ console.log(`  filter change → new table:                   ${median(filterCha
 console.log(`  JavaScript: ${(jsGzip / 1024).toFixed(1)} kB gzipped (${js.length} file), CSS ${(cssGzip / 1024).toFixed(1)} kB gzipped`);
 await browser.close();
 http.close();
-await prisma.$disconnect();
-await pg.stop();
+await db.close();
 process.exit(0);

@@ -14,27 +14,17 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { systemClock } from '../server/context.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
-import { migrateJobQueue, startWorker } from '../server/jobs/worker.ts';
+import { startWorker } from '../server/jobs/worker.ts';
 import { createApp } from '../server/yoga.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });
 const count = Number(values.profiles);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
 // A fresh database per run, dropped at the end.
-const database = `bench_invite_${randomBytes(4).toString('hex')}`;
-await ensureDatabase(server.url, database);
-const url = withDatabase(server.url, database);
-await migrate(url);
-await migrateJobQueue(url);
-const prisma = createPrisma(url, { maxConnections: 10 });
+const db = await openBenchDatabase(`bench_invite_${randomBytes(4).toString('hex')}`, { maxConnections: 10 });
+const { url, prisma } = db;
 
 console.log(`Seeding ${count.toLocaleString('en-US')} profiles…`);
 const key = generateApiKeySecret();
@@ -116,9 +106,4 @@ console.log(`  peak RSS: ${mb(peakRss)} (before inviting: ${mb(baselineRss)})`);
 await observer.end();
 await worker.stop();
 child.send('stop');
-await prisma.$disconnect();
-const admin = new pg.Client({ connectionString: server.url });
-await admin.connect();
-await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
-await admin.end();
-await server.stop();
+await db.drop();

@@ -2,14 +2,8 @@
 // Seeds one organization with N profiles in a dedicated embedded PostgreSQL
 // (.data/bench, reused between runs), then times filtered first pages of the
 // `profiles` query through the real GraphQL handler (yoga.fetch), warm.
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/yoga.ts';
 
@@ -17,12 +11,8 @@ const { values } = parseArgs({ options: { profiles: { type: 'string', default: '
 const count = Number(values.profiles);
 const runs = Number(values.runs);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
-const database = `bench_${count}`;
-await ensureDatabase(server.url, database);
-const url = withDatabase(server.url, database);
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase(`bench_${count}`);
+const { url, prisma } = db;
 
 let seeded = await readSeed();
 if (!seeded) {
@@ -84,8 +74,7 @@ for (const [name, filter, orderBy] of scenarios) {
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
   console.log(`${name.padEnd(30)} ${at(0.5).padStart(7)} ${at(0.95).padStart(7)}  ${total}`);
 }
-await prisma.$disconnect();
-await server.stop();
+await db.close();
 
 async function readSeed() {
   const rows = await prisma

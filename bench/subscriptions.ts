@@ -8,29 +8,19 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { dataDir } from '../server/database/paths.ts';
-import { createPrisma } from '../server/database/prisma.ts';
+import { openBenchDatabase } from './bench-database.ts';
 import { createApp } from '../server/yoga.ts';
 
 const { values } = parseArgs({ options: { subscriptions: { type: 'string', default: '1000' }, keys: { type: 'string', default: '100' } } });
 const subscriptions = Number(values.subscriptions);
 const keyCount = Number(values.keys);
 
-const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
-const database = `bench_subscriptions_${randomBytes(4).toString('hex')}`;
-await ensureDatabase(server.url, database);
-const url = withDatabase(server.url, database);
-await migrate(url);
 let statements = 0;
-const prisma = createPrisma(url, { maxConnections: 10, onQuery: () => statements++ });
+const db = await openBenchDatabase(`bench_subscriptions_${randomBytes(4).toString('hex')}`, { maxConnections: 10, onQuery: () => statements++ });
+const { url, prisma } = db;
 
 const keys = Array.from({ length: keyCount }, () => generateApiKeySecret());
 const organization = await prisma.organization.create({
@@ -137,10 +127,5 @@ console.log(`viewer median after disconnect: ${(await viewerLatency()).toFixed(1
 await stats.end();
 http.closeAllConnections();
 await new Promise((resolve) => http.close(resolve));
-await prisma.$disconnect();
-const admin = new pg.Client({ connectionString: server.url });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-await admin.end();
-await server.stop();
+await db.drop();
 process.exit(0);

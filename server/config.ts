@@ -35,6 +35,7 @@ const environment = z.object({
   PARKPASS_RUN_WORKER: booleanFlag.default(true),
   INVITATION_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
+  PARKPASS_WEBHOOK_PRIVATE_ADDRESSES: booleanFlag.optional(),
 });
 
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   runWorker: boolean;
   /** Behind a reverse proxy: take the caller's address from X-Forwarded-For (for sign-in rate limits). */
   trustProxy: boolean;
+  /** Outbound webhooks may go to loopback, private and link-local addresses (local use; production: only when asked). */
+  webhookPrivateAddresses: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: values.PARKPASS_RUN_WORKER,
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
     postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
+    webhookPrivateAddresses: values.PARKPASS_WEBHOOK_PRIVATE_ADDRESSES ?? !production,
   };
 }
 

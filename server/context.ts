@@ -19,6 +19,8 @@ export interface Context extends ServiceScope {
   signal: AbortSignal;
   /** This process's fan-out of bulk invitation progress (one LISTEN connection). */
   progress: BulkInvitationProgressHub;
+  /** Webhook endpoints may be on private addresses (local use only; see server/webhooks/webhook-address-guard.ts). */
+  webhookPrivateAddresses: boolean;
 }
 
 /** The context of a field guarded by an auth scope. */

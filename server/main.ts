@@ -10,7 +10,7 @@ import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
 import { createRateLimits } from './security/rate-limits.ts';
-import { appOptions, appSettings, emailTransport } from './wiring.ts';
+import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 import { createApp } from './yoga.ts';
 
 const config = loadConfigOrExit();
@@ -25,7 +25,7 @@ const credentials = config.seedDemo ? await demoCredentials() : null;
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = config.runWorker
-  ? await startWorker({ connectionString: database.url, prisma: database.prisma, clock: systemClock, transport, settings: { ...settings, from: config.postmark.from } })
+  ? await startWorker({ connectionString: database.url, prisma: database.prisma, clock: systemClock, transport, settings: { ...settings, from: config.postmark.from }, webhooks: webhookDeliverySettings(config) })
   : null;
 
 // Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.

@@ -18,6 +18,7 @@ import './invitations/bulk-invitation.graphql.ts';
 import './invitations/invitation-accept.graphql.ts';
 import './invitations/bulk-invitation-list.graphql.ts';
 import './audit/audit.graphql.ts';
+import './webhooks/webhook.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 

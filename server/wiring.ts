@@ -6,6 +6,7 @@ import type { AppSettings } from './scope.ts';
 import type { PrismaClient } from './database/prisma.ts';
 import type { AppOptions } from './yoga.ts';
 import { type EmailTransport, MailboxTransport, PostmarkTransport } from './email/email-transport.ts';
+import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from './webhooks/webhook-delivery.ts';
 
 // Turns the configuration into the parts main.ts and worker-main.ts assemble.
 
@@ -40,5 +41,11 @@ export function appOptions(config: Config) {
     mailbox: config.localMailbox,
     postmarkWebhookPassword: config.postmarkWebhookPassword,
     exposure: config.exposure,
+    webhookPrivateAddresses: config.webhookPrivateAddresses,
   } satisfies Partial<AppOptions>;
+}
+
+/** How the worker sends webhooks: the default limits, private addresses as configured. */
+export function webhookDeliverySettings(config: Config): WebhookDeliverySettings {
+  return { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: config.webhookPrivateAddresses };
 }

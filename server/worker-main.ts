@@ -3,7 +3,7 @@ import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
-import { appSettings, emailTransport } from './wiring.ts';
+import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 
 const config = loadConfigOrExit();
 const database = await openDatabase(config);
@@ -15,6 +15,7 @@ const worker = await startWorker({
   clock: systemClock,
   transport,
   settings: { ...settings, from: config.postmark.from },
+  webhooks: webhookDeliverySettings(config),
 });
 console.log(`Parkpass worker running (emails via ${transport.name}).`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -35,6 +35,8 @@ export interface AppOptions {
   exposure?: ExposureSettings;
   /** Budgets and their counters (server/security/rate-limits.ts); by default the default budgets, counted in memory. */
   rateLimits?: RateLimits;
+  /** Webhook endpoints may be on loopback, private or link-local addresses (never by default; production refuses them). */
+  webhookPrivateAddresses?: boolean;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -80,6 +82,7 @@ export function createApp(options: AppOptions) {
         clientAddress: address,
         signal: request.signal,
         progress,
+        webhookPrivateAddresses: options.webhookPrivateAddresses ?? false,
       };
     },
     plugins: [

@@ -74,6 +74,23 @@ import {
   type TagUpdateMutation,
   ViewerDocument,
   type ViewerQuery,
+  type WebhookDeliveryState,
+  WebhookDeliveriesDocument,
+  type WebhookDeliveriesQuery,
+  WebhookDeliveryRetryDocument,
+  type WebhookDeliveryRetryMutation,
+  type WebhookEndpointCreateInput,
+  WebhookEndpointCreateDocument,
+  type WebhookEndpointCreateMutation,
+  WebhookEndpointDeleteDocument,
+  type WebhookEndpointDeleteMutation,
+  WebhookEndpointRotateSecretDocument,
+  type WebhookEndpointRotateSecretMutation,
+  WebhookEndpointsDocument,
+  type WebhookEndpointsQuery,
+  type WebhookEndpointUpdateInput,
+  WebhookEndpointUpdateDocument,
+  type WebhookEndpointUpdateMutation,
 } from './generated/graphql.ts';
 import { createTransport, SDK_VERSION } from './transport.ts';
 import type { TypedDocumentNode } from './typed-document-node.ts';
@@ -173,6 +190,15 @@ export type ApiKeyCreateResult = Success<ApiKeyCreateMutation['apiKeyCreate']>;
 export type ApiKeyRevokeResult = Success<ApiKeyRevokeMutation['apiKeyRevoke']>;
 export type AdminLoginResult = Success<AdminLoginMutation['adminLogin']>;
 export type AdminLogoutResult = Success<AdminLogoutMutation['adminLogout']>;
+export type WebhookEndpoint = WebhookEndpointsQuery['webhookEndpoints']['edges'][number]['node'];
+export type WebhookEndpointSecretResult = Success<WebhookEndpointCreateMutation['webhookEndpointCreate']>;
+export type WebhookEndpointUpdateResult = Success<WebhookEndpointUpdateMutation['webhookEndpointUpdate']>;
+export type WebhookEndpointDeleteResult = Success<WebhookEndpointDeleteMutation['webhookEndpointDelete']>;
+export type WebhookEndpointRotateSecretResult = Success<WebhookEndpointRotateSecretMutation['webhookEndpointRotateSecret']>;
+export type WebhookDeliveryRetryResult = Success<WebhookDeliveryRetryMutation['webhookDeliveryRetry']>;
+type WebhookDeliveriesNode = NonNull<WebhookDeliveriesQuery['node']>;
+export type WebhookDeliveriesPage = Extract<WebhookDeliveriesNode, { deliveries: unknown }>['deliveries'];
+export type WebhookDelivery = WebhookDeliveriesPage['edges'][number]['node'];
 
 /** The sum of one `profiles.upsertAll` run over every batch. */
 export interface UpsertAllResult {
@@ -260,6 +286,26 @@ export interface ParkpassClient {
   admin: {
     login(email: string, password: string, options?: CallOptions): Promise<AdminLoginResult>;
     logout(options?: CallOptions): Promise<AdminLogoutResult>;
+  };
+  /** Outbound webhooks: endpoints, their deliveries and attempts (verify requests with verifyWebhook). */
+  webhooks: {
+    /** One page of the organization's webhook endpoints, newest first (`disabled: true`: those turned off, e.g. for failing). */
+    list(args?: { disabled?: boolean | undefined } & PageArgs, options?: CallOptions): Promise<Page<WebhookEndpoint>>;
+    /** Adds an endpoint; its `secret` (for verifyWebhook) is in this result only. Not retried (a retry would add a second endpoint). */
+    create(input: WebhookEndpointCreateInput, options?: CallOptions): Promise<WebhookEndpointSecretResult>;
+    /** Changes the URL or events, or disables / enables it (enabling resumes what waited). */
+    update(id: string, input: WebhookEndpointUpdateInput, options?: CallOptions): Promise<WebhookEndpointUpdateResult>;
+    delete(id: string, options?: CallOptions): Promise<WebhookEndpointDeleteResult>;
+    /** A new secret, in this result only; the previous one also signs for 24 hours. */
+    rotateSecret(id: string, options?: CallOptions): Promise<WebhookEndpointRotateSecretResult>;
+    /** One page of an endpoint's deliveries, newest first, each with its latest attempts; throws NOT_FOUND for an unknown endpoint. */
+    deliveries(
+      endpointId: string,
+      args?: { states?: readonly WebhookDeliveryState[] | undefined; attempts?: number | undefined } & PageArgs,
+      options?: CallOptions,
+    ): Promise<WebhookDeliveriesPage>;
+    /** Sends a FAILED delivery again now. */
+    retry(deliveryId: string, options?: CallOptions): Promise<WebhookDeliveryRetryResult>;
   };
   /** Runs an operation of your own with the same errors, retries and deadline (`idempotent: true` only for reads and safe writes). */
   request<Data, Variables>(
@@ -523,6 +569,36 @@ export function createClient(options: ClientOptions): ParkpassClient {
     },
   };
 
+  const webhooks: ParkpassClient['webhooks'] = {
+    list: async (args = {}, call) => (await query('webhooks.list', WebhookEndpointsDocument, args, call)).data.webhookEndpoints,
+    create: async (input, call) => {
+      const { data, requestId } = await mutate('webhooks.create', WebhookEndpointCreateDocument, { input }, call ?? {}, false);
+      return orThrow('webhooks.create', data.webhookEndpointCreate, requestId);
+    },
+    update: async (id, input, call) => {
+      const { data, requestId } = await mutate('webhooks.update', WebhookEndpointUpdateDocument, { id, input }, call ?? {}, false);
+      return orThrow('webhooks.update', data.webhookEndpointUpdate, requestId);
+    },
+    delete: async (id, call) => {
+      const { data, requestId } = await mutate('webhooks.delete', WebhookEndpointDeleteDocument, { id }, call ?? {}, false);
+      return orThrow('webhooks.delete', data.webhookEndpointDelete, requestId);
+    },
+    rotateSecret: async (id, call) => {
+      const { data, requestId } = await mutate('webhooks.rotateSecret', WebhookEndpointRotateSecretDocument, { id }, call ?? {}, false);
+      return orThrow('webhooks.rotateSecret', data.webhookEndpointRotateSecret, requestId);
+    },
+    deliveries: async (endpointId, args = {}, call) => {
+      const variables = { endpointId, ...args, states: args.states ? [...args.states] : undefined };
+      const { data, requestId } = await query('webhooks.deliveries', WebhookDeliveriesDocument, variables, call);
+      if (!data.node || !('deliveries' in data.node)) throw notFound('webhooks.deliveries', 'webhook endpoint', requestId);
+      return data.node.deliveries;
+    },
+    retry: async (deliveryId, call) => {
+      const { data, requestId } = await mutate('webhooks.retry', WebhookDeliveryRetryDocument, { id: deliveryId }, call ?? {}, false);
+      return orThrow('webhooks.retry', data.webhookDeliveryRetry, requestId);
+    },
+  };
+
   return {
     viewer: async (call) => (await query('viewer', ViewerDocument, {}, call)).data.viewer,
     lotsAndTags: async (call) => {
@@ -536,6 +612,7 @@ export function createClient(options: ClientOptions): ParkpassClient {
     audit,
     apiKeys,
     admin,
+    webhooks,
     request: async (operation, document, variables, call = {}) =>
       (await transport.send(operation, document, variables, { idempotent: call.idempotent ?? false, signal: call.signal })).data,
   };

@@ -3,4 +3,12 @@
 export * from './client.ts';
 export * from './errors.ts';
 export type { TypedDocumentNode } from './typed-document-node.ts';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  WEBHOOK_EVENT_FIELDS,
+  type WebhookEvent,
+  type WebhookEventDataMap,
+  type WebhookEventType as WebhookEventName,
+} from './webhooks.ts';
 export * from './generated/graphql.ts';

@@ -153,6 +153,29 @@ const samples: Record<string, Sample> = {
     const tag = await kit.prisma.tag.create({ data: { organizationId: org.id, name: `Tag ${unique()}` } });
     return { id: globalId('Tag', tag.id) };
   }),
+  webhookEndpoints: query('{ webhookEndpoints { totalCount } }'),
+  webhookEndpointCreate: mutation(
+    'mutation { webhookEndpointCreate(input: { url: "https://hooks.example.test/parkpass", eventTypes: [PROFILE_INVITED] }) { __typename ... on Error { code } } }',
+  ),
+  webhookEndpointUpdate: mutation(
+    'mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: false }) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id) }),
+  ),
+  webhookEndpointDelete: mutation('mutation ($id: ID!) { webhookEndpointDelete(id: $id) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id),
+  })),
+  webhookEndpointRotateSecret: mutation(
+    'mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('WebhookEndpoint', (await insertWebhookEndpoint(org)).id) }),
+  ),
+  webhookDeliveryRetry: mutation('mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const endpoint = await insertWebhookEndpoint(org);
+    const event = await kit.prisma.webhookEvent.create({ data: { organizationId: org.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() } });
+    const delivery = await kit.prisma.webhookDelivery.create({
+      data: { organizationId: org.id, eventId: event.id, endpointId: endpoint.id, state: 'FAILED', createdAt: kit.clock.now() },
+    });
+    return { id: globalId('WebhookDelivery', delivery.id) };
+  }),
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
@@ -168,6 +191,10 @@ const samples: Record<string, Sample> = {
     },
   },
 };
+
+function insertWebhookEndpoint(org: TestOrganization) {
+  return kit.prisma.webhookEndpoint.create({ data: { organizationId: org.id, url: 'https://hooks.example.test/matrix', eventTypes: ['profile.invited'] } });
+}
 
 const PLANS = PLAN_ORDER;
 const ROLE_NAMES = Object.keys(ROLES) as Role[];
@@ -278,6 +305,11 @@ function argumentsOf(field: string): string {
     tagUpdate: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
     tagDelete: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))})`,
     invitationRevoke: `(input: { invitationId: ${JSON.stringify(globalId('Invitation', '00000000-0000-7000-8000-000000000000'))} })`,
+    webhookEndpointCreate: '(input: { url: "https://a.test/", eventTypes: [PROFILE_INVITED] })',
+    webhookEndpointUpdate: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))}, input: {})`,
+    webhookEndpointDelete: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))})`,
+    webhookEndpointRotateSecret: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))})`,
+    webhookDeliveryRetry: `(id: ${JSON.stringify(globalId('WebhookDelivery', '00000000-0000-7000-8000-000000000000'))})`,
   };
   return args[field] ?? '';
 }

@@ -9,6 +9,7 @@ export const FEATURES = {
   INVITATIONS: 'Inviting profiles to the app, one at a time.',
   BULK_INVITATIONS: 'Inviting many profiles at once, by ids or by search filter.',
   API_ACCESS: 'Calling the API with an API key (integrations, the SDK).',
+  WEBHOOKS: 'Outbound webhooks: signed events sent to the integrations\' own URLs.',
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -28,13 +29,13 @@ export const PLANS = {
     maxBulkInvitationSize: 0,
   },
   BUSINESS: {
-    description: 'Adds invitations (one by one and in bulk, up to 5,000 at once) and API access.',
-    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS'],
+    description: 'Adds invitations (one by one and in bulk, up to 5,000 at once), API access and webhooks.',
+    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS'],
     maxBulkInvitationSize: 5_000,
   },
   ENTERPRISE: {
     description: 'Everything, with bulk invitations of up to 100,000 profiles at once.',
-    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS'],
+    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS'],
     maxBulkInvitationSize: 100_000,
   },
 } as const satisfies Record<Plan, PlanEntry>;
@@ -106,6 +107,13 @@ export const ACTIONS = {
   MANAGE_ORGANIZATION: {
     description: 'Change the organization settings (name, invitation validity, app links).',
     roles: ['OWNER', 'ADMIN'],
+  },
+  // API keys may: an integration registers the URL it listens on. Managers and viewers may not: an
+  // endpoint receives the organization's events, and its secret is shown when created or rotated.
+  MANAGE_WEBHOOKS: {
+    description: 'List, add, change, delete webhook endpoints, rotate their secrets, and read their deliveries and attempts.',
+    roles: ['OWNER', 'ADMIN'],
+    feature: 'WEBHOOKS',
   },
 } as const satisfies Record<string, ActionEntry>;
 

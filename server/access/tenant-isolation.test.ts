@@ -23,6 +23,11 @@ describe('tenant isolation', () => {
     });
 
     const bBulk = await kit.prisma.bulkInvitation.create({ data: { organizationId: b.id, selection: { profileIds: [bProfile!] } } });
+    const bEndpoint = await kit.prisma.webhookEndpoint.create({ data: { organizationId: b.id, url: 'https://hooks.b.test/parkpass', eventTypes: ['profile.invited'] } });
+    const bEvent = await kit.prisma.webhookEvent.create({ data: { organizationId: b.id, type: 'profile.invited', payload: '{}', occurredAt: kit.clock.now() } });
+    const bDelivery = await kit.prisma.webhookDelivery.create({
+      data: { organizationId: b.id, eventId: bEvent.id, endpointId: bEndpoint.id, state: 'FAILED', createdAt: kit.clock.now() },
+    });
     const bIds: Record<string, string> = {
       BulkInvitation: bBulk.id,
       Profile: bProfile!,
@@ -32,6 +37,8 @@ describe('tenant isolation', () => {
       Admin: b.adminId,
       ApiKey: bKey.id,
       Invitation: bInvitation,
+      WebhookEndpoint: bEndpoint.id,
+      WebhookDelivery: bDelivery.id,
     };
     // B's admin writes through the API, so B's audit trail has an event about its profile by that admin.
     const bWrite = await b.graphqlAs('ADMIN', 'mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+33 1 00 00 00 00" }) { __typename } }', { id: globalId('Profile', bProfile!) });
@@ -49,12 +56,14 @@ describe('tenant isolation', () => {
           parkingLots: { orderBy: { id: 'asc' } },
           tags: { orderBy: { id: 'asc' } },
           auditEvents: { orderBy: { id: 'asc' } },
+          webhookEndpoints: { orderBy: { id: 'asc' }, include: { deliveries: { include: { attempts: true } } } },
+          webhookEvents: { orderBy: { id: 'asc' } },
         },
       });
     const before = await snapshotOfB();
 
     type Call = { name: string; actor?: 'ADMIN' | 'API_KEY'; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
-    const everyNode = '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt }';
+    const everyNode = '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt } ... on WebhookEndpoint { url } ... on WebhookDelivery { deliveryState: state }';
     const result = '__typename ... on Error { code message } ... on InputError { path }';
     const calls: Call[] = [
       ...Object.keys(bIds).map((type) => ({
@@ -153,6 +162,18 @@ describe('tenant isolation', () => {
         variables: (id) => ({ id: id('Tag') }),
       },
       { name: 'tagDelete', query: `mutation ($id: ID!) { tagDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('Tag') }) },
+      {
+        name: 'webhookEndpointUpdate',
+        query: `mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { url: "https://mallory.test/", enabled: true }) { ${result} } }`,
+        variables: (id) => ({ id: id('WebhookEndpoint') }),
+      },
+      { name: 'webhookEndpointDelete', query: `mutation ($id: ID!) { webhookEndpointDelete(id: $id) { ${result} } }`, variables: (id) => ({ id: id('WebhookEndpoint') }) },
+      {
+        name: 'webhookEndpointRotateSecret',
+        query: `mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { ${result} ... on WebhookEndpointSecretPayload { secret } } }`,
+        variables: (id) => ({ id: id('WebhookEndpoint') }),
+      },
+      { name: 'webhookDeliveryRetry', query: `mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { ${result} } }`, variables: (id) => ({ id: id('WebhookDelivery') }) },
       { name: 'apiKeyRevoke', actor: 'ADMIN', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
     ];
 
@@ -176,6 +197,7 @@ describe('tenant isolation', () => {
     expect(answers.apiKeyRevoke.apiKeyRevoke.code).toBe('NOT_FOUND');
     expect(answers.profileInvite.profileInvite.code).toBe('NOT_FOUND');
     expect(answers.invitationRevoke.invitationRevoke.code).toBe('NOT_FOUND');
+    for (const name of ['webhookEndpointUpdate', 'webhookEndpointDelete', 'webhookEndpointRotateSecret', 'webhookDeliveryRetry']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
     for (const name of ['parkingLotUpdate', 'parkingLotDelete', 'tagUpdate', 'tagDelete']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
     expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
     expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
@@ -192,7 +214,7 @@ describe('tenant isolation', () => {
     expect(upsert.data.profilesUpsert.results).toEqual([{ outcome: 'CREATED' }]);
 
     // Lists never hold B's rows.
-    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } }');
+    const lists = await a.graphqlAs('ADMIN', '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } webhookEndpoints { edges { node { id deliveries(first: 10) { edges { node { id } } } } } } }');
     const listed = JSON.stringify(lists.data);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 

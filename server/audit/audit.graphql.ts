@@ -27,6 +27,11 @@ const KINDS: Record<AuditEventKind, string> = {
   TAG_CREATED: 'A tag was created.',
   TAG_RENAMED: 'A tag was renamed.',
   TAG_DELETED: 'A tag was deleted (and taken off its profiles).',
+  WEBHOOK_ENDPOINT_CREATED: 'A webhook endpoint was added (its secret is never recorded).',
+  WEBHOOK_ENDPOINT_UPDATED: 'A webhook endpoint changed (URL, events, enabled); changedFields names which.',
+  WEBHOOK_ENDPOINT_DELETED: 'A webhook endpoint was deleted.',
+  WEBHOOK_ENDPOINT_SECRET_ROTATED: "A webhook endpoint's secret was rotated.",
+  WEBHOOK_ENDPOINT_DISABLED: 'Parkpass disabled a webhook endpoint: every delivery to it failed for three days.',
 };
 
 export const AuditEventKindEnum = builder.enumType('AuditEventKind', {
@@ -50,6 +55,10 @@ const SUBJECT_TYPE: Partial<Record<AuditEventKind, string>> = {
   TAG_CREATED: 'Tag',
   TAG_RENAMED: 'Tag',
   TAG_DELETED: 'Tag',
+  WEBHOOK_ENDPOINT_CREATED: 'WebhookEndpoint',
+  WEBHOOK_ENDPOINT_UPDATED: 'WebhookEndpoint',
+  WEBHOOK_ENDPOINT_SECRET_ROTATED: 'WebhookEndpoint',
+  WEBHOOK_ENDPOINT_DISABLED: 'WebhookEndpoint',
 };
 
 export const AuditEventRef = builder.prismaObject('AuditEvent', {

@@ -2,19 +2,91 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { migrateJobQueue } from '../jobs/worker.ts';
+import { migrateJobQueue } from './job-queue-schema.ts';
 import { migrate } from './migrate.ts';
-import { createPrisma, type PrismaClient } from './prisma.ts';
+import { createPrisma, type PrismaClient, type PrismaOptions } from './prisma.ts';
+
+// THE database bootstrap, used by the server, the worker, the operator
+// commands, the test setup and the benchmarks: a PostgreSQL server (given, or
+// the embedded one), a database on it (created if missing), the migrations,
+// graphile-worker's schema, and a Prisma client. It knows no domain module
+// and no worker (an architecture rule, .dependency-cruiser.cjs).
 
 export interface Database {
+  /** The database's connection URL. */
   url: string;
+  /** The server's URL (its `postgres` database): other databases are made from it. */
+  serverUrl: string;
+  /** Null when asked for none (`prisma: false`). */
   prisma: PrismaClient;
   /** Names of the migrations applied by this start. */
   appliedMigrations: string[];
+  /** Disconnects the client and stops the embedded server if this bootstrap started it. */
   close(): Promise<void>;
 }
 
-const EMBEDDED_DATABASE = 'parkpass';
+export interface BootstrapOptions {
+  /** The database's full URL: used as it is (created and migrated, not the server's other databases). */
+  databaseUrl?: string;
+  /** A PostgreSQL server to use (its `postgres` database's URL); else the embedded one below. */
+  serverUrl?: string;
+  /** The embedded PostgreSQL, when no URL is given: its data folder and port. */
+  embedded?: {
+    dataDir: string;
+    port: number;
+    /** Trade durability for speed (tests and benchmarks). */
+    fast?: boolean;
+    /** Use the server already running on this data folder (operator commands beside `npm start`), and leave it running. */
+    shareRunning?: boolean;
+  };
+  /** The database to create on the server (ignored with `databaseUrl`). */
+  database?: string;
+  /** Drop the database first if it exists (a test template, a benchmark's database). */
+  recreate?: boolean;
+  /** Options of the Prisma client; false for none (the test template is only migrated). */
+  prisma?: PrismaOptions | false;
+}
+
+export async function bootstrapDatabase(options: BootstrapOptions): Promise<Database> {
+  let stopServer = async () => {};
+  let url = options.databaseUrl;
+  let serverUrl = options.serverUrl ?? (url ? withDatabase(url, 'postgres') : undefined);
+  if (!serverUrl) {
+    const embedded = options.embedded;
+    if (!embedded) throw new Error('bootstrapDatabase needs a databaseUrl, a serverUrl or an embedded PostgreSQL.');
+    const running = embedded.shareRunning ? await runningEmbeddedPostgres(embedded.dataDir) : null;
+    if (running) serverUrl = running.url;
+    else {
+      const started = await startEmbeddedPostgres({ dataDir: embedded.dataDir, port: embedded.port, fast: embedded.fast });
+      stopServer = started.stop;
+      serverUrl = started.url;
+    }
+  }
+  try {
+    if (!url) {
+      const database = options.database ?? 'parkpass';
+      if (options.recreate) await dropDatabase(serverUrl, database);
+      await ensureDatabase(serverUrl, database);
+      url = withDatabase(serverUrl, database);
+    }
+    const { applied } = await migrate(url);
+    await migrateJobQueue(url);
+    const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
+    return {
+      url,
+      serverUrl,
+      prisma,
+      appliedMigrations: applied,
+      close: async () => {
+        await prisma?.$disconnect();
+        await stopServer();
+      },
+    };
+  } catch (error) {
+    await stopServer();
+    throw error;
+  }
+}
 
 export interface OpenOptions {
   /**
@@ -26,41 +98,15 @@ export interface OpenOptions {
 }
 
 /**
- * Connects to DATABASE_URL, or starts the embedded PostgreSQL in the data
- * folder (reused across starts), then brings the schema up to date.
+ * The application's database: DATABASE_URL, or the embedded PostgreSQL in the
+ * data folder (reused across starts, database `parkpass`), brought up to date.
  */
-export async function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
-  let url = config.databaseUrl;
-  let stopEmbedded = async () => {};
-  if (!url) {
-    const dataDir = path.join(config.dataDir, 'postgres');
-    const running = options.shareRunningServer ? await runningEmbeddedPostgres(dataDir) : null;
-    const serverUrl = running
-      ? running.url
-      : await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort }).then((embedded) => {
-          stopEmbedded = embedded.stop;
-          return embedded.url;
-        });
-    await ensureDatabase(serverUrl, EMBEDDED_DATABASE);
-    url = withDatabase(serverUrl, EMBEDDED_DATABASE);
-  }
-  try {
-    const { applied } = await migrate(url);
-    await migrateJobQueue(url);
-    const prisma = createPrisma(url);
-    return {
-      url,
-      prisma,
-      appliedMigrations: applied,
-      close: async () => {
-        await prisma.$disconnect();
-        await stopEmbedded();
-      },
-    };
-  } catch (error) {
-    await stopEmbedded();
-    throw error;
-  }
+export function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+  return bootstrapDatabase({
+    databaseUrl: config.databaseUrl,
+    embedded: { dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, shareRunning: options.shareRunningServer },
+    database: 'parkpass',
+  });
 }
 
 export function withDatabase(serverUrl: string, database: string): string {
@@ -70,14 +116,24 @@ export function withDatabase(serverUrl: string, database: string): string {
 }
 
 export async function ensureDatabase(serverUrl: string, database: string, template?: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
+  await withServer(serverUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (!rowCount) {
       const from = template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : '';
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}${from}`);
     }
+  });
+}
+
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  await withServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`));
+}
+
+async function withServer<T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await use(client);
   } finally {
     await client.end();
   }

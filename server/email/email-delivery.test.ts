@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrisma } from '../database/prisma.ts';
-import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { globalId, TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { type DeliveryDependencies, deliverQueuedEmails, MAX_SEND_ATTEMPTS, retryBackoffMs } from './email-delivery.ts';
 import { type EmailTransport, MailboxTransport, type OutgoingEmail, PostmarkTransport, type SendResult } from './email-transport.ts';
 
@@ -139,6 +139,31 @@ describe('a crash in the middle of a send', () => {
     expect(report.reconciledRequeued).toBeGreaterThanOrEqual(3);
     expect((await emailsOf(org)).map((email) => [email.state, email.attempts])).toEqual(emails.map(() => ['SENT', 2]));
     expect(acceptedTimes(emails)).toEqual([1, 1, 1]);
+  });
+
+  it('a bounce report from Postmark for a message still SENDING settles it (SENT, then BOUNCED); it is never sent again', async () => {
+    const org = await kit.createOrganization();
+    const emails = await queuedInvitationEmails(org, 2);
+    void deliverQueuedEmails(withTransport(dyingTransport('after').transport));
+    await waitFor(async () => acceptedTimes(emails).every((times) => times === 1));
+    const bounced = kit.postmark.messages.find((message) => message.Metadata?.emailId === emails[0]!.id)!;
+    const response = await kit.app.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`postmark:${TEST_WEBHOOK_PASSWORD}`).toString('base64')}` },
+      body: JSON.stringify({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: bounced.MessageID, Metadata: bounced.Metadata }),
+    });
+    expect(response.status).toBe(200);
+    expect((await emailsOf(org)).map((email) => [email.state, email.postmarkMessageId])).toEqual([
+      ['BOUNCED', bounced.MessageID],
+      ['SENDING', null],
+    ]);
+    const invitation = await kit.prisma.invitation.findUniqueOrThrow({ where: { id: emails[0]!.invitationId! } });
+    expect(invitation.deliveryState).toBe('BOUNCED');
+
+    kit.clock.advance(2 * MINUTE);
+    await deliverQueuedEmails(kit.worker);
+    expect((await emailsOf(org)).map((email) => email.state)).toEqual(['BOUNCED', 'SENT']);
+    expect(acceptedTimes(emails)).toEqual([1, 1]);
   });
 
   it('in the local mailbox too: what the mailbox holds counts as sent', async () => {

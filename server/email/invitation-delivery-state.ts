@@ -1,5 +1,20 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
+import { announceDeliveryProblems } from '../webhooks/webhook-announcements.ts';
+
+// THE rule of delivery reports, written once: a bounce or a spam complaint
+// stays visible; a later "sent" or "delivered" (webhooks arrive out of order)
+// never hides it. Both the email row and its invitation follow it.
+
+/** States that stay once reported. */
+const NEVER_HIDDEN: EmailDeliveryState[] = ['BOUNCED', 'SPAM_COMPLAINT'];
+/** Reports that must not overwrite them. */
+const GOOD_NEWS: EmailDeliveryState[] = ['SENT', 'DELIVERED'];
+
+/** The states a report of `state` leaves as they are. */
+export function statesKeptOver(state: EmailDeliveryState): EmailDeliveryState[] {
+  return GOOD_NEWS.includes(state) ? NEVER_HIDDEN : [];
+}
 
 /** What became of an invitation's email: from the delivery run (sent, failed, cancelled) or Postmark's webhooks. */
 export interface InvitationDeliveryUpdate {
@@ -12,11 +27,11 @@ export interface InvitationDeliveryUpdate {
 /**
  * The one writer of an email's delivery state onto its invitation (what
  * `profile.latestInvitation.deliveryState` shows), in one statement whatever
- * the number of rows. A later "sent" or "delivered" never hides a bounce or a
- * spam complaint: webhooks may arrive out of order.
+ * the number of rows, by the rule above.
  */
 export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClient, updates: InvitationDeliveryUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
+  await announceDeliveryProblems(tx, updates, now);
   const ids = updates.map((update) => update.invitationId);
   await tx.$executeRaw`
     UPDATE invitation SET
@@ -25,5 +40,16 @@ export async function recordInvitationDeliveryStates(tx: Prisma.TransactionClien
       postmark_message_id = COALESCE(v.message_id, invitation.postmark_message_id)
     FROM unnest(${ids}::uuid[], ${updates.map((update) => update.state)}::text[], ${updates.map((update) => update.messageId ?? null)}::text[]) AS v(id, state, message_id)
     WHERE invitation.id = v.id AND invitation.id = ANY(${ids}::uuid[])
-      AND NOT (v.state IN ('SENT', 'DELIVERED') AND invitation.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT'))`;
+      AND NOT (v.state = ANY(${GOOD_NEWS}::text[]) AND invitation.delivery_state::text = ANY(${NEVER_HIDDEN}::text[]))`;
+}
+
+/** A provider's report about one email (a webhook): the email's state, then its invitation's, by the rule above. */
+export async function recordEmailDeliveryReport(
+  tx: Prisma.TransactionClient,
+  email: { id: string; invitationId: string | null },
+  state: EmailDeliveryState,
+  now: Date,
+): Promise<void> {
+  await tx.email.updateMany({ where: { id: email.id, state: { notIn: statesKeptOver(state) } }, data: { state } });
+  if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
 }

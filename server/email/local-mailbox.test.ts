@@ -34,7 +34,7 @@ describe('the local mailbox', () => {
     const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
     expect(await page('/mailbox')).toContain('No email yet');
 
-    await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
+    expect((await org.api.profileInvite(id!)).__typename).toBe('ProfileInvitePayload');
     await runDueJobs(worker);
     const list = await page(`/mailbox?to=${encodeURIComponent(profile.email)}`);
     const [, messagePath] = /<a href="(\/mailbox\/[0-9a-f-]{36})">[^<]*invites you to Parkpass/.exec(list) ?? [];

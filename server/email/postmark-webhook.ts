@@ -2,8 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
+import { isUuid } from '../ids/global-ids.ts';
+import { recordEmailDeliveryReport } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
 
 // Postmark's delivery webhooks (Delivery, Bounce, SpamComplaint) update the
@@ -19,6 +21,8 @@ const WebhookRecord = z.looseObject({
   RecordType: z.string().max(100).optional(),
   MessageID: z.string().max(200).optional(),
   Type: z.string().max(100).optional(),
+  /** What we sent with the message (server/email/email-transport.ts): `emailId`, `sendAttemptId`. */
+  Metadata: z.record(z.string(), z.unknown()).optional(),
 });
 type WebhookRecord = z.infer<typeof WebhookRecord>;
 
@@ -43,7 +47,7 @@ export async function handlePostmarkWebhook(
   if (!parsed.success) return new Response('Body must be a Postmark webhook record (a JSON object)', { status: 400 });
   const record = parsed.data;
   const state = deliveryStateOf(record);
-  if (state && record.MessageID) await recordDeliveryState(deps.prisma, record.MessageID, state, deps.clock.now());
+  if (state && record.MessageID) await recordDeliveryState(deps.prisma, record, record.MessageID, state, deps.clock.now());
   // Unknown message ids and record types are acknowledged, or Postmark would retry them for hours.
   return Response.json({ ok: true });
 }
@@ -62,15 +66,30 @@ function deliveryStateOf(record: WebhookRecord): EmailDeliveryState | null {
   }
 }
 
-/** A delivery never hides an earlier bounce or complaint (webhooks may arrive out of order). */
-async function recordDeliveryState(prisma: PrismaClient, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
-  const keep: EmailDeliveryState[] = state === 'DELIVERED' ? ['BOUNCED', 'SPAM_COMPLAINT'] : [];
+/** The report of the email Postmark knows by `messageId` (or, still SENDING, by its metadata), if it is one of ours. */
+async function recordDeliveryState(prisma: PrismaClient, record: WebhookRecord, messageId: string, state: EmailDeliveryState, now: Date): Promise<void> {
   await prisma.$transaction(async (tx) => {
-    const email = await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } });
-    if (!email) return;
-    await tx.email.updateMany({ where: { id: email.id, state: { notIn: keep } }, data: { state } });
-    if (email.invitationId) await recordInvitationDeliveryStates(tx, [{ invitationId: email.invitationId, state }], now);
+    const email =
+      (await tx.email.findUnique({ where: { postmarkMessageId: messageId }, select: { id: true, invitationId: true } })) ??
+      (await settleSendingEmail(tx, record, messageId, now));
+    if (email) await recordEmailDeliveryReport(tx, email, state, now);
   });
+}
+
+/**
+ * A report about a message whose send attempt is still SENDING (its process
+ * died before recording Postmark's answer, and no reconciliation ran yet):
+ * the report itself proves Postmark accepted it, so the email is SENT with
+ * this message id (what the reconciliation would have found), then the report applies.
+ */
+async function settleSendingEmail(tx: Prisma.TransactionClient, record: WebhookRecord, messageId: string, now: Date) {
+  const { emailId, sendAttemptId } = record.Metadata ?? {};
+  if (typeof emailId !== 'string' || typeof sendAttemptId !== 'string' || !isUuid(emailId) || !isUuid(sendAttemptId)) return null;
+  const [settled] = await tx.$queryRaw<{ id: string; invitation_id: string | null }[]>`
+    UPDATE email SET state = 'SENT', postmark_message_id = ${messageId}, sent_at = ${now}::timestamptz, reconcile_at = NULL, last_error = NULL
+    WHERE id = ${emailId}::uuid AND state = 'SENDING' AND send_attempt_id = ${sendAttemptId}::uuid
+    RETURNING id, invitation_id`;
+  return settled ? { id: settled.id, invitationId: settled.invitation_id } : null;
 }
 
 function authorized(header: string | null, password: string): boolean {

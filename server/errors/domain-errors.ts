@@ -170,6 +170,18 @@ export const DOMAIN_ERRORS = {
     typeName: 'IdempotencyKeyReused',
     description: 'The idempotency key was already used for a different request (another selection, another input).',
   },
+  WEBHOOK_URL_REFUSED: {
+    typeName: 'WebhookUrlRefused',
+    input: true,
+    description:
+      'The URL cannot receive webhooks: not an absolute http(s) URL, carries a user name or password, or (in production) names a ' +
+      'loopback, private, link-local or otherwise non-public address, given or resolved.',
+  },
+  WEBHOOK_ENDPOINT_LIMIT_REACHED: {
+    typeName: 'WebhookEndpointLimitReached',
+    description: 'The organization has as many webhook endpoints as it may; delete one first.',
+    fields: { max: { type: 'Int', description: 'How many endpoints an organization may have.' } },
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof DOMAIN_ERRORS;
@@ -418,6 +430,17 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
+export class WebhookUrlRefusedError extends InputError {
+  readonly code = 'WEBHOOK_URL_REFUSED';
+}
+
+export class WebhookEndpointLimitReachedError extends DomainError {
+  readonly code = 'WEBHOOK_ENDPOINT_LIMIT_REACHED';
+  constructor(readonly max: number) {
+    super(`An organization has at most ${max} webhook endpoints; delete one before adding another.`);
+  }
+}
+
 // --- The table's classes, checked against it -----------------------------------
 
 type Entry<C extends ErrorCode> = (typeof DOMAIN_ERRORS)[C];
@@ -458,6 +481,8 @@ export const ERROR_CLASSES = {
   INVITATION_ALREADY_USED: InvitationAlreadyUsedError,
   SELECTION_TOO_LARGE: SelectionTooLargeError,
   IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError,
+  WEBHOOK_URL_REFUSED: WebhookUrlRefusedError,
+  WEBHOOK_ENDPOINT_LIMIT_REACHED: WebhookEndpointLimitReachedError,
 } as const satisfies { [C in ErrorCode]: ClassOf<C> };
 
 /**

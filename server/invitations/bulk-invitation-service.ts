@@ -13,6 +13,7 @@ import { inviteBatch, loadCandidates, outcomeOf } from './invitation-service.ts'
 import type { SkipReason } from './invitation-rules.ts';
 import { summarizeSelection } from './selection-summary.ts';
 import { recordAudit } from '../audit/audit-trail.ts';
+import { announceBulkInvitationCompleted } from '../webhooks/webhook-announcements.ts';
 
 /** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
 export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
@@ -204,6 +205,7 @@ export async function runBulkInvitation(scope: ServiceScope, bulkInvitationId: s
             where: { id: bulk.id },
             data: { state: 'COMPLETED', finishedAt: now, total: bulk.done, startedAt: bulk.startedAt ?? now },
           });
+          await announceBulkInvitationCompleted(tx, { ...bulk, total: bulk.done, startedAt: bulk.startedAt ?? now }, now);
           await announceBulkInvitationProgress(tx, bulk.id);
           return true;
         }

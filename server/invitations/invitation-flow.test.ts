@@ -1,29 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { globalId, type TestKit, type TestOrganization, TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, useTestKit } from '../test/kit.ts';
+import { describe, expect } from 'vitest';
+import { globalId, kitTest, type TestOrganization, TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
 
 // The invitation flow end to end: GraphQL through yoga.fetch, emails through
 // the real postmark client to the fake Postmark, jobs run by graphile-worker.
 
 const kit = useTestKit();
+// Each test starts at the same instant (the clock fixture), whatever ran before it.
+const it = kitTest(kit);
 const HOUR = 3_600_000;
 
-const INVITE = `mutation ($id: ID!, $sendEmail: Boolean) {
-  profileInvite(input: { profileId: $id, sendEmail: $sendEmail }) {
-    __typename
-    ... on ProfileInvitePayload { link profile { status } invitation { id state expiresAt deliveryState } }
-    ... on Error { code message }
-    ... on ResendTooSoon { retryAfterSeconds }
-  }
-}`;
-const ACCEPT = `mutation ($token: String!, $password: String!) {
-  invitationAccept(input: { token: $token, password: $password }) {
-    __typename
-    ... on InvitationAcceptPayload { firstName organizationName appStoreUrl playStoreUrl }
-    ... on Error { code message }
-    ... on InvitationRevoked { superseded }
-  }
-}`;
 const PROFILE = `query ($id: ID!) { profile(id: $id) { status email validatedAt latestInvitation { state expired deliveryState } } }`;
 const PASSWORD = 'a long and fine password';
 
@@ -33,17 +20,14 @@ async function invitableProfile(org: TestOrganization) {
   return { id: id!, globalId: globalId('Profile', id!), email: profile.email, firstName: profile.firstName };
 }
 
-async function invite(org: TestOrganization, profileGlobalId: string, sendEmail?: boolean) {
-  const response = await org.graphql(INVITE, { id: profileGlobalId, sendEmail });
-  expect(response.errors).toBeUndefined();
-  return response.data.profileInvite;
-}
+/** profileInvite through the SDK's typed document, as the organization's API key. */
+const invite = (org: TestOrganization, person: { id: string }, sendEmail?: boolean) => org.api.profileInvite(person.id, { sendEmail });
 
-async function accept(kit: TestKit, token: string, password = PASSWORD) {
-  const response = await kit.graphql(ACCEPT, { token, password });
-  expect(response.errors).toBeUndefined();
-  return response.data.invitationAccept;
-}
+/** invitationAccept through the SDK's typed document, by whoever holds the link. */
+const accept = (token: string, password = PASSWORD) => kit.anonymous.invitationAccept(token, password);
+
+/** The token of the link profileInvite returned (sendEmail: false). */
+const tokenOfLink = (result: Awaited<ReturnType<typeof invite>>) => expectTypename(result, 'ProfileInvitePayload').link!.split('#token=')[1]!;
 
 async function postWebhook(body: unknown, password = TEST_WEBHOOK_PASSWORD) {
   return kit.app.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
@@ -62,7 +46,7 @@ describe('invite one, accept', () => {
     });
     const person = await invitableProfile(org);
 
-    const invited = await invite(org, person.globalId);
+    const invited = await invite(org, person);
     expect(invited).toMatchObject({
       __typename: 'ProfileInvitePayload',
       link: null,
@@ -93,7 +77,7 @@ describe('invite one, accept', () => {
     const publicView = await kit.graphql('query ($token: String!) { invitationByToken(token: $token) { organizationName firstName state passwordPolicy } }', { token });
     expect(publicView.data.invitationByToken).toMatchObject({ organizationName: org.name, firstName: person.firstName, state: 'OPEN' });
 
-    expect(await accept(kit, token)).toEqual({
+    expect(await accept(token)).toEqual({
       __typename: 'InvitationAcceptPayload',
       firstName: person.firstName,
       organizationName: org.name,
@@ -111,19 +95,19 @@ describe('invite one, accept', () => {
     expect(kit.emailsTo(person.email)).toHaveLength(2);
 
     // A token works once; a validated profile cannot be invited again.
-    expect(await accept(kit, token)).toMatchObject({ __typename: 'InvitationAlreadyUsed', code: 'INVITATION_ALREADY_USED' });
-    expect(await invite(org, person.globalId)).toMatchObject({ __typename: 'ProfileAlreadyValidated', code: 'PROFILE_ALREADY_VALIDATED' });
+    expect(await accept(token)).toMatchObject({ __typename: 'InvitationAlreadyUsed', code: 'INVITATION_ALREADY_USED' });
+    expect(await invite(org, person)).toMatchObject({ __typename: 'ProfileAlreadyValidated', code: 'PROFILE_ALREADY_VALIDATED' });
   });
 
   it('refuses a token once the invitation expired, and shows the profile as pending with an expired invitation', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    await invite(org, person.globalId);
+    await invite(org, person);
     await kit.runJobs();
     const token = kit.tokenOf(kit.emailsTo(person.email)[0]!);
 
     kit.clock.advance(72 * HOUR);
-    expect(await accept(kit, token)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
+    expect(await accept(token)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
     expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({
       status: 'PENDING',
       latestInvitation: { state: 'EXPIRED', expired: true },
@@ -135,92 +119,85 @@ describe('invite one, accept', () => {
   it('re-inviting replaces the old link (after the re-send delay), which then says it was superseded', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    await invite(org, person.globalId);
+    await invite(org, person);
     await kit.runJobs();
     const firstToken = kit.tokenOf(kit.emailsTo(person.email)[0]!);
 
-    const tooSoon = await invite(org, person.globalId);
+    const tooSoon = await invite(org, person);
     expect(tooSoon).toMatchObject({ __typename: 'ResendTooSoon', code: 'RESEND_TOO_SOON', retryAfterSeconds: RESEND_COOLDOWN_MS / 1000 });
 
     kit.clock.advance(RESEND_COOLDOWN_MS);
-    expect((await invite(org, person.globalId)).__typename).toBe('ProfileInvitePayload');
+    expect((await invite(org, person)).__typename).toBe('ProfileInvitePayload');
     await kit.runJobs();
     const emails = kit.emailsTo(person.email);
     expect(emails).toHaveLength(2);
     const secondToken = kit.tokenOf(emails[1]!);
     expect(secondToken).not.toBe(firstToken);
 
-    expect(await accept(kit, firstToken)).toMatchObject({ __typename: 'InvitationRevoked', superseded: true });
-    expect((await accept(kit, secondToken)).__typename).toBe('InvitationAcceptPayload');
+    expect(await accept(firstToken)).toMatchObject({ __typename: 'InvitationRevoked', superseded: true });
+    expect((await accept(secondToken)).__typename).toBe('InvitationAcceptPayload');
   });
 
   it('revokes an open invitation: the link stops working and an email not yet sent is never sent', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    const invited = await invite(org, person.globalId);
-    const revoke = await org.graphql(
-      'mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on InvitationPayload { invitation { state } } ... on Error { code } } }',
-      { id: invited.invitation.id },
-    );
-    expect(revoke.data.invitationRevoke).toEqual({ __typename: 'InvitationPayload', invitation: { state: 'REVOKED' } });
+    const invited = expectTypename(await invite(org, person), 'ProfileInvitePayload');
+    expect(await org.api.invitationRevoke(invited.invitation.id)).toMatchObject({ __typename: 'InvitationPayload', invitation: { state: 'REVOKED' } });
     await kit.runJobs();
     expect(kit.emailsTo(person.email)).toHaveLength(0);
     const email = await kit.prisma.email.findFirstOrThrow({ where: { profileId: person.id } });
     expect(email).toMatchObject({ state: 'CANCELLED', lastError: 'Not sent: the invitation is REVOKED.' });
 
-    const again = await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', { id: invited.invitation.id });
-    expect(again.data.invitationRevoke.__typename).toBe('InvitationRevoked');
+    expect((await org.api.invitationRevoke(invited.invitation.id)).__typename).toBe('InvitationRevoked');
   });
 
   it("stops the open invitation when the profile's email changes, so the old address cannot accept", async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    const { link } = await invite(org, person.globalId, false);
+    const token = tokenOfLink(await invite(org, person, false));
     await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "new.address@example.test" }) { __typename } }', {
       id: person.globalId,
     });
-    expect(await accept(kit, link.split('#token=')[1])).toMatchObject({ __typename: 'InvitationRevoked', superseded: false });
+    expect(await accept(token)).toMatchObject({ __typename: 'InvitationRevoked', superseded: false });
     expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({ status: 'PENDING', latestInvitation: { state: 'REVOKED' } });
   });
 
   it('returns the link instead of sending an email when asked, and that link works', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    const invited = await invite(org, person.globalId, false);
+    const invited = expectTypename(await invite(org, person, false), 'ProfileInvitePayload');
     expect(invited.invitation.deliveryState).toBe('NO_EMAIL');
     expect(invited.link).toMatch(new RegExp(`^${TEST_PUBLIC_URL}/accept#token=[A-Za-z0-9_-]{43}$`));
     await kit.runJobs();
     expect(kit.emailsTo(person.email)).toHaveLength(0);
-    expect((await accept(kit, invited.link.split('#token=')[1])).__typename).toBe('InvitationAcceptPayload');
+    expect((await accept(tokenOfLink(invited))).__typename).toBe('InvitationAcceptPayload');
   });
 
   it('answers each bad token or password with its own typed error, and a weak password does not use up the token', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    const { link } = await invite(org, person.globalId, false);
-    const token = link.split('#token=')[1];
-    expect(await accept(kit, 'not-a-token')).toMatchObject({ __typename: 'InvitationNotFound', code: 'INVITATION_NOT_FOUND' });
+    const token = tokenOfLink(await invite(org, person, false));
+    expect(await accept('not-a-token')).toMatchObject({ __typename: 'InvitationNotFound', code: 'INVITATION_NOT_FOUND' });
     expect((await kit.graphql('{ invitationByToken(token: "not-a-token") { state } }')).data.invitationByToken).toBeNull();
-    expect(await accept(kit, token, 'short')).toMatchObject({ __typename: 'PasswordTooWeak', code: 'PASSWORD_TOO_WEAK' });
-    expect(await accept(kit, token, person.email)).toMatchObject({ __typename: 'PasswordTooWeak' });
+    expect(await accept(token, 'short')).toMatchObject({ __typename: 'PasswordTooWeak', code: 'PASSWORD_TOO_WEAK' });
+    expect(await accept(token, person.email)).toMatchObject({ __typename: 'PasswordTooWeak' });
 
     // Two people racing with the same link: exactly one wins.
-    const results = await Promise.all([accept(kit, token), accept(kit, token)]);
+    const results = await Promise.all([accept(token), accept(token)]);
     expect(results.map((result) => result.__typename).sort()).toEqual(['InvitationAcceptPayload', 'InvitationAlreadyUsed']);
   });
 
   it('refuses to invite without the plan or the role, with the exact refusal', async () => {
     const starter = await kit.createOrganization({ plan: 'STARTER', role: 'OWNER' });
     const person = await invitableProfile(starter);
-    const refused = await starter.graphqlAs('ADMIN', INVITE, { id: person.globalId });
-    expect(refused.data.profileInvite).toEqual({
+    expect(await starter.admin.profileInvite(person.id)).toEqual({
       __typename: 'FeatureNotInPlan',
       code: 'FEATURE_NOT_IN_PLAN',
       message: 'The STARTER plan does not include INVITATIONS; the BUSINESS plan does.',
     });
     const viewer = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'VIEWER' });
     const other = await invitableProfile(viewer);
-    expect((await viewer.graphql(INVITE, { id: other.globalId })).data.profileInvite).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
+    expect(await viewer.api.profileInvite(other.id)).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
     expect(await kit.prisma.invitation.count({ where: { organizationId: { in: [starter.id, viewer.id] } } })).toBe(0);
   });
 });
@@ -229,7 +206,7 @@ describe('delivery', () => {
   it('marks a hard bounce from the webhook, shows it on the profile, and skips the address until it changes', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
-    await invite(org, person.globalId);
+    await invite(org, person);
     await kit.runJobs();
     const messageId = kit.emailsTo(person.email)[0]!.MessageID;
 
@@ -243,18 +220,18 @@ describe('delivery', () => {
     expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
 
     kit.clock.advance(RESEND_COOLDOWN_MS);
-    expect(await invite(org, person.globalId)).toMatchObject({ __typename: 'EmailUndeliverable', code: 'EMAIL_UNDELIVERABLE' });
+    expect(await invite(org, person)).toMatchObject({ __typename: 'EmailUndeliverable', code: 'EMAIL_UNDELIVERABLE' });
     await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "fixed.address@example.test" }) { __typename } }', {
       id: person.globalId,
     });
-    expect((await invite(org, person.globalId)).__typename).toBe('ProfileInvitePayload');
+    expect((await invite(org, person)).__typename).toBe('ProfileInvitePayload');
   });
 
   it('records a recipient Postmark reports inactive as bounced', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
     kit.postmark.inactiveRecipients.add(person.email.toLowerCase());
-    await invite(org, person.globalId);
+    await invite(org, person);
     await kit.runJobs();
     expect(kit.emailsTo(person.email)).toHaveLength(0);
     const email = await kit.prisma.email.findFirstOrThrow({ where: { profileId: person.id } });
@@ -266,7 +243,7 @@ describe('delivery', () => {
   it('keeps every email through a Postmark outage and sends each exactly once when it is back', async () => {
     const org = await kit.createOrganization();
     const people = await Promise.all([invitableProfile(org), invitableProfile(org), invitableProfile(org)]);
-    for (const person of people) await invite(org, person.globalId);
+    for (const person of people) await invite(org, person);
     // Down: the batch (a 500 may hide an accepted batch), then the outbound-message search that would tell.
     kit.postmark.failNext(2, 500);
 
@@ -315,7 +292,7 @@ describe('the communication gate', () => {
     // Even an email row written by mistake does not reach a NOT_INVITED or PENDING person, except the invitation.
     const quiet = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, email: 'quiet2@example.test' } });
     const pending = await invitableProfile(org);
-    await invite(org, pending.globalId);
+    await invite(org, pending);
     await kit.prisma.email.createMany({
       data: [
         { organizationId: org.id, profileId: quiet.id, kind: 'APP_DOWNLOAD', to: quiet.email },

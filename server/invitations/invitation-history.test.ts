@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globalId, useTestKit } from '../test/kit.ts';
 import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
+import { expectTypename } from '../test/operations.ts';
 
 // A profile's invitation history (Profile.invitations), as the admin UI's Show page lists it.
 
@@ -83,10 +84,10 @@ describe('invitation history', () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const [profileId] = await org.insertProfiles(1);
     const id = globalId('Profile', profileId!);
-    const invited = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link } } }', { id });
-    const token = /#token=(.+)$/.exec(invited.data.profileInvite.link)![1]!;
+    const invited = expectTypename(await org.api.profileInvite(profileId!, { sendEmail: false }), 'ProfileInvitePayload');
+    const token = /#token=(.+)$/.exec(invited.link!)![1]!;
     kit.clock.advance(90_000);
-    const accepted = await kit.graphql('mutation ($token: String!) { invitationAccept(input: { token: $token, password: "a long and fine password" }) { __typename } }', { token });
+    const accepted = { data: { invitationAccept: await kit.anonymous.invitationAccept(token, 'a long and fine password') } };
     expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
     const history = (await org.graphql(HISTORY, { id })).data.profile.invitations.edges.map((edge: any) => edge.node);
     expect(history).toHaveLength(1);

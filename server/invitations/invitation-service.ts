@@ -21,6 +21,7 @@ import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
 import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
 import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
+import { globalIdOf, nullableGlobalIdOf, recordWebhookEvents } from '../webhooks/webhook-events.ts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -56,6 +57,7 @@ interface CandidateRow {
   latest_created_at: Date | null;
   latest_email: string | null;
   latest_delivery_state: EmailDeliveryState | null;
+  external_id: string | null;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function loadCandidates(executor: Transaction | PrismaClient, organ
   }
   return executor.$queryRaw<CandidateRow[]>`
     SELECT p.id, p.status, p.email, p.latest_invitation_id, i.created_at AS latest_created_at, i.email AS latest_email,
-           i.delivery_state AS latest_delivery_state
+           i.delivery_state AS latest_delivery_state, p.external_id
     FROM profile p LEFT JOIN invitation i ON i.id = p.latest_invitation_id
     WHERE p.organization_id = ${organizationId}::uuid AND p.id = ANY(${ids}::uuid[])`;
 }
@@ -164,6 +166,23 @@ export async function inviteBatch(tx: Transaction, scope: BatchScope, ids: strin
       FROM unnest(${profileIds}::uuid[], ${invitationIds}::uuid[], ${emails}::text[]) AS v(profile_id, invitation_id, email)`;
     await requestEmailDelivery(tx);
   }
+  await recordWebhookEvents(
+    tx,
+    scope.organizationId,
+    'profile.invited',
+    now,
+    invitees.map(({ row, invitationId }) => ({
+      data: {
+        profileId: globalIdOf('Profile', row.id),
+        externalId: row.external_id,
+        invitationId: globalIdOf('Invitation', invitationId),
+        bulkInvitationId: nullableGlobalIdOf('BulkInvitation', scope.bulkInvitationId),
+        reinvited: row.latest_invitation_id !== null,
+        invitedAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
+    })),
+  );
   return result;
 }
 
@@ -187,12 +206,29 @@ async function recordSkippedProfiles(tx: Transaction, bulkInvitationId: string, 
  */
 export async function revokeInvitationsToOldAddresses(tx: Transaction, profileIds: string[]): Promise<void> {
   if (profileIds.length === 0) return;
-  await tx.$executeRaw`
+  const revoked = await tx.$queryRaw<{ id: string; organization_id: string; profile_id: string; external_id: string | null; revoked_at: Date }[]>`
     UPDATE invitation SET revoked_at = now()
     FROM profile
     WHERE profile.id = invitation.profile_id AND invitation.profile_id = ANY(${profileIds}::uuid[])
       AND ${invitationNotClosedSql('invitation')}
-      AND invitation.email <> profile.email`;
+      AND invitation.email <> profile.email
+    RETURNING invitation.id, invitation.organization_id, invitation.profile_id, profile.external_id, invitation.revoked_at`;
+  const [first] = revoked;
+  if (!first) return;
+  await recordWebhookEvents(
+    tx,
+    first.organization_id,
+    'invitation.revoked',
+    first.revoked_at,
+    revoked.map((row) => ({
+      data: {
+        profileId: globalIdOf('Profile', row.profile_id),
+        externalId: row.external_id,
+        invitationId: globalIdOf('Invitation', row.id),
+        revokedAt: row.revoked_at.toISOString(),
+      },
+    })),
+  );
 }
 
 export interface InviteOneResult {
@@ -253,10 +289,23 @@ export async function revokeInvitation(scope: RequestScope, invitationId: string
   return scope.prisma.$transaction(async (tx) => {
     // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
     await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
-    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId } });
+    const invitation = await tx.invitation.findFirst({
+      where: { id: invitationId, organizationId },
+      include: { profile: { select: { externalId: true } } },
+    });
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
     const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+    await recordWebhookEvents(tx, organizationId, 'invitation.revoked', now, [
+      {
+        data: {
+          profileId: globalIdOf('Profile', invitation.profileId),
+          externalId: invitation.profile.externalId,
+          invitationId: globalIdOf('Invitation', invitation.id),
+          revokedAt: now.toISOString(),
+        },
+      },
+    ]);
     await recordAudit(tx, scope, {
       kind: 'INVITATION_REVOKED',
       profileId: invitation.profileId,
@@ -323,6 +372,16 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
       data: { organizationId: invitation.organizationId, profileId: profile.id, kind: 'APP_DOWNLOAD', to: profile.email, createdAt: now },
     });
     await requestEmailDelivery(tx);
+    await recordWebhookEvents(tx, invitation.organizationId, 'invitation.accepted', now, [
+      {
+        data: {
+          profileId: globalIdOf('Profile', profile.id),
+          externalId: profile.externalId,
+          invitationId: globalIdOf('Invitation', invitation.id),
+          acceptedAt: now.toISOString(),
+        },
+      },
+    ]);
     await recordAudit(tx, { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now }, {
       kind: 'INVITATION_ACCEPTED',
       profileId: profile.id,

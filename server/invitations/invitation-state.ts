@@ -48,12 +48,6 @@ export function invitationInStateSql(alias: string, state: InvitationState, now:
   return Prisma.sql`(${Prisma.join(conditions, ' AND ')})`;
 }
 
-/** SQL: the state of the invitation under `alias` at `now`, as text; for reading it back in bulk. */
-export function invitationStateSql(alias: string, now: Date): Prisma.Sql {
-  const cases = STATE_RULES.map((rule) => Prisma.sql`WHEN ${rule.sql(alias, now)} THEN ${rule.state}`);
-  return Prisma.sql`(CASE ${Prisma.join(cases, ' ')} ELSE 'OPEN' END)`;
-}
-
 /**
  * SQL: the invitation under `alias` was neither accepted, revoked nor
  * superseded: its link still works unless it expired. The invitations a new

@@ -6,6 +6,9 @@ import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery
 import type { EmailTransport } from '../email/email-transport.ts';
 import { markBulkInvitationFailed, runBulkInvitation } from '../invitations/bulk-invitation-service.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
+import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
+import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
+import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../webhooks/webhook-jobs.ts';
 
 export interface WorkerDependencies {
   connectionString: string;
@@ -13,6 +16,8 @@ export interface WorkerDependencies {
   clock: Clock;
   transport: EmailTransport;
   settings: EmailSettings;
+  /** Outbound webhooks: request limits, and whether private addresses may be reached (never in production). Default: public addresses only. */
+  webhooks?: WebhookDeliverySettings;
 }
 
 // graphile-worker retries a failed job with exponential back-off
@@ -21,6 +26,7 @@ export interface WorkerDependencies {
 const CRONTAB = [
   `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`,
   `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
+  ...WEBHOOK_CRONTAB,
 ].join('\n');
 
 const quietLogger = new Logger(() => (level, message) => {
@@ -34,6 +40,12 @@ export function taskList(deps: WorkerDependencies): TaskList {
     },
     [TASKS.pruneSignInRecords]: async () => {
       await pruneSignInRecords(deps.prisma, deps.clock.now());
+    },
+    [WEBHOOK_TASKS.deliverWebhooks]: async () => {
+      await deliverDueWebhooks({ ...deps, webhooks: deps.webhooks ?? { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
+    },
+    [WEBHOOK_TASKS.scanExpiredInvitations]: async () => {
+      await scanExpiredInvitations(deps);
     },
     [TASKS.runBulkInvitation]: async (payload, helpers) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };
@@ -61,6 +73,7 @@ export { migrateJobQueue } from '../database/job-queue-schema.ts';
 export async function startWorker(deps: WorkerDependencies, concurrency = 2) {
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
+    await requestWebhookDelivery(tx);
     const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
     for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invitationState, invitationStateSql } from '../invitations/invitation-state.ts';
+import { type InvitationState, invitationInStateSql, invitationNotClosedSql, invitationState } from '../invitations/invitation-state.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
@@ -82,11 +82,22 @@ describe('profile counts (the Status column)', () => {
         kit.prisma.invitation.create({ data: { organizationId: org.id, profileId: profileId!, tokenHash: `state-${i}-${profileId}`, email: 'x@example.test', ...dates } }),
       ),
     );
-    const rows = await kit.prisma.$queryRaw<{ id: string; state: string }[]>`
-      SELECT i.id::text AS id, ${invitationStateSql('i', now)} AS state FROM invitation i WHERE i.id = ANY(${created.map((row) => row.id)}::uuid[])`;
-    const inSql = new Map(rows.map((row) => [row.id, row.state]));
-    for (const invitation of created) expect(inSql.get(invitation.id), JSON.stringify(invitation)).toBe(invitationState(invitation, now));
-    expect(new Set(inSql.values())).toEqual(new Set(['OPEN', 'EXPIRED', 'ACCEPTED', 'REVOKED', 'SUPERSEDED']));
+    // The SQL the queries use (invitationInStateSql, invitationNotClosedSql), state by state: each invitation in exactly its own.
+    const ids = created.map((row) => row.id);
+    const inSql = new Map<string, InvitationState[]>();
+    for (const state of ['OPEN', 'EXPIRED', 'ACCEPTED', 'REVOKED', 'SUPERSEDED'] as const) {
+      const rows = await kit.prisma.$queryRaw<{ id: string }[]>`
+        SELECT i.id::text AS id FROM invitation i WHERE i.id = ANY(${ids}::uuid[]) AND ${invitationInStateSql('i', state, now)}`;
+      for (const row of rows) inSql.set(row.id, [...(inSql.get(row.id) ?? []), state]);
+    }
+    const notClosed = await kit.prisma.$queryRaw<{ id: string }[]>`
+      SELECT i.id::text AS id FROM invitation i WHERE i.id = ANY(${ids}::uuid[]) AND ${invitationNotClosedSql('i')}`;
+    for (const invitation of created) {
+      const state = invitationState(invitation, now);
+      expect(inSql.get(invitation.id), JSON.stringify(invitation)).toEqual([state]);
+      expect(notClosed.some((row) => row.id === invitation.id)).toBe(state === 'OPEN' || state === 'EXPIRED');
+    }
+    expect(new Set([...inSql.values()].flat())).toEqual(new Set(['OPEN', 'EXPIRED', 'ACCEPTED', 'REVOKED', 'SUPERSEDED']));
   });
 
   it('pages backwards with last/before and refuses a cursor it never gave', async () => {

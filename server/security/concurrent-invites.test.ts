@@ -7,9 +7,6 @@ import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
-const INVITE = `mutation ($id: ID!) {
-  profileInvite(input: { profileId: $id }) { __typename ... on Error { code } }
-}`;
 const INVITE_MANY = `mutation ($ids: [ID!]!) {
   profilesInvite(input: { profileIds: $ids }) {
     __typename
@@ -34,8 +31,8 @@ describe('concurrent invites', () => {
   it('5 parallel profileInvite on one fresh profile: exactly one invitation and one email, the others ResendTooSoon', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const profile = await freshProfile(org);
-    const answers = await Promise.all(Array.from({ length: 5 }, () => org.graphql(INVITE, { id: profile.globalId })));
-    const typenames = answers.map((answer) => answer.data?.profileInvite.__typename).sort();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => org.api.profileInvite(profile.id)));
+    const typenames = answers.map((answer) => answer.__typename).sort();
     expect(typenames).toEqual(['ProfileInvitePayload', 'ResendTooSoon', 'ResendTooSoon', 'ResendTooSoon', 'ResendTooSoon']);
     expect(await invitationsAndEmailsOf(profile)).toEqual({ invitations: 1, emails: 1 });
   });
@@ -45,15 +42,15 @@ describe('concurrent invites', () => {
     for (let round = 0; round < 3; round++) {
       const profile = await freshProfile(org);
       const [one, many, again] = await Promise.all([
-        org.graphql(INVITE, { id: profile.globalId }),
+        org.api.profileInvite(profile.id),
         org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
         org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
       ]);
       const bulks = [many, again].map((answer) => answer.data.profilesInvite.bulkInvitation);
       const invitedByBulks = bulks.reduce((sum, bulk) => sum + bulk.invited + bulk.reinvited, 0);
-      const invitedByOne = one.data.profileInvite.__typename === 'ProfileInvitePayload' ? 1 : 0;
-      expect(invitedByOne + invitedByBulks, JSON.stringify([one.data, bulks])).toBe(1);
-      if (!invitedByOne) expect(one.data.profileInvite.__typename).toBe('ResendTooSoon');
+      const invitedByOne = one.__typename === 'ProfileInvitePayload' ? 1 : 0;
+      expect(invitedByOne + invitedByBulks, JSON.stringify([one, bulks])).toBe(1);
+      if (!invitedByOne) expect(one.__typename).toBe('ResendTooSoon');
       for (const bulk of bulks) {
         if (bulk.invited + bulk.reinvited === 0) expect(bulk.skipped).toEqual([{ reason: 'RESEND_TOO_SOON', count: 1 }]);
       }
@@ -68,11 +65,11 @@ describe('concurrent invites', () => {
     expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
     expect(started.data.profilesInvite.bulkInvitation.state).toBe('QUEUED');
     // The worker's chunk and twenty single invites of profiles it selected, at the same time.
-    const singles = ids.slice(0, 20).map((id) => org.graphql(INVITE, { id: globalId('Profile', id) }));
+    const singles = ids.slice(0, 20).map((id) => org.api.profileInvite(id));
     const [answers] = await Promise.all([Promise.all(singles), kit.runJobs()]);
     await kit.runJobs();
-    const invited = answers.filter((answer) => answer.data.profileInvite.__typename === 'ProfileInvitePayload').length;
-    expect(answers.every((answer) => ['ProfileInvitePayload', 'ResendTooSoon'].includes(answer.data.profileInvite.__typename))).toBe(true);
+    const invited = answers.filter((answer) => answer.__typename === 'ProfileInvitePayload').length;
+    expect(answers.every((answer) => ['ProfileInvitePayload', 'ResendTooSoon'].includes(answer.__typename))).toBe(true);
     const invitations = await kit.prisma.invitation.groupBy({ by: ['profileId'], where: { organizationId: org.id }, _count: true });
     expect(invitations).toHaveLength(300);
     expect(invitations.every((row) => row._count === 1)).toBe(true);

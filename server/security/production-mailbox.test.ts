@@ -31,7 +31,7 @@ describe('the local mailbox, asked for in production', () => {
 
   async function invitedSomeone(org: TestOrganization): Promise<string> {
     const [id] = await org.insertProfiles(1);
-    await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
+    expect((await org.api.profileInvite(id!)).__typename).toBe('ProfileInvitePayload');
     await runDueJobs(worker());
     const message = await kit.prisma.mailboxMessage.findFirstOrThrow({ where: { email: { profileId: id! } } });
     return message.id;

@@ -6,6 +6,7 @@ import { productionApp } from '../test/production.ts';
 import { createApp } from '../yoga.ts';
 import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.ts';
+import { expectTypename } from '../test/operations.ts';
 
 // Finding 5: nothing but sign-in was rate-limited, and 100 aliased accepts of a
 // used token burned 2 s of CPU anonymously. Now each API key and each admin
@@ -175,10 +176,8 @@ describe('invitationAccept', () => {
   it('hashes the password only once the token proved it works', async () => {
     const org = await kit.createOrganization();
     const [id] = await org.insertProfiles(1);
-    const invited = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link } } }', {
-      id: globalId('Profile', id!),
-    });
-    const token = invited.data.profileInvite.link.split('#token=')[1];
+    const invited = expectTypename(await org.api.profileInvite(id!, { sendEmail: false }), 'ProfileInvitePayload');
+    const token = invited.link!.split('#token=')[1]!;
     const accept = (n: number) =>
       kit.graphql(`mutation ($token: String!) { ${Array.from({ length: n }, (_, i) => `a${i}: invitationAccept(input: { token: $token, password: "a fine long password" }) { __typename }`).join(' ')} }`, { token });
 

@@ -95,10 +95,15 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
         return null;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        return retryAfterSeconds(rejection);
       }
     },
   };
+}
+
+/** Whole seconds until a refused caller may try again: at least 1 (Retry-After, retryAfterSeconds). */
+function retryAfterSeconds(rejection: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
 }
 
 async function consume(limiter: RateLimiterAbstract, key: string, points: number, limit: number, who: string): Promise<BudgetState> {
@@ -108,13 +113,13 @@ async function consume(limiter: RateLimiterAbstract, key: string, points: number
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     if (points > 1) await limiter.reward(key, points - 1);
-    const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    const retryAfter = retryAfterSeconds(rejection);
     throw requestRefusal(
       'RATE_LIMITED',
-      `Rate limit reached: ${who} may spend ${limit} points per minute (this request: ${points}). Retry in ${retryAfterSeconds} s.`,
+      `Rate limit reached: ${who} may spend ${limit} points per minute (this request: ${points}). Retry in ${retryAfter} s.`,
       {
-        details: { retryAfterSeconds, limit, cost: points },
-        headers: { 'retry-after': String(retryAfterSeconds), ...budgetHeaders({ limit, remaining: 0, resetSeconds: retryAfterSeconds }) },
+        details: { retryAfterSeconds: retryAfter, limit, cost: points },
+        headers: { 'retry-after': String(retryAfter), ...budgetHeaders({ limit, remaining: 0, resetSeconds: retryAfter }) },
       },
     );
   }

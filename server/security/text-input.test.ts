@@ -202,6 +202,8 @@ describe('text input', () => {
       'ParkingLotInput.name', 'TagInput.name', 'ProfileFilter.search', 'ProfilesInviteInput.idempotencyKey',
       // The integrator's ids, looked up: parseText in server/profiles/profile.graphql.ts.
       'ProfileFilter.externalIds', 'Query.profileByExternalId(externalId)',
+      // Webhook URLs: parseRequiredText in server/webhooks/webhook-endpoint-service.ts, then the URL rules.
+      'WebhookEndpointCreateInput.url', 'WebhookEndpointUpdateInput.url',
       // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
       'ProfileCreateInput.idempotencyKey', 'ParkingLotInput.idempotencyKey', 'TagInput.idempotencyKey',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, inject } from 'vitest';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, inject, test } from 'vitest';
 import type { ActorKind } from '../access/policy.ts';
 import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { hashPassword } from '../auth/passwords.ts';
@@ -13,19 +14,31 @@ import { profileSearchText, profileSortName } from '../profiles/search-text.ts';
 import { fakePeople } from '../seed/fake-people.ts';
 import { PostmarkTransport } from '../email/email-transport.ts';
 import { runDueJobs, type WorkerDependencies } from '../jobs/worker.ts';
+import { DEFAULT_WEBHOOK_DELIVERY } from '../webhooks/webhook-delivery.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { createApp, type App } from '../yoga.ts';
 import { type FakePostmark, type PostmarkMessage, startFakePostmark } from './fake-postmark.ts';
 import { TEMPLATE_DATABASE } from './global-setup.ts';
+import { documentText, type Operations, operationsAs, type Send, type TypedResponse } from './operations.ts';
+
+/** The instant every test starts at (the `clock` fixture puts the clock back here). */
+export const TEST_START = new Date('2026-11-26T09:00:00.000Z');
 
 /** A clock tests move by hand. */
 export class TestClock implements Clock {
-  constructor(private current = new Date('2026-11-26T09:00:00.000Z')) {}
+  private current: Date;
+  constructor(private readonly start = TEST_START) {
+    this.current = new Date(start);
+  }
   now(): Date {
     return new Date(this.current);
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
+  }
+  /** Back to the start: what a test sees does not depend on the tests before it. */
+  reset(): void {
+    this.current = new Date(this.start);
   }
 }
 
@@ -53,6 +66,8 @@ export interface TestKit {
   /** SQL statements Prisma sent since the last `resetStatements()`. */
   statements: string[];
   resetStatements(): void;
+  /** The typed operations without credentials (the invited person: invitationByToken, invitationAccept; adminLogin). */
+  anonymous: Operations;
   /** Sends a GraphQL request through the real HTTP handler (yoga.fetch). */
   graphql<T = any>(query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }): Promise<GraphQLResponse<T>>;
   /** A fresh organization with an admin (signed in) and an API key of the same role, two parking lots and two tags. */
@@ -73,6 +88,10 @@ export interface TestOrganization {
   sessionToken: string;
   lots: { id: string; globalId: string; name: string }[];
   tags: { id: string; globalId: string; name: string }[];
+  /** The typed operations as this organization's API key. */
+  api: Operations;
+  /** The typed operations as its signed-in admin. */
+  admin: Operations;
   /** Sends a request as this organization's API key. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Sends a request as the admin (session token) or the API key. */
@@ -114,7 +133,8 @@ export function useTestKit(): TestKit {
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
-    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits() });
+    // Webhook receivers in tests listen on localhost: private addresses allowed, as outside production.
+    const app = createApp({ prisma, databaseUrl, clock, settings, trustProxy: true, postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD, rateLimits: testRateLimits(), webhookPrivateAddresses: true });
     const postmark = await startFakePostmark();
     const worker: WorkerDependencies = {
       connectionString: withDatabase(serverUrl, databaseName),
@@ -122,6 +142,7 @@ export function useTestKit(): TestKit {
       clock,
       transport: new PostmarkTransport(postmark.token, { apiUrl: postmark.url, timeoutSeconds: 5 }),
       settings: { ...settings, from: 'Parkpass <no-reply@parkpass.test>' },
+      webhooks: { ...DEFAULT_WEBHOOK_DELIVERY, timeoutMs: 2_000, allowPrivateAddresses: true },
     };
     Object.assign(kit, {
       prisma,
@@ -140,6 +161,7 @@ export function useTestKit(): TestKit {
       resetStatements: () => statements.splice(0),
       graphql: (query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }) =>
         sendGraphQL(app, query, variables, options?.token ?? null, options?.headers),
+      anonymous: operationsAs(typedSender(app, null)),
       createOrganization: (options = {}) => createOrganization(kit, options),
     });
   });
@@ -160,6 +182,12 @@ export function useTestKit(): TestKit {
 export function testRateLimits() {
   const generous = Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS.publicOperationsPerMinute).map((name) => [name, 10_000]));
   return createRateLimits({ ...DEFAULT_RATE_LIMITS, publicOperationsPerMinute: generous as typeof DEFAULT_RATE_LIMITS.publicOperationsPerMinute });
+}
+
+/** Sends typed documents through yoga.fetch with `token` (or none). */
+function typedSender(app: App, token: string | null): Send {
+  return async <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) =>
+    (await sendGraphQL(app, documentText(document), variables as Record<string, unknown>, token)) as TypedResponse<Result>;
 }
 
 async function sendGraphQL(app: App, query: string, variables: Record<string, unknown> | undefined, token: string | null, headers: Record<string, string> = {}) {
@@ -210,6 +238,8 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
     adminEmail: admin.email,
     sessionToken,
     graphqlAs: (actor, query, variables) => kit.graphql(query, variables, { token: actor === 'ADMIN' ? sessionToken : key.secret }),
+    api: operationsAs(typedSender(kit.app, key.secret)),
+    admin: operationsAs(typedSender(kit.app, sessionToken)),
     lots: organization.parkingLots.map((lot) => ({ id: lot.id, name: lot.name, globalId: globalId('ParkingLot', lot.id) })),
     tags: organization.tags.map((tag) => ({ id: tag.id, name: tag.name, globalId: globalId('Tag', tag.id) })),
     graphql: (query, variables) => kit.graphql(query, variables, { token: key.secret }),
@@ -264,4 +294,49 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
       return ids;
     },
   };
+}
+
+/** The emails of one test: what the fake Postmark accepted since the test began. */
+export interface Mailbox {
+  messages(): PostmarkMessage[];
+  /** This test's emails to an address, oldest first. */
+  to(address: string): PostmarkMessage[];
+}
+
+export interface KitFixtures {
+  /** The file's clock, back at TEST_START for this test. */
+  clock: TestClock;
+  /** This test's emails only. */
+  mailbox: Mailbox;
+  /** A fresh organization (ENTERPRISE, OWNER admin and key, two lots, two tags) for this test alone. */
+  org: TestOrganization;
+}
+
+/**
+ * `it` with per-test fixtures: a test that names `clock`, `mailbox` or `org`
+ * gets its own (the clock reset, the emails since it began, a new
+ * organization), so no assertion depends on which tests ran before it.
+ */
+export function kitTest(kit: TestKit) {
+  return test.extend<KitFixtures>({
+    // Automatic: every test of the file starts at TEST_START, whether or not it names the clock.
+    clock: [
+      // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from its first parameter's pattern.
+      async ({}, use) => {
+        kit.clock.reset();
+        await use(kit.clock);
+      },
+      { auto: true },
+    ],
+    // biome-ignore lint/correctness/noEmptyPattern: as above.
+    mailbox: async ({}, use) => {
+      const first = kit.postmark.messages.length;
+      const messages = () => kit.postmark.messages.slice(first);
+      await use({ messages, to: (address) => messages().filter((message) => message.To.toLowerCase() === address.toLowerCase()) });
+    },
+    org: async ({ clock }, use) => {
+      void clock;
+      await use(await kit.createOrganization());
+    },
+  });
 }

@@ -1,0 +1,27 @@
+import path from 'node:path';
+import { portFromEnvironment } from '../server/database/free-port.ts';
+import { bootstrapDatabase, type Database, dropDatabase } from '../server/database/index.ts';
+import { dataDir } from '../server/database/paths.ts';
+import type { PrismaOptions } from '../server/database/prisma.ts';
+
+/**
+ * A benchmark's database, through the one bootstrap (server/database/index.ts):
+ * the embedded PostgreSQL in .data/bench-postgres on PARKPASS_BENCH_PG_PORT (or
+ * a free port), the database created and migrated. `drop()` removes it (for
+ * the benches that make a fresh one per run) and stops the server.
+ */
+export async function openBenchDatabase(database: string, prisma: PrismaOptions = {}): Promise<Database & { drop(): Promise<void> }> {
+  const opened = await bootstrapDatabase({
+    embedded: { dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') },
+    database,
+    prisma,
+  });
+  return {
+    ...opened,
+    drop: async () => {
+      await opened.prisma.$disconnect();
+      await dropDatabase(opened.serverUrl, database);
+      await opened.close();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// Processes the delivery benchmarks start and stop: the fake Postmark (a child
+// process that outlives the servers), Parkpass servers and workers (real
+// `server/main.ts` and `npm run worker` processes, killed with SIGKILL when a
+// benchmark says so), and a fresh database on the benchmark's embedded PostgreSQL.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { portFromEnvironment } from '../server/database/free-port.ts';
+import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
+import { ensureDatabase, withDatabase } from '../server/database/index.ts';
+import { dataDir } from '../server/database/paths.ts';
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database on the benchmarks' embedded PostgreSQL
+ * (PARKPASS_BENCH_PG_PORT), dropped by `drop()`. Not bench-database.ts's
+ * migrated one: the server under test migrates it itself, so that another
+ * checkout's server (`--server-dir`) runs on its own migrations.
+ */
+export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
+  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(server.url, name);
+  return {
+    url: withDatabase(server.url, name),
+    drop: async () => {
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+      await server.stop();
+    },
+  };
+}
+
+export interface FakePostmarkProcess {
+  url: string;
+  token: string;
+  stats(): Promise<{ accepted: number; requests: number; emailIds: string[]; duplicates: number }>;
+  /** Messages accepted per From address. */
+  senders(): Promise<Map<string, number>>;
+  /** Holds the answer of these batch numbers; `onHeld` runs (e.g. kills the sender), then the answer goes out. */
+  hold(batches: number[], onHeld: (batch: number) => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
+export async function startFakePostmarkProcess(): Promise<FakePostmarkProcess> {
+  const child = fork(new URL('./fake-postmark-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+  const answers: ((message: unknown) => void)[] = [];
+  let onHeld: (batch: number) => Promise<void> = async () => {};
+  const started = new Promise<{ url: string; token: string }>((resolve) => answers.push(resolve as (message: unknown) => void));
+  child.on('message', (message) => {
+    const held = (message as { held?: number }).held;
+    if (held !== undefined) {
+      void onHeld(held).then(() => child.send({ release: held }));
+      return;
+    }
+    answers.shift()?.(message);
+  });
+  const ask = <T>(question: string) =>
+    new Promise<T>((resolve) => {
+      answers.push(resolve as (message: unknown) => void);
+      child.send(question);
+    });
+  const { url, token } = await started;
+  return {
+    url,
+    token,
+    stats: () => ask('stats'),
+    senders: async () => new Map(Object.entries(await ask<Record<string, number>>('senders'))),
+    hold(batches, callback) {
+      onHeld = callback;
+      child.send({ holdBatches: batches });
+    },
+    stop: async () => {
+      child.send('stop');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+export interface ParkpassProcess {
+  name: string;
+  pid: number;
+  /** kill -9, and wait until it is gone. */
+  kill9(): Promise<void>;
+  /** SIGTERM (a clean stop), and wait until it is gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node --import tsx <script>` (a server) or `npm run worker` in `cwd`
+ * with `env`, resolves once it printed `readyLine`. Workers run in a process
+ * group of their own (npm → node), killed as a group.
+ */
+export async function startParkpassProcess(options: {
+  name: string;
+  cwd: string;
+  command: 'server' | 'worker';
+  env: Record<string, string>;
+  log?: boolean;
+}): Promise<ParkpassProcess> {
+  const env = { ...process.env, ...options.env };
+  const child: ChildProcess =
+    options.command === 'server'
+      ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('npm', ['run', '--silent', 'worker'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const readyLine = options.command === 'server' ? 'Parkpass API ready' : 'Parkpass worker running';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      if (options.log) process.stdout.write(text.replace(/^/gm, `[${options.name}] `));
+      if (output.includes(readyLine)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`${options.name} exited before it was ready:\n${output}`)));
+  });
+  const signal = (name: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (options.command === 'worker') process.kill(-child.pid!, name);
+    else child.kill(name);
+  };
+  return {
+    name: options.name,
+    pid: child.pid!,
+    kill9: async () => {
+      signal('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      signal('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Sends a GraphQL request to a running server. */
+export async function graphqlAt(port: number, apiKey: string, query: string, variables?: Record<string, unknown>) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: any; errors?: { message: string }[] };
+}

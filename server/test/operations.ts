@@ -1,0 +1,96 @@
+import type { TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
+import { type DocumentNode, print } from 'graphql';
+import {
+  AdminLoginDocument,
+  BulkInvitationDocument,
+  InvitationAcceptDocument,
+  InvitationByTokenDocument,
+  InvitationPreviewDocument,
+  InvitationRevokeDocument,
+  ProfileCountsDocument,
+  ProfileCreateDocument,
+  ProfileDocument,
+  ProfileInviteDocument,
+  ProfilesDocument,
+  ProfilesInviteDocument,
+  ProfilesUpsertDocument,
+  ProfileUpdateDocument,
+  ViewerDocument,
+} from '../../sdk/src/generated/graphql.ts';
+import type { ProfileCreateInput, ProfileFilter, ProfileUpdateInput, ProfileUpsertInput } from '../../sdk/src/generated/graphql.ts';
+
+// The typed test kit: one helper per operation, on the SDK's own generated
+// documents (sdk/src/operations/*.graphql), so a test sends exactly what an
+// integrator sends and reads typed answers (no raw query strings, no `any`).
+// Ids are the database ids the kit's seeders return; helpers encode them.
+
+/** A GraphQL answer, typed by its document. */
+export interface TypedResponse<T> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } & Record<string, unknown> }[];
+}
+
+/** Sends a document as some caller; the kit provides one per caller (an organization's key, its admin, nobody). */
+export type Send = <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) => Promise<TypedResponse<Result>>;
+
+/** The text of a typed document, printed once. */
+const texts = new WeakMap<object, string>();
+export function documentText(document: DocumentNode): string {
+  let text = texts.get(document);
+  if (text === undefined) texts.set(document, (text = print(document)));
+  return text;
+}
+
+/** Global id of a database id, as the API gives them. */
+export const toGlobalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
+
+/** The data of an answer that must have no GraphQL error (typed errors of mutations are data). */
+async function dataOf<Result>(response: Promise<TypedResponse<Result>>): Promise<Result> {
+  const { data, errors } = await response;
+  if (errors?.length || !data) throw new Error(`Unexpected GraphQL errors: ${JSON.stringify(errors)}`);
+  return data;
+}
+
+/** The operations a test calls, as one caller. */
+export function operationsAs(send: Send) {
+  const call = <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) => dataOf(send(document, variables));
+  return {
+    /** The answer as it is, GraphQL errors included (for tests of refusals raised as errors). */
+    send,
+    viewer: async () => (await call(ViewerDocument, {})).viewer,
+    profile: async (id: string) => (await call(ProfileDocument, { id: toGlobalId('Profile', id) })).profile,
+    profiles: async (variables: VariablesOf<typeof ProfilesDocument> = {}) => (await call(ProfilesDocument, variables)).profiles,
+    profileCounts: async (filter?: ProfileFilter) => (await call(ProfileCountsDocument, { filter })).profileCounts,
+    profileCreate: async (input: ProfileCreateInput) => (await call(ProfileCreateDocument, { input })).profileCreate,
+    profileUpdate: async (id: string, input: ProfileUpdateInput) => (await call(ProfileUpdateDocument, { id: toGlobalId('Profile', id), input })).profileUpdate,
+    profilesUpsert: async (profiles: ProfileUpsertInput[]) => (await call(ProfilesUpsertDocument, { input: { profiles } })).profilesUpsert,
+    /** Invites one profile (by database id); `sendEmail: false` returns the link instead. */
+    profileInvite: async (profileId: string, options: { sendEmail?: boolean } = {}) =>
+      (await call(ProfileInviteDocument, { input: { profileId: toGlobalId('Profile', profileId), sendEmail: options.sendEmail } })).profileInvite,
+    /** What inviting these profiles (database ids) or this filter would do. */
+    invitationPreview: async (selection: { profileIds?: string[]; filter?: ProfileFilter }) =>
+      (await call(InvitationPreviewDocument, { profileIds: selection.profileIds?.map((id) => toGlobalId('Profile', id)), filter: selection.filter }))
+        .profilesInvitePreview,
+    profilesInvite: async (selection: { profileIds?: string[]; filter?: ProfileFilter; idempotencyKey?: string }) =>
+      (
+        await call(ProfilesInviteDocument, {
+          input: { profileIds: selection.profileIds?.map((id) => toGlobalId('Profile', id)), filter: selection.filter, idempotencyKey: selection.idempotencyKey },
+        })
+      ).profilesInvite,
+    /** A bulk invitation by its global id (as profilesInvite returns it). */
+    bulkInvitation: async (globalId: string) => (await call(BulkInvitationDocument, { id: globalId })).bulkInvitation,
+    /** Revokes an invitation by its global id (as profileInvite returns it). */
+    invitationRevoke: async (invitationGlobalId: string) => (await call(InvitationRevokeDocument, { input: { invitationId: invitationGlobalId } })).invitationRevoke,
+    invitationByToken: async (token: string) => (await call(InvitationByTokenDocument, { token })).invitationByToken,
+    invitationAccept: async (token: string, password: string) => (await call(InvitationAcceptDocument, { input: { token, password } })).invitationAccept,
+    adminLogin: async (email: string, password: string) => (await call(AdminLoginDocument, { input: { email, password } })).adminLogin,
+  };
+}
+
+export type Operations = ReturnType<typeof operationsAs>;
+
+/** The result if it is of `typename` (narrowed to it); else the test fails, showing what came instead. */
+export function expectTypename<T extends { __typename: string }, N extends T['__typename']>(result: T, typename: N): Extract<T, { __typename: N }> {
+  if (result.__typename !== typename) throw new Error(`Expected ${typename}, got ${JSON.stringify(result)}`);
+  return result as Extract<T, { __typename: N }>;
+}

@@ -1,0 +1,78 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { lookup as dnsLookupAsync } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+// SSRF: in production an endpoint may only reach public unicast addresses.
+// ipaddr.js classifies an address (loopback, private, linkLocal, uniqueLocal,
+// carrierGradeNat, reserved, multicast, 6to4/teredo/rfc6052 wrappers of IPv4,
+// IPv4-mapped IPv6 unwrapped first…); anything but "unicast" is refused. The
+// URL is checked when it is saved, and the addresses the connection actually
+// uses are checked again at every delivery (a DNS name may change, or answer
+// differently: DNS rebinding), in the socket's own lookup, so the address
+// checked is the address connected to.
+
+/** Why a connection to this IP address is refused, or null when it may be made. */
+export function refusedAddressReason(address: string): string | null {
+  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
+  const range = ipaddr.process(address).range();
+  return range === 'unicast' ? null : `${address} is a ${range} address`;
+}
+
+export class RefusedAddressError extends Error {
+  readonly code = 'EWEBHOOKADDRESS';
+}
+
+/** Hostnames that never name a public machine, whatever DNS says. */
+const LOCAL_NAMES = /(^|\.)(localhost|localdomain|internal|local)$/i;
+
+/**
+ * The URL rules for an endpoint, at creation and update: http(s), no
+ * credentials in it, and (unless private addresses are allowed) neither a
+ * local name nor an address, given or resolved, outside public unicast. A name
+ * that does not resolve yet is accepted; delivery checks it again.
+ */
+export async function webhookUrlProblem(raw: string, allowPrivateAddresses: boolean): Promise<string | null> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'Not a URL: give an absolute http:// or https:// address.';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'Only http:// and https:// URLs can receive webhooks.';
+  if (url.username || url.password) return 'The URL may not carry a user name or password; authenticate the request by its signature.';
+  if (url.hash) return 'The URL may not have a #fragment.';
+  if (allowPrivateAddresses) return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) {
+    const reason = refusedAddressReason(host);
+    return reason ? `Refused: ${reason}; webhooks only go to public addresses.` : null;
+  }
+  if (LOCAL_NAMES.test(host)) return `Refused: ${host} is a local name; webhooks only go to public addresses.`;
+  const resolved = await dnsLookupAsync(host, { all: true }).catch(() => []);
+  for (const { address } of resolved) {
+    const reason = refusedAddressReason(address);
+    if (reason) return `Refused: ${host} resolves to ${reason}; webhooks only go to public addresses.`;
+  }
+  return null;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for http.request that resolves as usual and fails when any
+ * address is refused, so the socket never connects to one.
+ */
+export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    for (const { address } of addresses) {
+      const reason = refusedAddressReason(address);
+      if (reason) return callback(new RefusedAddressError(`${hostname} resolves to ${reason}`), []);
+    }
+    if (options.all) return callback(null, addresses);
+    const first = addresses[0];
+    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+    callback(null, first.address, first.family);
+  });
+}

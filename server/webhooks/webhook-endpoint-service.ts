@@ -1,0 +1,157 @@
+import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import type { ViewerScope } from '../context.ts';
+import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../errors/domain-errors.ts';
+import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.ts';
+import { parseRequiredText } from '../input/text-fields.ts';
+import { webhookUrlProblem } from './webhook-address-guard.ts';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.ts';
+import { requestWebhookDelivery } from './webhook-jobs.ts';
+import { endpointSecret, PREVIOUS_SECRET_GRACE_MS } from './webhook-secrets.ts';
+
+// The rules for an organization's webhook endpoints. Resolvers, and nothing
+// else, call these; each write is one transaction with its audit event.
+
+export const MAX_WEBHOOK_ENDPOINTS = 20;
+export const MAX_WEBHOOK_URL_LENGTH = 2_000;
+
+export interface WebhookScope extends ViewerScope {
+  /** The server secret the endpoints' secrets derive from. */
+  serverSecret: string;
+  /** Loopback, private and link-local URLs allowed (local use; never in production). */
+  allowPrivateAddresses: boolean;
+}
+
+export interface WebhookEndpointInput {
+  url?: string | null;
+  eventTypes?: readonly WebhookEventType[] | null;
+  enabled?: boolean | null;
+}
+
+async function parseUrl(scope: WebhookScope, raw: string | null | undefined, path: string[]): Promise<string> {
+  const url = parseRequiredText(raw, path, MAX_WEBHOOK_URL_LENGTH);
+  const problem = await webhookUrlProblem(url, scope.allowPrivateAddresses);
+  if (problem) throw new WebhookUrlRefusedError(path, problem);
+  return new URL(url).toString();
+}
+
+function parseEventTypes(raw: readonly WebhookEventType[], path: string[]): WebhookEventType[] {
+  const types = [...new Set(raw)];
+  if (types.length === 0) throw new InvalidInputError(path, 'Choose at least one event type.');
+  return WEBHOOK_EVENT_TYPES.filter((type) => types.includes(type));
+}
+
+/** A new endpoint; its secret is returned this once. */
+export async function createWebhookEndpoint(
+  scope: WebhookScope,
+  input: { url: string; eventTypes: readonly WebhookEventType[]; enabled?: boolean | null },
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  const url = await parseUrl(scope, input.url, ['input', 'url']);
+  const eventTypes = parseEventTypes(input.eventTypes, ['input', 'eventTypes']);
+  const enabled = input.enabled ?? true;
+  const organizationId = scope.viewer.organizationId;
+  return scope.prisma.$transaction(async (tx) => {
+    // Locks the organization's row so two creates racing cannot pass the limit together.
+    await tx.$queryRaw`SELECT id FROM organization WHERE id = ${organizationId}::uuid FOR UPDATE`;
+    const count = await tx.webhookEndpoint.count({ where: { organizationId } });
+    if (count >= MAX_WEBHOOK_ENDPOINTS) throw new WebhookEndpointLimitReachedError(MAX_WEBHOOK_ENDPOINTS);
+    const endpoint = await tx.webhookEndpoint.create({
+      data: { organizationId, url, eventTypes, enabled, disabledReason: enabled ? null : 'MANUAL', disabledAt: enabled ? null : scope.now, createdAt: scope.now },
+    });
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'WEBHOOK_ENDPOINT_CREATED',
+      subjectId: endpoint.id,
+      summary: `Added the webhook endpoint ${url} for ${eventTypes.join(', ')}${enabled ? '' : ' (disabled)'}.`,
+    });
+    return { endpoint, secret: endpointSecret(scope.serverSecret, endpoint.id, endpoint.secretVersion) };
+  });
+}
+
+async function lockEndpoint(tx: Prisma.TransactionClient, scope: WebhookScope, id: string): Promise<WebhookEndpoint> {
+  const [locked] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM webhook_endpoint WHERE id = ${id}::uuid AND organization_id = ${scope.viewer.organizationId}::uuid FOR UPDATE`;
+  if (!locked) throw new NotFoundError(['id'], 'webhook endpoint');
+  return tx.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+}
+
+/**
+ * Changes the URL, the event types or whether it is enabled. Disabling stops
+ * deliveries (they wait, and resume when enabled again); enabling clears a
+ * disabling for failures and resumes at once.
+ */
+export async function updateWebhookEndpoint(scope: WebhookScope, id: string, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
+  const url = input.url === undefined || input.url === null ? undefined : await parseUrl(scope, input.url, ['input', 'url']);
+  const eventTypes = input.eventTypes ? parseEventTypes(input.eventTypes, ['input', 'eventTypes']) : undefined;
+  return scope.prisma.$transaction(async (tx) => {
+    const before = await lockEndpoint(tx, scope, id);
+    const data: Prisma.WebhookEndpointUpdateInput = {};
+    const changed: string[] = [];
+    if (url !== undefined && url !== before.url) {
+      data.url = url;
+      changed.push(`URL ${url}`);
+    }
+    if (eventTypes && eventTypes.join() !== before.eventTypes.join()) {
+      data.eventTypes = eventTypes;
+      changed.push(`events ${eventTypes.join(', ')}`);
+    }
+    if (typeof input.enabled === 'boolean' && input.enabled !== before.enabled) {
+      Object.assign(
+        data,
+        input.enabled
+          ? { enabled: true, disabledReason: null, disabledAt: null, failingSince: null }
+          : { enabled: false, disabledReason: 'MANUAL', disabledAt: scope.now },
+      );
+      changed.push(input.enabled ? 'enabled' : 'disabled');
+    }
+    if (changed.length === 0) return before;
+    const endpoint = await tx.webhookEndpoint.update({ where: { id }, data });
+    if (endpoint.enabled) await requestWebhookDelivery(tx);
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'WEBHOOK_ENDPOINT_UPDATED',
+      subjectId: id,
+      summary: `Changed the webhook endpoint ${before.url}: ${changed.join('; ')}.`,
+      changedFields: Object.keys(data).filter((field) => ['url', 'eventTypes', 'enabled'].includes(field)),
+    });
+    return endpoint;
+  });
+}
+
+/** Deletes an endpoint with its deliveries and their attempts. */
+export async function deleteWebhookEndpoint(scope: WebhookScope, id: string): Promise<WebhookEndpoint> {
+  return scope.prisma.$transaction(async (tx) => {
+    const endpoint = await lockEndpoint(tx, scope, id);
+    await tx.webhookEndpoint.delete({ where: { id } });
+    await recordAudit(tx, auditScopeOf(scope), { kind: 'WEBHOOK_ENDPOINT_DELETED', subjectId: id, summary: `Deleted the webhook endpoint ${endpoint.url}.` });
+    return endpoint;
+  });
+}
+
+/** A new secret, returned this once; the previous one still signs (alongside) for 24 hours. */
+export async function rotateWebhookEndpointSecret(scope: WebhookScope, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  return scope.prisma.$transaction(async (tx) => {
+    const before = await lockEndpoint(tx, scope, id);
+    const endpoint = await tx.webhookEndpoint.update({
+      where: { id },
+      data: { secretVersion: before.secretVersion + 1, previousSecretExpiresAt: new Date(scope.now.getTime() + PREVIOUS_SECRET_GRACE_MS) },
+    });
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'WEBHOOK_ENDPOINT_SECRET_ROTATED',
+      subjectId: id,
+      summary: `Rotated the secret of the webhook endpoint ${endpoint.url}; the previous one also signs for 24 hours.`,
+    });
+    return { endpoint, secret: endpointSecret(scope.serverSecret, endpoint.id, endpoint.secretVersion) };
+  });
+}
+
+/** Sends a FAILED delivery again now, as a new series of attempts; any other delivery is left as it is. */
+export async function retryWebhookDelivery(scope: WebhookScope, deliveryId: string) {
+  return scope.prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhookDelivery.updateMany({
+      where: { id: deliveryId, organizationId: scope.viewer.organizationId, state: 'FAILED' },
+      data: { state: 'PENDING', nextAttemptAt: scope.now, attemptCount: 0 },
+    });
+    const delivery = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, organizationId: scope.viewer.organizationId } });
+    if (!delivery) throw new NotFoundError(['id'], 'webhook delivery');
+    if (count > 0) await requestWebhookDelivery(tx);
+    return delivery;
+  });
+}
