@@ -9,7 +9,6 @@
 // BENCH_CONCURRENCY=1 runs the jobs one at a time (the bulk first, then the emails).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';

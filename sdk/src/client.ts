@@ -55,7 +55,6 @@ import {
   ProfilesDocument,
   ProfilesInviteDocument,
   type ProfilesInviteMutation,
-  type ProfilesQuery,
   ProfilesUpsertDocument,
   type ProfilesUpsertMutation,
   type ProfileUpdateInput,

@@ -64,7 +64,9 @@ type HeaderSource = Headers | Record<string, string | string[] | undefined>;
 export function verifyWebhook(payload: string | Buffer, headers: HeaderSource, secret: string): WebhookEvent {
   const plain: Record<string, string> = {};
   if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
-    (headers as Headers).forEach((value, name) => (plain[name.toLowerCase()] = value));
+    (headers as Headers).forEach((value, name) => {
+      plain[name.toLowerCase()] = value;
+    });
   } else {
     for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
       if (value !== undefined) plain[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

@@ -227,7 +227,7 @@ describe('the SDK against the real server', () => {
       expect(proxy.arrivals()).toHaveLength(5);
       // Full jitter: each wait is at most 100 ms × 2^n (+ slack).
       const gaps = proxy.gaps();
-      gaps.forEach((gap, n) => expect(gap).toBeLessThan(100 * 2 ** n + 150));
+      for (const [n, gap] of gaps.entries()) expect(gap).toBeLessThan(100 * 2 ** n + 150);
       // A fixed back-off would wait at least 100 × 2^n every time; random waits fall short of that.
       expect(gaps.some((gap, n) => gap < 100 * 2 ** n)).toBe(true);
 

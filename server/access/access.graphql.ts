@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import { FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
-import { callerOf } from './refusals.ts';
+import type { callerOf } from './refusals.ts';
 import { ACTIONS, type Action, type ActorKind, actorKindsOf, FEATURES, type Feature, PLANS, planWith, ROLES, refusalFor } from './policy.ts';
 
 // The access table (policy.ts) as GraphQL: its enums, the two refusals, and

@@ -2,8 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { Viewer } from '../scope.ts';
 import { type DomainError, FeatureNotInPlanError, ForbiddenError } from '../errors/domain-errors.ts';
 import { domainErrorAsGraphQLError } from '../errors/graphql-errors.ts';
-import type { Role } from '../generated/prisma/enums.ts';
-import { type Action, actorKindsOf, type Caller, mayGrantRole, type Refusal, ROLES, refusalFor } from './policy.ts';
+import { type Action, type Caller, type Refusal, refusalFor } from './policy.ts';
 
 export const callerOf = (viewer: Viewer): Caller => ({ plan: viewer.plan, role: viewer.role, actorKind: viewer.actor.kind });
 
@@ -25,16 +24,5 @@ export function assertAllowed(viewer: Viewer, action: Action | null): void {
   if (refusal) throw refusalAsGraphQLError(refusal);
 }
 
-/** Roles are granted at most at the granter's own level (an ADMIN cannot mint an OWNER key). Throws FORBIDDEN. */
-export function assertMayGrant(viewer: Viewer, role: Role, action: Action): void {
-  if (mayGrantRole(viewer.role, role)) return;
-  const granters = (Object.keys(ROLES) as Role[]).filter((granter) => mayGrantRole(granter, role));
-  throw new ForbiddenError(
-    action,
-    viewer.role,
-    granters,
-    viewer.actor.kind,
-    actorKindsOf(action),
-    `The ${viewer.role} role may not grant the ${role} role: nobody grants more rights than their own.`,
-  );
-}
+// assertMayGrant (used by services, which import nothing of GraphQL) lives in granting.ts.
+export { assertMayGrant } from './granting.ts';

@@ -1,4 +1,4 @@
-import { assertMayGrant } from '../access/refusals.ts';
+import { assertMayGrant } from '../access/granting.ts';
 import type { ViewerScope } from '../scope.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { assertPasswordPolicy } from '../auth/password-policy.ts';

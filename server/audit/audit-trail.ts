@@ -1,5 +1,5 @@
 import type { Actor, ViewerScope } from '../scope.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 
 // The audit trail: every write that matters records who did it, when, what and

@@ -1,4 +1,4 @@
-import { assertMayGrant } from '../access/refusals.ts';
+import { assertMayGrant } from '../access/granting.ts';
 import type { ViewerScope } from '../scope.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';

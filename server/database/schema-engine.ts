@@ -52,6 +52,7 @@ const PG_TEXT_OID = 25;
  */
 class CatalogClient extends pg.Client {
   // pg's overloads (promise, callback, submittable) cannot be restated in an override.
+  // biome-ignore lint/suspicious/noExplicitAny: see above.
   override query(...args: any[]): any {
     const last = args.length - 1;
     if (typeof args[last] === 'function') {

@@ -176,7 +176,7 @@ describe('a crash in the middle of a send', () => {
       name: 'mailbox',
       requestTimeoutMs: mailbox.requestTimeoutMs,
       searchDelayMs: 0,
-      async sendBatch(messages, sendAttemptId) {
+      async sendBatch(messages, _sendAttemptId) {
         await mailbox.sendBatch(messages);
         written = messages.length;
         return new Promise(() => {});

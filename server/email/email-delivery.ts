@@ -177,7 +177,7 @@ async function claimBatch({ prisma, clock, transport, settings }: DeliveryDepend
  * long to pause the queue when the request failed as a whole.
  */
 async function sendClaimedBatch(deps: DeliveryDependencies, claim: Claim, report: DeliveryReport): Promise<number | null> {
-  const { prisma, clock, transport, settings } = deps;
+  const { prisma, clock, transport } = deps;
   if (clock.now().getTime() > claim.claimedAt.getTime() + SEND_START_ALLOWANCE_MS) {
     // This process stalled after claiming: its claim could be reconciled while the request is in flight. Give the batch back unsent.
     await prisma.$transaction((tx) => requeue(tx, claim.sendAttemptId, claim.emails, clock.now(), 'Not sent: the delivery run stalled before sending; queued again.', { backoff: false }));
@@ -236,7 +236,7 @@ async function sendClaimedBatch(deps: DeliveryDependencies, claim: Claim, report
  * or the request ended without an answer. Pushing `reconcile_at` forward is
  * the claim (one run settles an attempt; if it dies, the attempt comes due again).
  */
-async function reconcileUnfinishedAttempts({ prisma, clock, transport, settings }: DeliveryDependencies, report: DeliveryReport): Promise<void> {
+async function reconcileUnfinishedAttempts({ prisma, clock, transport }: DeliveryDependencies, report: DeliveryReport): Promise<void> {
   for (let round = 0; round < MAX_RECONCILIATIONS_PER_RUN; round++) {
     const now = clock.now();
     const [due] = await prisma.$queryRaw<{ send_attempt_id: string }[]>`

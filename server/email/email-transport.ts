@@ -87,7 +87,7 @@ export class PostmarkTransport implements EmailTransport {
   }
 
   async sendBatch(messages: OutgoingEmail[], sendAttemptId: string): Promise<SendResult[]> {
-    let responses;
+    let responses: Awaited<ReturnType<typeof this.client.sendEmailBatch>>;
     try {
       responses = await this.client.sendEmailBatch(
         messages.map((message) => ({
@@ -124,7 +124,7 @@ export class PostmarkTransport implements EmailTransport {
   async acceptedMessages(sendAttemptId: string): Promise<Map<string, string>> {
     const accepted = new Map<string, string>();
     for (let offset = 0; offset < SEARCH_MAX; offset += SEARCH_PAGE) {
-      let page;
+      let page: Awaited<ReturnType<typeof this.client.getOutboundMessages>>;
       try {
         page = await this.client.getOutboundMessages({ count: SEARCH_PAGE, offset, metadata_sendAttemptId: sendAttemptId });
       } catch (error) {

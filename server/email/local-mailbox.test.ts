@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDueJobs } from '../jobs/worker.ts';
-import { globalId, KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { createApp } from '../yoga.ts';
 import { MailboxTransport } from './email-transport.ts';
 

@@ -41,7 +41,7 @@ export async function handleMailboxRequest(request: Request, url: URL, deps: Mai
 
   const viewer = await mailboxViewer(request, deps);
   if (!viewer) return page('Local mailbox: sign in', signInForm(), 401);
-  if (viewer.role !== 'OWNER') return page('Local mailbox', '<p>Only an owner of the organization reads its mailbox.</p>' + signOutForm(), 403);
+  if (viewer.role !== 'OWNER') return page('Local mailbox', `<p>Only an owner of the organization reads its mailbox.</p>${signOutForm()}`, 403);
 
   const id = path.replace(/^\/mailbox\/?/, '');
   if (id) {
@@ -102,7 +102,7 @@ async function signIn(request: Request, deps: MailboxDependencies): Promise<Resp
     const viewer = await authenticate(deps.prisma, deps.clock, `Bearer ${session.token}`);
     if (viewer?.role !== 'OWNER') {
       if (viewer?.sessionId) await logout(deps, viewer.sessionId);
-      return page('Local mailbox: sign in', '<p class="error">Only an owner of the organization reads its mailbox.</p>' + signInForm(), 403);
+      return page('Local mailbox: sign in', `<p class="error">Only an owner of the organization reads its mailbox.</p>${signInForm()}`, 403);
     }
     return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) } });
   } catch (error) {

@@ -9,7 +9,7 @@ import {
   type ErrorCode,
   type ErrorFieldType,
   errorEntry,
-  InputError,
+  type InputError,
   InvalidEmailError,
   InvalidInputError,
   EmailAlreadyUsedError,
@@ -38,6 +38,7 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
 });
 
 /** GraphQL type name of each error class. */
+// biome-ignore lint/complexity/noBannedTypes: keyed by the classes themselves (constructors of any signature).
 const typeNameOfClass = new Map<Function, string>(codes.map((code) => [ERROR_CLASSES[code], errorEntry(code).typeName]));
 
 type ErrorData = InputError & { typeName?: string; path?: string[] };

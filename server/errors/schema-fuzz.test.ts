@@ -73,7 +73,7 @@ const nasty = [
   'someone@example.com',
   '+33 1 23 45 67 89',
   'https://apps.apple.com/app/parkpass',
-  'ppk_' + 'x'.repeat(43),
+  `ppk_${'x'.repeat(43)}`,
   '2026-11-26T09:00:00.000Z',
 ];
 
@@ -323,7 +323,10 @@ async function send(app: App, fuzzCase: FuzzCase, token: string): Promise<Outcom
   let typedError = false;
   const visit = (value: unknown, root: boolean) => {
     if (!value || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach((item) => visit(item, false));
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, false);
+      return;
+    }
     const object = value as Record<string, unknown>;
     if (typeof object.code === 'string' && 'message' in object) {
       messages.push(String(object.message));

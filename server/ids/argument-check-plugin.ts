@@ -85,7 +85,7 @@ function checkFields(values: Record<string, unknown>, mappings: Mappings, path: 
 function checkValue(value: unknown, mapping: InputFieldMapping<SchemaTypes, Check>, listDepth: number, path: string[]): void {
   if (value === null || value === undefined) return;
   if (listDepth > 0 && Array.isArray(value)) {
-    value.forEach((item, index) => checkValue(item, mapping, listDepth - 1, [...path, String(index)]));
+    for (const [index, item] of value.entries()) checkValue(item, mapping, listDepth - 1, [...path, String(index)]);
     return;
   }
   if (mapping.kind === 'InputObject') {

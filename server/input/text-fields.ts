@@ -21,6 +21,7 @@ import { InvalidEmailError, InvalidInputError } from '../errors/domain-errors.ts
 
 const UNPAIRED_SURROGATE = /\p{Cs}/u;
 const CONTROL = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this rule's purpose.
 const CONTROL_BUT_LINE_FEED = /[\0-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 
 /** Why `text` breaks the shape rule, or null. */

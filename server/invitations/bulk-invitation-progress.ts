@@ -126,7 +126,10 @@ export class BulkInvitationProgressHub {
 
   private subscribe(id: string, listener: Listener): { unsubscribe: () => void; listening: Promise<void> } {
     let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(id, set);
+    }
     set.add(listener);
     if (!this.listeningNow) {
       let resolve!: () => void;

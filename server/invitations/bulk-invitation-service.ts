@@ -2,7 +2,7 @@ import { PLANS } from '../access/policy.ts';
 import type { RequestScope, ServiceScope } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
-import { type BulkInvitation, Prisma } from '../generated/prisma/client.ts';
+import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseIdempotencyKey, markReplayed } from '../input/idempotency.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';

@@ -289,10 +289,7 @@ export async function revokeInvitation(scope: RequestScope, invitationId: string
   return scope.prisma.$transaction(async (tx) => {
     // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
     await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
-    const invitation = await tx.invitation.findFirst({
-      where: { id: invitationId, organizationId },
-      include: { profile: { select: { externalId: true } } },
-    });
+    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId }, include: { profile: { select: { externalId: true } } } });
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
     const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });

@@ -61,7 +61,7 @@ export function describeSelection(selection: Selection, names: Map<string, strin
 }
 
 function span(range: TimeRange): string {
-  const day = (value: Date | string) => new Date(value).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  const day = (value: Date | string) => `${new Date(value).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
   if (range.from != null && range.to != null) return `from ${day(range.from)} to ${day(range.to)}`;
   if (range.from != null) return `from ${day(range.from)}`;
   if (range.to != null) return `before ${day(range.to)}`;

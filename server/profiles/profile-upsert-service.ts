@@ -119,10 +119,14 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
       const valid = candidates.filter((row) => {
         const path = ['input', 'profiles', String(row.index)];
         const linkError = unknownLinkError(row.fields, known, path);
-        if (linkError) return fail(row.index, linkError), false;
+        if (linkError) {
+          fail(row.index, linkError);
+          return false;
+        }
         const owner = byEmail.get(row.fields.email.toLowerCase());
         if (owner && owner.externalId !== row.externalId) {
-          return fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email, owner.id)), false;
+          fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email, owner.id));
+          return false;
         }
         return true;
       });

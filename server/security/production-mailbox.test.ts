@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { runDueJobs } from '../jobs/worker.ts';
 import { MailboxTransport } from '../email/email-transport.ts';
-import { globalId, KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { builtServerExit, productionApp, productionConfig } from '../test/production.ts';
 
 // Finding 2: without POSTMARK_SERVER_TOKEN, /mailbox was public in production

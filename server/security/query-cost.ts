@@ -91,7 +91,7 @@ function checkLists(analysis: CostAnalysis, fieldName: string, args: Record<stri
         return;
       }
       // Lists of ids have nothing below that matters; lists of input objects (upsert rows) may.
-      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0])) value.forEach((item, index) => visit(item, [...path, String(index)]));
+      if (value.length && typeof value[0] === 'object' && !isGlobalId(value[0])) for (const [index, item] of value.entries()) visit(item, [...path, String(index)]);
     } else if (value && typeof value === 'object' && !(value instanceof Date) && !isGlobalId(value)) {
       for (const [key, inner] of Object.entries(value)) visit(inner, [...path, key]);
     }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as passwords from '../auth/passwords.ts';
-import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
 import { createApp } from '../yoga.ts';
 import { PUBLIC_OPERATION_LIMITS } from './limits.ts';

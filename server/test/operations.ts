@@ -36,8 +36,10 @@ export type Send = <Result, Variables>(document: TypedDocumentNode<Result, Varia
 /** The text of a typed document, printed once. */
 const texts = new WeakMap<object, string>();
 export function documentText(document: DocumentNode): string {
-  let text = texts.get(document);
-  if (text === undefined) texts.set(document, (text = print(document)));
+  const known = texts.get(document);
+  if (known !== undefined) return known;
+  const text = print(document);
+  texts.set(document, text);
   return text;
 }
 

@@ -1,5 +1,5 @@
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
-import type { ViewerScope } from '../context.ts';
+import type { RequestScope } from '../scope.ts';
 import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../errors/domain-errors.ts';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
@@ -14,10 +14,8 @@ import { endpointSecret, PREVIOUS_SECRET_GRACE_MS } from './webhook-secrets.ts';
 export const MAX_WEBHOOK_ENDPOINTS = 20;
 export const MAX_WEBHOOK_URL_LENGTH = 2_000;
 
-export interface WebhookScope extends ViewerScope {
-  /** The server secret the endpoints' secrets derive from. */
-  serverSecret: string;
-  /** Loopback, private and link-local URLs allowed (local use; never in production). */
+/** What the URL rules depend on: loopback, private and link-local URLs are allowed for local use, never in production. */
+export interface WebhookUrlPolicy {
   allowPrivateAddresses: boolean;
 }
 
@@ -27,9 +25,9 @@ export interface WebhookEndpointInput {
   enabled?: boolean | null;
 }
 
-async function parseUrl(scope: WebhookScope, raw: string | null | undefined, path: string[]): Promise<string> {
+async function parseUrl(policy: WebhookUrlPolicy, raw: string | null | undefined, path: string[]): Promise<string> {
   const url = parseRequiredText(raw, path, MAX_WEBHOOK_URL_LENGTH);
-  const problem = await webhookUrlProblem(url, scope.allowPrivateAddresses);
+  const problem = await webhookUrlProblem(url, policy.allowPrivateAddresses);
   if (problem) throw new WebhookUrlRefusedError(path, problem);
   return new URL(url).toString();
 }
@@ -42,10 +40,11 @@ function parseEventTypes(raw: readonly WebhookEventType[], path: string[]): Webh
 
 /** A new endpoint; its secret is returned this once. */
 export async function createWebhookEndpoint(
-  scope: WebhookScope,
+  scope: RequestScope,
+  policy: WebhookUrlPolicy,
   input: { url: string; eventTypes: readonly WebhookEventType[]; enabled?: boolean | null },
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const url = await parseUrl(scope, input.url, ['input', 'url']);
+  const url = await parseUrl(policy, input.url, ['input', 'url']);
   const eventTypes = parseEventTypes(input.eventTypes, ['input', 'eventTypes']);
   const enabled = input.enabled ?? true;
   const organizationId = scope.viewer.organizationId;
@@ -62,11 +61,11 @@ export async function createWebhookEndpoint(
       subjectId: endpoint.id,
       summary: `Added the webhook endpoint ${url} for ${eventTypes.join(', ')}${enabled ? '' : ' (disabled)'}.`,
     });
-    return { endpoint, secret: endpointSecret(scope.serverSecret, endpoint.id, endpoint.secretVersion) };
+    return { endpoint, secret: endpointSecret(scope.settings.invitationTokenSecret, endpoint.id, endpoint.secretVersion) };
   });
 }
 
-async function lockEndpoint(tx: Prisma.TransactionClient, scope: WebhookScope, id: string): Promise<WebhookEndpoint> {
+async function lockEndpoint(tx: Prisma.TransactionClient, scope: RequestScope, id: string): Promise<WebhookEndpoint> {
   const [locked] = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM webhook_endpoint WHERE id = ${id}::uuid AND organization_id = ${scope.viewer.organizationId}::uuid FOR UPDATE`;
   if (!locked) throw new NotFoundError(['id'], 'webhook endpoint');
@@ -78,8 +77,8 @@ async function lockEndpoint(tx: Prisma.TransactionClient, scope: WebhookScope, i
  * deliveries (they wait, and resume when enabled again); enabling clears a
  * disabling for failures and resumes at once.
  */
-export async function updateWebhookEndpoint(scope: WebhookScope, id: string, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
-  const url = input.url === undefined || input.url === null ? undefined : await parseUrl(scope, input.url, ['input', 'url']);
+export async function updateWebhookEndpoint(scope: RequestScope, policy: WebhookUrlPolicy, id: string, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
+  const url = input.url === undefined || input.url === null ? undefined : await parseUrl(policy, input.url, ['input', 'url']);
   const eventTypes = input.eventTypes ? parseEventTypes(input.eventTypes, ['input', 'eventTypes']) : undefined;
   return scope.prisma.$transaction(async (tx) => {
     const before = await lockEndpoint(tx, scope, id);
@@ -116,7 +115,7 @@ export async function updateWebhookEndpoint(scope: WebhookScope, id: string, inp
 }
 
 /** Deletes an endpoint with its deliveries and their attempts. */
-export async function deleteWebhookEndpoint(scope: WebhookScope, id: string): Promise<WebhookEndpoint> {
+export async function deleteWebhookEndpoint(scope: RequestScope, id: string): Promise<WebhookEndpoint> {
   return scope.prisma.$transaction(async (tx) => {
     const endpoint = await lockEndpoint(tx, scope, id);
     await tx.webhookEndpoint.delete({ where: { id } });
@@ -126,7 +125,7 @@ export async function deleteWebhookEndpoint(scope: WebhookScope, id: string): Pr
 }
 
 /** A new secret, returned this once; the previous one still signs (alongside) for 24 hours. */
-export async function rotateWebhookEndpointSecret(scope: WebhookScope, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+export async function rotateWebhookEndpointSecret(scope: RequestScope, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   return scope.prisma.$transaction(async (tx) => {
     const before = await lockEndpoint(tx, scope, id);
     const endpoint = await tx.webhookEndpoint.update({
@@ -138,12 +137,12 @@ export async function rotateWebhookEndpointSecret(scope: WebhookScope, id: strin
       subjectId: id,
       summary: `Rotated the secret of the webhook endpoint ${endpoint.url}; the previous one also signs for 24 hours.`,
     });
-    return { endpoint, secret: endpointSecret(scope.serverSecret, endpoint.id, endpoint.secretVersion) };
+    return { endpoint, secret: endpointSecret(scope.settings.invitationTokenSecret, endpoint.id, endpoint.secretVersion) };
   });
 }
 
 /** Sends a FAILED delivery again now, as a new series of attempts; any other delivery is left as it is. */
-export async function retryWebhookDelivery(scope: WebhookScope, deliveryId: string) {
+export async function retryWebhookDelivery(scope: RequestScope, deliveryId: string) {
   return scope.prisma.$transaction(async (tx) => {
     const { count } = await tx.webhookDelivery.updateMany({
       where: { id: deliveryId, organizationId: scope.viewer.organizationId, state: 'FAILED' },

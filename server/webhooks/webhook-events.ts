@@ -42,7 +42,7 @@ export const WEBHOOK_EVENTS = {
   },
   'invitation.revoked': {
     enumName: 'INVITATION_REVOKED',
-    description: 'An admin or API key revoked an open invitation: its link no longer works.',
+    description: "An open invitation was revoked, by an admin or API key or because the profile's email changed: its link no longer works.",
     data: {
       profileId: 'The profile (global id).',
       externalId: "The profile's externalId, or null.",
@@ -104,15 +104,16 @@ export function webhookPayload(type: WebhookEventType, occurredAt: Date, data: R
   return JSON.stringify({ type, timestamp: occurredAt.toISOString(), data });
 }
 
-type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
+type Executor = Pick<Prisma.TransactionClient, '$executeRaw' | '$queryRaw'>;
 
 /**
  * Writes events to the outbox, in the caller's transaction (so an event
  * exists exactly when the change that caused it was committed), with one
  * delivery per enabled endpoint of the organization listening for its type,
- * and asks for a delivery run. One statement whatever the number of events;
- * nothing is written when no endpoint listens (an organization without
- * webhooks pays one indexed lookup).
+ * and asks for a delivery run. One statement whatever the number of events
+ * (two for a batch: it first asks whether anyone listens); nothing is written
+ * when no endpoint listens (an organization without webhooks pays one indexed
+ * lookup).
  */
 export async function recordWebhookEvents<T extends WebhookEventType>(
   tx: Executor,
@@ -122,6 +123,13 @@ export async function recordWebhookEvents<T extends WebhookEventType>(
   events: { data: WebhookEventData<T>; occurredAt?: Date }[],
 ): Promise<void> {
   if (events.length === 0) return;
+  if (events.length > 1) {
+    // A batch (a bulk invitation's chunk) first asks whether anyone listens, so an organization without
+    // webhooks does not build and ship thousands of payloads for nothing.
+    const [listening] = await tx.$queryRaw<unknown[]>`
+      SELECT 1 FROM webhook_endpoint WHERE organization_id = ${organizationId}::uuid AND enabled AND ${type} = ANY(event_types) LIMIT 1`;
+    if (!listening) return;
+  }
   const payloads = events.map((event) => webhookPayload(type, event.occurredAt ?? now, event.data));
   const occurredAts = events.map((event) => (event.occurredAt ?? now).toISOString());
   const written = await tx.$executeRaw`

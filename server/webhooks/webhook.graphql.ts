@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { type AuthenticatedContext, viewerScope } from '../context.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../errors/domain-errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
@@ -14,7 +14,7 @@ import {
   retryWebhookDelivery,
   rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
-  type WebhookScope,
+  type WebhookUrlPolicy,
 } from './webhook-endpoint-service.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, type WebhookEventType, webhookEventTypeOfEnum } from './webhook-events.ts';
 
@@ -22,11 +22,7 @@ import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, type WebhookEventType, webhookEven
 // table), their deliveries and every attempt. The rules are in
 // webhook-endpoint-service.ts; sending is webhook-delivery.ts.
 
-const webhookScope = (context: AuthenticatedContext): WebhookScope => ({
-  ...viewerScope(context),
-  serverSecret: context.settings.invitationTokenSecret,
-  allowPrivateAddresses: context.webhookPrivateAddresses,
-});
+const urlPolicy = (context: AuthenticatedContext): WebhookUrlPolicy => ({ allowPrivateAddresses: context.webhookPrivateAddresses });
 
 type EventEnumName = (typeof WEBHOOK_EVENTS)[WebhookEventType]['enumName'];
 
@@ -159,10 +155,8 @@ builder.queryFields((t) => ({
       maxSize: 100,
       description: `The organization's webhook endpoints (at most ${MAX_WEBHOOK_ENDPOINTS}), newest first; \`disabled: true\` lists the ones that receive nothing.`,
       args: { disabled: t.arg.boolean({ description: 'true: only disabled endpoints (e.g. turned off for failing); false: only enabled ones.' }) },
-      totalCount: (_parent, args, context) =>
-        context.prisma.webhookEndpoint.count({ where: { organizationId: context.viewer.organizationId, ...enabledFilter(args.disabled) } }),
-      resolve: (query, _root, args, context) =>
-        context.prisma.webhookEndpoint.findMany({ ...query, where: { organizationId: context.viewer.organizationId, ...enabledFilter(args.disabled) }, orderBy: { id: 'desc' } }),
+      totalCount: (_parent, args, context) => context.scope.db.webhookEndpoint.count({ where: enabledFilter(args.disabled) }),
+      resolve: (query, _root, args, context) => context.scope.db.webhookEndpoint.findMany({ ...query, where: enabledFilter(args.disabled), orderBy: { id: 'desc' } }),
     },
     { name: 'WebhookEndpointConnection', description: 'A page of webhook endpoints, with the total.' },
     { name: 'WebhookEndpointEdge', description: 'A webhook endpoint in a page, with its cursor.' },
@@ -227,7 +221,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, WebhookUrlRefusedError, WebhookEndpointLimitReachedError, ...accessRefusals] },
     args: { input: t.arg({ type: WebhookEndpointCreateInput, required: true, description: 'The new endpoint.' }) },
     resolve: (_root, { input }, context) =>
-      createWebhookEndpoint(webhookScope(context), { url: input.url, eventTypes: toEventTypes(input.eventTypes)!, enabled: input.enabled }),
+      createWebhookEndpoint(context.scope, urlPolicy(context), { url: input.url, eventTypes: toEventTypes(input.eventTypes)!, enabled: input.enabled }),
   }),
   webhookEndpointUpdate: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointPayload,
@@ -235,7 +229,7 @@ builder.mutationFields((t) => ({
     errors: { types: [InvalidInputError, WebhookUrlRefusedError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }), input: t.arg({ type: WebhookEndpointUpdateInput, required: true, description: 'What changes.' }) },
     resolve: async (_root, { id, input }, context) => ({
-      endpoint: await updateWebhookEndpoint(webhookScope(context), id.id, {
+      endpoint: await updateWebhookEndpoint(context.scope, urlPolicy(context), id.id, {
         url: input.url,
         eventTypes: toEventTypes(input.eventTypes),
         enabled: input.enabled,
@@ -247,20 +241,20 @@ builder.mutationFields((t) => ({
     description: 'Deletes an endpoint, its deliveries and their attempts. Nothing more is sent to it.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }) },
-    resolve: (_root, { id }, context) => deleteWebhookEndpoint(webhookScope(context), id.id),
+    resolve: (_root, { id }, context) => deleteWebhookEndpoint(context.scope, id.id),
   }),
   webhookEndpointRotateSecret: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointSecretPayload,
     description: 'Makes a new signing secret, shown this once. For 24 hours messages carry signatures with both the new and the previous secret, so the receiver can switch without losing any.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: WebhookEndpointRef, required: true, description: 'Global id of the endpoint.' }) },
-    resolve: (_root, { id }, context) => rotateWebhookEndpointSecret(webhookScope(context), id.id),
+    resolve: (_root, { id }, context) => rotateWebhookEndpointSecret(context.scope, id.id),
   }),
   webhookDeliveryRetry: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookDeliveryPayload,
     description: 'Sends a FAILED delivery again now, with a fresh series of attempts (once its endpoint is enabled). Other deliveries are left as they are.',
     errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
     args: { id: t.arg.globalID({ for: WebhookDeliveryRef, required: true, description: 'Global id of the delivery.' }) },
-    resolve: async (_root, { id }, context) => ({ delivery: await retryWebhookDelivery(webhookScope(context), id.id) }),
+    resolve: async (_root, { id }, context) => ({ delivery: await retryWebhookDelivery(context.scope, id.id) }),
   }),
 }));

@@ -7,6 +7,8 @@ import { RETRY_DELAYS_MS } from './webhook-delivery.ts';
 import { requestWebhookDelivery } from './webhook-jobs.ts';
 import { WEBHOOK_EVENT_FIELDS, verifyWebhook } from '../../sdk/src/webhooks.ts';
 import { WEBHOOK_EVENTS } from './webhook-events.ts';
+import { webhookEventsMarkdown } from './webhook-events-markdown.ts';
+import { readFile } from 'node:fs/promises';
 
 // Outbound webhooks end to end: events written with the change that caused
 // them, delivered by the job queue to a local receiver, verified with the
@@ -65,8 +67,10 @@ const invite = (org: TestOrganization, profileId: string) =>
   });
 
 describe('outbound webhooks', () => {
-  it("has the SDK's event types equal to the server's catalogue", () => {
+  it("has the SDK's event types and the README's catalogue equal to the server's catalogue", async () => {
     expect(Object.fromEntries(Object.entries(WEBHOOK_EVENTS).map(([type, entry]) => [type, Object.keys(entry.data)]))).toEqual(WEBHOOK_EVENT_FIELDS);
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(/<!-- webhook-events:start -->\n([\s\S]*?)\n<!-- webhook-events:end -->/.exec(readme)?.[1]).toBe(webhookEventsMarkdown());
   });
 
   it('signs per Standard Webhooks, retries after 500s and timeouts with back-off, and delivers each event exactly once after recovery', async () => {

@@ -630,7 +630,7 @@ export const WebhookEventType = {
   INVITATION_ACCEPTED: 'INVITATION_ACCEPTED',
   /** `invitation.expired`: An invitation reached its expiry without being accepted, revoked or replaced (announced within a minute or so). */
   INVITATION_EXPIRED: 'INVITATION_EXPIRED',
-  /** `invitation.revoked`: An admin or API key revoked an open invitation: its link no longer works. */
+  /** `invitation.revoked`: An open invitation was revoked, by an admin or API key or because the profile's email changed: its link no longer works. */
   INVITATION_REVOKED: 'INVITATION_REVOKED',
   /** `profile.invited`: A profile was invited (or re-invited): a new invitation exists and its email is queued. */
   PROFILE_INVITED: 'PROFILE_INVITED'

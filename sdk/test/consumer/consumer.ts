@@ -134,3 +134,33 @@ export async function check(signal: AbortSignal) {
     void summary;
   }
 }
+
+// Receiving webhooks: verifyWebhook returns an event whose type narrows its data.
+import { verifyWebhook, type WebhookEvent, WEBHOOK_EVENT_FIELDS } from '@parkpass/sdk';
+
+export function receive(body: string, headers: Record<string, string>): string {
+  const event: WebhookEvent = verifyWebhook(body, headers, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+  switch (event.type) {
+    case 'invitation.accepted':
+      return `${event.data.externalId ?? event.data.profileId} accepted at ${event.data.acceptedAt}`;
+    case 'bulk_invitation.completed': {
+      const invited: number = event.data.invited;
+      // @ts-expect-error a bulk invitation's event has no profileId
+      void event.data.profileId;
+      return `${invited} invited`;
+    }
+    default:
+      return `${event.type}: ${WEBHOOK_EVENT_FIELDS[event.type].join(', ')}`;
+  }
+}
+
+export async function manageWebhooks() {
+  const created = await parkpass.webhooks.create({ url: 'https://hooks.example.com/parkpass', eventTypes: ['INVITATION_ACCEPTED', 'EMAIL_BOUNCED'] });
+  if (created.__typename === 'WebhookEndpointSecretPayload') {
+    const secret: string = created.secret;
+    const deliveries = await parkpass.webhooks.deliveries(created.webhookEndpoint.id, { states: ['FAILED'] });
+    const outcomes = deliveries?.edges.flatMap((edge) => edge.node.attempts.edges.map((attempt) => attempt.node.outcome));
+    void secret;
+    void outcomes;
+  }
+}

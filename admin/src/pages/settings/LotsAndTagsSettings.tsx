@@ -62,10 +62,13 @@ interface NamedListProps {
   noun: string;
   rows: Row[];
   onChanged(): void;
+  // biome-ignore lint/suspicious/noExplicitAny: the lot and tag documents differ in their results; only the variables matter here.
   create: TypedDocumentNode<any, { input: { name: string } }>;
   createKey: string;
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   update: TypedDocumentNode<any, { id: string; input: { name: string } }>;
   updateKey: string;
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
   remove: TypedDocumentNode<any, { id: string }>;
   removeKey: string;
   deleteWarning: string;
