@@ -8,6 +8,7 @@ import { handleMailboxRequest } from './email/mailbox-page.ts';
 import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from './errors/mask-error.ts';
 import { healthResponse } from './health.ts';
+import { requestIdOf, useRequestId } from './observability/request-id.ts';
 import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
@@ -85,6 +86,7 @@ export function createApp(options: AppOptions) {
       };
     },
     plugins: [
+      useRequestId(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),
@@ -115,7 +117,7 @@ export function createApp(options: AppOptions) {
               );
             }
           } catch (error) {
-            console.error(`${request.method} ${path} failed:`, error);
+            console.error(`request ${requestIdOf(request)}: ${request.method} ${path} failed:`, error);
             endResponse(new fetchAPI.Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
           }
         },

@@ -1,51 +1,123 @@
-import type { ErrorCode } from './generated/graphql.ts';
+import { ErrorCode, type Plan, type Role } from './generated/graphql.ts';
 
 /**
- * Every `code` a ParkpassError may carry: the API's error codes (the same
- * `ErrorCode` enum typed errors use), the GraphQL layer's own, and the
- * client's (the network failed, timed out, or the server failed). Generated
- * from the schema, so a new code in the API is a new member here.
+ * Codes the server answers outside the typed errors: a refused request
+ * (credentials, a malformed document, a limit). Listed in the API's README,
+ * "Error codes".
  */
-export type ParkpassErrorCode =
-  | ErrorCode
-  | 'UNAUTHENTICATED'
-  | 'GRAPHQL_VALIDATION_FAILED'
-  | 'GRAPHQL_PARSE_FAILED'
-  | 'BAD_USER_INPUT'
-  | 'GRAPHQL_ERROR'
-  | 'NETWORK_ERROR'
-  | 'TIMEOUT'
-  | 'SERVER_ERROR';
+export const RequestErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_REQUEST',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  PAGE_SIZE_TOO_LARGE: 'PAGE_SIZE_TOO_LARGE',
+  LIST_TOO_LONG: 'LIST_TOO_LONG',
+  RATE_LIMITED: 'RATE_LIMITED',
+  CSRF_HEADER_MISSING: 'CSRF_HEADER_MISSING',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
+} as const;
+export type RequestErrorCode = (typeof RequestErrorCode)[keyof typeof RequestErrorCode];
+
+/** Codes the SDK gives when no coded answer came back. */
+export const TransportErrorCode = {
+  /** The request never got an answer (connection refused or reset, DNS). Retried on idempotent calls. */
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  /** One attempt took longer than `timeoutMs`. Retried on idempotent calls. */
+  TIMEOUT: 'TIMEOUT',
+  /** The whole call, retries included, took longer than `deadlineMs`. */
+  DEADLINE_EXCEEDED: 'DEADLINE_EXCEEDED',
+  /** Your AbortSignal aborted the call. */
+  ABORTED: 'ABORTED',
+  /** The server failed: HTTP 5xx, or an unexpected error it masked ("Unexpected error."). Retried on idempotent calls. */
+  SERVER_ERROR: 'SERVER_ERROR',
+  /** An HTTP error with no GraphQL answer, e.g. 404 for a mistyped URL. Never retried. */
+  HTTP_ERROR: 'HTTP_ERROR',
+  /** The server sent a code this version of the SDK does not know (`details.serverCode` has it): upgrade the SDK. */
+  UNKNOWN_ERROR: 'UNKNOWN_ERROR',
+} as const;
+export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
+
+/** Every `code` a ParkpassError may carry: the typed errors' (`ErrorCode`, from the schema), the request's, and the transport's. */
+export type ParkpassErrorCode = ErrorCode | RequestErrorCode | TransportErrorCode;
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.values(ErrorCode),
+  ...Object.values(RequestErrorCode),
+  ...Object.values(TransportErrorCode),
+]);
+
+/** The code as sent by the server when the SDK knows it, else UNKNOWN_ERROR. */
+export const knownCode = (code: string): ParkpassErrorCode => (KNOWN_CODES.has(code) ? (code as ParkpassErrorCode) : 'UNKNOWN_ERROR');
+
+const RETRYABLE: ReadonlySet<ParkpassErrorCode> = new Set(['NETWORK_ERROR', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
+
+export interface ParkpassErrorInit {
+  code: ParkpassErrorCode;
+  operation: string;
+  message: string;
+  requestId?: string | null | undefined;
+  status?: number | null | undefined;
+  details?: Readonly<Record<string, unknown>> | undefined;
+  cause?: unknown;
+}
 
 /**
- * Thrown for everything that is not a result of the operation itself: the
- * network failed or timed out, the server answered 5xx, the credentials were
- * refused (`UNAUTHENTICATED`), a query was refused by plan or role
- * (`FEATURE_NOT_IN_PLAN`, `FORBIDDEN`, with `details` saying what is missing).
- *
- * Mutations do not throw for the caller's mistakes: they return a typed
- * result to `switch` on by `__typename` (e.g. `ProfileAlreadyValidated`,
- * `InvitationExpired`, `FeatureNotInPlan`), each with a `code` and a `message`.
+ * The one error every SDK method throws: a refusal of the API (a typed error
+ * of a mutation or a coded error of a query), a limit, or a transport failure.
+ * Branch on `code`; the common details are always present (null when they do
+ * not apply), the rest are in `details`.
  */
 export class ParkpassError extends Error {
   override readonly name = 'ParkpassError';
+  /** Why: the API's ErrorCode, a request refusal, or a transport code. */
+  readonly code: ParkpassErrorCode;
+  /** The SDK method that failed, e.g. `profiles.search`. */
+  readonly operation: string;
+  /** The server's `x-request-id` of the (last) attempt; quote it to support. Null when no answer came. */
+  readonly requestId: string | null;
+  /** The HTTP status of the answer, when there was one. */
+  readonly status: number | null;
+  /** FEATURE_NOT_IN_PLAN: the smallest plan that has the feature. */
+  readonly requiredPlan: Plan | null;
+  /** FORBIDDEN: the roles that may do it. */
+  readonly requiredRoles: readonly Role[] | null;
+  /** RATE_LIMITED, RESEND_TOO_SOON, TOO_MANY_LOGIN_ATTEMPTS: how long to wait. */
+  readonly retryAfterSeconds: number | null;
+  /** Input errors: where in the input, e.g. ["input", "profiles", "3", "email"]. */
+  readonly path: readonly string[] | null;
+  /** Every detail the server sent (e.g. `size`, `max`, `profileId`, `allowedActorKinds`). */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(
-    /** The GraphQL error code (`UNAUTHENTICATED`, `FORBIDDEN`, …), or `NETWORK_ERROR`, `TIMEOUT`, `SERVER_ERROR`. */
-    readonly code: ParkpassErrorCode,
-    /** The SDK method that failed, e.g. `profiles.search`. */
-    readonly operation: string,
-    message: string,
-    /** The error's `extensions` (e.g. `requiredPlan`, `requiredRoles`), when the server sent any. */
-    readonly details: Record<string, unknown> = {},
-    /** HTTP status, when there was an answer. */
-    readonly status?: number,
-  ) {
-    super(`${operation}: ${message}`);
+  constructor(init: ParkpassErrorInit) {
+    super(`${init.operation}: ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
+    const details = init.details ?? {};
+    this.code = init.code;
+    this.operation = init.operation;
+    this.requestId = init.requestId ?? null;
+    this.status = init.status ?? null;
+    this.details = details;
+    this.requiredPlan = typeof details.requiredPlan === 'string' ? (details.requiredPlan as Plan) : null;
+    this.requiredRoles = Array.isArray(details.requiredRoles) ? (details.requiredRoles as Role[]) : null;
+    this.retryAfterSeconds = typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null;
+    this.path = Array.isArray(details.path) ? (details.path as string[]) : null;
   }
 
-  /** Worth retrying: the request may not have reached the server, or the server failed. */
-  get transient(): boolean {
-    return this.code === 'NETWORK_ERROR' || this.code === 'TIMEOUT' || this.code === 'SERVER_ERROR';
+  /** Worth retrying later: nothing happened (network, timeout, rate limit) or the server failed. The SDK already retried idempotent calls. */
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
   }
+}
+
+/** True when `error` is a ParkpassError, optionally with one of these codes. */
+export function isParkpassError(error: unknown, ...codes: ParkpassErrorCode[]): error is ParkpassError {
+  return error instanceof ParkpassError && (codes.length === 0 || codes.includes(error.code));
 }

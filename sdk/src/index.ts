@@ -1,7 +1,8 @@
 // @parkpass/sdk: a typed client for the Parkpass API, and the typed GraphQL
 // documents it is built on (for urql, Apollo or any TypedDocumentNode client).
-export { createClient, paginate, type BulkInvitation, type ClientOptions, type ParkpassClient, type Profile, type Selection } from './client.ts';
-export { ParkpassError, type ParkpassErrorCode } from './errors.ts';
+export * from './client.ts';
+export * from './errors.ts';
+export type { TypedDocumentNode } from './typed-document-node.ts';
 export {
   verifyWebhook,
   WebhookVerificationError,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { createClient, ParkpassError } from '@parkpass/sdk';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakePostmark, startFakePostmark } from '../../server/test/fake-postmark.ts';
+import { startFaultProxy } from './fault-proxy.ts';
 import { type RunningServer, startServer } from './server-process.ts';
 
 // An outside app's view: the real server (`server/main.ts`) in its own
@@ -64,8 +65,8 @@ describe('the SDK against the real server', () => {
     const created = [];
     for (const person of people) {
       const result = await parkpass.profiles.create({ ...person, parkingLotIds: [lot.id], tagIds: [tag.id], paymentMethods: ['PAYROLL_DEDUCTION'] });
-      if (result.__typename !== 'ProfilePayload') throw new Error(result.message);
       expect(result.profile.status).toBe('NOT_INVITED');
+      expect(result.replayed).toBe(false);
       created.push(result.profile);
     }
     const synced = await parkpass.profiles.upsert([
@@ -87,9 +88,15 @@ describe('the SDK against the real server', () => {
     expect(new Set(everyone).size).toBe(await count({ filter: { statuses: ['NOT_INVITED'] } }));
 
     const selection = { filter: { search: 'quincampoix', tagIds: [tag.id] } };
-    expect(await parkpass.invitations.preview(selection)).toEqual({ total: 2, inviteCount: 2, reinviteCount: 0, skippedCount: 0, skipped: [] });
+    expect(await parkpass.invitations.preview(selection)).toEqual({
+      __typename: 'InvitationPreview',
+      total: 2,
+      inviteCount: 2,
+      reinviteCount: 0,
+      skippedCount: 0,
+      skipped: [],
+    });
     const started = await parkpass.invitations.inviteMany(selection, { idempotencyKey: 'sdk-e2e-1' });
-    if (started.__typename !== 'ProfilesInvitePayload') throw new Error(started.message);
     const seen: string[] = [];
     const finished = await parkpass.invitations.waitFor(started.bulkInvitation.id, (bulk) => seen.push(bulk.state), { intervalMs: 100 });
     expect(finished).toMatchObject({ state: 'COMPLETED', total: 2, done: 2, invitedCount: 2 });
@@ -101,41 +108,40 @@ describe('the SDK against the real server', () => {
     expect(await parkpass.invitations.byToken(token)).toMatchObject({ firstName: 'Zoé', organizationName: viewer.organization.name, state: 'OPEN' });
 
     // The invited person's side: no credentials at all.
-    const anonymous = createClient({ url: `${server.url}/graphql` });
+    const anonymous = createClient({ url: `${server.url}/graphql`, anonymous: true });
     expect(await anonymous.invitations.accept(token, PASSWORD)).toMatchObject({ __typename: 'InvitationAcceptPayload', firstName: 'Zoé' });
-    expect((await parkpass.profiles.get(created[0]!.id))!.status).toBe('VALIDATED');
+    expect((await parkpass.profiles.get(created[0]!.id)).status).toBe('VALIDATED');
     const [, appEmail] = await emailsTo('zoe.quincampoix@sdk.example', 2);
     expect(appEmail!.Subject).toBe('Your Parkpass account is ready: download the app');
 
-    // The error paths, each a typed result to switch on.
-    expect(await anonymous.invitations.accept(token, PASSWORD)).toMatchObject({ __typename: 'InvitationAlreadyUsed', code: 'INVITATION_ALREADY_USED' });
-    expect(await parkpass.invitations.inviteOne(created[0]!.id)).toMatchObject({ __typename: 'ProfileAlreadyValidated' });
-
-    const linkOnly = await parkpass.invitations.inviteOne(synced.__typename === 'ProfilesUpsertPayload' ? synced.results[0]!.profileId! : '', {
-      sendEmail: false,
+    // The error paths: each thrown as a ParkpassError with its code and the server's request id.
+    await expect(anonymous.invitations.accept(token, PASSWORD)).rejects.toMatchObject({
+      code: 'INVITATION_ALREADY_USED',
+      operation: 'invitations.accept',
+      requestId: expect.any(String),
     });
-    if (linkOnly.__typename !== 'ProfileInvitePayload') throw new Error(linkOnly.message);
+    await expect(parkpass.invitations.inviteOne(created[0]!.id)).rejects.toMatchObject({ code: 'PROFILE_ALREADY_VALIDATED' });
+
+    const linkOnly = await parkpass.invitations.inviteOne(synced.results[0]!.profileId!, { sendEmail: false });
     // Fixture: the invitation's validity ran out (the server's clock cannot be moved from outside).
     await database.query(
       "UPDATE invitation SET expires_at = now() - interval '1 minute' WHERE token_hash IS NOT NULL AND id = (SELECT latest_invitation_id FROM profile WHERE external_id = 'sdk-hr-1')",
     );
-    expect(await anonymous.invitations.accept(tokenOf(linkOnly.link!), PASSWORD)).toMatchObject({
-      __typename: 'InvitationExpired',
+    await expect(anonymous.invitations.accept(tokenOf(linkOnly.link!), PASSWORD)).rejects.toMatchObject({
       code: 'INVITATION_EXPIRED',
+      details: { expiredAt: expect.any(String) },
     });
   });
 
   it('manages lots and tags, counts the Status column, reads the invitation history and the bulk invitations, and pages every connection', async () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
     const lot = await parkpass.parkingLots.create('SDK lot', { idempotencyKey: 'sdk-lot-1' });
-    if (lot.__typename !== 'ParkingLotPayload') throw new Error(lot.message);
     expect(lot.parkingLot).toMatchObject({ name: 'SDK lot', profileCount: 0 });
-    // The same key again: the same lot, not a second one nor an error.
-    expect(await parkpass.parkingLots.create('SDK lot', { idempotencyKey: 'sdk-lot-1' })).toEqual(lot);
-    expect(await parkpass.parkingLots.create('sdk LOT')).toMatchObject({ __typename: 'NameAlreadyUsed', code: 'NAME_ALREADY_USED' });
+    // The same key again: the same lot, not a second one nor an error, and it says so.
+    expect(await parkpass.parkingLots.create('SDK lot', { idempotencyKey: 'sdk-lot-1' })).toEqual({ ...lot, replayed: true });
+    await expect(parkpass.parkingLots.create('sdk LOT')).rejects.toMatchObject({ code: 'NAME_ALREADY_USED', path: ['input', 'name'] });
     expect(await parkpass.parkingLots.rename(lot.parkingLot.id, 'SDK lot B')).toMatchObject({ parkingLot: { name: 'SDK lot B' } });
     const tag = await parkpass.tags.create('SDK tag');
-    if (tag.__typename !== 'TagPayload') throw new Error(tag.message);
 
     // Fixture: 520 more tags, written directly (beyond one page of 500).
     const {
@@ -156,9 +162,16 @@ describe('the SDK against the real server', () => {
       parkingLotIds: [lot.parkingLot.id],
       tagIds: [tag.tag.id],
     });
-    if (person.__typename !== 'ProfilePayload') throw new Error(person.message);
     const counts = await parkpass.profiles.counts({ parkingLotIds: [lot.parkingLot.id] });
-    expect(counts).toEqual({ total: 1, notInvited: 1, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 });
+    expect(counts).toEqual({
+      __typename: 'ProfileCounts',
+      total: 1,
+      notInvited: 1,
+      pending: 0,
+      validated: 0,
+      pendingWithExpiredInvitation: 0,
+      emailUndeliverable: 0,
+    });
     expect(
       (await parkpass.profiles.search({ filter: { tagIds: [tag.tag.id], tagsMatch: 'ALL' }, orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).totalCount,
     ).toBe(1);
@@ -172,19 +185,19 @@ describe('the SDK against the real server', () => {
 
     const validated = (await parkpass.profiles.search({ filter: { statuses: ['VALIDATED'] }, first: 1 })).edges[0]!.node;
     const bulk = await parkpass.invitations.inviteMany({ profileIds: [validated.id] });
-    if (bulk.__typename !== 'ProfilesInvitePayload') throw new Error(bulk.message);
     const listed = [];
     for await (const each of parkpass.invitations.allBulk({ pageSize: 1 })) listed.push(each);
     expect(listed[0]).toMatchObject({ id: bulk.bulkInvitation.id, selectionSummary: '1 profile chosen one by one', startedBy: { type: 'API_KEY' } });
     const skipped = [];
     for await (const each of parkpass.invitations.allSkipped(bulk.bulkInvitation.id)) skipped.push(each);
-    expect(skipped).toEqual([{ reason: 'ALREADY_VALIDATED', profile: expect.objectContaining({ id: validated.id, status: 'VALIDATED' }) }]);
+    expect(skipped).toEqual([
+      expect.objectContaining({ reason: 'ALREADY_VALIDATED', profile: expect.objectContaining({ id: validated.id, status: 'VALIDATED' }) }),
+    ]);
 
     expect(await parkpass.tags.delete(tag.tag.id)).toMatchObject({ __typename: 'TagDeletePayload', profileCount: 1 });
     expect(await parkpass.parkingLots.delete(lot.parkingLot.id)).toMatchObject({ __typename: 'ParkingLotDeletePayload', profileCount: 1 });
     // API keys are listed by a signed-in admin (an API key never manages keys).
-    const login = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
-    if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
+    const login = await createClient({ url: `${server.url}/graphql`, anonymous: true }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
     const admin = createClient({ url: `${server.url}/graphql`, token: login.token });
     // Two more keys, made by the admin, so paging one key at a time has pages to walk whatever ran before.
     for (const name of ['pager 1', 'pager 2']) expect((await admin.apiKeys.create({ name, role: 'VIEWER' })).__typename).toBe('ApiKeyCreatePayload');
@@ -203,22 +216,24 @@ describe('the SDK against the real server', () => {
     const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey });
 
     // Keys are made by a signed-in admin: an API key may not make keys.
-    expect(await parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).toMatchObject({
-      __typename: 'Forbidden',
-      actorKind: 'API_KEY',
-      allowedActorKinds: ['ADMIN'],
+    await expect(parkpass.apiKeys.create({ name: 'key-made', role: 'VIEWER' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      requiredRoles: ['OWNER', 'ADMIN'],
+      details: { actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] },
     });
-    const session = await createClient({ url: `${server.url}/graphql` }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
-    if (session.__typename !== 'AdminLoginPayload') throw new Error(session.message);
+    const session = await createClient({ url: `${server.url}/graphql`, anonymous: true }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
     const signedIn = createClient({ url: `${server.url}/graphql`, token: session.token });
     const viewerKey = await signedIn.apiKeys.create({ name: 'read only', role: 'VIEWER' });
-    if (viewerKey.__typename !== 'ApiKeyCreatePayload') throw new Error(viewerKey.message);
     const readOnly = createClient({ url: `${server.url}/graphql`, apiKey: viewerKey.secret });
     const someone = (await readOnly.profiles.search({ first: 1 })).edges[0]!.node;
-    expect(await readOnly.invitations.inviteOne(someone.id)).toMatchObject({ __typename: 'Forbidden', code: 'FORBIDDEN' });
-    const refused = await readOnly.apiKeys.list().catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(ParkpassError);
-    expect(refused).toMatchObject({ code: 'FORBIDDEN', operation: 'apiKeys.list', details: { requiredRoles: ['OWNER', 'ADMIN'] } });
+    // The same VIEWER refusal, from a mutation and from a query: one error, the same typed details.
+    const fromMutation = await readOnly.invitations.inviteOne(someone.id).catch((error: unknown) => error);
+    const fromQuery = await readOnly.apiKeys.list().catch((error: unknown) => error);
+    for (const refused of [fromMutation, fromQuery]) {
+      expect(refused).toBeInstanceOf(ParkpassError);
+      expect(refused).toMatchObject({ code: 'FORBIDDEN', requiredPlan: null, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect((refused as ParkpassError).requiredRoles!.length).toBeGreaterThan(0);
+    }
 
     // Fixture: an organization on the STARTER plan with an owner (organizations are not created through the API).
     const { rows } = await database.query<{ id: string }>(
@@ -228,15 +243,14 @@ describe('the SDK against the real server', () => {
       "INSERT INTO admin (id, organization_id, email, name, role, password_hash, updated_at) VALUES (gen_random_uuid(), $1, 'owner@small.example', 'Small Owner', 'OWNER', $2, now())",
       [rows[0]!.id, await hash(PASSWORD)],
     );
-    const login = await createClient({ url: `${server.url}/graphql` }).admin.login('owner@small.example', PASSWORD);
-    if (login.__typename !== 'AdminLoginPayload') throw new Error(login.message);
+    const login = await createClient({ url: `${server.url}/graphql`, anonymous: true }).admin.login('owner@small.example', PASSWORD);
     const starter = createClient({ url: `${server.url}/graphql`, token: login.token });
     const created = await starter.profiles.create({ firstName: 'Only', lastName: 'Profile', email: 'only@small.example' });
-    if (created.__typename !== 'ProfilePayload') throw new Error(created.message);
-    expect(await starter.invitations.inviteOne(created.profile.id)).toEqual({
-      __typename: 'FeatureNotInPlan',
+    await expect(starter.invitations.inviteOne(created.profile.id)).rejects.toMatchObject({
       code: 'FEATURE_NOT_IN_PLAN',
-      message: 'The STARTER plan does not include INVITATIONS; the BUSINESS plan does.',
+      requiredPlan: 'BUSINESS',
+      requiredRoles: null,
+      message: 'invitations.inviteOne: The STARTER plan does not include INVITATIONS; the BUSINESS plan does.',
     });
 
     const wrongKey = createClient({ url: `${server.url}/graphql`, apiKey: 'ppk_not-a-real-key' });
@@ -248,33 +262,101 @@ describe('the SDK against the real server', () => {
     });
   });
 
-  it('names the operation on network errors and retries idempotent reads', async () => {
-    let calls = 0;
-    const flaky: typeof fetch = async (input, init) => {
-      calls++;
-      if (calls <= 2) return new Response('upstream down', { status: 503 });
-      return fetch(input, init);
-    };
-    const parkpass = createClient({ url: `${server.url}/graphql`, apiKey: server.demo.apiKey, fetch: flaky, retryDelayMs: 10 });
-    expect((await parkpass.viewer()).plan).toBe('ENTERPRISE');
-    expect(calls).toBe(3);
+  it('retries as the table says, through a fault-injecting proxy: 5xx and masked errors for idempotent calls, never 4xx, 429 after Retry-After, with jitter, a deadline and AbortSignal', async () => {
+    const proxy = await startFaultProxy(server.url);
+    try {
+      const url = `${proxy.url}/graphql`;
+      const parkpass = createClient({ url, apiKey: server.demo.apiKey, retryDelayMs: 100, retries: 5 });
 
-    // A create carries an idempotency key, so it is retried, and creates one profile.
-    calls = 0;
-    const created = await parkpass.profiles.create({ firstName: 'Once', lastName: 'Retried', email: 'once.retried@sdk.example' });
-    expect(created.__typename).toBe('ProfilePayload');
-    expect(calls).toBe(3);
-    expect((await parkpass.profiles.search({ filter: { search: 'once.retried' } })).totalCount).toBe(1);
+      // A read: HTTP 503, a 500 carrying a masked error, a 200 carrying a masked error, a reset connection: retried, then answered.
+      proxy.script('status503', 'masked500', 'masked200', 'reset');
+      expect((await parkpass.viewer()).plan).toBe('ENTERPRISE');
+      expect(proxy.arrivals()).toHaveLength(5);
+      // Full jitter: each wait is at most 100 ms × 2^n (+ slack).
+      const gaps = proxy.gaps();
+      for (const [n, gap] of gaps.entries()) expect(gap).toBeLessThan(100 * 2 ** n + 150);
+      // A fixed back-off would wait at least 100 × 2^n every time; random waits fall short of that.
+      expect(gaps.some((gap, n) => gap < 100 * 2 ** n)).toBe(true);
 
-    // An update is not retried: it never happens twice.
-    calls = 0;
-    const id = created.__typename === 'ProfilePayload' ? created.profile.id : '';
-    await expect(parkpass.profiles.update(id, { phone: '+33 1 00 00 00 00' })).rejects.toMatchObject({ code: 'SERVER_ERROR', operation: 'profiles.update' });
-    expect(calls).toBe(1);
+      // A create carries an idempotency key: retried, and creates one profile.
+      proxy.script('status503', 'masked500');
+      const once = await parkpass.profiles.create({ firstName: 'Once', lastName: 'Retried', email: 'once.retried@sdk.example' });
+      expect(proxy.arrivals()).toHaveLength(3);
+      expect((await parkpass.profiles.search({ filter: { search: 'once.retried' } })).totalCount).toBe(1);
 
-    const unreachable = createClient({ url: 'http://127.0.0.1:9/graphql', retries: 1, retryDelayMs: 10 });
-    await expect(unreachable.invitations.byToken('x')).rejects.toMatchObject({ code: 'NETWORK_ERROR', operation: 'invitations.byToken' });
-  });
+      // An update is not idempotent: a 5xx is thrown at once, with the server's answer.
+      proxy.script('masked500');
+      await expect(parkpass.profiles.update(once.profile.id, { phone: '+33 1 00 00 00 00' })).rejects.toMatchObject({
+        code: 'SERVER_ERROR',
+        operation: 'profiles.update',
+        status: 500,
+      });
+      expect(proxy.arrivals()).toHaveLength(1);
+
+      // 4xx are never retried, even for reads: a mistyped URL (404), refused credentials (401).
+      proxy.script('notFound404');
+      await expect(parkpass.viewer()).rejects.toMatchObject({ code: 'HTTP_ERROR', status: 404 });
+      expect(proxy.arrivals()).toHaveLength(1);
+      const wrongKey = createClient({ url, apiKey: 'ppk_not-a-real-key', retryDelayMs: 10 });
+      proxy.script();
+      await expect(wrongKey.viewer()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(proxy.arrivals()).toHaveLength(1);
+
+      // 429 with Retry-After: 1 — waited for, then retried, even for an update (the server refused it before doing anything).
+      proxy.script('rateLimited');
+      const updated = await parkpass.profiles.update(once.profile.id, { phone: '+33 1 00 00 00 01' });
+      expect(updated.profile.phone).toBe('+33 1 00 00 00 01');
+      expect(proxy.gaps()[0]).toBeGreaterThanOrEqual(990);
+      // A Retry-After beyond the deadline is thrown at once, with retryAfterSeconds.
+      proxy.script('rateLimited');
+      const hurried = createClient({ url, apiKey: server.demo.apiKey, deadlineMs: 500 });
+      await expect(hurried.viewer()).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+
+      // A hanging attempt times out (TIMEOUT) and is retried; hanging for ever ends at the overall deadline.
+      proxy.script('hang');
+      const patient = createClient({ url, apiKey: server.demo.apiKey, timeoutMs: 300, retryDelayMs: 10 });
+      expect((await patient.viewer()).plan).toBe('ENTERPRISE');
+      expect(proxy.arrivals()).toHaveLength(2);
+      proxy.script('hang', 'hang', 'hang', 'hang', 'hang', 'hang');
+      const bounded = createClient({ url, apiKey: server.demo.apiKey, timeoutMs: 300, deadlineMs: 700, retryDelayMs: 10, retries: 10 });
+      const began = Date.now();
+      await expect(bounded.viewer()).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+      expect(Date.now() - began).toBeLessThan(1_500);
+
+      // AbortSignal: during an attempt, and during follow/waitFor's wait between polls.
+      proxy.script('hang');
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      await expect(parkpass.viewer({ signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+      proxy.script('runningBulk', 'runningBulk');
+      const waiting = new AbortController();
+      setTimeout(() => waiting.abort(), 200);
+      const started = Date.now();
+      await expect(
+        parkpass.invitations.waitFor('QnVsa0ludml0YXRpb246MDAwMDAwMDAtMDAwMC03MDAwLTgwMDAtMDAwMDAwMDAwMDAw', undefined, {
+          intervalMs: 10_000,
+          signal: waiting.signal,
+        }),
+      ).rejects.toMatchObject({ code: 'ABORTED' });
+      expect(Date.now() - started).toBeLessThan(2_000);
+
+      // The request id: the server keeps a well-formed one the caller sends, and sends it back.
+      const echoed = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'hr-sync-run-42' },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(echoed.headers.get('x-request-id')).toBe('hr-sync-run-42');
+      const replaced = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'bad id\\n' },
+        body: '{"query":"{ __typename }"}',
+      });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 
   it('ships types that catch mistakes: results are typed, a misspelled field does not compile', () => {
     const output = (() => {
@@ -287,20 +369,74 @@ describe('the SDK against the real server', () => {
     expect(output).toBe('');
   }, 120_000);
 
-  it("runs the SDK README's example as written, from the packed tarball installed in an empty project", async () => {
+  it('runs the README\'s "sync from your HR system" example as written, twice, from the packed tarball in an ESM project; and the CommonJS entry in a CJS project', async () => {
     const readme = await readFile(path.join(root, 'sdk/README.md'), 'utf8');
     const example = /```ts example\n([\s\S]*?)```/.exec(readme)![1]!;
-    const project = await mkdtemp(path.join(tmpdir(), 'parkpass-consumer-'));
-    const tarball = execFileSync('npm', ['pack', '--workspace', 'sdk', '--pack-destination', project, '--silent'], { cwd: root, encoding: 'utf8' }).trim();
-    await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', path.join(project, tarball)], { cwd: project, stdio: 'pipe' });
-    await writeFile(path.join(project, 'example.ts'), example);
-    const output = execFileSync(process.execPath, ['--import', path.join(root, 'node_modules/tsx/dist/esm/index.mjs'), 'example.ts'], {
-      cwd: project,
-      encoding: 'utf8',
-      env: { ...process.env, PARKPASS_URL: `${server.url}/graphql`, PARKPASS_API_KEY: server.demo.apiKey },
-    });
-    expect(output).toMatch(/^Synced: 1 created, 0 updated, 0 failed$/m);
-    expect(output).toMatch(/^Bulk invitation COMPLETED: \d+ invited, \d+ re-invited, \d+ skipped$/m);
-  }, 120_000);
+    const work = await mkdtemp(path.join(tmpdir(), 'parkpass-consumers-'));
+    const tarball = path.join(
+      work,
+      execFileSync('npm', ['pack', '--workspace', 'sdk', '--pack-destination', work, '--silent'], { cwd: root, encoding: 'utf8' }).trim(),
+    );
+    const install = (project: string) =>
+      execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', tarball], { cwd: project, stdio: 'pipe' });
+    const env = { ...process.env, PARKPASS_URL: `${server.url}/graphql`, PARKPASS_API_KEY: server.demo.apiKey, SYNC_RUN_ID: 'e2e-run-1' };
+
+    const esm = path.join(work, 'esm');
+    await mkdir(esm);
+    await writeFile(path.join(esm, 'package.json'), JSON.stringify({ name: 'esm-consumer', private: true, type: 'module' }));
+    install(esm);
+    await writeFile(path.join(esm, 'sync.ts'), example);
+    const run = () =>
+      execFileSync(process.execPath, ['--import', path.join(root, 'node_modules/tsx/dist/esm/index.mjs'), 'sync.ts'], { cwd: esm, encoding: 'utf8', env });
+    const first = run();
+    expect(first).toMatch(/^Synced: 3 created, 0 updated, 0 unchanged, 1 failed$/m);
+    expect(first).toMatch(/^Row 3 \(hr-1001\): DUPLICATE_IN_BATCH, same externalId as row 0$/m);
+    expect(first).toMatch(/^Invited 3 \(new bulk invitation\)$/m);
+    const second = run();
+    expect(second).toMatch(/^Synced: 0 created, 0 updated, 3 unchanged, 1 failed$/m);
+    expect(second).toMatch(/^Invited 3 \(replayed: this run's invitation was already made\)$/m);
+    expect(await emailsTo('ada.lovelace@hr.example', 1)).toHaveLength(1);
+
+    const cjs = path.join(work, 'cjs');
+    await mkdir(cjs);
+    await writeFile(path.join(cjs, 'package.json'), JSON.stringify({ name: 'cjs-consumer', private: true, type: 'commonjs' }));
+    install(cjs);
+    await writeFile(
+      path.join(cjs, 'check.js'),
+      "const { createClient, Role, ParkpassError } = require('@parkpass/sdk');\n" +
+        'createClient({ url: process.env.PARKPASS_URL, apiKey: process.env.PARKPASS_API_KEY }).viewer()\n' +
+        '  .then((viewer) => console.log(`CJS: ${viewer.role} ${Role.ADMIN} ${typeof ParkpassError}`))\n' +
+        '  .catch((error) => { console.error(error); process.exit(1); });\n',
+    );
+    expect(execFileSync(process.execPath, ['check.js'], { cwd: cjs, encoding: 'utf8', env })).toBe('CJS: ADMIN ADMIN function\n');
+    // A CommonJS TypeScript project type-checks against the packed types: strict, skipLibCheck off, no DOM lib, no graphql installed.
+    await writeFile(
+      path.join(cjs, 'check.ts'),
+      "import { createClient, type ParkpassClient, type UpsertRowError } from '@parkpass/sdk';\n" +
+        "export const client: ParkpassClient = createClient({ url: 'http://localhost/graphql', apiKey: 'ppk_x' });\n" +
+        'export type RowError = UpsertRowError;\n',
+    );
+    await writeFile(
+      path.join(cjs, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'Node16',
+          moduleResolution: 'Node16',
+          target: 'ES2022',
+          lib: ['ES2023'],
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [path.join(root, 'node_modules/@types')],
+        },
+        files: ['check.ts'],
+      }),
+    );
+    expect(execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', cjs], { cwd: cjs, encoding: 'utf8' })).toBe('');
+    // Nothing of graphql itself comes with the SDK.
+    await expect(readFile(path.join(cjs, 'node_modules/graphql/package.json'))).rejects.toThrow();
+  }, 300_000);
 });

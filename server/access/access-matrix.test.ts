@@ -55,6 +55,11 @@ const samples: Record<string, Sample> = {
   profile: query('query ($id: ID!) { profile(id: $id) { email } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
+  profileByExternalId: query('query ($externalId: String!) { profileByExternalId(externalId: $externalId) { email } }', async (org) => {
+    const externalId = `hr-${unique()}`;
+    await kit.prisma.profile.update({ where: { id: (await org.insertProfiles(1))[0]! }, data: { externalId } });
+    return { externalId };
+  }),
   admins: query('{ admins { totalCount } }'),
   apiKeys: query('{ apiKeys { totalCount } }'),
   organizationUpdate: mutation('mutation { organizationUpdate(input: { invitationValidityHours: 48 }) { __typename ... on Error { code } } }'),
@@ -271,6 +276,7 @@ function argumentsOf(field: string): string {
   const id = JSON.stringify(globalId('Profile', '00000000-0000-7000-8000-000000000000'));
   const args: Record<string, string> = {
     profile: `(id: ${id})`,
+    profileByExternalId: '(externalId: "hr-1")',
     profileUpdate: `(id: ${id}, input: {})`,
     profileDelete: `(id: ${id})`,
     adminDelete: `(id: ${JSON.stringify(globalId('Admin', '00000000-0000-7000-8000-000000000000'))})`,

@@ -127,7 +127,7 @@ describe('tenant isolation', () => {
       },
       {
         name: 'profilesUpsert with a lot and a tag',
-        query: `mutation ($lot: ID!, $tag: ID!) { profilesUpsert(input: { profiles: [{ externalId: "x1", firstName: "M", lastName: "X", email: "m3@example.test", parkingLotIds: [$lot] }, { externalId: "x2", firstName: "M", lastName: "X", email: "m4@example.test", tagIds: [$tag] }] }) { ${result} ... on ProfilesUpsertPayload { failedCount results { outcome error { code path } } } } }`,
+        query: `mutation ($lot: ID!, $tag: ID!) { profilesUpsert(input: { profiles: [{ externalId: "x1", firstName: "M", lastName: "X", email: "m3@example.test", parkingLotIds: [$lot] }, { externalId: "x2", firstName: "M", lastName: "X", email: "m4@example.test", tagIds: [$tag] }] }) { ${result} ... on ProfilesUpsertPayload { failedCount results { outcome error { ... on InputError { code path } } } } } }`,
         variables: (id) => ({ lot: id('ParkingLot'), tag: id('Tag') }),
       },
       {

@@ -44,7 +44,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
     });
   } catch (error) {
     if (uniqueViolation(error)) {
-      throw new EmailAlreadyUsedError(['input', 'email'], email, `The email ${email} cannot be used for a new admin account.`);
+      throw new EmailAlreadyUsedError(['input', 'email'], email, null, `The email ${email} cannot be used for a new admin account.`);
     }
     throw error;
   }

@@ -1,3 +1,4 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { ACTIONS, type Action, type ActorKind, type Feature } from '../access/policy.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 
@@ -9,7 +10,20 @@ import type { Plan, Role } from '../generated/prisma/enums.ts';
 // `extensions` of the GraphQL error a query raises (graphql-errors.ts).
 
 /** The GraphQL type of a typed detail; errors.graphql.ts maps each to its type. */
-export type ErrorFieldType = 'Int' | 'Boolean' | 'String' | 'DateTime' | 'Feature' | 'Plan' | 'Role' | 'Action' | 'ActorKind' | '[Role]' | '[ActorKind]';
+export type ErrorFieldType =
+  | 'Int'
+  | 'Boolean'
+  | 'String'
+  | 'DateTime'
+  | 'Feature'
+  | 'Plan'
+  | 'Role'
+  | 'Action'
+  | 'ActorKind'
+  | '[Role]'
+  | '[ActorKind]'
+  /** A profile's database id, exposed as its global id. */
+  | 'ProfileId';
 
 interface ErrorEntry {
   /** The GraphQL object type (a member of the mutations' result unions). */
@@ -18,7 +32,7 @@ interface ErrorEntry {
   /** An error about one place in the input: it also has `path` (the `InputError` interface). */
   input?: true;
   /** Typed details beyond `code`, `message` (and `path`). */
-  fields?: Record<string, { type: ErrorFieldType; description: string }>;
+  fields?: Record<string, { type: ErrorFieldType; description: string; nullable?: true }>;
   /** HTTP status of a response carrying it as a GraphQL error (queries); 200 when left out. */
   httpStatus?: number;
 }
@@ -33,9 +47,34 @@ export const DOMAIN_ERRORS = {
   EMAIL_ALREADY_USED: {
     typeName: 'EmailAlreadyUsed',
     input: true,
-    description: 'Another profile of the organization has this email (compared case-insensitively).',
+    description: 'Another profile of the organization has this email (compared case-insensitively); `profileId` names it.',
+    fields: {
+      profileId: {
+        type: 'ProfileId',
+        nullable: true,
+        description: 'Global id of the profile that has the address; null where it is not said (an admin account, a write that lost a race).',
+      },
+    },
   },
-  EXTERNAL_ID_ALREADY_USED: { typeName: 'ExternalIdAlreadyUsed', input: true, description: 'Another profile of the organization has this externalId.' },
+  EXTERNAL_ID_ALREADY_USED: {
+    typeName: 'ExternalIdAlreadyUsed',
+    input: true,
+    description: 'Another profile of the organization has this externalId (compared case-sensitively); `profileId` names it.',
+    fields: {
+      profileId: { type: 'ProfileId', nullable: true, description: 'Global id of the profile that has the externalId; null when a write lost a race.' },
+    },
+  },
+  DUPLICATE_IN_BATCH: {
+    typeName: 'DuplicateInBatch',
+    input: true,
+    description:
+      'Another row of the same batch has the same externalId (or email, compared case-insensitively); that earlier row, `otherIndex`, ' +
+      'was processed and this one was not. Fix the source data: the row fails again on every run until then.',
+    fields: {
+      otherIndex: { type: 'Int', description: 'Position (from 0) of the earlier row with the same value.' },
+      field: { type: 'String', description: 'Which value is repeated: externalId or email.' },
+    },
+  },
   UNKNOWN_PARKING_LOT: { typeName: 'UnknownParkingLot', input: true, description: 'The parking lot id names no parking lot of the organization.' },
   UNKNOWN_TAG: { typeName: 'UnknownTag', input: true, description: 'The tag id names no tag of the organization.' },
   BATCH_TOO_LARGE: {
@@ -180,15 +219,37 @@ export class InvalidEmailError extends InputError {
 
 export class EmailAlreadyUsedError extends InputError {
   readonly code = 'EMAIL_ALREADY_USED';
-  constructor(path: string[], email: string, message = `Another profile of this organization already uses the email ${email}.`) {
+  constructor(
+    path: string[],
+    email: string,
+    /** The database id of the profile that has the address, when it may be said. */
+    readonly profileId: string | null = null,
+    message = `Another profile of this organization already uses the email ${email}.`,
+  ) {
     super(path, message);
   }
 }
 
 export class ExternalIdAlreadyUsedError extends InputError {
   readonly code = 'EXTERNAL_ID_ALREADY_USED';
-  constructor(path: string[], externalId: string) {
+  constructor(
+    path: string[],
+    externalId: string,
+    readonly profileId: string | null = null,
+  ) {
     super(path, `Another profile of this organization already has the externalId "${externalId}".`);
+  }
+}
+
+export class DuplicateInBatchError extends InputError {
+  readonly code = 'DUPLICATE_IN_BATCH';
+  constructor(
+    path: string[],
+    readonly field: 'externalId' | 'email',
+    readonly otherIndex: number,
+    value: string,
+  ) {
+    super(path, `Row ${otherIndex} of this batch already has the ${field} "${value}"; this row was skipped.`);
   }
 }
 
@@ -393,6 +454,7 @@ export const ERROR_CLASSES = {
   INVALID_EMAIL: InvalidEmailError,
   EMAIL_ALREADY_USED: EmailAlreadyUsedError,
   EXTERNAL_ID_ALREADY_USED: ExternalIdAlreadyUsedError,
+  DUPLICATE_IN_BATCH: DuplicateInBatchError,
   UNKNOWN_PARKING_LOT: UnknownParkingLotError,
   UNKNOWN_TAG: UnknownTagError,
   BATCH_TOO_LARGE: BatchTooLargeError,
@@ -428,9 +490,10 @@ export function errorDetails(error: DomainError): Record<string, unknown> {
   const entry = errorEntry(error.code);
   const details: Record<string, unknown> = {};
   if (entry.input) details.path = (error as InputError).inputPath;
-  for (const name of Object.keys(entry.fields ?? {})) {
+  for (const [name, field] of Object.entries(entry.fields ?? {})) {
     const value = (error as unknown as Record<string, unknown>)[name];
-    details[name] = value instanceof Date ? value.toISOString() : value;
+    details[name] =
+      value instanceof Date ? value.toISOString() : field.type === 'ProfileId' && typeof value === 'string' ? encodeGlobalID('Profile', value) : value;
   }
   return details;
 }

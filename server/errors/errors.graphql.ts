@@ -1,4 +1,5 @@
 import { ActionEnum, ActorKindEnum, FeatureEnum, PlanEnum, RoleEnum } from '../access/access.graphql.ts';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import {
@@ -66,6 +67,7 @@ const fieldTypes = {
   ActorKind: ActorKindEnum,
   '[Role]': [RoleEnum],
   '[ActorKind]': [ActorKindEnum],
+  ProfileId: 'ID',
 } as const satisfies Record<ErrorFieldType, unknown>;
 
 for (const code of codes) {
@@ -81,8 +83,12 @@ for (const code of codes) {
           t.field({
             // The table's field types, each mapped to its GraphQL type above.
             type: fieldTypes[field.type] as 'String',
+            nullable: 'nullable' in field && field.nullable === true,
             description: field.description,
-            resolve: (error) => (error as unknown as Record<string, unknown>)[name] as string,
+            resolve: (error) => {
+              const value = (error as unknown as Record<string, unknown>)[name];
+              return (field.type === 'ProfileId' && typeof value === 'string' ? encodeGlobalID('Profile', value) : value) as string;
+            },
           }),
         ]),
       ),
@@ -95,7 +101,7 @@ for (const code of codes) {
  * field, so hand it over as a plain object that still names its GraphQL type.
  */
 export function errorAsData(error: InputError): InputError {
-  const data = { code: error.code, message: error.message, path: error.inputPath, typeName: typeNameOfClass.get(error.constructor) };
+  const data = { ...error, code: error.code, message: error.message, path: error.inputPath, typeName: typeNameOfClass.get(error.constructor) };
   return data as unknown as InputError;
 }
 

@@ -113,7 +113,10 @@ describe('every error has a message and a documented code', () => {
       body: JSON.stringify({ query: '{ viewer { role } }' }),
     });
     const text = await response.text();
-    expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(JSON.parse(text).errors).toEqual([
+      expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: response.headers.get('x-request-id') } }),
+    ]);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(text).not.toMatch(/prisma|ECONNREFUSED|127\.0\.0\.1|\/work\//i);
     const health = await app.fetch('http://parkpass.test/health');
     expect(health.status).toBe(503);

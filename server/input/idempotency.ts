@@ -10,6 +10,21 @@ import { parseOptionalText } from './text-fields.ts';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
+// Keys do not expire: a key is kept as long as the organization (bulk
+// invitations: as long as the bulk invitation), so a retry days later still
+// returns the first result. What an earlier request created, returned again,
+// is marked so its payload can say `replayed: true`.
+const replayed = new WeakSet<object>();
+
+/** Marks a result as the one an earlier request with the same idempotency key created. */
+export function markReplayed<T extends object>(result: T): T {
+  replayed.add(result);
+  return result;
+}
+
+/** True when the result was returned for a reused idempotency key rather than created by this request. */
+export const wasReplayed = (result: object): boolean => replayed.has(result);
+
 /** The description of every create's idempotencyKey (in the schema). */
 export const idempotencyKeyDescription = (what: string) =>
   `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
@@ -61,7 +76,7 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
   if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   const result = earlier.resultId ? await request.load(earlier.resultId) : null;
   if (!result) throw new NotFoundError(['input', 'idempotencyKey'], 'object created with this idempotency key (it was deleted since)');
-  return result;
+  return markReplayed(result as T & object);
 }
 
 /** JSON with object keys sorted and absent values dropped, so equal inputs hash equally. */

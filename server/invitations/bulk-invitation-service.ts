@@ -4,7 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { parseIdempotencyKey } from '../input/idempotency.ts';
+import { parseIdempotencyKey, markReplayed } from '../input/idempotency.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -102,7 +102,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   const { now, organizationId, actor } = scope;
   if (key) {
     const existing = await findByKey(scope.prisma, organizationId, key);
-    if (existing) return sameRequestOrThrow(existing, selection);
+    if (existing) return markReplayed(sameRequestOrThrow(existing, selection));
   }
   const total = await selectionSize(scope.prisma, organizationId, selection, now);
   const max = PLANS[scope.viewer.plan].maxBulkInvitationSize;
@@ -134,7 +134,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   } catch (error) {
     // Two retries raced: the other one created it.
     if (key && uniqueViolation(error)) {
-      return sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection);
+      return markReplayed(sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
     }
     throw error;
   }

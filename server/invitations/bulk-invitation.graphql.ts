@@ -1,4 +1,5 @@
 import { accessRefusals } from '../access/access.graphql.ts';
+import { wasReplayed } from '../input/idempotency.ts';
 import { builder } from '../builder.ts';
 import { describedEnumValues } from '../described-enum.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../errors/domain-errors.ts';
@@ -120,6 +121,10 @@ const ProfilesInvitePayload = builder.objectRef<{ bulkInvitation: BulkInvitation
       type: BulkInvitationRef,
       description: 'Its progress; follow it with the bulkInvitationProgress subscription.',
       resolve: (payload) => payload.bulkInvitation,
+    }),
+    replayed: t.boolean({
+      description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.',
+      resolve: (payload) => wasReplayed(payload.bulkInvitation),
     }),
   }),
 });

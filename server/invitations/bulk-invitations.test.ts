@@ -38,14 +38,15 @@ describe('bulk invitations', () => {
 
     const preview = await org.api.invitationPreview({ profileIds: ids });
     expect(preview).toEqual({
+      __typename: 'InvitationPreview',
       total: 9,
       inviteCount: 3,
       reinviteCount: 2,
       skippedCount: 4,
       skipped: expect.arrayContaining([
-        { reason: 'ALREADY_VALIDATED', count: 1 },
-        { reason: 'RESEND_TOO_SOON', count: 1 },
-        { reason: 'NOT_FOUND', count: 2 },
+        { __typename: 'SkippedCount', reason: 'ALREADY_VALIDATED', count: 1 },
+        { __typename: 'SkippedCount', reason: 'RESEND_TOO_SOON', count: 1 },
+        { __typename: 'SkippedCount', reason: 'NOT_FOUND', count: 2 },
       ]),
     });
     expect(await kit.prisma.invitation.count()).toBe(invitationsBefore);

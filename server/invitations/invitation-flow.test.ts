@@ -196,6 +196,9 @@ describe('invite one, accept', () => {
       __typename: 'FeatureNotInPlan',
       code: 'FEATURE_NOT_IN_PLAN',
       message: 'The STARTER plan does not include INVITATIONS; the BUSINESS plan does.',
+      feature: 'INVITATIONS',
+      plan: 'STARTER',
+      requiredPlan: 'BUSINESS',
     });
     const viewer = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'VIEWER' });
     const other = await invitableProfile(viewer);

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
+import { wasReplayed } from '../input/idempotency.ts';
 import { builder } from '../builder.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
 import { idempotencyKeyDescription } from '../input/idempotency.ts';
@@ -31,12 +32,24 @@ const TagInput = builder.inputType('TagInput', {
 
 const ParkingLotPayload = builder.objectRef<{ parkingLot: ParkingLot }>('ParkingLotPayload').implement({
   description: 'The parking lot as it now is.',
-  fields: (t) => ({ parkingLot: t.field({ type: ParkingLotRef, description: 'The parking lot.', resolve: (payload) => payload.parkingLot }) }),
+  fields: (t) => ({
+    parkingLot: t.field({ type: ParkingLotRef, description: 'The parking lot.', resolve: (payload) => payload.parkingLot }),
+    replayed: t.boolean({
+      description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.',
+      resolve: (payload) => wasReplayed(payload.parkingLot),
+    }),
+  }),
 });
 
 const TagPayload = builder.objectRef<{ tag: Tag }>('TagPayload').implement({
   description: 'The tag as it now is.',
-  fields: (t) => ({ tag: t.field({ type: TagRef, description: 'The tag.', resolve: (payload) => payload.tag }) }),
+  fields: (t) => ({
+    tag: t.field({ type: TagRef, description: 'The tag.', resolve: (payload) => payload.tag }),
+    replayed: t.boolean({
+      description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.',
+      resolve: (payload) => wasReplayed(payload.tag),
+    }),
+  }),
 });
 
 type Deleted = { id: string; name: string; profileCount: number };

@@ -36,6 +36,9 @@ export const ProfileFilterInput = builder.inputType('ProfileFilter', {
         'Words found in the first name, last name, email, externalId or phone, ignoring case and accents ("helene" finds "Hélène"; ' +
         'a phone is found as typed or by its digits, "0612" finds "06 12 34 56 78").',
     }),
+    externalIds: t.stringList({
+      description: "Profiles with one of these externalIds (the integrator's own ids, matched exactly: case-sensitively), e.g. the people one sync created.",
+    }),
     parkingLotIds: t.globalIDList({
       for: ParkingLotRef,
       description: 'Profiles with access to at least one of these parking lots.',
@@ -93,6 +96,7 @@ export function toProfileFilter(filter: ProfileFilterArgument | null | undefined
   return {
     ...filter,
     search: filter.search == null ? filter.search : parseText(filter.search, [...path, 'search']),
+    externalIds: filter.externalIds?.map((externalId, index) => parseText(externalId, [...path, 'externalIds', String(index)])),
     parkingLotIds: filter.parkingLotIds?.map((id) => id.id),
     tagIds: filter.tagIds?.map((id) => id.id),
   };

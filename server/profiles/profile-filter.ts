@@ -13,6 +13,8 @@ import { isUuid } from '../ids/global-ids.ts';
  */
 export interface ProfileFilter {
   search?: string | null;
+  /** The integrator's ids, matched exactly (case-sensitively). */
+  externalIds?: string[] | null;
   parkingLotIds?: string[] | null;
   noAccess?: boolean | null;
   statuses?: ProfileStatus[] | null;
@@ -57,6 +59,8 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     for (const term of searchTerms(filter.search ?? '')) {
       and.push(Prisma.sql`p.search_text LIKE ${`%${escapeLike(term)}%`}`);
     }
+
+    if (filter.externalIds) and.push(Prisma.sql`p.external_id = ANY(${filter.externalIds}::text[])`);
 
     const access: Prisma.Sql[] = [];
     if (filter.parkingLotIds?.length) {

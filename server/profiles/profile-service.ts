@@ -158,12 +158,11 @@ async function assertLinksExist(tx: Transaction, organizationId: string, fields:
 
 async function assertUniqueFields(tx: Transaction, organizationId: string, fields: ProfileFields, path: string[], exceptId: string | null): Promise<void> {
   const others = exceptId ? { NOT: { id: exceptId } } : {};
-  if (fields.email && (await tx.profile.findFirst({ where: { organizationId, email: fields.email, ...others }, select: { id: true } }))) {
-    throw new EmailAlreadyUsedError([...path, 'email'], fields.email);
-  }
-  if (fields.externalId && (await tx.profile.findFirst({ where: { organizationId, externalId: fields.externalId, ...others }, select: { id: true } }))) {
-    throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId);
-  }
+  const emailHolder = fields.email && (await tx.profile.findFirst({ where: { organizationId, email: fields.email, ...others }, select: { id: true } }));
+  if (fields.email && emailHolder) throw new EmailAlreadyUsedError([...path, 'email'], fields.email, emailHolder.id);
+  const externalIdHolder =
+    fields.externalId && (await tx.profile.findFirst({ where: { organizationId, externalId: fields.externalId, ...others }, select: { id: true } }));
+  if (fields.externalId && externalIdHolder) throw new ExternalIdAlreadyUsedError([...path, 'externalId'], fields.externalId, externalIdHolder.id);
 }
 
 /** A concurrent write can still win the race past the checks above; report it the same way. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { personName, recordAudit } from '../audit/audit-trail.ts';
-import { BatchTooLargeError, EmailAlreadyUsedError, ExternalIdAlreadyUsedError, InputError, InvalidInputError } from '../errors/domain-errors.ts';
+import { BatchTooLargeError, DuplicateInBatchError, EmailAlreadyUsedError, InputError, InvalidInputError } from '../errors/domain-errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
@@ -19,7 +19,7 @@ export interface ProfileUpsertInput extends ProfileFieldsInput {
   externalId: string;
 }
 
-export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'FAILED';
+export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'FAILED';
 
 export interface UpsertRowResult {
   index: number;
@@ -33,6 +33,7 @@ export interface UpsertResult {
   rows: UpsertRowResult[];
   created: number;
   updated: number;
+  unchanged: number;
   failed: number;
 }
 
@@ -63,19 +64,22 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
   };
 
   const candidates: UpsertRow[] = [];
-  const seenExternalIds = new Set<string>();
-  const seenEmails = new Set<string>();
+  // The first row with a value wins; a later row with the same one is a duplicate naming it.
+  const seenExternalIds = new Map<string, number>();
+  const seenEmails = new Map<string, number>();
   inputs.forEach((input, index) => {
     const path = ['input', 'profiles', String(index)];
     try {
       const fields = parseProfileFields(input, path, true) as UpsertRow['fields'];
       const externalId = fields.externalId;
       if (!externalId) throw new InvalidInputError([...path, 'externalId'], 'externalId must not be empty.');
-      if (seenExternalIds.has(externalId)) throw new ExternalIdAlreadyUsedError([...path, 'externalId'], externalId);
+      const sameExternalId = seenExternalIds.get(externalId);
+      if (sameExternalId !== undefined) throw new DuplicateInBatchError([...path, 'externalId'], 'externalId', sameExternalId, externalId);
       const emailKey = fields.email.toLowerCase();
-      if (seenEmails.has(emailKey)) throw new EmailAlreadyUsedError([...path, 'email'], fields.email);
-      seenExternalIds.add(externalId);
-      seenEmails.add(emailKey);
+      const sameEmail = seenEmails.get(emailKey);
+      if (sameEmail !== undefined) throw new DuplicateInBatchError([...path, 'email'], 'email', sameEmail, fields.email);
+      seenExternalIds.set(externalId, index);
+      seenEmails.set(emailKey, index);
       candidates.push({ index, externalId, fields });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -97,7 +101,17 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
             organizationId,
             OR: [{ externalId: { in: candidates.map((row) => row.externalId) } }, { email: { in: candidates.map((row) => row.fields.email) } }],
           },
-          select: { id: true, externalId: true, email: true, phone: true, paymentMethods: true },
+          select: {
+            id: true,
+            externalId: true,
+            firstName: true,
+            lastName: true,
+            email: true,
+            phone: true,
+            paymentMethods: true,
+            parkingLots: { select: { parkingLotId: true } },
+            tags: { select: { tagId: true } },
+          },
         }),
       ]);
       const byExternalId = new Map(existing.filter((p) => p.externalId).map((p) => [p.externalId!, p]));
@@ -112,13 +126,23 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         }
         const owner = byEmail.get(row.fields.email.toLowerCase());
         if (owner && owner.externalId !== row.externalId) {
-          fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email));
+          fail(row.index, new EmailAlreadyUsedError([...path, 'email'], row.fields.email, owner.id));
           return false;
         }
         return true;
       });
 
-      const records = valid.map((row) => {
+      // A row equal to its profile writes nothing (not even updatedAt): a sync that runs again finds everything UNCHANGED.
+      const unchanged = valid.filter((row) => {
+        const current = byExternalId.get(row.externalId);
+        if (!current || !sameProfile(current, row.fields)) return false;
+        Object.assign(results[row.index]!, { profileId: current.id, outcome: 'UNCHANGED' });
+        return true;
+      });
+      const unchangedRows = new Set(unchanged);
+      const changed = valid.filter((row) => !unchangedRows.has(row));
+
+      const records = changed.map((row) => {
         const current = byExternalId.get(row.externalId);
         return {
           id: current?.id ?? randomUUID(),
@@ -149,22 +173,22 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         : [];
 
       const idByExternalId = new Map(written.map((row) => [row.external_id, row.id]));
-      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', valid, idByExternalId, (row) => row.fields.parkingLotIds);
-      await replaceLinks(tx, 'profile_tag', 'tag_id', valid, idByExternalId, (row) => row.fields.tagIds);
+      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', changed, idByExternalId, (row) => row.fields.parkingLotIds);
+      await replaceLinks(tx, 'profile_tag', 'tag_id', changed, idByExternalId, (row) => row.fields.tagIds);
 
       const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
       await revokeInvitationsToOldAddresses(
         tx,
         written.filter((row) => !row.inserted).map((row) => row.id),
       );
-      for (const row of valid) {
+      for (const row of changed) {
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
       }
       await recordAudit(
         tx,
         scope,
-        valid.map((row) => {
+        changed.map((row) => {
           const profileId = idByExternalId.get(row.externalId)!;
           const name = personName(row.fields);
           return insertedIds.has(profileId)
@@ -178,9 +202,46 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         }),
       );
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
-      return { rows: results, created: count('CREATED'), updated: count('UPDATED'), failed: count('FAILED') };
+      return { rows: results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: count('FAILED') };
     },
     { timeout: 60_000 },
+  );
+}
+
+/** The row would change nothing: same fields, and the same lots and tags where it gives them (fields left out keep their value). */
+function sameProfile(
+  current: {
+    firstName: string;
+    lastName: string;
+    email: string;
+    phone: string | null;
+    paymentMethods: PaymentMethod[];
+    parkingLots: { parkingLotId: string }[];
+    tags: { tagId: string }[];
+  },
+  fields: UpsertRow['fields'],
+): boolean {
+  const sameSet = (a: readonly string[], b: readonly string[]) => {
+    const left = new Set(a);
+    const right = new Set(b);
+    return left.size === right.size && [...left].every((value) => right.has(value));
+  };
+  return (
+    current.firstName === fields.firstName &&
+    current.lastName === fields.lastName &&
+    current.email === fields.email &&
+    (fields.phone === undefined || current.phone === fields.phone) &&
+    (fields.paymentMethods === undefined || sameSet(current.paymentMethods, fields.paymentMethods)) &&
+    (fields.parkingLotIds === undefined ||
+      sameSet(
+        current.parkingLots.map((link) => link.parkingLotId),
+        fields.parkingLotIds,
+      )) &&
+    (fields.tagIds === undefined ||
+      sameSet(
+        current.tags.map((link) => link.tagId),
+        fields.tagIds,
+      ))
   );
 }
 

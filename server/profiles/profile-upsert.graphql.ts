@@ -1,8 +1,17 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
-import { BatchTooLargeError, InvalidInputError } from '../errors/domain-errors.ts';
-import { errorAsData, InputErrorInterface } from '../errors/errors.graphql.ts';
+import {
+  BatchTooLargeError,
+  DuplicateInBatchError,
+  EmailAlreadyUsedError,
+  ExternalIdAlreadyUsedError,
+  InvalidEmailError,
+  InvalidInputError,
+  UnknownParkingLotError,
+  UnknownTagError,
+} from '../errors/domain-errors.ts';
+import { errorAsData } from '../errors/errors.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { PaymentMethodEnum } from './profile-enums.graphql.ts';
 import { idsOf, profileFields } from './profile.graphql.ts';
@@ -38,8 +47,24 @@ export const UpsertOutcomeEnum = builder.enumType('UpsertOutcome', {
   values: {
     CREATED: { description: 'A new profile was created.' },
     UPDATED: { description: 'The existing profile with this externalId was updated.' },
+    UNCHANGED: { description: 'The existing profile with this externalId already had these values: nothing was written (updatedAt stays).' },
     FAILED: { description: 'Nothing was written for this row; see its error.' },
   } as const,
+});
+
+/** What can make one row of a bulk upsert fail, and nothing else. */
+const ProfileUpsertRowErrorUnion = builder.unionType('ProfileUpsertRowError', {
+  description: 'Why one row of a bulk upsert was not written; every member has `code`, `message` and `path`.',
+  types: [
+    InvalidInputError,
+    InvalidEmailError,
+    EmailAlreadyUsedError,
+    ExternalIdAlreadyUsedError,
+    DuplicateInBatchError,
+    UnknownParkingLotError,
+    UnknownTagError,
+  ] as unknown as [typeof InvalidInputError],
+  resolveType: (error) => (error as unknown as { typeName: string }).typeName,
 });
 
 const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUpsertRowResult').implement({
@@ -54,22 +79,23 @@ const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUps
       resolve: (row) => (row.profileId ? encodeGlobalID('Profile', row.profileId) : null),
     }),
     error: t.field({
-      type: InputErrorInterface,
+      type: ProfileUpsertRowErrorUnion,
       nullable: true,
       description: 'Why the row failed; its path points into the input.',
-      resolve: (row) => row.error && errorAsData(row.error),
+      resolve: (row) => (row.error && errorAsData(row.error)) as InvalidInputError | null,
     }),
   }),
 });
 
 const ProfilesUpsertPayload = builder
-  .objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; failed: number }>('ProfilesUpsertPayload')
+  .objectRef<{ rows: UpsertRowResult[]; created: number; updated: number; unchanged: number; failed: number }>('ProfilesUpsertPayload')
   .implement({
     description: 'One result per input row, in input order, and the counts.',
     fields: (t) => ({
       results: t.field({ type: [ProfileUpsertRowResultRef], description: 'One per input row.', resolve: (payload) => payload.rows }),
       createdCount: t.exposeInt('created', { description: 'Rows that created a profile.' }),
       updatedCount: t.exposeInt('updated', { description: 'Rows that updated a profile.' }),
+      unchangedCount: t.exposeInt('unchanged', { description: 'Rows whose profile already had these values (nothing written).' }),
       failedCount: t.exposeInt('failed', { description: 'Rows that wrote nothing.' }),
     }),
   });

@@ -33,7 +33,7 @@ const UPSERT = /* GraphQL */ `
       __typename
       ... on ProfilesUpsertPayload {
         createdCount updatedCount failedCount
-        results { index externalId outcome profileId error { code path } }
+        results { index externalId outcome profileId error { ... on InputError { code path } } }
       }
       ... on BatchTooLarge { code size max }
     }
@@ -121,7 +121,7 @@ describe('profilesUpsert', () => {
       ['FAILED', 'INVALID_EMAIL', ['input', 'profiles', '1', 'email']],
       ['FAILED', 'UNKNOWN_TAG', ['input', 'profiles', '2', 'tagIds', '0']],
       ['CREATED', null, null],
-      ['FAILED', 'EMAIL_ALREADY_USED', ['input', 'profiles', '4', 'email']],
+      ['FAILED', 'DUPLICATE_IN_BATCH', ['input', 'profiles', '4', 'email']],
     ]);
 
     const second = (await org.graphql(UPSERT, { input: { profiles: [{ externalId: 'HR-1', ...person(1), firstName: 'Changed' }] } })).data.profilesUpsert;

@@ -7,7 +7,9 @@ import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../
 import { profileInputErrors } from '../errors/errors.graphql.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import type { Profile } from '../generated/prisma/client.ts';
-import { idempotencyKeyDescription } from '../input/idempotency.ts';
+import { isUuid } from '../ids/global-ids.ts';
+import { idempotencyKeyDescription, wasReplayed } from '../input/idempotency.ts';
+import { parseText } from '../input/text-fields.ts';
 import { InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { inCallerOrganization } from '../organizations/organization-scope.ts';
@@ -198,6 +200,14 @@ builder.queryFields((t) => ({
         parseQueryInput(() => toProfileFilter(args.filter)),
       ),
   }),
+  profileByExternalId: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
+    type: ProfileRef,
+    nullable: true,
+    description: "One profile by the integrator's own id (matched exactly: case-sensitively); null when the organization has none.",
+    args: { externalId: t.arg.string({ required: true, description: "The integrator's id, as given to profilesUpsert." }) },
+    resolve: (query, _root, args, context) =>
+      context.scope.db.profile.findFirst({ ...query, where: { externalId: parseQueryInput(() => parseText(args.externalId, ['externalId'])) } }),
+  }),
   profile: t.withAuth({ allowed: 'READ_PROFILES' }).prismaField({
     type: ProfileRef,
     nullable: true,
@@ -259,7 +269,13 @@ export const idsOf = (ids: IdInput[] | null | undefined) => ids?.map((id) => id!
 
 const ProfilePayload = builder.objectRef<{ profile: Profile }>('ProfilePayload').implement({
   description: 'The profile as it now is.',
-  fields: (t) => ({ profile: t.field({ type: ProfileRef, description: 'The profile.', resolve: (payload) => payload.profile }) }),
+  fields: (t) => ({
+    profile: t.field({ type: ProfileRef, description: 'The profile.', resolve: (payload) => payload.profile }),
+    replayed: t.boolean({
+      description: 'True when an earlier request with the same idempotency key created it and this is that result again; nothing new was created.',
+      resolve: (payload) => wasReplayed(payload.profile),
+    }),
+  }),
 });
 
 const ProfileDeletePayload = builder.objectRef<{ deletedProfileId: string }>('ProfileDeletePayload').implement({

@@ -25,7 +25,8 @@ export function corsOptions(origins: string[]): CORSOptions | false {
     origin: origins,
     credentials: false,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf'],
+    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600,
   };
 }

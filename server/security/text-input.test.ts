@@ -177,7 +177,7 @@ describe('text input', () => {
     rows[7]!.externalId = `hr-${LONE_SURROGATE}`;
     rows[4_999]!.firstName = 'Jean\nBcc: x@example.test';
     const response = await org.graphql(
-      'mutation ($rows: [ProfileUpsertInput!]!) { profilesUpsert(input: { profiles: $rows }) { __typename ... on ProfilesUpsertPayload { failedCount results { outcome error { __typename code path } } } } }',
+      'mutation ($rows: [ProfileUpsertInput!]!) { profilesUpsert(input: { profiles: $rows }) { __typename ... on ProfilesUpsertPayload { failedCount results { outcome error { __typename ... on InputError { code path } } } } } }',
       { rows },
     );
     expect(response.errors).toBeUndefined();
@@ -251,6 +251,9 @@ describe('text input', () => {
       'TagInput.name',
       'ProfileFilter.search',
       'ProfilesInviteInput.idempotencyKey',
+      // The integrator's ids, looked up: parseText in server/profiles/profile.graphql.ts.
+      'ProfileFilter.externalIds',
+      'Query.profileByExternalId(externalId)',
       // Webhook URLs: parseRequiredText in server/webhooks/webhook-endpoint-service.ts, then the URL rules.
       'WebhookEndpointCreateInput.url',
       'WebhookEndpointUpdateInput.url',

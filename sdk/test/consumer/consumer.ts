@@ -1,21 +1,46 @@
-// A consumer of the published types (resolved through @parkpass/sdk's "exports" to sdk/dist).
+// A consumer of the published types (resolved through @parkpass/sdk's "exports" to sdk/dist), compiled
+// under strict, noUncheckedIndexedAccess and exactOptionalPropertyTypes, with skipLibCheck off and no DOM lib.
 // The SDK's test compiles this file with tsc and expects no error.
-import { createClient, ParkpassError, type ParkpassErrorCode, type Profile, ProfilesDocument, type ProfilesQuery } from '@parkpass/sdk';
+import {
+  type BulkInvitation,
+  createClient,
+  ErrorCode,
+  isParkpassError,
+  type ParkpassClient,
+  ParkpassError,
+  type ParkpassErrorCode,
+  type Profile,
+  ProfilesDocument,
+  type ProfilesQuery,
+  ProfileStatus,
+  Role,
+  SkipReason,
+  type UpsertRowError,
+} from '@parkpass/sdk';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 type Assert<T extends true> = T;
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-const parkpass = createClient({ url: 'http://localhost:4000/graphql', apiKey: 'ppk_example' });
+const parkpass: ParkpassClient = createClient({ url: 'http://localhost:4000/graphql', apiKey: 'ppk_example' });
+// @ts-expect-error credentials are required: an API key, a token, or anonymous: true
+createClient({ url: 'http://localhost:4000/graphql' });
+createClient({ url: 'http://localhost:4000/graphql', anonymous: true });
+// Options may be passed as explicit undefined (exactOptionalPropertyTypes).
+createClient({ url: 'http://localhost:4000/graphql', token: 'pps_x', timeoutMs: undefined, fetch: undefined });
 
-export async function check() {
-  const page = await parkpass.profiles.search({ filter: { statuses: ['PENDING'] }, first: 10 });
+export async function check(signal: AbortSignal) {
+  const page = await parkpass.profiles.search({ filter: { statuses: [ProfileStatus.PENDING] }, first: 10, after: undefined }, { signal });
   type _pageNotAny = Assert<Equal<IsAny<typeof page>, false>>;
+  // A page's cursor goes back as `after` unchanged.
+  await parkpass.profiles.search({ after: page.pageInfo.endCursor });
   const first = page.edges[0]?.node;
   if (first) {
     type _profile = Assert<Equal<typeof first, Profile>>;
+    const typename: 'Profile' = first.__typename;
     const status: 'NOT_INVITED' | 'PENDING' | 'VALIDATED' = first.status;
     const lots: string[] = first.parkingLots.map((lot) => lot.name);
+    void typename;
     void status;
     void lots;
     // @ts-expect-error a misspelled field does not exist
@@ -25,50 +50,78 @@ export async function check() {
   // @ts-expect-error an unknown status is refused
   await parkpass.profiles.search({ filter: { statuses: ['INVITED'] } });
 
-  const result = await parkpass.invitations.inviteOne('UHJvZmlsZTox');
-  switch (result.__typename) {
-    case 'ProfileInvitePayload': {
-      const state: string = result.invitation.state;
-      void state;
-      break;
-    }
-    case 'ResendTooSoon': {
-      const wait: number = result.retryAfterSeconds;
-      void wait;
-      break;
-    }
-    case 'FeatureNotInPlan':
-    case 'Forbidden':
-    case 'ProfileAlreadyValidated':
-    case 'EmailUndeliverable':
-    case 'InvalidEmail':
-    case 'InvalidInput':
-    case 'NotFound': {
-      const code: string = result.code;
-      void code;
-      break;
-    }
-    default: {
-      const exhaustive: never = result;
-      void exhaustive;
+  // A mutation returns its success; refusals are thrown.
+  const invited = await parkpass.invitations.inviteOne('UHJvZmlsZTox', { sendEmail: false });
+  const state: string = invited.invitation.state;
+  const link: string | null = invited.link;
+  void state;
+  void link;
+  // @ts-expect-error the result is the success payload only: no error member to switch on
+  void invited.code;
+
+  const synced = await parkpass.profiles.upsertAll([{ externalId: 'hr-1', firstName: 'A', lastName: 'B', email: 'a@b.example' }]);
+  for (const row of synced.results) {
+    const outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED' | 'FAILED' = row.outcome;
+    void outcome;
+    const error: UpsertRowError | null = row.error;
+    if (error) {
+      const path: string[] = error.path;
+      void path;
+      switch (error.__typename) {
+        case 'DuplicateInBatch': {
+          const other: number = error.otherIndex;
+          void other;
+          break;
+        }
+        case 'EmailAlreadyUsed':
+        case 'ExternalIdAlreadyUsed': {
+          const holder: string | null = error.profileId;
+          void holder;
+          break;
+        }
+        case 'InvalidInput':
+        case 'InvalidEmail':
+        case 'UnknownParkingLot':
+        case 'UnknownTag':
+          break;
+        default: {
+          // Only the errors a row can have: no BatchTooLarge, NotFound or PasswordTooWeak.
+          const exhaustive: never = error;
+          void exhaustive;
+        }
+      }
     }
   }
-  type _resultNotAny = Assert<Equal<IsAny<typeof result>, false>>;
 
-  // The documents are exported typed, for urql (or any TypedDocumentNode client) in the admin UI.
-  const data = (await parkpass.urql.query(ProfilesDocument, { first: 5 }).toPromise()).data;
-  type _documentData = Assert<Equal<typeof data, ProfilesQuery | undefined>>;
+  const started = await parkpass.invitations.inviteMany({ filter: { externalIds: ['hr-1'] } }, { idempotencyKey: 'run-1', signal });
+  const replayed: boolean = started.replayed;
+  void replayed;
+  const done: BulkInvitation = await parkpass.invitations.waitFor(started.bulkInvitation.id, undefined, { intervalMs: 500, signal });
+  for await (const bulk of parkpass.invitations.follow(done.id, { signal })) void bulk.state;
+
+  // The documents are exported typed, for urql (or any TypedDocumentNode client).
+  const data = await parkpass.request('mine', ProfilesDocument, { first: 5 }, { idempotent: true });
+  type _documentData = Assert<Equal<typeof data, ProfilesQuery>>;
+
+  // Enums are values too.
+  const roles: string[] = [Role.ADMIN, Role.VIEWER, SkipReason.ALREADY_VALIDATED, ErrorCode.FORBIDDEN];
+  void roles;
 
   try {
     await parkpass.viewer();
   } catch (error) {
     if (error instanceof ParkpassError) {
       const code: ParkpassErrorCode = error.code;
-      void code;
-      if (error.code === 'FEATURE_NOT_IN_PLAN' || error.code === 'NETWORK_ERROR') void error.details;
+      const requestId: string | null = error.requestId;
+      const plan: 'STARTER' | 'BUSINESS' | 'ENTERPRISE' | null = error.requiredPlan;
+      const roles: readonly string[] | null = error.requiredRoles;
+      const wait: number | null = error.retryAfterSeconds;
+      const path: readonly string[] | null = error.path;
+      void [code, requestId, plan, roles, wait, path];
       // @ts-expect-error error codes are a union, not any string: a misspelled one does not compile
       if (error.code === 'FEATURE_NOT_IN_PLANS') void error.details;
     }
+    if (isParkpassError(error, 'RATE_LIMITED', 'SERVER_ERROR')) void error.retryable;
   }
 
   // Every connection pages itself.
