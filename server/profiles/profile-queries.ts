@@ -123,17 +123,13 @@ const STATUSES: readonly ProfileStatus[] = ['NOT_INVITED', 'PENDING', 'VALIDATED
  */
 function statusesOnly(filter: ProfileFilter | null | undefined): readonly ProfileStatus[] | undefined {
   if (!filter) return STATUSES;
-  const other =
-    searchTerms(filter.search ?? '').length > 0 ||
-    filter.parkingLotIds != null ||
-    !!filter.noAccess ||
-    filter.tagIds != null ||
-    filter.paymentMethods != null ||
-    filter.invitationExpired != null ||
-    filter.deliveryStates != null ||
-    filter.invitedBetween != null ||
-    filter.expiresBetween != null;
-  if (other) return undefined;
+  // Fail safe: any criterion other than statuses, including one added to ProfileFilter later, is counted by the filter's SQL.
+  for (const [criterion, value] of Object.entries(filter)) {
+    if (criterion === 'statuses' || value == null) continue;
+    if (criterion === 'noAccess' && value === false) continue; // false: no criterion (invitationExpired: false is one)
+    if (criterion === 'search' && searchTerms(String(value)).length === 0) continue;
+    return undefined;
+  }
   return filter.statuses ? STATUSES.filter((status) => filter.statuses!.includes(status)) : STATUSES;
 }
 
