@@ -100,7 +100,7 @@ describe('every error has a message and a documented code', () => {
     expect(refused.errors?.[0]?.extensions).toEqual({ code: 'FEATURE_NOT_IN_PLAN', feature: 'BULK_INVITATIONS', plan: 'STARTER', requiredPlan: 'BUSINESS' });
   });
 
-  it('an unexpected failure: "Unexpected error." and INTERNAL_SERVER_ERROR, no database text, no 5xx; /health says 503', async () => {
+  it('the database out of reach: SERVICE_UNAVAILABLE with a 503 and Retry-After, no database text; /health says 503', async () => {
     const unreachable = createPrisma('postgresql://nobody:nothing@127.0.0.1:1/none');
     const app = createApp({
       prisma: unreachable,
@@ -113,8 +113,13 @@ describe('every error has a message and a documented code', () => {
       body: JSON.stringify({ query: '{ viewer { role } }' }),
     });
     const text = await response.text();
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
     expect(JSON.parse(text).errors).toEqual([
-      expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: response.headers.get('x-request-id') } }),
+      expect.objectContaining({
+        message: 'The service is busy; nothing was written. Try again in a moment.',
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 },
+      }),
     ]);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(text).not.toMatch(/prisma|ECONNREFUSED|127\.0\.0\.1|\/work\//i);

@@ -19,6 +19,8 @@ export const REQUEST_ERROR_CODES = {
   BAD_USER_INPUT: "A variable's value does not fit its declared type (a string for an Int, a number out of range, null for a non-null type…).",
   BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
   TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
+  SERVICE_UNAVAILABLE:
+    'The database was out of reach or every connection busy for a moment (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
   INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
 } as const;
 
@@ -60,6 +62,20 @@ export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): E
     const code = outer.extensions?.code ?? original.extensions?.code;
     return amended(outer, { ...original.extensions, ...outer.extensions, code: typeof code === 'string' ? code : requestErrorCode(outer) });
   }
+  if (isDatabaseBusy(original)) {
+    console.warn(`Database busy or out of reach (${(original as { code?: string }).code ?? 'no code'}): answered SERVICE_UNAVAILABLE.`);
+    return new GraphQLError('The service is busy; nothing was written. Try again in a moment.', {
+      nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
+      path: located?.path,
+      extensions: {
+        code: 'SERVICE_UNAVAILABLE',
+        retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS,
+        http: { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } },
+      },
+    });
+  }
   return new GraphQLError(message, {
     nodes: located?.nodes,
     source: located?.source,
@@ -76,6 +92,25 @@ export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): E
 function amended(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
   (error as { extensions: Record<string, unknown> }).extensions = extensions;
   return error;
+}
+
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Prisma's "the database cannot take this now" errors: no connection to the
+ * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
+ * free in the pool in time (P2024), or a transaction that could not start in
+ * time (P2028). Each fails before anything
+ * is written, so the caller may simply retry.
+ */
+function isDatabaseBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028'].includes(code)) return true;
+  // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
+  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta?.driverAdapterError?.cause?.kind;
+  if (typeof kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(kind)) return true;
+  return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
 }
 
 /** The first error that is not a wrapper graphql-js added around it. */
