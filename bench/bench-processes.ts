@@ -4,12 +4,8 @@
 // benchmark says so), and a fresh database on the benchmark's embedded PostgreSQL.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import pg from 'pg';
-import { portFromEnvironment } from '../server/database/free-port.ts';
-import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { dataDir } from '../server/database/paths.ts';
+import { dropDatabase, ensureDatabase, withDatabase } from '../server/database/index.ts';
+import { startBenchPostgres } from './bench-kit.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -23,16 +19,13 @@ export interface BenchDatabase {
  * checkout's server (`--server-dir`) runs on its own migrations.
  */
 export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'bench-postgres'), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT') });
+  const server = await startBenchPostgres();
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await ensureDatabase(server.url, name);
   return {
     url: withDatabase(server.url, name),
     drop: async () => {
-      const admin = new pg.Client({ connectionString: server.url });
-      await admin.connect();
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      await dropDatabase(server.url, name);
       await server.stop();
     },
   };

@@ -6,24 +6,19 @@
 // HTTP, beside the same answers by hand-written SQL. Goal: search p95 ≤ 10 ms.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { createPrisma } from '../server/database/prisma.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
 import { createApp } from '../server/yoga.ts';
-import { machineLine, quantile, serveHttp, startBenchPostgres } from './bench-kit.ts';
+import { machineLine, quantile, serveHttp } from './bench-kit.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
 const runs = Number(values.runs);
 const SMALL_ORGANIZATIONS = 999;
 const SMALL_SIZE = 900;
 
-const server = await startBenchPostgres({ fast: true });
-await ensureDatabase(server.url, 'bench_tenants');
-const url = withDatabase(server.url, 'bench_tenants');
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase('bench_tenants', {}, { fast: true });
+const { url, prisma } = db;
 
 const [existing] = await prisma
   .$queryRawUnsafe<{ api_key: string; organization_id: string }[]>('SELECT api_key, organization_id FROM bench_seed')
@@ -127,6 +122,5 @@ for (const [name, filter, where, order] of scenarios) {
 await hand.end();
 await rateLimitPool.end();
 http.server.close();
-await prisma.$disconnect();
-await server.stop();
+await db.close();
 process.exit(0);

@@ -9,20 +9,15 @@ import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { createPrisma } from '../server/database/prisma.ts';
-import { machineLine, startBenchPostgres } from './bench-kit.ts';
+import { machineLine } from './bench-kit.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
-const postgres = await startBenchPostgres({ fast: true });
-await ensureDatabase(postgres.url, 'bench_overhead');
-const url = withDatabase(postgres.url, 'bench_overhead');
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase('bench_overhead', {}, { fast: true });
+const { url, prisma } = db;
 const key = generateApiKeySecret();
 await prisma.organization.create({
   data: { name: 'Overhead Corp', plan: 'ENTERPRISE', apiKeys: { create: { name: 'bench', role: 'VIEWER', prefix: key.prefix, secretHash: key.hash } } },
@@ -89,6 +84,5 @@ for (const [name, ours, bare] of rows) {
   const goal = name.startsWith('authenticated') ? (ratio >= 0.5 ? 'met' : `missed (${((ratio / 0.5 - 1) * 100).toFixed(0)} %)`) : 'no goal';
   console.log(`| ${name} | ${ours.toFixed(0)} | ${bare.toFixed(0)} | ${(ratio * 100).toFixed(0)} % | ${goal} |`);
 }
-await prisma.$disconnect();
-await postgres.stop();
+await db.close();
 process.exit(0);

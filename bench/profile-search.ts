@@ -8,26 +8,20 @@
 // the Status column's counts, and the exact totals ("select all N").
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ensureDatabase, withDatabase } from '../server/database/index.ts';
-import { migrate } from '../server/database/migrate.ts';
-import { createPrisma } from '../server/database/prisma.ts';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
 import { createApp } from '../server/yoga.ts';
-import { machineLine, quantile, serveHttp, startBenchPostgres } from './bench-kit.ts';
+import { machineLine, quantile, serveHttp } from './bench-kit.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
 const count = Number(values.profiles);
 const runs = Number(values.runs);
 
-const server = await startBenchPostgres({ fast: true });
-const database = `bench_${count}`;
-await ensureDatabase(server.url, database);
-const url = withDatabase(server.url, database);
-await migrate(url);
-const prisma = createPrisma(url);
+const db = await openBenchDatabase(`bench_${count}`, {}, { fast: true });
+const { url, prisma } = db;
 
 let seeded = await readSeed();
 if (!seeded) {
@@ -273,8 +267,7 @@ for (const scenario of scenarios.filter((s) => ['one parking lot', 'no access', 
 await hand.end();
 await rateLimitPool.end();
 http.server.close();
-await prisma.$disconnect();
-await server.stop();
+await db.close();
 process.exit(0);
 
 async function readSeed() {
