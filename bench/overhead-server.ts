@@ -46,3 +46,5 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
 });
+// A normal exit on kill, so that --cpu-prof (BENCH_CPU_PROF in overhead.ts) writes its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -24,7 +24,9 @@ await prisma.organization.create({
 });
 
 async function startServer(kind: string) {
-  const child = fork(new URL('./overhead-server.ts', import.meta.url), [kind, url], { execArgv: ['--import', 'tsx'] });
+  const child = fork(new URL('./overhead-server.ts', import.meta.url), [kind, url], {
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
+  });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (message) => resolve(message as { port: number })));
   return { port, stop: () => child.kill() };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type InvitationState, invitationInStateSql, invitationNotClosedSql, invitationState } from '../invitations/invitation-state.ts';
+import { RESEND_COOLDOWN_MS } from '../invitations/invitation-rules.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 
 const kit = useTestKit();
 const HOUR = 3_600_000;
@@ -71,6 +73,39 @@ describe('profile counts (the Status column)', () => {
     expect(response.data.profiles.edges.map((edge: any) => edge.node.id)).toEqual([globalId('Profile', expiredId!)]);
     expect(response.data.others.totalCount).toBe(1);
     expect(response.data.profileCounts.pendingWithExpiredInvitation).toBe(1);
+  });
+
+  it('counts "pending, invitation expired" from the open invitations alone, and agrees with the filter after every flow', async () => {
+    // The Status column reads that number from the open invitations' index without the profiles (profile-queries.ts):
+    // every open invitation is the latest of a pending profile. Each flow that opens or closes one, through the API.
+    const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'OWNER' });
+    const ids = await org.insertProfiles(6);
+    const [kept, reinvited, accepted, moved, revoked, expired] = ids as [string, string, string, string, string, string];
+    const links = new Map<string, string>();
+    for (const id of ids) {
+      const result = expectTypename(await org.api.profileInvite(id, { sendEmail: false }), 'ProfileInvitePayload');
+      links.set(id, result.link!.split('#token=')[1]!);
+      if (id === revoked) await org.api.invitationRevoke(result.invitation.id);
+    }
+    kit.clock.advance(RESEND_COOLDOWN_MS);
+    expectTypename(await org.api.profileInvite(reinvited, { sendEmail: false }), 'ProfileInvitePayload');
+    expectTypename(await kit.anonymous.invitationAccept(links.get(accepted)!, 'a long and fine password'), 'InvitationAcceptPayload');
+    expectTypename(await org.api.profileUpdate(moved, { email: `moved-${moved}@example.test` }), 'ProfilePayload');
+    kit.clock.advance(10 * 24 * HOUR);
+    expectTypename(await org.api.profileInvite(expired, { sendEmail: false }), 'ProfileInvitePayload');
+    kit.clock.advance(HOUR);
+
+    // kept and reinvited: open and expired; expired: re-invited, still open; accepted, moved, revoked: closed.
+    const counts = await org.api.profileCounts();
+    const listed = await org.api.profiles({ filter: { invitationExpired: true } });
+    expect(counts.pendingWithExpiredInvitation).toBe(2);
+    expect(listed.totalCount).toBe(2);
+    expect(new Set(listed.edges.map((edge) => edge.node.id))).toEqual(new Set([globalId('Profile', kept), globalId('Profile', reinvited)]));
+    // And the profile's copy of its latest invitation's expiry (kept by a trigger) is that invitation's.
+    const copies = await kit.prisma.$queryRaw<{ same: boolean }[]>`
+      SELECT p.invitation_expires_at IS NOT DISTINCT FROM li.expires_at AS same
+      FROM profile p LEFT JOIN invitation li ON li.id = p.latest_invitation_id WHERE p.organization_id = ${org.id}::uuid`;
+    expect(copies.map((row) => row.same)).toEqual(ids.map(() => true));
   });
 
   it('decides invitation states in SQL exactly as in TypeScript, for every combination of dates', async () => {

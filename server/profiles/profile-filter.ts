@@ -42,9 +42,13 @@ export const PROFILE_FROM = Prisma.sql`"profile" p LEFT JOIN "invitation" li ON 
 /** Ids that are not UUIDs name nothing; dropped before they reach a uuid cast. */
 const uuids = (ids: readonly string[]) => ids.filter(isUuid);
 
-/** `p` is pending and its latest invitation has expired (by THE definition of invitation states): to re-invite. */
+/**
+ * `p` is pending and its latest invitation has expired (by THE definition of invitation states): to re-invite.
+ * The same expiry on the profile's copy (invitation_expires_at) lets its index find the candidates.
+ */
 export function pendingWithExpiredInvitationSql(now: Date): Prisma.Sql {
-  return Prisma.sql`(p.status = 'PENDING' AND li.id IS NOT NULL AND ${invitationInStateSql('li', 'EXPIRED', now)})`;
+  return Prisma.sql`(p.status = 'PENDING' AND coalesce(p.invitation_expires_at, 'infinity'::timestamptz) <= ${now}::timestamptz
+    AND li.id IS NOT NULL AND ${invitationInStateSql('li', 'EXPIRED', now)})`;
 }
 
 /** Email to `p`'s current address bounced or was reported as spam (its latest invitation's delivery). */
@@ -74,11 +78,13 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
 
     if (filter.statuses) and.push(Prisma.sql`p.status = ANY(${filter.statuses}::"ProfileStatus"[])`);
     if (filter.tagIds && filter.tagsMatch === 'ALL') {
-      // One semi-join per tag (each served by the tag's index); an id naming no tag of the organization matches nothing.
-      for (const tagId of new Set(filter.tagIds)) {
-        and.push(
-          isUuid(tagId) ? Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ${tagId}::uuid)` : Prisma.sql`false`,
-        );
+      // The profiles holding every one of the tags, found once from the tag index (one pass over each tag's
+      // links, grouped), not probed profile by profile; an id naming no tag of the organization matches nothing.
+      const tagIds = [...new Set(filter.tagIds)];
+      if (tagIds.some((tagId) => !isUuid(tagId))) and.push(Prisma.sql`false`);
+      else if (tagIds.length > 0) {
+        and.push(Prisma.sql`p.id IN (SELECT pt.profile_id FROM "profile_tag" pt WHERE pt.tag_id = ANY(${tagIds}::uuid[])
+                                     GROUP BY pt.profile_id HAVING count(*) = ${tagIds.length})`);
       }
     } else if (filter.tagIds) {
       and.push(Prisma.sql`EXISTS (SELECT 1 FROM "profile_tag" pt WHERE pt.profile_id = p.id AND pt.tag_id = ANY(${uuids(filter.tagIds)}::uuid[]))`);
@@ -87,7 +93,7 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
 
     if (filter.deliveryStates) and.push(Prisma.sql`li.delivery_state = ANY(${filter.deliveryStates}::"EmailDeliveryState"[])`);
     and.push(...inRange(Prisma.sql`p.invited_at`, filter.invitedBetween));
-    and.push(...inRange(Prisma.sql`li.expires_at`, filter.expiresBetween));
+    and.push(...inRange(Prisma.sql`p.invitation_expires_at`, filter.expiresBetween));
 
     if (filter.invitationExpired != null) {
       const expired = pendingWithExpiredInvitationSql(now);
