@@ -91,7 +91,7 @@ await latencies(warm, () => hashPassword(password));
 const hashBefore = await latencies(tokens, () => hashPassword(password));
 const accept = await latencies(tokens, async (token) => {
   const data = await graphql(
-    'mutation($input: InvitationAcceptInput!) { invitationAccept(input: $input) { __typename ... on InvitationAcceptPayload { profile { status } } } }',
+    'mutation($input: InvitationAcceptInput!) { invitationAccept(input: $input) { __typename ... on InvitationAcceptPayload { firstName } } }',
     { input: { token, password } },
   );
   if (data.invitationAccept.__typename !== 'InvitationAcceptPayload') throw new Error(JSON.stringify(data));
