@@ -321,7 +321,7 @@ export async function revokeInvitation(scope: RequestScope, invitationId: string
   });
 }
 
-function assertOpen(invitation: Invitation, now: Date): void {
+function assertOpen(invitation: Pick<Invitation, 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'supersededAt'>, now: Date): void {
   switch (invitationState(invitation, now)) {
     case 'ACCEPTED':
       throw new InvitationAlreadyUsedError();
@@ -357,19 +357,26 @@ export async function readInvitationByToken(scope: ServiceScope, token: string) 
 export async function acceptInvitation(scope: ServiceScope, input: { token: string; password: string }): Promise<AcceptedInvitation> {
   const tokenHash = hashInvitationToken(input.token.trim());
   const now = scope.clock.now();
-  const known = await scope.prisma.invitation.findUnique({ where: { tokenHash } });
+  // With its organization: what the person is told once they accepted (its name, the app links).
+  const known = await scope.prisma.invitation.findUnique({ where: { tokenHash }, include: { organization: true } });
   if (!known) throw new InvitationNotFoundError();
   // The token must work before the password costs anything: hashing is memory-hard on purpose,
   // and a used or expired token must not buy an anonymous caller that work. Checked again under the lock.
   assertOpen(known, now);
   assertPasswordPolicy(input.password, known.email, ['input', 'password']);
   const passwordHash = await hashPassword(input.password);
+  const { organization } = known;
   return scope.prisma.$transaction(async (tx) => {
     // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
     await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;
-    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
-    if (!locked) throw new InvitationNotFoundError();
-    const invitation = await tx.invitation.findUniqueOrThrow({ where: { id: locked.id } });
+    // Locked and read again in one statement: what a concurrent accept, revocation or re-invite left.
+    const [invitation] = await tx.$queryRaw<
+      Pick<Invitation, 'id' | 'organizationId' | 'profileId' | 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'supersededAt'>[]
+    >`
+      SELECT id::text, organization_id::text AS "organizationId", profile_id::text AS "profileId", expires_at AS "expiresAt",
+             accepted_at AS "acceptedAt", revoked_at AS "revokedAt", superseded_at AS "supersededAt"
+      FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
+    if (!invitation) throw new InvitationNotFoundError();
     assertOpen(invitation, now);
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
     const profile = await tx.profile.update({
@@ -400,7 +407,6 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
         summary: `${personName(profile)} accepted the invitation and set a password.`,
       },
     );
-    const organization = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId } });
     return { profile, organization };
   });
 }
