@@ -145,7 +145,15 @@ describe('budgets by query cost', () => {
     const onTheOther = await send(two, PAGE, { token: caller.apiKey });
     expect(onTheOther.body.errors![0]!.extensions.code).toBe('RATE_LIMITED');
     const { rows } = await pool.query<{ points: number }>('SELECT points FROM rate_limit WHERE key = $1', [`caller:key:${caller.apiKeyId}`]);
-    expect(rows).toEqual([{ points: 202 }]); // 201 returned, then 1 for the refused request
+    // 301 asked for by the first (the 100 it did not return wait as a credit on server one), then 1 for the refused request.
+    expect(rows).toEqual([{ points: 302 }]);
+    // Server one spends that credit with the caller's next request there: 41 points asked for, 1 counted (at least one
+    // always is), and the budget it reports counts the credit left.
+    const next = await send(one, '{ profiles(first: 20) { edges { node { id } } } }', { token: caller.apiKey });
+    expect(next.body.errors).toBeUndefined();
+    expect(Number(next.headers.get('ratelimit-remaining'))).toBeGreaterThan(400 - 303);
+    const after = await pool.query<{ points: number }>('SELECT points FROM rate_limit WHERE key = $1', [`caller:key:${caller.apiKeyId}`]);
+    expect(after.rows).toEqual([{ points: 303 }]);
     await pool.end();
   });
 });

@@ -13,7 +13,11 @@ import { requestRefusal } from './request-refusals.ts';
 //     count apart, per address, whatever the credentials.
 // A request that does not fit is refused and costs one point (its other points
 // are given back), so a caller near the end of its budget can still make
-// cheaper calls. The counters live in PostgreSQL (table rate_limit, one atomic
+// cheaper calls. What a query did not use is given back as a credit kept in
+// this process and spent by the caller's next charge here (which then counts
+// only the difference): one statement to the counters per request, not two.
+// A credit lasts one window, the budget it came from resets anyway; a caller
+// whose next request reaches another server is charged more, never less. The counters live in PostgreSQL (table rate_limit, one atomic
 // upsert per check), so every server behind a load balancer shares them; if
 // the database cannot answer, each server falls back to counting in memory.
 // Without a pool (tests, tools), the counters are in memory.
@@ -90,17 +94,27 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
         ] as const)
       : ([addresses, address, settings.anonymousPointsPerMinute, 'anonymous calls from this address'] as const);
 
+  const credits = new Credits(RATE_LIMIT_WINDOW_SECONDS * 1000);
+
   return {
     async charge({ viewer, address }, points, calls) {
       for (const [operation, count] of calls) {
         await consume(publicOperations[operation], address, count, settings.publicOperationsPerMinute[operation], `${operation} from this address`);
       }
       const [budget, key, limit, who] = budgetOf({ viewer, address });
-      return consume(budget, key, points, limit, who);
+      // At least one point is counted, so the answer still says where the budget stands.
+      const credit = credits.take(key, points - 1);
+      try {
+        const state = await consume(budget, key, points - credit, limit, who, points);
+        return { ...state, remaining: Math.min(limit, state.remaining + credits.of(key)) };
+      } catch (error) {
+        credits.give(key, credit);
+        throw error;
+      }
     },
     async refund(caller, points) {
       const [budget, key] = budgetOf(caller);
-      await budget.reward(key, points);
+      if (!credits.give(key, points)) await budget.reward(key, points);
     },
     async tryPublicOperation(address, operation) {
       try {
@@ -114,12 +128,50 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
   };
 }
 
+/** Points given back, per budget key, until the key's next charge or the end of the window; bounded in number. */
+class Credits {
+  private static readonly MAX_KEYS = 10_000;
+  private readonly byKey = new Map<string, { points: number; until: number }>();
+
+  constructor(private readonly lifetimeMs: number) {}
+
+  /** The key's unexpired credit. */
+  of(key: string): number {
+    const credit = this.byKey.get(key);
+    if (credit && credit.until <= Date.now()) this.byKey.delete(key);
+    return this.byKey.get(key)?.points ?? 0;
+  }
+
+  /** Takes up to `max` points of the key's credit; what was taken. */
+  take(key: string, max: number): number {
+    const available = this.of(key);
+    const taken = Math.max(0, Math.min(available, max));
+    if (taken === available) this.byKey.delete(key);
+    else this.byKey.get(key)!.points -= taken;
+    return taken;
+  }
+
+  /** Adds to the key's credit; false when too many keys hold one (the caller gives the points back at once instead). */
+  give(key: string, points: number): boolean {
+    if (points <= 0) return true;
+    if (!this.byKey.has(key) && this.byKey.size >= Credits.MAX_KEYS) {
+      const now = Date.now();
+      for (const [other, credit] of this.byKey) if (credit.until <= now) this.byKey.delete(other);
+      if (this.byKey.size >= Credits.MAX_KEYS) return false;
+    }
+    const total = this.of(key) + points;
+    this.byKey.set(key, { points: total, until: Date.now() + this.lifetimeMs });
+    return true;
+  }
+}
+
 /** Whole seconds until a refused caller may try again: at least 1 (Retry-After, retryAfterSeconds). */
 function retryAfterSeconds(rejection: RateLimiterRes): number {
   return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string, points: number, limit: number, who: string): Promise<BudgetState> {
+/** Counts `points` against `key`; a refusal names the request's whole `cost` (what it asked for, credits aside). */
+async function consume(limiter: RateLimiterAbstract, key: string, points: number, limit: number, who: string, cost = points): Promise<BudgetState> {
   try {
     const result = await limiter.consume(key, points);
     return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
@@ -127,14 +179,10 @@ async function consume(limiter: RateLimiterAbstract, key: string, points: number
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     if (points > 1) await limiter.reward(key, points - 1);
     const retryAfter = retryAfterSeconds(rejection);
-    throw requestRefusal(
-      'RATE_LIMITED',
-      `Rate limit reached: ${who} may spend ${limit} points per minute (this request: ${points}). Retry in ${retryAfter} s.`,
-      {
-        details: { retryAfterSeconds: retryAfter, limit, cost: points },
-        headers: { 'retry-after': String(retryAfter), ...budgetHeaders({ limit, remaining: 0, resetSeconds: retryAfter }) },
-      },
-    );
+    throw requestRefusal('RATE_LIMITED', `Rate limit reached: ${who} may spend ${limit} points per minute (this request: ${cost}). Retry in ${retryAfter} s.`, {
+      details: { retryAfterSeconds: retryAfter, limit, cost },
+      headers: { 'retry-after': String(retryAfter), ...budgetHeaders({ limit, remaining: 0, resetSeconds: retryAfter }) },
+    });
   }
 }
 
