@@ -62,3 +62,7 @@ export const formatDateTime = (iso: string | null | undefined) =>
 export const formatCount = (n: number) => new Intl.NumberFormat('en-US').format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** A bounded count (ProfileConnection.count): "10,000+" when there are at least that many. */
+export const formatBoundedCount = ({ count, precision }: { count: number; precision: 'EXACT' | 'AT_LEAST' }) =>
+  `${formatCount(count)}${precision === 'AT_LEAST' ? '+' : ''}`;

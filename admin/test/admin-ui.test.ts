@@ -216,6 +216,27 @@ describe('the admin UI, as the help-center article describes it', () => {
     await page.goBack();
     await expect.poll(() => rowsOf(page).count()).toBe(50);
   });
+  it('beyond 10,000 search results the list says "10,000+" (the bounded count), and "Invite users" counts the selection exactly', async () => {
+    const big = await kit.createOrganization({ name: 'Big Parking' });
+    await big.insertManyProfiles(10_020);
+    const page = await ui.newPage();
+    await signIn(page, big.adminEmail);
+    // No criterion but status: exact at any size (the maintained counters).
+    await expect.poll(() => page.getByText('1–50 of 10,020 profiles').count()).toBe(1);
+    // A search is counted up to 10,000: every address ends in ".test".
+    await page.getByRole('searchbox', { name: 'Search' }).fill('.test');
+    await expect.poll(() => page.getByText('1–50 of 10,000+ profiles').count()).toBe(1);
+    await page.getByRole('checkbox', { name: 'Select this page' }).check();
+    await page.getByRole('button', { name: 'Select all 10,000+ search results' }).click();
+    await page.getByText('All 10,000+ search results are selected.').waitFor();
+    await page.getByRole('button', { name: 'List actions' }).click();
+    await page.getByRole('menuitem', { name: 'Invite users' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite users' });
+    await dialog.getByText(/^10,020 profiles selected/).waitFor();
+    await screenshot(page, 'profiles-select-all-bounded');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   // After the expired ones were listed above: this re-invites them.
   it('a selection with profiles that cannot be invited: the Confirm dialog counts them by reason, the summary lists them', async () => {
     const page = await ui.newPage();

@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
-import { formatCount, plural } from '../../labels.ts';
+import { formatBoundedCount, formatCount, plural } from '../../labels.ts';
 import { usePermission } from '../../permissions.tsx';
 import { BulkInviteDialog, type InviteSelection } from './BulkInviteDialog.tsx';
 import { ProfileFilters } from './ProfileFilters.tsx';
@@ -59,7 +59,10 @@ export function ProfilesPage() {
   const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
 
   const profiles = data?.profiles.edges.map((edge) => edge.node) ?? [];
-  const total = data?.profiles.totalCount ?? 0;
+  // Bounded: exact up to 10,000, "at least" beyond (the exact number is the preview's, in "Invite users").
+  const counted = data?.profiles.count ?? { count: 0, precision: 'EXACT' as const };
+  const total = counted.count;
+  const totalLabel = formatBoundedCount(counted);
   const pageInfo = data?.profiles.pageInfo;
   const selectedCount = selection.kind === 'all' ? total : selection.ids.size;
   const pageAllSelected = selection.kind === 'all' || (profiles.length > 0 && profiles.every((p) => selection.kind === 'ids' && selection.ids.has(p.id)));
@@ -108,7 +111,11 @@ export function ProfilesPage() {
       {canSelect && (
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm" aria-live="polite">
-            {selectedCount ? `${plural(selectedCount, 'profile')} selected` : 'Tick profiles to act on them.'}
+            {selection.kind === 'all'
+              ? `${totalLabel} ${total === 1 && counted.precision === 'EXACT' ? 'profile' : 'profiles'} selected`
+              : selectedCount
+                ? `${plural(selectedCount, 'profile')} selected`
+                : 'Tick profiles to act on them.'}
           </Text>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
@@ -135,7 +142,7 @@ export function ProfilesPage() {
           <Group gap="xs" wrap="wrap">
             {selection.kind === 'all' ? (
               <>
-                <Text size="sm">All {formatCount(total)} search results are selected.</Text>
+                <Text size="sm">All {totalLabel} search results are selected.</Text>
                 <Button size="compact-sm" variant="default" onClick={() => setSelection(NOTHING)}>
                   Clear selection
                 </Button>
@@ -144,7 +151,7 @@ export function ProfilesPage() {
               <>
                 <Text size="sm">All {profiles.length} profiles on this page are selected.</Text>
                 <Button size="compact-sm" variant="default" onClick={() => setSelection({ kind: 'all' })}>
-                  Select all {formatCount(total)} search results
+                  Select all {totalLabel} search results
                 </Button>
               </>
             )}
@@ -171,7 +178,8 @@ export function ProfilesPage() {
       {data && total > 0 && (
         <Group justify="space-between" wrap="wrap">
           <Text size="sm" aria-live="polite">
-            {formatCount(from)}–{formatCount(from + profiles.length - 1)} of {plural(total, 'profile')}
+            {formatCount(from)}–{formatCount(from + profiles.length - 1)} of{' '}
+            {counted.precision === 'EXACT' ? plural(total, 'profile') : `${totalLabel} profiles`}
           </Text>
           <Group gap="xs" component="nav" aria-label="Pages">
             <Button
@@ -185,7 +193,7 @@ export function ProfilesPage() {
             <Button
               variant="default"
               size="sm"
-              disabled={from + profiles.length - 1 >= total || !pageInfo?.endCursor}
+              disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
               onClick={() => update({ page: state.page + 1, after: pageInfo!.endCursor, before: null })}
             >
               Next page
