@@ -72,7 +72,8 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
         Prisma.sql`EXISTS (SELECT 1 FROM "profile_parking_lot" ppl WHERE ppl.profile_id = p.id AND ppl.parking_lot_id = ANY(${uuids(filter.parkingLotIds)}::uuid[]))`,
       );
     }
-    if (filter.noAccess) access.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "profile_parking_lot" ppl WHERE ppl.profile_id = p.id)`);
+    // The count of links is kept by the database (migration 20261126231000_profile_parking_lot_count).
+    if (filter.noAccess) access.push(Prisma.sql`p.parking_lot_count = 0`);
     if (filter.parkingLotIds && !filter.parkingLotIds.length && !filter.noAccess) access.push(Prisma.sql`false`);
     if (access.length) and.push(Prisma.sql`(${Prisma.join(access, ' OR ')})`);
 

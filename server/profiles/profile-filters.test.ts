@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useTestKit } from '../test/kit.ts';
+import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 const HOUR = 3_600_000;
@@ -65,6 +65,36 @@ describe('profile filters and order', () => {
       'mutation { profilesUpsert(input: { profiles: [{ externalId: "HR-Äbc-42", firstName: "Ada", lastName: "King", email: "ada@example.test" }] }) { __typename } }',
     );
     expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['King']);
+  });
+
+  it('keeps each profile\'s count of parking lots through creates, updates, upserts and a deleted lot, so "no access" stays right', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'OWNER' });
+    const [north, south] = org.lots as [(typeof org.lots)[0], (typeof org.lots)[0]];
+    await org.api.profileCreate({ firstName: 'Ana', lastName: 'Both', email: `both-${org.id}@example.test`, parkingLotIds: [north.globalId, south.globalId] });
+    const none = await org.api.profileCreate({ firstName: 'Ben', lastName: 'None', email: `none-${org.id}@example.test` });
+    const [narrowed] = await org.insertProfiles(1, { with: () => ({ lotIds: [north.id, south.id] }) });
+    await org.api.profileUpdate(narrowed!, { parkingLotIds: [south.globalId] });
+    const [emptied] = await org.insertProfiles(1, { with: () => ({ lotIds: [north.id] }) });
+    await org.api.profileUpdate(emptied!, { parkingLotIds: [] });
+    await org.api.profilesUpsert([
+      { externalId: 'EMP-1', firstName: 'Cy', lastName: 'North', email: `cy-${org.id}@example.test`, parkingLotIds: [north.globalId] },
+      { externalId: 'EMP-2', firstName: 'Di', lastName: 'South', email: `di-${org.id}@example.test`, parkingLotIds: [south.globalId] },
+    ]);
+    // Deleting a lot takes its links away by cascade: whoever had only that lot has none now.
+    const deleted = await org.graphql('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename } }', { id: north.globalId });
+    expect(deleted.errors).toBeUndefined();
+
+    const counts = await kit.prisma.$queryRaw<{ kept: number; actual: number }[]>`
+      SELECT p.parking_lot_count AS kept, (SELECT count(*)::int FROM profile_parking_lot x WHERE x.profile_id = p.id) AS actual
+      FROM profile p WHERE p.organization_id = ${org.id}::uuid`;
+    expect(counts).toHaveLength(6);
+    for (const row of counts) expect(row.kept).toBe(row.actual);
+    const cy = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, externalId: 'EMP-1' } });
+    const noAccess = await org.graphql(SEARCH, { filter: { noAccess: true }, first: 10 });
+    expect(new Set(noAccess.data.profiles.edges.map((edge: any) => edge.node.id))).toEqual(
+      new Set([none.__typename === 'ProfilePayload' ? none.profile.id : 'missing', globalId('Profile', emptied!), globalId('Profile', cy.id)]),
+    );
+    expect(noAccess.data.profiles.totalCount).toBe(3);
   });
 
   it('matches ANY or ALL of the tags', async () => {
