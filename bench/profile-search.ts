@@ -36,6 +36,9 @@ if (!seeded) {
     `\nSeeded ${count.toLocaleString('en-US')} profiles in ${((Date.now() - started) / 1000).toFixed(0)} s (with lots, tags, invitations, VACUUM ANALYZE).`,
   );
 }
+// A migration applied since the seed may have rewritten rows (a new column's backfill): vacuumed and analyzed
+// as autovacuum eventually would, so the plans are the ones a settled database gets.
+await prisma.$executeRawUnsafe('VACUUM ANALYZE');
 const { apiKey, lot, tag, organizationId } = seeded;
 const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name: 'Tag 2' } })).id;
 

@@ -76,8 +76,15 @@ export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
   return scope.prisma.$transaction(async (tx) => {
     const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
     if (!current) throw new NotFoundError(['id'], WHAT[kind]);
-    const profileCount =
-      kind === 'tag' ? await tx.profileTag.count({ where: { tagId: id } }) : await tx.profileParkingLot.count({ where: { parkingLotId: id } });
+    let profileCount: number;
+    if (kind === 'tag') profileCount = await tx.profileTag.count({ where: { tagId: id } });
+    else {
+      // Its profiles first, in id order: the links' trigger then updates their parking_lot_count. Profile before
+      // link is the order every profile write takes, so a lot deleted during a sync or a bulk invitation waits, never deadlocks.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM profile WHERE id IN (SELECT profile_id FROM profile_parking_lot WHERE parking_lot_id = ${id}::uuid) ORDER BY id FOR UPDATE`;
+      profileCount = locked.length;
+    }
     // The links to profiles go with it (ON DELETE CASCADE).
     await table(tx, kind).delete({ where: { id } });
     await recordAudit(tx, auditScopeOf(scope), {

@@ -16,8 +16,8 @@ import { requestRefusal } from './request-refusals.ts';
 // cheaper calls. What a query did not use is given back as a credit kept in
 // this process and spent by the caller's next charge here (which then counts
 // only the difference): one statement to the counters per request, not two.
-// A credit lasts one window, the budget it came from resets anyway; a caller
-// whose next request reaches another server is charged more, never less. The counters live in PostgreSQL (table rate_limit, one atomic
+// A credit ends with the window it was counted in (never spent in the next);
+// a caller whose next request reaches another server is charged more, never less. The counters live in PostgreSQL (table rate_limit, one atomic
 // upsert per check), so every server behind a load balancer shares them; if
 // the database cannot answer, each server falls back to counting in memory.
 // Without a pool (tests, tools), the counters are in memory.
@@ -94,7 +94,7 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
         ] as const)
       : ([addresses, address, settings.anonymousPointsPerMinute, 'anonymous calls from this address'] as const);
 
-  const credits = new Credits(RATE_LIMIT_WINDOW_SECONDS * 1000);
+  const credits = new Credits();
 
   return {
     async charge({ viewer, address }, points, calls) {
@@ -106,6 +106,8 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
       const credit = credits.take(key, points - 1);
       try {
         const state = await consume(budget, key, points - credit, limit, who, points);
+        // The window's end, to the whole second below (resetSeconds rounds up): a credit ends no later than its window.
+        credits.window(key, Date.now() + (state.resetSeconds - 1) * 1000);
         return { ...state, remaining: Math.min(limit, state.remaining + credits.of(key)) };
       } catch (error) {
         credits.give(key, credit);
@@ -128,39 +130,52 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
   };
 }
 
-/** Points given back, per budget key, until the key's next charge or the end of the window; bounded in number. */
+/**
+ * Points given back, per budget key, until the end of the window they were
+ * counted in (learnt from that key's last charge here): a credit never
+ * reaches into the next window. Bounded in number of keys.
+ */
 class Credits {
   private static readonly MAX_KEYS = 10_000;
   private readonly byKey = new Map<string, { points: number; until: number }>();
 
-  constructor(private readonly lifetimeMs: number) {}
-
-  /** The key's unexpired credit. */
+  /** The key's credit in its current window. */
   of(key: string): number {
     const credit = this.byKey.get(key);
-    if (credit && credit.until <= Date.now()) this.byKey.delete(key);
-    return this.byKey.get(key)?.points ?? 0;
+    if (!credit) return 0;
+    if (credit.until > Date.now()) return credit.points;
+    this.byKey.delete(key);
+    return 0;
   }
 
   /** Takes up to `max` points of the key's credit; what was taken. */
   take(key: string, max: number): number {
-    const available = this.of(key);
-    const taken = Math.max(0, Math.min(available, max));
-    if (taken === available) this.byKey.delete(key);
-    else this.byKey.get(key)!.points -= taken;
+    const taken = Math.max(0, Math.min(this.of(key), max));
+    if (taken > 0) this.byKey.get(key)!.points -= taken;
     return taken;
   }
 
-  /** Adds to the key's credit; false when too many keys hold one (the caller gives the points back at once instead). */
+  /** The key was just charged in a window that ends at `until`: credits given from now on last until then. */
+  window(key: string, until: number): void {
+    const credit = this.byKey.get(key);
+    if (credit && credit.until > Date.now()) {
+      credit.until = Math.min(credit.until, until);
+      return;
+    }
+    if (this.byKey.size >= Credits.MAX_KEYS) {
+      const now = Date.now();
+      for (const [other, old] of this.byKey) if (old.until <= now) this.byKey.delete(other);
+      if (this.byKey.size >= Credits.MAX_KEYS) return;
+    }
+    this.byKey.set(key, { points: 0, until });
+  }
+
+  /** Adds to the key's credit in its current window; false when there is none known (the caller gives the points back at once). */
   give(key: string, points: number): boolean {
     if (points <= 0) return true;
-    if (!this.byKey.has(key) && this.byKey.size >= Credits.MAX_KEYS) {
-      const now = Date.now();
-      for (const [other, credit] of this.byKey) if (credit.until <= now) this.byKey.delete(other);
-      if (this.byKey.size >= Credits.MAX_KEYS) return false;
-    }
-    const total = this.of(key) + points;
-    this.byKey.set(key, { points: total, until: Date.now() + this.lifetimeMs });
+    const credit = this.byKey.get(key);
+    if (!credit || credit.until <= Date.now()) return false;
+    credit.points += points;
     return true;
   }
 }

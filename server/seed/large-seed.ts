@@ -70,6 +70,12 @@ export async function seedLargeOrganization(
       FROM person WHERE s = 0`;
     onProgress?.(start + size);
   }
+  // The copy of the latest invitation's expiry (a trigger on profile writes it when latest_invitation_id is set): made
+  // sure of here, since above the invitations are inserted by the same statement as the profiles that point to them.
+  await prisma.$executeRaw`
+    UPDATE "profile" p SET "invitation_expires_at" = i."expires_at" FROM "invitation" i
+    WHERE i."id" = p."latest_invitation_id" AND p."organization_id" = ${organization.id}::uuid
+      AND p."invitation_expires_at" IS DISTINCT FROM i."expires_at"`;
   await prisma.$executeRaw`
     INSERT INTO "profile_parking_lot" ("profile_id", "parking_lot_id")
     SELECT DISTINCT p.id, (${lots}::uuid[])[lot + 1]

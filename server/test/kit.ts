@@ -289,7 +289,8 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
           data: {
             organizationId: organization.id,
             ...named,
-            status: extra.status ?? 'NOT_INVITED',
+            // An invitation is only ever open for a pending profile (profile-queries.ts counts on it).
+            status: extra.status ?? (extra.invitationExpiresAt ? 'PENDING' : 'NOT_INVITED'),
             paymentMethods: extra.paymentMethods ?? [],
             searchText: profileSearchText(named),
             sortName: profileSortName(named),
