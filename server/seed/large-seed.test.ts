@@ -26,5 +26,12 @@ describe('the benchmark seed (SQL, not the upsert)', () => {
     expect(expired).toBeLessThan(counts.pending / 3);
     expect(await kit.prisma.profileParkingLot.count({ where: { profile: { organizationId: seeded.organizationId } } })).toBeGreaterThan(3_000);
     expect(await kit.prisma.profileTag.count({ where: { profile: { organizationId: seeded.organizationId } } })).toBe(3_000);
+    // The counts of lots and the expiry copies the seed writes itself agree with the links and invitations.
+    const [disagreements] = await kit.prisma.$queryRaw<{ lots: number; expiries: number }[]>`
+      SELECT count(*) FILTER (WHERE p.parking_lot_count <> (SELECT count(*) FROM profile_parking_lot x WHERE x.profile_id = p.id))::int AS lots,
+             count(*) FILTER (WHERE p.invitation_expires_at IS DISTINCT FROM li.expires_at)::int AS expiries
+      FROM profile p LEFT JOIN invitation li ON li.id = p.latest_invitation_id WHERE p.organization_id = ${seeded.organizationId}::uuid`;
+    expect(disagreements).toEqual({ lots: 0, expiries: 0 });
+    expect(await kit.prisma.profile.count({ where: { organizationId: seeded.organizationId, parkingLotCount: 0 } })).toBeGreaterThan(200);
   });
 });
