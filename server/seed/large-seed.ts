@@ -84,16 +84,19 @@ export async function seedLargeOrganization(
   // Lots 1 + n % 10 and 1 + 7n % 10 (one lot when they are the same), none for every eleventh person. The profiles
   // were written with their count of lots (LOT_COUNT_SQL, the same rule), so the links go in without the trigger that
   // would write every profile a second time (disabled for this transaction only); the test checks the counts agree.
-  await prisma.$transaction([
-    prisma.$executeRawUnsafe('ALTER TABLE "profile_parking_lot" DISABLE TRIGGER "profile_parking_lot_count_insert"'),
-    prisma.$executeRaw`
-      INSERT INTO "profile_parking_lot" ("profile_id", "parking_lot_id")
-      SELECT DISTINCT p.id, (${lots}::uuid[])[lot + 1]
-      FROM "profile" p, LATERAL (SELECT substr(p.external_id, 5)::int AS n) k,
-           LATERAL (VALUES (k.n % 10), ((k.n * 7) % 10)) v(lot)
-      WHERE p.organization_id = ${organization.id}::uuid AND k.n % 11 <> 0`,
-    prisma.$executeRawUnsafe('ALTER TABLE "profile_parking_lot" ENABLE TRIGGER "profile_parking_lot_count_insert"'),
-  ]);
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe('ALTER TABLE "profile_parking_lot" DISABLE TRIGGER "profile_parking_lot_count_insert"');
+      await tx.$executeRaw`
+        INSERT INTO "profile_parking_lot" ("profile_id", "parking_lot_id")
+        SELECT DISTINCT p.id, (${lots}::uuid[])[lot + 1]
+        FROM "profile" p, LATERAL (SELECT substr(p.external_id, 5)::int AS n) k,
+             LATERAL (VALUES (k.n % 10), ((k.n * 7) % 10)) v(lot)
+        WHERE p.organization_id = ${organization.id}::uuid AND k.n % 11 <> 0`;
+      await tx.$executeRawUnsafe('ALTER TABLE "profile_parking_lot" ENABLE TRIGGER "profile_parking_lot_count_insert"');
+    },
+    { timeout: 30 * 60_000 },
+  );
   await prisma.$executeRaw`
     INSERT INTO "profile_tag" ("profile_id", "tag_id")
     SELECT p.id, (${tags}::uuid[])[substr(p.external_id, 5)::int % 20 + 1]
