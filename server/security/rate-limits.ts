@@ -17,7 +17,8 @@ import { requestRefusal } from './request-refusals.ts';
 // this process and spent by the caller's next charge here (which then counts
 // only the difference): one statement to the counters per request, not two.
 // A credit ends with the window it was counted in (never spent in the next);
-// a caller whose next request reaches another server is charged more, never less. The counters live in PostgreSQL (table rate_limit, one atomic
+// a caller whose next request reaches another server is charged more, never
+// less. The counters live in PostgreSQL (table rate_limit, one atomic
 // upsert per check), so every server behind a load balancer shares them; if
 // the database cannot answer, each server falls back to counting in memory.
 // Without a pool (tests, tools), the counters are in memory.
