@@ -7,13 +7,11 @@
 // Goal (issue 15): accept p95 ≤ 2 × the bare hash's p95.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
-import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
-import { createApp } from '../server/yoga.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../server/security/rate-limits.ts';
 import { openBenchDatabase } from './bench-database.ts';
-import { machineLine, quantile, serveHttp } from './bench-kit.ts';
+import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 
 const { values } = parseArgs({ options: { concurrency: { type: 'string', default: '10' }, accepts: { type: 'string', default: '200' } } });
 const concurrency = Number(values.concurrency);
@@ -32,29 +30,13 @@ await prisma.$executeRaw`
   FROM generate_series(1, ${accepts}::int) AS i`;
 
 // Budgets this benchmark does not exhaust (the public operation's per-address limit is the point of another bench).
-const pool = new pg.Pool({ connectionString: url, max: 4 });
-const limits = { ...DEFAULT_RATE_LIMITS, pointsPerMinute: 1e9, anonymousPointsPerMinute: 1e9 };
-limits.publicOperationsPerMinute = Object.fromEntries(
-  Object.keys(limits.publicOperationsPerMinute).map((name) => [name, 1e9]),
-) as typeof limits.publicOperationsPerMinute;
-const app = createApp({
-  prisma,
-  databaseUrl: url,
-  settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
-  rateLimits: createRateLimits(limits, { pool }),
+const server = await serveBenchApp(prisma, url, {
+  anonymousPointsPerMinute: 1e9,
+  publicOperationsPerMinute: Object.fromEntries(
+    Object.keys(DEFAULT_RATE_LIMITS.publicOperationsPerMinute).map((name) => [name, 1e9]),
+  ) as RateLimitSettings['publicOperationsPerMinute'],
 });
-const http = await serveHttp(app);
-
-async function graphql(query: string, variables: Record<string, unknown>, token?: string) {
-  const response = await fetch(`${http.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const graphql = (query: string, variables: Record<string, unknown>, token?: string) => postGraphql(server.url, query, variables, token);
 
 // One link per profile, without email.
 const profiles = await prisma.profile.findMany({ where: { organizationId: organization.id }, select: { id: true } });
@@ -111,7 +93,6 @@ console.log(`| bare argon2id hash (before and after) | ${fmt(quantile(hash, 0.5)
 console.log(`| invitationAccept over HTTP | ${fmt(quantile(accept, 0.5))} | ${fmt(quantile(accept, 0.95))} |`);
 console.log(`\naccept p95 / hash p95: ${ratio.toFixed(2)} (goal ≤ 2: ${ratio <= 2 ? 'met' : `missed by ${((ratio / 2 - 1) * 100).toFixed(0)} %`})`);
 
-http.server.close();
-await pool.end();
+await server.close();
 await db.drop();
 process.exit(0);

@@ -1,10 +1,15 @@
 // What every benchmark shares: its PostgreSQL (port and data folder from the
 // environment: PARKPASS_BENCH_PG_PORT, PARKPASS_BENCH_DATA_DIR, by default a
 // free port and .data/bench-postgres), its HTTP port (PARKPASS_BENCH_HTTP_PORT,
-// by default a free one), percentiles, and the machine line printed under a table.
+// by default a free one), the server as `npm start` runs it, GraphQL over HTTP,
+// percentiles, and the machine line printed under a table.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import type { PrismaClient } from '../server/database/prisma.ts';
+import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../server/security/rate-limits.ts';
+import { createApp } from '../server/yoga.ts';
 import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { dataDir } from '../server/database/paths.ts';
@@ -21,6 +26,40 @@ export async function serveHttp(listener: RequestListener, variable = 'PARKPASS_
   const server = createServer({ keepAlive: true }, listener);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${port}`, server };
+}
+
+/**
+ * The real server as `npm start` runs it (rate limits counted in PostgreSQL), over real HTTP, with budgets a
+ * benchmark does not exhaust unless `limits` says otherwise. `close()` stops it and its rate-limit pool.
+ */
+export async function serveBenchApp(prisma: PrismaClient, databaseUrl: string, limits: Partial<RateLimitSettings> = {}) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const app = createApp({
+    prisma,
+    databaseUrl,
+    settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
+    rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 100_000_000, ...limits }, { pool }),
+  });
+  const http = await serveHttp(app);
+  return {
+    url: http.url,
+    close: async () => {
+      http.server.close();
+      await pool.end();
+    },
+  };
+}
+
+/** POSTs a GraphQL request to `url`/graphql (with the bearer token, if any); its data, or throws with its errors. */
+export async function postGraphql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<Record<string, any>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
 /** The q-quantile of `times` (sorted here), nearest rank. */

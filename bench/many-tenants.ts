@@ -7,9 +7,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
-import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
-import { createApp } from '../server/yoga.ts';
-import { machineLine, quantile, serveHttp } from './bench-kit.ts';
+import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
@@ -53,28 +51,12 @@ if (!seeded) {
 await prisma.$executeRawUnsafe('VACUUM ANALYZE');
 const total = await prisma.profile.count();
 
-const rateLimitPool = new pg.Pool({ connectionString: url, max: 4 });
-const app = createApp({
-  prisma,
-  databaseUrl: url,
-  settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
-  rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 100_000_000 }, { pool: rateLimitPool }),
-});
-const http = await serveHttp(app);
+const server = await serveBenchApp(prisma, url);
 const hand = new pg.Pool({ connectionString: url, max: 4 });
 
 const PAGE = `query($filter: ProfileFilter) { profiles(first: 20, filter: $filter) {
   count { count precision } edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired deliveryState } } } } }`;
-const post = async (variables: Record<string, unknown>) => {
-  const response = await fetch(`${http.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${seeded!.apiKey}` },
-    body: JSON.stringify({ query: PAGE, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data.profiles;
-};
+const post = async (variables: Record<string, unknown>) => (await postGraphql(server.url, PAGE, variables, seeded!.apiKey)).profiles;
 const FROM = `profile p LEFT JOIN invitation li ON li.id = p.latest_invitation_id`;
 const handAnswer = (where: string, order: string) =>
   Promise.all([
@@ -123,7 +105,6 @@ for (const [name, filter, where, order] of scenarios) {
   );
 }
 await hand.end();
-await rateLimitPool.end();
-http.server.close();
+await server.close();
 await db.close();
 process.exit(0);

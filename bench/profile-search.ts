@@ -11,9 +11,7 @@ import pg from 'pg';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
-import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
-import { createApp } from '../server/yoga.ts';
-import { machineLine, quantile, serveHttp } from './bench-kit.ts';
+import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
@@ -42,15 +40,7 @@ await prisma.$executeRawUnsafe('VACUUM ANALYZE');
 const { apiKey, lot, tag, organizationId } = seeded;
 const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name: 'Tag 2' } })).id;
 
-// The server as `npm start` runs it (rate limits in PostgreSQL), with a budget a benchmark does not exhaust.
-const rateLimitPool = new pg.Pool({ connectionString: url, max: 4 });
-const app = createApp({
-  prisma,
-  databaseUrl: url,
-  settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
-  rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 100_000_000 }, { pool: rateLimitPool }),
-});
-const http = await serveHttp(app);
+const server = await serveBenchApp(prisma, url);
 const hand = new pg.Pool({ connectionString: url, max: 4 });
 
 const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
@@ -59,16 +49,7 @@ const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: Stri
     count { count precision } pageInfo { hasNextPage endCursor }
     edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired deliveryState } } } } }`;
 
-async function graphql(query: string, variables: Record<string, unknown>) {
-  const response = await fetch(`${http.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const graphql = (query: string, variables: Record<string, unknown>) => postGraphql(server.url, query, variables, apiKey);
 
 // --- The hand-written SQL: the same page and count, as one would write them for this schema. ---
 const FROM = `profile p LEFT JOIN invitation li ON li.id = p.latest_invitation_id`;
@@ -268,8 +249,7 @@ for (const scenario of scenarios.filter((s) => ['one parking lot', 'no access', 
 }
 
 await hand.end();
-await rateLimitPool.end();
-http.server.close();
+await server.close();
 await db.close();
 process.exit(0);
 
