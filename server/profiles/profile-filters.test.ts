@@ -97,6 +97,23 @@ describe('profile filters and order', () => {
     expect(noAccess.data.profiles.totalCount).toBe(3);
   });
 
+  it("keeps the counts right when link changes and a lot's deletion race each other, and none deadlocks", async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'OWNER' });
+    const [north, south] = org.lots as [(typeof org.lots)[0], (typeof org.lots)[0]];
+    const ids = await org.insertProfiles(30, { with: () => ({ lotIds: [north.id, south.id] }) });
+    const results = await Promise.all([
+      ...ids.slice(0, 15).map((id) => org.api.profileUpdate(id, { parkingLotIds: [south.globalId] })),
+      ...ids.slice(15).map((id, i) => org.api.profileUpdate(id, { parkingLotIds: i % 2 ? [] : [north.globalId] })),
+      org.graphql('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename } }', { id: north.globalId }),
+    ]);
+    for (const result of results) expect(JSON.stringify(result)).not.toMatch(/"errors"|INTERNAL|deadlock/i);
+    const counts = await kit.prisma.$queryRaw<{ kept: number; actual: number }[]>`
+      SELECT p.parking_lot_count AS kept, (SELECT count(*)::int FROM profile_parking_lot x WHERE x.profile_id = p.id) AS actual
+      FROM profile p WHERE p.organization_id = ${org.id}::uuid`;
+    expect(counts).toHaveLength(30);
+    for (const row of counts) expect(row.kept).toBe(row.actual);
+  });
+
   it('matches ANY or ALL of the tags', async () => {
     const org = await kit.createOrganization();
     const [engineering, sales] = org.tags;
