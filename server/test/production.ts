@@ -36,8 +36,8 @@ export function productionApp(kit: TestKit, options: { env?: Record<string, stri
     clock: kit.clock,
     settings: kit.worker.settings,
     ...appOptions(config),
-    // Tests set X-Forwarded-For to act from several addresses.
-    trustProxy: true,
+    // Tests set X-Forwarded-For (its rightmost entry: one trusted hop) to act from several addresses.
+    trustProxy: { hops: 1 },
     rateLimits: options.rateLimits ? createRateLimits(options.rateLimits) : testRateLimits(),
   });
 }
