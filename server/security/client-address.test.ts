@@ -19,7 +19,18 @@ describe('TRUST_PROXY', () => {
   });
 
   it('refuses what is neither', () => {
-    for (const value of ['yes', '10.0.0.0/33', '2001:db8::/129', '10.0.0', '10.0.0.0/8, proxy.internal', '127.1', '10.0.0.0/x', '-1']) {
+    for (const value of [
+      'yes',
+      '10.0.0.0/33',
+      '2001:db8::/129',
+      '10.0.0',
+      '10.0.0.0/8, proxy.internal',
+      '127.1',
+      '10.0.0.0/x',
+      '10.0.0.0/8/9',
+      '10.0.0.0/',
+      '-1',
+    ]) {
       expect(() => parseTrustedProxies(value), value).toThrow(/neither an IP address nor a CIDR range|longer than its address/);
     }
   });

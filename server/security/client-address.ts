@@ -44,8 +44,8 @@ export function parseTrustedProxies(value: string): TrustedProxies {
 
 /** An address or CIDR range as [network, prefix length]; an IPv4-mapped IPv6 range is its IPv4 range. */
 function compileRange(range: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
-  const [address, prefix] = range.includes('/') ? range.split('/', 2) : [range, undefined];
-  if (!address || !isIP(address) || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
+  const [address, prefix, ...rest] = range.split('/');
+  if (!address || !isIP(address) || rest.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
     throw new Error(`"${range}" is neither an IP address nor a CIDR range`);
   }
   const parsed = ipaddr.parse(address);
