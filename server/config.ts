@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { dataDir } from './database/paths.ts';
+import { parseTrustedProxies, TRUST_NO_PROXY, type TrustedProxies } from './security/client-address.ts';
 import type { ExposureSettings } from './security/http-exposure.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './security/rate-limits.ts';
 
@@ -36,7 +37,22 @@ const environment = z.object({
   POSTMARK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   POSTMARK_SEARCH_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   EMAIL_FROM: z.string().default('Parkpass <no-reply@parkpass.test>'),
-  TRUST_PROXY: booleanFlag.default(false),
+  // "true" alone is kept apart: production refuses it, development reads it as one hop (loadConfig).
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value?.trim() === 'true') return 'true' as const;
+      try {
+        return parseTrustedProxies(value ?? '');
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          message: `${(error as Error).message}: a hop count (1, 2, …) or the proxies' addresses or CIDR ranges, comma-separated`,
+        });
+        return z.NEVER;
+      }
+    }),
   PARKPASS_RUN_WORKER: booleanFlag.default(true),
   INVITATION_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
@@ -68,10 +84,12 @@ export interface Config {
   postmarkWebhookPassword: string | undefined;
   /** Run the background jobs in the server process (else run `npm run worker`). */
   runWorker: boolean;
-  /** Behind a reverse proxy: take the caller's address from X-Forwarded-For (for sign-in rate limits). */
-  trustProxy: boolean;
+  /** Behind reverse proxies: which hops are ours, so the caller's address is the X-Forwarded-For entry before them (per-address limits). */
+  trustProxy: TrustedProxies;
   /** Outbound webhooks may go to loopback, private and link-local addresses (local use; production: only when asked). */
   webhookPrivateAddresses: boolean;
+  /** Lines the server prints at start about how a setting was read. */
+  notices: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -85,6 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !values.INVITATION_TOKEN_SECRET) {
     throw new Error('Invalid configuration:\n  INVITATION_TOKEN_SECRET: required in production (32+ random characters).');
   }
+  if (production && values.TRUST_PROXY === 'true') {
+    throw new Error(
+      'Invalid configuration:\n  TRUST_PROXY: "true" is refused in production (it cannot be right behind more than one proxy); set the number of proxies (e.g. 1) or their addresses or CIDR ranges.',
+    );
+  }
+  const notices: string[] = [];
+  if (values.TRUST_PROXY === 'true')
+    notices.push('TRUST_PROXY=true: read as 1 proxy hop (production refuses "true"; set the count or the proxies\' addresses).');
   // Production sends email through Postmark; the local mailbox (emails kept in the database, read at
   // /mailbox by a signed-in owner) only when an operator asks for it, e.g. on a staging server.
   const localMailbox = !values.POSTMARK_SERVER_TOKEN && (values.PARKPASS_LOCAL_MAILBOX ?? !production);
@@ -120,11 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutSeconds: values.POSTMARK_TIMEOUT_SECONDS,
       searchDelaySeconds: values.POSTMARK_SEARCH_DELAY_SECONDS,
     },
-    trustProxy: values.TRUST_PROXY,
+    trustProxy: values.TRUST_PROXY === 'true' ? { hops: 1 } : (values.TRUST_PROXY ?? TRUST_NO_PROXY),
     runWorker: values.PARKPASS_RUN_WORKER,
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
     postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
     webhookPrivateAddresses: values.PARKPASS_WEBHOOK_PRIVATE_ADDRESSES ?? !production,
+    notices,
   };
 }
 

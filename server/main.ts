@@ -9,11 +9,13 @@ import { loadConfigOrExit } from './config.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
+import { describeTrustedProxies } from './security/client-address.ts';
 import { createRateLimits } from './security/rate-limits.ts';
 import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 import { createApp } from './yoga.ts';
 
 const config = loadConfigOrExit();
+for (const notice of config.notices) console.warn(notice);
 if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
   console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
 }
@@ -61,6 +63,7 @@ server.listen(config.port, config.host, () => {
       ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox (sign in as an owner)`
       : '  Emails: sent through Postmark',
   );
+  lines.push(`  Callers' addresses: ${describeTrustedProxies(config.trustProxy)}`);
   if (!worker) lines.push('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
   console.log(lines.join('\n'));
 });

@@ -15,6 +15,7 @@ import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
 import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL } from './security/http-exposure.ts';
+import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from './security/client-address.ts';
 import { chargeRefusedCredential, createRateLimits, type RateLimits } from './security/rate-limits.ts';
 import { useRequestBudget } from './security/request-budget.ts';
 import { requestLimitPlugins } from './security/request-limits.ts';
@@ -25,8 +26,8 @@ export interface AppOptions {
   databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
-  /** Take the caller's address from X-Forwarded-For (only behind a proxy that sets it). */
-  trustProxy?: boolean;
+  /** Which hops are our own proxies, so the caller's address is the X-Forwarded-For entry before them (server/security/client-address.ts); none by default. */
+  trustProxy?: TrustedProxies;
   /** Serve the local mailbox at /mailbox (only when emails go there, not to Postmark). */
   mailbox?: boolean;
   /** Accept Postmark's delivery webhooks at /webhooks/postmark with this basic-auth password. */
@@ -54,6 +55,9 @@ export function createApp(options: AppOptions) {
   const exposure = options.exposure ?? DEVELOPMENT_EXPOSURE;
   const rateLimits = options.rateLimits ?? createRateLimits();
   const secureCookie = options.settings.publicUrl.startsWith('https:');
+  const findClientAddress = clientAddressFinder(options.trustProxy ?? TRUST_NO_PROXY);
+  const clientAddress = (request: Request, req: IncomingMessage | undefined) =>
+    findClientAddress(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'));
   const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
   // What every service gets from this process; each request adds its caller (server/scope.ts).
   const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
@@ -73,7 +77,7 @@ export function createApp(options: AppOptions) {
     },
     renderGraphiQL: renderLocalGraphiQL,
     context: async ({ request, req }): Promise<Context> => {
-      const address = clientAddress(request, req, options.trustProxy ?? false);
+      const address = clientAddress(request, req);
       const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization')));
       return {
         ...service,
@@ -105,7 +109,7 @@ export function createApp(options: AppOptions) {
             else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
             } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
-              const address = clientAddress(request, (serverContext as ServerContext).req, options.trustProxy ?? false);
+              const address = clientAddress(request, (serverContext as ServerContext).req);
               endResponse(
                 await handleMailboxRequest(request, url, {
                   prisma: options.prisma,
@@ -127,8 +131,3 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>;
-
-function clientAddress(request: Request, req: IncomingMessage | undefined, trustProxy: boolean): string {
-  const forwarded = trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  return forwarded || req?.socket.remoteAddress || 'unknown';
-}

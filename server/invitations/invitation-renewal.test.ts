@@ -159,7 +159,7 @@ describe('send me a new link', () => {
       databaseUrl: kit.worker.connectionString,
       clock: kit.clock,
       settings: { publicUrl: 'http://parkpass.test', invitationTokenSecret: 'x'.repeat(32) },
-      trustProxy: true,
+      trustProxy: { hops: 1 },
       rateLimits: createRateLimits(DEFAULT_RATE_LIMITS),
     });
     const statuses: number[] = [];

@@ -138,12 +138,13 @@ export function useTestKit(): TestKit {
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
     // Webhook receivers in tests listen on localhost: private addresses allowed, as outside production.
+    // One trusted hop: under yoga.fetch there is no socket, so a test acts from the address it puts rightmost in X-Forwarded-For.
     const app = createApp({
       prisma,
       databaseUrl,
       clock,
       settings,
-      trustProxy: true,
+      trustProxy: { hops: 1 },
       postmarkWebhookPassword: TEST_WEBHOOK_PASSWORD,
       rateLimits: testRateLimits(),
       webhookPrivateAddresses: true,

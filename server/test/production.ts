@@ -29,15 +29,14 @@ export function productionConfig(env: Record<string, string> = {}): Config {
 
 /** The app as main.ts builds it from a production configuration. Rate limits: the kit's unless given. */
 export function productionApp(kit: TestKit, options: { env?: Record<string, string>; rateLimits?: RateLimitSettings } = {}) {
-  const config = productionConfig(options.env);
+  // Tests set X-Forwarded-For (its rightmost entry, behind one trusted hop, unless env says otherwise) to act from several addresses.
+  const config = productionConfig({ TRUST_PROXY: '1', ...options.env });
   return createApp({
     prisma: kit.prisma,
     databaseUrl: kit.worker.connectionString,
     clock: kit.clock,
     settings: kit.worker.settings,
     ...appOptions(config),
-    // Tests set X-Forwarded-For to act from several addresses.
-    trustProxy: true,
     rateLimits: options.rateLimits ? createRateLimits(options.rateLimits) : testRateLimits(),
   });
 }

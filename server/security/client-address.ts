@@ -1,0 +1,106 @@
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+// Who is calling, as the per-address limits count it (rate limits, sign-in
+// failures, the addresses an admin signs in from). The socket's peer, unless
+// TRUST_PROXY says which hops are our own proxies: then the rightmost
+// X-Forwarded-For entry that is not one of them. Each proxy appends the
+// address it received the request from, so everything left of our first
+// proxy's entry is written by the caller and worth nothing. Express' `trust
+// proxy` reads a hop count or an address list the same way.
+//
+// An IPv6 caller gets a whole /64 from one provider (often a home line):
+// every address in it is one caller, keyed "2001:db8:1:2::/64".
+
+/** Which hops are our own proxies: the nearest `hops` (0: none, the socket's peer is the caller), or those within `ranges`. */
+export type TrustedProxies = { hops: number } | { ranges: string[] };
+
+export const TRUST_NO_PROXY: TrustedProxies = { hops: 0 };
+
+/** Names Express accepts for common ranges. */
+const NAMED_RANGES: Record<string, string[]> = {
+  loopback: ['127.0.0.1/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/** Reads TRUST_PROXY's value: a hop count, or addresses and CIDR ranges separated by commas (or Express' names loopback, linklocal, uniquelocal). Throws on anything else. */
+export function parseTrustedProxies(value: string): TrustedProxies {
+  const text = value.trim();
+  if (text === '' || text === 'false') return TRUST_NO_PROXY;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (!Number.isSafeInteger(hops)) throw new Error(`"${text}" is not a hop count`);
+    return { hops };
+  }
+  const ranges = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .flatMap((entry) => NAMED_RANGES[entry.toLowerCase()] ?? [entry]);
+  for (const range of ranges) compileRange(range);
+  return { ranges };
+}
+
+/** An address or CIDR range as [network, prefix length]; an IPv4-mapped IPv6 range is its IPv4 range. */
+function compileRange(range: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
+  const [address, prefix, ...rest] = range.split('/');
+  if (!address || !isIP(address) || rest.length > 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix))) {
+    throw new Error(`"${range}" is neither an IP address nor a CIDR range`);
+  }
+  const parsed = ipaddr.parse(address);
+  const bits = prefix === undefined ? (parsed.kind() === 'ipv4' ? 32 : 128) : Number(prefix);
+  if (bits > (parsed.kind() === 'ipv4' ? 32 : 128)) throw new Error(`"${range}" has a prefix longer than its address`);
+  if (parsed instanceof ipaddr.IPv6 && parsed.isIPv4MappedAddress() && bits >= 96) return [parsed.toIPv4Address(), bits - 96];
+  return [parsed, bits];
+}
+
+/** A valid address, IPv4-mapped IPv6 as its IPv4; null for anything else (a caller can write anything in X-Forwarded-For). */
+function parseAddress(text: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const trimmed = text?.trim();
+  if (!trimmed || !isIP(trimmed)) return null;
+  return ipaddr.process(trimmed);
+}
+
+/**
+ * Finds the caller of a request: the key the per-address limits count it
+ * under. IPv4 as is ("192.0.2.1"), IPv6 as its /64 ("2001:db8:1:2::/64"),
+ * "unknown" when there is no address at all (no socket, as under yoga.fetch,
+ * and no trusted hop). `peer`: the socket's remote address; `forwardedFor`:
+ * the X-Forwarded-For header (several headers joined by commas).
+ */
+export function clientAddressFinder(trust: TrustedProxies): (peer: string | undefined, forwardedFor: string | null) => string {
+  const hops = 'hops' in trust ? trust.hops : 0;
+  const ranges = 'ranges' in trust ? trust.ranges.map(compileRange) : [];
+  const isProxy = (address: ipaddr.IPv4 | ipaddr.IPv6 | null, index: number) =>
+    index < hops || (address !== null && ranges.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits)));
+  return (peer, forwardedFor) => {
+    // Nearest first: the socket's peer, then X-Forwarded-For right to left, junk left out; the first that is not a proxy.
+    let nearest = parseAddress(peer);
+    if (!isProxy(nearest, 0) || !forwardedFor) return addressKey(nearest);
+    const entries = forwardedFor.split(',');
+    let index = 0;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = parseAddress(entries[i]);
+      if (!entry) continue;
+      nearest = entry;
+      if (!isProxy(entry, ++index)) break;
+    }
+    // Every hop a proxy: the leftmost entry present.
+    return addressKey(nearest);
+  };
+}
+
+function addressKey(address: ipaddr.IPv4 | ipaddr.IPv6 | null): string {
+  if (!address) return 'unknown';
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
+}
+
+/** What the start-up output says about where callers' addresses come from. */
+export function describeTrustedProxies(trust: TrustedProxies): string {
+  if ('ranges' in trust) return `the nearest X-Forwarded-For entry not from ${trust.ranges.join(', ')}`;
+  if (trust.hops === 0) return 'the connection (no proxy trusted)';
+  return `X-Forwarded-For, behind ${trust.hops} prox${trust.hops === 1 ? 'y' : 'ies'}`;
+}
