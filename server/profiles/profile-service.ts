@@ -8,6 +8,7 @@ import {
   UnknownTagError,
 } from '../errors/domain-errors.ts';
 import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import { retryIfLinkVanished } from '../database/foreign-key-violation.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
@@ -30,19 +31,21 @@ type Transaction = Prisma.TransactionClient;
 export async function createProfile(scope: OrganizationScope, input: ProfileFieldsInput, idempotencyKey?: string | null): Promise<Profile> {
   const path = ['input'];
   const fields = parseProfileFields(input, path, true) as Required<Pick<ProfileFields, 'firstName' | 'lastName' | 'email'>> & ProfileFields;
-  return scope.prisma.$transaction((tx) =>
-    idempotentCreate(tx, {
-      organizationId: scope.organizationId,
-      operation: 'profileCreate',
-      key: idempotencyKey,
-      input: fields,
-      load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
-      create: async () => {
-        const profile = await insertProfile(tx, scope, fields, path);
-        await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
-        return profile;
-      },
-    }),
+  return retryIfLinkVanished(() =>
+    scope.prisma.$transaction((tx) =>
+      idempotentCreate(tx, {
+        organizationId: scope.organizationId,
+        operation: 'profileCreate',
+        key: idempotencyKey,
+        input: fields,
+        load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
+        create: async () => {
+          const profile = await insertProfile(tx, scope, fields, path);
+          await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
+          return profile;
+        },
+      }),
+    ),
   );
 }
 
@@ -78,43 +81,45 @@ async function insertProfile(
 export async function updateProfile(scope: OrganizationScope, id: string, input: ProfileFieldsInput): Promise<Profile> {
   const path = ['input'];
   const fields = parseProfileFields(input, path, false);
-  return scope.prisma.$transaction(async (tx) => {
-    const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
-    if (!current) throw new NotFoundError(['id'], 'profile');
-    await assertLinksExist(tx, scope.organizationId, fields, path);
-    await assertUniqueFields(tx, scope.organizationId, fields, path, id);
-    const next = { ...current, ...fields };
-    const updated = await translateUniqueViolation(path, fields, () =>
-      tx.profile.update({
-        where: { id },
-        data: {
-          firstName: fields.firstName,
-          lastName: fields.lastName,
-          email: fields.email,
-          phone: fields.phone,
-          externalId: fields.externalId,
-          paymentMethods: fields.paymentMethods,
-          locale: fields.locale,
-          searchText: profileSearchText(next),
-          sortName: profileSortName(next),
-          parkingLots: fields.parkingLotIds && {
-            deleteMany: {},
-            create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
+  return retryIfLinkVanished(() =>
+    scope.prisma.$transaction(async (tx) => {
+      const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
+      if (!current) throw new NotFoundError(['id'], 'profile');
+      await assertLinksExist(tx, scope.organizationId, fields, path);
+      await assertUniqueFields(tx, scope.organizationId, fields, path, id);
+      const next = { ...current, ...fields };
+      const updated = await translateUniqueViolation(path, fields, () =>
+        tx.profile.update({
+          where: { id },
+          data: {
+            firstName: fields.firstName,
+            lastName: fields.lastName,
+            email: fields.email,
+            phone: fields.phone,
+            externalId: fields.externalId,
+            paymentMethods: fields.paymentMethods,
+            locale: fields.locale,
+            searchText: profileSearchText(next),
+            sortName: profileSortName(next),
+            parkingLots: fields.parkingLotIds && {
+              deleteMany: {},
+              create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
+            },
+            tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
           },
-          tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
-        },
-      }),
-    );
-    if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
-    const changed = givenFields(fields);
-    await recordAudit(tx, scope, {
-      kind: 'PROFILE_UPDATED',
-      profileId: id,
-      summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
-      changedFields: changed,
-    });
-    return updated;
-  });
+        }),
+      );
+      if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
+      const changed = givenFields(fields);
+      await recordAudit(tx, scope, {
+        kind: 'PROFILE_UPDATED',
+        profileId: id,
+        summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
+        changedFields: changed,
+      });
+      return updated;
+    }),
+  );
 }
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeGlobalId } from '../ids/global-ids.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
@@ -99,6 +100,33 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
     expect((await other.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
     expect((await org.graphql(DELETE, { id })).data.profileDelete).toEqual({ __typename: 'ProfileDeletePayload', deletedProfileId: id });
     expect((await org.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('answers UNKNOWN_PARKING_LOT, not an internal error, when the lot is deleted between its checks and its write', async () => {
+    const org = await kit.createOrganization();
+    const id = (await org.graphql(CREATE, { input: person(2) })).data.profileCreate.profile.id;
+    const lot = org.lots[0]!;
+    let update: ReturnType<typeof org.graphql<any>> | undefined;
+    // The lot's deletion is made but not committed: the update still finds the lot, then its link waits on the deleted row.
+    await kit.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`DELETE FROM parking_lot WHERE id = ${lot.id}::uuid`;
+        update = org.graphql(UPDATE, { id, input: { parkingLotIds: [lot.globalId] } });
+        await expect
+          .poll(async () => {
+            const [row] = await kit.prisma.$queryRaw<{ waiting: number }[]>`
+              SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+            return row!.waiting;
+          })
+          .toBe(1);
+      },
+      { timeout: 20_000 },
+    );
+    const result = await update!;
+    expect(result.errors).toBeUndefined();
+    expect(result.data.profileUpdate).toMatchObject({ __typename: 'UnknownParkingLot', code: 'UNKNOWN_PARKING_LOT', path: ['input', 'parkingLotIds', '0'] });
+    const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: decodeGlobalId(id).id }, select: { parkingLotCount: true } });
+    expect(profile.parkingLotCount).toBe(0);
   });
 });
 
