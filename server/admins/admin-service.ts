@@ -21,7 +21,9 @@ export interface AdminInput {
 /**
  * Adds an admin who signs in with the email and the initial password given
  * (handed over by the owner; the admin should change it). Admin emails are
- * unique across Parkpass, since signing in is by email alone.
+ * unique per organization: the answer never depends on whether the email is
+ * an admin of another organization (sign-in tells the accounts apart, see
+ * server/auth/sign-in-accounts.ts).
  */
 export async function createAdmin(scope: ViewerScope, input: AdminInput): Promise<Admin> {
   const email = parseEmail(input.email, ['input', 'email']).toLowerCase();
@@ -44,7 +46,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
     });
   } catch (error) {
     if (uniqueViolation(error)) {
-      throw new EmailAlreadyUsedError(['input', 'email'], email, null, `The email ${email} cannot be used for a new admin account.`);
+      throw new EmailAlreadyUsedError(['input', 'email'], email, null, `${email} is already an admin of this organization.`);
     }
     throw error;
   }
