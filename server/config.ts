@@ -13,6 +13,7 @@ const environment = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
+  PARKPASS_ALLOW_HTTP_PUBLIC_URL: booleanFlag.default(false),
   DATABASE_URL: z.string().optional(),
   PARKPASS_DATA_DIR: z.string().default(dataDir),
   PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -92,33 +93,49 @@ export interface Config {
   notices: string[];
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * What a command needs configured. `server`: `npm start` and `npm run worker` (links, tokens, email);
+ * `database`: the operator's commands (`npm run org`, `npm run seed`), which use only the database.
+ */
+export type ConfigNeeds = 'server' | 'database';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = 'server'): Config {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const values = parsed.data;
   const production = values.NODE_ENV === 'production';
-  if (production && !values.INVITATION_TOKEN_SECRET) {
-    throw new Error('Invalid configuration:\n  INVITATION_TOKEN_SECRET: required in production (32+ random characters).');
-  }
-  if (production && values.TRUST_PROXY === 'true') {
-    throw new Error(
-      'Invalid configuration:\n  TRUST_PROXY: "true" is refused in production (it cannot be right behind more than one proxy); set the number of proxies (e.g. 1) or their addresses or CIDR ranges.',
-    );
-  }
   const notices: string[] = [];
-  if (values.TRUST_PROXY === 'true')
+  if (values.TRUST_PROXY === 'true' && !production)
     notices.push('TRUST_PROXY=true: read as 1 proxy hop (production refuses "true"; set the count or the proxies\' addresses).');
-  // Production sends email through Postmark; the local mailbox (emails kept in the database, read at
+  // Production mail goes through Postmark; the local mailbox (emails kept in the database, read at
   // /mailbox by a signed-in owner) only when an operator asks for it, e.g. on a staging server.
   const localMailbox = !values.POSTMARK_SERVER_TOKEN && (values.PARKPASS_LOCAL_MAILBOX ?? !production);
-  if (!values.POSTMARK_SERVER_TOKEN && !localMailbox) {
-    throw new Error(
-      'Invalid configuration:\n  POSTMARK_SERVER_TOKEN: required in production, or set PARKPASS_LOCAL_MAILBOX=true to keep emails in the local mailbox (staging).',
-    );
+  // Every missing setting at once, so one failed start says all there is to fix.
+  const missing: string[] = [];
+  if (production && !values.DATABASE_URL) {
+    missing.push('DATABASE_URL: required in production (your PostgreSQL: the embedded one is for local use only)');
   }
+  if (needs === 'server') {
+    if (production && !values.PUBLIC_URL) {
+      missing.push('PUBLIC_URL: required in production (the https address people reach, used in email links)');
+    } else if (production && new URL(values.PUBLIC_URL!).protocol !== 'https:' && !values.PARKPASS_ALLOW_HTTP_PUBLIC_URL) {
+      missing.push('PUBLIC_URL: must be https in production, or set PARKPASS_ALLOW_HTTP_PUBLIC_URL=true (a staging server without TLS)');
+    }
+    if (production && !values.INVITATION_TOKEN_SECRET) {
+      missing.push('INVITATION_TOKEN_SECRET: required in production (32+ random characters)');
+    }
+    if (!values.POSTMARK_SERVER_TOKEN && !localMailbox) {
+      missing.push('POSTMARK_SERVER_TOKEN: required in production, or set PARKPASS_LOCAL_MAILBOX=true to keep emails in the local mailbox (staging)');
+    }
+    if (production && values.TRUST_PROXY === 'true') {
+      missing.push(
+        'TRUST_PROXY: "true" is refused in production (it cannot be right behind more than one proxy); set the number of proxies (e.g. 1) or their addresses or CIDR ranges',
+      );
+    }
+  }
+  if (missing.length) throw new ConfigError(missing);
   return {
     env: values.NODE_ENV,
     host: values.HOST,
@@ -155,12 +172,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** For the commands: an invalid configuration is a message and exit code 1, not a stack trace. */
-export function loadConfigOrExit(): Config {
+/** A configuration the server cannot start with: one line naming every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** For the commands: an invalid configuration is one line and exit code 1, not a stack trace. */
+export function loadConfigOrExit(needs: ConfigNeeds = 'server'): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env, needs);
   } catch (error) {
-    console.error((error as Error).message);
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
     process.exit(1);
   }
 }

@@ -7,7 +7,7 @@ import type { Admin } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
-import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/audit-trail.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 
@@ -21,7 +21,9 @@ export interface AdminInput {
 /**
  * Adds an admin who signs in with the email and the initial password given
  * (handed over by the owner; the admin should change it). Admin emails are
- * unique across Parkpass, since signing in is by email alone.
+ * unique per organization: the answer never depends on whether the email is
+ * an admin of another organization (sign-in tells the accounts apart, see
+ * server/auth/sign-in-accounts.ts).
  */
 export async function createAdmin(scope: ViewerScope, input: AdminInput): Promise<Admin> {
   const email = parseEmail(input.email, ['input', 'email']).toLowerCase();
@@ -44,7 +46,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
     });
   } catch (error) {
     if (uniqueViolation(error)) {
-      throw new EmailAlreadyUsedError(['input', 'email'], email, null, `The email ${email} cannot be used for a new admin account.`);
+      throw new EmailAlreadyUsedError(['input', 'email'], email, null, `${email} is already an admin of this organization.`);
     }
     throw error;
   }
@@ -63,17 +65,19 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
   }
   const organizationId = scope.viewer.organizationId;
   await scope.prisma.$transaction(async (tx) => {
-    const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true, name: true, email: true } });
+    const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true } });
     if (!admin) throw new NotFoundError(['id'], 'admin');
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
       throw new LastOwnerError();
     }
     const { count } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
     await tx.admin.delete({ where: { id } });
+    // The trail keeps what they did and what was done to their account, not their name or email (README "Audit trail").
+    await eraseAdminFromTrail(tx, organizationId, id);
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'ADMIN_REMOVED',
       subjectId: id,
-      summary: `Removed ${admin.name} <${admin.email}> (${admin.role}); their sessions ended${count ? ` and the ${count} API key(s) they created were revoked` : ''}.`,
+      summary: `Removed an admin (${admin.role}); their sessions ended${count ? ` and the ${count} API key(s) they created were revoked` : ''}.`,
     });
   });
 }

@@ -49,7 +49,7 @@ builder.queryFields((t) => ({
 const AdminCreateInput = builder.inputType('AdminCreateInput', {
   description: 'A new admin of the organization.',
   fields: (t) => ({
-    email: t.string({ required: true, description: 'Email address to sign in with; unique across Parkpass.' }),
+    email: t.string({ required: true, description: 'Email address to sign in with; unique in the organization (it may be an admin of others too).' }),
     name: t.string({ required: true, description: 'Full name (1 to 100 characters).' }),
     role: t.field({ type: RoleEnum, required: true, description: "What the admin may do; at most the caller's own role." }),
     password: t.string({ required: true, description: `The initial password, handed over by the caller. ${PASSWORD_POLICY}` }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globalId, useTestKit } from '../test/kit.ts';
+import { globalId, KIT_ADMIN_PASSWORD, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
@@ -87,10 +87,11 @@ describe('audit trail', () => {
     const byKind = (kind: string) => events.filter((event: any) => event.kind === kind);
     const keyActor = { type: 'API_KEY', name: 'test key', id: globalId('ApiKey', org.apiKeyId) };
     const adminActor = { type: 'ADMIN', name: expect.stringMatching(/^Admin \d+$/), id: globalId('Admin', org.adminId) };
+    // Ada's profile was deleted: her events stay, without her name (see the erasure test below).
     expect(byKind('PROFILE_CREATED').at(-1)).toMatchObject({
       actor: keyActor,
       profileId: adaId,
-      summary: 'Created the profile of Ada Lovelace.',
+      summary: 'Created a profile (deleted since).',
       occurredAt: t0,
     });
     expect(byKind('PROFILE_UPDATED')[0]).toMatchObject({ actor: adminActor, profileId: adaId, changedFields: ['lastName', 'phone'] });
@@ -110,7 +111,7 @@ describe('audit trail', () => {
     expect(byKind('PROFILE_DELETED')[0]).toMatchObject({
       actor: keyActor,
       profileId: adaId,
-      summary: 'Deleted the profile of Ada King, with its invitations.',
+      summary: 'Deleted a profile, with its invitations.',
     });
 
     // Never a token, password or secret.
@@ -132,6 +133,83 @@ describe('audit trail', () => {
     const page1 = (await as('ADMIN', EVENTS, { first: 5 })).data.auditEvents;
     const page2 = (await as('ADMIN', EVENTS, { first: 100, after: page1.pageInfo.endCursor })).data.auditEvents;
     expect([...page1.edges, ...page2.edges].map((edge: any) => edge.node.summary)).toEqual(events.map((event: any) => event.summary));
+  });
+
+  it('keeps the events of a deleted profile and a deleted admin, but not their names or emails', async () => {
+    const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
+    const as = org.graphqlAs;
+    const added = await as(
+      'ADMIN',
+      'mutation { adminCreate(input: { email: "erin.admin@example.test", name: "Erin Admin", role: ADMIN, password: "erin has a fine password" }) { ... on AdminPayload { admin { id } } } }',
+    );
+    const erinId = added.data.adminCreate.admin.id as string;
+    const login = await kit.graphql(
+      'mutation { adminLogin(input: { email: "erin.admin@example.test", password: "erin has a fine password" }) { ... on AdminLoginPayload { token } } }',
+    );
+    const asErin = (query: string, variables: Record<string, unknown> = {}) => kit.graphql(query, variables, { token: login.data.adminLogin.token });
+    const created = await asErin(
+      'mutation { profileCreate(input: { firstName: "Zed", lastName: "Quimby", email: "zed.before@example.test" }) { ... on ProfilePayload { profile { id } } } }',
+    );
+    const zedId = created.data.profileCreate.profile.id as string;
+    // Renamed and moved: the earlier events hold the earlier name and address.
+    await asErin('mutation ($id: ID!) { profileUpdate(id: $id, input: { lastName: "Quimbleton", email: "zed.after@example.test" }) { __typename } }', {
+      id: zedId,
+    });
+    const invited = await asErin(
+      'mutation ($id: ID!) { profileInvite(input: { profileId: $id, sendEmail: false }) { ... on ProfileInvitePayload { link } } }',
+      {
+        id: zedId,
+      },
+    );
+    const token = /#token=(.+)$/.exec(invited.data.profileInvite.link)![1]!;
+    kit.clock.advance(73 * 3_600_000);
+    await kit.graphql('mutation ($token: String!) { invitationRequestNewLink(input: { token: $token }) { __typename } }', { token });
+    await kit.runJobs();
+
+    const personal = ['Zed', 'Quimby', 'Quimbleton', 'zed.before@example.test', 'zed.after@example.test', 'Erin', 'erin.admin@example.test'];
+    const stored = async () =>
+      JSON.stringify(await kit.prisma.auditEvent.findMany({ where: { organizationId: org.id }, orderBy: { seq: 'asc' } }), (_key, value) =>
+        typeof value === 'bigint' ? String(value) : value,
+      );
+    const before = await kit.prisma.auditEvent.findMany({ where: { organizationId: org.id }, select: { id: true, kind: true } });
+    // The renewal's summary, among others, named the person and their address.
+    expect(await stored()).toContain('asked for a new link from the page of an expired invitation; sent by email to zed.after@example.test');
+    expect(before.map((event) => event.kind).sort()).toEqual(['ADMIN_ADDED', 'PROFILE_CREATED', 'PROFILE_INVITED', 'PROFILE_INVITED', 'PROFILE_UPDATED']);
+
+    // The kit's session ended with the days that passed: the owner signs in again.
+    const owner = await kit.graphql(
+      'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { ... on AdminLoginPayload { token } } }',
+      {
+        email: org.adminEmail,
+        password: KIT_ADMIN_PASSWORD,
+      },
+    );
+    const asOwner = (query: string, variables: Record<string, unknown> = {}) => kit.graphql(query, variables, { token: owner.data.adminLogin.token });
+    expect((await asOwner('mutation ($id: ID!) { profileDelete(id: $id) { __typename } }', { id: zedId })).data.profileDelete.__typename).toBe(
+      'ProfileDeletePayload',
+    );
+    expect((await asOwner('mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: erinId })).data.adminDelete.__typename).toBe(
+      'AdminDeletePayload',
+    );
+
+    const after = await stored();
+    for (const text of personal) expect(after).not.toContain(text);
+    // Every event is still there, with its time, actor id and subject ids.
+    const events = (await asOwner(EVENTS, { first: 100 })).data.auditEvents.edges.map((edge: any) => edge.node);
+    expect(events).toHaveLength(before.length + 2);
+    const erinActor = { type: 'ADMIN', name: 'a deleted admin', id: erinId };
+    expect(events.map((event: any) => [event.kind, event.summary])).toEqual([
+      ['ADMIN_REMOVED', 'Removed an admin (ADMIN); their sessions ended.'],
+      ['PROFILE_DELETED', 'Deleted a profile, with its invitations.'],
+      ['PROFILE_INVITED', 'Sent an invitation to a profile (deleted since).'],
+      ['PROFILE_INVITED', 'Sent an invitation to a profile (deleted since).'],
+      ['PROFILE_UPDATED', 'Changed a profile (deleted since): email, lastName.'],
+      ['PROFILE_CREATED', 'Created a profile (deleted since).'],
+      ['ADMIN_ADDED', 'Added an admin (deleted since).'],
+    ]);
+    expect(events.filter((event: any) => event.actor.id === erinId).map((event: any) => event.actor)).toEqual([erinActor, erinActor, erinActor]);
+    expect(events.filter((event: any) => event.profileId === zedId)).toHaveLength(5);
+    expect(events.at(-1).subjectId).toBe(erinId);
   });
 
   it('is for owners and admins only', async () => {

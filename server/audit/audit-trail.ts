@@ -52,3 +52,51 @@ export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScop
 
 /** "first last" of a profile, for summaries. */
 export const personName = (profile: { firstName: string; lastName: string }) => `${profile.firstName} ${profile.lastName}`;
+
+// Erasure. When a profile or an admin is deleted, the trail keeps each event
+// (its kind, time, actor, ids and changedFields) but no longer their name or
+// email: in the deleting transaction, the summaries of the events about them
+// are replaced by the words below, and a deleted admin's name as an actor by
+// DELETED_ADMIN. Rewritten whole rather than searched for the name, because an
+// older summary may hold a name or address the person no longer has.
+
+/** The actor name of a deleted admin's events. */
+export const DELETED_ADMIN = 'a deleted admin';
+
+const ERASED_PROFILE_SUMMARIES: Partial<Record<AuditEventKind, string>> = {
+  PROFILE_CREATED: 'Created a profile (deleted since).',
+  PROFILE_INVITED: 'Sent an invitation to a profile (deleted since).',
+  INVITATION_REVOKED: 'Revoked an invitation of a profile (deleted since).',
+  INVITATION_ACCEPTED: 'The person of a profile (deleted since) accepted the invitation and set a password.',
+};
+const ERASED_ADMIN_SUMMARIES: Partial<Record<AuditEventKind, string>> = {
+  ADMIN_ADDED: 'Added an admin (deleted since).',
+};
+
+/** Takes a deleted profile's name and email out of its events, in the deleting transaction. */
+export async function eraseProfileFromTrail(tx: Prisma.TransactionClient, organizationId: string, profileId: string): Promise<void> {
+  const kinds = Object.keys(ERASED_PROFILE_SUMMARIES);
+  const summaries = Object.values(ERASED_PROFILE_SUMMARIES);
+  await tx.$executeRaw`
+    UPDATE audit_event e SET summary = CASE
+      WHEN e.kind = 'PROFILE_UPDATED'
+        THEN 'Changed a profile (deleted since): ' || coalesce(nullif(array_to_string(e.changed_fields, ', '), ''), 'nothing') || '.'
+      ELSE coalesce((SELECT r.summary FROM unnest(${kinds}::text[], ${summaries}::text[]) AS r(kind, summary) WHERE r.kind = e.kind::text),
+                    'An event of a profile (deleted since).')
+    END
+    WHERE e.organization_id = ${organizationId}::uuid AND e.profile_id = ${profileId}::uuid`;
+}
+
+/** Takes a deleted admin's name and email out of the events about them and of their name as an actor, in the deleting transaction. */
+export async function eraseAdminFromTrail(tx: Prisma.TransactionClient, organizationId: string, adminId: string): Promise<void> {
+  const kinds = Object.keys(ERASED_ADMIN_SUMMARIES);
+  const summaries = Object.values(ERASED_ADMIN_SUMMARIES);
+  await tx.$executeRaw`
+    UPDATE audit_event e SET
+      summary = coalesce(
+        (SELECT r.summary FROM unnest(${kinds}::text[], ${summaries}::text[]) AS r(kind, summary) WHERE r.kind = e.kind::text AND e.subject_id = ${adminId}::uuid),
+        e.summary),
+      actor_name = CASE WHEN e.actor_admin_id = ${adminId}::uuid THEN ${DELETED_ADMIN} ELSE e.actor_name END
+    WHERE e.organization_id = ${organizationId}::uuid
+      AND (e.actor_admin_id = ${adminId}::uuid OR (e.subject_id = ${adminId}::uuid AND e.kind::text = ANY (${kinds}::text[])))`;
+}

@@ -1,5 +1,6 @@
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
+import { OrganizationRef } from '../organizations/organization.graphql.ts';
 import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
 import { endCallerSession, login, type Session } from './sessions.ts';
 
@@ -8,6 +9,12 @@ const AdminLoginInput = builder.inputType('AdminLoginInput', {
   fields: (t) => ({
     email: t.string({ required: true, description: "The admin's email address (any case)." }),
     password: t.string({ required: true, description: "The admin's password." }),
+    organizationId: t.globalID({
+      for: OrganizationRef,
+      description:
+        'The organization to sign in to, for an email that is an admin of several. Left out: the accounts of the email are tried, ' +
+        'most recently signed in first, and the first whose password matches signs in.',
+    }),
   }),
 });
 
@@ -34,7 +41,8 @@ builder.mutationFields((t) => ({
       'the answer never says whether the email has an account.',
     errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
-    resolve: (_root, { input }, context) => login(context, { ...input, address: context.clientAddress }),
+    resolve: (_root, { input }, context) =>
+      login(context, { email: input.email, password: input.password, organizationId: input.organizationId?.id, address: context.clientAddress }),
   }),
   adminLogout: t.withAuth({ authenticated: true }).field({
     type: AdminLogoutPayload,

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { InvalidCredentialsError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
 import { parseText } from '../input/text-fields.ts';
 import { hashSecret } from './api-keys.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { adminSigningIn, NothingCheckedError } from './sign-in-accounts.ts';
 
 export const SESSION_TOKEN_PREFIX = 'pps_';
 export const SESSION_LIFETIME_MS = 12 * 3_600_000;
@@ -38,24 +38,27 @@ export interface Session {
 /** Signing in and out needs the database and the time (a subset of ServiceScope: the mailbox page signs in too). */
 type Dependencies = Pick<ServiceScope, 'prisma' | 'clock'>;
 
-let dummyHash: Promise<string> | undefined;
-
 /** A new session token: opaque, 256 random bits, recognisable by its prefix. Only its hash is stored. */
 export function newSessionToken(): string {
   return `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-export async function login({ prisma, clock }: Dependencies, input: { email: string; password: string; address: string }): Promise<Session> {
+export async function login(
+  { prisma, clock }: Dependencies,
+  input: { email: string; password: string; address: string; organizationId?: string | null },
+): Promise<Session> {
   // Shape only (before anything is counted or stored): says nothing about whether the account exists.
   const email = parseText(input.email, ['input', 'email']).toLowerCase();
   const now = clock.now();
   const attemptId = await countAttempt(prisma, email, input.address, now);
 
-  const admin = await prisma.admin.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  const passwordMatches = await verifyPassword(admin?.passwordHash ?? (await dummyHash), input.password);
+  const admin = await adminSigningIn(prisma, { email, password: input.password, organizationId: input.organizationId }).catch(async (error: unknown) => {
+    // Refused before any password was checked (too much password work under way): not a failed sign-in.
+    if (error instanceof NothingCheckedError) await prisma.loginAttempt.deleteMany({ where: { id: attemptId } });
+    throw error;
+  });
   // A failure stays counted: its attempt row is the failure.
-  if (!admin || !passwordMatches) throw new InvalidCredentialsError();
+  if (!admin) throw new InvalidCredentialsError();
 
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);

@@ -4,6 +4,7 @@ import { login, logout } from '../auth/sessions.ts';
 import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError } from '../errors/domain-errors.ts';
+import { ServiceBusyError } from '../errors/service-busy.ts';
 import { escapeHtml } from '../pages/escape-html.ts';
 import { isUuid } from '../ids/global-ids.ts';
 
@@ -109,6 +110,11 @@ async function signIn(request: Request, deps: MailboxDependencies): Promise<Resp
       headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) },
     });
   } catch (error) {
+    if (error instanceof ServiceBusyError) {
+      const response = text(`Busy. Retry in ${error.retryAfterSeconds} s.`, 503);
+      response.headers.set('retry-after', String(error.retryAfterSeconds));
+      return response;
+    }
     if (!(error instanceof DomainError)) throw error;
     return page('Local mailbox: sign in', `<p class="error">${escapeHtml(error.message)}</p>${signInForm()}`, 401);
   }

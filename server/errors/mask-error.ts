@@ -4,6 +4,7 @@ import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { DOMAIN_ERRORS, DomainError, type ErrorCode } from './domain-errors.ts';
 import { requestRefusalCodes } from '../security/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
+import { ServiceBusyError } from './service-busy.ts';
 
 // The one mapping from whatever went wrong to the GraphQL error a client
 // receives: every error has a `message` and an `extensions.code` from the list
@@ -20,7 +21,7 @@ export const REQUEST_ERROR_CODES = {
   BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
   TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
   SERVICE_UNAVAILABLE:
-    'The database was out of reach or every connection busy for a moment (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
+    'The database was out of reach or every connection busy for a moment, or the server had as many passwords to check as it takes at once (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
   INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
 } as const;
 
@@ -62,8 +63,15 @@ export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): E
     const code = outer.extensions?.code ?? original.extensions?.code;
     return amended(outer, { ...original.extensions, ...outer.extensions, code: typeof code === 'string' ? code : requestErrorCode(outer) });
   }
+  if (original instanceof ServiceBusyError) {
+    // Expected under load, and its message is the caller's to see: not logged (a flood of them would flood the log).
+    const { retryAfterSeconds } = original;
+    const extensions = { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds, http: { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } } };
+    return located ? amended(located, extensions) : new GraphQLError(original.message, { extensions });
+  }
   if (isDatabaseBusy(original)) {
     console.warn(`Database busy or out of reach (${(original as { code?: string }).code ?? 'no code'}): answered SERVICE_UNAVAILABLE.`);
+    const retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
     return new GraphQLError('The service is busy; nothing was written. Try again in a moment.', {
       nodes: located?.nodes,
       source: located?.source,
@@ -71,8 +79,8 @@ export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): E
       path: located?.path,
       extensions: {
         code: 'SERVICE_UNAVAILABLE',
-        retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS,
-        http: { status: 503, headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } },
+        retryAfterSeconds,
+        http: { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } },
       },
     });
   }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { PLAN_ORDER } from '../access/policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Plan } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 import { isUuid } from '../ids/global-ids.ts';
@@ -42,17 +41,11 @@ export async function createOrganizationWithOwner(
   // 144 random bits, URL-safe: fits the password policy and survives copy and paste.
   const ownerPassword = randomBytes(18).toString('base64url');
   const passwordHash = await hashPassword(ownerPassword);
-  try {
-    const organization = await prisma.organization.create({
-      data: { name, plan: input.plan, admins: { create: { email: ownerEmail, name: ownerName, role: 'OWNER', passwordHash } } },
-    });
-    return { organizationId: organization.id, name, plan: organization.plan, ownerEmail, ownerPassword };
-  } catch (error) {
-    if (uniqueViolation(error)?.involves('email')) {
-      throw new OperatorError(`An admin with the email ${ownerEmail} already exists (admin emails are unique across Parkpass); choose another owner email.`);
-    }
-    throw error;
-  }
+  // Admin emails are unique per organization: the owner of a new one may be an admin elsewhere too.
+  const organization = await prisma.organization.create({
+    data: { name, plan: input.plan, admins: { create: { email: ownerEmail, name: ownerName, role: 'OWNER', passwordHash } } },
+  });
+  return { organizationId: organization.id, name, plan: organization.plan, ownerEmail, ownerPassword };
 }
 
 /** Changes the plan of the organization named by its id or its exact name. */

@@ -38,7 +38,8 @@ async function main(argv: string[]): Promise<void> {
   // Checked before the database opens, so a typo answers at once.
   const plan = command === 'list' ? null : parsePlan(values.plan);
 
-  const database = await openDatabase(loadConfig(), { shareRunningServer: true });
+  // Only the database's settings: the operator's command sends no email and makes no link.
+  const database = await openDatabase(loadConfig(process.env, 'database'), { shareRunningServer: true });
   try {
     if (command === 'create') {
       const created = await createOrganizationWithOwner(database.prisma, {

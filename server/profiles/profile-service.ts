@@ -14,7 +14,7 @@ import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from 
 import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
 import { idempotentCreate } from '../input/idempotency.ts';
-import { personName, recordAudit } from '../audit/audit-trail.ts';
+import { eraseProfileFromTrail, personName, recordAudit } from '../audit/audit-trail.ts';
 
 /** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
 export const givenFields = (fields: ProfileFields) =>
@@ -124,14 +124,12 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {
   return scope.prisma.$transaction(async (tx) => {
-    const [deleted] = await tx.$queryRaw<{ first_name: string; last_name: string }[]>`
-      DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING first_name, last_name`;
+    const [deleted] = await tx.$queryRaw<{ id: string }[]>`
+      DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING id`;
     if (!deleted) throw new NotFoundError(['id'], 'profile');
-    await recordAudit(tx, scope, {
-      kind: 'PROFILE_DELETED',
-      profileId: id,
-      summary: `Deleted the profile of ${personName({ firstName: deleted.first_name, lastName: deleted.last_name })}, with its invitations.`,
-    });
+    // The trail keeps what happened, not who it happened to (README "Audit trail").
+    await eraseProfileFromTrail(tx, scope.organizationId, id);
+    await recordAudit(tx, scope, { kind: 'PROFILE_DELETED', profileId: id, summary: 'Deleted a profile, with its invitations.' });
     return id;
   });
 }

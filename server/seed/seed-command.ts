@@ -3,7 +3,7 @@
 // (DATABASE_URL, or the embedded one in .data/, shared with `npm start` while it
 // runs), and prints its API key.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { openDatabase } from '../database/index.ts';
 import { OperatorError, parsePlan } from '../operator/operator-service.ts';
 import { seedLargeOrganization } from './large-seed.ts';
@@ -20,7 +20,7 @@ try {
   process.exit(1);
 }
 const { count, plan } = options;
-const database = await openDatabase(loadConfig(), { shareRunningServer: true });
+const database = await openDatabase(loadConfigOrExit('database'), { shareRunningServer: true });
 try {
   const started = Date.now();
   const seeded = await seedLargeOrganization(database.prisma, count, (done) => process.stdout.write(`\r${done} / ${count} profiles`), plan);

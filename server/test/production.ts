@@ -19,12 +19,20 @@ import { testRateLimits, type TestKit } from './kit.ts';
 
 export const PRODUCTION_ENV = {
   NODE_ENV: 'production',
+  // What production requires. The in-process app uses the test file's database whatever DATABASE_URL says.
+  DATABASE_URL: 'postgres://parkpass@127.0.0.1:9/parkpass',
+  PUBLIC_URL: 'https://parkpass.test',
   INVITATION_TOKEN_SECRET: 'production-test-secret-0123456789abcdef',
   POSTMARK_SERVER_TOKEN: 'production-test-postmark-token',
 } as const;
 
-export function productionConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ ...PRODUCTION_ENV, ...env });
+/** The production configuration with `env` on top (a value `undefined` leaves that setting out). */
+export function productionConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig(withoutUnset({ ...PRODUCTION_ENV, ...env }));
+}
+
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** The app as main.ts builds it from a production configuration. Rate limits: the kit's unless given. */
@@ -83,32 +91,31 @@ export async function startBuiltServer(postgresServerUrl: string, env: Record<st
   return run;
 }
 
-/** Runs the built server expecting it to refuse to start: its exit code and output. */
-export async function builtServerExit(postgresServerUrl: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs the built server expecting it to refuse to start: its exit code and output. A value `undefined` in `env` leaves that setting out. */
+export async function builtServerExit(postgresServerUrl: string, env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
   const run = await runBuiltServer(postgresServerUrl, env);
   const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
   return { code, output: run.output() };
 }
 
-async function runBuiltServer(postgresServerUrl: string, env: Record<string, string>) {
+async function runBuiltServer(postgresServerUrl: string, env: Record<string, string | undefined>) {
   const databaseUrl = await freshDatabase(postgresServerUrl);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parkpass-prod-'));
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(rootDir, 'dist/server/main.js')], {
     cwd: rootDir,
-    env: {
+    env: withoutUnset({
       PATH: process.env.PATH,
       ...PRODUCTION_ENV,
       HOST: '127.0.0.1',
       PORT: String(port),
-      PUBLIC_URL: url,
       DATABASE_URL: databaseUrl,
       PARKPASS_DATA_DIR: dataDir,
       // Nothing is sent in these tests; should anything try, it fails fast.
       POSTMARK_API_URL: 'http://127.0.0.1:9/',
       ...env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

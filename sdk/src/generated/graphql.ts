@@ -53,7 +53,7 @@ export const ActorType = {
 export type ActorType = typeof ActorType[keyof typeof ActorType];
 /** A new admin of the organization. */
 export type AdminCreateInput = {
-  /** Email address to sign in with; unique across Parkpass. */
+  /** Email address to sign in with; unique in the organization (it may be an admin of others too). */
   email: string;
   /** Full name (1 to 100 characters). */
   name: string;
@@ -67,6 +67,8 @@ export type AdminCreateInput = {
 export type AdminLoginInput = {
   /** The admin's email address (any case). */
   email: string;
+  /** The organization to sign in to, for an email that is an admin of several. Left out: the accounts of the email are tried, most recently signed in first, and the first whose password matches signs in. */
+  organizationId?: string | null | undefined;
   /** The admin's password. */
   password: string;
 };
