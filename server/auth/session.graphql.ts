@@ -8,6 +8,12 @@ const AdminLoginInput = builder.inputType('AdminLoginInput', {
   fields: (t) => ({
     email: t.string({ required: true, description: "The admin's email address (any case)." }),
     password: t.string({ required: true, description: "The admin's password." }),
+    deviceToken: t.string({
+      required: false,
+      description:
+        'The device token an earlier sign-in of this admin returned on this device (browser or script), if any. ' +
+        "With a valid one, failures count against this device only, so failures from elsewhere never refuse it; an unknown, expired or another admin's token counts as none.",
+    }),
   }),
 });
 
@@ -18,6 +24,11 @@ const AdminLoginPayload = builder.objectRef<Session>('AdminLoginPayload').implem
       description: 'Send as "Authorization: Bearer <token>". Opaque; only its hash is kept, so it cannot be shown again.',
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the session ends by itself.' }),
+    deviceToken: t.exposeString('deviceToken', {
+      description:
+        "Keep it on this device (it outlives the session and sign-out) and send it as deviceToken with this admin's next sign-ins. " +
+        'The one sent is returned while valid (its 180 days start again); otherwise a new one. Opaque; only its hash is kept.',
+    }),
   }),
 });
 
@@ -30,8 +41,8 @@ builder.mutationFields((t) => ({
   adminLogin: t.field({
     type: AdminLoginPayload,
     description:
-      'Signs an admin in and returns a session token. Failed attempts are limited per account and per address; ' +
-      'the answer never says whether the email has an account.',
+      'Signs an admin in and returns a session token and a device token. Failed attempts are limited per device (with a device token), ' +
+      'else per account and per address with growing delays; the answer never says whether the email has an account.',
     errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
     resolve: (_root, { input }, context) => login(context, { ...input, address: context.clientAddress }),
