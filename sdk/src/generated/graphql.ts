@@ -249,7 +249,7 @@ export const ErrorCode = {
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
   /** The selection holds more profiles than the plan's largest bulk invitation. */
   SELECTION_TOO_LARGE: 'SELECTION_TOO_LARGE',
-  /** Too many failed sign-ins for this account or from this address; nothing was checked. */
+  /** Too many failed sign-ins for this account or from this address, without a trusted device token; nothing was checked. The wait doubles with each further failure. */
   TOO_MANY_LOGIN_ATTEMPTS: 'TOO_MANY_LOGIN_ATTEMPTS',
   /** The parking lot id names no parking lot of the organization. */
   UNKNOWN_PARKING_LOT: 'UNKNOWN_PARKING_LOT',
