@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
-import { globalId, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
+import { globalId, KIT_ADMIN_PASSWORD, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, openSignedIn, screenshot, signIn, useBrowser } from './browser.ts';
 
 // The help-center article's two flows, clicked in a real browser as an admin
@@ -434,6 +434,31 @@ describe('forms, settings and the session', () => {
     } finally {
       kit.clock.advance(-13 * HOUR);
     }
+  });
+
+  it('keeps its device token across sign-out, so failures by someone behind the same address never refuse this browser', async () => {
+    const page = await ui.newPage();
+    const office = '192.0.2.80';
+    await page.setExtraHTTPHeaders({ 'x-forwarded-for': office });
+    const owner = await kit.createOrganization({ name: 'Shared office' });
+    await signIn(page, owner.adminEmail);
+    const stored = () => page.evaluate(() => localStorage.getItem('parkpass.admin.devices'));
+    const device = JSON.parse((await stored()) ?? '{}')[owner.adminEmail] as string;
+    expect(device).toMatch(/^ppd_/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(JSON.parse((await stored()) ?? '{}')[owner.adminEmail]).toBe(device);
+
+    // Someone else behind the same address fails until the limit holds for anyone without this browser's token.
+    const login = (password: string) =>
+      kit.graphql(
+        'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename } }',
+        { email: owner.adminEmail, password },
+        { headers: { 'x-forwarded-for': office } },
+      );
+    for (let i = 0; i < 8; i++) await login('wrong password');
+    expect((await login(KIT_ADMIN_PASSWORD)).data.adminLogin.__typename).toBe('TooManyLoginAttempts');
+    await signIn(page, owner.adminEmail);
   });
 
   it('serves the built assets immutable and the index uncached', async () => {

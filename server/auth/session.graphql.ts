@@ -15,6 +15,12 @@ const AdminLoginInput = builder.inputType('AdminLoginInput', {
         'The organization to sign in to, for an email that is an admin of several. Left out: the accounts of the email are tried, ' +
         'most recently signed in first, and the first whose password matches signs in.',
     }),
+    deviceToken: t.string({
+      required: false,
+      description:
+        'The device token an earlier sign-in of this admin returned on this device (browser or script), if any. ' +
+        "With a valid one, failures count against this device only, so failures from elsewhere never refuse it; an unknown, expired or another admin's token counts as none.",
+    }),
   }),
 });
 
@@ -25,6 +31,11 @@ const AdminLoginPayload = builder.objectRef<Session>('AdminLoginPayload').implem
       description: 'Send as "Authorization: Bearer <token>". Opaque; only its hash is kept, so it cannot be shown again.',
     }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the session ends by itself.' }),
+    deviceToken: t.exposeString('deviceToken', {
+      description:
+        "Keep it on this device (it outlives the session and sign-out) and send it as deviceToken with this admin's next sign-ins. " +
+        'The one sent is returned while valid (its 180 days start again); otherwise a new one. Opaque; only its hash is kept.',
+    }),
   }),
 });
 
@@ -37,12 +48,18 @@ builder.mutationFields((t) => ({
   adminLogin: t.field({
     type: AdminLoginPayload,
     description:
-      'Signs an admin in and returns a session token. Failed attempts are limited per account and per address; ' +
-      'the answer never says whether the email has an account.',
+      'Signs an admin in and returns a session token and a device token. Failed attempts are limited per device (with a device token), ' +
+      'else per account and per address with growing delays; the answer never says whether the email has an account.',
     errors: { types: [InvalidCredentialsError, TooManyLoginAttemptsError, InvalidInputError] },
     args: { input: t.arg({ type: AdminLoginInput, required: true, description: 'The credentials.' }) },
     resolve: (_root, { input }, context) =>
-      login(context, { email: input.email, password: input.password, organizationId: input.organizationId?.id, address: context.clientAddress }),
+      login(context, {
+        email: input.email,
+        password: input.password,
+        organizationId: input.organizationId?.id,
+        deviceToken: input.deviceToken,
+        address: context.clientAddress,
+      }),
   }),
   adminLogout: t.withAuth({ authenticated: true }).field({
     type: AdminLogoutPayload,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { authenticate } from '../auth/authenticate.ts';
-import { login, logout } from '../auth/sessions.ts';
+import { DEVICE_LIFETIME_MS, login, logout } from '../auth/sessions.ts';
 import type { Clock, Viewer } from '../scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError } from '../errors/domain-errors.ts';
@@ -18,10 +18,14 @@ import { isUuid } from '../ids/global-ids.ts';
 // its limits) and keeps the session token in a cookie scoped to /mailbox:
 // HttpOnly (no script reads it), SameSite=Strict (no other site sends it),
 // Secure when PUBLIC_URL is https. Scripts may send "Authorization: Bearer
-// <session token>" instead.
+// <session token>" instead. The device token a sign-in returns is kept the
+// same way in a second cookie that outlives sign-out and is sent with every
+// later sign-in, so failures from elsewhere never refuse this browser.
 
 export const MAILBOX_COOKIE = 'parkpass_mailbox';
+export const MAILBOX_DEVICE_COOKIE = 'parkpass_mailbox_device';
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
+const DEVICE_MAX_AGE_SECONDS = DEVICE_LIFETIME_MS / 1000;
 
 export interface MailboxDependencies {
   prisma: PrismaClient;
@@ -78,7 +82,8 @@ ${rows || '<tr><td colspan="3">No email yet. Invite a profile, then reload.</td>
 
 /** The signed-in admin behind the cookie or the Authorization header; null when there is none or it no longer works. */
 async function mailboxViewer(request: Request, deps: MailboxDependencies): Promise<Viewer | null> {
-  const header = request.headers.get('authorization') ?? (sessionCookie(request) ? `Bearer ${sessionCookie(request)}` : null);
+  const session = readCookie(request, MAILBOX_COOKIE);
+  const header = request.headers.get('authorization') ?? (session ? `Bearer ${session}` : null);
   if (!header) return null;
   try {
     const viewer = await authenticate(deps.prisma, deps.clock, header);
@@ -99,16 +104,21 @@ async function signIn(request: Request, deps: MailboxDependencies): Promise<Resp
   }
   const form = new URLSearchParams(await request.text());
   try {
-    const session = await login(deps, { email: form.get('email') ?? '', password: form.get('password') ?? '', address: deps.address });
+    const session = await login(deps, {
+      email: form.get('email') ?? '',
+      password: form.get('password') ?? '',
+      address: deps.address,
+      deviceToken: readCookie(request, MAILBOX_DEVICE_COOKIE),
+    });
     const viewer = await authenticate(deps.prisma, deps.clock, `Bearer ${session.token}`);
     if (viewer?.role !== 'OWNER') {
       if (viewer?.sessionId) await logout(deps, viewer.sessionId);
       return page('Local mailbox: sign in', `<p class="error">Only an owner of the organization reads its mailbox.</p>${signInForm()}`, 403);
     }
-    return new Response(null, {
-      status: 303,
-      headers: { location: '/mailbox', 'set-cookie': cookie(session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie) },
-    });
+    const headers = new Headers({ location: '/mailbox' });
+    headers.append('set-cookie', cookie(MAILBOX_COOKIE, session.token, SESSION_MAX_AGE_SECONDS, deps.secureCookie));
+    headers.append('set-cookie', cookie(MAILBOX_DEVICE_COOKIE, session.deviceToken, DEVICE_MAX_AGE_SECONDS, deps.secureCookie));
+    return new Response(null, { status: 303, headers });
   } catch (error) {
     if (error instanceof ServiceBusyError) {
       const response = text(`Busy. Retry in ${error.retryAfterSeconds} s.`, 503);
@@ -124,7 +134,7 @@ async function signOut(request: Request, deps: MailboxDependencies): Promise<Res
   if (!sameOrigin(request)) return text('Cross-site sign-out refused', 403);
   const viewer = await mailboxViewer(request, deps);
   if (viewer?.sessionId) await logout(deps, viewer.sessionId);
-  return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie('', 0, deps.secureCookie) } });
+  return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie(MAILBOX_COOKIE, '', 0, deps.secureCookie) } });
 }
 
 /** A form posted from another site carries its Origin: refuse it (the cookie is SameSite=Strict besides). */
@@ -134,16 +144,16 @@ function sameOrigin(request: Request): boolean {
   return URL.canParse(origin) && new URL(origin).host === new URL(request.url).host;
 }
 
-function sessionCookie(request: Request): string | null {
+function readCookie(request: Request, cookieName: string): string | null {
   for (const part of (request.headers.get('cookie') ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === MAILBOX_COOKIE) return value.join('=') || null;
+    if (name === cookieName) return value.join('=') || null;
   }
   return null;
 }
 
-function cookie(token: string, maxAge: number, secure: boolean): string {
-  return `${MAILBOX_COOKIE}=${token}; Path=/mailbox; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+function cookie(name: string, value: string, maxAge: number, secure: boolean): string {
+  return `${name}=${value}; Path=/mailbox; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
 const PRIVATE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };

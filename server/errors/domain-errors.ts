@@ -123,7 +123,8 @@ export const DOMAIN_ERRORS = {
   },
   TOO_MANY_LOGIN_ATTEMPTS: {
     typeName: 'TooManyLoginAttempts',
-    description: 'Too many failed sign-ins for this account or from this address; nothing was checked.',
+    description:
+      'Too many failed sign-ins for this account or from this address, without a trusted device token; nothing was checked. The wait doubles with each further failure.',
     fields: { retryAfterSeconds: { type: 'Int', description: 'How long to wait before the next try.' } },
   },
   NOT_A_SESSION: {

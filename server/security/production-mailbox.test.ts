@@ -66,9 +66,10 @@ describe('the local mailbox, asked for in production', () => {
 
     const signedIn = await signIn(mailbox, mine.adminEmail);
     expect(signedIn.status).toBe(303);
-    const setCookie = signedIn.headers.get('set-cookie')!;
+    const [setCookie, setDeviceCookie] = signedIn.headers.getSetCookie();
     expect(setCookie).toMatch(/^parkpass_mailbox=pps_[A-Za-z0-9_-]+; Path=\/mailbox; Max-Age=43200; HttpOnly; SameSite=Strict$/);
-    const cookie = setCookie.split(';')[0]!;
+    expect(setDeviceCookie).toMatch(/^parkpass_mailbox_device=ppd_[A-Za-z0-9_-]{43}; Path=\/mailbox; Max-Age=15552000; HttpOnly; SameSite=Strict$/);
+    const cookie = setCookie!.split(';')[0]!;
 
     const list = await mailbox.fetch(`${TEST_PUBLIC_URL}/mailbox`, { headers: { cookie } });
     expect(list.status).toBe(200);
@@ -128,5 +129,34 @@ describe('the local mailbox, asked for in production', () => {
     const limited = await signIn(mailbox, owner.adminEmail, { 'x-forwarded-for': '198.51.100.1' });
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('keeps a device cookie that outlives sign-out, so failures by others at the same address never refuse that browser', async () => {
+    const mailbox = app();
+    const owner = await kit.createOrganization();
+    const office = { 'x-forwarded-for': '203.0.113.40' };
+    const first = await signIn(mailbox, owner.adminEmail, office);
+    expect(first.status).toBe(303);
+    const [session, device] = first.headers.getSetCookie().map((line) => line.split(';')[0]!);
+    expect(device).toMatch(/^parkpass_mailbox_device=ppd_/);
+    const signedOut = await mailbox.fetch(`${TEST_PUBLIC_URL}/mailbox/sign-out`, { method: 'POST', headers: { cookie: `${session}; ${device}` } });
+    expect(signedOut.headers.getSetCookie()).toEqual(['parkpass_mailbox=; Path=/mailbox; Max-Age=0; HttpOnly; SameSite=Strict']);
+
+    // Someone else behind the same address fails again and again.
+    for (let i = 0; i < 8; i++) {
+      const wrong = await mailbox.fetch(`${TEST_PUBLIC_URL}/mailbox/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...office },
+        body: new URLSearchParams({ email: owner.adminEmail, password: 'not the password' }).toString(),
+      });
+      expect(wrong.status).toBe(401);
+    }
+    const withoutDevice = await signIn(mailbox, owner.adminEmail, office);
+    expect(withoutDevice.status).toBe(401);
+    expect(await withoutDevice.text()).toContain('Too many failed sign-ins');
+    // The owner's browser sends its device cookie and signs in at once; the cookie keeps its token.
+    const withDevice = await signIn(mailbox, owner.adminEmail, { ...office, cookie: device! });
+    expect(withDevice.status).toBe(303);
+    expect(withDevice.headers.getSetCookie()[1]!.split(';')[0]).toBe(device);
   });
 });

@@ -268,6 +268,7 @@ describe('text input', () => {
     const exceptions = [
       'AdminCreateInput.password', // the password policy (same rule, not normalized), then hashed
       'AdminLoginInput.password', // compared with a hash, never stored
+      'AdminLoginInput.deviceToken', // checked against its own shape, hashed, never stored
       'InvitationAcceptInput.password', // the password policy, then hashed
       'InvitationAcceptInput.token', // hashed, never stored
       'InvitationRequestNewLinkInput.token', // hashed into a job for the renewal, never stored

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { useMutation } from 'urql';
 import { errorMessage } from '../components/states.tsx';
+import { deviceTokenFor, keepDeviceToken } from '../device-tokens.ts';
 import { useSession } from '../session.tsx';
 
 export function SignInPage() {
@@ -19,10 +20,12 @@ export function SignInPage() {
   async function onSubmit(event: React.FormEvent) {
     event.preventDefault();
     setFailure(null);
-    const result = await login({ input: { email, password } });
+    const result = await login({ input: { email, password, deviceToken: deviceTokenFor(email) } });
     const answer = result.data?.adminLogin;
-    if (answer?.__typename === 'AdminLoginPayload') signIn(answer.token, answer.expiresAt);
-    else if (answer && 'message' in answer) setFailure(answer.message);
+    if (answer?.__typename === 'AdminLoginPayload') {
+      keepDeviceToken(email, answer.deviceToken);
+      signIn(answer.token, answer.expiresAt);
+    } else if (answer && 'message' in answer) setFailure(answer.message);
     else if (result.error) setFailure(errorMessage(result.error));
   }
 
