@@ -8,6 +8,7 @@ import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { disableEndpointsCreatedBy } from '../webhooks/webhook-endpoint-service.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 
@@ -51,8 +52,9 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
 }
 
 /**
- * Removes an admin, ends their sessions and revokes the API keys they created,
- * in one transaction: a key must not outlive the person who answers for it.
+ * Removes an admin, ends their sessions, revokes the API keys they created and
+ * disables the webhook endpoints they created (they saw those secrets), in one
+ * transaction: neither must outlive the person who answers for it.
  * (Revoking is the safe default; an owner who wants an integration to keep
  * running creates a new key first and hands it over.) Nobody removes
  * themselves, and the last owner stays.
@@ -68,12 +70,18 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
       throw new LastOwnerError();
     }
-    const { count } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
+    const { count: keys } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
+    // Before the delete, which sets the endpoints' creator to null.
+    const endpoints = await disableEndpointsCreatedBy(tx, organizationId, id, scope.now);
     await tx.admin.delete({ where: { id } });
+    const revoked = [
+      ...(keys ? [`the ${keys} API key(s) they created were revoked`] : []),
+      ...(endpoints ? [`the ${endpoints} webhook endpoint(s) they created were disabled`] : []),
+    ];
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'ADMIN_REMOVED',
       subjectId: id,
-      summary: `Removed ${admin.name} <${admin.email}> (${admin.role}); their sessions ended${count ? ` and the ${count} API key(s) they created were revoked` : ''}.`,
+      summary: `Removed ${admin.name} <${admin.email}> (${admin.role}); their sessions ended${revoked.length ? ` and ${revoked.join(' and ')}` : ''}.`,
     });
   });
 }

@@ -41,6 +41,8 @@ const DisabledReasonEnum = builder.enumType('WebhookEndpointDisabledReason', {
   values: describedEnumValues({
     MANUAL: 'An admin or API key disabled it.',
     FAILING: 'Parkpass disabled it: every delivery to it failed for three days. Fix the receiver, then enable it again (pending deliveries resume).',
+    CREATOR_REMOVED:
+      'Parkpass disabled it: the admin who created it, and saw its secret, was removed. It cannot be enabled again: create a new endpoint (a new secret) and delete this one.',
   }),
 });
 
