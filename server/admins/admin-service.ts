@@ -65,6 +65,9 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
   }
   const organizationId = scope.viewer.organizationId;
   await scope.prisma.$transaction(async (tx) => {
+    // The admin's row lock first: a key or endpoint they are creating right now (its insert holds a key-share
+    // lock on this row) commits before we look for theirs, and any later one fails on the deleted admin.
+    await tx.$queryRaw`SELECT id FROM admin WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
     const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true, name: true, email: true } });
     if (!admin) throw new NotFoundError(['id'], 'admin');
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
