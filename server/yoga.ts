@@ -14,7 +14,7 @@ import { acceptPageResponse } from './pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
 import { playgroundTabs } from './pages/playground-examples.ts';
 import { schema } from './schema.ts';
-import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL } from './security/http-exposure.ts';
+import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL, securityHeaders } from './security/http-exposure.ts';
 import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from './security/client-address.ts';
 import { chargeRefusedCredential, createRateLimits, type RateLimits } from './security/rate-limits.ts';
 import { useRequestBudget } from './security/request-budget.ts';
@@ -54,6 +54,7 @@ export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
   const exposure = options.exposure ?? DEVELOPMENT_EXPOSURE;
   const rateLimits = options.rateLimits ?? createRateLimits();
+  // Served over https (behind its proxy): cookies are Secure and responses carry HSTS.
   const secureCookie = options.settings.publicUrl.startsWith('https:');
   const findClientAddress = clientAddressFinder(options.trustProxy ?? TRUST_NO_PROXY);
   const clientAddress = (request: Request, req: IncomingMessage | undefined) =>
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions) {
       };
     },
     plugins: [
+      securityHeaders({ https: secureCookie }),
       useRequestId(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),

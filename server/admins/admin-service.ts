@@ -8,6 +8,7 @@ import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/audit-trail.ts';
+import { disableEndpointsCreatedBy } from '../webhooks/webhook-endpoint-service.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 
@@ -53,8 +54,9 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
 }
 
 /**
- * Removes an admin, ends their sessions and revokes the API keys they created,
- * in one transaction: a key must not outlive the person who answers for it.
+ * Removes an admin, ends their sessions, revokes the API keys they created and
+ * disables the webhook endpoints they created (they saw those secrets), in one
+ * transaction: neither must outlive the person who answers for it.
  * (Revoking is the safe default; an owner who wants an integration to keep
  * running creates a new key first and hands it over.) Nobody removes
  * themselves, and the last owner stays.
@@ -65,19 +67,28 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
   }
   const organizationId = scope.viewer.organizationId;
   await scope.prisma.$transaction(async (tx) => {
+    // The admin's row lock first: a key or endpoint they are creating right now (its insert holds a key-share
+    // lock on this row) commits before we look for theirs, and any later one fails on the deleted admin.
+    await tx.$queryRaw`SELECT id FROM admin WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
     const admin = await tx.admin.findFirst({ where: { id, organizationId }, select: { role: true } });
     if (!admin) throw new NotFoundError(['id'], 'admin');
     if (admin.role === 'OWNER' && (await tx.admin.count({ where: { organizationId, role: 'OWNER' } })) <= 1) {
       throw new LastOwnerError();
     }
-    const { count } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
+    const { count: keys } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
+    // Before the delete, which sets the endpoints' creator to null.
+    const endpoints = await disableEndpointsCreatedBy(tx, organizationId, id, scope.now);
     await tx.admin.delete({ where: { id } });
     // The trail keeps what they did and what was done to their account, not their name or email (README "Audit trail").
     await eraseAdminFromTrail(tx, organizationId, id);
+    const revoked = [
+      ...(keys ? [`the ${keys} API key(s) they created were revoked`] : []),
+      ...(endpoints ? [`the ${endpoints} webhook endpoint(s) they created were disabled`] : []),
+    ];
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'ADMIN_REMOVED',
       subjectId: id,
-      summary: `Removed an admin (${admin.role}); their sessions ended${count ? ` and the ${count} API key(s) they created were revoked` : ''}.`,
+      summary: `Removed an admin (${admin.role}); their sessions ended${revoked.length ? ` and ${revoked.join(' and ')}` : ''}.`,
     });
   });
 }

@@ -22,6 +22,14 @@ const LOGIN = `mutation ($email: String!, $password: String!) {
   adminLogin(input: { email: $email, password: $password }) { ... on AdminLoginPayload { token } }
 }`;
 const VIEWER = '{ viewer { actorKind permissions { action allowed refusal } } }';
+const ENDPOINT_CREATE = `mutation ($url: String!) {
+  webhookEndpointCreate(input: { url: $url, eventTypes: [PROFILE_INVITED] }) {
+    __typename ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } ... on Error { code }
+  }
+}`;
+const ENDPOINT_ENABLE = `mutation ($id: ID!) {
+  webhookEndpointUpdate(id: $id, input: { enabled: true }) { __typename ... on Error { code message } ... on InputError { path } }
+}`;
 
 describe('API key ownership', () => {
   it('removing an admin revokes the API keys they created; the keys of others keep working', async () => {
@@ -47,6 +55,53 @@ describe('API key ownership', () => {
     const byName = Object.fromEntries(listed.data.apiKeys.edges.map((edge: any) => [edge.node.name, edge.node.revokedAt]));
     expect(byName['made by the leaver']).not.toBeNull();
     expect(byName['made by the owner']).toBeNull();
+  });
+
+  it('removing an admin disables the webhook endpoints they created, for good; those of others keep receiving', async () => {
+    const org = await kit.createOrganization({ plan: 'BUSINESS' });
+    const email = `leaving-hooks-${org.id.slice(-6)}@example.test`;
+    const created = await org.graphqlAs('ADMIN', ADMIN_CREATE, { email, role: 'ADMIN' });
+    const leaverId = created.data.adminCreate.admin.id;
+    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': '192.0.2.82' } })).data
+      .adminLogin;
+    const endpoint = async (url: string, options: { token?: string; actor?: 'ADMIN' | 'API_KEY' }) => {
+      const result = options.token
+        ? await kit.graphql(ENDPOINT_CREATE, { url }, { token: options.token })
+        : await org.graphqlAs(options.actor!, ENDPOINT_CREATE, { url });
+      expect(result.data?.webhookEndpointCreate.__typename, JSON.stringify(result)).toBe('WebhookEndpointSecretPayload');
+      return result.data.webhookEndpointCreate.webhookEndpoint.id as string;
+    };
+    const theirs = await endpoint('https://hooks.example.test/leaver', { token });
+    const theirsDisabledBefore = await endpoint('https://hooks.example.test/leaver-paused', { token });
+    await kit.graphql(
+      'mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: false }) { __typename } }',
+      { id: theirsDisabledBefore },
+      { token },
+    );
+    const ownersEndpoint = await endpoint('https://hooks.example.test/owner', { actor: 'ADMIN' });
+    await endpoint('https://hooks.example.test/key', { actor: 'API_KEY' });
+
+    const removed = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: leaverId });
+    expect(removed.data.adminDelete.__typename).toBe('AdminDeletePayload');
+
+    const listed = await org.graphqlAs('ADMIN', '{ webhookEndpoints { edges { node { id url enabled disabledReason disabledAt } } } }');
+    const byUrl = Object.fromEntries(listed.data.webhookEndpoints.edges.map((edge: any) => [new URL(edge.node.url).pathname, edge.node]));
+    const now = kit.clock.now().toISOString();
+    expect(byUrl['/leaver']).toMatchObject({ enabled: false, disabledReason: 'CREATOR_REMOVED', disabledAt: now });
+    expect(byUrl['/leaver-paused']).toMatchObject({ enabled: false, disabledReason: 'CREATOR_REMOVED' });
+    expect(byUrl['/owner']).toMatchObject({ enabled: true, disabledReason: null });
+    expect(byUrl['/key']).toMatchObject({ enabled: true, disabledReason: null });
+
+    // The secret they saw never signs again: enabling is refused, an owner creates a new endpoint.
+    for (const id of [theirs, theirsDisabledBefore]) {
+      const enabled = (await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id })).data.webhookEndpointUpdate;
+      expect(enabled).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', path: ['input', 'enabled'] });
+      expect(enabled.message).toMatch(/create it again/);
+    }
+    expect((await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id: ownersEndpoint })).data.webhookEndpointUpdate.__typename).toBe('WebhookEndpointPayload');
+
+    const audit = await kit.prisma.auditEvent.findFirstOrThrow({ where: { organizationId: org.id, kind: 'ADMIN_REMOVED' } });
+    expect(audit.summary).toMatch(/the 2 webhook endpoint\(s\) they created were disabled/);
   });
 
   it('an API key, whatever its role, cannot create API keys or admins: a typed Forbidden naming the admin session it takes', async () => {

@@ -4,7 +4,8 @@ import type { CORSOptions, GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { requestRefusal } from './request-refusals.ts';
 
 // What the server shows of itself: GraphiQL (with its assets served from here,
-// never from a CDN), introspection (request-limits.ts), CORS and CSRF.
+// never from a CDN), introspection (request-limits.ts), CORS, CSRF and the
+// security headers of every response.
 // Production turns GraphiQL and introspection off unless settings enable them.
 
 export interface ExposureSettings {
@@ -59,6 +60,32 @@ export function csrfPrevention(): Plugin {
           'This request could come from any web page: send it as application/json, or add the x-graphql-yoga-csrf header.',
         );
       }
+    },
+  };
+}
+
+/** A year; not includeSubDomains, which would bind every other host of the customer's domain to https. */
+const HSTS = 'max-age=31536000';
+
+/**
+ * The headers every response carries, on every route (GraphQL, /admin,
+ * /accept, /mailbox, /health, errors): `nosniff`, so a browser never runs a
+ * text or JSON answer as a script or page; no framing by any site
+ * (`X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`, added to a page's
+ * own policy), against clickjacking of the sign-in and accept forms; and HSTS
+ * when the public address is https (over http it would be ignored, and it
+ * would pin a local server to https).
+ */
+export function securityHeaders(options: { https: boolean }): Plugin {
+  return {
+    onResponse({ response }) {
+      const headers = response.headers;
+      headers.set('x-content-type-options', 'nosniff');
+      headers.set('x-frame-options', 'DENY');
+      const policy = headers.get('content-security-policy');
+      if (!policy) headers.set('content-security-policy', "frame-ancestors 'none'");
+      else if (!/frame-ancestors/.test(policy)) headers.set('content-security-policy', `${policy}; frame-ancestors 'none'`);
+      if (options.https) headers.set('strict-transport-security', HSTS);
     },
   };
 }

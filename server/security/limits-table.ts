@@ -10,6 +10,7 @@ export function limitsTableMarkdown(): string {
     ['request body', `${n(REQUEST_LIMITS.bodyBytes / 1024 / 1024)} MiB (read no further)`, '`REQUEST_TOO_LARGE` (413)'],
     ['tokens in the document', n(REQUEST_LIMITS.tokens), '`TOO_MANY_TOKENS`'],
     ['depth of the selection (fragments flattened, introspection exempt)', n(REQUEST_LIMITS.depth), '`QUERY_TOO_DEEP`'],
+    ['brackets `{ [ (` open at once in the document, values included (checked before parsing)', n(REQUEST_LIMITS.nesting), '`QUERY_TOO_DEEP`'],
     ['aliases', n(REQUEST_LIMITS.aliases), '`TOO_MANY_ALIASES`'],
     ['directives', n(REQUEST_LIMITS.directives), '`TOO_MANY_DIRECTIVES`'],
     ['cost of one operation (points)', n(REQUEST_LIMITS.cost), '`QUERY_TOO_COSTLY`'],

@@ -12,6 +12,12 @@ export const REQUEST_LIMITS = {
   tokens: 2_000,
   /** Nesting of fields (fragments flattened); introspection's own nesting is exempt. */
   depth: 10,
+  /**
+   * Brackets ({ [ () open at once anywhere in the document, counted before it is parsed: graphql-js parses
+   * them recursively, and 20,000 `[` overflowed its stack before the token limit was reached.
+   * GraphiQL's introspection query opens about 20.
+   */
+  nesting: 64,
   aliases: 15,
   directives: 20,
   /** Points of one operation (see query-cost.ts): profiles(first: 500) with the SDK's fields costs 3,001. */

@@ -48,9 +48,34 @@ describe('production mode', () => {
 
     const typo = await graphql(server, '{ profils { totalCount } }');
     expect(typo.body.errors![0]!.message).toBe('Cannot query field "profils" on type "Query". [Suggestion hidden]');
+    // Every form of suggestion: a field of an interface, an argument, an enum literal, a type, a variable's input field and enum value.
+    const org = await kit.createOrganization();
+    const send = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await server.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${org.apiKey}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return ((await response.json()) as { errors: { message: string }[] }).errors.map((error) => error.message);
+    };
+    const filtered = 'query ($f: ProfileFilter) { profiles(first: 1, filter: $f) { totalCount } }';
+    const messages = [
+      ...(await send('{ node(id: "x") { email } }')),
+      ...(await send('{ profiles(frist: 1) { totalCount } }')),
+      ...(await send('{ profiles(first: 1, filter: { statuses: [PENDNG] }) { totalCount } }')),
+      ...(await send('query ($f: ProfileFiltr) { profiles(first: 1, filter: $f) { totalCount } }')),
+      ...(await send(filtered, { f: { status: ['x'] } })),
+      ...(await send(filtered, { f: { statuses: ['PENDNG'] } })),
+    ];
+    expect(messages).toHaveLength(6);
+    for (const message of messages) {
+      expect(message).toContain('[Suggestion hidden]');
+      expect(message).not.toMatch(/Did you mean|"Admin"|"Invitation"|"first"|"PENDING"|"statuses"/);
+    }
 
     const enabled = productionApp(kit, { env: { PARKPASS_GRAPHIQL: 'true' } });
     expect((await graphql(enabled, '{ __schema { queryType { name } } }')).body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect((await graphql(enabled, '{ node(id: "x") { email } }')).body.errors![0]!.message).toMatch(/Did you mean to use an inline fragment on "Admin"/);
     expect((await enabled.fetch(`${TEST_PUBLIC_URL}/graphql`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toContain('text/html');
     expect(productionConfig({ PARKPASS_INTROSPECTION: 'true' }).exposure).toEqual({ introspection: true, graphiql: false, corsOrigins: [] });
   });

@@ -4,6 +4,8 @@ import { productionApp } from '../test/production.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../test/webhook-receiver.ts';
 import { refusedAddressReason } from '../webhooks/webhook-address-guard.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks } from '../webhooks/webhook-delivery.ts';
+import { postWebhook, type WebhookRequestLimits } from '../webhooks/webhook-sender.ts';
+import { freePort } from '../database/free-port.ts';
 
 // SSRF: in production a webhook endpoint may not point at the server's own
 // network. Refused when saved (the URL as given, a local name, or what the
@@ -51,6 +53,16 @@ describe('webhooks in production mode', () => {
       'https://localhost/hooks',
       'https://api.localhost/hooks',
       'https://2130706433/hooks', // 127.0.0.1 written as one number
+      'http://0x7f.1/hooks', // …in hexadecimal, two parts
+      'http://0177.0.0.1/hooks', // …in octal
+      'http://localhost.:4690/hooks', // a trailing dot: still localhost
+      'https://hooks.example.com./hooks', // a trailing dot on any name
+      'http://[::127.0.0.1]:4690/hooks', // IPv4-compatible IPv6 (::7f00:1)
+      'https://[::ffff:127.0.0.1]/hooks', // IPv4-mapped IPv6
+      'https://[::]/hooks',
+      'https://[fe80::1234:5678]/hooks',
+      'https://[fec0::1]/hooks', // site-local
+      'http://0.0.0.0:4690/hooks',
     ]) {
       const result = await create(url);
       expect(result, url).toMatchObject({ __typename: 'WebhookUrlRefused', code: 'WEBHOOK_URL_REFUSED', path: ['input', 'url'] });
@@ -59,6 +71,51 @@ describe('webhooks in production mode', () => {
     expect(await kit.prisma.webhookEndpoint.count({ where: { organizationId: org.id } })).toBe(0);
     // A public address is accepted (nothing is sent until an event happens).
     expect((await create('https://93.184.215.14/parkpass')).__typename).toBe('WebhookEndpointSecretPayload');
+    expect((await create('https://[2606:4700:4700::1111]/parkpass')).__typename).toBe('WebhookEndpointSecretPayload');
+  });
+
+  it('saves local addresses, trailing dots included, where the setting allows private addresses', async () => {
+    const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
+    const app = productionApp(kit, { env: { PARKPASS_WEBHOOK_PRIVATE_ADDRESSES: 'true' } });
+    for (const url of ['http://localhost.:4690/hooks', 'http://[::127.0.0.1]:4690/hooks']) {
+      const response = await app.fetch('http://parkpass.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${org.apiKey}` },
+        body: JSON.stringify({ query: CREATE, variables: { url } }),
+      });
+      expect(((await response.json()) as any).data.webhookEndpointCreate.__typename, url).toBe('WebhookEndpointSecretPayload');
+    }
+  });
+
+  it('records coarse attempt errors, never an address, a port or a system message', async () => {
+    const send = (url: string, options: Partial<WebhookRequestLimits> = {}) =>
+      postWebhook(url, {}, '{}', { timeoutMs: 2_000, maxResponseBytes: 1024, allowPrivateAddresses: true, ...options });
+    const closedPort = await freePort();
+    const own = await startWebhookReceiver();
+    own.mode = 'fail';
+    const failing = await send(own.url);
+    own.mode = 'hang';
+    const hanging = await send(own.url, { timeoutMs: 100 });
+    const tls = await send(own.url.replace('http:', 'https:')); // TLS to a plain HTTP server
+    await own.close();
+    const attempts = [
+      await send(`http://127.0.0.1:${closedPort}/hooks`),
+      failing,
+      hanging,
+      tls,
+      await send(`http://127.0.0.1:${closedPort}/hooks`, { allowPrivateAddresses: false }),
+      await send(`http://localhost:${closedPort}/hooks`, { allowPrivateAddresses: false }),
+      await send('http://no-such-name.invalid/hooks'),
+    ];
+    expect(attempts.map(({ outcome, error }) => [outcome, error])).toEqual([
+      ['NETWORK_ERROR', 'connection refused'],
+      ['HTTP_ERROR', 'HTTP 500'],
+      ['TIMEOUT', 'timeout'],
+      ['NETWORK_ERROR', 'TLS error'],
+      ['ADDRESS_REFUSED', 'address not allowed'],
+      ['ADDRESS_REFUSED', 'address not allowed'],
+      ['NETWORK_ERROR', 'name not resolved'],
+    ]);
   });
 
   it('checks the address again at delivery: an endpoint whose name resolves inward gets nothing, and the attempt says why', async () => {
@@ -79,7 +136,7 @@ describe('webhooks in production mode', () => {
     expect(attempts).toHaveLength(2);
     for (const attempt of attempts) {
       expect(attempt).toMatchObject({ outcome: 'ADDRESS_REFUSED', responseStatus: null });
-      expect(attempt.error).toMatch(/loopback/);
+      expect(attempt.error).toBe('address not allowed');
     }
     // The same deliveries, outside production, reach the local receiver.
     kit.clock.advance(60_000);
@@ -98,6 +155,10 @@ describe('webhooks in production mode', () => {
       'fe80::2',
       'fc00::1',
       '::ffff:127.0.0.1',
+      '::7f00:1',
+      '::a00:1',
+      'fec0::1',
+      '100::1',
       '224.0.0.1',
       '255.255.255.255',
       '198.18.0.1',

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rootDir } from '../database/paths.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
@@ -63,6 +63,39 @@ describe('the limits on one request', () => {
     for (let i = 0; i < 4; i++) selection = `latestInvitation { profile { ${selection} } }`;
     const { body } = await send({ query: `{ profiles(first: 1) { edges { node { ${selection} } } } }` }, { token: org.apiKey });
     expect(codesOf(body)).toEqual(['QUERY_TOO_DEEP']);
+  });
+
+  it('refuses 20,000 nested brackets before parsing them, where the parser used to overflow its stack; a nested variable is a BAD_USER_INPUT', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const deep = (n: number) => `${'['.repeat(n)}"x"${']'.repeat(n)}`;
+    const refused = await send({ query: `{ profiles(first: 1, filter: { search: ${deep(20_000)} }) { totalCount } }` }, { token: org.apiKey });
+    expect(refused.status).toBe(400);
+    expect(codesOf(refused.body)).toEqual(['QUERY_TOO_DEEP']);
+    expect(refused.body.errors![0]).toMatchObject({
+      message: `The document nests brackets deeper than ${REQUEST_LIMITS.nesting}.`,
+      extensions: { max: REQUEST_LIMITS.nesting },
+    });
+    expect(codesOf((await send({ query: `{ __typename(a: ${deep(REQUEST_LIMITS.nesting)}) }` })).body)).toEqual(['QUERY_TOO_DEEP']);
+
+    // Brackets inside a string, a block string or a comment are text, not nesting.
+    const text = '['.repeat(20_000);
+    const quoted = await send(
+      {
+        query: `{ a: profiles(first: 1, filter: { search: "${text}" }) { totalCount } b: profiles(first: 1, filter: { search: """${text}""" }) { totalCount } } # ${text}`,
+      },
+      { token: org.apiKey },
+    );
+    expect(quoted.body).toEqual({ data: { a: { totalCount: 0 }, b: { totalCount: 0 } } });
+
+    // 20,000 levels of JSON in a variable: graphql-js' coercion refuses it without recursing.
+    const response = await app.fetch('http://parkpass.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${org.apiKey}` },
+      body: `{"query": "query ($search: String) { profiles(first: 1, filter: { search: $search }) { totalCount } }", "variables": {"search": ${deep(20_000)}}}`,
+    });
+    expect(codesOf((await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] })).toEqual(['BAD_USER_INPUT']);
+    expect(logged).not.toHaveBeenCalled();
+    logged.mockRestore();
   });
 
   it('refuses a document of more tokens than the limit, and 5,000 nested fragments are that, not an HTTP 500', async () => {

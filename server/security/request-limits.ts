@@ -1,16 +1,16 @@
-import { blockFieldSuggestionsPlugin } from '@escape.tech/graphql-armor-block-field-suggestions';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { type ExecutionResult, type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { REQUEST_LIMITS } from './limits.ts';
 import { type RequestRefusalCode, requestRefusal } from './request-refusals.ts';
 
 // The limits on what one request may hold, checked before anything runs:
-// the body's size (before it is read), then graphql-armor's parser and
-// validation limits (tokens, depth, aliases, directives). The cost, page
+// the body's size (before it is read), the nesting of the document's brackets
+// (before it is parsed), then graphql-armor's parser and validation limits
+// (tokens, depth, aliases, directives). The cost, page
 // sizes and list lengths depend on the variables: request-budget.ts checks
 // them. Each refusal carries its code (request-refusals.ts).
 
@@ -28,6 +28,7 @@ const armorOptions = (code: RequestRefusalCode) => ({ propagateOnRejection: fals
 export function requestLimitPlugins(options: { introspection: boolean }): Plugin[] {
   return [
     bodySizeLimit(REQUEST_LIMITS.bodyBytes),
+    nestingLimit(REQUEST_LIMITS.nesting),
     maxTokensPlugin({ n: REQUEST_LIMITS.tokens, ...armorOptions('TOO_MANY_TOKENS') }),
     maxDepthPlugin({ n: REQUEST_LIMITS.depth, flattenFragments: true, ...armorOptions('QUERY_TOO_DEEP') }),
     maxAliasesPlugin({ n: REQUEST_LIMITS.aliases, ...armorOptions('TOO_MANY_ALIASES') }),
@@ -36,10 +37,80 @@ export function requestLimitPlugins(options: { introspection: boolean }): Plugin
       ? []
       : [
           // Without introspection, "Did you mean …" would still spell the schema out field by field.
-          blockFieldSuggestionsPlugin(),
+          hiddenSuggestions(),
           { onValidate: ({ addValidationRule }) => addValidationRule(withCode(NoSchemaIntrospectionCustomRule, 'INTROSPECTION_DISABLED')) } satisfies Plugin,
         ]),
   ] as Plugin[];
+}
+
+/** Every form of graphql-js' suggestions: `Did you mean "x"?`, `… the enum value "X"?`, `… to use an inline fragment on "A", "B"?`. */
+const SUGGESTION = /Did you mean [^?]*\?/g;
+export const SUGGESTION_HIDDEN = '[Suggestion hidden]';
+
+function withoutSuggestions<E extends Error>(error: E): E {
+  if (error.message.includes('Did you mean')) error.message = error.message.replace(SUGGESTION, SUGGESTION_HIDDEN);
+  return error;
+}
+
+/**
+ * Hides the suggestions graphql-js adds to its messages, where introspection
+ * is off: in validation errors (an unknown field, argument, type or enum
+ * literal, a field of a union or interface) and in the coercion errors of
+ * variables, which execution reports (an unknown input field or enum value).
+ * (graphql-armor's block-field-suggestions only knew the `Did you mean "x"?` form.)
+ */
+function hiddenSuggestions(): Plugin {
+  const hide = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (result.errors?.length) setResult({ ...result, errors: result.errors.map(withoutSuggestions) });
+  };
+  return {
+    onValidate:
+      () =>
+      ({ valid, result, setResult }) => {
+        if (!valid) setResult(result.map(withoutSuggestions));
+      },
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, hide) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, hide) }),
+  };
+}
+
+/**
+ * Refuses a document whose brackets nest deeper than `max`, counted in one
+ * pass over its text before graphql-js parses it (its parser recurses once per
+ * bracket, so 20,000 `[` overflowed the stack: an INTERNAL_SERVER_ERROR and a
+ * RangeError in the log). Strings, block strings and comments are skipped.
+ */
+function nestingLimit(max: number): Plugin {
+  return {
+    onParse({ params }) {
+      const source = typeof params.source === 'string' ? params.source : params.source.body;
+      if (bracketsNestDeeperThan(source, max)) throw requestRefusal('QUERY_TOO_DEEP', `The document nests brackets deeper than ${max}.`, { details: { max } });
+    },
+  };
+}
+
+/** Whether the brackets { [ ( of a GraphQL document nest deeper than `max` (outside strings and comments). */
+export function bracketsNestDeeperThan(source: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i];
+    if (char === '#') {
+      while (i < source.length && source[i] !== '\n' && source[i] !== '\r') i++;
+    } else if (source.startsWith('"""', i)) {
+      // A block string ends at the next """ that is not escaped as \""".
+      let close = source.indexOf('"""', i + 3);
+      while (close !== -1 && source[close - 1] === '\\') close = source.indexOf('"""', close + 3);
+      i = close === -1 ? source.length : close + 2;
+    } else if (char === '"') {
+      i++;
+      while (i < source.length && source[i] !== '"' && source[i] !== '\n') i += source[i] === '\\' ? 2 : 1;
+    } else if (char === '{' || char === '[' || char === '(') {
+      if (++depth > max) return true;
+    } else if (char === '}' || char === ']' || char === ')') {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** graphql-js' own rule, its errors carrying our code: the rule reports through a context whose reportError adds it. */

@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 export const requestRefusalCodes = {
   REQUEST_TOO_LARGE: 'The request body is larger than the server accepts.',
   TOO_MANY_TOKENS: 'The GraphQL document has more tokens than one request may hold.',
-  QUERY_TOO_DEEP: 'The selection is nested deeper than allowed.',
+  QUERY_TOO_DEEP: 'The selection, or a value written in the document, is nested deeper than allowed.',
   TOO_MANY_ALIASES: 'The operation uses more aliases than allowed.',
   TOO_MANY_DIRECTIVES: 'The operation uses more directives than allowed.',
   QUERY_TOO_COSTLY: 'The operation would cost more points than one request may.',

@@ -12,11 +12,18 @@ import ipaddr from 'ipaddr.js';
 // differently: DNS rebinding), in the socket's own lookup, so the address
 // checked is the address connected to.
 
+/** IPv6's global unicast block; outside it (IPv4-compatible ::a.b.c.d, site-local…) nothing public is reached. */
+const GLOBAL_UNICAST_IPV6 = ipaddr.parseCIDR('2000::/3');
+
 /** Why a connection to this IP address is refused, or null when it may be made. */
 export function refusedAddressReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-  const range = ipaddr.process(address).range();
-  return range === 'unicast' ? null : `${address} is a ${range} address`;
+  const parsed = ipaddr.process(address);
+  const range = parsed.range();
+  if (range !== 'unicast') return `${address} is a ${range} address`;
+  // ipaddr.js calls "unicast" whatever it has no name for, e.g. ::127.0.0.1 (IPv4-compatible, long deprecated).
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_IPV6)) return `${address} is not a global unicast address`;
+  return null;
 }
 
 export class RefusedAddressError extends Error {
@@ -43,7 +50,10 @@ export async function webhookUrlProblem(raw: string, allowPrivateAddresses: bool
   if (url.username || url.password) return 'The URL may not carry a user name or password; authenticate the request by its signature.';
   if (url.hash) return 'The URL may not have a #fragment.';
   if (allowPrivateAddresses) return null;
+  // The URL parser has already turned 2130706433, 0x7f.1 and 0177.0.0.1 into 127.0.0.1.
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  // "localhost." is localhost: a trailing dot would slip past the local names; no public endpoint needs one.
+  if (host.endsWith('.')) return `Refused: ${host} ends with a dot; give the name without it (webhooks only go to public addresses).`;
   if (isIP(host)) {
     const reason = refusedAddressReason(host);
     return reason ? `Refused: ${reason}; webhooks only go to public addresses.` : null;

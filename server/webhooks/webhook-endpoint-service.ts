@@ -61,6 +61,8 @@ export async function createWebhookEndpoint(
         enabled,
         disabledReason: enabled ? null : 'MANUAL',
         disabledAt: enabled ? null : scope.now,
+        // The admin who sees its secret now: removing them disables it (disableEndpointsCreatedBy).
+        createdByAdminId: scope.viewer.actor.kind === 'ADMIN' ? scope.viewer.actor.id : null,
         createdAt: scope.now,
       },
     });
@@ -100,6 +102,12 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
       data.eventTypes = eventTypes;
       changed.push(`events ${eventTypes.join(', ')}`);
     }
+    if (input.enabled === true && before.disabledReason === 'CREATOR_REMOVED') {
+      throw new InvalidInputError(
+        ['input', 'enabled'],
+        'The admin who created this endpoint was removed and knew its secret: delete it and create it again, with a new secret.',
+      );
+    }
     if (typeof input.enabled === 'boolean' && input.enabled !== before.enabled) {
       Object.assign(
         data,
@@ -120,6 +128,21 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
     });
     return endpoint;
   });
+}
+
+/**
+ * Disables the endpoints an admin created, in the transaction that removes
+ * them: they saw those secrets, so the endpoints must not keep receiving
+ * events signed with them. Enabling one again is refused; an owner creates it
+ * again, with a new secret. Endpoints created by an API key (no creator) stay.
+ * Answers how many were disabled.
+ */
+export async function disableEndpointsCreatedBy(tx: Prisma.TransactionClient, organizationId: string, adminId: string, now: Date): Promise<number> {
+  const { count } = await tx.webhookEndpoint.updateMany({
+    where: { organizationId, createdByAdminId: adminId },
+    data: { enabled: false, disabledReason: 'CREATOR_REMOVED', disabledAt: now },
+  });
+  return count;
 }
 
 /** Deletes an endpoint with its deliveries and their attempts. */

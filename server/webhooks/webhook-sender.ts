@@ -9,6 +9,34 @@ import { guardedLookup, RefusedAddressError, refusedAddressReason } from './webh
 // redirects never followed (a 3xx is a failed attempt), and in production
 // only public addresses (checked on the address the socket connects to).
 // node:http rather than fetch: its `lookup` option is where that check sits.
+// The error recorded for an attempt is coarse (ATTEMPT_ERRORS): never the
+// system's message, whose addresses and ports would let the people who read
+// the attempts probe hosts and ports through Parkpass.
+
+/** The words an attempt's `error` may hold (an HTTP status is written as `HTTP 500`). */
+export const ATTEMPT_ERRORS = {
+  addressNotAllowed: 'address not allowed',
+  connectionRefused: 'connection refused',
+  connectionReset: 'connection reset',
+  invalidAnswer: 'invalid HTTP answer',
+  nameNotResolved: 'name not resolved',
+  timeout: 'timeout',
+  tls: 'TLS error',
+  network: 'network error',
+  invalidUrl: 'invalid URL',
+} as const;
+
+/** A network failure in the words above, from its code only. */
+export function coarseNetworkError(error: NodeJS.ErrnoException): string {
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') return ATTEMPT_ERRORS.connectionRefused;
+  if (['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(code)) return ATTEMPT_ERRORS.connectionReset;
+  if (code.startsWith('HPE_')) return ATTEMPT_ERRORS.invalidAnswer;
+  if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NODATA', 'EAI_NONAME'].includes(code)) return ATTEMPT_ERRORS.nameNotResolved;
+  if (code === 'ETIMEDOUT') return ATTEMPT_ERRORS.timeout;
+  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(code)) return ATTEMPT_ERRORS.tls;
+  return ATTEMPT_ERRORS.network;
+}
 
 export interface WebhookRequestLimits {
   timeoutMs: number;
@@ -35,15 +63,14 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
   try {
     target = new URL(url);
   } catch {
-    return finish('NETWORK_ERROR', null, 'The endpoint URL is not valid.');
+    return finish('NETWORK_ERROR', null, ATTEMPT_ERRORS.invalidUrl);
   }
   const host = target.hostname.replace(/^\[|\]$/g, '');
   if (!limits.allowPrivateAddresses && isIP(host)) {
-    const reason = refusedAddressReason(host);
-    if (reason) return finish('ADDRESS_REFUSED', null, `Not sent: ${reason}.`);
+    if (refusedAddressReason(host)) return finish('ADDRESS_REFUSED', null, ATTEMPT_ERRORS.addressNotAllowed);
   }
   const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : null;
-  if (!client) return finish('NETWORK_ERROR', null, 'Only http and https endpoints are supported.');
+  if (!client) return finish('NETWORK_ERROR', null, ATTEMPT_ERRORS.invalidUrl);
 
   return new Promise<WebhookAttemptResult>((resolve) => {
     let settled = false;
@@ -67,8 +94,7 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
         let read = 0;
         const done = () => {
           if (status >= 200 && status < 300) return settle(finish('SUCCESS', status, null));
-          const error = status >= 300 && status < 400 ? `Answered ${status}: redirects are not followed.` : `Answered ${status}.`;
-          settle(finish('HTTP_ERROR', status, error));
+          settle(finish('HTTP_ERROR', status, `HTTP ${status}`));
         };
         response.on('data', (chunk: Buffer) => {
           read += chunk.length;
@@ -79,12 +105,12 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
         response.on('error', done);
       },
     );
-    const timer = setTimeout(() => settle(finish('TIMEOUT', null, `No complete answer within ${limits.timeoutMs} ms.`)), limits.timeoutMs);
+    const timer = setTimeout(() => settle(finish('TIMEOUT', null, ATTEMPT_ERRORS.timeout)), limits.timeoutMs);
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (error instanceof RefusedAddressError || error.cause instanceof RefusedAddressError) {
-        settle(finish('ADDRESS_REFUSED', null, `Not sent: ${error.message}.`));
+        settle(finish('ADDRESS_REFUSED', null, ATTEMPT_ERRORS.addressNotAllowed));
       } else {
-        settle(finish('NETWORK_ERROR', null, `Could not reach the endpoint (${error.code ?? 'network error'}).`));
+        settle(finish('NETWORK_ERROR', null, coarseNetworkError(error)));
       }
     });
     request.end(body);

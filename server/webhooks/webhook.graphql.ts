@@ -41,6 +41,8 @@ const DisabledReasonEnum = builder.enumType('WebhookEndpointDisabledReason', {
   values: describedEnumValues({
     MANUAL: 'An admin or API key disabled it.',
     FAILING: 'Parkpass disabled it: every delivery to it failed for three days. Fix the receiver, then enable it again (pending deliveries resume).',
+    CREATOR_REMOVED:
+      'Parkpass disabled it: the admin who created it, and saw its secret, was removed. It cannot be enabled again: create a new endpoint (a new secret) and delete this one.',
   }),
 });
 
@@ -72,7 +74,12 @@ builder.prismaObject('WebhookAttempt', {
     durationMs: t.exposeInt('durationMs', { description: 'How long until the answer (or the failure), in milliseconds.' }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true, description: 'The HTTP status answered; null when there was no answer.' }),
     outcome: t.expose('outcome', { type: AttemptOutcomeEnum, description: 'How it went.' }),
-    error: t.exposeString('error', { nullable: true, description: 'What went wrong, in words; null on success. The response body is never kept.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description:
+        'What went wrong, in a few coarse words (`HTTP 500`, `timeout`, `connection refused`, `connection reset`, `name not resolved`, `TLS error`, ' +
+        '`address not allowed`, `network error`…), never an address or a system message; null on success. The response body is never kept.',
+    }),
   }),
 });
 

@@ -635,6 +635,8 @@ export type WebhookEndpointCreateInput = {
 
 /** Why an endpoint receives nothing. */
 export const WebhookEndpointDisabledReason = {
+  /** Parkpass disabled it: the admin who created it, and saw its secret, was removed. It cannot be enabled again: create a new endpoint (a new secret) and delete this one. */
+  CREATOR_REMOVED: 'CREATOR_REMOVED',
   /** Parkpass disabled it: every delivery to it failed for three days. Fix the receiver, then enable it again (pending deliveries resume). */
   FAILING: 'FAILING',
   /** An admin or API key disabled it. */
