@@ -4,7 +4,7 @@
 // the bare argon2id hash (server/auth/passwords.ts, the same parameters) at the
 // same concurrency in the same process, measured before and after the accepts.
 // Each accept takes a fresh invitation (a link handed over without email).
-// Goal (issue 15): accept p95 ≤ 2 × the bare hash's p95.
+// Goal: accept p95 ≤ 2 × the bare hash's p95.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';

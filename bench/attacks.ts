@@ -1,4 +1,4 @@
-// Issue 10's hostile requests against a running server, timed, with the server's
+// Hostile requests against a running server, timed, with the server's
 // memory before and after (read from /proc/<pid>/status). Not a test: figures.
 //   npm run bench:attacks -- --url http://127.0.0.1:4000 --api-key ppk_… --pid <server pid>
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // npm run bench:crash  (options: -- --profiles 20000 --kill-at 8,24 | --kill-after 5,25 --server-dir <a checkout>)
-// The crash test of issue 14: a bulk invitation of N people through a real
+// The crash test: a bulk invitation of N people through a real
 // server process (server/main.ts, jobs inside, emails through the real
 // postmark client to the fake Postmark in its own process). When the fake
 // Postmark has accepted batch 8 (then 24), it holds its answer, the server is

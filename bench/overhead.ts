@@ -4,7 +4,7 @@
 // its own process, loaded by this one over keep-alive HTTP:
 //   authenticated  { viewer { organization { name } } }  vs  node:http + one pg statement (the key and its organization)
 //   anonymous      { __typename }                         vs  node:http answering fixed JSON
-// Goal (issue 15): authenticated ≥ 50 % of the bare server.
+// Goal: authenticated ≥ 50 % of the bare server.
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // npm run bench:subscriptions  (optionally: -- --subscriptions 1000 --keys 100)
-// Issue 10, finding 3: opens N `bulkInvitationProgress` subscriptions over
+// Opens N `bulkInvitationProgress` subscriptions over
 // real HTTP (SSE) on a bulk invitation that does not move, from `keys` API
 // keys (a caller may hold only a few at once), waits for each first event,
 // measures `viewer` latency and the database's transactions per second while

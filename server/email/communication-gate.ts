@@ -1,7 +1,7 @@
 import type { EmailKind, ProfileStatus } from '../generated/prisma/enums.ts';
 import { invitationState } from '../invitations/invitation-state.ts';
 
-// Rule 1: the one place that decides whether a person may be contacted.
+// The one place that decides whether a person may be contacted.
 // Every email passes here right before it is handed to Postmark or the local
 // mailbox (server/email/email-delivery.ts); nothing else sends.
 

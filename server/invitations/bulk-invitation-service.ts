@@ -91,7 +91,7 @@ export async function previewSelection(scope: RequestScope, input: SelectionInpu
 }
 
 /**
- * Rule 3: starts inviting a selection. With an idempotency key, a retried
+ * Starts inviting a selection. With an idempotency key, a retried
  * request returns the bulk invitation it created the first time. Small
  * selections finish before this returns; large ones are handed to the job
  * queue in the same transaction that records them.

@@ -241,7 +241,7 @@ export interface InviteOneResult {
   link: string | null;
 }
 
-/** Rule 2: invite one profile, or say exactly why not. */
+/** Invite one profile, or say exactly why not. */
 export async function inviteProfile(scope: RequestScope, profileId: string, options: { sendEmail: boolean }): Promise<InviteOneResult> {
   const { now, organizationId, actor } = scope;
   return scope.prisma.$transaction(async (tx) => {
@@ -349,7 +349,7 @@ export async function readInvitationByToken(scope: ServiceScope, token: string) 
 }
 
 /**
- * Rule 5: the person accepts with the token and a password. The profile and
+ * The person accepts with the token and a password. The profile and
  * invitation rows are locked, so a token works once even when two requests race. The
  * profile becomes VALIDATED and the app-download email is queued in the same
  * transaction.

@@ -65,7 +65,7 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
   });
 }
 
-/** Reminders, new links on demand, language and time zone (issue 14). A null reminder turns reminders off. */
+/** Reminders, new links on demand, language and time zone. A null reminder turns reminders off. */
 function parseInvitationLifecycleSettings(input: OrganizationSettingsInput): Partial<Settings> {
   const data: Partial<Settings> = {};
   if (input.reminderHoursBeforeExpiry !== undefined) {

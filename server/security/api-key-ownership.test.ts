@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_ADMIN_PASSWORD, useTestKit } from '../test/kit.ts';
 
-// Issue 10, finding 8: API keys do not outlive the admin who made them, and
+// API keys do not outlive the admin who made them, and
 // keys do not make keys (or admins). Real requests through yoga.fetch.
 
 const kit = useTestKit();

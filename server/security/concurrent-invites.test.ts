@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 
-// Issue 10, finding 7: parallel invitations of one profile must respect the
+// Parallel invitations of one profile must respect the
 // re-send rule (one invitation per profile per cooldown). Real requests race
 // through yoga.fetch on the real database; the emails go to the fake Postmark.
 

@@ -10,7 +10,7 @@ import {
 } from '../auth/sessions.ts';
 import { KIT_ADMIN_PASSWORD, useTestKit } from '../test/kit.ts';
 
-// Issue 10, finding 6: sign-in limits cannot be raced, and nobody can lock an
+// Sign-in limits cannot be raced, and nobody can lock an
 // owner out from their own address. Then: locking someone out must cost the
 // attacker more than the victim: a device token keeps the owner's device out
 // of everyone else's failures, and without one the limits answer with growing

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_FOLLOWERS_PER_CALLER } from '../invitations/bulk-invitation-progress.ts';
 import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 
-// Issue 10, finding 3: bulkInvitationProgress followers end when their client
+// BulkInvitationProgress followers end when their client
 // goes, a caller holds a bounded number of them, and progress costs no polling
 // loop per follower (NOTIFY from the worker, one LISTEN connection per process).
 // Subscriptions over SSE through yoga.fetch; the kit's Prisma client counts

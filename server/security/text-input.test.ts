@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { schema } from '../schema.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
-// Issue 10, finding 11: one shape rule for every text input (no control
+// One shape rule for every text input (no control
 // characters, no unpaired surrogates, NFC), a typed InvalidInput at the
 // field's path (per row in profilesUpsert), and search terms taken literally.
 
