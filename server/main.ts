@@ -3,9 +3,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
+import { createPool, endLogged } from './database/connections.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
@@ -36,7 +36,7 @@ const worker = config.runWorker
   : null;
 
 // Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
-const rateLimitPool = new pg.Pool({ connectionString: database.url, max: 4 });
+const rateLimitPool = createPool('rate-limits', { connectionString: database.url, max: 4 });
 const app = createApp({
   prisma: database.prisma,
   databaseUrl: database.url,
@@ -71,9 +71,10 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   server.close();
-  await worker?.stop();
-  await rateLimitPool.end();
-  await database.close();
+  // Each step on its own: a pool whose connections the database dropped must not keep the others open.
+  await endLogged('the worker', worker?.stop());
+  await endLogged('the rate-limit pool', rateLimitPool.end());
+  await endLogged('the database', database.close());
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

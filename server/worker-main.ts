@@ -1,6 +1,7 @@
 // npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
+import { endLogged } from './database/connections.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
@@ -18,10 +19,14 @@ const worker = await startWorker({
   webhooks: webhookDeliverySettings(config),
 });
 console.log(`Parkpass worker running (emails via ${transport.name}).`);
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
-    await worker.stop();
-    await database.close();
+    if (stopping) return;
+    stopping = true;
+    // Each step on its own: a pool whose connections the database dropped must not keep the other open.
+    await endLogged('the worker', worker.stop());
+    await endLogged('the database', database.close());
     process.exit(0);
   });
 }

@@ -1,7 +1,7 @@
 import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
-import pg from 'pg';
 import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../scope.ts';
+import { createPool, endLogged } from '../database/connections.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
@@ -98,7 +98,7 @@ export { migrateJobQueue } from '../database/job-queue-schema.ts';
  */
 export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   // The new-link limits count in PostgreSQL, shared by every worker.
-  const limitsPool = given.newLinkLimits ? null : new pg.Pool({ connectionString: given.connectionString, max: 2 });
+  const limitsPool = given.newLinkLimits ? null : createPool('new-link-limits', { connectionString: given.connectionString, max: 2 });
   const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
@@ -106,19 +106,26 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
     const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
     for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
   });
+  // graphile-worker's own pool, made here so its connections are named and logged like every other (it adds its own listeners).
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 10 });
   const runner = await run({
-    connectionString: deps.connectionString,
+    pgPool: jobsPool,
     concurrency,
     noHandleSignals: true,
     pollInterval: 2_000,
     taskList: taskList(deps),
     crontab: CRONTAB,
     logger: quietLogger,
+  }).catch(async (error: unknown) => {
+    await endLogged('the job pool', jobsPool.end());
+    await endLogged('the new-link limits pool', limitsPool?.end());
+    throw error;
   });
   return {
     stop: async () => {
-      await runner.stop();
-      await limitsPool?.end();
+      await endLogged('the job runner', runner.stop());
+      await endLogged('the job pool', jobsPool.end());
+      await endLogged('the new-link limits pool', limitsPool?.end());
     },
     promise: runner.promise,
   };
@@ -126,5 +133,10 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
 
 /** Runs every job that is due now, then returns (tests). */
 export async function runDueJobs(deps: WorkerDependencies): Promise<void> {
-  await runOnce({ connectionString: deps.connectionString, taskList: taskList(deps), logger: quietLogger });
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 2 });
+  try {
+    await runOnce({ pgPool: jobsPool, taskList: taskList(deps), logger: quietLogger });
+  } finally {
+    await jobsPool.end();
+  }
 }
