@@ -99,19 +99,35 @@ const BUSY_RETRY_AFTER_SECONDS = 1;
 /**
  * Prisma's "the database cannot take this now" errors: no connection to the
  * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
- * free in the pool in time (P2024), or a transaction that could not start in
- * time (P2028). Each fails before anything
- * is written, so the caller may simply retry.
+ * free in the pool in time (P2024), a transaction that could not start in
+ * time (P2028), or a connection PostgreSQL ended under the statement or
+ * refused (restarting, shutting down, the backend terminated). Each fails
+ * before anything is written (an interrupted statement or transaction is
+ * rolled back), so the caller may simply retry.
  */
 function isDatabaseBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028'].includes(code)) return true;
   // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
-  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta?.driverAdapterError?.cause?.kind;
-  if (typeof kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(kind)) return true;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLost(cause.code)) return true;
+  // pg's own words for a connection that ended under a query (no SQLSTATE: the socket closed).
+  if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
   return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
 }
+
+/**
+ * SQLSTATEs of a connection that PostgreSQL ended or would not take: class 08
+ * (connection exception), 57P01 (terminated by an administrator, or a fast
+ * shutdown), 57P02 (crash of another backend), 57P03 (starting up or shutting down).
+ */
+function isConnectionLost(sqlState: string): boolean {
+  return sqlState.startsWith('08') || ['57P01', '57P02', '57P03'].includes(sqlState);
+}
+
+const CONNECTION_ENDED_MESSAGES = ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable'];
 
 /** The first error that is not a wrapper graphql-js added around it. */
 function innermostError(error: unknown): unknown {
