@@ -6,6 +6,7 @@ import path from 'node:path';
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { createPool, endLogged } from './database/connections.ts';
+import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
@@ -77,6 +78,7 @@ async function stop(signal: string) {
   await endLogged('the database', database.close());
   process.exit(0);
 }
+handleShutdownSignalsHere();
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 

@@ -2,6 +2,7 @@
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { endLogged } from './database/connections.ts';
+import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
@@ -19,6 +20,7 @@ const worker = await startWorker({
   webhooks: webhookDeliverySettings(config),
 });
 console.log(`Parkpass worker running (emails via ${transport.name}).`);
+handleShutdownSignalsHere();
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
