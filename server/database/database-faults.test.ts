@@ -13,8 +13,9 @@ import { dataDir } from './paths.ts';
 // this file's own (stopping it disturbs no other test), the built server
 // (`npm run start:prod`, its worker in the process) and the worker alone
 // (`npm run worker:prod`, beside a server that runs no jobs) see every
-// connection they hold terminated, idle or busy, then PostgreSQL stopped under
-// traffic and started again, then SIGTERM. Neither dies: requests meanwhile
+// connection they hold terminated, idle or busy (a subscription's LISTEN
+// too), then PostgreSQL stopped under traffic and started again, then
+// SIGTERM. Neither dies: requests meanwhile
 // answer 503 SERVICE_UNAVAILABLE with Retry-After, both recover by themselves,
 // and stop with exit code 0.
 
@@ -179,6 +180,51 @@ describe('when the database drops connections', () => {
     // Each idle connection lost is one line of the log, no more.
     expect(apiOnly.output().match(/Database connection lost \(rate-limits, 57P01\)/g)).toHaveLength(1);
     expect(apiOnly.output().match(/Database connection lost \(prisma, 57P01\)/g)).toHaveLength(1);
+  });
+
+  it("a subscription's LISTEN connection terminated: it comes back and the follower sees the next change", async () => {
+    // A bulk invitation no job will run: its follower stays open until the row changes.
+    const db = createClient('test', server.databaseUrl);
+    await db.connect();
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO bulk_invitation (id, organization_id, selection, state, total)
+       SELECT gen_random_uuid(), id, '{}', 'RUNNING', 10 FROM organization LIMIT 1 RETURNING id`,
+    );
+    const bulkId = rows[0]!.id;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${apiKeyOf(server)}` },
+      body: JSON.stringify({
+        query: 'subscription ($id: ID!) { bulkInvitationProgress(id: $id) { state done } }',
+        variables: { id: Buffer.from(`BulkInvitation:${bulkId}`).toString('base64') },
+      }),
+    });
+    let events = '';
+    const reading = (async () => {
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) events += decoder.decode(chunk.value, { stream: true });
+    })();
+    await expect.poll(() => events).toContain('"state":"RUNNING"');
+
+    const listeners = async () =>
+      (
+        await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'parkpass-progress'")
+      ).rows.map((row) => row.pid);
+    const [before] = await listeners();
+    expect(before).toBeDefined();
+    const ownPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    expect(await terminateAll(server.databaseUrl, [ownPid])).toContain('parkpass-progress');
+    // A new connection LISTENs in its place.
+    await expect.poll(async () => (await listeners()).filter((pid) => pid !== before)).toHaveLength(1);
+
+    await db.query("UPDATE bulk_invitation SET state = 'COMPLETED', done = 10 WHERE id = $1", [bulkId]);
+    await db.query('SELECT pg_notify($1, $2)', ['bulk_invitation_progress', bulkId]);
+    await reading;
+    expect(events).toContain('"state":"COMPLETED","done":10');
+    await db.end();
+    expectNoUnhandledError(server);
+    expect(server.output()).toMatch(/Database connection lost \(progress, 57P01\)/);
   });
 
   it('PostgreSQL stopped under traffic: 503 with Retry-After meanwhile, then both recover by themselves', async () => {
