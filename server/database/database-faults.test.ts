@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakePostmark, startFakePostmark } from '../test/fake-postmark.ts';
 import { type BuiltServer, PRODUCTION_ENV, startBuiltServer, startBuiltWorker } from '../test/production.ts';
@@ -131,6 +132,15 @@ async function terminateAll(databaseUrl: string, except: number[] = []): Promise
   }
 }
 
+/** The connections waiting on a lock in the client's database, by name (read afresh: inside a transaction, pg_stat_activity is a snapshot). */
+async function waitingOnLocks(client: pg.Client): Promise<string[]> {
+  await client.query('SELECT pg_stat_clear_snapshot()');
+  const { rows } = await client.query<{ application_name: string }>(
+    "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' ORDER BY 1",
+  );
+  return rows.map((row) => row.application_name);
+}
+
 function expectNoUnhandledError(process: BuiltServer): void {
   expect(process.exitCode(), process.output()).toBeNull();
   expect(process.output()).not.toMatch(UNHANDLED);
@@ -149,14 +159,7 @@ describe('when the database drops connections', () => {
     await locker.query('LOCK TABLE api_key, rate_limit IN ACCESS EXCLUSIVE MODE');
     const withKey = Array.from({ length: 3 }, () => ask(server, COUNT_PROFILES, undefined, apiKey));
     const anonymous = Array.from({ length: 3 }, () => ask(server, '{ __typename }', undefined, null));
-    await expect
-      .poll(async () => {
-        const { rows } = await locker.query<{ application_name: string }>(
-          "SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' ORDER BY 1",
-        );
-        return rows.map((row) => row.application_name);
-      })
-      .toEqual(['parkpass-prisma', 'parkpass-rate-limits']);
+    await expect.poll(() => waitingOnLocks(locker)).toEqual(['parkpass-prisma', 'parkpass-rate-limits']);
 
     // Idle ones too: graphile-worker's (its LISTEN), and whatever the pools keep open.
     expect(await terminateAll(server.databaseUrl, [lockerPid])).toEqual(expect.arrayContaining(['parkpass-prisma', 'parkpass-rate-limits', 'parkpass-jobs']));
@@ -180,6 +183,27 @@ describe('when the database drops connections', () => {
     // Each idle connection lost is one line of the log, no more.
     expect(apiOnly.output().match(/Database connection lost \(rate-limits, 57P01\)/g)).toHaveLength(1);
     expect(apiOnly.output().match(/Database connection lost \(prisma, 57P01\)/g)).toHaveLength(1);
+  });
+
+  it('a transaction whose connection is terminated answers 503 with nothing written, and the same request then succeeds', async () => {
+    const locker = createClient('test', server.databaseUrl);
+    await locker.connect();
+    const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE profile IN ACCESS EXCLUSIVE MODE');
+    const input = { email: 'cut-transaction@example.com', firstName: 'Grace', lastName: 'Hopper' };
+    const create = () => ask(server, 'mutation ($input: ProfileCreateInput!) { profileCreate(input: $input) { __typename } }', { input });
+    const cut = create();
+    // profileCreate's transaction has begun and waits on the lock.
+    await expect.poll(() => waitingOnLocks(locker)).toEqual(['parkpass-prisma']);
+    await terminateAll(server.databaseUrl, [lockerPid]);
+    await locker.query('COMMIT');
+    await locker.end();
+
+    expect(await cut).toMatchObject({ status: 503, retryAfter: '1', body: { errors: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] } });
+    // Nothing was written: the address is still free.
+    expect((await create()).body).toEqual({ data: { profileCreate: { __typename: 'ProfilePayload' } } });
+    expectNoUnhandledError(server);
   });
 
   it("a subscription's LISTEN connection terminated: it comes back and the follower sees the next change", async () => {
