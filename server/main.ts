@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
-import { createPool, endLogged } from './database/connections.ts';
+import { createPool, endLogged, survivingLostConnections } from './database/connections.ts';
 import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
@@ -15,6 +15,7 @@ import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from
 import { createApp } from './yoga.ts';
 
 const config = loadConfigOrExit();
+process.on('unhandledRejection', survivingLostConnections);
 if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
   console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
 }

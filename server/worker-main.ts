@@ -1,13 +1,14 @@
 // npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
-import { endLogged } from './database/connections.ts';
+import { endLogged, survivingLostConnections } from './database/connections.ts';
 import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 
 const config = loadConfigOrExit();
+process.on('unhandledRejection', survivingLostConnections);
 const database = await openDatabase(config);
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { survivingLostConnections } from './connections.ts';
 import { rootDir } from './paths.ts';
 
 // Every node-postgres pool and client is made by server/database/connections.ts,
@@ -60,5 +61,22 @@ describe('node-postgres pools and clients', () => {
     expect(pgConstructions("import pg from 'pg';\nclass Mine extends pg.Client {}\nnew Mine();")).toEqual(['new Mine(']);
     // Type-only imports and other libraries' Pool and Client are not pg's.
     expect(pgConstructions("import type pg from 'pg';\nimport { Client } from 'postmark';\nnew Client('token');")).toEqual([]);
+  });
+});
+
+describe('an unhandled rejection in the server or the worker', () => {
+  it('is one line of the log when it is a lost connection, and still ends the process otherwise', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    expect(() => survivingLostConnections(lost)).not.toThrow();
+    expect(() => survivingLostConnections(new Error('Connection terminated unexpectedly'))).not.toThrow();
+    expect(warn.mock.calls).toEqual([
+      ['Database connection lost (unawaited, 57P01): terminating connection due to administrator command'],
+      ['Database connection lost (unawaited, no code): Connection terminated unexpectedly'],
+    ]);
+    const bug = new TypeError('undefined is not a function');
+    expect(() => survivingLostConnections(bug)).toThrow(bug);
+    expect(() => survivingLostConnections(Object.assign(new Error('duplicate key'), { code: '23505' }))).toThrow('duplicate key');
+    warn.mockRestore();
   });
 });

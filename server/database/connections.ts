@@ -70,3 +70,37 @@ export async function endLogged(what: string, ending: Promise<unknown> | undefin
     console.warn(`Stopping ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+/**
+ * SQLSTATEs of a connection that PostgreSQL ended or would not take: class 08
+ * (connection exception), 57P01 (terminated by an administrator, or a fast
+ * shutdown), 57P02 (crash of another backend), 57P03 (starting up or shutting down).
+ */
+export function isConnectionLostState(sqlState: string): boolean {
+  return sqlState.startsWith('08') || ['57P01', '57P02', '57P03'].includes(sqlState);
+}
+
+/** pg's own words for a connection that ended under a query (no SQLSTATE: the socket closed). */
+export const CONNECTION_ENDED_MESSAGES = ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable'];
+
+const SOCKET_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+/** A pg error saying the database went away: refused or reset socket, a lost-connection SQLSTATE, or pg's words for it. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (isConnectionLostState(code) || SOCKET_ERROR_CODES.includes(code))) return true;
+  return typeof message === 'string' && CONNECTION_ENDED_MESSAGES.some((words) => message.includes(words));
+}
+
+/**
+ * The server's and the worker's `unhandledRejection` listener. graphile-worker
+ * leaves promises of its own rejected with nobody to catch them when its cron
+ * cannot reach the database (at the minute a cron item is due): that is logged,
+ * and the job runner is started again (server/jobs/worker.ts). Any other
+ * unhandled rejection still ends the process, as Node does by default.
+ */
+export function survivingLostConnections(reason: unknown): void {
+  if (!isConnectionLoss(reason)) throw reason;
+  connectionErrorReporter('unawaited')(reason);
+}

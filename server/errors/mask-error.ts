@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { CONNECTION_ENDED_MESSAGES, isConnectionLostState } from '../database/connections.ts';
 import { DOMAIN_ERRORS, DomainError, type ErrorCode } from './domain-errors.ts';
 import { requestRefusalCodes } from '../security/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
@@ -112,22 +113,10 @@ function isDatabaseBusy(error: unknown): boolean {
   // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
   const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
   if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
-  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLost(cause.code)) return true;
-  // pg's own words for a connection that ended under a query (no SQLSTATE: the socket closed).
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLostState(cause.code)) return true;
   if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
   return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
 }
-
-/**
- * SQLSTATEs of a connection that PostgreSQL ended or would not take: class 08
- * (connection exception), 57P01 (terminated by an administrator, or a fast
- * shutdown), 57P02 (crash of another backend), 57P03 (starting up or shutting down).
- */
-function isConnectionLost(sqlState: string): boolean {
-  return sqlState.startsWith('08') || ['57P01', '57P02', '57P03'].includes(sqlState);
-}
-
-const CONNECTION_ENDED_MESSAGES = ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable'];
 
 /** The first error that is not a wrapper graphql-js added around it. */
 function innermostError(error: unknown): unknown {

@@ -10,6 +10,7 @@ import { queueDueReminders } from '../invitations/invitation-reminders.ts';
 import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
 import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
+import { superviseRunner } from './runner-supervisor.ts';
 import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
 import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../webhooks/webhook-jobs.ts';
@@ -108,15 +109,17 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   });
   // graphile-worker's own pool, made here so its connections are named and logged like every other (it adds its own listeners).
   const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 10 });
-  const runner = await run({
-    pgPool: jobsPool,
-    concurrency,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    taskList: taskList(deps),
-    crontab: CRONTAB,
-    logger: quietLogger,
-  }).catch(async (error: unknown) => {
+  const runner = await superviseRunner(() =>
+    run({
+      pgPool: jobsPool,
+      concurrency,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      taskList: taskList(deps),
+      crontab: CRONTAB,
+      logger: quietLogger,
+    }),
+  ).catch(async (error: unknown) => {
     await endLogged('the job pool', jobsPool.end());
     await endLogged('the new-link limits pool', limitsPool?.end());
     throw error;
@@ -127,7 +130,6 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
       await endLogged('the job pool', jobsPool.end());
       await endLogged('the new-link limits pool', limitsPool?.end());
     },
-    promise: runner.promise,
   };
 }
 
