@@ -43,7 +43,7 @@ export function createPool(role: ConnectionRole, config: pg.PoolConfig): pg.Pool
   return pool;
 }
 
-/** A single connection whose loss is logged rather than fatal; `onLost` is for callers that reconnect. */
+/** A single connection whose loss is logged rather than fatal (a caller that reconnects adds its own listener). */
 export function createClient(role: ConnectionRole, config: pg.ClientConfig | string): pg.Client {
   const settings = typeof config === 'string' ? { connectionString: config } : config;
   const client = new pg.Client(withRole(role, settings));
