@@ -14,7 +14,7 @@ const GRAPHQL = [
 const SERVICES = ['^server/.+-service\\.ts$', '^server/email/(?!mailbox-page\\.ts$).+\\.ts$', '^server/profiles/profile-(search|queries|filter)\\.ts$'];
 
 /** The database bootstrap (server, worker, operator commands, tests, benches all start here). */
-const BOOTSTRAP = '^server/database/(index|embedded-postgres|migrate|prisma|job-queue-schema|paths|free-port)\\.ts$';
+const BOOTSTRAP = '^server/database/(index|connections|embedded-postgres|migrate|prisma|job-queue-schema|paths|free-port)\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -6,13 +6,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { PrismaClient } from '../server/database/prisma.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../server/security/rate-limits.ts';
 import { createApp } from '../server/yoga.ts';
 import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { dataDir } from '../server/database/paths.ts';
+import { createPool } from '../server/database/connections.ts';
 
 export const benchDataDir = () => process.env.PARKPASS_BENCH_DATA_DIR ?? path.join(dataDir, 'bench-postgres');
 
@@ -33,7 +33,7 @@ export async function serveHttp(listener: RequestListener, variable = 'PARKPASS_
  * benchmark does not exhaust unless `limits` says otherwise. `close()` stops it and its rate-limit pool.
  */
 export async function serveBenchApp(prisma: PrismaClient, databaseUrl: string, limits: Partial<RateLimitSettings> = {}) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = createPool('bench', { connectionString: databaseUrl, max: 4 });
   const app = createApp({
     prisma,
     databaseUrl,

@@ -10,13 +10,13 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { systemClock } from '../server/context.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
 import { startWorker } from '../server/jobs/worker.ts';
 import { createApp } from '../server/yoga.ts';
+import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });
 const count = Number(values.profiles);
@@ -83,7 +83,7 @@ const answered = performance.now() - started;
 console.log(`Mutation answered in ${answered.toFixed(0)} ms: ${JSON.stringify((await response.json()).data)}`);
 
 // Watch from a separate connection, as an outside observer would.
-const observer = new pg.Client({ connectionString: url });
+const observer = createClient('bench', { connectionString: url });
 await observer.connect();
 let rowsAt: number | null = null;
 let emailsAt: number | null = null;

@@ -16,9 +16,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { benchDatabase, graphqlAt, type ParkpassProcess, startFakePostmarkProcess, startParkpassProcess } from './bench-processes.ts';
+import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ const startServer = async () => {
 
 console.log(`Server from ${serverDir}; database ${database.url.replace(/:[^:@/]+@/, ':***@')}`);
 await startServer(); // migrates the database
-const db = new pg.Client({ connectionString: database.url });
+const db = createClient('bench', { connectionString: database.url });
 await db.connect();
 const key = generateApiKeySecret();
 const { rows: orgRows } = await db.query<{ id: string }>(

@@ -5,10 +5,10 @@
 // (bench-kit.ts). Times searches and pages of the 100-profile organization over
 // HTTP, beside the same answers by hand-written SQL. Goal: search p95 ≤ 10 ms.
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { createPool } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
 const runs = Number(values.runs);
@@ -52,7 +52,7 @@ await prisma.$executeRawUnsafe('VACUUM ANALYZE');
 const total = await prisma.profile.count();
 
 const server = await serveBenchApp(prisma, url);
-const hand = new pg.Pool({ connectionString: url, max: 4 });
+const hand = createPool('bench', { connectionString: url, max: 4 });
 
 const PAGE = `query($filter: ProfileFilter) { profiles(first: 20, filter: $filter) {
   count { count precision } edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired deliveryState } } } } }`;

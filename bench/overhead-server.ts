@@ -3,16 +3,16 @@
 // (node:http + one pg statement looking the API key up, as the floor of an
 // authenticated request) or `bare-fixed` (node:http answering fixed JSON).
 import { createServer } from 'node:http';
-import pg from 'pg';
 import { createPrisma } from '../server/database/prisma.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
 import { sha256Hex } from '../server/sha256.ts';
 import { createApp } from '../server/yoga.ts';
+import { createPool } from '../server/database/connections.ts';
 
 const [kind, databaseUrl] = process.argv.slice(2) as [string, string];
 let listener: Parameters<typeof createServer>[1];
 if (kind === 'parkpass') {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = createPool('bench', { connectionString: databaseUrl, max: 4 });
   listener = createApp({
     prisma: createPrisma(databaseUrl),
     databaseUrl,
@@ -21,7 +21,7 @@ if (kind === 'parkpass') {
     rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 1e9, anonymousPointsPerMinute: 1e9 }, { pool }),
   });
 } else if (kind === 'bare-key') {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  const pool = createPool('bench', { connectionString: databaseUrl, max: 10 });
   listener = (request, response) => {
     request.resume();
     request.on('end', async () => {

@@ -7,12 +7,12 @@
 // interleaved run by run. Then: pages deep in every order against the first,
 // the Status column's counts, and the exact totals ("select all N").
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { createPool } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
 const count = Number(values.profiles);
@@ -41,7 +41,7 @@ const { apiKey, lot, tag, organizationId } = seeded;
 const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name: 'Tag 2' } })).id;
 
 const server = await serveBenchApp(prisma, url);
-const hand = new pg.Pool({ connectionString: url, max: 4 });
+const hand = createPool('bench', { connectionString: url, max: 4 });
 
 const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: String) {

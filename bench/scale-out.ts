@@ -13,9 +13,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { benchDatabase, graphqlAt, type ParkpassProcess, startFakePostmarkProcess, startParkpassProcess } from './bench-processes.ts';
+import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +60,7 @@ processes.push(
 );
 console.log(`Running: ${processes.map((process) => `${process.name} (pid ${process.pid})`).join(', ')}`);
 
-const db = new pg.Client({ connectionString: database.url });
+const db = createClient('bench', { connectionString: database.url });
 await db.connect();
 const key = generateApiKeySecret();
 const { rows: orgRows } = await db.query<{ id: string }>(

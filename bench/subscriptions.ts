@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { createApp } from '../server/yoga.ts';
+import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { subscriptions: { type: 'string', default: '1000' }, keys: { type: 'string', default: '100' } } });
 const subscriptions = Number(values.subscriptions);
@@ -39,7 +39,7 @@ const http = createServer(app);
 await new Promise<void>((resolve) => http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', resolve));
 const endpoint = `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
 
-const stats = new pg.Client({ connectionString: url });
+const stats = createClient('bench', { connectionString: url });
 await stats.connect();
 async function commits(): Promise<number> {
   const { rows } = await stats.query<{ n: string }>('SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()');

@@ -3,9 +3,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import pg from 'pg';
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
+import { createPool, endLogged, survivingLostConnections } from './database/connections.ts';
+import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
@@ -16,6 +17,7 @@ import { createApp } from './yoga.ts';
 
 const config = loadConfigOrExit();
 for (const notice of config.notices) console.warn(notice);
+process.on('unhandledRejection', survivingLostConnections);
 if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
   console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
 }
@@ -38,7 +40,7 @@ const worker = config.runWorker
   : null;
 
 // Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
-const rateLimitPool = new pg.Pool({ connectionString: database.url, max: 4 });
+const rateLimitPool = createPool('rate-limits', { connectionString: database.url, max: 4 });
 const app = createApp({
   prisma: database.prisma,
   databaseUrl: database.url,
@@ -74,11 +76,13 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   server.close();
-  await worker?.stop();
-  await rateLimitPool.end();
-  await database.close();
+  // Each step on its own: a pool whose connections the database dropped must not keep the others open.
+  await endLogged('the worker', worker?.stop());
+  await endLogged('the rate-limit pool', rateLimitPool.end());
+  await endLogged('the database', database.close());
   process.exit(0);
 }
+handleShutdownSignalsHere();
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 

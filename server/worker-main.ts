@@ -1,11 +1,14 @@
 // npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
 import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
+import { endLogged, survivingLostConnections } from './database/connections.ts';
+import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
 import { openDatabase } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 
 const config = loadConfigOrExit();
+process.on('unhandledRejection', survivingLostConnections);
 const database = await openDatabase(config);
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
@@ -18,10 +21,15 @@ const worker = await startWorker({
   webhooks: webhookDeliverySettings(config),
 });
 console.log(`Parkpass worker running (emails via ${transport.name}).`);
+handleShutdownSignalsHere();
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
-    await worker.stop();
-    await database.close();
+    if (stopping) return;
+    stopping = true;
+    // Each step on its own: a pool whose connections the database dropped must not keep the other open.
+    await endLogged('the worker', worker.stop());
+    await endLogged('the database', database.close());
     process.exit(0);
   });
 }

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import { createClient, ParkpassError } from '@parkpass/sdk';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type FakePostmark, startFakePostmark } from '../../server/test/fake-postmark.ts';
 import { startFaultProxy } from './fault-proxy.ts';
 import { type RunningServer, startServer } from './server-process.ts';
+import { createClient as createDatabaseClient } from '../../server/database/connections.ts';
 
 // An outside app's view: the real server (`server/main.ts`) in its own
 // process, its worker sending to a fake Postmark, and only the built SDK
@@ -26,7 +27,7 @@ const PASSWORD = 'a long and fine password';
 beforeAll(async () => {
   postmark = await startFakePostmark();
   server = await startServer({ postgresServerUrl: inject('postgresServerUrl'), postmark, webhookPassword: 'sdk-e2e-webhook-password' });
-  database = new pg.Client({ connectionString: server.databaseUrl });
+  database = createDatabaseClient('test', server.databaseUrl);
   await database.connect();
 });
 

@@ -4,7 +4,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 
 // The real server, started as `npm start` starts it (server/main.ts: migrations,
 // demo seed, worker, HTTP), in a child process on a free port, with its own
@@ -19,6 +18,7 @@ export interface RunningServer {
 }
 
 import { freePort } from '../../server/database/free-port.ts';
+import { createClient } from '../../server/database/connections.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,7 +28,7 @@ export async function startServer(options: {
   webhookPassword: string;
 }): Promise<RunningServer> {
   const database = `parkpass_test_sdk_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: options.postgresServerUrl });
+  const admin = createClient('test', options.postgresServerUrl);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();

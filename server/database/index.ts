@@ -1,6 +1,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { withClient } from './connections.ts';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateJobQueue } from './job-queue-schema.ts';
 import { migrate } from './migrate.ts';
@@ -129,12 +130,6 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
   await withServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`));
 }
 
-async function withServer<T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
+function withServer<T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withClient('bootstrap', serverUrl, use);
 }

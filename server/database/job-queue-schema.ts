@@ -1,4 +1,5 @@
 import { Logger, runMigrations } from 'graphile-worker';
+import { createPool } from './connections.ts';
 
 // graphile-worker keeps its queue in its own schema (graphile_worker) of the
 // same database. Creating or updating that schema is part of bringing the
@@ -11,5 +12,10 @@ const quietLogger = new Logger(() => (level, message) => {
 
 /** Creates or updates graphile-worker's own schema in the database. */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: quietLogger });
+  const pool = createPool('job-queue-schema', { connectionString, max: 2 });
+  try {
+    await runMigrations({ pgPool: pool, logger: quietLogger });
+  } finally {
+    await pool.end();
+  }
 }

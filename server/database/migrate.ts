@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sha256Hex } from '../sha256.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { createClient } from './connections.ts';
 import { migrationsDir } from './paths.ts';
 
 /** Same key as Prisma Migrate's, so our start-up and `prisma migrate deploy` never run at once. */
@@ -33,7 +34,7 @@ export interface MigrationResult {
  * migration was edited or failed half-way, as `prisma migrate deploy` would.
  */
 export async function migrate(databaseUrl: string): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = createClient('migrate', databaseUrl);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATE_ADVISORY_LOCK]);
@@ -56,7 +57,7 @@ export async function migrate(databaseUrl: string): Promise<MigrationResult> {
     return { applied };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATE_ADVISORY_LOCK]).catch(() => {});
-    await client.end();
+    await client.end().catch(() => {});
   }
 }
 

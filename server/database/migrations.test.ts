@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { ensureDatabase, withDatabase } from './index.ts';
 import { migrate } from './migrate.ts';
 import { diffMigrationsToSchema } from './schema-engine.ts';
+import { createClient } from './connections.ts';
 
 describe('migrations', () => {
   it('agree with prisma/schema.prisma (no drift)', async () => {
@@ -22,7 +22,7 @@ describe('migrations', () => {
     expect(first.applied.length).toBeGreaterThan(0);
     expect(second.applied).toEqual([]);
 
-    const client = new pg.Client({ connectionString: url });
+    const client = createClient('test', url);
     await client.connect();
     const { rows } = await client.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations');
     await client.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => {});

@@ -6,6 +6,7 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { createClient, createPool } from './connections.ts';
 import { migrationsDir, schemaPath } from './paths.ts';
 
 /**
@@ -78,15 +79,15 @@ function charAsText(result: pg.QueryResult): pg.QueryResult {
  */
 class ShadowDatabaseAdapter extends PrismaPg {
   constructor(private readonly settings: pg.PoolConfig) {
-    super(settings);
+    super(createPool('schema-engine', settings), { disposeExternalPool: true });
   }
 
   override async connectToShadowDb() {
     const name = `prisma_migrate_shadow_db_${randomUUID().replaceAll('-', '')}`;
-    const admin = new pg.Client(this.settings);
+    const admin = createClient('schema-engine', this.settings);
     await admin.connect();
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    const adapter = await new PrismaPg({ ...this.settings, database: name }).connect();
+    const adapter = await new PrismaPg(createPool('schema-engine', { ...this.settings, database: name }), { disposeExternalPool: true }).connect();
     // The adapter cuts a migration at every ";", which splits a function body (the profile status
     // counters' trigger) in two. The simple query protocol runs the whole script, as migrate.ts does.
     const driver = adapter.underlyingDriver() as pg.Pool;

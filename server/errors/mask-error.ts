@@ -1,6 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { CONNECTION_ENDED_MESSAGES, isConnectionLostState } from '../database/connections.ts';
 import { DOMAIN_ERRORS, DomainError, type ErrorCode } from './domain-errors.ts';
 import { requestRefusalCodes } from '../security/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
@@ -107,17 +108,21 @@ const BUSY_RETRY_AFTER_SECONDS = 1;
 /**
  * Prisma's "the database cannot take this now" errors: no connection to the
  * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
- * free in the pool in time (P2024), or a transaction that could not start in
- * time (P2028). Each fails before anything
- * is written, so the caller may simply retry.
+ * free in the pool in time (P2024), a transaction that could not start in
+ * time (P2028), or a connection PostgreSQL ended under the statement or
+ * refused (restarting, shutting down, the backend terminated). Each fails
+ * before anything is written (an interrupted statement or transaction is
+ * rolled back), so the caller may simply retry.
  */
 function isDatabaseBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028'].includes(code)) return true;
   // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
-  const kind = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta?.driverAdapterError?.cause?.kind;
-  if (typeof kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(kind)) return true;
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLostState(cause.code)) return true;
+  if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
   return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
 }
 

@@ -1,5 +1,6 @@
 import { Repeater } from 'graphql-yoga';
-import pg from 'pg';
+import type pg from 'pg';
+import { createClient } from '../database/connections.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 
@@ -146,7 +147,8 @@ export class BulkInvitationProgressHub {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'parkpass-progress' });
+    // The factory's listener logs the loss; this one reconnects.
+    const client = createClient('progress', this.connectionString);
     this.client = client;
     client.on('notification', (message) => {
       if (message.payload && this.listeners.has(message.payload)) void this.read(message.payload);

@@ -1,7 +1,7 @@
 import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
-import pg from 'pg';
 import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../scope.ts';
+import { createPool, endLogged } from '../database/connections.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
 import type { EmailTransport } from '../email/email-transport.ts';
@@ -10,6 +10,7 @@ import { queueDueReminders } from '../invitations/invitation-reminders.ts';
 import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
 import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from './job-queue.ts';
+import { superviseRunner } from './runner-supervisor.ts';
 import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
 import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../webhooks/webhook-jobs.ts';
@@ -98,7 +99,7 @@ export { migrateJobQueue } from '../database/job-queue-schema.ts';
  */
 export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   // The new-link limits count in PostgreSQL, shared by every worker.
-  const limitsPool = given.newLinkLimits ? null : new pg.Pool({ connectionString: given.connectionString, max: 2 });
+  const limitsPool = given.newLinkLimits ? null : createPool('new-link-limits', { connectionString: given.connectionString, max: 2 });
   const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
@@ -106,25 +107,38 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
     const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
     for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
   });
-  const runner = await run({
-    connectionString: deps.connectionString,
-    concurrency,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    taskList: taskList(deps),
-    crontab: CRONTAB,
-    logger: quietLogger,
+  // graphile-worker's own pool, made here so its connections are named and logged like every other (it adds its own listeners).
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 10 });
+  const runner = await superviseRunner(() =>
+    run({
+      pgPool: jobsPool,
+      concurrency,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      taskList: taskList(deps),
+      crontab: CRONTAB,
+      logger: quietLogger,
+    }),
+  ).catch(async (error: unknown) => {
+    await endLogged('the job pool', jobsPool.end());
+    await endLogged('the new-link limits pool', limitsPool?.end());
+    throw error;
   });
   return {
     stop: async () => {
-      await runner.stop();
-      await limitsPool?.end();
+      await endLogged('the job runner', runner.stop());
+      await endLogged('the job pool', jobsPool.end());
+      await endLogged('the new-link limits pool', limitsPool?.end());
     },
-    promise: runner.promise,
   };
 }
 
 /** Runs every job that is due now, then returns (tests). */
 export async function runDueJobs(deps: WorkerDependencies): Promise<void> {
-  await runOnce({ connectionString: deps.connectionString, taskList: taskList(deps), logger: quietLogger });
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 2 });
+  try {
+    await runOnce({ pgPool: jobsPool, taskList: taskList(deps), logger: quietLogger });
+  } finally {
+    await jobsPool.end();
+  }
 }

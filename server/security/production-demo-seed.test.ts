@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { createPrisma } from '../database/prisma.ts';
 import { seedDemo } from '../seed/demo-seed.ts';
 import { TEMPLATE_DATABASE } from '../test/global-setup.ts';
 import { type BuiltServer, freshDatabase, productionConfig, startBuiltServer } from '../test/production.ts';
+import { createClient } from '../database/connections.ts';
 
 // Finding 1: on an empty database, `NODE_ENV=production` seeded the demo
 // organization (ENTERPRISE) whose owner password was printed in the README.
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function organizationsIn(databaseUrl: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = createClient('test', databaseUrl);
   await client.connect();
   const { rows } = await client.query<{ name: string }>('SELECT name FROM organization');
   await client.end();

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as passwords from '../auth/passwords.ts';
 import { TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
@@ -7,6 +6,7 @@ import { createApp } from '../yoga.ts';
 import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.ts';
 import { expectTypename } from '../test/operations.ts';
+import { createPool } from '../database/connections.ts';
 
 // Finding 5: nothing but sign-in was rate-limited, and 100 aliased accepts of a
 // used token burned 2 s of CPU anonymously. Now each API key and each admin
@@ -132,7 +132,7 @@ describe('budgets by query cost', () => {
   });
 
   it('shares the counters between servers through PostgreSQL', async () => {
-    const pool = new pg.Pool({ connectionString: kit.worker.connectionString, max: 2 });
+    const pool = createPool('test', { connectionString: kit.worker.connectionString, max: 2 });
     const settings = { ...SMALL, pointsPerMinute: 400 };
     const options = { prisma: kit.prisma, databaseUrl: kit.worker.connectionString, clock: kit.clock, settings: kit.worker.settings };
     const [one, two] = [

@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { bootstrapDatabase } from '../database/index.ts';
 import { dataDir } from '../database/paths.ts';
 import { portFromEnvironment } from '../database/free-port.ts';
+import { createClient } from '../database/connections.ts';
 
 export const TEMPLATE_DATABASE = 'parkpass_test_template';
 
@@ -30,7 +31,7 @@ export default async function setup(project: TestProject) {
   });
   const server = { url: template.serverUrl, stop: template.close };
 
-  const admin = new pg.Client({ connectionString: server.url });
+  const admin = createClient('test', server.url);
   await admin.connect();
   // Databases of earlier runs.
   const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'parkpass_test_%' AND datname <> $1", [

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, inject, test } from 'vitest';
 import type { ActorKind } from '../access/policy.ts';
@@ -20,6 +20,7 @@ import { createApp, type App } from '../yoga.ts';
 import { type FakePostmark, type PostmarkMessage, startFakePostmark } from './fake-postmark.ts';
 import { TEMPLATE_DATABASE } from './global-setup.ts';
 import { documentText, type Operations, operationsAs, type Send, type TypedResponse } from './operations.ts';
+import { createClient } from '../database/connections.ts';
 
 /** The instant every test starts at (the `clock` fixture puts the clock back here). */
 export const TEST_START = new Date('2026-11-26T09:00:00.000Z');
@@ -129,7 +130,7 @@ export function useTestKit(): TestKit {
   beforeAll(async () => {
     const serverUrl = inject('postgresServerUrl');
     databaseName = `parkpass_test_${randomBytes(6).toString('hex')}`;
-    pool = new pg.Client({ connectionString: serverUrl });
+    pool = createClient('test', serverUrl);
     await pool.connect();
     await pool.query(`CREATE DATABASE ${databaseName} TEMPLATE ${TEMPLATE_DATABASE}`);
     const statements: string[] = [];

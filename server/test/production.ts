@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { type Config, loadConfig } from '../config.ts';
 import { freePort } from '../database/free-port.ts';
 import { rootDir } from '../database/paths.ts';
@@ -11,6 +10,7 @@ import { createRateLimits, type RateLimitSettings } from '../security/rate-limit
 import { appOptions } from '../wiring.ts';
 import { createApp } from '../yoga.ts';
 import { testRateLimits, type TestKit } from './kit.ts';
+import { createClient } from '../database/connections.ts';
 
 // Production mode in tests: the configuration a customer's server loads with
 // NODE_ENV=production, turned into the app (in process, on the test file's
@@ -55,13 +55,16 @@ export interface BuiltServer {
   /** Its PARKPASS_DATA_DIR (a fresh temporary folder). */
   dataDir: string;
   output(): string;
-  stop(): Promise<void>;
+  /** Its exit code, null while it runs (or when a signal ended it). */
+  exitCode(): number | null;
+  /** Sends SIGTERM and waits for the exit: its code, and the signal that ended it if any. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** A fresh database on the tests' PostgreSQL server: empty, or a copy of a template. */
 export async function freshDatabase(postgresServerUrl: string, template?: string): Promise<string> {
   const name = `parkpass_test_prod_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: postgresServerUrl });
+  const admin = createClient('test', postgresServerUrl);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
@@ -76,34 +79,30 @@ export async function freshDatabase(postgresServerUrl: string, template?: string
  * listens; rejects with its output if it exits first.
  */
 export async function startBuiltServer(postgresServerUrl: string, env: Record<string, string> = {}): Promise<BuiltServer> {
-  const run = await runBuiltServer(postgresServerUrl, env);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The built server did not start:\n${run.output()}`)), 60_000);
-    run.child.once('exit', (code) => reject(new Error(`The built server exited (${code}):\n${run.output()}`)));
-    const check = setInterval(() => {
-      if (run.output().includes('Parkpass API ready')) {
-        clearInterval(check);
-        clearTimeout(timer);
-        resolve();
-      }
-    }, 50);
-  });
+  const run = await runBuilt('main.js', await freshDatabase(postgresServerUrl), env);
+  await run.started('Parkpass API ready');
+  return run;
+}
+
+/** Runs `node dist/server/worker-main.js` (`npm run worker:prod`) on an existing database; resolves once it runs its jobs. */
+export async function startBuiltWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<BuiltServer> {
+  const run = await runBuilt('worker-main.js', databaseUrl, env);
+  await run.started('Parkpass worker running');
   return run;
 }
 
 /** Runs the built server expecting it to refuse to start: its exit code and output. A value `undefined` in `env` leaves that setting out. */
 export async function builtServerExit(postgresServerUrl: string, env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const run = await runBuiltServer(postgresServerUrl, env);
+  const run = await runBuilt('main.js', await freshDatabase(postgresServerUrl), env);
   const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
   return { code, output: run.output() };
 }
 
-async function runBuiltServer(postgresServerUrl: string, env: Record<string, string | undefined>) {
-  const databaseUrl = await freshDatabase(postgresServerUrl);
+async function runBuilt(script: 'main.js' | 'worker-main.js', databaseUrl: string, env: Record<string, string | undefined>) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parkpass-prod-'));
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(rootDir, 'dist/server/main.js')], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(rootDir, 'dist/server', script)], {
     cwd: rootDir,
     env: withoutUnset({
       PATH: process.env.PATH,
@@ -127,10 +126,29 @@ async function runBuiltServer(postgresServerUrl: string, env: Record<string, str
     databaseUrl,
     dataDir,
     output: () => output,
+    exitCode: () => child.exitCode,
+    /** Resolves once the output holds `line`; rejects with the output if the process exits first or takes over a minute. */
+    started: (line: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${output}`)), 60_000);
+        const exited = (code: number | null) => reject(new Error(`${script} exited (${code}):\n${output}`));
+        child.once('exit', exited);
+        const check = setInterval(() => {
+          if (output.includes(line)) {
+            clearInterval(check);
+            clearTimeout(timer);
+            child.off('exit', exited);
+            resolve();
+          }
+        }, 50);
+      }),
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const exit = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exit;
+      }
+      return { code: child.exitCode, signal: child.signalCode };
     },
   };
 }

@@ -1,0 +1,106 @@
+import pg from 'pg';
+
+// THE place where node-postgres pools and clients are made, for the server,
+// the worker, the operator commands, the bootstrap, the tests and the
+// benchmarks (a test, connections.test.ts, refuses `new pg.Pool`/`new
+// pg.Client` anywhere else). A pool or client emits 'error' when its
+// connection drops outside a query (PostgreSQL restarted, the backend
+// terminated, the network cut); an 'error' event nobody listens to ends the
+// process. So each one made here always has a listener, on the pool and on
+// every client it opens (a checked-out client loses the pool's own), which
+// writes one line and nothing more: pg has already dropped the connection,
+// and the next query opens a new one. The role also names the connections
+// (`application_name`), so pg_stat_activity says whose each one is.
+
+/** What a connection is for: shown in the log and as `parkpass-<role>` in pg_stat_activity. */
+export type ConnectionRole = string;
+
+/** Errors already written: one drop may be reported by the client, its pool and the Prisma adapter alike. */
+const reported = new WeakSet<object>();
+
+/** Writes one line about a lost connection (code and message); never throws. */
+export function connectionErrorReporter(role: ConnectionRole): (error: unknown) => void {
+  return (error) => {
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    console.warn(`Database connection lost (${role}, ${typeof code === 'string' ? code : 'no code'}): ${String(message ?? error)}`);
+  };
+}
+
+function withRole<T extends pg.ClientConfig>(role: ConnectionRole, config: T): T {
+  return { application_name: `parkpass-${role}`, ...config };
+}
+
+/** A pool whose lost connections, idle or checked out, are logged rather than fatal. */
+export function createPool(role: ConnectionRole, config: pg.PoolConfig): pg.Pool {
+  const report = connectionErrorReporter(role);
+  const pool = new pg.Pool(withRole(role, config));
+  pool.on('error', report);
+  pool.on('connect', (client) => client.on('error', report));
+  return pool;
+}
+
+/** A single connection whose loss is logged rather than fatal (a caller that reconnects adds its own listener). */
+export function createClient(role: ConnectionRole, config: pg.ClientConfig | string): pg.Client {
+  const settings = typeof config === 'string' ? { connectionString: config } : config;
+  const client = new pg.Client(withRole(role, settings));
+  client.on('error', connectionErrorReporter(role));
+  return client;
+}
+
+/** Connects a client, uses it, ends it (also when `use` fails or the connection was lost meanwhile). */
+export async function withClient<T>(role: ConnectionRole, config: pg.ClientConfig | string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = createClient(role, config);
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** At shutdown: waits for one thing to end; a failure (its connections already lost) is logged, so the next one still ends. */
+export async function endLogged(what: string, ending: Promise<unknown> | undefined): Promise<void> {
+  try {
+    await ending;
+  } catch (error) {
+    console.warn(`Stopping ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * SQLSTATEs of a connection that PostgreSQL ended or would not take: class 08
+ * (connection exception), 57P01 (terminated by an administrator, or a fast
+ * shutdown), 57P02 (crash of another backend), 57P03 (starting up or shutting down).
+ */
+export function isConnectionLostState(sqlState: string): boolean {
+  return sqlState.startsWith('08') || ['57P01', '57P02', '57P03'].includes(sqlState);
+}
+
+/** pg's own words for a connection that ended under a query (no SQLSTATE: the socket closed). */
+export const CONNECTION_ENDED_MESSAGES = ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable'];
+
+const SOCKET_ERROR_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+/** A pg error saying the database went away: refused or reset socket, a lost-connection SQLSTATE, or pg's words for it. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (isConnectionLostState(code) || SOCKET_ERROR_CODES.includes(code))) return true;
+  return typeof message === 'string' && CONNECTION_ENDED_MESSAGES.some((words) => message.includes(words));
+}
+
+/**
+ * The server's and the worker's `unhandledRejection` listener. graphile-worker
+ * leaves promises of its own rejected with nobody to catch them when its cron
+ * cannot reach the database (at the minute a cron item is due): that is logged,
+ * and the job runner is started again (server/jobs/worker.ts). Any other
+ * unhandled rejection still ends the process, as Node does by default.
+ */
+export function survivingLostConnections(reason: unknown): void {
+  if (!isConnectionLoss(reason)) throw reason;
+  connectionErrorReporter('unawaited')(reason);
+}
