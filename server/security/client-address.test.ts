@@ -82,11 +82,28 @@ describe('the caller’s address', () => {
     expect(find('10.0.0.2', '10.0.0.3, 10.0.0.4')).toBe('10.0.0.3');
   });
 
-  it('leaves out entries that are not IP addresses', () => {
+  it('counts entries by position: what our proxy wrote at the caller’s place is the key, even when it is not a bare address', () => {
     const find = clientAddressFinder({ hops: 1 });
-    expect(find('10.0.0.2', '203.0.113.9, not-an-address')).toBe('203.0.113.9');
-    expect(find('10.0.0.2', '203.0.113.9,, 127.1 ,999.1.1.1, 1.2.3.4:80')).toBe('203.0.113.9');
-    expect(find('10.0.0.2', 'junk')).toBe('10.0.0.2');
+    // Ports, brackets and zones as proxies write them.
+    expect(find('10.0.0.2', '198.51.100.1, 203.0.113.6:443')).toBe('203.0.113.6');
+    expect(find('10.0.0.2', '198.51.100.1, [2001:db8:9:9::1]')).toBe('2001:db8:9:9::/64');
+    expect(find('10.0.0.2', '198.51.100.1, [2001:db8:9:9::1]:8443')).toBe('2001:db8:9:9::/64');
+    expect(find('10.0.0.2', '198.51.100.1, fe80::1%eth0')).toBe('fe80::/64');
+    // Not an address at all: that entry, as written, not the caller's entry to its left.
+    for (const forged of ['198.51.100.1', '198.51.100.2', '10.0.0.7']) {
+      expect(find('10.0.0.2', `${forged}, unknown`)).toBe('unparsed:unknown');
+      expect(find('10.0.0.2', `${forged}, 203.000.113.008`)).toBe('unparsed:203.000.113.008');
+    }
+    // Junk left of the caller's place is never read.
+    expect(find('10.0.0.2', 'junk, 203.0.113.9')).toBe('203.0.113.9');
+    // Two hops: the second proxy's entry is passed by position whatever it holds.
+    expect(clientAddressFinder({ hops: 2 })('10.0.0.2', '203.0.113.9, unknown')).toBe('203.0.113.9');
+  });
+
+  it('a list of proxies: an entry that is not an address is not a proxy, so it is the caller', () => {
+    const find = clientAddressFinder(parseTrustedProxies('10.0.0.0/8'));
+    expect(find('10.0.0.2', '198.51.100.1, not-an-ip, 10.9.9.9')).toBe('unparsed:not-an-ip');
+    expect(find('10.0.0.2', '198.51.100.1, 10.9.9.9:8080')).toBe('198.51.100.1');
   });
 
   it('reads an IPv4-mapped IPv6 address as its IPv4 address, as a peer, an entry and a trusted range', () => {

@@ -55,12 +55,23 @@ function compileRange(range: string): [ipaddr.IPv4 | ipaddr.IPv6, number] {
   return [parsed, bits];
 }
 
-/** A valid address, IPv4-mapped IPv6 as its IPv4; null for anything else (a caller can write anything in X-Forwarded-For). */
+/**
+ * An address as proxies write it: bare, `[v6]`, with a port (`1.2.3.4:443`,
+ * `[v6]:443`), with an IPv6 zone (`fe80::1%eth0`); IPv4-mapped IPv6 as its
+ * IPv4. Null for anything else.
+ */
 function parseAddress(text: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const trimmed = text?.trim();
-  if (!trimmed || !isIP(trimmed)) return null;
-  return ipaddr.process(trimmed);
+  let address = text?.trim() ?? '';
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(address);
+  if (bracketed) address = bracketed[1]!;
+  else if (/^[\d.]+:\d{1,5}$/.test(address)) address = address.slice(0, address.lastIndexOf(':'));
+  address = address.replace(/%[\w.-]+$/, '');
+  if (!address || !isIP(address)) return null;
+  return ipaddr.process(address);
 }
+
+/** The most of an entry that is not an address kept as its key (a proxy that writes "unknown" or a name). */
+const MAX_UNPARSED_KEY_LENGTH = 64;
 
 /**
  * Finds the caller of a request: the key the per-address limits count it
@@ -68,27 +79,35 @@ function parseAddress(text: string | undefined): ipaddr.IPv4 | ipaddr.IPv6 | nul
  * "unknown" when there is no address at all (no socket, as under yoga.fetch,
  * and no trusted hop). `peer`: the socket's remote address; `forwardedFor`:
  * the X-Forwarded-For header (several headers joined by commas).
+ *
+ * Entries count by position, never skipped: the entry at the caller's place
+ * was written by our nearest proxy, so even when it is not an address (a port
+ * we cannot read, "unknown"), it is the caller's key as written, and nothing
+ * the caller wrote to its left is ever read.
  */
 export function clientAddressFinder(trust: TrustedProxies): (peer: string | undefined, forwardedFor: string | null) => string {
   const hops = 'hops' in trust ? trust.hops : 0;
   const ranges = 'ranges' in trust ? trust.ranges.map(compileRange) : [];
-  const isProxy = (address: ipaddr.IPv4 | ipaddr.IPv6 | null, index: number) =>
-    index < hops || (address !== null && ranges.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits)));
+  const inRanges = (address: ipaddr.IPv4 | ipaddr.IPv6) => ranges.some(([network, bits]) => address.kind() === network.kind() && address.match(network, bits));
   return (peer, forwardedFor) => {
-    // Nearest first: the socket's peer, then X-Forwarded-For right to left, junk left out; the first that is not a proxy.
-    let nearest = parseAddress(peer);
-    if (!isProxy(nearest, 0) || !forwardedFor) return addressKey(nearest);
-    const entries = forwardedFor.split(',');
+    // Nearest first: the socket's peer, then X-Forwarded-For right to left.
+    const forwarded = forwardedFor?.trim() ? forwardedFor.split(',').reverse() : [];
+    const hopsSeen = [peer ?? '', ...forwarded].map((entry) => entry.trim());
     let index = 0;
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const entry = parseAddress(entries[i]);
-      if (!entry) continue;
-      nearest = entry;
-      if (!isProxy(entry, ++index)) break;
+    for (; index < hopsSeen.length - 1; index++) {
+      const address = parseAddress(hopsSeen[index]);
+      const proxy = index < hops || (address !== null && inRanges(address));
+      if (!proxy) break;
     }
-    // Every hop a proxy: the leftmost entry present.
-    return addressKey(nearest);
+    // The first hop that is not one of our proxies; every hop a proxy: the leftmost entry present.
+    return callerKey(hopsSeen[index]!, index === 0 ? null : hopsSeen[index]!);
   };
+}
+
+function callerKey(entry: string, written: string | null): string {
+  const address = parseAddress(entry);
+  if (address || written === null || written === '') return addressKey(address);
+  return `unparsed:${written.toLowerCase().slice(0, MAX_UNPARSED_KEY_LENGTH)}`;
 }
 
 function addressKey(address: ipaddr.IPv4 | ipaddr.IPv6 | null): string {

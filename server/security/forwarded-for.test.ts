@@ -64,6 +64,17 @@ describe('a forged X-Forwarded-For entry lifts no limit', () => {
     expect((await lookUp(app, forwarded(forgedAddress(), '203.0.113.6'))).status).toBe(200);
   });
 
+  it.each(['203.0.113.16:443', '[2001:db8:16::1]:8443', 'unknown'])(
+    'the same when our proxy writes the caller as %s: the entry at its place is the key, never the forged one to its left',
+    async (real) => {
+      const app = productionApp(kit, { rateLimits: DEFAULT_RATE_LIMITS });
+      const answers = [];
+      for (let i = 0; i <= PUBLIC_OPERATION_LIMITS.invitationByToken; i++) answers.push(await lookUp(app, forwarded(forgedAddress(), real)));
+      expect(answers.slice(0, -1).every((answer) => answer.status === 200)).toBe(true);
+      expect(answers.at(-1)).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    },
+  );
+
   it('40 wrong sign-ins over 8 accounts from one caller: checked up to the per-address limit, then refused', async () => {
     const emails = await Promise.all(Array.from({ length: 8 }, async () => (await kit.createOrganization()).adminEmail));
     const real = '203.0.113.7';
@@ -173,10 +184,10 @@ describe('over real HTTP, the proxies named in TRUST_PROXY', () => {
     expect(await countedAt('2', '198.51.100.1, 203.0.113.21, 10.0.0.1')).toBe('203.0.113.21');
   });
 
-  it('a list of addresses and ranges: the rightmost entry not within it, junk left out', async () => {
-    expect(await countedAt('127.0.0.1, 10.0.0.0/8, 2001:db8:ffff::/48', '198.51.100.1, 203.0.113.22, not-an-ip, 2001:db8:ffff::5, 10.9.9.9')).toBe(
-      '203.0.113.22',
-    );
+  it('a list of addresses and ranges: the rightmost entry not within it (an entry that is not an address is not a proxy)', async () => {
+    expect(await countedAt('127.0.0.1, 10.0.0.0/8, 2001:db8:ffff::/48', '198.51.100.1, 203.0.113.22, 2001:db8:ffff::5, 10.9.9.9')).toBe('203.0.113.22');
+    await close();
+    expect(await countedAt('127.0.0.1, 10.0.0.0/8', '198.51.100.1, 203.0.113.22, not-an-ip, 10.9.9.9')).toBe('unparsed:not-an-ip');
     await close();
     expect(await countedAt('loopback', '2001:db8:7:7::7')).toBe('2001:db8:7:7::/64');
   });
