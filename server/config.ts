@@ -14,7 +14,11 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
   PARKPASS_ALLOW_HTTP_PUBLIC_URL: booleanFlag.default(false),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    // Empty is unset: the embedded PostgreSQL outside production.
+    .refine((value) => value === '' || (URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol)), 'must be a postgres:// URL')
+    .optional(),
   PARKPASS_DATA_DIR: z.string().default(dataDir),
   PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PARKPASS_SEED_DEMO: booleanFlag.optional(),

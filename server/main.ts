@@ -7,7 +7,7 @@ import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { createPool, endLogged, survivingLostConnections } from './database/connections.ts';
 import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
-import { openDatabase } from './database/index.ts';
+import { openDatabaseOrExit } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { type DemoCredentials, seedDemo } from './seed/demo-seed.ts';
 import { describeTrustedProxies } from './security/client-address.ts';
@@ -22,7 +22,7 @@ if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
   console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
 }
 console.log(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
-const database = await openDatabase(config);
+const database = await openDatabaseOrExit(config);
 if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
 
 const credentials = config.seedDemo ? await demoCredentials() : null;

@@ -3,13 +3,13 @@ import { systemClock } from './scope.ts';
 import { loadConfigOrExit } from './config.ts';
 import { endLogged, survivingLostConnections } from './database/connections.ts';
 import { handleShutdownSignalsHere } from './database/embedded-postgres.ts';
-import { openDatabase } from './database/index.ts';
+import { openDatabaseOrExit } from './database/index.ts';
 import { startWorker } from './jobs/worker.ts';
 import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 
 const config = loadConfigOrExit();
 process.on('unhandledRejection', survivingLostConnections);
-const database = await openDatabase(config);
+const database = await openDatabaseOrExit(config);
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = await startWorker({

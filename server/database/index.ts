@@ -110,6 +110,25 @@ export function openDatabase(config: Config, options: OpenOptions = {}): Promise
   });
 }
 
+/**
+ * For `npm start` and `npm run worker`: a database that cannot be opened
+ * (unreachable, refused credentials, a failed migration) is one line naming
+ * why and exit code 1, not a stack trace.
+ */
+export async function openDatabaseOrExit(config: Config): Promise<Database> {
+  try {
+    return await openDatabase(config);
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    const why =
+      String(message ?? error)
+        .split('\n')
+        .find((line) => line.trim()) ?? 'unknown error';
+    console.error(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
+    process.exit(1);
+  }
+}
+
 export function withDatabase(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;

@@ -48,6 +48,17 @@ describe('production refuses to start without the settings it must have', () => 
     expect(output).not.toContain('    at ');
     expect(output).not.toContain('embedded PostgreSQL');
   });
+
+  it('a DATABASE_URL that is not a postgres:// URL, or a database out of reach: one line and exit code 1, no stack trace', async () => {
+    const notUrl = await builtServerExit(inject('postgresServerUrl'), { DATABASE_URL: 'notaurl' });
+    expect(notUrl.code).toBe(1);
+    expect(notUrl.output.trim()).toBe('Invalid configuration: DATABASE_URL: must be a postgres:// URL.');
+    const unreachable = await builtServerExit(inject('postgresServerUrl'), { DATABASE_URL: 'postgres://parkpass:secret@127.0.0.1:9/parkpass' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.output.trim()).toMatch(/^Connecting to DATABASE_URL…\nCannot open the database at DATABASE_URL: .*ECONNREFUSED.*$/);
+    expect(unreachable.output).not.toContain('    at ');
+    expect(unreachable.output).not.toContain('secret');
+  });
 });
 
 describe('npm run org in production', () => {
