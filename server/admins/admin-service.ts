@@ -8,7 +8,7 @@ import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
 import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/audit-trail.ts';
-import { disableEndpointsCreatedBy } from '../webhooks/webhook-endpoint-service.ts';
+import { disableEndpointsKnownToAdmin } from '../webhooks/webhook-endpoint-service.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 
@@ -55,8 +55,8 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
 
 /**
  * Removes an admin, ends their sessions, revokes the API keys they created and
- * disables the webhook endpoints they created (they saw those secrets), in one
- * transaction: neither must outlive the person who answers for it.
+ * disables the webhook endpoints whose secret or URL they or those keys last
+ * set, in one transaction: neither must outlive the person who answers for it.
  * (Revoking is the safe default; an owner who wants an integration to keep
  * running creates a new key first and hands it over.) Nobody removes
  * themselves, and the last owner stays.
@@ -76,14 +76,14 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
       throw new LastOwnerError();
     }
     const { count: keys } = await tx.apiKey.updateMany({ where: { organizationId, createdByAdminId: id, revokedAt: null }, data: { revokedAt: scope.now } });
-    // Before the delete, which sets the endpoints' creator to null.
-    const endpoints = await disableEndpointsCreatedBy(tx, organizationId, id, scope.now);
+    // Before the delete, which clears the admin's id from endpoints and keys.
+    const endpoints = await disableEndpointsKnownToAdmin(tx, organizationId, id, scope.now);
     await tx.admin.delete({ where: { id } });
     // The trail keeps what they did and what was done to their account, not their name or email (README "Audit trail").
     await eraseAdminFromTrail(tx, organizationId, id);
     const revoked = [
       ...(keys ? [`the ${keys} API key(s) they created were revoked`] : []),
-      ...(endpoints ? [`the ${endpoints} webhook endpoint(s) they created were disabled`] : []),
+      ...(endpoints ? [`the ${endpoints} webhook endpoint(s) whose secret or URL they or their keys last set were disabled`] : []),
     ];
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'ADMIN_REMOVED',

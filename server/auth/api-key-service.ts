@@ -6,6 +6,7 @@ import type { Role } from '../generated/prisma/enums.ts';
 import { parseRequiredText } from '../input/text-fields.ts';
 import { generateApiKeySecret } from './api-keys.ts';
 import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { disableEndpointsKnownToApiKey } from '../webhooks/webhook-endpoint-service.ts';
 
 const MAX_KEY_NAME_LENGTH = 100;
 
@@ -36,16 +37,23 @@ export async function createApiKey(scope: ViewerScope, input: { name: string; ro
   });
 }
 
-/** Revokes a key at once; revoking a revoked key changes nothing. */
+/**
+ * Revokes a key at once, and disables the webhook endpoints whose secret or URL it last set (whoever holds the key
+ * knows that secret); revoking a revoked key changes nothing.
+ */
 export async function revokeApiKey(scope: ViewerScope, id: string): Promise<ApiKey> {
+  const organizationId = scope.viewer.organizationId;
   return scope.prisma.$transaction(async (tx) => {
-    const { count } = await tx.apiKey.updateMany({
-      where: { id, organizationId: scope.viewer.organizationId, revokedAt: null },
-      data: { revokedAt: scope.now },
-    });
-    const apiKey = await tx.apiKey.findFirst({ where: { id, organizationId: scope.viewer.organizationId } });
+    const { count } = await tx.apiKey.updateMany({ where: { id, organizationId, revokedAt: null }, data: { revokedAt: scope.now } });
+    const apiKey = await tx.apiKey.findFirst({ where: { id, organizationId } });
     if (!apiKey) throw new NotFoundError(['id'], 'API key');
-    if (count) await recordAudit(tx, auditScopeOf(scope), { kind: 'API_KEY_REVOKED', subjectId: id, summary: `Revoked the API key "${apiKey.name}".` });
+    if (!count) return apiKey;
+    const endpoints = await disableEndpointsKnownToApiKey(tx, organizationId, id, scope.now);
+    await recordAudit(tx, auditScopeOf(scope), {
+      kind: 'API_KEY_REVOKED',
+      subjectId: id,
+      summary: `Revoked the API key "${apiKey.name}"${endpoints ? `; the ${endpoints} webhook endpoint(s) whose secret or URL it last set were disabled` : ''}.`,
+    });
     return apiKey;
   });
 }

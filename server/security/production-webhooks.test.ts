@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../test/webhook-receiver.ts';
@@ -11,6 +11,17 @@ import { freePort } from '../database/free-port.ts';
 // network. Refused when saved (the URL as given, a local name, or what the
 // name resolves to) and again at every delivery on the address the socket
 // would connect to, so a name that later resolves inward is caught too.
+
+// Names only this test resolves: what an internal DNS would answer for a machine of the server's network.
+vi.mock('node:dns/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:dns/promises')>();
+  const internal: Record<string, string> = { 'vm.hooks.test': '127.0.0.1', 'db.hooks.test': '10.1.2.3', 'v6.hooks.test': 'fd00::7' };
+  const lookup = (async (host: string, options: unknown) =>
+    internal[host]
+      ? [{ address: internal[host], family: internal[host].includes(':') ? 6 : 4 }]
+      : actual.lookup(host, options as never)) as typeof actual.lookup;
+  return { ...actual, lookup, default: { ...actual, lookup } };
+});
 
 const kit = useTestKit();
 let receiver: WebhookReceiver;
@@ -72,6 +83,31 @@ describe('webhooks in production mode', () => {
     // A public address is accepted (nothing is sent until an event happens).
     expect((await create('https://93.184.215.14/parkpass')).__typename).toBe('WebhookEndpointSecretPayload');
     expect((await create('https://[2606:4700:4700::1111]/parkpass')).__typename).toBe('WebhookEndpointSecretPayload');
+  });
+
+  it('refuses with one coarse message that never tells what the address is or what the name resolved to', async () => {
+    const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
+    const app = productionApp(kit);
+    const messages = new Set<string>();
+    for (const url of [
+      'https://vm.hooks.test/hooks',
+      'https://db.hooks.test/hooks',
+      'https://v6.hooks.test/hooks',
+      'https://10.0.0.8/hooks',
+      'https://[fd00::5]/hooks',
+      'https://api.localhost/hooks',
+      'https://hooks.example.com./hooks',
+    ]) {
+      const response = await app.fetch('http://parkpass.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${org.apiKey}` },
+        body: JSON.stringify({ query: CREATE, variables: { url } }),
+      });
+      const result = ((await response.json()) as any).data.webhookEndpointCreate;
+      expect(result, url).toMatchObject({ __typename: 'WebhookUrlRefused', code: 'WEBHOOK_URL_REFUSED', path: ['input', 'url'] });
+      messages.add(result.message);
+    }
+    expect([...messages]).toEqual(['This address is not allowed: webhooks only go to public addresses.']);
   });
 
   it('saves local addresses, trailing dots included, where the setting allows private addresses', async () => {

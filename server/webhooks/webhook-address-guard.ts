@@ -34,6 +34,13 @@ export class RefusedAddressError extends Error {
 const LOCAL_NAMES = /(^|\.)(localhost|localdomain|internal|local)$/i;
 
 /**
+ * What a caller is told when the address is refused, whatever the reason: the
+ * reason (which address a name resolved to, which range it is in) would let
+ * an admin look up the server's internal names through it.
+ */
+export const ADDRESS_NOT_ALLOWED = 'This address is not allowed: webhooks only go to public addresses.';
+
+/**
  * The URL rules for an endpoint, at creation and update: http(s), no
  * credentials in it, and (unless private addresses are allowed) neither a
  * local name nor an address, given or resolved, outside public unicast. A name
@@ -50,21 +57,19 @@ export async function webhookUrlProblem(raw: string, allowPrivateAddresses: bool
   if (url.username || url.password) return 'The URL may not carry a user name or password; authenticate the request by its signature.';
   if (url.hash) return 'The URL may not have a #fragment.';
   if (allowPrivateAddresses) return null;
+  return (await addressRefused(url)) ? ADDRESS_NOT_ALLOWED : null;
+}
+
+/** Whether the URL's host is, names or resolves to an address outside public unicast. */
+async function addressRefused(url: URL): Promise<boolean> {
   // The URL parser has already turned 2130706433, 0x7f.1 and 0177.0.0.1 into 127.0.0.1.
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // "localhost." is localhost: a trailing dot would slip past the local names; no public endpoint needs one.
-  if (host.endsWith('.')) return `Refused: ${host} ends with a dot; give the name without it (webhooks only go to public addresses).`;
-  if (isIP(host)) {
-    const reason = refusedAddressReason(host);
-    return reason ? `Refused: ${reason}; webhooks only go to public addresses.` : null;
-  }
-  if (LOCAL_NAMES.test(host)) return `Refused: ${host} is a local name; webhooks only go to public addresses.`;
+  if (host.endsWith('.')) return true;
+  if (isIP(host)) return refusedAddressReason(host) !== null;
+  if (LOCAL_NAMES.test(host)) return true;
   const resolved = await dnsLookupAsync(host, { all: true }).catch(() => []);
-  for (const { address } of resolved) {
-    const reason = refusedAddressReason(address);
-    if (reason) return `Refused: ${host} resolves to ${reason}; webhooks only go to public addresses.`;
-  }
-  return null;
+  return resolved.some(({ address }) => refusedAddressReason(address) !== null);
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

@@ -32,6 +32,32 @@ async function parseUrl(policy: WebhookUrlPolicy, raw: string | null | undefined
   return new URL(url).toString();
 }
 
+/** The reason an endpoint is disabled when whoever last saw its secret or chose its URL is removed or revoked. */
+const HOLDER_REMOVED = 'SECRET_HOLDER_REMOVED' as const;
+
+interface SecretHolder {
+  secretKnownByAdminId: string | null;
+  secretKnownByApiKeyId: string | null;
+  /** The key acting was revoked while this request ran: the endpoint is written disabled. */
+  removed: boolean;
+}
+
+/**
+ * Who sees the secret or chooses the URL in this write, recorded on the endpoint so that removing that admin, or
+ * revoking that key (or any key of that admin), disables it. A key's row is share-locked: a revocation running now
+ * (or removing the admin who created the key, which revokes it) waits for this write and then finds the endpoint,
+ * and a revocation that committed first is seen here.
+ */
+async function secretHolder(tx: Prisma.TransactionClient, scope: RequestScope): Promise<SecretHolder> {
+  const { actor, organizationId } = scope.viewer;
+  if (actor.kind !== 'API_KEY') return { secretKnownByAdminId: actor.kind === 'ADMIN' ? actor.id : null, secretKnownByApiKeyId: null, removed: false };
+  const [live] = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM api_key WHERE id = ${actor.id}::uuid AND organization_id = ${organizationId}::uuid AND revoked_at IS NULL FOR SHARE`;
+  return { secretKnownByAdminId: null, secretKnownByApiKeyId: actor.id, removed: !live };
+}
+
+const holderRemoved = (now: Date) => ({ enabled: false, disabledReason: HOLDER_REMOVED, disabledAt: now });
+
 function parseEventTypes(raw: readonly WebhookEventType[], path: string[]): WebhookEventType[] {
   const types = [...new Set(raw)];
   if (types.length === 0) throw new InvalidInputError(path, 'Choose at least one event type.');
@@ -53,6 +79,7 @@ export async function createWebhookEndpoint(
     await tx.$queryRaw`SELECT id FROM organization WHERE id = ${organizationId}::uuid FOR UPDATE`;
     const count = await tx.webhookEndpoint.count({ where: { organizationId } });
     if (count >= MAX_WEBHOOK_ENDPOINTS) throw new WebhookEndpointLimitReachedError(MAX_WEBHOOK_ENDPOINTS);
+    const { removed, ...holder } = await secretHolder(tx, scope);
     const endpoint = await tx.webhookEndpoint.create({
       data: {
         organizationId,
@@ -61,8 +88,8 @@ export async function createWebhookEndpoint(
         enabled,
         disabledReason: enabled ? null : 'MANUAL',
         disabledAt: enabled ? null : scope.now,
-        // The admin who sees its secret now: removing them disables it (disableEndpointsCreatedBy).
-        createdByAdminId: scope.viewer.actor.kind === 'ADMIN' ? scope.viewer.actor.id : null,
+        ...holder,
+        ...(removed ? holderRemoved(scope.now) : {}),
         createdAt: scope.now,
       },
     });
@@ -85,14 +112,16 @@ async function lockEndpoint(tx: Prisma.TransactionClient, scope: RequestScope, i
 /**
  * Changes the URL, the event types or whether it is enabled. Disabling stops
  * deliveries (they wait, and resume when enabled again); enabling clears a
- * disabling for failures and resumes at once.
+ * disabling for failures and resumes at once. Whoever changes the URL answers
+ * for the endpoint from then on (see secretHolder). An endpoint whose secret
+ * holder was removed is enabled only after its secret was rotated.
  */
 export async function updateWebhookEndpoint(scope: RequestScope, policy: WebhookUrlPolicy, id: string, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
   const url = input.url === undefined || input.url === null ? undefined : await parseUrl(policy, input.url, ['input', 'url']);
   const eventTypes = input.eventTypes ? parseEventTypes(input.eventTypes, ['input', 'eventTypes']) : undefined;
   return scope.prisma.$transaction(async (tx) => {
     const before = await lockEndpoint(tx, scope, id);
-    const data: Prisma.WebhookEndpointUpdateInput = {};
+    const data: Prisma.WebhookEndpointUncheckedUpdateInput = {};
     const changed: string[] = [];
     if (url !== undefined && url !== before.url) {
       data.url = url;
@@ -102,10 +131,10 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
       data.eventTypes = eventTypes;
       changed.push(`events ${eventTypes.join(', ')}`);
     }
-    if (input.enabled === true && before.disabledReason === 'CREATOR_REMOVED') {
+    if (input.enabled === true && before.disabledReason === HOLDER_REMOVED) {
       throw new InvalidInputError(
         ['input', 'enabled'],
-        'The admin who created this endpoint was removed and knew its secret: delete it and create it again, with a new secret.',
+        'Whoever last saw this secret or chose this URL was removed: rotate its secret and check its URL first, then enable it.',
       );
     }
     if (typeof input.enabled === 'boolean' && input.enabled !== before.enabled) {
@@ -118,6 +147,10 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
       changed.push(input.enabled ? 'enabled' : 'disabled');
     }
     if (changed.length === 0) return before;
+    if (data.url !== undefined) {
+      const { removed, ...holder } = await secretHolder(tx, scope);
+      Object.assign(data, holder, removed ? holderRemoved(scope.now) : {});
+    }
     const endpoint = await tx.webhookEndpoint.update({ where: { id }, data });
     if (endpoint.enabled) await requestWebhookDelivery(tx);
     await recordAudit(tx, auditScopeOf(scope), {
@@ -131,16 +164,27 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
 }
 
 /**
- * Disables the endpoints an admin created, in the transaction that removes
- * them: they saw those secrets, so the endpoints must not keep receiving
- * events signed with them. Enabling one again is refused; an owner creates it
- * again, with a new secret. Endpoints created by an API key (no creator) stay.
- * Answers how many were disabled.
+ * Disables the endpoints whose secret or URL an admin, or an API key that
+ * admin created, last set, in the transaction that removes the admin (before
+ * the delete, which clears the admin's id from them): the endpoints must not
+ * keep sending events to a URL they chose, signed with a secret they saw.
+ * Answers how many were disabled (those already disabled for this reason are
+ * not counted again).
  */
-export async function disableEndpointsCreatedBy(tx: Prisma.TransactionClient, organizationId: string, adminId: string, now: Date): Promise<number> {
+export async function disableEndpointsKnownToAdmin(tx: Prisma.TransactionClient, organizationId: string, adminId: string, now: Date): Promise<number> {
+  return disableEndpoints(tx, organizationId, [{ secretKnownByAdminId: adminId }, { secretKnownByApiKey: { createdByAdminId: adminId } }], now);
+}
+
+/** The same, for the endpoints whose secret or URL an API key last set, in the transaction that revokes it. */
+export async function disableEndpointsKnownToApiKey(tx: Prisma.TransactionClient, organizationId: string, apiKeyId: string, now: Date): Promise<number> {
+  return disableEndpoints(tx, organizationId, [{ secretKnownByApiKeyId: apiKeyId }], now);
+}
+
+async function disableEndpoints(tx: Prisma.TransactionClient, organizationId: string, holders: Prisma.WebhookEndpointWhereInput[], now: Date) {
   const { count } = await tx.webhookEndpoint.updateMany({
-    where: { organizationId, createdByAdminId: adminId },
-    data: { enabled: false, disabledReason: 'CREATOR_REMOVED', disabledAt: now },
+    // "not this reason" leaves out a null reason in SQL, hence both.
+    where: { organizationId, OR: holders, AND: { OR: [{ disabledReason: null }, { disabledReason: { not: HOLDER_REMOVED } }] } },
+    data: holderRemoved(now),
   });
   return count;
 }
@@ -155,18 +199,33 @@ export async function deleteWebhookEndpoint(scope: RequestScope, id: string): Pr
   });
 }
 
-/** A new secret, returned this once; the previous one still signs (alongside) for 24 hours. */
+/**
+ * A new secret, returned this once; the previous one still signs (alongside) for 24 hours. Whoever rotates answers
+ * for the endpoint from then on (see secretHolder). On an endpoint disabled because its secret holder was removed,
+ * the previous secret stops at once and the endpoint stays disabled (MANUAL): the one who rotated checks the URL and
+ * enables it.
+ */
 export async function rotateWebhookEndpointSecret(scope: RequestScope, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   return scope.prisma.$transaction(async (tx) => {
     const before = await lockEndpoint(tx, scope, id);
+    const { removed, ...holder } = await secretHolder(tx, scope);
+    const compromised = before.disabledReason === HOLDER_REMOVED;
     const endpoint = await tx.webhookEndpoint.update({
       where: { id },
-      data: { secretVersion: before.secretVersion + 1, previousSecretExpiresAt: new Date(scope.now.getTime() + PREVIOUS_SECRET_GRACE_MS) },
+      data: {
+        secretVersion: before.secretVersion + 1,
+        previousSecretExpiresAt: compromised ? null : new Date(scope.now.getTime() + PREVIOUS_SECRET_GRACE_MS),
+        ...holder,
+        ...(compromised ? { disabledReason: 'MANUAL' } : {}),
+        ...(removed ? holderRemoved(scope.now) : {}),
+      },
     });
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'WEBHOOK_ENDPOINT_SECRET_ROTATED',
       subjectId: id,
-      summary: `Rotated the secret of the webhook endpoint ${endpoint.url}; the previous one also signs for 24 hours.`,
+      summary: compromised
+        ? `Rotated the secret of the webhook endpoint ${endpoint.url}, disabled since whoever last set its secret or URL was removed; the previous secret no longer signs and the endpoint stays disabled until enabled.`
+        : `Rotated the secret of the webhook endpoint ${endpoint.url}; the previous one also signs for 24 hours.`,
     });
     return { endpoint, secret: endpointSecret(scope.settings.invitationTokenSecret, endpoint.id, endpoint.secretVersion) };
   });

@@ -41,8 +41,8 @@ const DisabledReasonEnum = builder.enumType('WebhookEndpointDisabledReason', {
   values: describedEnumValues({
     MANUAL: 'An admin or API key disabled it.',
     FAILING: 'Parkpass disabled it: every delivery to it failed for three days. Fix the receiver, then enable it again (pending deliveries resume).',
-    CREATOR_REMOVED:
-      'Parkpass disabled it: the admin who created it, and saw its secret, was removed. It cannot be enabled again: create a new endpoint (a new secret) and delete this one.',
+    SECRET_HOLDER_REMOVED:
+      'Parkpass disabled it: the admin or API key that last saw its secret or chose its URL (by creating it, rotating its secret or changing its URL) was removed or revoked, or the admin who created that key was removed. Enabling it is refused until its secret is rotated (webhookEndpointRotateSecret; the previous secret then stops at once and the endpoint stays disabled): check its URL, then enable it.',
   }),
 });
 

@@ -635,12 +635,12 @@ export type WebhookEndpointCreateInput = {
 
 /** Why an endpoint receives nothing. */
 export const WebhookEndpointDisabledReason = {
-  /** Parkpass disabled it: the admin who created it, and saw its secret, was removed. It cannot be enabled again: create a new endpoint (a new secret) and delete this one. */
-  CREATOR_REMOVED: 'CREATOR_REMOVED',
   /** Parkpass disabled it: every delivery to it failed for three days. Fix the receiver, then enable it again (pending deliveries resume). */
   FAILING: 'FAILING',
   /** An admin or API key disabled it. */
-  MANUAL: 'MANUAL'
+  MANUAL: 'MANUAL',
+  /** Parkpass disabled it: the admin or API key that last saw its secret or chose its URL (by creating it, rotating its secret or changing its URL) was removed or revoked, or the admin who created that key was removed. Enabling it is refused until its secret is rotated (webhookEndpointRotateSecret; the previous secret then stops at once and the endpoint stays disabled): check its URL, then enable it. */
+  SECRET_HOLDER_REMOVED: 'SECRET_HOLDER_REMOVED'
 } as const;
 
 export type WebhookEndpointDisabledReason = typeof WebhookEndpointDisabledReason[keyof typeof WebhookEndpointDisabledReason];
