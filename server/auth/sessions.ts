@@ -119,6 +119,26 @@ export async function login(
   return { token, expiresAt, adminId: admin.id, deviceToken: device.token };
 }
 
+/** The rule of a valid device token: unexpired, and of an account of the email signing in (another account's token counts as none). */
+function deviceOf(tokenHash: string, email: string, now: Date) {
+  return { tokenHash, expiresAt: { gt: now }, admin: { email } };
+}
+
+/**
+ * The device a sign-in's token names, or null when it brings none that is
+ * valid for its email. The rate limits count such a sign-in against its
+ * device rather than its address (security/request-budget.ts), so callers
+ * flooding a shared address with sign-ins never keep this device out.
+ */
+export async function signInDevice({ prisma, clock }: Dependencies, input: { email?: unknown; deviceToken?: unknown }): Promise<string | null> {
+  if (typeof input.email !== 'string' || typeof input.deviceToken !== 'string' || !DEVICE_TOKEN_SHAPE.test(input.deviceToken)) return null;
+  const device = await prisma.adminDevice.findFirst({
+    where: deviceOf(hashSecret(input.deviceToken), input.email.trim().toLowerCase(), clock.now()),
+    select: { id: true },
+  });
+  return device?.id ?? null;
+}
+
 interface CountedAttempt {
   id: bigint;
   /** The valid device token's device, if one came with the attempt (trusted or not). */
@@ -145,9 +165,7 @@ async function countAttempt(
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`sign-in account:${email}`}, 0))`;
     await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`sign-in address:${address}`}, 0))`;
 
-    const device = deviceTokenHash
-      ? await tx.adminDevice.findFirst({ where: { tokenHash: deviceTokenHash, expiresAt: { gt: now }, admin: { email } }, select: { id: true } })
-      : null;
+    const device = deviceTokenHash ? await tx.adminDevice.findFirst({ where: deviceOf(deviceTokenHash, email, now), select: { id: true } }) : null;
     if (device) {
       const failures = await tx.loginAttempt.count({ where: { deviceId: device.id, createdAt: { gt: since } } });
       if (failures < MAX_FAILURES_PER_DEVICE) {

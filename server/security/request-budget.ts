@@ -1,6 +1,7 @@
-import { type ExecutionArgs, type GraphQLError, getOperationAST } from 'graphql';
+import { type ExecutionArgs, type GraphQLError, getArgumentValues, getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PLANS } from '../access/policy.ts';
+import { signInDevice } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { PUBLIC_OPERATION_LIMITS, type PublicOperation, REQUEST_LIMITS } from './limits.ts';
 import { operationCost, rootFieldCalls } from './query-cost.ts';
@@ -29,7 +30,7 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
     const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
-    const caller = { viewer: context.viewer, address: context.clientAddress };
+    const caller = { viewer: context.viewer, address: (await signInDeviceKey(args, context)) ?? context.clientAddress };
     try {
       const state = await rateLimits.charge(
         caller,
@@ -72,6 +73,25 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
       for (const [name, value] of Object.entries(budgetHeaders(state))) response.headers.set(name, value);
     },
   };
+}
+
+/**
+ * A request whose one root field is `adminLogin` with a device token valid for
+ * its email is counted against that device (`device:<id>`), not its address:
+ * an attacker behind the same address who spends the address's sign-in budget
+ * does not keep the admin out. A token only comes from signing in to that
+ * account, so it gives a guesser no budget of its own on anyone else's.
+ */
+async function signInDeviceKey(args: ExecutionArgs, context: Context): Promise<string | null> {
+  if (context.viewer) return null;
+  const operation = getOperationAST(args.document, args.operationName);
+  const [field, ...others] = operation?.operation === 'mutation' ? operation.selectionSet.selections : [];
+  if (others.length || field?.kind !== Kind.FIELD || field.name.value !== 'adminLogin') return null;
+  const definition = args.schema.getMutationType()?.getFields().adminLogin;
+  if (!definition) return null;
+  const { input } = getArgumentValues(definition, field, args.variableValues as Record<string, unknown>) as { input?: Record<string, unknown> };
+  const device = input && (await signInDevice(context, input));
+  return device ? `device:${device}` : null;
 }
 
 /** The objects a value holds, itself included (a result's data: subtract its root). */

@@ -8,7 +8,10 @@ import {
   MAX_FAILURES_PER_DEVICE,
   nextAttemptAllowedAt,
 } from '../auth/sessions.ts';
-import { KIT_ADMIN_PASSWORD, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { productionApp } from '../test/production.ts';
+import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
+import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
 
 // Sign-in limits cannot be raced, and nobody can lock an
 // owner out from their own address. Then: locking someone out must cost the
@@ -228,5 +231,31 @@ describe('growing delays without a device token', () => {
     const now = kit.clock.now().getTime();
     const many = Array.from({ length: MAX_FAILURES_PER_ACCOUNT + 30 }, (_, i) => new Date(now - i));
     expect(nextAttemptAllowedAt(many, MAX_FAILURES_PER_ACCOUNT)).toBe(Math.min(now + MAX_DELAY_MS, now - (MAX_FAILURES_PER_ACCOUNT - 1) + LOGIN_WINDOW_MS));
+  });
+});
+
+describe('the per-address sign-in budget', () => {
+  it(`a flood of sign-ins from a shared address spends its ${PUBLIC_OPERATION_LIMITS.adminLogin} a minute, yet the owner with a device token still signs in there`, async () => {
+    const org = await kit.createOrganization();
+    const app = productionApp(kit, { rateLimits: DEFAULT_RATE_LIMITS });
+    const shared = newAddress();
+    const signIn = async (email: string, password: string, deviceToken?: string) => {
+      const response = await app.fetch(`${TEST_PUBLIC_URL}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': shared },
+        body: JSON.stringify({ query: LOGIN, variables: { email, password, deviceToken } }),
+      });
+      const body = (await response.json()) as { data?: { adminLogin: Answer }; errors?: { extensions: { code: string } }[] };
+      return body.data?.adminLogin.__typename ?? body.errors![0]!.extensions.code;
+    };
+    const token = await ownerDevice(org.adminEmail, newAddress());
+    const flood = [];
+    for (let i = 0; i < PUBLIC_OPERATION_LIMITS.adminLogin; i++) flood.push(await signIn(`nobody-${i}@flood.test`, 'wrong password', `ppd_${'x'.repeat(43)}`));
+    expect(flood).not.toContain('RATE_LIMITED');
+    // The address's budget is spent: without a token, or with one that is not valid for the email, the owner waits.
+    expect(await signIn(org.adminEmail, KIT_ADMIN_PASSWORD)).toBe('RATE_LIMITED');
+    expect(await signIn('nobody-0@flood.test', KIT_ADMIN_PASSWORD, token)).toBe('RATE_LIMITED');
+    // With the device's token: counted against the device, so the flood does not keep it out.
+    expect(await signIn(org.adminEmail, KIT_ADMIN_PASSWORD, token)).toBe('AdminLoginPayload');
   });
 });
