@@ -1,4 +1,4 @@
-import { type ExecutionArgs, type GraphQLError, getArgumentValues, getOperationAST, Kind } from 'graphql';
+import { type ExecutionArgs, type GraphQLError, getArgumentValues, getOperationAST, Kind, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PLANS } from '../access/policy.ts';
 import { signInDevice } from '../auth/sessions.ts';
@@ -25,12 +25,13 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
     // A preview's profileIds are bounded by the caller's plan here; profilesInvite answers its typed
     // SelectionTooLarge (before reading anything). A plan without bulk invitations (0) is refused by the
     // access table, with FEATURE_NOT_IN_PLAN.
-    const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+    const operation = getOperationAST(args.document, args.operationName);
+    const mutation = operation?.operation === 'mutation';
     const selectionMax = (!mutation && context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
     const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
-    const caller = { viewer: context.viewer, address: (await signInDeviceKey(args, context)) ?? context.clientAddress };
+    const caller = { viewer: context.viewer, address: (await signInDeviceKey(args, operation, context)) ?? context.clientAddress };
     try {
       const state = await rateLimits.charge(
         caller,
@@ -82,9 +83,8 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
  * does not keep the admin out. A token only comes from signing in to that
  * account, so it gives a guesser no budget of its own on anyone else's.
  */
-async function signInDeviceKey(args: ExecutionArgs, context: Context): Promise<string | null> {
+async function signInDeviceKey(args: ExecutionArgs, operation: OperationDefinitionNode | null | undefined, context: Context): Promise<string | null> {
   if (context.viewer) return null;
-  const operation = getOperationAST(args.document, args.operationName);
   const [field, ...others] = operation?.operation === 'mutation' ? operation.selectionSet.selections : [];
   if (others.length || field?.kind !== Kind.FIELD || field.name.value !== 'adminLogin') return null;
   const definition = args.schema.getMutationType()?.getFields().adminLogin;
