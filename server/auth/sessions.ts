@@ -70,7 +70,8 @@ function newDeviceToken(): string {
   return `${DEVICE_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-const DEVICE_TOKEN_SHAPE = /^ppd_[A-Za-z0-9_-]{43}$/;
+/** A device token as newDeviceToken makes it: the prefix, then 32 bytes in base64url. */
+const DEVICE_TOKEN_SHAPE = new RegExp(`^${DEVICE_TOKEN_PREFIX}[A-Za-z0-9_-]{43}$`);
 
 export async function login(
   { prisma, clock }: Dependencies,
