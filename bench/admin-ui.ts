@@ -17,7 +17,7 @@ import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
-import { createApp } from '../server/yoga.ts';
+import { createApp } from '../server/app/yoga.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' }, runs: { type: 'string', default: '10' } } });
 const count = Number(values.profiles);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PrismaClient } from '../server/database/prisma.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../server/security/rate-limits.ts';
-import { createApp } from '../server/yoga.ts';
+import { createApp } from '../server/app/yoga.ts';
 import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { dataDir } from '../server/database/paths.ts';

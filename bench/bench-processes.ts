@@ -1,6 +1,6 @@
 // Processes the delivery benchmarks start and stop: the fake Postmark (a child
 // process that outlives the servers), Parkpass servers and workers (real
-// `server/main.ts` and `npm run worker` processes, killed with SIGKILL when a
+// `server/app/main.ts` and `npm run worker` processes, killed with SIGKILL when a
 // benchmark says so), and a fresh database on the benchmark's embedded PostgreSQL.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -101,7 +101,7 @@ export async function startParkpassProcess(options: {
   const env = { ...process.env, ...options.env };
   const child: ChildProcess =
     options.command === 'server'
-      ? spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn(process.execPath, ['--import', 'tsx', 'server/app/main.ts'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('npm', ['run', '--silent', 'worker'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const readyLine = options.command === 'server' ? 'Parkpass API ready' : 'Parkpass worker running';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -11,11 +11,11 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
-import { systemClock } from '../server/context.ts';
+import { systemClock } from '../server/graphql/context.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
-import { startWorker } from '../server/jobs/worker.ts';
-import { createApp } from '../server/yoga.ts';
+import { startWorker } from '../server/app/worker.ts';
+import { createApp } from '../server/app/yoga.ts';
 import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' } } });

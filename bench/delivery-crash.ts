@@ -1,6 +1,6 @@
 // npm run bench:crash  (options: -- --profiles 20000 --kill-at 8,24 | --kill-after 5,25 --server-dir <a checkout>)
 // The crash test: a bulk invitation of N people through a real
-// server process (server/main.ts, jobs inside, emails through the real
+// server process (server/app/main.ts, jobs inside, emails through the real
 // postmark client to the fake Postmark in its own process). When the fake
 // Postmark has accepted batch 8 (then 24), it holds its answer, the server is
 // killed with SIGKILL, the answer goes to a dead socket, and a new server

@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import { createPrisma } from '../server/database/prisma.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
-import { sha256Hex } from '../server/sha256.ts';
-import { createApp } from '../server/yoga.ts';
+import { sha256Hex } from '../server/kernel/sha256.ts';
+import { createApp } from '../server/app/yoga.ts';
 import { createPool } from '../server/database/connections.ts';
 
 const [kind, databaseUrl] = process.argv.slice(2) as [string, string];

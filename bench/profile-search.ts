@@ -7,7 +7,7 @@
 // interleaved run by run. Then: pages deep in every order against the first,
 // the Status column's counts, and the exact totals ("select all N").
 import { parseArgs } from 'node:util';
-import { encodeProfileCursor } from '../server/profiles/profile-cursor.ts';
+import { encodeProfileCursor } from '../server/profiles/profile-cursor.graphql.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';

@@ -1,5 +1,5 @@
 // npm run bench:scale-out  (options: -- --profiles 10000 --singles 300)
-// Two stateless API servers (server/main.ts with PARKPASS_RUN_WORKER=false, on
+// Two stateless API servers (server/app/main.ts with PARKPASS_RUN_WORKER=false, on
 // PORT and PORT + 1) and two workers (`npm run worker`), all on one database,
 // emails through the real postmark client to the fake Postmark (its own
 // process; each worker signs its emails with its own From, to see who sent

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { openBenchDatabase } from './bench-database.ts';
-import { createApp } from '../server/yoga.ts';
+import { createApp } from '../server/app/yoga.ts';
 import { createClient } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { subscriptions: { type: 'string', default: '1000' }, keys: { type: 'string', default: '100' } } });

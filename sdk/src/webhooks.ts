@@ -3,7 +3,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 // Receiving Parkpass webhooks: the events' types, and verifyWebhook, which
 // checks a request's Standard Webhooks signature (with the `standardwebhooks`
 // package) and returns the event, typed. The server's catalogue is
-// server/webhooks/webhook-events.ts; a test keeps the two equal.
+// server/kernel/webhook-events.ts; a test keeps the two equal.
 
 /** Every field of each event's `data`. Ids are the API's global ids; times are ISO 8601 strings in UTC. */
 export interface WebhookEventDataMap {

@@ -12,7 +12,7 @@ import { startFaultProxy } from './fault-proxy.ts';
 import { type RunningServer, startServer } from './server-process.ts';
 import { createClient as createDatabaseClient } from '../../server/database/connections.ts';
 
-// An outside app's view: the real server (`server/main.ts`) in its own
+// An outside app's view: the real server (`server/app/main.ts`) in its own
 // process, its worker sending to a fake Postmark, and only the built SDK
 // (`@parkpass/sdk`, i.e. sdk/dist) to talk to it. Fixtures the API has no
 // operation for (a STARTER organization, an expired invitation) are written

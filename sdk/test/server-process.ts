@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The real server, started as `npm start` starts it (server/main.ts: migrations,
+// The real server, started as `npm start` starts it (server/app/main.ts: migrations,
 // demo seed, worker, HTTP), in a child process on a free port, with its own
 // database on the tests' PostgreSQL and emails sent to a fake Postmark.
 
@@ -37,7 +37,7 @@ export async function startServer(options: {
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/app/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,14 +1,14 @@
-import { assertMayGrant } from '../access/granting.ts';
-import type { ViewerScope } from '../scope.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { assertPasswordPolicy } from '../auth/password-policy.ts';
-import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, NotFoundError } from '../errors/domain-errors.ts';
+import { assertMayGrant } from '../kernel/granting.ts';
+import type { ViewerScope } from '../kernel/scope.ts';
+import { hashPassword } from '../auth/index.ts';
+import { assertPasswordPolicy } from '../auth/index.ts';
+import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, NotFoundError } from '../kernel/errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
-import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
-import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/audit-trail.ts';
-import { disableEndpointsKnownToAdmin } from '../webhooks/webhook-endpoint-service.ts';
+import { parseEmail, parseRequiredText } from '../kernel/text-fields.ts';
+import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/index.ts';
+import { disableEndpointsKnownToAdmin } from '../webhooks/index.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
 

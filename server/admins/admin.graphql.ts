@@ -1,6 +1,6 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { accessRefusals, RoleEnum } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
 import {
   CannotRemoveSelfError,
   EmailAlreadyUsedError,
@@ -9,10 +9,10 @@ import {
   InvalidInputError,
   NotFoundError,
   PasswordTooWeakError,
-} from '../errors/domain-errors.ts';
+} from '../kernel/errors.ts';
 import type { Admin } from '../generated/prisma/client.ts';
-import { inCallerOrganization } from '../organizations/organization-scope.ts';
-import { PASSWORD_POLICY } from '../auth/password-policy.ts';
+import { inCallerOrganization } from '../graphql/organization-scope.ts';
+import { PASSWORD_POLICY } from '../auth/index.ts';
 import { createAdmin, deleteAdmin } from './admin-service.ts';
 
 export const AdminRef = builder.prismaNode('Admin', {
@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteAdmin(context.scope, id.id);
-      return { deletedAdminId: encodeGlobalID('Admin', id.id) };
+      return { deletedAdminId: globalIdOf('Admin', id.id) };
     },
   }),
 }));

@@ -1,4 +1,4 @@
-import type { Actor, ViewerScope } from '../scope.ts';
+import type { Actor, ViewerScope } from '../kernel/scope.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 

@@ -1,10 +1,10 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { builder } from '../builder.ts';
-import { describedEnumValues } from '../described-enum.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { builder } from '../graphql/builder.ts';
+import { describedEnumValues } from '../graphql/described-enum.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { ActorRef, type ActorType } from '../invitations/invitation.graphql.ts';
-import { isUuid } from '../ids/global-ids.ts';
+import { ActorRef, type ActorType } from '../graphql/actor.graphql.ts';
+import { isUuid } from '../kernel/global-ids.ts';
 
 // The audit trail as GraphQL: `auditEvents`, newest first, for owners and admins.
 
@@ -73,20 +73,20 @@ export const AuditEventRef = builder.prismaObject('AuditEvent', {
       resolve: (event) => ({
         type: event.actorType as ActorType,
         name: event.actorName,
-        id: event.actorAdminId ? encodeGlobalID('Admin', event.actorAdminId) : event.actorApiKeyId ? encodeGlobalID('ApiKey', event.actorApiKeyId) : null,
+        id: event.actorAdminId ? globalIdOf('Admin', event.actorAdminId) : event.actorApiKeyId ? globalIdOf('ApiKey', event.actorApiKeyId) : null,
       }),
     }),
     profileId: t.id({
       nullable: true,
       description: 'Global id of the profile it concerns, if any (it may have been deleted since).',
       select: { profileId: true },
-      resolve: (event) => (event.profileId ? encodeGlobalID('Profile', event.profileId) : null),
+      resolve: (event) => (event.profileId ? globalIdOf('Profile', event.profileId) : null),
     }),
     subjectId: t.id({
       nullable: true,
       description: 'Global id of the other thing it names: an invitation, bulk invitation, API key, admin, parking lot or tag (see kind).',
       select: { subjectId: true, kind: true },
-      resolve: (event) => (event.subjectId && SUBJECT_TYPE[event.kind] ? encodeGlobalID(SUBJECT_TYPE[event.kind]!, event.subjectId) : null),
+      resolve: (event) => (event.subjectId && SUBJECT_TYPE[event.kind] ? globalIdOf(SUBJECT_TYPE[event.kind]!, event.subjectId) : null),
     }),
     summary: t.exposeString('summary', { description: 'What happened, in words.' }),
     changedFields: t.exposeStringList('changedFields', { description: 'The fields a change touched (names, not values).' }),

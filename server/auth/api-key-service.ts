@@ -1,12 +1,12 @@
-import { assertMayGrant } from '../access/granting.ts';
-import type { ViewerScope } from '../scope.ts';
-import { NotFoundError } from '../errors/domain-errors.ts';
+import { assertMayGrant } from '../kernel/granting.ts';
+import type { ViewerScope } from '../kernel/scope.ts';
+import { NotFoundError } from '../kernel/errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { Role } from '../generated/prisma/enums.ts';
-import { parseRequiredText } from '../input/text-fields.ts';
+import { parseRequiredText } from '../kernel/text-fields.ts';
 import { generateApiKeySecret } from './api-keys.ts';
-import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
-import { disableEndpointsKnownToApiKey } from '../webhooks/webhook-endpoint-service.ts';
+import { auditScopeOf, recordAudit } from '../audit/index.ts';
+import { disableEndpointsKnownToApiKey } from '../webhooks/index.ts';
 
 const MAX_KEY_NAME_LENGTH = 100;
 

@@ -1,9 +1,8 @@
-import { accessRefusals, RoleEnum } from '../access/access.graphql.ts';
-import { AdminRef } from '../admins/admin.graphql.ts';
-import { builder } from '../builder.ts';
-import { InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import { accessRefusals, RoleEnum } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
+import { InvalidInputError, NotFoundError } from '../kernel/errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
-import { inCallerOrganization } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { createApiKey, revokeApiKey } from './api-key-service.ts';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
@@ -21,7 +20,6 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'When the key was last used (to the minute); null if never.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When the key was revoked; null while it works.' }),
     createdBy: t.relation('createdBy', {
-      type: AdminRef,
       nullable: true,
       description: 'The admin who created it; null when made by another key or the admin was removed.',
     }),

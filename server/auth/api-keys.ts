@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../sha256.ts';
+import { sha256Hex } from '../kernel/sha256.ts';
 
 // API keys and session tokens are long random secrets, so a fast hash is
 // enough to store them safely (unlike passwords); lookups are by hash.

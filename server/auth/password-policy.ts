@@ -1,5 +1,5 @@
-import { PasswordTooWeakError } from '../errors/domain-errors.ts';
-import { textShapeProblem } from '../input/text-fields.ts';
+import { PasswordTooWeakError } from '../kernel/errors.ts';
+import { textShapeProblem } from '../kernel/text-fields.ts';
 
 // One password policy for admins and invited people, shown on the accept page.
 // Length is what makes a password strong (NIST SP 800-63B); no composition rules.

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import pLimit from 'p-limit';
-import { ServiceBusyError } from '../errors/service-busy.ts';
+import { ServiceBusyError } from '../kernel/service-busy.ts';
 
 // argon2id (memory-hard) with the OWASP-recommended floor: 19 MiB, 2 passes.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

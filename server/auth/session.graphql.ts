@@ -1,7 +1,7 @@
-import { accessRefusals } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
+import { accessRefusals } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
 import { OrganizationRef } from '../organizations/organization.graphql.ts';
-import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
+import { InvalidCredentialsError, InvalidInputError, NotASessionError, TooManyLoginAttemptsError } from '../kernel/errors.ts';
 import { endCallerSession, login, type Session } from './sessions.ts';
 
 const AdminLoginInput = builder.inputType('AdminLoginInput', {

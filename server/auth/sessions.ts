@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestScope, ServiceScope } from '../scope.ts';
+import type { RequestScope, ServiceScope } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { InvalidCredentialsError, NotASessionError, TooManyLoginAttemptsError } from '../errors/domain-errors.ts';
-import { parseText } from '../input/text-fields.ts';
+import { InvalidCredentialsError, NotASessionError, TooManyLoginAttemptsError } from '../kernel/errors.ts';
+import { parseText } from '../kernel/text-fields.ts';
 import { hashSecret } from './api-keys.ts';
 import { adminSigningIn, NothingCheckedError } from './sign-in-accounts.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../database/prisma.ts';
-import { ServiceBusyError } from '../errors/service-busy.ts';
+import { ServiceBusyError } from '../kernel/service-busy.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 // Which admin account an email and a password sign in to. Admin emails are

@@ -1,9 +1,8 @@
-import { ActionAccessRef, ActorKindEnum, PlanEnum, permissionsOf, RoleEnum } from '../access/access.graphql.ts';
-import { PLANS } from '../access/policy.ts';
-import { callerOf } from '../access/refusals.ts';
-import { AdminRef } from '../admins/admin.graphql.ts';
-import { builder } from '../builder.ts';
-import type { Viewer } from '../context.ts';
+import { ActionAccessRef, ActorKindEnum, PlanEnum, permissionsOf, RoleEnum } from '../graphql/access.graphql.ts';
+import { PLANS } from '../kernel/policy.ts';
+import { callerOf } from '../graphql/refusals.ts';
+import { builder } from '../graphql/builder.ts';
+import type { Viewer } from '../graphql/context.ts';
 import { OrganizationRef } from '../organizations/organization.graphql.ts';
 import { ApiKeyRef } from './api-key.graphql.ts';
 
@@ -12,7 +11,7 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
   fields: (t) => ({
     actorKind: t.field({ type: ActorKindEnum, description: 'Admin session or API key.', resolve: (viewer) => viewer.actor.kind }),
     admin: t.prismaField({
-      type: AdminRef,
+      type: 'Admin',
       nullable: true,
       description: 'The signed-in admin; null for an API key.',
       resolve: (query, viewer, _args, context) =>

@@ -97,7 +97,7 @@ export function isConnectionLoss(error: unknown): boolean {
  * The server's and the worker's `unhandledRejection` listener. graphile-worker
  * leaves promises of its own rejected with nobody to catch them when its cron
  * cannot reach the database (at the minute a cron item is due): that is logged,
- * and the job runner is started again (server/jobs/worker.ts). Any other
+ * and the job runner is started again (server/app/worker.ts). Any other
  * unhandled rejection still ends the process, as Node does by default.
  */
 export function survivingLostConnections(reason: unknown): void {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import pg from 'pg';
-import type { Config } from '../config.ts';
 import { withClient } from './connections.ts';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateJobQueue } from './job-queue-schema.ts';
@@ -102,7 +101,15 @@ export interface OpenOptions {
  * The application's database: DATABASE_URL, or the embedded PostgreSQL in the
  * data folder (reused across starts, database `parkpass`), brought up to date.
  */
-export function openDatabase(config: Config, options: OpenOptions = {}): Promise<Database> {
+/** What opening the database reads of the process's settings. */
+export interface DatabaseSettings {
+  /** An existing PostgreSQL; without one, an embedded server runs from `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+}
+
+export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
   return bootstrapDatabase({
     databaseUrl: config.databaseUrl,
     embedded: { dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, shareRunning: options.shareRunningServer },
@@ -115,7 +122,7 @@ export function openDatabase(config: Config, options: OpenOptions = {}): Promise
  * (unreachable, refused credentials, a failed migration) is one line naming
  * why and exit code 1, not a stack trace.
  */
-export async function openDatabaseOrExit(config: Config): Promise<Database> {
+export async function openDatabaseOrExit(config: DatabaseSettings): Promise<Database> {
   try {
     return await openDatabase(config);
   } catch (error) {

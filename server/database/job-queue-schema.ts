@@ -4,7 +4,7 @@ import { createPool } from './connections.ts';
 // graphile-worker keeps its queue in its own schema (graphile_worker) of the
 // same database. Creating or updating that schema is part of bringing the
 // database up to date, like the migrations; running jobs is the worker's
-// business (server/jobs/worker.ts), which the bootstrap never loads.
+// business (server/app/worker.ts), which the bootstrap never loads.
 
 const quietLogger = new Logger(() => (level, message) => {
   if (level === 'error' || level === 'warning') console.warn(`[job queue] ${message}`);

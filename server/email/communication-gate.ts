@@ -1,5 +1,5 @@
 import type { EmailKind, ProfileStatus } from '../generated/prisma/enums.ts';
-import { invitationState } from '../invitations/invitation-state.ts';
+import { invitationState } from '../invitations/index.ts';
 
 // The one place that decides whether a person may be contacted.
 // Every email passes here right before it is handed to Postmark or the local

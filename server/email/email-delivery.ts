@@ -1,9 +1,9 @@
+import { enqueue } from '../outbox/index.ts';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../scope.ts';
+import type { Clock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { requestEmailDeliveryIn } from '../jobs/job-queue.ts';
 import { contactRefusal } from './communication-gate.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 import { emailRenderSelect, type RenderedEmail, renderEmail } from './email-templates.ts';
@@ -298,7 +298,7 @@ async function scheduleNextRun({ prisma, clock }: DeliveryDependencies, pauseMs:
     if (!next?.at) return;
     delayMs = next.at.getTime() - now.getTime();
   }
-  await requestEmailDeliveryIn(prisma, Math.max(1_000, delayMs));
+  await enqueue(prisma, { job: { task: 'deliverEmails', inMs: Math.max(1_000, delayMs) } });
 }
 
 interface EmailOutcome {

@@ -5,8 +5,8 @@ import { rootDir } from '../database/paths.ts';
 import type { EmailKind } from '../generated/prisma/enums.ts';
 import { effectiveLocale, formatDateTime, LANGUAGE_TAGS, type Locale, LOCALES } from '../i18n/locales.ts';
 import { message, type MessageId } from '../i18n/messages.ts';
-import { acceptLink, invitationToken } from '../invitations/invitation-tokens.ts';
-import { escapeHtml } from '../pages/escape-html.ts';
+import { acceptLink, invitationToken } from '../invitations/index.ts';
+import { escapeHtml } from '../kernel/escape-html.ts';
 
 // The emails, in the person's language: one Mustache template per kind and
 // language in server/email/templates/<lang>/ (HTML and plain text), subjects

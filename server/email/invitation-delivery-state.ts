@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
-import { announceDeliveryProblems } from '../webhooks/webhook-announcements.ts';
+import { announceDeliveryProblems } from '../webhooks/index.ts';
 
 // THE rule of delivery reports, written once: a bounce or a spam complaint
 // stays visible; a later "sent" or "delivered" (webhooks arrive out of order)

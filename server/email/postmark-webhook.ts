@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Clock } from '../scope.ts';
+import type { Clock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts';
-import { isUuid } from '../ids/global-ids.ts';
+import { isUuid } from '../kernel/global-ids.ts';
 import { recordEmailDeliveryReport } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
 

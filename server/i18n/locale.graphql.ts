@@ -1,4 +1,4 @@
-import { builder } from '../builder.ts';
+import { builder } from '../graphql/builder.ts';
 import type { Locale } from './locales.ts';
 
 export const LocaleEnum = builder.enumType('Locale', {

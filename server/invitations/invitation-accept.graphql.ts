@@ -1,12 +1,6 @@
-import { PASSWORD_POLICY } from '../auth/password-policy.ts';
-import { builder } from '../builder.ts';
-import {
-  InvitationAlreadyUsedError,
-  InvitationExpiredError,
-  InvitationNotFoundError,
-  InvitationRevokedError,
-  PasswordTooWeakError,
-} from '../errors/domain-errors.ts';
+import { PASSWORD_POLICY } from '../auth/index.ts';
+import { builder } from '../graphql/builder.ts';
+import { InvitationAlreadyUsedError, InvitationExpiredError, InvitationNotFoundError, InvitationRevokedError, PasswordTooWeakError } from '../kernel/errors.ts';
 import type { Invitation } from '../generated/prisma/client.ts';
 import { InvitationStateEnum } from './invitation.graphql.ts';
 import { type AcceptedInvitation, acceptInvitation, readInvitationByToken } from './invitation-service.ts';

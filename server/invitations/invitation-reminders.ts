@@ -1,7 +1,7 @@
-import type { Clock } from '../scope.ts';
+import { enqueue } from '../outbox/index.ts';
+import type { Clock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { requestEmailDelivery } from '../jobs/job-queue.ts';
 import { UNDELIVERABLE_DELIVERY_STATES } from './invitation-rules.ts';
 import { invitationInStateSql } from './invitation-state.ts';
 
@@ -15,9 +15,6 @@ import { invitationInStateSql } from './invitation-state.ts';
 // invitations and none is reminded twice. The email itself goes through the
 // delivery queue and the communication gate like every other; its link is
 // derived again from the invitation id when it is rendered.
-
-export const MIN_REMINDER_HOURS = 1;
-export const MAX_REMINDER_HOURS = 719;
 
 /** Invitations claimed per transaction; the job loops until none is due. */
 const REMINDER_BATCH = 500;
@@ -67,13 +64,10 @@ export async function queueDueReminders(deps: { prisma: PrismaClient; clock: Clo
         FROM due WHERE invitation.id = due.id AND invitation.reminder_queued_at IS NULL
         RETURNING invitation.id, invitation.organization_id, invitation.profile_id, invitation.email::text AS email`;
       if (rows.length === 0) return 0;
-      await tx.$executeRaw`
-        INSERT INTO email (id, organization_id, profile_id, invitation_id, kind, "to", created_at)
-        SELECT gen_random_uuid(), v.organization_id, v.profile_id, v.invitation_id, 'REMINDER', v.email, ${now}::timestamptz
-        FROM unnest(${rows.map((row) => row.organization_id)}::uuid[], ${rows.map((row) => row.profile_id)}::uuid[],
-                    ${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.email)}::text[])
-          AS v(organization_id, profile_id, invitation_id, email)`;
-      await requestEmailDelivery(tx);
+      await enqueue(tx, {
+        emails: rows.map((row) => ({ organizationId: row.organization_id, profileId: row.profile_id, invitationId: row.id, kind: 'REMINDER', to: row.email })),
+        now,
+      });
       return rows.length;
     });
     total += claimed;

@@ -1,4 +1,4 @@
-import { builder } from '../builder.ts';
+import { builder } from '../graphql/builder.ts';
 import { NEW_LINK_ANSWER, requestNewLink } from './invitation-renewal.ts';
 
 // "Send me a new link" (public: the token of the expired invitation is the credential).

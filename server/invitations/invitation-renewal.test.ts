@@ -150,9 +150,9 @@ describe('send me a new link', () => {
   });
 
   it('is a public operation with its own per-address limit', async () => {
-    const { PUBLIC_OPERATION_LIMITS } = await import('../security/limits.ts');
+    const { PUBLIC_OPERATION_LIMITS } = await import('../kernel/limits.ts');
     expect(PUBLIC_OPERATION_LIMITS.invitationRequestNewLink).toBe(5);
-    const { createApp } = await import('../yoga.ts');
+    const { createApp } = await import('../app/yoga.ts');
     const { createRateLimits, DEFAULT_RATE_LIMITS } = await import('../security/rate-limits.ts');
     const app = createApp({
       prisma: kit.prisma,

@@ -1,8 +1,8 @@
-import { planIncludes } from '../access/policy.ts';
-import { personName, recordAudit } from '../audit/audit-trail.ts';
+import { enqueue } from '../outbox/index.ts';
+import { planIncludes } from '../kernel/policy.ts';
+import { personName, recordAudit } from '../audit/index.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { requestInvitationRenewal } from '../jobs/job-queue.ts';
-import type { ServiceScope } from '../scope.ts';
+import type { ServiceScope } from '../kernel/scope.ts';
 import type { NewLinkLimits } from '../security/rate-limits.ts';
 import { inviteBatch, loadCandidates } from './invitation-service.ts';
 import { invitationState } from './invitation-state.ts';
@@ -31,7 +31,7 @@ export const NEW_LINK_ANSWER =
 
 /** The public request: recorded for the job, whatever the token. */
 export async function requestNewLink(prisma: PrismaClient, token: string): Promise<void> {
-  await requestInvitationRenewal(prisma, hashInvitationToken(token.trim()));
+  await enqueue(prisma, { job: { task: 'renewInvitation', tokenHash: hashInvitationToken(token.trim()) } });
 }
 
 export type RenewalOutcome =

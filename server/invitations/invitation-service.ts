@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { assertPasswordPolicy } from '../auth/password-policy.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import type { AppSettings, RequestScope, ServiceScope, Viewer } from '../scope.ts';
+import { assertPasswordPolicy } from '../auth/index.ts';
+import { hashPassword } from '../auth/index.ts';
+import type { AppSettings, RequestScope, ServiceScope, Viewer } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import {
   EmailUndeliverableError,
@@ -13,15 +13,15 @@ import {
   NotFoundError,
   ProfileAlreadyValidatedError,
   ResendTooSoonError,
-} from '../errors/domain-errors.ts';
+} from '../kernel/errors.ts';
 import type { Invitation, Organization, Prisma, Profile } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enums.ts';
-import { personName, recordAudit } from '../audit/audit-trail.ts';
-import { requestEmailDelivery } from '../jobs/job-queue.ts';
+import { personName, recordAudit } from '../audit/index.ts';
 import { type InvitationOutcome, invitationOutcome, type SkipReason } from './invitation-rules.ts';
 import { invitationNotClosedSql, invitationState } from './invitation-state.ts';
 import { acceptLink, hashInvitationToken, invitationToken } from './invitation-tokens.ts';
-import { globalIdOf, nullableGlobalIdOf, recordWebhookEvents } from '../webhooks/webhook-events.ts';
+import { globalIdOf, nullableGlobalIdOf } from '../kernel/global-ids.ts';
+import { enqueue } from '../outbox/index.ts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -163,29 +163,30 @@ export async function inviteBatch(tx: Transaction, scope: BatchScope, ids: strin
     FROM unnest(${profileIds}::uuid[], ${invitationIds}::uuid[]) AS v(profile_id, invitation_id)
     WHERE profile.id = v.profile_id AND profile.id = ANY(${profileIds}::uuid[])`;
   if (sendEmail) {
-    await tx.$executeRaw`
-      INSERT INTO email (id, organization_id, profile_id, invitation_id, kind, "to", created_at)
-      SELECT gen_random_uuid(), ${scope.organizationId}::uuid, v.profile_id, v.invitation_id, 'INVITATION', v.email, ${now}::timestamptz
-      FROM unnest(${profileIds}::uuid[], ${invitationIds}::uuid[], ${emails}::text[]) AS v(profile_id, invitation_id, email)`;
-    await requestEmailDelivery(tx);
+    const organizationId = scope.organizationId;
+    await enqueue(tx, {
+      emails: invitees.map(({ row, invitationId }) => ({ organizationId, profileId: row.id, invitationId, kind: 'INVITATION', to: row.email })),
+      now,
+    });
   }
-  await recordWebhookEvents(
-    tx,
-    scope.organizationId,
-    'profile.invited',
-    now,
-    invitees.map(({ row, invitationId }) => ({
-      data: {
-        profileId: globalIdOf('Profile', row.id),
-        externalId: row.external_id,
-        invitationId: globalIdOf('Invitation', invitationId),
-        bulkInvitationId: nullableGlobalIdOf('BulkInvitation', scope.bulkInvitationId),
-        reinvited: row.latest_invitation_id !== null,
-        invitedAt: now.toISOString(),
-        expiresAt: expiresAt.toISOString(),
-      },
-    })),
-  );
+  await enqueue(tx, {
+    webhookEvents: {
+      organizationId: scope.organizationId,
+      type: 'profile.invited',
+      now,
+      events: invitees.map(({ row, invitationId }) => ({
+        data: {
+          profileId: globalIdOf('Profile', row.id),
+          externalId: row.external_id,
+          invitationId: globalIdOf('Invitation', invitationId),
+          bulkInvitationId: nullableGlobalIdOf('BulkInvitation', scope.bulkInvitationId),
+          reinvited: row.latest_invitation_id !== null,
+          invitedAt: now.toISOString(),
+          expiresAt: expiresAt.toISOString(),
+        },
+      })),
+    },
+  });
   return result;
 }
 
@@ -218,20 +219,21 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
     RETURNING invitation.id, invitation.organization_id, invitation.profile_id, profile.external_id, invitation.revoked_at`;
   const [first] = revoked;
   if (!first) return;
-  await recordWebhookEvents(
-    tx,
-    first.organization_id,
-    'invitation.revoked',
-    first.revoked_at,
-    revoked.map((row) => ({
-      data: {
-        profileId: globalIdOf('Profile', row.profile_id),
-        externalId: row.external_id,
-        invitationId: globalIdOf('Invitation', row.id),
-        revokedAt: row.revoked_at.toISOString(),
-      },
-    })),
-  );
+  await enqueue(tx, {
+    webhookEvents: {
+      organizationId: first.organization_id,
+      type: 'invitation.revoked',
+      now: first.revoked_at,
+      events: revoked.map((row) => ({
+        data: {
+          profileId: globalIdOf('Profile', row.profile_id),
+          externalId: row.external_id,
+          invitationId: globalIdOf('Invitation', row.id),
+          revokedAt: row.revoked_at.toISOString(),
+        },
+      })),
+    },
+  });
 }
 
 export interface InviteOneResult {
@@ -301,16 +303,23 @@ export async function revokeInvitation(scope: RequestScope, invitationId: string
     if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
     assertOpen(invitation, now);
     const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
-    await recordWebhookEvents(tx, organizationId, 'invitation.revoked', now, [
-      {
-        data: {
-          profileId: globalIdOf('Profile', invitation.profileId),
-          externalId: invitation.profile.externalId,
-          invitationId: globalIdOf('Invitation', invitation.id),
-          revokedAt: now.toISOString(),
-        },
+    await enqueue(tx, {
+      webhookEvents: {
+        organizationId,
+        type: 'invitation.revoked',
+        now,
+        events: [
+          {
+            data: {
+              profileId: globalIdOf('Profile', invitation.profileId),
+              externalId: invitation.profile.externalId,
+              invitationId: globalIdOf('Invitation', invitation.id),
+              revokedAt: now.toISOString(),
+            },
+          },
+        ],
       },
-    ]);
+    });
     await recordAudit(tx, scope, {
       kind: 'INVITATION_REVOKED',
       profileId: invitation.profileId,
@@ -383,20 +392,27 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
       where: { id: invitation.profileId },
       data: { status: 'VALIDATED', passwordHash, validatedAt: now },
     });
-    await tx.email.create({
-      data: { organizationId: invitation.organizationId, profileId: profile.id, kind: 'APP_DOWNLOAD', to: profile.email, createdAt: now },
+    await enqueue(tx, {
+      emails: [{ organizationId: invitation.organizationId, profileId: profile.id, invitationId: null, kind: 'APP_DOWNLOAD', to: profile.email }],
+      now,
     });
-    await requestEmailDelivery(tx);
-    await recordWebhookEvents(tx, invitation.organizationId, 'invitation.accepted', now, [
-      {
-        data: {
-          profileId: globalIdOf('Profile', profile.id),
-          externalId: profile.externalId,
-          invitationId: globalIdOf('Invitation', invitation.id),
-          acceptedAt: now.toISOString(),
-        },
+    await enqueue(tx, {
+      webhookEvents: {
+        organizationId: invitation.organizationId,
+        type: 'invitation.accepted',
+        now,
+        events: [
+          {
+            data: {
+              profileId: globalIdOf('Profile', profile.id),
+              externalId: profile.externalId,
+              invitationId: globalIdOf('Invitation', invitation.id),
+              acceptedAt: now.toISOString(),
+            },
+          },
+        ],
       },
-    ]);
+    });
     await recordAudit(
       tx,
       { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now },

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { sha256Hex } from '../sha256.ts';
+import { sha256Hex } from '../kernel/sha256.ts';
 
 // An invitation's token is HMAC-SHA256(server secret, invitation id): 256
 // bits nobody can guess without the secret. No table and no job payload holds

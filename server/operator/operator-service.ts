@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { PLAN_ORDER } from '../access/policy.ts';
+import { PLAN_ORDER } from '../kernel/policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Plan } from '../generated/prisma/enums.ts';
-import { parseEmail, parseRequiredText } from '../input/text-fields.ts';
-import { isUuid } from '../ids/global-ids.ts';
+import { parseEmail, parseRequiredText } from '../kernel/text-fields.ts';
+import { isUuid } from '../kernel/global-ids.ts';
 
 // What the SaaS operator does outside any organization (no GraphQL: the API is
 // always confined to one organization): create an organization with its first

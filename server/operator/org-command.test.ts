@@ -53,7 +53,7 @@ beforeAll(async () => {
     PARKPASS_SEED_DEMO: 'false',
   };
   for (const name of ['DATABASE_URL', 'POSTMARK_SERVER_TOKEN', 'POSTMARK_API_URL']) delete env[name];
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, ['--import', 'tsx', 'server/app/main.ts'], { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout!.on('data', (chunk) => (output += chunk));
   server.stderr!.on('data', (chunk) => (output += chunk));
   await new Promise<void>((resolve, reject) => {

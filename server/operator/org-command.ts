@@ -6,7 +6,7 @@
 // or the embedded PostgreSQL of the data folder, which it uses while `npm start`
 // runs (read from its postmaster.pid) and starts for itself otherwise.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
 import { openDatabase } from '../database/index.ts';
 import { createOrganizationWithOwner, listOrganizations, OperatorError, parsePlan, setPlan } from './operator-service.ts';
 

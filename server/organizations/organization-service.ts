@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { ViewerScope } from '../scope.ts';
-import { InvalidInputError } from '../errors/domain-errors.ts';
+import type { ViewerScope } from '../kernel/scope.ts';
+import { InvalidInputError } from '../kernel/errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
-import { parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
-import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { parseOptionalText, parseRequiredText } from '../kernel/text-fields.ts';
+import { auditScopeOf, recordAudit } from '../audit/index.ts';
 import type { Locale } from '../generated/prisma/enums.ts';
 import { canonicalTimeZone } from '../i18n/locales.ts';
-import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../invitations/invitation-reminders.ts';
+import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../kernel/limits.ts';
 
 export const MIN_INVITATION_VALIDITY_HOURS = 1;
 export const MAX_INVITATION_VALIDITY_HOURS = 30 * 24;

@@ -1,11 +1,11 @@
-import { accessRefusals, PlanEnum } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
-import { InvalidInputError } from '../errors/domain-errors.ts';
+import { accessRefusals, PlanEnum } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
+import { InvalidInputError } from '../kernel/errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
-import { inCallerOrganization } from './organization-scope.ts';
+import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { MAX_INVITATION_VALIDITY_HOURS, MIN_INVITATION_VALIDITY_HOURS, updateOrganization } from './organization-service.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
-import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../invitations/invitation-reminders.ts';
+import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../kernel/limits.ts';
 
 const lifecycleSettings = {
   reminderHoursBeforeExpiry:

@@ -1,11 +1,11 @@
-import type { ViewerScope } from '../scope.ts';
+import type { ViewerScope } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
+import { NameAlreadyUsedError, NotFoundError } from '../kernel/errors.ts';
 import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';
-import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
+import { auditScopeOf, recordAudit } from '../audit/index.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { idempotentCreate } from '../input/idempotency.ts';
-import { parseRequiredText } from '../input/text-fields.ts';
+import { idempotentCreate } from '../kernel/idempotency.ts';
+import { parseRequiredText } from '../kernel/text-fields.ts';
 
 // Parking lots and tags: the organization's own lists that profiles point to.
 // Both are a name unique in the organization (case-insensitively, the column

@@ -1,9 +1,9 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { accessRefusals } from '../access/access.graphql.ts';
-import { wasReplayed } from '../input/idempotency.ts';
-import { builder } from '../builder.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../errors/domain-errors.ts';
-import { idempotencyKeyDescription } from '../input/idempotency.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { accessRefusals } from '../graphql/access.graphql.ts';
+import { wasReplayed } from '../kernel/idempotency.ts';
+import { builder } from '../graphql/builder.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, NameAlreadyUsedError, NotFoundError } from '../kernel/errors.ts';
+import { idempotencyKeyDescription } from '../kernel/idempotency.ts';
 import type { ParkingLot, Tag } from '../generated/prisma/client.ts';
 import { ParkingLotRef, TagRef } from './organization.graphql.ts';
 import { createLotOrTag, deleteLotOrTag, MAX_LOT_OR_TAG_NAME_LENGTH, renameLotOrTag } from './parking-lot-and-tag-service.ts';
@@ -57,7 +57,7 @@ type Deleted = { id: string; name: string; profileCount: number };
 const ParkingLotDeletePayload = builder.objectRef<Deleted>('ParkingLotDeletePayload').implement({
   description: 'The parking lot was deleted; the profiles that had access to it lost that access.',
   fields: (t) => ({
-    deletedParkingLotId: t.id({ description: 'Global id of the deleted parking lot.', resolve: (deleted) => encodeGlobalID('ParkingLot', deleted.id) }),
+    deletedParkingLotId: t.id({ description: 'Global id of the deleted parking lot.', resolve: (deleted) => globalIdOf('ParkingLot', deleted.id) }),
     name: t.exposeString('name', { description: 'Its name.' }),
     profileCount: t.exposeInt('profileCount', { description: 'How many profiles had access to it (and no longer do).' }),
   }),
@@ -66,7 +66,7 @@ const ParkingLotDeletePayload = builder.objectRef<Deleted>('ParkingLotDeletePayl
 const TagDeletePayload = builder.objectRef<Deleted>('TagDeletePayload').implement({
   description: 'The tag was deleted and taken off the profiles that had it.',
   fields: (t) => ({
-    deletedTagId: t.id({ description: 'Global id of the deleted tag.', resolve: (deleted) => encodeGlobalID('Tag', deleted.id) }),
+    deletedTagId: t.id({ description: 'Global id of the deleted tag.', resolve: (deleted) => globalIdOf('Tag', deleted.id) }),
     name: t.exposeString('name', { description: 'Its name.' }),
     profileCount: t.exposeInt('profileCount', { description: 'How many profiles had the tag (and no longer do).' }),
   }),

@@ -1,7 +1,7 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../auth/password-policy.ts';
 import { DATE_TIME_OPTIONS, formattingTag, LANGUAGE_TAGS, type Locale, LOCALES, localeOfTag, negotiateLocale } from '../i18n/locales.ts';
 import { message, type MessageId, messageParts } from '../i18n/messages.ts';
-import { escapeHtml } from './escape-html.ts';
+import { escapeHtml } from '../kernel/escape-html.ts';
 
 // The page an invitation email links to (/accept?lang=fr#token=…). The token
 // stays in the URL fragment, which the browser never sends, so no server or

@@ -1,4 +1,4 @@
-import { builder } from '../builder.ts';
+import { builder } from '../graphql/builder.ts';
 import type { BoundedCount } from './profile-search.ts';
 
 // The count contract of large lists (as Shopify's `Count { count precision }`):

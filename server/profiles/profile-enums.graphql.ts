@@ -1,4 +1,4 @@
-import { builder } from '../builder.ts';
+import { builder } from '../graphql/builder.ts';
 
 // The profile's enums, shared by its type, its filter and its inputs.
 

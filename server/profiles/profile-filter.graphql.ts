@@ -1,5 +1,5 @@
-import { builder } from '../builder.ts';
-import { parseText } from '../input/text-fields.ts';
+import { builder } from '../graphql/builder.ts';
+import { parseText } from '../kernel/text-fields.ts';
 import { EmailDeliveryStateEnum } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';

@@ -1,9 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState, PaymentMethod, ProfileStatus } from '../generated/prisma/enums.ts';
-import { emailUndeliverableSql } from '../invitations/invitation-rules.ts';
-import { invitationInStateSql } from '../invitations/invitation-state.ts';
+import { emailUndeliverableSql } from '../invitations/index.ts';
+import { invitationInStateSql } from '../invitations/index.ts';
 import { searchTerms } from './search-text.ts';
-import { isUuid } from '../ids/global-ids.ts';
+import { isUuid } from '../kernel/global-ids.ts';
 
 /**
  * A selection of profiles, as the admin's search screen builds it. Criteria

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors/domain-errors.ts';
+import { InvalidInputError } from '../kernel/errors.ts';
 import type { Locale, PaymentMethod } from '../generated/prisma/enums.ts';
-import { parseEmail, parseOptionalText, parseRequiredText } from '../input/text-fields.ts';
+import { parseEmail, parseOptionalText, parseRequiredText } from '../kernel/text-fields.ts';
 
 // The rules a profile's fields follow, shared by create, update and bulk upsert.
 

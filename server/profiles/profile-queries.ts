@@ -3,7 +3,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ProfileStatus } from '../generated/prisma/enums.ts';
 import { searchTerms } from './search-text.ts';
 import { emailUndeliverableProfileSql, PROFILE_FROM, type ProfileFilter, pendingWithExpiredInvitationSql, profileFilterSql } from './profile-filter.ts';
-import { invitationInStateSql } from '../invitations/invitation-state.ts';
+import { invitationInStateSql } from '../invitations/index.ts';
 
 // The reads that select profiles by a filter: a page in any order (keyset
 // pagination), the total, the counts of the Status column, and the ids of a

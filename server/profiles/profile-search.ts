@@ -1,4 +1,4 @@
-import type { RequestScope } from '../scope.ts';
+import type { RequestScope } from '../kernel/scope.ts';
 import type { ProfileFilter } from './profile-filter.ts';
 import {
   type BoundedCount,

@@ -1,4 +1,4 @@
-import type { OrganizationScope } from '../scope.ts';
+import type { OrganizationScope } from '../kernel/scope.ts';
 import {
   EmailAlreadyUsedError,
   ExternalIdAlreadyUsedError,
@@ -6,15 +6,15 @@ import {
   NotFoundError,
   UnknownParkingLotError,
   UnknownTagError,
-} from '../errors/domain-errors.ts';
+} from '../kernel/errors.ts';
 import type { Prisma, Profile } from '../generated/prisma/client.ts';
 import { retryIfLinkVanished } from '../database/foreign-key-violation.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
-import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
+import { revokeInvitationsToOldAddresses } from '../invitations/index.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
-import { idempotentCreate } from '../input/idempotency.ts';
-import { eraseProfileFromTrail, personName, recordAudit } from '../audit/audit-trail.ts';
+import { idempotentCreate } from '../kernel/idempotency.ts';
+import { eraseProfileFromTrail, personName, recordAudit } from '../audit/index.ts';
 
 /** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
 export const givenFields = (fields: ProfileFields) =>

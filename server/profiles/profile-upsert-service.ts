@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { personName, recordAudit } from '../audit/audit-trail.ts';
-import { BatchTooLargeError, DuplicateInBatchError, EmailAlreadyUsedError, InputError, InvalidInputError } from '../errors/domain-errors.ts';
+import { personName, recordAudit } from '../audit/index.ts';
+import { BatchTooLargeError, DuplicateInBatchError, EmailAlreadyUsedError, InputError, InvalidInputError } from '../kernel/errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
-import { revokeInvitationsToOldAddresses } from '../invitations/invitation-service.ts';
-import type { OrganizationScope } from '../scope.ts';
+import { revokeInvitationsToOldAddresses } from '../invitations/index.ts';
+import { MAX_UPSERT_BATCH } from '../kernel/limits.ts';
+import type { OrganizationScope } from '../kernel/scope.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { givenFields, knownLinks, unknownLinkError } from './profile-service.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
@@ -12,8 +13,6 @@ import { profileSearchText, profileSortName } from './search-text.ts';
 type Transaction = Prisma.TransactionClient;
 
 // Bulk upsert by externalId, for integrators syncing from an HR system.
-
-export const MAX_UPSERT_BATCH = 5000;
 
 export interface ProfileUpsertInput extends ProfileFieldsInput {
   externalId: string;

@@ -1,6 +1,6 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { accessRefusals } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { accessRefusals } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
 import {
   BatchTooLargeError,
   DuplicateInBatchError,
@@ -10,12 +10,13 @@ import {
   InvalidInputError,
   UnknownParkingLotError,
   UnknownTagError,
-} from '../errors/domain-errors.ts';
-import { errorAsData } from '../errors/errors.graphql.ts';
+} from '../kernel/errors.ts';
+import { errorAsData } from '../graphql/errors.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
 import { PaymentMethodEnum } from './profile-enums.graphql.ts';
 import { idsOf, profileFields } from './profile.graphql.ts';
-import { MAX_UPSERT_BATCH, upsertProfiles, type UpsertRowResult } from './profile-upsert-service.ts';
+import { MAX_UPSERT_BATCH } from '../kernel/limits.ts';
+import { upsertProfiles, type UpsertRowResult } from './profile-upsert-service.ts';
 
 // profilesUpsert: integrators syncing many people from their HR system, matched by externalId.
 
@@ -76,7 +77,7 @@ const ProfileUpsertRowResultRef = builder.objectRef<UpsertRowResult>('ProfileUps
     profileId: t.id({
       nullable: true,
       description: 'Global id of the created or updated profile; null when the row failed.',
-      resolve: (row) => (row.profileId ? encodeGlobalID('Profile', row.profileId) : null),
+      resolve: (row) => (row.profileId ? globalIdOf('Profile', row.profileId) : null),
     }),
     error: t.field({
       type: ProfileUpsertRowErrorUnion,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeGlobalId } from '../ids/global-ids.ts';
+import { decodeGlobalId } from '../kernel/global-ids.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();

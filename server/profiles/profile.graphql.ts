@@ -1,23 +1,23 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
-import { accessRefusals } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { accessRefusals } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
-import { profileInputErrors } from '../errors/errors.graphql.ts';
-import { parseQueryInput } from '../errors/graphql-errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../kernel/errors.ts';
+import { profileInputErrors } from '../graphql/errors.graphql.ts';
+import { parseQueryInput } from '../graphql/graphql-errors.ts';
 import type { Profile } from '../generated/prisma/client.ts';
-import { isUuid } from '../ids/global-ids.ts';
-import { idempotencyKeyDescription, wasReplayed } from '../input/idempotency.ts';
-import { parseText } from '../input/text-fields.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { idempotencyKeyDescription, wasReplayed } from '../kernel/idempotency.ts';
+import { parseText } from '../kernel/text-fields.ts';
 import { InvitationRef } from '../invitations/invitation.graphql.ts';
 import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts';
-import { inCallerOrganization } from '../organizations/organization-scope.ts';
+import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';
 import { ProfileFilterInput, ProfileOrderInput, toProfileFilter, toProfileOrder } from './profile-filter.graphql.ts';
 import type { ProfileCounts } from './profile-queries.ts';
 import { CountRef } from './bounded-count.graphql.ts';
-import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.ts';
+import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.graphql.ts';
 import {
   countProfileMatches,
   countProfileMatchesUpTo,
@@ -34,7 +34,7 @@ import { createProfile, deleteProfile, updateProfile } from './profile-service.t
 
 export { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';
 export { ProfileFilterInput, toProfileFilter } from './profile-filter.graphql.ts';
-export { idempotencyKeyDescription } from '../input/idempotency.ts';
+export { idempotencyKeyDescription } from '../kernel/idempotency.ts';
 
 export const ProfileRef = builder.prismaNode('Profile', {
   // Ids of another organization load as null, exactly like ids that do not exist.
@@ -316,7 +316,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }) },
     resolve: async (_root, { id }, context) => {
       await deleteProfile(context.scope, id.id);
-      return { deletedProfileId: encodeGlobalID('Profile', id.id) };
+      return { deletedProfileId: globalIdOf('Profile', id.id) };
     },
   }),
 }));

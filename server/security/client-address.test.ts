@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
 import { productionConfig } from '../test/production.ts';
 import { clientAddressFinder, parseTrustedProxies, TRUST_NO_PROXY } from './client-address.ts';
 

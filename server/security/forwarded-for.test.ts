@@ -5,7 +5,7 @@ import * as passwords from '../auth/passwords.ts';
 import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS } from '../auth/sessions.ts';
 import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { builtServerExit, productionApp } from '../test/production.ts';
-import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
+import { PUBLIC_OPERATION_LIMITS } from '../kernel/limits.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits.ts';
 
 // A caller writes whatever it likes in X-Forwarded-For; our proxy appends the

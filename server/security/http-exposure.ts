@@ -1,7 +1,7 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { CORSOptions, GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { requestRefusal } from './request-refusals.ts';
+import { requestRefusal } from '../kernel/request-refusals.ts';
 
 // What the server shows of itself: GraphiQL (with its assets served from here,
 // never from a CDN), introspection (request-limits.ts), CORS, CSRF and the

@@ -1,6 +1,6 @@
-import { MAX_UPSERT_BATCH } from '../profiles/profile-upsert-service.ts';
-import { PUBLIC_OPERATION_LIMITS, REQUEST_LIMITS } from './limits.ts';
-import { requestRefusalCodes } from './request-refusals.ts';
+import { MAX_UPSERT_BATCH } from '../kernel/limits.ts';
+import { PUBLIC_OPERATION_LIMITS, REQUEST_LIMITS } from '../kernel/limits.ts';
+import { requestRefusalCodes } from '../kernel/request-refusals.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { rootDir } from '../database/paths.ts';
 import { type BuiltServer, startBuiltServer } from '../test/production.ts';
 
-// Finding 12: `npm start` ran `tsx server/main.ts`, compiling TypeScript at every
+// Finding 12: `npm start` ran `tsx server/app/main.ts`, compiling TypeScript at every
 // start, in production too. Now `npm run build` compiles the server and the
 // worker to dist/server (and the SDK to sdk/dist), and `npm run start:prod`
 // runs plain node on it. The tests' global setup ran that build; this starts

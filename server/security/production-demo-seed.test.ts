@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
 import { createPrisma } from '../database/prisma.ts';
 import { seedDemo } from '../seed/demo-seed.ts';
 import { TEMPLATE_DATABASE } from '../test/global-setup.ts';

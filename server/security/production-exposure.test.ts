@@ -3,8 +3,8 @@ import { withDatabase } from '../database/index.ts';
 import { createPrisma } from '../database/prisma.ts';
 import { TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, useTestKit } from '../test/kit.ts';
 import { productionApp, productionConfig } from '../test/production.ts';
-import { appOptions } from '../wiring.ts';
-import { createApp } from '../yoga.ts';
+import { appOptions } from '../app/wiring.ts';
+import { createApp } from '../app/yoga.ts';
 
 // Finding 9: production showed its insides: introspection, GraphiQL and "Did
 // you mean …" were on; /mailbox/<bad id> and /webhooks/postmark with a body of

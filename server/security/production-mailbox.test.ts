@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { runDueJobs } from '../jobs/worker.ts';
+import { runDueJobs } from '../app/worker.ts';
 import { MailboxTransport } from '../email/email-transport.ts';
 import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { builtServerExit, productionApp, productionConfig } from '../test/production.ts';

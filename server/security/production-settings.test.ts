@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config.ts';
 import { rootDir } from '../database/paths.ts';
 import { TEMPLATE_DATABASE } from '../test/global-setup.ts';
 import { builtServerExit, freshDatabase, productionConfig } from '../test/production.ts';

@@ -13,8 +13,8 @@ import {
   type SelectionSetNode,
   validate,
 } from 'graphql';
-import { REQUEST_LIMITS } from './limits.ts';
-import { requestRefusal } from './request-refusals.ts';
+import { REQUEST_LIMITS } from '../kernel/limits.ts';
+import { requestRefusal } from '../kernel/request-refusals.ts';
 
 // What an operation costs, computed from the document and its variables before
 // anything runs (Pothos' complexity plugin walks the selection, this file says

@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import type pg from 'pg';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Viewer } from '../scope.ts';
-import { PUBLIC_OPERATION_LIMITS, type PublicOperation, RATE_LIMIT_WINDOW_SECONDS } from './limits.ts';
-import { requestRefusal } from './request-refusals.ts';
+import type { Viewer } from '../kernel/scope.ts';
+import { PUBLIC_OPERATION_LIMITS, type PublicOperation, RATE_LIMIT_WINDOW_SECONDS } from '../kernel/limits.ts';
+import { requestRefusal } from '../kernel/request-refusals.ts';
 
 // Rate limits (rate-limiter-flexible), in points per minute:
 //   - each API key, and each signed-in admin (all their sessions together),

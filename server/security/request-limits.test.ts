@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rootDir } from '../database/paths.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
-import { REQUEST_LIMITS } from './limits.ts';
+import { REQUEST_LIMITS } from '../kernel/limits.ts';
 import { limitsTableMarkdown, refusalCodesMarkdown } from './limits-table.ts';
 
 // Finding 4: nothing bounded what one request may ask (2,000 aliased

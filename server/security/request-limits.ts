@@ -4,8 +4,8 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { type ExecutionResult, type GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, type ValidationRule } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { REQUEST_LIMITS } from './limits.ts';
-import { type RequestRefusalCode, requestRefusal } from './request-refusals.ts';
+import { REQUEST_LIMITS } from '../kernel/limits.ts';
+import { type RequestRefusalCode, requestRefusal } from '../kernel/request-refusals.ts';
 
 // The limits on what one request may hold, checked before anything runs:
 // the body's size (before it is read), the nesting of the document's brackets

@@ -6,8 +6,8 @@ import { rootDir } from '../database/paths.ts';
 import { createPrisma } from '../database/prisma.ts';
 import { TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { productionApp, productionConfig } from '../test/production.ts';
-import { appOptions } from '../wiring.ts';
-import { createApp } from '../yoga.ts';
+import { appOptions } from '../app/wiring.ts';
+import { createApp } from '../app/yoga.ts';
 
 // Every response carries nosniff and refuses to be framed (the sign-in form of
 // /mailbox, the accept page's password form, the admin UI); HSTS only where

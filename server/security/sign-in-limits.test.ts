@@ -10,7 +10,7 @@ import {
 } from '../auth/sessions.ts';
 import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { productionApp } from '../test/production.ts';
-import { PUBLIC_OPERATION_LIMITS } from './limits.ts';
+import { PUBLIC_OPERATION_LIMITS } from '../kernel/limits.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
 
 // Sign-in limits cannot be raced, and nobody can lock an

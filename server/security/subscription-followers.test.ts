@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { MAX_FOLLOWERS_PER_CALLER } from '../invitations/bulk-invitation-progress.ts';
+import { MAX_FOLLOWERS_PER_CALLER } from '../graphql/bulk-invitation-progress.ts';
 import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 // BulkInvitationProgress followers end when their client

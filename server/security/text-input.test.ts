@@ -1,6 +1,6 @@
 import { getNamedType, isInputObjectType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { schema } from '../schema.ts';
+import { schema } from '../app/schema.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
 // One shape rule for every text input (no control
@@ -237,7 +237,7 @@ describe('text input', () => {
   });
 
   it('knows every text input of the schema: each goes through the shape rule, or is a secret or cursor that is never stored as text', () => {
-    // A new String input fails here until it is parsed with server/input/text-fields.ts (and listed), or listed as an exception with its reason.
+    // A new String input fails here until it is parsed with server/kernel/text-fields.ts (and listed), or listed as an exception with its reason.
     const shaped = [
       'AdminCreateInput.email',
       'AdminCreateInput.name',
@@ -257,7 +257,7 @@ describe('text input', () => {
       // Webhook URLs: parseRequiredText in server/webhooks/webhook-endpoint-service.ts, then the URL rules.
       'WebhookEndpointCreateInput.url',
       'WebhookEndpointUpdateInput.url',
-      // Creates' idempotency keys: parseOptionalText in server/input/idempotency.ts.
+      // Creates' idempotency keys: parseOptionalText in server/kernel/idempotency.ts.
       'ProfileCreateInput.idempotencyKey',
       'ParkingLotInput.idempotencyKey',
       'TagInput.idempotencyKey',

@@ -3,7 +3,7 @@
 // (DATABASE_URL, or the embedded one in .data/, shared with `npm start` while it
 // runs), and prints its API key.
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../config.ts';
+import { loadConfigOrExit } from '../app/config.ts';
 import { openDatabase } from '../database/index.ts';
 import { OperatorError, parsePlan } from '../operator/operator-service.ts';
 import { seedLargeOrganization } from './large-seed.ts';

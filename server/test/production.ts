@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Config, loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../app/config.ts';
 import { freePort } from '../database/free-port.ts';
 import { rootDir } from '../database/paths.ts';
 import { createRateLimits, type RateLimitSettings } from '../security/rate-limits.ts';
-import { appOptions } from '../wiring.ts';
-import { createApp } from '../yoga.ts';
+import { appOptions } from '../app/wiring.ts';
+import { createApp } from '../app/yoga.ts';
 import { testRateLimits, type TestKit } from './kit.ts';
 import { createClient } from '../database/connections.ts';
 

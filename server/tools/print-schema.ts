@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rootDir } from '../database/paths.ts';
-import { printedSchema } from '../schema.ts';
+import { printedSchema } from '../app/schema.ts';
 
 const target = path.join(rootDir, 'schema.graphql');
 const printed = printedSchema();

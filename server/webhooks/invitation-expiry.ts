@@ -1,6 +1,7 @@
-import type { Clock } from '../context.ts';
+import type { Clock } from '../graphql/context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { globalIdOf, recordWebhookEvents } from './webhook-events.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { enqueue } from '../outbox/index.ts';
 
 // invitation.expired: nothing happens in the database when an invitation
 // expires, so a scheduled job looks. It keeps a watermark (`scheduled_scan`):
@@ -53,21 +54,22 @@ export async function scanExpiredInvitations(deps: { prisma: PrismaClient; clock
         byOrganization.set(row.organization_id, rows);
       }
       for (const [organizationId, rows] of byOrganization) {
-        await recordWebhookEvents(
-          tx,
-          organizationId,
-          'invitation.expired',
-          now,
-          rows.map((row) => ({
-            occurredAt: row.expires_at,
-            data: {
-              profileId: globalIdOf('Profile', row.profile_id),
-              externalId: row.external_id,
-              invitationId: globalIdOf('Invitation', row.id),
-              expiredAt: row.expires_at.toISOString(),
-            },
-          })),
-        );
+        await enqueue(tx, {
+          webhookEvents: {
+            organizationId,
+            type: 'invitation.expired',
+            now,
+            events: rows.map((row) => ({
+              occurredAt: row.expires_at,
+              data: {
+                profileId: globalIdOf('Profile', row.profile_id),
+                externalId: row.external_id,
+                invitationId: globalIdOf('Invitation', row.id),
+                expiredAt: row.expires_at.toISOString(),
+              },
+            })),
+          },
+        });
       }
       await tx.$executeRaw`UPDATE scheduled_scan SET scanned_until = ${now}::timestamptz WHERE name = ${SCAN}`;
       return expired.length;

@@ -1,6 +1,7 @@
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
-import { globalIdOf, recordWebhookEvents } from './webhook-events.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { enqueue } from '../outbox/index.ts';
 
 // The events whose data needs more than the caller has at hand, kept here so
 // the services that cause them call one line.
@@ -8,19 +9,26 @@ import { globalIdOf, recordWebhookEvents } from './webhook-events.ts';
 /** bulk_invitation.completed, in the transaction that marks it COMPLETED. */
 export async function announceBulkInvitationCompleted(tx: Prisma.TransactionClient, bulk: BulkInvitation, now: Date): Promise<void> {
   const skipped = Object.values(bulk.skipped as Record<string, number>).reduce((sum, count) => sum + count, 0);
-  await recordWebhookEvents(tx, bulk.organizationId, 'bulk_invitation.completed', now, [
-    {
-      data: {
-        bulkInvitationId: globalIdOf('BulkInvitation', bulk.id),
-        total: bulk.total,
-        invited: bulk.invited,
-        reinvited: bulk.reinvited,
-        skipped,
-        startedAt: (bulk.startedAt ?? now).toISOString(),
-        completedAt: now.toISOString(),
-      },
+  await enqueue(tx, {
+    webhookEvents: {
+      organizationId: bulk.organizationId,
+      type: 'bulk_invitation.completed',
+      now,
+      events: [
+        {
+          data: {
+            bulkInvitationId: globalIdOf('BulkInvitation', bulk.id),
+            total: bulk.total,
+            invited: bulk.invited,
+            reinvited: bulk.reinvited,
+            skipped,
+            startedAt: (bulk.startedAt ?? now).toISOString(),
+            completedAt: now.toISOString(),
+          },
+        },
+      ],
     },
-  ]);
+  });
 }
 
 /**
@@ -53,20 +61,21 @@ export async function announceDeliveryProblems(
       byOrganization.set(row.organization_id, [...(byOrganization.get(row.organization_id) ?? []), row]);
     }
     for (const [organizationId, list] of byOrganization) {
-      await recordWebhookEvents(
-        tx,
-        organizationId,
-        state === 'BOUNCED' ? 'email.bounced' : 'email.complained',
-        now,
-        list.map((row) => ({
-          data: {
-            profileId: globalIdOf('Profile', row.profile_id),
-            externalId: row.external_id,
-            invitationId: globalIdOf('Invitation', row.id),
-            occurredAt: now.toISOString(),
-          },
-        })),
-      );
+      await enqueue(tx, {
+        webhookEvents: {
+          organizationId,
+          type: state === 'BOUNCED' ? 'email.bounced' : 'email.complained',
+          now,
+          events: list.map((row) => ({
+            data: {
+              profileId: globalIdOf('Profile', row.profile_id),
+              externalId: row.external_id,
+              invitationId: globalIdOf('Invitation', row.id),
+              occurredAt: now.toISOString(),
+            },
+          })),
+        },
+      });
     }
   }
 }

@@ -1,10 +1,10 @@
-import { recordAudit } from '../audit/audit-trail.ts';
-import type { Clock } from '../context.ts';
+import { enqueue } from '../outbox/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Clock } from '../graphql/context.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { WebhookRequestLimits } from './webhook-sender.ts';
 import { postWebhook } from './webhook-sender.ts';
 import { signedHeaders } from './webhook-secrets.ts';
-import { scheduleWebhookDelivery } from './webhook-jobs.ts';
 
 // Sends the outbox. A run claims due deliveries (several workers never take
 // the same one: SKIP LOCKED, and the claim moves `next_attempt_at` to the end
@@ -166,5 +166,5 @@ async function scheduleNextRun(deps: WebhookDeliveryDependencies): Promise<void>
     SELECT min(d.next_attempt_at) AS at FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id
     WHERE d.state = 'PENDING' AND e.enabled`;
   if (!next?.at) return;
-  await scheduleWebhookDelivery(deps.prisma, next.at.getTime() - deps.clock.now().getTime());
+  await enqueue(deps.prisma, { job: { task: 'deliverWebhooks', inMs: next.at.getTime() - deps.clock.now().getTime() } });
 }

@@ -1,11 +1,11 @@
-import { auditScopeOf, recordAudit } from '../audit/audit-trail.ts';
-import type { RequestScope } from '../scope.ts';
-import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../errors/domain-errors.ts';
+import { enqueue } from '../outbox/index.ts';
+import { auditScopeOf, recordAudit } from '../audit/index.ts';
+import type { RequestScope } from '../kernel/scope.ts';
+import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../kernel/errors.ts';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.ts';
-import { parseRequiredText } from '../input/text-fields.ts';
+import { parseRequiredText } from '../kernel/text-fields.ts';
 import { webhookUrlProblem } from './webhook-address-guard.ts';
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.ts';
-import { requestWebhookDelivery } from './webhook-jobs.ts';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../kernel/webhook-events.ts';
 import { endpointSecret, PREVIOUS_SECRET_GRACE_MS } from './webhook-secrets.ts';
 
 // The rules for an organization's webhook endpoints. Resolvers, and nothing
@@ -152,7 +152,7 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
       Object.assign(data, holder, removed ? holderRemoved(scope.now) : {});
     }
     const endpoint = await tx.webhookEndpoint.update({ where: { id }, data });
-    if (endpoint.enabled) await requestWebhookDelivery(tx);
+    if (endpoint.enabled) await enqueue(tx, { job: { task: 'deliverWebhooks' } });
     await recordAudit(tx, auditScopeOf(scope), {
       kind: 'WEBHOOK_ENDPOINT_UPDATED',
       subjectId: id,
@@ -240,7 +240,7 @@ export async function retryWebhookDelivery(scope: RequestScope, deliveryId: stri
     });
     const delivery = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, organizationId: scope.viewer.organizationId } });
     if (!delivery) throw new NotFoundError(['id'], 'webhook delivery');
-    if (count > 0) await requestWebhookDelivery(tx);
+    if (count > 0) await enqueue(tx, { job: { task: 'deliverWebhooks' } });
     return delivery;
   });
 }

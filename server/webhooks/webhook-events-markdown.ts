@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from './webhook-events.ts';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '../kernel/webhook-events.ts';
 
 /** The README's webhook event catalogue, from the one in the code (a test keeps them equal). */
 export function webhookEventsMarkdown(): string {

@@ -1,11 +1,11 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
-import { accessRefusals } from '../access/access.graphql.ts';
-import { builder } from '../builder.ts';
-import type { AuthenticatedContext } from '../context.ts';
-import { describedEnumValues } from '../described-enum.ts';
-import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../errors/domain-errors.ts';
+import { globalIdOf } from '../kernel/global-ids.ts';
+import { accessRefusals } from '../graphql/access.graphql.ts';
+import { builder } from '../graphql/builder.ts';
+import type { AuthenticatedContext } from '../graphql/context.ts';
+import { describedEnumValues } from '../graphql/described-enum.ts';
+import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../kernel/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
-import { organizationIdOf } from '../organizations/organization-scope.ts';
+import { organizationIdOf } from '../graphql/organization-scope.ts';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -16,7 +16,7 @@ import {
   updateWebhookEndpoint,
   type WebhookUrlPolicy,
 } from './webhook-endpoint-service.ts';
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, type WebhookEventType, webhookEventTypeOfEnum } from './webhook-events.ts';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS, type WebhookEventType, webhookEventTypeOfEnum } from '../kernel/webhook-events.ts';
 
 // Outbound webhooks in the API: endpoints (MANAGE_WEBHOOKS in the access
 // table), their deliveries and every attempt. The rules are in
@@ -233,7 +233,7 @@ const WebhookEndpointDeletePayload = builder.objectRef<WebhookEndpoint>('Webhook
   fields: (t) => ({
     deletedWebhookEndpointId: t.id({
       description: 'Global id of the deleted endpoint.',
-      resolve: (endpoint) => encodeGlobalID('WebhookEndpoint', endpoint.id),
+      resolve: (endpoint) => globalIdOf('WebhookEndpoint', endpoint.id),
     }),
   }),
 });

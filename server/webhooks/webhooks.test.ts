@@ -4,9 +4,9 @@ import { globalId, type TestOrganization, useTestKit, TEST_WEBHOOK_PASSWORD } fr
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../test/webhook-receiver.ts';
 import { scanExpiredInvitations } from './invitation-expiry.ts';
 import { RETRY_DELAYS_MS } from './webhook-delivery.ts';
-import { requestWebhookDelivery } from './webhook-jobs.ts';
+import { requestWebhookDelivery } from '../outbox/webhook-jobs.ts';
 import { WEBHOOK_EVENT_FIELDS, verifyWebhook } from '../../sdk/src/webhooks.ts';
-import { WEBHOOK_EVENTS } from './webhook-events.ts';
+import { WEBHOOK_EVENTS } from '../kernel/webhook-events.ts';
 import { webhookEventsMarkdown } from './webhook-events-markdown.ts';
 import { readFile } from 'node:fs/promises';
 

@@ -1,0 +1,105 @@
+// npm start: configuration → database (embedded PostgreSQL unless DATABASE_URL) → demo seed → worker → listen.
+// npm run start:prod runs the same file compiled (dist/server/main.js) with NODE_ENV=production.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { systemClock } from '../kernel/scope.ts';
+import { loadConfigOrExit } from './config.ts';
+import { createPool, endLogged, survivingLostConnections } from '../database/connections.ts';
+import { handleShutdownSignalsHere } from '../database/embedded-postgres.ts';
+import { openDatabaseOrExit } from '../database/index.ts';
+import { startWorker } from './worker.ts';
+import { type DemoCredentials, seedDemo } from '../seed/demo-seed.ts';
+import { describeTrustedProxies } from '../security/client-address.ts';
+import { createRateLimits } from '../security/rate-limits.ts';
+import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
+import { createApp } from './yoga.ts';
+
+const config = loadConfigOrExit();
+for (const notice of config.notices) console.warn(notice);
+process.on('unhandledRejection', survivingLostConnections);
+if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
+  console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
+}
+console.log(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
+const database = await openDatabaseOrExit(config);
+if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
+
+const credentials = config.seedDemo ? await demoCredentials() : null;
+const settings = await appSettings(config);
+const transport = emailTransport(config, database.prisma);
+const worker = config.runWorker
+  ? await startWorker({
+      connectionString: database.url,
+      prisma: database.prisma,
+      clock: systemClock,
+      transport,
+      settings: { ...settings, from: config.postmark.from },
+      webhooks: webhookDeliverySettings(config),
+    })
+  : null;
+
+// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
+const rateLimitPool = createPool('rate-limits', { connectionString: database.url, max: 4 });
+const app = createApp({
+  prisma: database.prisma,
+  databaseUrl: database.url,
+  settings,
+  ...appOptions(config),
+  rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),
+});
+const server = createServer(app);
+server.listen(config.port, config.host, () => {
+  // One write, so whoever reads the output (a person, a supervisor, the tests) sees the whole block at once.
+  const lines = [`\nParkpass API ready${config.env === 'production' ? ' (production)' : ''}.`];
+  if (config.exposure.graphiql) lines.push(`  GraphQL playground: ${config.publicUrl}/graphql`);
+  else lines.push(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
+  if (credentials) {
+    lines.push(`  Admin UI:           ${config.publicUrl}/admin  (sign in as ${credentials.adminEmail} / ${credentials.adminPassword})`);
+    lines.push(`  Demo admin:         ${credentials.adminEmail} / ${credentials.adminPassword}`);
+    lines.push(`  Demo API key:       ${credentials.apiKey}`);
+    lines.push('  In the playground, set the header  {"Authorization": "Bearer <the API key>"}');
+  }
+  lines.push(
+    transport.name === 'mailbox'
+      ? `  Emails (no Postmark token): the local mailbox at ${config.publicUrl}/mailbox (sign in as an owner)`
+      : '  Emails: sent through Postmark',
+  );
+  lines.push(`  Callers' addresses: ${describeTrustedProxies(config.trustProxy)}`);
+  if (!worker) lines.push('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
+  console.log(lines.join('\n'));
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  server.close();
+  // Each step on its own: a pool whose connections the database dropped must not keep the others open.
+  await endLogged('the worker', worker?.stop());
+  await endLogged('the rate-limit pool', rateLimitPool.end());
+  await endLogged('the database', database.close());
+  process.exit(0);
+}
+handleShutdownSignalsHere();
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+/**
+ * Seeds the demo on the first start of an empty database (in production only
+ * when PARKPASS_SEED_DEMO=true). Its password and API key are random and exist
+ * in the database only as hashes, so they are also kept in the (git-ignored)
+ * data folder, readable by this user only, to be printed again at every start.
+ */
+async function demoCredentials(): Promise<DemoCredentials | null> {
+  const file = path.join(config.dataDir, 'demo-credentials.json');
+  const seeded = await seedDemo(database.prisma);
+  if (seeded) {
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(file, JSON.stringify(seeded, null, 2), { mode: 0o600 });
+    console.log('Seeded the demo organization.');
+    return seeded;
+  }
+  return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as DemoCredentials | null;
+}

@@ -1,0 +1,29 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from '../graphql/builder.ts';
+import { documentGeneratedTypes } from './schema-docs.ts';
+// Each module registers its types, queries and mutations on the builder.
+import '../graphql/errors.graphql.ts';
+import '../graphql/access.graphql.ts';
+import '../admins/admin.graphql.ts';
+import '../auth/api-key.graphql.ts';
+import '../auth/session.graphql.ts';
+import '../auth/viewer.graphql.ts';
+import '../organizations/organization.graphql.ts';
+import '../organizations/parking-lots-and-tags.graphql.ts';
+import '../invitations/invitation.graphql.ts';
+import '../profiles/profile.graphql.ts';
+import '../profiles/profile-upsert.graphql.ts';
+import '../profiles/profile-invite.graphql.ts';
+import '../bulk-invitations/bulk-invitation.graphql.ts';
+import '../invitations/invitation-accept.graphql.ts';
+import '../invitations/invitation-renewal.graphql.ts';
+import '../bulk-invitations/bulk-invitation-list.graphql.ts';
+import '../audit/audit.graphql.ts';
+import '../webhooks/webhook.graphql.ts';
+
+export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
+
+/** The SDL committed as schema.graphql. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,35 @@
+// npm run worker: the background jobs alone (emails, bulk invitations), for deployments that scale them apart from the API.
+import { systemClock } from '../kernel/scope.ts';
+import { loadConfigOrExit } from './config.ts';
+import { endLogged, survivingLostConnections } from '../database/connections.ts';
+import { handleShutdownSignalsHere } from '../database/embedded-postgres.ts';
+import { openDatabaseOrExit } from '../database/index.ts';
+import { startWorker } from './worker.ts';
+import { appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
+
+const config = loadConfigOrExit();
+process.on('unhandledRejection', survivingLostConnections);
+const database = await openDatabaseOrExit(config);
+const settings = await appSettings(config);
+const transport = emailTransport(config, database.prisma);
+const worker = await startWorker({
+  connectionString: database.url,
+  prisma: database.prisma,
+  clock: systemClock,
+  transport,
+  settings: { ...settings, from: config.postmark.from },
+  webhooks: webhookDeliverySettings(config),
+});
+console.log(`Parkpass worker running (emails via ${transport.name}).`);
+handleShutdownSignalsHere();
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    // Each step on its own: a pool whose connections the database dropped must not keep the other open.
+    await endLogged('the worker', worker.stop());
+    await endLogged('the database', database.close());
+    process.exit(0);
+  });
+}

@@ -1,0 +1,144 @@
+import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
+import { pruneSignInRecords } from '../auth/sessions.ts';
+import type { Clock } from '../kernel/scope.ts';
+import { createPool, endLogged } from '../database/connections.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { deliverQueuedEmails, type EmailSettings } from '../email/email-delivery.ts';
+import type { EmailTransport } from '../email/email-transport.ts';
+import { markBulkInvitationFailed, runBulkInvitation } from '../bulk-invitations/bulk-invitation-service.ts';
+import { queueDueReminders } from '../invitations/invitation-reminders.ts';
+import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
+import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
+import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from '../outbox/job-queue.ts';
+import { superviseRunner } from './runner-supervisor.ts';
+import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
+import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
+import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../outbox/webhook-jobs.ts';
+
+export interface WorkerDependencies {
+  connectionString: string;
+  prisma: PrismaClient;
+  clock: Clock;
+  transport: EmailTransport;
+  settings: EmailSettings;
+  /** "Send me a new link" limits per profile and address; counted in memory when absent (tests), in PostgreSQL by startWorker. */
+  newLinkLimits?: NewLinkLimits;
+  /** Outbound webhooks: request limits, and whether private addresses may be reached (never in production). Default: public addresses only. */
+  webhooks?: WebhookDeliverySettings;
+}
+
+// graphile-worker retries a failed job with exponential back-off
+// (exp(min(attempts, 10)) seconds). A cron run every five minutes also picks
+// up emails whose job gave up, so a queued email is never forgotten.
+const CRONTAB = [
+  `*/5 * * * * ${TASKS.deliverEmails} ?jobKey=${TASKS.deliverEmails}&jobKeyMode=preserve_run_at`,
+  `17 * * * * ${TASKS.pruneSignInRecords} ?jobKey=${TASKS.pruneSignInRecords}`,
+  // Reminders go out within five minutes of their time; several workers may run this at once (the claim is exclusive).
+  `*/5 * * * * ${TASKS.queueReminders} ?jobKey=${TASKS.queueReminders}`,
+  ...WEBHOOK_CRONTAB,
+].join('\n');
+
+/** In-memory new-link limits of dependencies that bring none, kept per dependencies object so that successive runs count together. */
+const memoryNewLinkLimits = new WeakMap<WorkerDependencies, NewLinkLimits>();
+function newLinkLimitsOf(deps: WorkerDependencies): NewLinkLimits {
+  if (deps.newLinkLimits) return deps.newLinkLimits;
+  const known = memoryNewLinkLimits.get(deps);
+  if (known) return known;
+  const limits = createNewLinkLimits();
+  memoryNewLinkLimits.set(deps, limits);
+  return limits;
+}
+
+const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
+});
+
+export function taskList(deps: WorkerDependencies): TaskList {
+  return {
+    [TASKS.deliverEmails]: async () => {
+      await deliverQueuedEmails(deps);
+    },
+    [TASKS.pruneSignInRecords]: async () => {
+      await pruneSignInRecords(deps.prisma, deps.clock.now());
+    },
+    [TASKS.queueReminders]: async () => {
+      await queueDueReminders(deps);
+    },
+    [TASKS.renewInvitation]: async (payload) => {
+      const { tokenHash } = payload as { tokenHash: string };
+      await renewExpiredInvitation({ ...deps, newLinkLimits: newLinkLimitsOf(deps) }, tokenHash);
+    },
+    [WEBHOOK_TASKS.deliverWebhooks]: async () => {
+      await deliverDueWebhooks({ ...deps, webhooks: deps.webhooks ?? { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
+    },
+    [WEBHOOK_TASKS.scanExpiredInvitations]: async () => {
+      await scanExpiredInvitations(deps);
+    },
+    [TASKS.runBulkInvitation]: async (payload, helpers) => {
+      const { bulkInvitationId } = payload as { bulkInvitationId: string };
+      try {
+        await runBulkInvitation(deps, bulkInvitationId);
+      } catch (error) {
+        // Out of retries: say so on the bulk invitation (what was invited stays invited).
+        if (helpers.job.attempts >= helpers.job.max_attempts) await markBulkInvitationFailed(deps, bulkInvitationId, error);
+        throw error;
+      }
+    },
+  };
+}
+
+/** The queue's schema is created by the database bootstrap (server/database/index.ts). */
+export { migrateJobQueue } from '../database/job-queue-schema.ts';
+
+/**
+ * Runs jobs in this process until stopped (`npm start` does; `npm run worker`
+ * runs it alone). At start it asks again for the work a crashed process may
+ * have held: graphile-worker leaves a dead worker's job locked for 4 hours,
+ * and a job key held by a locked job gets a fresh job at once. Running a bulk
+ * invitation twice at the same time is safe (each chunk locks it).
+ */
+export async function startWorker(given: WorkerDependencies, concurrency = 2) {
+  // The new-link limits count in PostgreSQL, shared by every worker.
+  const limitsPool = given.newLinkLimits ? null : createPool('new-link-limits', { connectionString: given.connectionString, max: 2 });
+  const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
+  await deps.prisma.$transaction(async (tx) => {
+    await requestEmailDelivery(tx);
+    await requestWebhookDelivery(tx);
+    const unfinished = await tx.bulkInvitation.findMany({ where: { state: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
+    for (const bulk of unfinished) await requestBulkInvitationRun(tx, bulk.id);
+  });
+  // graphile-worker's own pool, made here so its connections are named and logged like every other (it adds its own listeners).
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 10 });
+  const runner = await superviseRunner(() =>
+    run({
+      pgPool: jobsPool,
+      concurrency,
+      noHandleSignals: true,
+      pollInterval: 2_000,
+      taskList: taskList(deps),
+      crontab: CRONTAB,
+      logger: quietLogger,
+    }),
+  ).catch(async (error: unknown) => {
+    await endLogged('the job pool', jobsPool.end());
+    await endLogged('the new-link limits pool', limitsPool?.end());
+    throw error;
+  });
+  return {
+    stop: async () => {
+      await endLogged('the job runner', runner.stop());
+      await endLogged('the job pool', jobsPool.end());
+      await endLogged('the new-link limits pool', limitsPool?.end());
+    },
+  };
+}
+
+/** Runs every job that is due now, then returns (tests). */
+export async function runDueJobs(deps: WorkerDependencies): Promise<void> {
+  const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 2 });
+  try {
+    await runOnce({ pgPool: jobsPool, taskList: taskList(deps), logger: quietLogger });
+  } finally {
+    await jobsPool.end();
+  }
+}

@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http';
+import { createYoga } from 'graphql-yoga';
+import { authenticate } from './authenticate.ts';
+import type { Context } from '../graphql/context.ts';
+import { type AppSettings, type Clock, requestScope, type ServiceScope, systemClock } from '../kernel/scope.ts';
+import type { PrismaClient } from '../database/prisma.ts';
+import { handleMailboxRequest } from '../pages/mailbox-page.ts';
+import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
+import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
+import { healthResponse } from './health.ts';
+import { requestIdOf, useRequestId } from '../observability/request-id.ts';
+import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.ts';
+import { acceptPageResponse } from '../pages/accept-page.ts';
+import { adminUiResponse, isAdminUiPath } from '../pages/admin-ui.ts';
+import { playgroundTabs } from '../pages/playground-examples.ts';
+import { schema } from './schema.ts';
+import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL, securityHeaders } from '../security/http-exposure.ts';
+import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
+import { chargeRefusedCredential, createRateLimits, type RateLimits } from '../security/rate-limits.ts';
+import { useRequestBudget } from './request-budget.ts';
+import { requestLimitPlugins } from '../security/request-limits.ts';
+
+export interface AppOptions {
+  prisma: PrismaClient;
+  /** The same database as `prisma`: one connection LISTENs to bulk invitation progress for this process's subscribers. */
+  databaseUrl: string;
+  settings: AppSettings;
+  clock?: Clock;
+  /** Which hops are our own proxies, so the caller's address is the X-Forwarded-For entry before them (server/security/client-address.ts); none by default. */
+  trustProxy?: TrustedProxies;
+  /** Serve the local mailbox at /mailbox (only when emails go there, not to Postmark). */
+  mailbox?: boolean;
+  /** Accept Postmark's delivery webhooks at /webhooks/postmark with this basic-auth password. */
+  postmarkWebhookPassword?: string;
+  /** GraphiQL, introspection, CORS (server/security/http-exposure.ts); development's by default. */
+  exposure?: ExposureSettings;
+  /** Budgets and their counters (server/security/rate-limits.ts); by default the default budgets, counted in memory. */
+  rateLimits?: RateLimits;
+  /** Webhook endpoints may be on loopback, private or link-local addresses (never by default; production refuses them). */
+  webhookPrivateAddresses?: boolean;
+}
+
+/** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
+interface ServerContext {
+  req?: IncomingMessage;
+}
+
+/**
+ * The HTTP application, no listen here: GraphQL at /graphql (GraphiQL in a
+ * browser, subscriptions over SSE), the accept page at /accept, Postmark's
+ * webhooks at /webhooks/postmark, the local mailbox at /mailbox, /health.
+ */
+export function createApp(options: AppOptions) {
+  const clock = options.clock ?? systemClock;
+  const exposure = options.exposure ?? DEVELOPMENT_EXPOSURE;
+  const rateLimits = options.rateLimits ?? createRateLimits();
+  // Served over https (behind its proxy): cookies are Secure and responses carry HSTS.
+  const secureCookie = options.settings.publicUrl.startsWith('https:');
+  const findClientAddress = clientAddressFinder(options.trustProxy ?? TRUST_NO_PROXY);
+  const clientAddress = (request: Request, req: IncomingMessage | undefined) =>
+    findClientAddress(req?.socket.remoteAddress, request.headers.get('x-forwarded-for'));
+  const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
+  // What every service gets from this process; each request adds its caller (server/kernel/scope.ts).
+  const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
+  return createYoga<ServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // yoga's own check (an empty 200, the process is up) moves aside for /health, which also pings the database.
+    healthCheckEndpoint: '/health/live',
+    // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/graphql/mask-error.ts).
+    maskedErrors: { maskError },
+    cors: corsOptions(exposure.corsOrigins),
+    graphiql: exposure.graphiql && {
+      title: 'Parkpass API',
+      headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }),
+      defaultTabs: playgroundTabs(),
+    },
+    renderGraphiQL: renderLocalGraphiQL,
+    context: async ({ request, req }): Promise<Context> => {
+      const address = clientAddress(request, req);
+      const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization')));
+      return {
+        ...service,
+        viewer,
+        scope: viewer ? requestScope(service, viewer) : null,
+        clientAddress: address,
+        signal: request.signal,
+        progress,
+        webhookPrivateAddresses: options.webhookPrivateAddresses ?? false,
+      };
+    },
+    plugins: [
+      securityHeaders({ https: secureCookie }),
+      useRequestId(),
+      useCodedErrors(),
+      ...requestLimitPlugins({ introspection: exposure.introspection }),
+      csrfPrevention(),
+      useRequestBudget(rateLimits),
+      {
+        async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
+          const path = url.pathname;
+          // Every route answers a short text on failure; the detail goes to the server's log only.
+          try {
+            if (path === '/health') endResponse(await healthResponse(options.prisma));
+            else if (path === '/' && request.method === 'GET') {
+              endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
+            } else if (path === '/accept') {
+              endResponse(request.method === 'GET' ? acceptPageResponse(url, request) : new fetchAPI.Response('Method not allowed', { status: 405 }));
+            } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
+            else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
+              endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
+            } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
+              const address = clientAddress(request, (serverContext as ServerContext).req);
+              endResponse(
+                await handleMailboxRequest(request, url, {
+                  prisma: options.prisma,
+                  clock,
+                  address,
+                  secureCookie,
+                  chargeSignIn: () => rateLimits.tryPublicOperation(address, 'adminLogin'),
+                }),
+              );
+            }
+          } catch (error) {
+            console.error(`request ${requestIdOf(request)}: ${request.method} ${path} failed:`, error);
+            endResponse(new fetchAPI.Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+          }
+        },
+      },
+    ],
+  });
+}
+
+export type App = ReturnType<typeof createApp>;

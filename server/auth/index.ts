@@ -1,0 +1,3 @@
+// Authentication's public entry: the password rules and hashing that admins and invited people share.
+export { assertPasswordPolicy, PASSWORD_POLICY } from './password-policy.ts';
+export { hashPassword } from './passwords.ts';

@@ -1,0 +1,168 @@
+import { PothosValidationError } from '@pothos/core';
+import { type ExecutionResult, GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { CONNECTION_ENDED_MESSAGES, isConnectionLostState } from '../database/connections.ts';
+import { DOMAIN_ERRORS, DomainError, type ErrorCode } from '../kernel/errors.ts';
+import { requestRefusalCodes } from '../kernel/request-refusals.ts';
+import { domainErrorAsGraphQLError } from './graphql-errors.ts';
+import { ServiceBusyError } from '../kernel/service-busy.ts';
+
+// The one mapping from whatever went wrong to the GraphQL error a client
+// receives: every error has a `message` and an `extensions.code` from the list
+// below or from the table of domain errors (README, "Error codes").
+
+/** The codes of GraphQL errors that are not domain errors, and when each is used. */
+export const REQUEST_ERROR_CODES = {
+  UNAUTHENTICATED:
+    'The Authorization header is missing where credentials are needed, malformed, or names an unknown, revoked or expired key or session (HTTP 401).',
+  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The document does not fit the schema (unknown field, missing argument, wrong literal type…).',
+  OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and `operationName` names none of them (or is missing).',
+  BAD_USER_INPUT: "A variable's value does not fit its declared type (a string for an Int, a number out of range, null for a non-null type…).",
+  BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
+  TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
+  SERVICE_UNAVAILABLE:
+    'The database was out of reach or every connection busy for a moment, or the server had as many passwords to check as it takes at once (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
+  INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
+} as const;
+
+export type RequestErrorCode = keyof typeof REQUEST_ERROR_CODES;
+
+/** Every `extensions.code` the server may answer: the request's, the limits' (server/kernel/request-refusals.ts) and the domain's. */
+export const ALL_ERROR_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.keys(REQUEST_ERROR_CODES),
+  ...Object.keys(requestRefusalCodes),
+  ...Object.keys(DOMAIN_ERRORS),
+]);
+
+export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
+
+/**
+ * yoga's `maskedErrors.maskError`, called for every error of every response
+ * (execution results, subscriptions, and request errors such as parsing).
+ * Domain errors become coded GraphQL errors with their details; GraphQL errors
+ * of the request keep their message and get a code when they lack one;
+ * anything else is unexpected: masked, whatever the environment (yoga logs
+ * the original, which is where the detail belongs; no database or file-path
+ * text reaches a client).
+ */
+export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): Error {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const original = innermostError(error);
+  if (original instanceof DomainError) {
+    const coded = domainErrorAsGraphQLError(original, located);
+    return located && located.message === coded.message ? amended(located, coded.extensions) : coded;
+  }
+  if (original instanceof PothosValidationError) {
+    // Pothos refuses some arguments itself (e.g. a negative `first`): a mistake of the caller's.
+    const argument = /Argument "(\w+)"/.exec(original.message)?.[1];
+    return amended(located ?? original, { code: 'INVALID_INPUT', ...(argument ? { path: [argument] } : {}) });
+  }
+  if (original instanceof GraphQLError) {
+    // graphql-js wraps some of its own errors (a variable's coercion): the outer one says what happened.
+    const outer = located ?? original;
+    const code = outer.extensions?.code ?? original.extensions?.code;
+    return amended(outer, { ...original.extensions, ...outer.extensions, code: typeof code === 'string' ? code : requestErrorCode(outer) });
+  }
+  if (original instanceof ServiceBusyError) {
+    // Expected under load, and its message is the caller's to see: not logged (a flood of them would flood the log).
+    const { retryAfterSeconds } = original;
+    const extensions = { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds, http: { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } } };
+    return located ? amended(located, extensions) : new GraphQLError(original.message, { extensions });
+  }
+  if (isDatabaseBusy(original)) {
+    console.warn(`Database busy or out of reach (${(original as { code?: string }).code ?? 'no code'}): answered SERVICE_UNAVAILABLE.`);
+    const retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
+    return new GraphQLError('The service is busy; nothing was written. Try again in a moment.', {
+      nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
+      path: located?.path,
+      extensions: {
+        code: 'SERVICE_UNAVAILABLE',
+        retryAfterSeconds,
+        http: { status: 503, headers: { 'Retry-After': String(retryAfterSeconds) } },
+      },
+    });
+  }
+  return new GraphQLError(message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}
+
+/**
+ * The same error with its extensions set: the message is the caller's to see,
+ * and yoga logs only the errors maskError replaced (the unexpected ones).
+ */
+function amended(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
+  (error as { extensions: Record<string, unknown> }).extensions = extensions;
+  return error;
+}
+
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Prisma's "the database cannot take this now" errors: no connection to the
+ * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
+ * free in the pool in time (P2024), a transaction that could not start in
+ * time (P2028), or a connection PostgreSQL ended under the statement or
+ * refused (restarting, shutting down, the backend terminated). Each fails
+ * before anything is written (an interrupted statement or transaction is
+ * rolled back), so the caller may simply retry.
+ */
+function isDatabaseBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028'].includes(code)) return true;
+  // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLostState(cause.code)) return true;
+  if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
+  return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
+}
+
+/** The first error that is not a wrapper graphql-js added around it. */
+function innermostError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+/** The code of a GraphQL error raised by graphql-js or yoga without one. */
+function requestErrorCode(error: GraphQLError): RequestErrorCode {
+  if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+  if (status && status >= 400 && status < 500) return 'BAD_REQUEST';
+  if (error.nodes?.length) return 'GRAPHQL_VALIDATION_FAILED';
+  return 'BAD_REQUEST';
+}
+
+export type { ErrorCode };
+
+/**
+ * The same mapping for results a plugin ends early (a request limit, a rate
+ * limit, setResultAndStopExecution): yoga's masking runs after the user
+ * plugins, so it never sees them. Listed first in yoga.ts; unexpected errors
+ * are left to yoga's masking, which logs them.
+ */
+export function useCodedErrors(): Plugin {
+  const code = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    if (!result.errors?.length) return;
+    setResult({ ...result, errors: result.errors.map((error) => (isUnexpected(error) ? error : (maskError(error) as GraphQLError))) });
+  };
+  return {
+    onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
+    onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
+  };
+}
+
+function isUnexpected(error: unknown): boolean {
+  const original = innermostError(error);
+  return !(original instanceof DomainError || original instanceof GraphQLError);
+}

@@ -1,0 +1,93 @@
+import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from './errors.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { sha256Hex } from './sha256.ts';
+import { parseOptionalText } from './text-fields.ts';
+
+// Creates that carry an idempotency key can be retried safely: the first
+// request claims the key (organization, operation, key) in the transaction
+// that creates; a retry, even one racing the first, waits for that commit and
+// gets what it created. The same key with another input is refused.
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+// Keys do not expire: a key is kept as long as the organization (bulk
+// invitations: as long as the bulk invitation), so a retry days later still
+// returns the first result. What an earlier request created, returned again,
+// is marked so its payload can say `replayed: true`.
+const replayed = new WeakSet<object>();
+
+/** Marks a result as the one an earlier request with the same idempotency key created. */
+export function markReplayed<T extends object>(result: T): T {
+  replayed.add(result);
+  return result;
+}
+
+/** True when the result was returned for a reused idempotency key rather than created by this request. */
+export const wasReplayed = (result: object): boolean => replayed.has(result);
+
+/** The description of every create's idempotencyKey (in the schema). */
+export const idempotencyKeyDescription = (what: string) =>
+  `Any unique string (e.g. a UUID) per intended ${what}: a retry with the same key and input returns the ${what} the first call created ` +
+  'instead of creating another (the same key with another input: IdempotencyKeyReused).';
+
+export interface IdempotentCreate<T> {
+  organizationId: string;
+  operation: string;
+  key: string | null | undefined;
+  /** The request's input, minus the key: a retry must send the same. */
+  input: unknown;
+  create: () => Promise<T & { id: string }>;
+  /** Reads what an earlier request created; null when it was deleted since. */
+  load: (id: string) => Promise<T | null>;
+}
+
+/**
+ * An idempotency key as sent (`input.idempotencyKey` of a create or a bulk
+ * invitation): null when left out; else the text shape rule and its length,
+ * like every text input. A blank key is refused rather than ignored: the
+ * caller meant to make retries safe, and they would not be.
+ */
+export function parseIdempotencyKey(raw: string | null | undefined): string | null {
+  const key = parseOptionalText(raw, ['input', 'idempotencyKey'], MAX_IDEMPOTENCY_KEY_LENGTH);
+  if (raw != null && !key) throw new InvalidInputError(['input', 'idempotencyKey'], 'idempotencyKey must not be blank; leave it out to send no key.');
+  return key;
+}
+
+export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request: IdempotentCreate<T>): Promise<T> {
+  const key = parseIdempotencyKey(request.key);
+  if (!key) return request.create();
+  const requestHash = sha256Hex(canonicalJson(request.input));
+  // Waits for a concurrent first request with the same key to commit, then does nothing.
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotent_request (organization_id, operation, key, request_hash)
+    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash})
+    ON CONFLICT DO NOTHING RETURNING key`;
+  if (claimed.length === 1) {
+    const created = await request.create();
+    await tx.idempotentRequest.update({
+      where: { organizationId_operation_key: { organizationId: request.organizationId, operation: request.operation, key } },
+      data: { resultId: created.id },
+    });
+    return created;
+  }
+  const earlier = await tx.idempotentRequest.findUniqueOrThrow({
+    where: { organizationId_operation_key: { organizationId: request.organizationId, operation: request.operation, key } },
+  });
+  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  const result = earlier.resultId ? await request.load(earlier.resultId) : null;
+  if (!result) throw new NotFoundError(['input', 'idempotencyKey'], 'object created with this idempotency key (it was deleted since)');
+  return markReplayed(result as T & object);
+}
+
+/** JSON with object keys sorted and absent values dropped, so equal inputs hash equally. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner)
+            .filter(([, v]) => v !== undefined && v !== null)
+            .sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : inner,
+  );
+}

@@ -1,0 +1,53 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { WebhookEventData, WebhookEventType } from '../kernel/webhook-events.ts';
+import { requestWebhookDelivery } from './webhook-jobs.ts';
+
+/** The exact body sent and signed (Standard Webhooks' recommended shape). */
+export function webhookPayload(type: WebhookEventType, occurredAt: Date, data: Record<string, unknown>): string {
+  return JSON.stringify({ type, timestamp: occurredAt.toISOString(), data });
+}
+
+type Executor = Pick<Prisma.TransactionClient, '$executeRaw' | '$queryRaw'>;
+
+/**
+ * Writes events to the outbox, in the caller's transaction (so an event
+ * exists exactly when the change that caused it was committed), with one
+ * delivery per enabled endpoint of the organization listening for its type,
+ * and asks for a delivery run. One statement whatever the number of events
+ * (two for a batch: it first asks whether anyone listens); nothing is written
+ * when no endpoint listens (an organization without webhooks pays one indexed
+ * lookup).
+ */
+export async function recordWebhookEvents<T extends WebhookEventType>(
+  tx: Executor,
+  organizationId: string,
+  type: T,
+  now: Date,
+  events: { data: WebhookEventData<T>; occurredAt?: Date }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  if (events.length > 1) {
+    // A batch (a bulk invitation's chunk) first asks whether anyone listens, so an organization without
+    // webhooks does not build and ship thousands of payloads for nothing.
+    const [listening] = await tx.$queryRaw<unknown[]>`
+      SELECT 1 FROM webhook_endpoint WHERE organization_id = ${organizationId}::uuid AND enabled AND ${type} = ANY(event_types) LIMIT 1`;
+    if (!listening) return;
+  }
+  const payloads = events.map((event) => webhookPayload(type, event.occurredAt ?? now, event.data));
+  const occurredAts = events.map((event) => (event.occurredAt ?? now).toISOString());
+  const written = await tx.$executeRaw`
+    WITH listening AS (
+      SELECT id FROM webhook_endpoint
+      WHERE organization_id = ${organizationId}::uuid AND enabled AND ${type} = ANY(event_types)
+    ), events AS (
+      INSERT INTO webhook_event (id, organization_id, type, payload, occurred_at)
+      SELECT gen_random_uuid(), ${organizationId}::uuid, ${type}, v.payload, v.occurred_at
+      FROM unnest(${payloads}::text[], ${occurredAts}::timestamptz[]) AS v(payload, occurred_at)
+      WHERE EXISTS (SELECT 1 FROM listening)
+      RETURNING id
+    )
+    INSERT INTO webhook_delivery (id, organization_id, event_id, endpoint_id, state, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), ${organizationId}::uuid, events.id, listening.id, 'PENDING', ${now}::timestamptz, ${now}::timestamptz
+    FROM events CROSS JOIN listening`;
+  if (written > 0) await requestWebhookDelivery(tx);
+}

@@ -1,0 +1,3 @@
+// The profiles' public entry: the search filter and the queries that select profiles by it.
+export type { ProfileFilter, TimeRange } from './profile-filter.ts';
+export { countProfiles, selectedProfileIds } from './profile-queries.ts';
