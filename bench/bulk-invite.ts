@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
-import { systemClock } from '../server/graphql/context.ts';
+import { systemClock } from '../server/kernel/scope.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { PostmarkTransport } from '../server/email/email-transport.ts';
 import { startWorker } from '../server/app/worker.ts';

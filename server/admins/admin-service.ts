@@ -1,5 +1,5 @@
 import { assertMayGrant } from '../kernel/granting.ts';
-import type { ViewerScope } from '../kernel/scope.ts';
+import type { RequestScope } from '../kernel/scope.ts';
 import { hashPassword } from '../auth/index.ts';
 import { assertPasswordPolicy } from '../auth/index.ts';
 import { CannotRemoveSelfError, EmailAlreadyUsedError, LastOwnerError, NotFoundError } from '../kernel/errors.ts';
@@ -7,7 +7,7 @@ import type { Admin } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { parseEmail, parseRequiredText } from '../kernel/text-fields.ts';
-import { auditScopeOf, eraseAdminFromTrail, recordAudit } from '../audit/index.ts';
+import { eraseAdminFromTrail, recordAudit } from '../audit/index.ts';
 import { disableEndpointsKnownToAdmin } from '../webhooks/index.ts';
 
 const MAX_ADMIN_NAME_LENGTH = 100;
@@ -26,7 +26,7 @@ export interface AdminInput {
  * an admin of another organization (sign-in tells the accounts apart, see
  * server/auth/sign-in-accounts.ts).
  */
-export async function createAdmin(scope: ViewerScope, input: AdminInput): Promise<Admin> {
+export async function createAdmin(scope: RequestScope, input: AdminInput): Promise<Admin> {
   const email = parseEmail(input.email, ['input', 'email']).toLowerCase();
   const name = parseRequiredText(input.name, ['input', 'name'], MAX_ADMIN_NAME_LENGTH);
   assertPasswordPolicy(input.password, email, ['input', 'password']);
@@ -38,7 +38,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
         data: { organizationId: scope.viewer.organizationId, email, name, role: input.role, passwordHash, createdAt: scope.now },
       });
       // Never the password.
-      await recordAudit(tx, auditScopeOf(scope), {
+      await recordAudit(tx, scope, {
         kind: 'ADMIN_ADDED',
         subjectId: admin.id,
         summary: `Added ${admin.name} <${admin.email}> as ${admin.role}.`,
@@ -61,7 +61,7 @@ export async function createAdmin(scope: ViewerScope, input: AdminInput): Promis
  * running creates a new key first and hands it over.) Nobody removes
  * themselves, and the last owner stays.
  */
-export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void> {
+export async function deleteAdmin(scope: RequestScope, id: string): Promise<void> {
   if (scope.viewer.actor.kind === 'ADMIN' && scope.viewer.actor.id === id) {
     throw new CannotRemoveSelfError();
   }
@@ -85,7 +85,7 @@ export async function deleteAdmin(scope: ViewerScope, id: string): Promise<void>
       ...(keys ? [`the ${keys} API key(s) they created were revoked`] : []),
       ...(endpoints ? [`the ${endpoints} webhook endpoint(s) whose secret or URL they or their keys last set were disabled`] : []),
     ];
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: 'ADMIN_REMOVED',
       subjectId: id,
       summary: `Removed an admin (${admin.role}); their sessions ended${revoked.length ? ` and ${revoked.join(' and ')}` : ''}.`,

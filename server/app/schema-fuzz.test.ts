@@ -19,7 +19,7 @@ import { schema } from './schema.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { type App, createApp } from './yoga.ts';
-import { ALL_ERROR_CODES } from '../graphql/mask-error.ts';
+import { ALL_ERROR_CODES } from '../kernel/request-refusals.ts';
 
 // A schema-aware fuzzer: it reads every query and mutation from the built
 // schema, generates values for every argument (boundaries: empty, huge,

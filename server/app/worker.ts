@@ -88,7 +88,6 @@ export function taskList(deps: WorkerDependencies): TaskList {
 }
 
 /** The queue's schema is created by the database bootstrap (server/database/index.ts). */
-export { migrateJobQueue } from '../database/job-queue-schema.ts';
 
 /**
  * Runs jobs in this process until stopped (`npm start` does; `npm run worker`

@@ -1,4 +1,4 @@
-import type { Actor, ViewerScope } from '../kernel/scope.ts';
+import type { OrganizationScope } from '../kernel/scope.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 
@@ -6,8 +6,6 @@ import type { AuditEventKind } from '../generated/prisma/enums.ts';
 // which ids, with the same transaction client as the write, so both commit or
 // neither does. Summaries say what happened in words and name fields, never
 // their values when they are personal, and never a token, password or secret.
-
-export type AuditActor = Actor;
 
 export interface AuditEntry {
   kind: AuditEventKind;
@@ -18,14 +16,8 @@ export interface AuditEntry {
   changedFields?: string[];
 }
 
-export interface AuditScope {
-  organizationId: string;
-  actor: AuditActor;
-  now: Date;
-}
-
-/** The audit scope of a service acting for the caller. */
-export const auditScopeOf = (scope: ViewerScope): AuditScope => ({ organizationId: scope.viewer.organizationId, actor: scope.viewer.actor, now: scope.now });
+/** What an entry records beyond itself: in which organization, who acted, when (any OrganizationScope, a RequestScope too). */
+export type AuditScope = Pick<OrganizationScope, 'organizationId' | 'actor' | 'now'>;
 
 /** Records the entries in one INSERT, in the caller's transaction; the actor's name is read in the same statement. */
 export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScope, entries: AuditEntry | AuditEntry[]): Promise<void> {

@@ -1,2 +1,2 @@
 // The audit trail's public entry: what other domains record and erase.
-export { auditScopeOf, eraseAdminFromTrail, eraseProfileFromTrail, personName, recordAudit } from './audit-trail.ts';
+export { eraseAdminFromTrail, eraseProfileFromTrail, personName, recordAudit } from './audit-trail.ts';

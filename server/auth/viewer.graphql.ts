@@ -2,7 +2,7 @@ import { ActionAccessRef, ActorKindEnum, PlanEnum, permissionsOf, RoleEnum } fro
 import { PLANS } from '../kernel/policy.ts';
 import { callerOf } from '../graphql/refusals.ts';
 import { builder } from '../graphql/builder.ts';
-import type { Viewer } from '../graphql/context.ts';
+import type { Viewer } from '../kernel/scope.ts';
 import { OrganizationRef } from '../organizations/organization.graphql.ts';
 import { ApiKeyRef } from './api-key.graphql.ts';
 

@@ -5,7 +5,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../kernel/errors.ts';
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { parseIdempotencyKey, markReplayed } from '../kernel/idempotency.ts';
+import { canonicalJson, markReplayed, parseIdempotencyKey } from '../kernel/idempotency.ts';
 import type { ProfileFilter } from '../profiles/index.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/index.ts';
 import { inviteBatch, loadCandidates, outcomeOf } from '../invitations/index.ts';
@@ -162,22 +162,10 @@ function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey:
   return prisma.bulkInvitation.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
 }
 
+/** The stored selection is jsonb, which does not keep key order: compared in canonical JSON, as idempotent creates compare theirs. */
 function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): BulkInvitation {
   if (canonicalJson(existing.selection) !== canonicalJson(selection)) throw new IdempotencyKeyReusedError();
   return existing;
-}
-
-/** JSON with object keys sorted and absent values dropped: PostgreSQL's jsonb does not keep key order. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(
-          Object.entries(inner)
-            .filter(([, v]) => v !== undefined && v !== null)
-            .sort(([a], [b]) => (a < b ? -1 : 1)),
-        )
-      : inner,
-  );
 }
 
 /**

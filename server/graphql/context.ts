@@ -4,9 +4,6 @@ import type { AppSettings, Clock, RequestScope, ServiceScope, Viewer } from '../
 // The GraphQL context: what yoga builds once per request (server/app/yoga.ts). The
 // services never see it; resolvers hand them `scope` (server/kernel/scope.ts).
 
-export type { AppSettings, Clock, RequestScope, ServiceScope, Viewer, ViewerScope } from '../kernel/scope.ts';
-export { systemClock } from '../kernel/scope.ts';
-
 export interface Context extends ServiceScope {
   clock: Clock;
   settings: AppSettings;
@@ -27,9 +24,4 @@ export interface Context extends ServiceScope {
 export interface AuthenticatedContext extends Context {
   viewer: Viewer;
   scope: RequestScope;
-}
-
-/** The request's scope (kept for code written before `context.scope`). */
-export function viewerScope(context: AuthenticatedContext): RequestScope {
-  return context.scope;
 }

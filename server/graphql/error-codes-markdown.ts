@@ -1,6 +1,5 @@
 import { DOMAIN_ERRORS, type ErrorCode } from '../kernel/errors.ts';
-import { requestRefusalCodes } from '../kernel/request-refusals.ts';
-import { REQUEST_ERROR_CODES, type RequestErrorCode } from './mask-error.ts';
+import { REQUEST_ERROR_CODES, type RequestErrorCode, requestRefusalCodes } from '../kernel/request-refusals.ts';
 
 /** Every error code as Markdown, for the README's "Error codes" section (a test keeps the two equal). */
 export function errorCodesMarkdown(): string {

@@ -32,7 +32,7 @@ export const ErrorCodeEnum = builder.enumType('ErrorCode', {
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description: 'What every typed error of a mutation result has.',
   fields: (t) => ({
-    code: t.field({ type: ErrorCodeEnum, description: 'Why the operation was refused.', resolve: (error) => error.code }),
+    code: t.field({ type: ErrorCodeEnum, description: 'Why the operation was refused.', resolve: (error) => error.code as ErrorCode }),
     message: t.exposeString('message', { description: 'A sentence for a person; do not parse it.' }),
   }),
 });

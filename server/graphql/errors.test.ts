@@ -11,7 +11,7 @@ import { globalId, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { createApp } from '../app/yoga.ts';
 import { DOMAIN_ERRORS, type ErrorCode } from '../kernel/errors.ts';
 import { errorCodesMarkdown } from './error-codes-markdown.ts';
-import { ALL_ERROR_CODES } from './mask-error.ts';
+import { ALL_ERROR_CODES } from '../kernel/request-refusals.ts';
 
 const kit = useTestKit();
 const base64 = (text: string) => Buffer.from(text).toString('base64');

@@ -2,8 +2,8 @@ import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { CONNECTION_ENDED_MESSAGES, isConnectionLostState } from '../database/connections.ts';
-import { DOMAIN_ERRORS, DomainError, type ErrorCode } from '../kernel/errors.ts';
-import { requestRefusalCodes } from '../kernel/request-refusals.ts';
+import { DomainError, type ErrorCode } from '../kernel/errors.ts';
+import type { RequestErrorCode } from '../kernel/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
 import { ServiceBusyError } from '../kernel/service-busy.ts';
 
@@ -12,29 +12,6 @@ import { ServiceBusyError } from '../kernel/service-busy.ts';
 // below or from the table of domain errors (README, "Error codes").
 
 /** The codes of GraphQL errors that are not domain errors, and when each is used. */
-export const REQUEST_ERROR_CODES = {
-  UNAUTHENTICATED:
-    'The Authorization header is missing where credentials are needed, malformed, or names an unknown, revoked or expired key or session (HTTP 401).',
-  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
-  GRAPHQL_VALIDATION_FAILED: 'The document does not fit the schema (unknown field, missing argument, wrong literal type…).',
-  OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and `operationName` names none of them (or is missing).',
-  BAD_USER_INPUT: "A variable's value does not fit its declared type (a string for an Int, a number out of range, null for a non-null type…).",
-  BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
-  TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
-  SERVICE_UNAVAILABLE:
-    'The database was out of reach or every connection busy for a moment, or the server had as many passwords to check as it takes at once (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
-  INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
-} as const;
-
-export type RequestErrorCode = keyof typeof REQUEST_ERROR_CODES;
-
-/** Every `extensions.code` the server may answer: the request's, the limits' (server/kernel/request-refusals.ts) and the domain's. */
-export const ALL_ERROR_CODES: ReadonlySet<string> = new Set<string>([
-  ...Object.keys(REQUEST_ERROR_CODES),
-  ...Object.keys(requestRefusalCodes),
-  ...Object.keys(DOMAIN_ERRORS),
-]);
-
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 
 /**

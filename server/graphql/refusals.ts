@@ -25,4 +25,3 @@ export function assertAllowed(viewer: Viewer, action: Action | null): void {
 }
 
 // assertMayGrant (used by services, which import nothing of GraphQL) lives in granting.ts.
-export { assertMayGrant } from '../kernel/granting.ts';

@@ -3,7 +3,7 @@ import { builder } from '../graphql/builder.ts';
 import { InvitationAlreadyUsedError, InvitationExpiredError, InvitationNotFoundError, InvitationRevokedError, PasswordTooWeakError } from '../kernel/errors.ts';
 import type { Invitation } from '../generated/prisma/client.ts';
 import { InvitationStateEnum } from './invitation.graphql.ts';
-import { type AcceptedInvitation, acceptInvitation, readInvitationByToken } from './invitation-service.ts';
+import { type AcceptedInvitation, acceptInvitation, readInvitationByToken } from './invitation-accept.ts';
 import { invitationState } from './invitation-state.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
 import { effectiveLocale, type Locale } from '../i18n/locales.ts';

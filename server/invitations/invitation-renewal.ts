@@ -4,7 +4,7 @@ import { personName, recordAudit } from '../audit/index.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { ServiceScope } from '../kernel/scope.ts';
 import type { NewLinkLimits } from '../security/rate-limits.ts';
-import { inviteBatch, loadCandidates } from './invitation-service.ts';
+import { inviteBatch, loadCandidates } from './invitation-batch.ts';
 import { invitationState } from './invitation-state.ts';
 import { hashInvitationToken } from './invitation-tokens.ts';
 
@@ -72,7 +72,7 @@ export async function renewExpiredInvitation(deps: RenewalDependencies, tokenHas
   return deps.prisma.$transaction(async (tx) => {
     // The profile locked as inviting locks it, then everything checked again under the lock.
     const [profile] = await loadCandidates(tx, invitation.organizationId, [invitation.profileId], true);
-    if (!profile || profile.status !== 'PENDING' || profile.latest_invitation_id !== invitation.id) return 'NOT_LATEST';
+    if (profile?.status !== 'PENDING' || profile.latest_invitation_id !== invitation.id) return 'NOT_LATEST';
     const current = await tx.invitation.findUniqueOrThrow({
       where: { id: invitation.id },
       select: { expiresAt: true, acceptedAt: true, revokedAt: true, supersededAt: true },

@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Invitation } from '../generated/prisma/client.ts';
+import { InvitationAlreadyUsedError, InvitationExpiredError, InvitationRevokedError } from '../kernel/errors.ts';
 
 // THE definition of where an invitation stands. Each state is one row below,
 // in the order they win: a revoked or superseded invitation past its expiry is
@@ -56,4 +57,20 @@ export function invitationInStateSql(alias: string, state: InvitationState, now:
 export function invitationNotClosedSql(alias: string): Prisma.Sql {
   const closing = STATE_RULES.filter((rule) => rule.state !== 'EXPIRED').map((rule) => Prisma.sql`NOT (${rule.sql(alias, new Date(0))})`);
   return Prisma.sql`(${Prisma.join(closing, ' AND ')})`;
+}
+
+/** Refuses, with the reason, an invitation that can no longer be used (accepted, revoked, superseded or expired at `now`). */
+export function assertOpen(invitation: Pick<Invitation, 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'supersededAt'>, now: Date): void {
+  switch (invitationState(invitation, now)) {
+    case 'ACCEPTED':
+      throw new InvitationAlreadyUsedError();
+    case 'REVOKED':
+      throw new InvitationRevokedError(false);
+    case 'SUPERSEDED':
+      throw new InvitationRevokedError(true);
+    case 'EXPIRED':
+      throw new InvitationExpiredError(invitation.expiresAt);
+    case 'OPEN':
+      return;
+  }
 }

@@ -1,9 +1,28 @@
 import { GraphQLError } from 'graphql';
+import { DOMAIN_ERRORS } from './errors.ts';
 
-// Refusals of a whole request, before any resolver runs: the limits on what one
-// request may ask, rate limits, CSRF and production-only refusals. Each is a
-// GraphQL error with `extensions.code` from this table (the README lists it)
-// and an HTTP status, never a 500.
+// The codes of a whole request, next to the domain's (errors.ts): one place
+// for every `extensions.code` the server answers. First the protocol's
+// (credentials, GraphQL syntax and validation, the server's own trouble), then
+// the refusals before any resolver runs: the limits on what one request may
+// ask, rate limits, CSRF and production-only refusals. Each refusal is a
+// GraphQL error with its code and an HTTP status, never a 500.
+
+export const REQUEST_ERROR_CODES = {
+  UNAUTHENTICATED:
+    'The Authorization header is missing where credentials are needed, malformed, or names an unknown, revoked or expired key or session (HTTP 401).',
+  GRAPHQL_PARSE_FAILED: 'The document is not valid GraphQL syntax.',
+  GRAPHQL_VALIDATION_FAILED: 'The document does not fit the schema (unknown field, missing argument, wrong literal type…).',
+  OPERATION_RESOLUTION_FAILURE: 'The document holds several operations and `operationName` names none of them (or is missing).',
+  BAD_USER_INPUT: "A variable's value does not fit its declared type (a string for an Int, a number out of range, null for a non-null type…).",
+  BAD_REQUEST: 'The HTTP request is not a GraphQL request: the body is not JSON, the query is missing, a mutation was sent with GET…',
+  TOO_MANY_SUBSCRIPTIONS: 'The caller already follows as many bulk invitations at once as allowed (`max`); end one first.',
+  SERVICE_UNAVAILABLE:
+    'The database was out of reach or every connection busy for a moment, or the server had as many passwords to check as it takes at once (HTTP 503, `retryAfterSeconds`); nothing was written, the same request can be sent again.',
+  INTERNAL_SERVER_ERROR: 'Something failed on the server; the message says only "Unexpected error." and the detail is in the server\'s log.',
+} as const;
+
+export type RequestErrorCode = keyof typeof REQUEST_ERROR_CODES;
 
 export const requestRefusalCodes = {
   REQUEST_TOO_LARGE: 'The request body is larger than the server accepts.',
@@ -47,3 +66,10 @@ export function requestRefusal(
     extensions: { code, ...options.details, http: { status: STATUS[code], ...(options.headers ? { headers: options.headers } : {}) } },
   });
 }
+
+/** Every `extensions.code` the server may answer: the protocol's, the refusals' above and the domain's (errors.ts). */
+export const ALL_ERROR_CODES: ReadonlySet<string> = new Set<string>([
+  ...Object.keys(REQUEST_ERROR_CODES),
+  ...Object.keys(requestRefusalCodes),
+  ...Object.keys(DOMAIN_ERRORS),
+]);

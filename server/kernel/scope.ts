@@ -71,9 +71,6 @@ export interface RequestScope extends ServiceScope, OrganizationScope {
   db: ConfinedClient;
 }
 
-/** The former name of RequestScope; services written against it keep working. */
-export type ViewerScope = RequestScope;
-
 /** The scope of one request by `viewer`; `now` is read once, here. */
 export function requestScope(service: ServiceScope, viewer: Viewer): RequestScope {
   let db: ConfinedClient | undefined;

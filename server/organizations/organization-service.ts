@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ViewerScope } from '../kernel/scope.ts';
+import type { RequestScope } from '../kernel/scope.ts';
 import { InvalidInputError } from '../kernel/errors.ts';
 import type { Organization } from '../generated/prisma/client.ts';
 import { parseOptionalText, parseRequiredText } from '../kernel/text-fields.ts';
-import { auditScopeOf, recordAudit } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { Locale } from '../generated/prisma/enums.ts';
 import { canonicalTimeZone } from '../i18n/locales.ts';
 import { MAX_REMINDER_HOURS, MIN_REMINDER_HOURS } from '../kernel/limits.ts';
@@ -30,7 +30,7 @@ type Settings = Pick<
 >;
 
 /** Changes the settings given; fields left out keep their value, a null store link clears it. */
-export async function updateOrganization(scope: ViewerScope, input: OrganizationSettingsInput): Promise<Organization> {
+export async function updateOrganization(scope: RequestScope, input: OrganizationSettingsInput): Promise<Organization> {
   const data: Partial<Settings> = {};
   if (input.name !== undefined) data.name = parseRequiredText(input.name, ['input', 'name'], MAX_ORGANIZATION_NAME_LENGTH);
   if (input.invitationValidityHours !== undefined) {
@@ -56,7 +56,7 @@ export async function updateOrganization(scope: ViewerScope, input: Organization
     const organization = await tx.organization.update({ where: { id: scope.viewer.organizationId }, data });
     // Settings are not secrets: the new values are said in words.
     const changed = Object.keys(data).sort();
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: 'ORGANIZATION_SETTINGS_CHANGED',
       summary: `Changed the organization settings: ${changed.map((key) => `${key} = ${JSON.stringify(data[key as keyof typeof data])}`).join(', ') || 'nothing'}.`,
       changedFields: changed,

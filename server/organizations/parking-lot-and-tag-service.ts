@@ -1,8 +1,8 @@
-import type { ViewerScope } from '../kernel/scope.ts';
+import type { RequestScope } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { NameAlreadyUsedError, NotFoundError } from '../kernel/errors.ts';
 import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';
-import { auditScopeOf, recordAudit } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { idempotentCreate } from '../kernel/idempotency.ts';
 import { parseRequiredText } from '../kernel/text-fields.ts';
@@ -29,7 +29,7 @@ function table(executor: Executor, kind: LotOrTagKind) {
 }
 
 /** Creates a parking lot or tag; the name must be free in the organization. With an idempotency key, a retry returns the first one. */
-export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, rawName: string, idempotencyKey?: string | null): Promise<ParkingLot | Tag> {
+export async function createLotOrTag(scope: RequestScope, kind: LotOrTagKind, rawName: string, idempotencyKey?: string | null): Promise<ParkingLot | Tag> {
   const name = parseRequiredText(rawName, ['input', 'name'], MAX_LOT_OR_TAG_NAME_LENGTH);
   const organizationId = scope.viewer.organizationId;
   return scope.prisma.$transaction((tx) =>
@@ -42,7 +42,7 @@ export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, raw
       create: async () => {
         await assertNameFree(tx, kind, organizationId, name, null);
         const created = await uniqueName(kind, name, () => table(tx, kind).create({ data: { organizationId, name, createdAt: scope.now } }));
-        await recordAudit(tx, auditScopeOf(scope), { kind: AUDIT[kind].created, subjectId: created.id, summary: `Created the ${WHAT[kind]} "${name}".` });
+        await recordAudit(tx, scope, { kind: AUDIT[kind].created, subjectId: created.id, summary: `Created the ${WHAT[kind]} "${name}".` });
         return created;
       },
     }),
@@ -50,7 +50,7 @@ export async function createLotOrTag(scope: ViewerScope, kind: LotOrTagKind, raw
 }
 
 /** Renames a parking lot or tag; profiles keep it. */
-export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id: string, rawName: string): Promise<ParkingLot | Tag> {
+export async function renameLotOrTag(scope: RequestScope, kind: LotOrTagKind, id: string, rawName: string): Promise<ParkingLot | Tag> {
   const name = parseRequiredText(rawName, ['input', 'name'], MAX_LOT_OR_TAG_NAME_LENGTH);
   const organizationId = scope.viewer.organizationId;
   return scope.prisma.$transaction(async (tx) => {
@@ -58,7 +58,7 @@ export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
     if (!current) throw new NotFoundError(['id'], WHAT[kind]);
     await assertNameFree(tx, kind, organizationId, name, id);
     const renamed = await uniqueName(kind, name, () => table(tx, kind).update({ where: { id }, data: { name } }));
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: AUDIT[kind].renamed,
       subjectId: id,
       summary: `Renamed the ${WHAT[kind]} "${current.name}" to "${name}".`,
@@ -71,7 +71,7 @@ export async function renameLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
  * Deletes a parking lot or tag. It is removed from every profile that had it
  * (their other lots and tags stay); returns how many profiles had it.
  */
-export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id: string): Promise<{ id: string; name: string; profileCount: number }> {
+export async function deleteLotOrTag(scope: RequestScope, kind: LotOrTagKind, id: string): Promise<{ id: string; name: string; profileCount: number }> {
   const organizationId = scope.viewer.organizationId;
   return scope.prisma.$transaction(async (tx) => {
     const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
@@ -87,7 +87,7 @@ export async function deleteLotOrTag(scope: ViewerScope, kind: LotOrTagKind, id:
     }
     // The links to profiles go with it (ON DELETE CASCADE).
     await table(tx, kind).delete({ where: { id } });
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: AUDIT[kind].deleted,
       subjectId: id,
       summary: `Deleted the ${WHAT[kind]} "${current.name}"; ${profileCount} profile(s) had it.`,

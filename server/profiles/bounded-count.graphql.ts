@@ -1,5 +1,5 @@
 import { builder } from '../graphql/builder.ts';
-import type { BoundedCount } from './profile-search.ts';
+import type { BoundedCount } from './profile-queries.ts';
 
 // The count contract of large lists (as Shopify's `Count { count precision }`):
 // a count reads at most `limit` + 1 rows, so it costs the same at a thousand

@@ -12,8 +12,6 @@ import {
   profilePage,
 } from './profile-queries.ts';
 
-export { type BoundedCount, DEFAULT_COUNT_LIMIT, MAX_COUNT_LIMIT } from './profile-queries.ts';
-
 // The caller's searches of profiles: the reads of profile-queries.ts, in the
 // caller's organization and at the request's instant (from its scope).
 

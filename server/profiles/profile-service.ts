@@ -109,7 +109,7 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
           },
         }),
       );
-      if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
+      if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id], scope.now);
       const changed = givenFields(fields);
       await recordAudit(tx, scope, {
         kind: 'PROFILE_UPDATED',

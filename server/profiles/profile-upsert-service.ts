@@ -160,14 +160,14 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
             INSERT INTO "profile" ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
                                    "payment_methods", "search_text", "sort_name", "created_at", "updated_at")
             SELECT r.id, ${organizationId}::uuid, r.external_id, r.first_name, r.last_name, r.email, r.phone,
-                   r.payment_methods, r.search_text, r.sort_name, now(), now()
+                   r.payment_methods, r.search_text, r.sort_name, ${scope.now}::timestamptz, ${scope.now}::timestamptz
             FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
               id uuid, external_id text, first_name text, last_name text, email citext, phone text,
               payment_methods "PaymentMethod"[], search_text text, sort_name text)
             ON CONFLICT ("organization_id", "external_id") DO UPDATE SET
               "first_name" = EXCLUDED."first_name", "last_name" = EXCLUDED."last_name", "email" = EXCLUDED."email",
               "phone" = EXCLUDED."phone", "payment_methods" = EXCLUDED."payment_methods",
-              "search_text" = EXCLUDED."search_text", "sort_name" = EXCLUDED."sort_name", "updated_at" = now()
+              "search_text" = EXCLUDED."search_text", "sort_name" = EXCLUDED."sort_name", "updated_at" = ${scope.now}::timestamptz
             RETURNING "id"::text, "external_id", (xmax = 0) AS inserted`
         : [];
 
@@ -179,6 +179,7 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
       await revokeInvitationsToOldAddresses(
         tx,
         written.filter((row) => !row.inserted).map((row) => row.id),
+        scope.now,
       );
       for (const row of changed) {
         const profileId = idByExternalId.get(row.externalId)!;

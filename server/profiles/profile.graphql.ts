@@ -18,23 +18,13 @@ import { ProfileFilterInput, ProfileOrderInput, toProfileFilter, toProfileOrder 
 import type { ProfileCounts } from './profile-queries.ts';
 import { CountRef } from './bounded-count.graphql.ts';
 import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.graphql.ts';
-import {
-  countProfileMatches,
-  countProfileMatchesUpTo,
-  DEFAULT_COUNT_LIMIT,
-  MAX_COUNT_LIMIT,
-  profileStatusCounts,
-  searchProfilePage,
-} from './profile-search.ts';
+import { countProfileMatches, countProfileMatchesUpTo, profileStatusCounts, searchProfilePage } from './profile-search.ts';
+import { DEFAULT_COUNT_LIMIT, MAX_COUNT_LIMIT } from './profile-queries.ts';
 import { createProfile, deleteProfile, updateProfile } from './profile-service.ts';
 
 // The profile: its type, the reads (profiles, profileCounts, profile) and the
 // writes one at a time. Its filter: profile-filter.graphql.ts; many at once by
 // externalId: profile-upsert.graphql.ts.
-
-export { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';
-export { ProfileFilterInput, toProfileFilter } from './profile-filter.graphql.ts';
-export { idempotencyKeyDescription } from '../kernel/idempotency.ts';
 
 export const ProfileRef = builder.prismaNode('Profile', {
   // Ids of another organization load as null, exactly like ids that do not exist.

@@ -1,4 +1,4 @@
-import type { Clock } from '../graphql/context.ts';
+import type { Clock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { globalIdOf } from '../kernel/global-ids.ts';
 import { enqueue } from '../outbox/index.ts';

@@ -1,6 +1,6 @@
 import { enqueue } from '../outbox/index.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { Clock } from '../graphql/context.ts';
+import type { Clock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { WebhookRequestLimits } from './webhook-sender.ts';
 import { postWebhook } from './webhook-sender.ts';

@@ -1,5 +1,5 @@
 import { enqueue } from '../outbox/index.ts';
-import { auditScopeOf, recordAudit } from '../audit/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { RequestScope } from '../kernel/scope.ts';
 import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../kernel/errors.ts';
 import type { Prisma, WebhookEndpoint } from '../generated/prisma/client.ts';
@@ -93,7 +93,7 @@ export async function createWebhookEndpoint(
         createdAt: scope.now,
       },
     });
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: 'WEBHOOK_ENDPOINT_CREATED',
       subjectId: endpoint.id,
       summary: `Added the webhook endpoint ${url} for ${eventTypes.join(', ')}${enabled ? '' : ' (disabled)'}.`,
@@ -153,7 +153,7 @@ export async function updateWebhookEndpoint(scope: RequestScope, policy: Webhook
     }
     const endpoint = await tx.webhookEndpoint.update({ where: { id }, data });
     if (endpoint.enabled) await enqueue(tx, { job: { task: 'deliverWebhooks' } });
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: 'WEBHOOK_ENDPOINT_UPDATED',
       subjectId: id,
       summary: `Changed the webhook endpoint ${before.url}: ${changed.join('; ')}.`,
@@ -194,7 +194,7 @@ export async function deleteWebhookEndpoint(scope: RequestScope, id: string): Pr
   return scope.prisma.$transaction(async (tx) => {
     const endpoint = await lockEndpoint(tx, scope, id);
     await tx.webhookEndpoint.delete({ where: { id } });
-    await recordAudit(tx, auditScopeOf(scope), { kind: 'WEBHOOK_ENDPOINT_DELETED', subjectId: id, summary: `Deleted the webhook endpoint ${endpoint.url}.` });
+    await recordAudit(tx, scope, { kind: 'WEBHOOK_ENDPOINT_DELETED', subjectId: id, summary: `Deleted the webhook endpoint ${endpoint.url}.` });
     return endpoint;
   });
 }
@@ -220,7 +220,7 @@ export async function rotateWebhookEndpointSecret(scope: RequestScope, id: strin
         ...(removed ? holderRemoved(scope.now) : {}),
       },
     });
-    await recordAudit(tx, auditScopeOf(scope), {
+    await recordAudit(tx, scope, {
       kind: 'WEBHOOK_ENDPOINT_SECRET_ROTATED',
       subjectId: id,
       summary: compromised
