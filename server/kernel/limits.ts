@@ -48,3 +48,8 @@ export const MAX_UPSERT_BATCH = 5000;
 /** An organization's reminder time, in hours before an invitation expires (the longest validity is 720 h). */
 export const MIN_REMINDER_HOURS = 1;
 export const MAX_REMINDER_HOURS = 719;
+
+/** How many profiles a count reports before it answers "at least" (ProfileConnection.count). */
+export const DEFAULT_COUNT_LIMIT = 10_000;
+/** The largest limit a caller may ask a bounded count for. */
+export const MAX_COUNT_LIMIT = 100_000;

@@ -104,11 +104,6 @@ export async function profilePage(
   return rows.map((row) => ({ id: row.id, position: { values: row.k, id: row.id } }));
 }
 
-/** How many profiles a count reports before it answers "at least" (ProfileConnection.count). */
-export const DEFAULT_COUNT_LIMIT = 10_000;
-/** The largest limit a caller may ask a bounded count for. */
-export const MAX_COUNT_LIMIT = 100_000;
-
 export type CountPrecision = 'EXACT' | 'AT_LEAST';
 /** A count that stops at a limit: `count` is exact, or (AT_LEAST) the limit, when more match. */
 export interface BoundedCount {

@@ -19,7 +19,7 @@ import type { ProfileCounts } from './profile-queries.ts';
 import { CountRef } from './bounded-count.graphql.ts';
 import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.graphql.ts';
 import { countProfileMatches, countProfileMatchesUpTo, profileStatusCounts, searchProfilePage } from './profile-search.ts';
-import { DEFAULT_COUNT_LIMIT, MAX_COUNT_LIMIT } from './profile-queries.ts';
+import { DEFAULT_COUNT_LIMIT, MAX_COUNT_LIMIT } from '../kernel/limits.ts';
 import { createProfile, deleteProfile, updateProfile } from './profile-service.ts';
 
 // The profile: its type, the reads (profiles, profileCounts, profile) and the
