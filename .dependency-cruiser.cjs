@@ -1,5 +1,5 @@
 // The layers of server/, checked in CI (npm run lint → depcruise). What each
-// rule holds and what imports cannot show is in README "Layers".
+// rule holds and what imports cannot show is in docs/architecture.md, "The layer check".
 
 /** Everything of GraphQL: the libraries, the schema modules, the app and its context. */
 const GRAPHQL = [

@@ -2,7 +2,7 @@ import { DOMAIN_ERRORS, type ErrorCode } from './domain-errors.ts';
 import { requestRefusalCodes } from '../security/request-refusals.ts';
 import { REQUEST_ERROR_CODES, type RequestErrorCode } from './mask-error.ts';
 
-/** Every error code as Markdown, for the README's "Error codes" section (a test keeps the two equal). */
+/** Every error code as Markdown, for the "Error codes" section of docs/api.md (a test keeps the two equal). */
 export function errorCodesMarkdown(): string {
   const escapePipes = (text: string) => text.replaceAll('|', '\\|');
   const requestRows = (Object.keys(REQUEST_ERROR_CODES) as RequestErrorCode[]).map((code) => `| \`${code}\` | — | ${escapePipes(REQUEST_ERROR_CODES[code])} |`);

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 
 // Refusals of a whole request, before any resolver runs: the limits on what one
 // request may ask, rate limits, CSRF and production-only refusals. Each is a
-// GraphQL error with `extensions.code` from this table (the README lists it)
+// GraphQL error with `extensions.code` from this table (docs/operations.md lists it)
 // and an HTTP status, never a 500.
 
 export const requestRefusalCodes = {
