@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DOC_TABLES, staleDocTables } from './doc-tables.ts';
 
 // The repository stands on its own: a short README that leads into docs/, no
 // pointer to a document or tracker a person cloning the repository does not
@@ -115,6 +116,11 @@ describe('the docs', () => {
     }
     expect(broken).toEqual([]);
     expect(checked).toBeGreaterThan(20);
+  });
+
+  it('hold every table printed from the code as the code prints it now (server/tools/doc-tables.ts writes them)', () => {
+    expect(DOC_TABLES.map((table) => table.marker)).toEqual(['limits-table', 'refusal-codes', 'error-codes', 'webhook-events', 'access-table']);
+    expect(staleDocTables(root)).toEqual([]);
   });
 
   it('compute anchors and find broken links as GitHub renders them', () => {
