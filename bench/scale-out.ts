@@ -98,7 +98,7 @@ for (const port of ports) {
   calls.push(graphqlAt(port, key.secret, BULK, { key: `everyone-via-${port}`, filter: {} }));
 }
 // Invite-one of the same profile on both servers at the same moment, ten profiles at a time (more at once
-// exhausts each server's pool of 10 database connections while the bulk runs hold profile locks: see the README).
+// exhausts each server's pool of 10 database connections while the bulk runs hold profile locks: see docs/benchmarks.md).
 const queue = [...singleRows];
 const pairs = Array.from({ length: 10 }, async () => {
   const answered: { data?: any; errors?: unknown }[] = [];

@@ -5,10 +5,11 @@ import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions
 import { globalId, KIT_ADMIN_PASSWORD, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, openSignedIn, screenshot, signIn, useBrowser } from './browser.ts';
 
-// The help-center article's two flows, clicked in a real browser as an admin
-// would, selecting by role and accessible name; then what a viewer and a
-// Starter plan see, field errors, and the session's end. Each page is checked
-// with axe and photographed into admin/test/screenshots/ (git-ignored).
+// The office manager's two flows (invite one person; invite everyone a search
+// finds), clicked in a real browser as an admin would, selecting by role and
+// accessible name; then what a viewer and a Starter plan see, field errors, and
+// the session's end. Each page is checked with axe and photographed into
+// admin/test/screenshots/ (git-ignored).
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -75,7 +76,7 @@ async function pickOption(page: Page, label: string, option: string) {
   await page.keyboard.press('Escape');
 }
 
-describe('the admin UI, as the help-center article describes it', () => {
+describe('the admin UI, as an office manager clicks it', () => {
   it('search helene → Show → Invite → Confirm: the status says Pending and one email went out', async () => {
     const page = await ui.newPage();
     await signIn(page, org.adminEmail);

@@ -2,8 +2,8 @@ import { ErrorCode, type Plan, type Role } from './generated/graphql.ts';
 
 /**
  * Codes the server answers outside the typed errors: a refused request
- * (credentials, a malformed document, a limit). Listed in the API's README,
- * "Error codes".
+ * (credentials, a malformed document, a limit). Listed in the API's docs
+ * (docs/api.md, "Error codes").
  */
 export const RequestErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -79,7 +79,7 @@ export async function deleteAdmin(scope: RequestScope, id: string): Promise<void
     // Before the delete, which clears the admin's id from endpoints and keys.
     const endpoints = await disableEndpointsKnownToAdmin(tx, organizationId, id, scope.now);
     await tx.admin.delete({ where: { id } });
-    // The trail keeps what they did and what was done to their account, not their name or email (README "Audit trail").
+    // The trail keeps what they did and what was done to their account, not their name or email (docs/organizations.md, "Audit trail").
     await eraseAdminFromTrail(tx, organizationId, id);
     const revoked = [
       ...(keys ? [`the ${keys} API key(s) they created were revoked`] : []),

@@ -7,7 +7,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../security/rate-li
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
-// Every setting the server reads, with its default. The README's configuration table mirrors this.
+// Every setting the server reads, with its default. The settings table of docs/operations.md mirrors this.
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -81,7 +81,7 @@ export interface Config {
   /** GraphiQL, introspection, CORS allowlist (production: GraphiQL and introspection off unless asked). */
   exposure: ExposureSettings;
   rateLimits: RateLimitSettings;
-  /** `timeoutSeconds`: a request's longest wait; `searchDelaySeconds`: how far Postmark's message search may lag (README "Email delivery"). */
+  /** `timeoutSeconds`: a request's longest wait; `searchDelaySeconds`: how far Postmark's message search may lag (docs/invitations.md, "Email delivery"). */
   postmark: { serverToken: string | undefined; apiUrl: string | undefined; from: string; timeoutSeconds: number; searchDelaySeconds: number };
   /** Derives invitation tokens (HMAC key); unset outside production, a random one is kept in the data folder. */
   invitationTokenSecret: string | undefined;

@@ -47,7 +47,7 @@ const PG_TEXT_OID = 25;
 
 /**
  * The engine reads PostgreSQL's catalog, whose `"char"` columns (pg_class.relkind…)
- * the pg adapter does not map (the same gap as Prisma issue 27403), so the engine fails
+ * the pg adapter does not map (a known gap of Prisma's: github.com/prisma/prisma/issues/27403), so the engine fails
  * with "Column type 'char' could not be deserialized". They are one-byte strings: report
  * them as text. Passed as the pool's Client class so the shadow database gets it too.
  */

@@ -9,7 +9,7 @@ import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 import { emailRenderSelect, type RenderedEmail, renderEmail } from './email-templates.ts';
 import { type EmailTransport, MAX_BATCH_SIZE, type OutgoingEmail, type SendResult, TransportError } from './email-transport.ts';
 
-// Exactly-once delivery (README "Email delivery"). An email row moves
+// Exactly-once delivery (docs/invitations.md, "Email delivery"). An email row moves
 //   QUEUED ──claim (committed)──▶ SENDING ──Postmark's answer──▶ SENT | BOUNCED | FAILED | QUEUED (retry with back-off)
 //   QUEUED ──the communication gate says no──▶ CANCELLED
 // A batch is claimed and committed as SENDING under a fresh send-attempt id

@@ -1,7 +1,7 @@
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { ACTIONS, type Action, actorKindsOf, FEATURES, type Feature, PLAN_ORDER, PLANS, ROLES } from '../kernel/policy.ts';
 
-/** The access table as Markdown, for the README (a test keeps the two equal). */
+/** The access table as Markdown, for docs/organizations.md (a test keeps the two equal). */
 export function accessTableMarkdown(): string {
   const roles = Object.keys(ROLES) as Role[];
   const planHas = (plan: Plan, feature: Feature) => (PLANS[plan].features as readonly Feature[]).includes(feature);

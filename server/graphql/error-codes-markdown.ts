@@ -1,7 +1,7 @@
 import { DOMAIN_ERRORS, type ErrorCode } from '../kernel/errors.ts';
 import { REQUEST_ERROR_CODES, type RequestErrorCode, requestRefusalCodes } from '../kernel/request-refusals.ts';
 
-/** Every error code as Markdown, for the README's "Error codes" section (a test keeps the two equal). */
+/** Every error code as Markdown, for the "Error codes" section of docs/api.md (a test keeps the two equal). */
 export function errorCodesMarkdown(): string {
   const escapePipes = (text: string) => text.replaceAll('|', '\\|');
   const requestRows = (Object.keys(REQUEST_ERROR_CODES) as RequestErrorCode[]).map((code) => `| \`${code}\` | — | ${escapePipes(REQUEST_ERROR_CODES[code])} |`);

@@ -9,7 +9,7 @@ import { ServiceBusyError } from '../kernel/service-busy.ts';
 
 // The one mapping from whatever went wrong to the GraphQL error a client
 // receives: every error has a `message` and an `extensions.code` from the list
-// below or from the table of domain errors (README, "Error codes").
+// below or from the table of domain errors (docs/api.md, "Error codes").
 
 /** The codes of GraphQL errors that are not domain errors, and when each is used. */
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';

@@ -5,7 +5,7 @@ import type { EmailDeliveryState, ProfileStatus } from '../generated/prisma/enum
 // Who may be invited, and why not: one function, used by invite one, bulk
 // invitations and the preview alike.
 
-/** How long after an invitation the same profile may be invited again (rule 6: nobody gets spammed). */
+/** How long after an invitation the same profile may be invited again (re-sending is limited per profile so that nobody can be spammed). */
 export const RESEND_COOLDOWN_MS = 5 * 60_000;
 
 export const SKIP_REASONS = {

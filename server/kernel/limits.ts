@@ -1,7 +1,7 @@
 import { PLANS } from './policy.ts';
 
-// What one request may ask, in one place. The README's limits table is
-// generated from this (a test keeps the two equal).
+// What one request may ask, in one place. The limits table of docs/operations.md
+// is generated from this (a test keeps the two equal).
 
 const LARGEST_BULK = Math.max(...Object.values(PLANS).map((plan) => plan.maxBulkInvitationSize));
 

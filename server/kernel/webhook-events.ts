@@ -1,6 +1,6 @@
 // THE catalogue of outbound webhook events: wire name, GraphQL enum name,
-// description and the fields of `data` (README "Webhook events" is printed
-// from it and checked). Payloads carry ids and timestamps only: never a token,
+// description and the fields of `data` (the events table of docs/webhooks.md is
+// printed from it and checked). Payloads carry ids and timestamps only: never a token,
 // an email address or a name. The receiver reads the rest through the API.
 
 export const WEBHOOK_EVENTS = {

@@ -2,7 +2,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 
 // Background work runs on graphile-worker (a PostgreSQL job queue). Jobs are
 // added with its SQL function inside the caller's transaction, so a job
-// exists exactly when the rows it works on were committed (rule 9).
+// exists exactly when the rows it works on were committed: a crash or an
+// outage delays the work, and never loses it.
 
 export const TASKS = {
   /** Sends the queued emails in batches of up to 500 (Postmark's batch limit) and settles unfinished send attempts. */

@@ -205,7 +205,7 @@ export async function profileCounts(reader: Reader, organizationId: string, filt
  * and accepting, revoking or re-inviting close it. profile-counts.test.ts
  * checks both definitions agree after every flow. The bounced or reported
  * ones are read from the organization's invitations (few match, but they
- * have no index of their own: see the README's Performance section).
+ * have no index of their own: see docs/benchmarks.md).
  */
 async function countsByStatus(reader: Reader, organizationId: string, statuses: readonly ProfileStatus[], now: Date): Promise<ProfileCounts> {
   if (statuses.length === 0) return { total: 0, notInvited: 0, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 };

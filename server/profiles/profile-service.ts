@@ -127,7 +127,7 @@ export async function deleteProfile(scope: OrganizationScope, id: string): Promi
     const [deleted] = await tx.$queryRaw<{ id: string }[]>`
       DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING id`;
     if (!deleted) throw new NotFoundError(['id'], 'profile');
-    // The trail keeps what happened, not who it happened to (README "Audit trail").
+    // The trail keeps what happened, not who it happened to (docs/organizations.md, "Audit trail").
     await eraseProfileFromTrail(tx, scope.organizationId, id);
     await recordAudit(tx, scope, { kind: 'PROFILE_DELETED', profileId: id, summary: 'Deleted a profile, with its invitations.' });
     return id;

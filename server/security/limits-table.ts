@@ -4,7 +4,7 @@ import { requestRefusalCodes } from '../kernel/request-refusals.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
-/** The limits as Markdown, for the README's "Running in production" (a test keeps the two equal). */
+/** The limits as Markdown, for docs/operations.md, "Limits on one request" (a test keeps the two equal). */
 export function limitsTableMarkdown(): string {
   const rows: [string, string, string][] = [
     ['request body', `${n(REQUEST_LIMITS.bodyBytes / 1024 / 1024)} MiB (read no further)`, '`REQUEST_TOO_LARGE` (413)'],
@@ -29,7 +29,7 @@ export function limitsTableMarkdown(): string {
   return ['| limit | value | refusal |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-/** The refusal codes of request-refusals.ts as Markdown, for the README. */
+/** The refusal codes of request-refusals.ts as Markdown, for docs/operations.md (a test keeps the two equal). */
 export function refusalCodesMarkdown(): string {
   return ['| code | meaning |', '| --- | --- |', ...Object.entries(requestRefusalCodes).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`)].join('\n');
 }

@@ -274,10 +274,10 @@ describe('the limit on the body', () => {
   });
 });
 
-describe('the README', () => {
+describe('docs/operations.md', () => {
   it('lists each limit with its value, and each refusal code, as the code has them', () => {
-    const readme = readFileSync(path.join(rootDir, 'README.md'), 'utf8');
-    expect(/<!-- limits-table:start -->\n([\s\S]*?)\n<!-- limits-table:end -->/.exec(readme)?.[1]).toBe(limitsTableMarkdown());
-    expect(/<!-- refusal-codes:start -->\n([\s\S]*?)\n<!-- refusal-codes:end -->/.exec(readme)?.[1]).toBe(refusalCodesMarkdown());
+    const doc = readFileSync(path.join(rootDir, 'docs/operations.md'), 'utf8');
+    expect(/<!-- limits-table:start -->\n([\s\S]*?)\n<!-- limits-table:end -->/.exec(doc)?.[1]).toBe(limitsTableMarkdown());
+    expect(/<!-- refusal-codes:start -->\n([\s\S]*?)\n<!-- refusal-codes:end -->/.exec(doc)?.[1]).toBe(refusalCodesMarkdown());
   });
 });

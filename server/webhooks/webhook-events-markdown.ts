@@ -1,6 +1,6 @@
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_EVENTS } from '../kernel/webhook-events.ts';
 
-/** The README's webhook event catalogue, from the one in the code (a test keeps them equal). */
+/** The webhook event catalogue of docs/webhooks.md, from the one in the code (a test keeps them equal). */
 export function webhookEventsMarkdown(): string {
   const rows = WEBHOOK_EVENT_TYPES.map((type) => {
     const entry = WEBHOOK_EVENTS[type];
