@@ -9,6 +9,7 @@ import { handlePostmarkWebhook } from './email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from './errors/mask-error.ts';
 import { healthResponse } from './health.ts';
 import { requestIdOf, useRequestId } from './observability/request-id.ts';
+import { useIdempotencyCall } from './input/idempotency-call.ts';
 import { BulkInvitationProgressHub } from './invitations/bulk-invitation-progress.ts';
 import { acceptPageResponse } from './pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from './pages/admin-ui.ts';
@@ -93,6 +94,7 @@ export function createApp(options: AppOptions) {
     plugins: [
       securityHeaders({ https: secureCookie }),
       useRequestId(),
+      useIdempotencyCall(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),

@@ -5,6 +5,7 @@ import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionToo
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseIdempotencyKey, markReplayed } from '../input/idempotency.ts';
+import { currentCallId, isSameCall } from '../input/idempotency-call.ts';
 import { requestBulkInvitationRun } from '../jobs/job-queue.ts';
 import { announceBulkInvitationProgress } from './bulk-invitation-progress.ts';
 import type { ProfileFilter } from '../profiles/profile-filter.ts';
@@ -102,7 +103,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   const { now, organizationId, actor } = scope;
   if (key) {
     const existing = await findByKey(scope.prisma, organizationId, key);
-    if (existing) return markReplayed(sameRequestOrThrow(existing, selection));
+    if (existing) return replayed(sameRequestOrThrow(existing, selection));
   }
   const total = await selectionSize(scope.prisma, organizationId, selection, now);
   const max = PLANS[scope.viewer.plan].maxBulkInvitationSize;
@@ -115,6 +116,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
         data: {
           organizationId,
           idempotencyKey: key,
+          idempotencyCallId: key ? currentCallId() : null,
           selection: selection as unknown as Prisma.InputJsonValue,
           total,
           sentByAdminId: actor.kind === 'ADMIN' ? actor.id : null,
@@ -134,7 +136,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   } catch (error) {
     // Two retries raced: the other one created it.
     if (key && uniqueViolation(error)) {
-      return markReplayed(sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
+      return replayed(sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
     }
     throw error;
   }
@@ -162,6 +164,9 @@ async function abandonInlineRun(scope: ServiceScope, bulkInvitationId: string, e
 function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey: string) {
   return prisma.bulkInvitation.findUnique({ where: { organizationId_idempotencyKey: { organizationId, idempotencyKey } } });
 }
+
+/** What a key created, again: a replay, unless this is the same call's own retry (its answer was lost). */
+const replayed = (existing: BulkInvitation): BulkInvitation => (isSameCall(existing.idempotencyCallId) ? existing : markReplayed(existing));
 
 function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): BulkInvitation {
   if (canonicalJson(existing.selection) !== canonicalJson(selection)) throw new IdempotencyKeyReusedError();
