@@ -227,6 +227,15 @@ describe('the SDK, as an integrator meets it', () => {
       expect(created.lastResponse.attempts).toBe(2);
       expect((await api().profiles.search({ filter: { search: 'lost.answer' } })).totalCount).toBe(1);
 
+      // A bulk upsert, retried after its answer was lost: the rows it created are CREATED, not UNCHANGED.
+      proxy.script('lostAnswer');
+      const synced = await parkpass.profiles.upsert([
+        { externalId: 'lost-1', firstName: 'Lost', lastName: 'One', email: 'lost.one@sdk.example' },
+        { externalId: 'lost-2', firstName: 'Lost', lastName: 'Two', email: 'lost.two@sdk.example' },
+      ]);
+      expect(synced).toMatchObject({ createdCount: 2, unchangedCount: 0 });
+      expect(synced.lastResponse.attempts).toBe(2);
+
       proxy.script('lostAnswer');
       const lot = await parkpass.parkingLots.create('Lost lot');
       expect(lot.replayed).toBe(false);
