@@ -40,6 +40,11 @@ export interface Page<Node> {
   edges: readonly { node: Node }[];
 }
 
+/** An input type whose lists may be readonly (the SDK only reads them): `as const` arrays and `readonly string[]` fit. */
+export type ReadonlyLists<Input> = {
+  [Field in keyof Input]: Input[Field] extends infer Value ? (Value extends Array<infer Item> ? readonly Item[] : Value) : never;
+};
+
 /** A result that tells how it was answered: `lastResponse` (request id, attempts, status), not enumerable. */
 export type Answered<T> = T & { readonly lastResponse: ResponseInfo };
 

@@ -145,7 +145,16 @@ export class ParkpassError extends Error {
   }
 }
 
-/** True when `error` is a ParkpassError, optionally with one of these codes. */
-export function isParkpassError(error: unknown, ...codes: ParkpassErrorCode[]): error is ParkpassError {
-  return error instanceof ParkpassError && (codes.length === 0 || codes.includes(error.code));
+/**
+ * A ParkpassError with one of the codes `C`, and what those codes always
+ * carry: `requiredPlan` for FEATURE_NOT_IN_PLAN, `requiredRoles` for FORBIDDEN.
+ */
+export type ParkpassErrorWith<C extends ParkpassErrorCode> = ParkpassError & { readonly code: C } & (C extends 'FEATURE_NOT_IN_PLAN'
+    ? { readonly requiredPlan: Plan }
+    : unknown) &
+  (C extends 'FORBIDDEN' ? { readonly requiredRoles: readonly Role[] } : unknown);
+
+/** True when `error` is a ParkpassError, optionally with one of these codes (narrowed to them, and to what they always carry). */
+export function isParkpassError<C extends ParkpassErrorCode = ParkpassErrorCode>(error: unknown, ...codes: C[]): error is ParkpassErrorWith<C> {
+  return error instanceof ParkpassError && (codes.length === 0 || (codes as ParkpassErrorCode[]).includes(error.code));
 }

@@ -8,6 +8,7 @@ export {
   type Page,
   type PageArgs,
   paginate,
+  type ReadonlyLists,
   type WriteOptions,
 } from './call.ts';
 export * from './client.ts';
@@ -50,6 +51,7 @@ export {
   type Profile,
   type ProfileCounts,
   type ProfileDeleteResult,
+  type ProfileFilterInput,
   type ProfileResult,
   type ProfilesResource,
   type ProfileUpdateResult,

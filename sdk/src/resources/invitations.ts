@@ -13,9 +13,10 @@ import {
   ProfileInviteDocument,
   type ProfileInviteMutation,
 } from '../generated/graphql.ts';
+import type { ProfileFilterInput } from './profiles.ts';
 
 /** A selection of profiles: these ids, or every profile a search filter matches. */
-export type Selection = { profileIds: readonly string[]; filter?: never } | { filter: ProfileFilter; profileIds?: never };
+export type Selection = { profileIds: readonly string[]; filter?: never } | { filter: ProfileFilterInput; profileIds?: never };
 
 export type InviteResult = Success<ProfileInviteMutation['profileInvite']>;
 export type InvitationPreview = InvitationPreviewQuery['profilesInvitePreview'];
@@ -26,7 +27,7 @@ export type InvitationAcceptResult = Success<InvitationAcceptMutation['invitatio
 /** A selection as the API's arguments take it. */
 export const selectionArguments = (selection: Selection) => ({
   profileIds: selection.profileIds ? [...selection.profileIds] : undefined,
-  filter: selection.filter,
+  filter: selection.filter as ProfileFilter | undefined,
 });
 
 export function invitationsResource(caller: Caller) {

@@ -1,5 +1,6 @@
 import {
   type Answered,
+  type ReadonlyLists,
   answered,
   asFirstAttempt,
   type Caller,
@@ -39,6 +40,8 @@ import {
 } from '../generated/graphql.ts';
 
 export type Profile = ProfileFieldsFragment;
+/** A profile search filter (`ProfileFilter`) whose lists may be readonly. */
+export type ProfileFilterInput = ReadonlyLists<ProfileFilter>;
 export type ProfileCounts = ProfileCountsQuery['profileCounts'];
 export type ProfileResult = Success<ProfileCreateMutation['profileCreate']>;
 export type ProfileUpdateResult = Success<ProfileUpdateMutation['profileUpdate']>;
@@ -107,21 +110,21 @@ export function profilesResource(caller: Caller) {
   const profiles = {
     /** One page of the organization's profiles matching the filter. */
     search: async (
-      args: { filter?: ProfileFilter | undefined; orderBy?: ProfileOrder | undefined } & PageArgs = {},
+      args: { filter?: ProfileFilterInput | undefined; orderBy?: ProfileOrder | undefined } & PageArgs = {},
       call?: CallOptions,
     ): Promise<Answered<Page<Profile>>> => {
-      const answer = await caller.query('profiles.search', ProfilesDocument, args, call);
+      const answer = await caller.query('profiles.search', ProfilesDocument, { ...args, filter: args.filter as ProfileFilter | undefined }, call);
       return answered(answer.data.profiles, answer);
     },
     /** Every profile matching the filter, page after page. */
     all: (
-      args: { filter?: ProfileFilter | undefined; orderBy?: ProfileOrder | undefined; pageSize?: number | undefined } = {},
+      args: { filter?: ProfileFilterInput | undefined; orderBy?: ProfileOrder | undefined; pageSize?: number | undefined } = {},
       call?: CallOptions,
     ): AsyncGenerator<Profile> =>
       paginate((after) => profiles.search({ filter: args.filter, orderBy: args.orderBy, first: args.pageSize ?? 200, after }, call)),
     /** How many profiles match the filter, by status (the admin UI's Status column). */
-    counts: async (filter?: ProfileFilter, call?: CallOptions): Promise<Answered<ProfileCounts>> => {
-      const answer = await caller.query('profiles.counts', ProfileCountsDocument, { filter }, call);
+    counts: async (filter?: ProfileFilterInput, call?: CallOptions): Promise<Answered<ProfileCounts>> => {
+      const answer = await caller.query('profiles.counts', ProfileCountsDocument, { filter: filter as ProfileFilter | undefined }, call);
       return answered(answer.data.profileCounts, answer);
     },
     /** One profile by global id; throws NOT_FOUND when the organization has none. */

@@ -98,7 +98,10 @@ export async function check(signal: AbortSignalLike) {
     }
   }
 
-  const started = await parkpass.invitations.inviteMany({ filter: { externalIds: ['hr-1'] } }, { idempotencyKey: 'run-1', signal });
+  // Lists may be readonly, in a filter as in profileIds.
+  const externalIds: readonly string[] = ['hr-1'];
+  await parkpass.profiles.search({ filter: { externalIds, statuses: ['PENDING'] as const } });
+  const started = await parkpass.invitations.inviteMany({ filter: { externalIds } }, { idempotencyKey: 'run-1', signal });
   const replayed: boolean = started.replayed;
   void replayed;
   const done: BulkInvitation = await parkpass.invitations.waitFor(started.bulkInvitation.id, undefined, { intervalMs: 500, signal });
@@ -148,6 +151,15 @@ export async function check(signal: AbortSignalLike) {
       if (error.code === 'FEATURE_NOT_IN_PLANS') void error.details;
     }
     if (isParkpassError(error, 'RATE_LIMITED', 'SERVER_ERROR')) void error.retryable;
+    // What a code always carries is not nullable once narrowed to it.
+    if (isParkpassError(error, 'FEATURE_NOT_IN_PLAN')) {
+      const needed: 'STARTER' | 'BUSINESS' | 'ENTERPRISE' = error.requiredPlan;
+      void needed;
+    }
+    if (isParkpassError(error, 'FORBIDDEN')) {
+      const roles: readonly string[] = error.requiredRoles;
+      void roles;
+    }
   }
 
   // Every connection pages itself.
