@@ -58,6 +58,23 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<string>([
 /** The code as sent by the server when the SDK knows it, else UNKNOWN_ERROR. */
 export const knownCode = (code: string): ParkpassErrorCode => (KNOWN_CODES.has(code) ? (code as ParkpassErrorCode) : 'UNKNOWN_ERROR');
 
+/**
+ * The HTTP status each API code is answered with, from the server's error
+ * table: FORBIDDEN and FEATURE_NOT_IN_PLAN are 403, every other code is 200
+ * (a GraphQL refusal inside a successful response). `ParkpassError.status`
+ * gives a code this one status whichever call refused, a query (which answers
+ * it as a GraphQL error) or a mutation (a typed error in its result).
+ */
+export const ERROR_CODE_HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = { FEATURE_NOT_IN_PLAN: 403, FORBIDDEN: 403 };
+
+const API_CODES: ReadonlySet<string> = new Set<string>(Object.values(ErrorCode));
+
+/** The status a ParkpassError carries: an API code's one status from the table; otherwise the answer's HTTP status, or null without one. */
+export function statusOfCode(code: ParkpassErrorCode, httpStatus: number | null): number | null {
+  if (API_CODES.has(code)) return ERROR_CODE_HTTP_STATUS[code as ErrorCode] ?? 200;
+  return httpStatus;
+}
+
 const RETRYABLE: ReadonlySet<ParkpassErrorCode> = new Set(['NETWORK_ERROR', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED']);
 
 export interface ParkpassErrorInit {
@@ -66,6 +83,8 @@ export interface ParkpassErrorInit {
   message: string;
   requestId?: string | null | undefined;
   status?: number | null | undefined;
+  /** How many attempts the call made before this error (0 when none was sent). */
+  attempts?: number | undefined;
   details?: Readonly<Record<string, unknown>> | undefined;
   cause?: unknown;
 }
@@ -84,8 +103,15 @@ export class ParkpassError extends Error {
   readonly operation: string;
   /** The server's `x-request-id` of the (last) attempt; quote it to support. Null when no answer came. */
   readonly requestId: string | null;
-  /** The HTTP status of the answer, when there was one. */
+  /**
+   * The HTTP status: for an API code (`ErrorCode`), the one status the server's
+   * error table gives it (403 for FORBIDDEN and FEATURE_NOT_IN_PLAN, 200 for the
+   * rest), whichever call refused; otherwise the answer's status, null when no
+   * answer came.
+   */
   readonly status: number | null;
+  /** How many attempts the call made, retries included (0 when none was sent, e.g. aborted before). */
+  readonly attempts: number;
   /** FEATURE_NOT_IN_PLAN: the smallest plan that has the feature. */
   readonly requiredPlan: Plan | null;
   /** FORBIDDEN: the roles that may do it. */
@@ -98,12 +124,14 @@ export class ParkpassError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(init: ParkpassErrorInit) {
-    super(`${init.operation}: ${init.message}`, init.cause === undefined ? undefined : { cause: init.cause });
+    const attempts = init.attempts ?? 1;
+    super(`${init.operation}: ${init.message}${attempts > 1 ? ` (${attempts} attempts)` : ''}`, init.cause === undefined ? undefined : { cause: init.cause });
     const details = init.details ?? {};
+    this.attempts = attempts;
     this.code = init.code;
     this.operation = init.operation;
     this.requestId = init.requestId ?? null;
-    this.status = init.status ?? null;
+    this.status = statusOfCode(init.code, init.status ?? null);
     this.details = details;
     this.requiredPlan = typeof details.requiredPlan === 'string' ? (details.requiredPlan as Plan) : null;
     this.requiredRoles = Array.isArray(details.requiredRoles) ? (details.requiredRoles as Role[]) : null;
@@ -117,7 +145,16 @@ export class ParkpassError extends Error {
   }
 }
 
-/** True when `error` is a ParkpassError, optionally with one of these codes. */
-export function isParkpassError(error: unknown, ...codes: ParkpassErrorCode[]): error is ParkpassError {
-  return error instanceof ParkpassError && (codes.length === 0 || codes.includes(error.code));
+/**
+ * A ParkpassError with one of the codes `C`, and what those codes always
+ * carry: `requiredPlan` for FEATURE_NOT_IN_PLAN, `requiredRoles` for FORBIDDEN.
+ */
+export type ParkpassErrorWith<C extends ParkpassErrorCode> = ParkpassError & { readonly code: C } & (C extends 'FEATURE_NOT_IN_PLAN'
+    ? { readonly requiredPlan: Plan }
+    : unknown) &
+  (C extends 'FORBIDDEN' ? { readonly requiredRoles: readonly Role[] } : unknown);
+
+/** True when `error` is a ParkpassError, optionally with one of these codes (narrowed to them, and to what they always carry). */
+export function isParkpassError<C extends ParkpassErrorCode = ParkpassErrorCode>(error: unknown, ...codes: C[]): error is ParkpassErrorWith<C> {
+  return error instanceof ParkpassError && (codes.length === 0 || (codes as ParkpassErrorCode[]).includes(error.code));
 }

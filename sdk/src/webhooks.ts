@@ -1,4 +1,5 @@
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { Webhook, WebhookVerificationError as StandardWebhookVerificationError } from 'standardwebhooks';
+import type { HeadersLike } from './platform.ts';
 
 // Receiving Parkpass webhooks: the events' types, and verifyWebhook, which
 // checks a request's Standard Webhooks signature (with the `standardwebhooks`
@@ -34,8 +35,24 @@ export interface WebhookEventDataMap {
 
 export type WebhookEventType = keyof WebhookEventDataMap;
 
-/** The body of a webhook request: `switch (event.type)` narrows `data`. */
-export type WebhookEvent = { [T in WebhookEventType]: { type: T; timestamp: string; data: WebhookEventDataMap[T] } }[WebhookEventType];
+/** An event of a type this version of the SDK knows: `switch (event.type)` narrows `data`. */
+export type KnownWebhookEvent = { [T in WebhookEventType]: { type: T; timestamp: string; data: WebhookEventDataMap[T] } }[WebhookEventType];
+
+/**
+ * A validly signed event of a type newer than this version of the SDK: never
+ * handed over as a known one. `originalType` is the type the server sent;
+ * `data` is its data, unchecked. Acknowledge it (answer 2xx) or ignore it;
+ * upgrade the SDK to read it.
+ */
+export interface UnknownWebhookEvent {
+  type: 'unknown';
+  originalType: string;
+  timestamp: string;
+  data: Readonly<Record<string, unknown>>;
+}
+
+/** The body of a webhook request: `switch (event.type)` narrows `data`; a type this SDK does not know is `'unknown'`. */
+export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;
 
 /** The names of each event's data fields, at run time. */
 export const WEBHOOK_EVENT_FIELDS: { [T in WebhookEventType]: readonly (keyof WebhookEventDataMap[T])[] } = {
@@ -48,9 +65,24 @@ export const WEBHOOK_EVENT_FIELDS: { [T in WebhookEventType]: readonly (keyof We
   'bulk_invitation.completed': ['bulkInvitationId', 'total', 'invited', 'reinvited', 'skipped', 'startedAt', 'completedAt'],
 };
 
-export { WebhookVerificationError };
+/** A webhook request that is not a valid, fresh Parkpass event: wrong signature or secret, missing headers, or a timestamp too far from now. */
+export class WebhookVerificationError extends Error {
+  override readonly name = 'WebhookVerificationError';
+}
 
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+function plainHeaders(headers: HeadersLike): Record<string, string> {
+  const plain: Record<string, string> = {};
+  if (typeof headers.forEach === 'function' && typeof headers.get === 'function') {
+    (headers as { forEach(callback: (value: string, name: string) => void): void }).forEach((value, name) => {
+      plain[name.toLowerCase()] = value;
+    });
+  } else {
+    for (const [name, value] of Object.entries(headers as Readonly<Record<string, string | readonly string[] | undefined>>)) {
+      if (value !== undefined) plain[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+    }
+  }
+  return plain;
+}
 
 /**
  * Verifies a webhook request and returns its event. `payload` is the raw body
@@ -61,16 +93,39 @@ type HeaderSource = Headers | Record<string, string | string[] | undefined>;
  * not match or the timestamp is more than 5 minutes away from now (replays).
  * Deduplicate by the `webhook-id` header: a retry carries the same one.
  */
-export function verifyWebhook(payload: string | Buffer, headers: HeaderSource, secret: string): WebhookEvent {
-  const plain: Record<string, string> = {};
-  if (typeof (headers as Headers).forEach === 'function' && typeof (headers as Headers).get === 'function') {
-    (headers as Headers).forEach((value, name) => {
-      plain[name.toLowerCase()] = value;
-    });
-  } else {
-    for (const [name, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
-      if (value !== undefined) plain[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
+export function verifyWebhook(payload: string | Uint8Array, headers: HeadersLike, secret: string): WebhookEvent {
+  let event: { type?: unknown; timestamp?: unknown; data?: unknown };
+  try {
+    event = new Webhook(secret).verify(typeof payload === 'string' ? payload : new TextDecoder().decode(payload), plainHeaders(headers)) as typeof event;
+  } catch (error) {
+    if (error instanceof StandardWebhookVerificationError) throw new WebhookVerificationError(error.message, { cause: error });
+    throw error;
   }
-  return new Webhook(secret).verify(typeof payload === 'string' ? payload : payload.toString('utf8'), plain) as WebhookEvent;
+  const type = typeof event.type === 'string' ? event.type : '';
+  if (Object.hasOwn(WEBHOOK_EVENT_FIELDS, type)) return event as KnownWebhookEvent;
+  return {
+    type: 'unknown',
+    originalType: type,
+    timestamp: typeof event.timestamp === 'string' ? event.timestamp : '',
+    data: event.data && typeof event.data === 'object' ? (event.data as Record<string, unknown>) : {},
+  };
+}
+
+/**
+ * Signs an event as the server does, for your receiver's tests: the headers
+ * (webhook-id, webhook-timestamp, webhook-signature) to send with `body`, which
+ * `verifyWebhook(body, headers, secret)` accepts.
+ */
+export function signWebhook(
+  body: string,
+  secret: string,
+  options: { id?: string | undefined; timestamp?: Date | undefined } = {},
+): { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string } {
+  const id = options.id ?? `msg_${crypto.randomUUID()}`;
+  const timestamp = options.timestamp ?? new Date();
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, timestamp, body),
+  };
 }

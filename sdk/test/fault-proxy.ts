@@ -4,7 +4,18 @@ import type { AddressInfo } from 'node:net';
 // A proxy in front of the real server that answers the next requests with
 // scripted faults (then forwards again), and records when each request came.
 
-export type Fault = 'status503' | 'masked500' | 'masked200' | 'notFound404' | 'rateLimited' | 'hang' | 'reset' | 'runningBulk';
+export type Fault =
+  | 'forward'
+  | 'status503RetryAfter'
+  | 'lostAnswer'
+  | 'status503'
+  | 'masked500'
+  | 'masked200'
+  | 'notFound404'
+  | 'rateLimited'
+  | 'hang'
+  | 'reset'
+  | 'runningBulk';
 
 const MASKED = JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 
@@ -17,6 +28,18 @@ export async function startFaultProxy(target: string) {
     const json = (status: number, body: string, headers: Record<string, string> = {}) =>
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
     switch (fault) {
+      case 'status503RetryAfter':
+        return res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('down for a second');
+      case 'lostAnswer': {
+        // The server does the work; its answer never reaches the client.
+        const upstream = forward(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (answer) => {
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+        });
+        upstream.on('error', () => res.destroy());
+        req.pipe(upstream);
+        return;
+      }
       case 'status503':
         return res.writeHead(503, { 'content-type': 'text/plain' }).end('upstream down');
       case 'masked500':

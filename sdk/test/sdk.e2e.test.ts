@@ -370,7 +370,7 @@ describe('the SDK against the real server', () => {
     expect(output).toBe('');
   }, 120_000);
 
-  it('runs the README\'s "sync from your HR system" example as written, twice, from the packed tarball in an ESM project; and the CommonJS entry in a CJS project', async () => {
+  it('runs the README\'s "sync from your HR system" example as written, twice, from the packed tarball in an ESM project; the CommonJS entry in a CJS project; and compiles every README example in both, strictly', async () => {
     const readme = await readFile(path.join(root, 'sdk/README.md'), 'utf8');
     const example = /```ts example\n([\s\S]*?)```/.exec(readme)![1]!;
     const work = await mkdtemp(path.join(tmpdir(), 'parkpass-consumers-'));
@@ -410,33 +410,61 @@ describe('the SDK against the real server', () => {
         '  .catch((error) => { console.error(error); process.exit(1); });\n',
     );
     expect(execFileSync(process.execPath, ['check.js'], { cwd: cjs, encoding: 'utf8', env })).toBe('CJS: ADMIN ADMIN function\n');
-    // A CommonJS TypeScript project type-checks against the packed types: strict, skipLibCheck off, no DOM lib, no graphql installed.
-    await writeFile(
-      path.join(cjs, 'check.ts'),
-      "import { createClient, type ParkpassClient, type UpsertRowError } from '@parkpass/sdk';\n" +
-        "export const client: ParkpassClient = createClient({ url: 'http://localhost/graphql', apiKey: 'ppk_x' });\n" +
-        'export type RowError = UpsertRowError;\n',
-    );
-    await writeFile(
-      path.join(cjs, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'Node16',
-          moduleResolution: 'Node16',
-          target: 'ES2022',
-          lib: ['ES2023'],
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true,
-          skipLibCheck: false,
-          noEmit: true,
-          types: ['node'],
-          typeRoots: [path.join(root, 'node_modules/@types')],
-        },
-        files: ['check.ts'],
+    // Every TypeScript example of the README compiles against the packed types, in an ESM and in a CommonJS project:
+    // strict, noUncheckedIndexedAccess, exactOptionalPropertyTypes, skipLibCheck off, no DOM lib, no @types/node.
+    const examples = [...readme.matchAll(/```ts( example)?\n([\s\S]*?)```/g)].map((match) => match[2]!);
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    // The app's own environment (process, console), which the SDK's types do not bring.
+    const environment =
+      'declare const process: { env: Record<string, string | undefined> };\ndeclare const console: { log(...values: unknown[]): void; warn(...values: unknown[]): void };\n';
+    const strictCheck = async (project: string, moduleKind: 'NodeNext' | 'Node16', files: string[]) => {
+      await writeFile(path.join(project, 'environment.d.ts'), environment);
+      await writeFile(
+        path.join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: moduleKind,
+            moduleResolution: moduleKind,
+            target: 'ES2022',
+            lib: ['ES2023'],
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            exactOptionalPropertyTypes: true,
+            skipLibCheck: false,
+            noEmit: true,
+            types: [],
+          },
+          files: ['environment.d.ts', ...files],
+        }),
+      );
+      const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+      return (() => {
+        try {
+          return execFileSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' });
+        } catch (error) {
+          return (error as { stdout: string }).stdout;
+        }
+      })();
+    };
+    const esmFiles = await Promise.all(
+      examples.map(async (code, index) => {
+        await writeFile(path.join(esm, `example-${index}.ts`), code);
+        return `example-${index}.ts`;
       }),
     );
-    expect(execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', cjs], { cwd: cjs, encoding: 'utf8' })).toBe('');
+    expect(await strictCheck(esm, 'NodeNext', esmFiles)).toBe('');
+    // In CommonJS there is no top-level await: an example that awaits runs in a function.
+    const cjsFiles = await Promise.all(
+      examples.map(async (code, index) => {
+        const lines = code.split('\n');
+        const imports = lines.filter((line) => line.startsWith('import '));
+        const rest = lines.filter((line) => !line.startsWith('import '));
+        const body = /\bawait\b/.test(code) ? `export async function main() {\n${rest.join('\n')}\n}\n` : rest.join('\n');
+        await writeFile(path.join(cjs, `example-${index}.ts`), `${imports.join('\n')}\n${body}`);
+        return `example-${index}.ts`;
+      }),
+    );
+    expect(await strictCheck(cjs, 'Node16', cjsFiles)).toBe('');
     // Nothing of graphql itself comes with the SDK.
     await expect(readFile(path.join(cjs, 'node_modules/graphql/package.json'))).rejects.toThrow();
   }, 300_000);

@@ -13,6 +13,7 @@ import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.t
 import { acceptPageResponse } from '../pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from '../pages/admin-ui.ts';
 import { playgroundTabs } from '../pages/playground-examples.ts';
+import { useIdempotencyCall } from '../kernel/idempotency-call.ts';
 import { schema } from './schema.ts';
 import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL, securityHeaders } from '../security/http-exposure.ts';
 import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
@@ -93,6 +94,7 @@ export function createApp(options: AppOptions) {
     plugins: [
       securityHeaders({ https: secureCookie }),
       useRequestId(),
+      useIdempotencyCall(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),

@@ -46,3 +46,29 @@ describe('idempotency keys on creates', () => {
     expect(tooLong.data.tagCreate.code).toBe('INVALID_INPUT');
   });
 });
+
+describe("a client's own retry (the same x-parkpass-call-id) is not a replay", () => {
+  const CREATE_REPLAYED = `mutation ($input: ProfileCreateInput!) { profileCreate(input: $input) {
+    __typename ... on ProfilePayload { replayed profile { id } } ... on Error { code } } }`;
+  const INVITE = `mutation ($input: ProfilesInviteInput!) { profilesInvite(input: $input) {
+    __typename ... on ProfilesInvitePayload { replayed bulkInvitation { id } } ... on Error { code } } }`;
+
+  it('answers the same call as its first attempt, another call (or none named) as a replay, for creates and bulk invitations', async () => {
+    const org = await kit.createOrganization({ plan: 'ENTERPRISE' });
+    const as = (callId: string | null) => ({ token: org.apiKey, headers: callId ? { 'x-parkpass-call-id': callId } : ({} as Record<string, string>) });
+    const input = { firstName: 'Retried', lastName: 'Once', email: 'retried.once@example.test', idempotencyKey: 'hr-run-7:create' };
+    const first = await kit.graphql(CREATE_REPLAYED, { input }, as('call-aaaaaaaa'));
+    expect(first.data.profileCreate).toMatchObject({ __typename: 'ProfilePayload', replayed: false });
+    // The same call again (its first answer lost): its own work, not a replay.
+    expect((await kit.graphql(CREATE_REPLAYED, { input }, as('call-aaaaaaaa'))).data.profileCreate).toEqual(first.data.profileCreate);
+    // A later run with the same key: a replay; so is a client that names no call.
+    expect((await kit.graphql(CREATE_REPLAYED, { input }, as('call-bbbbbbbb'))).data.profileCreate).toMatchObject({ replayed: true });
+    expect((await kit.graphql(CREATE_REPLAYED, { input }, as(null))).data.profileCreate).toMatchObject({ replayed: true });
+
+    const invite = { profileIds: [first.data.profileCreate.profile.id], idempotencyKey: 'hr-run-7:invite' };
+    const started = await kit.graphql(INVITE, { input: invite }, as('call-cccccccc'));
+    expect(started.data.profilesInvite).toMatchObject({ __typename: 'ProfilesInvitePayload', replayed: false });
+    expect((await kit.graphql(INVITE, { input: invite }, as('call-cccccccc'))).data.profilesInvite).toEqual(started.data.profilesInvite);
+    expect((await kit.graphql(INVITE, { input: invite }, as('call-dddddddd'))).data.profilesInvite).toMatchObject({ replayed: true });
+  });
+});

@@ -1,6 +1,7 @@
 import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { sha256Hex } from './sha256.ts';
+import { currentCallId, isSameCall } from './idempotency-call.ts';
 import { parseOptionalText } from './text-fields.ts';
 
 // Creates that carry an idempotency key can be retried safely: the first
@@ -59,8 +60,8 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
   const requestHash = sha256Hex(canonicalJson(request.input));
   // Waits for a concurrent first request with the same key to commit, then does nothing.
   const claimed = await tx.$queryRaw<{ key: string }[]>`
-    INSERT INTO idempotent_request (organization_id, operation, key, request_hash)
-    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash})
+    INSERT INTO idempotent_request (organization_id, operation, key, request_hash, call_id)
+    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash}, ${currentCallId()})
     ON CONFLICT DO NOTHING RETURNING key`;
   if (claimed.length === 1) {
     const created = await request.create();
@@ -76,7 +77,8 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
   if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   const result = earlier.resultId ? await request.load(earlier.resultId) : null;
   if (!result) throw new NotFoundError(['input', 'idempotencyKey'], 'object created with this idempotency key (it was deleted since)');
-  return markReplayed(result as T & object);
+  // The same call's retry after it lost the answer: the work is this call's, not a replay.
+  return isSameCall(earlier.callId) ? result : markReplayed(result as T & object);
 }
 
 /** JSON with object keys sorted and absent values dropped, so equal inputs hash equally. */

@@ -9,6 +9,7 @@ import type { OrganizationScope } from '../kernel/scope.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { givenFields, knownLinks, unknownLinkError } from './profile-service.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
+import { answerAsFirstAttempt } from './upsert-call-memory.ts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -201,6 +202,7 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
               };
         }),
       );
+      await answerAsFirstAttempt(tx, organizationId, inputs, results);
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
       return { rows: results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: count('FAILED') };
     },

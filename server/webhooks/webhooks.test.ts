@@ -213,6 +213,7 @@ describe('outbound webhooks', () => {
       vi.setSystemTime(Number(request.headers['webhook-timestamp']) * 1000);
       const event = verifyWebhook(request.body, request.headers, all.secret);
       vi.useRealTimers();
+      if (event.type === 'unknown') throw new Error(`The SDK does not know the server's event type ${event.originalType}`);
       expect(Object.keys(event.data)).toEqual(WEBHOOK_EVENT_FIELDS[event.type]);
       if (event.type === 'bulk_invitation.completed') expect(event.data.invited).toBe(3);
     }

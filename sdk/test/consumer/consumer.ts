@@ -1,7 +1,10 @@
 // A consumer of the published types (resolved through @parkpass/sdk's "exports" to sdk/dist), compiled
-// under strict, noUncheckedIndexedAccess and exactOptionalPropertyTypes, with skipLibCheck off and no DOM lib.
+// under strict, noUncheckedIndexedAccess and exactOptionalPropertyTypes, with skipLibCheck off, no DOM lib and
+// no @types/node (`types: []`): the SDK's declarations stand on the ES library alone.
 // The SDK's test compiles this file with tsc and expects no error.
 import {
+  type AbortSignalLike,
+  type Answered,
   type BulkInvitation,
   createClient,
   ErrorCode,
@@ -16,6 +19,8 @@ import {
   Role,
   SkipReason,
   type UpsertRowError,
+  UpsertAllError,
+  type UpsertAllResult,
 } from '@parkpass/sdk';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -29,7 +34,7 @@ createClient({ url: 'http://localhost:4000/graphql', anonymous: true });
 // Options may be passed as explicit undefined (exactOptionalPropertyTypes).
 createClient({ url: 'http://localhost:4000/graphql', token: 'pps_x', timeoutMs: undefined, fetch: undefined });
 
-export async function check(signal: AbortSignal) {
+export async function check(signal: AbortSignalLike) {
   const page = await parkpass.profiles.search({ filter: { statuses: [ProfileStatus.PENDING] }, first: 10, after: undefined }, { signal });
   type _pageNotAny = Assert<Equal<IsAny<typeof page>, false>>;
   // A page's cursor goes back as `after` unchanged.
@@ -93,7 +98,10 @@ export async function check(signal: AbortSignal) {
     }
   }
 
-  const started = await parkpass.invitations.inviteMany({ filter: { externalIds: ['hr-1'] } }, { idempotencyKey: 'run-1', signal });
+  // Lists may be readonly, in a filter as in profileIds.
+  const externalIds: readonly string[] = ['hr-1'];
+  await parkpass.profiles.search({ filter: { externalIds, statuses: ['PENDING'] as const } });
+  const started = await parkpass.invitations.inviteMany({ filter: { externalIds } }, { idempotencyKey: 'run-1', signal });
   const replayed: boolean = started.replayed;
   void replayed;
   const done: BulkInvitation = await parkpass.invitations.waitFor(started.bulkInvitation.id, undefined, { intervalMs: 500, signal });
@@ -101,7 +109,28 @@ export async function check(signal: AbortSignal) {
 
   // The documents are exported typed, for urql (or any TypedDocumentNode client).
   const data = await parkpass.request('mine', ProfilesDocument, { first: 5 }, { idempotent: true });
-  type _documentData = Assert<Equal<typeof data, ProfilesQuery>>;
+  type _documentData = Assert<Equal<typeof data, Answered<ProfilesQuery>>>;
+  const total: number = data.profiles.totalCount;
+  void total;
+  // The document decides the variables: a wrong one does not compile.
+  // @ts-expect-error first is an Int
+  await parkpass.request('mine', ProfilesDocument, { first: 'two' });
+
+  // Every result tells its request id and attempts.
+  const requestId: string | null = page.lastResponse.requestId;
+  const attempts: number = page.lastResponse.attempts;
+  void [requestId, attempts];
+
+  // A sync stopped part way says which rows were written.
+  try {
+    await parkpass.profiles.upsertAll([]);
+  } catch (error) {
+    if (error instanceof UpsertAllError) {
+      const written: UpsertAllResult = error.written;
+      const from: number = error.firstUnwrittenIndex;
+      void [written, from];
+    }
+  }
 
   // Enums are values too.
   const roles: string[] = [Role.ADMIN, Role.VIEWER, SkipReason.ALREADY_VALIDATED, ErrorCode.FORBIDDEN];
@@ -122,6 +151,15 @@ export async function check(signal: AbortSignal) {
       if (error.code === 'FEATURE_NOT_IN_PLANS') void error.details;
     }
     if (isParkpassError(error, 'RATE_LIMITED', 'SERVER_ERROR')) void error.retryable;
+    // What a code always carries is not nullable once narrowed to it.
+    if (isParkpassError(error, 'FEATURE_NOT_IN_PLAN')) {
+      const needed: 'STARTER' | 'BUSINESS' | 'ENTERPRISE' = error.requiredPlan;
+      void needed;
+    }
+    if (isParkpassError(error, 'FORBIDDEN')) {
+      const roles: readonly string[] = error.requiredRoles;
+      void roles;
+    }
   }
 
   // Every connection pages itself.
@@ -149,8 +187,20 @@ export function receive(body: string, headers: Record<string, string>): string {
       void event.data.profileId;
       return `${invited} invited`;
     }
-    default:
+    case 'unknown':
+      // A type newer than this SDK: never handed over as a known one.
+      return `not handled: ${event.originalType}`;
+    case 'profile.invited':
+    case 'invitation.expired':
+    case 'invitation.revoked':
+    case 'email.bounced':
+    case 'email.complained':
       return `${event.type}: ${WEBHOOK_EVENT_FIELDS[event.type].join(', ')}`;
+    default: {
+      // Exhaustive: every type, the unknown one included, is handled above.
+      const exhaustive: never = event;
+      return exhaustive;
+    }
   }
 }
 
