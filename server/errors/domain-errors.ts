@@ -183,6 +183,15 @@ export const DOMAIN_ERRORS = {
     description: 'The organization has as many webhook endpoints as it may; delete one first.',
     fields: { max: { type: 'Int', description: 'How many endpoints an organization may have.' } },
   },
+  PROFILE_DEACTIVATED: {
+    typeName: 'ProfileDeactivated',
+    description: 'The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it.',
+  },
+  DIRECTORY_CONNECTION_LIMIT_REACHED: {
+    typeName: 'DirectoryConnectionLimitReached',
+    description: 'The organization has as many directory connections as it may; delete one first.',
+    fields: { max: { type: 'Int', description: 'How many directory connections an organization may have.' } },
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof DOMAIN_ERRORS;
@@ -438,6 +447,20 @@ export class WebhookEndpointLimitReachedError extends DomainError {
   }
 }
 
+export class ProfileDeactivatedError extends DomainError {
+  readonly code = 'PROFILE_DEACTIVATED';
+  constructor() {
+    super('This profile was deactivated by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it.');
+  }
+}
+
+export class DirectoryConnectionLimitReachedError extends DomainError {
+  readonly code = 'DIRECTORY_CONNECTION_LIMIT_REACHED';
+  constructor(readonly max: number) {
+    super(`An organization has at most ${max} directory connections; delete one before adding another.`);
+  }
+}
+
 // --- The table's classes, checked against it -----------------------------------
 
 type Entry<C extends ErrorCode> = (typeof DOMAIN_ERRORS)[C];
@@ -480,6 +503,8 @@ export const ERROR_CLASSES = {
   IDEMPOTENCY_KEY_REUSED: IdempotencyKeyReusedError,
   WEBHOOK_URL_REFUSED: WebhookUrlRefusedError,
   WEBHOOK_ENDPOINT_LIMIT_REACHED: WebhookEndpointLimitReachedError,
+  PROFILE_DEACTIVATED: ProfileDeactivatedError,
+  DIRECTORY_CONNECTION_LIMIT_REACHED: DirectoryConnectionLimitReachedError,
 } as const satisfies { [C in ErrorCode]: ClassOf<C> };
 
 /**

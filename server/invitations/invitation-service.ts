@@ -12,6 +12,7 @@ import {
   InvitationRevokedError,
   NotFoundError,
   ProfileAlreadyValidatedError,
+  ProfileDeactivatedError,
   ResendTooSoonError,
 } from '../errors/domain-errors.ts';
 import type { Invitation, Organization, Prisma, Profile } from '../generated/prisma/client.ts';
@@ -234,6 +235,35 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
   );
 }
 
+/**
+ * Closes the open invitations of the profiles (their links stop working; a queued email is then refused by the
+ * communication gate), e.g. when the directory deactivates them. One statement for any number of profiles.
+ */
+export async function revokeOpenInvitations(tx: Transaction, organizationId: string, profileIds: string[], now: Date): Promise<number> {
+  if (profileIds.length === 0) return 0;
+  const revoked = await tx.$queryRaw<{ id: string; profile_id: string; external_id: string | null }[]>`
+    UPDATE invitation SET revoked_at = ${now}::timestamptz
+    FROM profile
+    WHERE profile.id = invitation.profile_id AND invitation.organization_id = ${organizationId}::uuid
+      AND invitation.profile_id = ANY(${profileIds}::uuid[]) AND ${invitationNotClosedSql('invitation')}
+    RETURNING invitation.id, invitation.profile_id, profile.external_id`;
+  await recordWebhookEvents(
+    tx,
+    organizationId,
+    'invitation.revoked',
+    now,
+    revoked.map((row) => ({
+      data: {
+        profileId: globalIdOf('Profile', row.profile_id),
+        externalId: row.external_id,
+        invitationId: globalIdOf('Invitation', row.id),
+        revokedAt: now.toISOString(),
+      },
+    })),
+  );
+  return revoked.length;
+}
+
 export interface InviteOneResult {
   profile: Profile;
   invitation: Invitation;
@@ -266,6 +296,8 @@ export async function inviteProfile(scope: RequestScope, profileId: string, opti
           throw new NotFoundError(['input', 'profileId'], 'profile');
         case 'ALREADY_VALIDATED':
           throw new ProfileAlreadyValidatedError();
+        case 'DEACTIVATED':
+          throw new ProfileDeactivatedError();
         case 'INVALID_EMAIL':
           throw new InvalidEmailError(['input', 'profileId'], profile!.email);
         case 'EMAIL_UNDELIVERABLE':

@@ -39,14 +39,25 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
         key: idempotencyKey,
         input: fields,
         load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
-        create: async () => {
-          const profile = await insertProfile(tx, scope, fields, path);
-          await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
-          return profile;
-        },
+        create: () => createProfileIn(tx, scope, fields, path),
       }),
     ),
   );
+}
+
+/**
+ * Creates a profile with fields already parsed (parseProfileFields), in the caller's transaction: the same checks,
+ * write and audit as createProfile (directory sync writes its link to the profile in the same transaction).
+ */
+export async function createProfileIn(
+  tx: Transaction,
+  scope: OrganizationScope,
+  fields: ProfileFields & { firstName: string; lastName: string; email: string },
+  path: string[],
+): Promise<Profile> {
+  const profile = await insertProfile(tx, scope, fields, path);
+  await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
+  return profile;
 }
 
 async function insertProfile(
@@ -81,45 +92,46 @@ async function insertProfile(
 export async function updateProfile(scope: OrganizationScope, id: string, input: ProfileFieldsInput): Promise<Profile> {
   const path = ['input'];
   const fields = parseProfileFields(input, path, false);
-  return retryIfLinkVanished(() =>
-    scope.prisma.$transaction(async (tx) => {
-      const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
-      if (!current) throw new NotFoundError(['id'], 'profile');
-      await assertLinksExist(tx, scope.organizationId, fields, path);
-      await assertUniqueFields(tx, scope.organizationId, fields, path, id);
-      const next = { ...current, ...fields };
-      const updated = await translateUniqueViolation(path, fields, () =>
-        tx.profile.update({
-          where: { id },
-          data: {
-            firstName: fields.firstName,
-            lastName: fields.lastName,
-            email: fields.email,
-            phone: fields.phone,
-            externalId: fields.externalId,
-            paymentMethods: fields.paymentMethods,
-            locale: fields.locale,
-            searchText: profileSearchText(next),
-            sortName: profileSortName(next),
-            parkingLots: fields.parkingLotIds && {
-              deleteMany: {},
-              create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
-            },
-            tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
-          },
-        }),
-      );
-      if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
-      const changed = givenFields(fields);
-      await recordAudit(tx, scope, {
-        kind: 'PROFILE_UPDATED',
-        profileId: id,
-        summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
-        changedFields: changed,
-      });
-      return updated;
+  return retryIfLinkVanished(() => scope.prisma.$transaction((tx) => updateProfileIn(tx, scope, id, fields, path)));
+}
+
+/** Changes the fields given (already parsed), in the caller's transaction: the same checks, write, revocations and audit as updateProfile. */
+export async function updateProfileIn(tx: Transaction, scope: OrganizationScope, id: string, fields: ProfileFields, path: string[]): Promise<Profile> {
+  const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
+  if (!current) throw new NotFoundError(['id'], 'profile');
+  await assertLinksExist(tx, scope.organizationId, fields, path);
+  await assertUniqueFields(tx, scope.organizationId, fields, path, id);
+  const next = { ...current, ...fields };
+  const updated = await translateUniqueViolation(path, fields, () =>
+    tx.profile.update({
+      where: { id },
+      data: {
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        email: fields.email,
+        phone: fields.phone,
+        externalId: fields.externalId,
+        paymentMethods: fields.paymentMethods,
+        locale: fields.locale,
+        searchText: profileSearchText(next),
+        sortName: profileSortName(next),
+        parkingLots: fields.parkingLotIds && {
+          deleteMany: {},
+          create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
+        },
+        tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
+      },
     }),
   );
+  if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id]);
+  const changed = givenFields(fields);
+  await recordAudit(tx, scope, {
+    kind: 'PROFILE_UPDATED',
+    profileId: id,
+    summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
+    changedFields: changed,
+  });
+  return updated;
 }
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {

@@ -109,6 +109,7 @@ const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').imple
     notInvited: t.exposeInt('notInvited', { description: 'Of those, NOT_INVITED.' }),
     pending: t.exposeInt('pending', { description: 'Of those, PENDING (whether or not their invitation expired).' }),
     validated: t.exposeInt('validated', { description: 'Of those, VALIDATED.' }),
+    deactivated: t.exposeInt('deactivated', { description: 'Of those, DEACTIVATED by their directory.' }),
     pendingWithExpiredInvitation: t.exposeInt('pendingWithExpiredInvitation', {
       description: 'Of those, PENDING with an expired latest invitation: to re-invite (what invitationExpired: true selects).',
     }),

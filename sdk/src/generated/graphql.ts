@@ -16,6 +16,10 @@ export const Action = {
   MANAGE_ADMINS: 'MANAGE_ADMINS',
   /** List, create and revoke API keys (signed-in admins only, never an API key). */
   MANAGE_API_KEYS: 'MANAGE_API_KEYS',
+  /** Create, rename and delete directory (SCIM) connections and rotate their tokens (owners signed in, never an API key). */
+  MANAGE_DIRECTORY_CONNECTIONS: 'MANAGE_DIRECTORY_CONNECTIONS',
+  /** Read directory connections and their request log, map directory groups to parking access, set a connection's invite policy. */
+  MANAGE_DIRECTORY_SYNC: 'MANAGE_DIRECTORY_SYNC',
   /** Change the organization settings (name, invitation validity, app links). */
   MANAGE_ORGANIZATION: 'MANAGE_ORGANIZATION',
   /** Create, rename and delete parking lots and tags. */
@@ -109,6 +113,16 @@ export const AuditEventKind = {
   API_KEY_REVOKED: 'API_KEY_REVOKED',
   /** A bulk invitation was asked for; subjectId is the bulk invitation, which lists its invitations. */
   BULK_INVITATION_STARTED: 'BULK_INVITATION_STARTED',
+  /** A directory (SCIM) connection was created (its token is never recorded). */
+  DIRECTORY_CONNECTION_CREATED: 'DIRECTORY_CONNECTION_CREATED',
+  /** A directory connection was deleted (its profiles stay, no longer held by it). */
+  DIRECTORY_CONNECTION_DELETED: 'DIRECTORY_CONNECTION_DELETED',
+  /** A directory connection's token was replaced. */
+  DIRECTORY_CONNECTION_TOKEN_ROTATED: 'DIRECTORY_CONNECTION_TOKEN_ROTATED',
+  /** A directory connection's name or invite policy changed; changedFields names which. */
+  DIRECTORY_CONNECTION_UPDATED: 'DIRECTORY_CONNECTION_UPDATED',
+  /** The parking access a directory group gives its members changed. */
+  DIRECTORY_GROUP_MAPPED: 'DIRECTORY_GROUP_MAPPED',
   /** The invited person accepted an invitation. */
   INVITATION_ACCEPTED: 'INVITATION_ACCEPTED',
   /** An invitation was revoked. */
@@ -123,10 +137,14 @@ export const AuditEventKind = {
   PARKING_LOT_RENAMED: 'PARKING_LOT_RENAMED',
   /** A profile was created (one by one or by a bulk upsert). */
   PROFILE_CREATED: 'PROFILE_CREATED',
+  /** A directory (Entra ID, Okta) deactivated or deleted a person: the profile is DEACTIVATED. */
+  PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
   /** A profile was deleted, with its invitations. */
   PROFILE_DELETED: 'PROFILE_DELETED',
   /** A profile was invited (or re-invited) on its own. */
   PROFILE_INVITED: 'PROFILE_INVITED',
+  /** A directory reactivated a person: the profile has its earlier status back. */
+  PROFILE_REACTIVATED: 'PROFILE_REACTIVATED',
   /** A profile was changed (one by one or by a bulk upsert); changedFields names what. */
   PROFILE_UPDATED: 'PROFILE_UPDATED',
   /** A tag was created. */
@@ -207,6 +225,8 @@ export const ErrorCode = {
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** Nobody removes themselves; another owner can. */
   CANNOT_REMOVE_SELF: 'CANNOT_REMOVE_SELF',
+  /** The organization has as many directory connections as it may; delete one first. */
+  DIRECTORY_CONNECTION_LIMIT_REACHED: 'DIRECTORY_CONNECTION_LIMIT_REACHED',
   /** Another row of the same batch has the same externalId (or email, compared case-insensitively); that earlier row, `otherIndex`, was processed and this one was not. Fix the source data: the row fails again on every run until then. */
   DUPLICATE_IN_BATCH: 'DUPLICATE_IN_BATCH',
   /** Another profile of the organization has this email (compared case-insensitively); `profileId` names it. */
@@ -247,6 +267,8 @@ export const ErrorCode = {
   PASSWORD_TOO_WEAK: 'PASSWORD_TOO_WEAK',
   /** The person already accepted an invitation; inviting again is refused. */
   PROFILE_ALREADY_VALIDATED: 'PROFILE_ALREADY_VALIDATED',
+  /** The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it. */
+  PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
   /** The profile was invited moments ago; re-sending is limited so nobody is spammed. */
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
   /** The selection holds more profiles than the plan's largest bulk invitation. */
@@ -270,6 +292,8 @@ export const Feature = {
   API_ACCESS: 'API_ACCESS',
   /** Inviting many profiles at once, by ids or by search filter. */
   BULK_INVITATIONS: 'BULK_INVITATIONS',
+  /** Directory sync: people provisioned from Microsoft Entra ID or Okta through SCIM 2.0, parking access from their groups. */
+  DIRECTORY_SYNC: 'DIRECTORY_SYNC',
   /** Inviting profiles to the app, one at a time. */
   INVITATIONS: 'INVITATIONS',
   /** Outbound webhooks: signed events sent to the integrations' own URLs. */
@@ -369,7 +393,7 @@ export type PaymentMethod = typeof PaymentMethod[keyof typeof PaymentMethod];
 export const Plan = {
   /** Adds invitations (one by one and in bulk, up to 5,000 at once), API access and webhooks. */
   BUSINESS: 'BUSINESS',
-  /** Everything, with bulk invitations of up to 100,000 profiles at once. */
+  /** Everything, with bulk invitations of up to 100,000 profiles at once and directory sync (SCIM). */
   ENTERPRISE: 'ENTERPRISE',
   /** Profiles and parking access, managed in the admin UI. No invitations, no API. */
   STARTER: 'STARTER'
@@ -463,6 +487,8 @@ export const ProfileOrderField = {
 export type ProfileOrderField = typeof ProfileOrderField[keyof typeof ProfileOrderField];
 /** Where a profile stands in the invitation flow. */
 export const ProfileStatus = {
+  /** Turned off by the directory it comes from (Entra ID, Okta): no invitation works, group-given access is taken away; reactivation restores the earlier status. */
+  DEACTIVATED: 'DEACTIVATED',
   /** Created, never invited; nothing has been sent to the person. */
   NOT_INVITED: 'NOT_INVITED',
   /** Invited, not accepted yet (the latest invitation may have expired). */
@@ -556,6 +582,8 @@ export type Role = typeof Role[keyof typeof Role];
 export const SkipReason = {
   /** The person already accepted an invitation. */
   ALREADY_VALIDATED: 'ALREADY_VALIDATED',
+  /** The directory (Entra ID, Okta) deactivated the profile. */
+  DEACTIVATED: 'DEACTIVATED',
   /** Email to this address bounced or was reported as spam; change the address first. */
   EMAIL_UNDELIVERABLE: 'EMAIL_UNDELIVERABLE',
   /** The profile has no valid email address. */
@@ -668,8 +696,12 @@ export const WebhookEventType = {
   INVITATION_EXPIRED: 'INVITATION_EXPIRED',
   /** `invitation.revoked`: An open invitation was revoked, by an admin or API key or because the profile's email changed: its link no longer works. */
   INVITATION_REVOKED: 'INVITATION_REVOKED',
+  /** `profile.deactivated`: The directory (Entra ID, Okta) deactivated or deleted the person: the profile is DEACTIVATED, its open invitation closed, its group access removed. */
+  PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
   /** `profile.invited`: A profile was invited (or re-invited): a new invitation exists and its email is queued. */
-  PROFILE_INVITED: 'PROFILE_INVITED'
+  PROFILE_INVITED: 'PROFILE_INVITED',
+  /** `profile.reactivated`: The directory reactivated the person: the profile has its earlier status and group access back. */
+  PROFILE_REACTIVATED: 'PROFILE_REACTIVATED'
 } as const;
 
 export type WebhookEventType = typeof WebhookEventType[keyof typeof WebhookEventType];
@@ -1185,6 +1217,8 @@ type ErrorFields_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge', path: A
 
 type ErrorFields_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string };
 
+type ErrorFields_DirectoryConnectionLimitReached_Fragment = { __typename: 'DirectoryConnectionLimitReached', code: ErrorCode, message: string };
+
 type ErrorFields_DuplicateInBatch_Fragment = { __typename: 'DuplicateInBatch', path: Array<string>, otherIndex: number, field: string, code: ErrorCode, message: string };
 
 type ErrorFields_EmailAlreadyUsed_Fragment = { __typename: 'EmailAlreadyUsed', path: Array<string>, profileId: string | null, code: ErrorCode, message: string };
@@ -1225,6 +1259,8 @@ type ErrorFields_PasswordTooWeak_Fragment = { __typename: 'PasswordTooWeak', pat
 
 type ErrorFields_ProfileAlreadyValidated_Fragment = { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string };
 
+type ErrorFields_ProfileDeactivated_Fragment = { __typename: 'ProfileDeactivated', code: ErrorCode, message: string };
+
 type ErrorFields_ResendTooSoon_Fragment = { __typename: 'ResendTooSoon', retryAfterSeconds: number, code: ErrorCode, message: string };
 
 type ErrorFields_SelectionTooLarge_Fragment = { __typename: 'SelectionTooLarge', size: number, max: number, code: ErrorCode, message: string };
@@ -1242,6 +1278,7 @@ type ErrorFields_WebhookUrlRefused_Fragment = { __typename: 'WebhookUrlRefused',
 export type ErrorFieldsFragment =
   | ErrorFields_BatchTooLarge_Fragment
   | ErrorFields_CannotRemoveSelf_Fragment
+  | ErrorFields_DirectoryConnectionLimitReached_Fragment
   | ErrorFields_DuplicateInBatch_Fragment
   | ErrorFields_EmailAlreadyUsed_Fragment
   | ErrorFields_EmailUndeliverable_Fragment
@@ -1262,6 +1299,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_NotFound_Fragment
   | ErrorFields_PasswordTooWeak_Fragment
   | ErrorFields_ProfileAlreadyValidated_Fragment
+  | ErrorFields_ProfileDeactivated_Fragment
   | ErrorFields_ResendTooSoon_Fragment
   | ErrorFields_SelectionTooLarge_Fragment
   | ErrorFields_TooManyLoginAttempts_Fragment
