@@ -54,6 +54,7 @@ CREATE TABLE "directory_user" (
     "group_parking_lot_ids" UUID[] DEFAULT ARRAY[]::UUID[],
     "group_tag_ids" UUID[] DEFAULT ARRAY[]::UUID[],
     "group_payment_methods" "PaymentMethod"[] DEFAULT ARRAY[]::"PaymentMethod"[],
+    "deleted_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 

@@ -770,6 +770,7 @@ export type AdminProfileInviteMutation = { __typename: 'Mutation', profileInvite
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string }
+    | { __typename: 'ProfileDeactivated', code: ErrorCode, message: string }
     | { __typename: 'ProfileInvitePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState, createdAt: string, acceptedAt: string | null, revokedAt: string | null, deliveryUpdatedAt: string | null, email: string } | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }> } }
     | { __typename: 'ResendTooSoon', retryAfterSeconds: number, code: ErrorCode, message: string }
    };
@@ -1029,6 +1030,7 @@ export type ProfileInviteMutation = { __typename: 'Mutation', profileInvite:
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string }
+    | { __typename: 'ProfileDeactivated', code: ErrorCode, message: string }
     | { __typename: 'ProfileInvitePayload', link: string | null, profile: { __typename: 'Profile', id: string, status: ProfileStatus }, invitation: { __typename: 'Invitation', id: string, state: InvitationState, expiresAt: string, deliveryState: EmailDeliveryState } }
     | { __typename: 'ResendTooSoon', retryAfterSeconds: number, code: ErrorCode, message: string }
    };
