@@ -1487,6 +1487,8 @@ export type WebhookDeliveriesQuery = { __typename: 'Query', node:
     | { __typename: 'Admin' }
     | { __typename: 'ApiKey' }
     | { __typename: 'BulkInvitation' }
+    | { __typename: 'DirectoryConnection' }
+    | { __typename: 'DirectoryGroup' }
     | { __typename: 'Invitation' }
     | { __typename: 'Organization' }
     | { __typename: 'ParkingLot' }
