@@ -120,6 +120,20 @@ describe('directory connections in GraphQL', () => {
       },
     });
 
+    // What the directory sends is the directory's to change; access stays the admin's.
+    const rename = await org.graphqlAs(
+      'ADMIN',
+      'mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Robert" }) { __typename ... on Error { code } ... on InputError { path } } }',
+      { id: globalId('Profile', user.body.id) },
+    );
+    expect(rename.data.profileUpdate).toEqual({ __typename: 'ManagedByDirectory', code: 'MANAGED_BY_DIRECTORY', path: ['input', 'firstName'] });
+    const byHand = await org.graphqlAs(
+      'ADMIN',
+      'mutation ($id: ID!, $lots: [ID!]) { profileUpdate(id: $id, input: { parkingLotIds: $lots }) { __typename } }',
+      { id: globalId('Profile', user.body.id), lots: [org.lots[0]!.globalId, org.lots[1]!.globalId] },
+    );
+    expect(byHand.data.profileUpdate.__typename).toBe('ProfilePayload');
+
     // Switching to "invite when provisioned" invites the people already provisioned, once.
     const policy = await org.graphqlAs(
       'ADMIN',

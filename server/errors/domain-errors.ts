@@ -187,6 +187,12 @@ export const DOMAIN_ERRORS = {
     typeName: 'ProfileDeactivated',
     description: 'The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it.',
   },
+  MANAGED_BY_DIRECTORY: {
+    typeName: 'ManagedByDirectory',
+    input: true,
+    description:
+      "The field comes from the profile's directory (Entra ID, Okta: name, email, phone, externalId, language): change it there; `path` names it. Access and tags stay the admin's to change.",
+  },
   DIRECTORY_CONNECTION_LIMIT_REACHED: {
     typeName: 'DirectoryConnectionLimitReached',
     description: 'The organization has as many directory connections as it may; delete one first.',
@@ -454,6 +460,13 @@ export class ProfileDeactivatedError extends DomainError {
   }
 }
 
+export class ManagedByDirectoryError extends InputError {
+  readonly code = 'MANAGED_BY_DIRECTORY';
+  constructor(path: string[]) {
+    super(path, `${String(path.at(-1))} comes from the profile's directory (Entra ID, Okta): change it there.`);
+  }
+}
+
 export class DirectoryConnectionLimitReachedError extends DomainError {
   readonly code = 'DIRECTORY_CONNECTION_LIMIT_REACHED';
   constructor(readonly max: number) {
@@ -504,6 +517,7 @@ export const ERROR_CLASSES = {
   WEBHOOK_URL_REFUSED: WebhookUrlRefusedError,
   WEBHOOK_ENDPOINT_LIMIT_REACHED: WebhookEndpointLimitReachedError,
   PROFILE_DEACTIVATED: ProfileDeactivatedError,
+  MANAGED_BY_DIRECTORY: ManagedByDirectoryError,
   DIRECTORY_CONNECTION_LIMIT_REACHED: DirectoryConnectionLimitReachedError,
 } as const satisfies { [C in ErrorCode]: ClassOf<C> };
 

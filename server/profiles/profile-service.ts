@@ -3,6 +3,7 @@ import {
   EmailAlreadyUsedError,
   ExternalIdAlreadyUsedError,
   type InputError,
+  ManagedByDirectoryError,
   NotFoundError,
   UnknownParkingLotError,
   UnknownTagError,
@@ -92,7 +93,22 @@ async function insertProfile(
 export async function updateProfile(scope: OrganizationScope, id: string, input: ProfileFieldsInput): Promise<Profile> {
   const path = ['input'];
   const fields = parseProfileFields(input, path, false);
-  return retryIfLinkVanished(() => scope.prisma.$transaction((tx) => updateProfileIn(tx, scope, id, fields, path)));
+  return retryIfLinkVanished(() =>
+    scope.prisma.$transaction(async (tx) => {
+      await assertNotManagedByDirectory(tx, scope.organizationId, id, fields, path);
+      return updateProfileIn(tx, scope, id, fields, path);
+    }),
+  );
+}
+
+/** The fields a directory (SCIM, server/directory-sync/) sends: while one holds the profile, they are its to change. */
+const DIRECTORY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'externalId', 'locale'] as const;
+
+async function assertNotManagedByDirectory(tx: Transaction, organizationId: string, id: string, fields: ProfileFields, path: string[]): Promise<void> {
+  const given = DIRECTORY_FIELDS.filter((field) => fields[field] !== undefined);
+  if (!given.length) return;
+  const held = await tx.directoryUser.findFirst({ where: { profileId: id, organizationId, deletedAt: null }, select: { profileId: true } });
+  if (held) throw new ManagedByDirectoryError([...path, given[0]!]);
 }
 
 /** Changes the fields given (already parsed), in the caller's transaction: the same checks, write, revocations and audit as updateProfile. */

@@ -3,7 +3,7 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { accessRefusals } from '../access/access.graphql.ts';
 import { builder } from '../builder.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../errors/domain-errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, ManagedByDirectoryError, NotFoundError } from '../errors/domain-errors.ts';
 import { profileInputErrors } from '../errors/errors.graphql.ts';
 import { parseQueryInput } from '../errors/graphql-errors.ts';
 import type { Profile } from '../generated/prisma/client.ts';
@@ -296,8 +296,9 @@ builder.mutationFields((t) => ({
   }),
   profileUpdate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
-    description: 'Changes a profile. Nothing is sent to the person.',
-    errors: { types: [...profileInputErrors, NotFoundError, ...accessRefusals] },
+    description:
+      'Changes a profile. Nothing is sent to the person. While a directory (Entra ID, Okta) holds the profile, the fields it sends are refused (ManagedByDirectory).',
+    errors: { types: [...profileInputErrors, NotFoundError, ManagedByDirectoryError, ...accessRefusals] },
     args: {
       id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }),
       input: t.arg({ type: ProfileUpdateInput, required: true, description: 'The fields to change.' }),

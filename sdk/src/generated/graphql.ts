@@ -257,6 +257,8 @@ export const ErrorCode = {
   INVITATION_REVOKED: 'INVITATION_REVOKED',
   /** This is the last owner of the organization; add another owner first. */
   LAST_OWNER: 'LAST_OWNER',
+  /** The field comes from the profile's directory (Entra ID, Okta: name, email, phone, externalId, language): change it there; `path` names it. Access and tags stay the admin's to change. */
+  MANAGED_BY_DIRECTORY: 'MANAGED_BY_DIRECTORY',
   /** Another parking lot (or tag) of the organization has this name (compared case-insensitively). */
   NAME_ALREADY_USED: 'NAME_ALREADY_USED',
   /** The call was made with an API key, which has no session to end; revoke keys with apiKeyRevoke. */
@@ -823,6 +825,7 @@ export type AdminProfileUpdateMutation = { __typename: 'Mutation', profileUpdate
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ManagedByDirectory', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
     | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
@@ -1251,6 +1254,8 @@ type ErrorFields_InvitationRevoked_Fragment = { __typename: 'InvitationRevoked',
 
 type ErrorFields_LastOwner_Fragment = { __typename: 'LastOwner', code: ErrorCode, message: string };
 
+type ErrorFields_ManagedByDirectory_Fragment = { __typename: 'ManagedByDirectory', path: Array<string>, code: ErrorCode, message: string };
+
 type ErrorFields_NameAlreadyUsed_Fragment = { __typename: 'NameAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
 
 type ErrorFields_NotASession_Fragment = { __typename: 'NotASession', code: ErrorCode, message: string };
@@ -1296,6 +1301,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_InvitationNotFound_Fragment
   | ErrorFields_InvitationRevoked_Fragment
   | ErrorFields_LastOwner_Fragment
+  | ErrorFields_ManagedByDirectory_Fragment
   | ErrorFields_NameAlreadyUsed_Fragment
   | ErrorFields_NotASession_Fragment
   | ErrorFields_NotFound_Fragment
@@ -1391,6 +1397,7 @@ export type ProfileUpdateMutation = { __typename: 'Mutation', profileUpdate:
     | { __typename: 'Forbidden', action: Action, role: Role, requiredRoles: Array<Role>, actorKind: ActorKind, allowedActorKinds: Array<ActorKind>, code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ManagedByDirectory', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, status: ProfileStatus, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
     | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
