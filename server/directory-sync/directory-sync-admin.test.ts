@@ -150,4 +150,19 @@ describe('directory connections in GraphQL', () => {
     );
     expect(goLive.data.directoryConnectionUpdate).toEqual({ __typename: 'InvalidInput', code: 'INVALID_INPUT', path: ['input', 'goLiveAt'] });
   });
+
+  it('keeps the request log 30 days', async ({ org, clock }) => {
+    const created = (await org.graphqlAs('ADMIN', CREATE, { name: 'Entra ID' })).data.directoryConnectionCreate;
+    await sendScim(server.url(), created.secret, 'GET', '/Users?filter=userName%20eq%20%22old%40contoso.test%22');
+    clock.advance(31 * 86_400_000);
+    await sendScim(server.url(), created.secret, 'GET', '/ServiceProviderConfig');
+    // (The admin's session has expired by now; the API key reads it.)
+    const log = await org.graphqlAs(
+      'API_KEY',
+      'query { directoryConnections(first: 3) { edges { node { requests(first: 10) { totalCount edges { node { resource } } } } } } }',
+    );
+    expect(log.errors, JSON.stringify(log.errors)).toBeUndefined();
+    expect(log.data.directoryConnections.edges[0].node.requests).toEqual({ totalCount: 1, edges: [{ node: { resource: '/ServiceProviderConfig' } }] });
+    expect(await kit.prisma.directoryRequest.count({ where: { organizationId: org.id } })).toBe(1);
+  });
 });

@@ -111,6 +111,16 @@ export async function listUsers(scope: DirectoryScope, filter: string | null, pa
     ]);
     return { totalResults, resources: profiles.map((profile) => userResource(scope, profile)) };
   }
+  // By userName: the connection's unique index finds the one user it can be (PostgreSQL would otherwise walk the
+  // organization's profiles to test each for its directory user).
+  if (conditions.has('username')) {
+    const named = await scope.prisma.directoryUser.findUnique({
+      where: { connectionId_userName: { connectionId: scope.connection.id, userName: conditions.get('username')! } },
+      select: { profileId: true },
+    });
+    heldWhere.id = named?.profileId ?? '00000000-0000-0000-0000-000000000000';
+    if (conditions.has('id') && conditions.get('id') !== named?.profileId) heldWhere.id = '00000000-0000-0000-0000-000000000000';
+  }
   const adoptable = adoptableWhere(scope, conditions);
   const [held, unheld] = await Promise.all([
     scope.prisma.profile.findMany({ where: heldWhere, select: profileSelect, orderBy: { id: 'asc' }, take: 1_000 }),
