@@ -6,6 +6,7 @@ export const STATUS_LABELS: Record<ProfileStatus, string> = {
   NOT_INVITED: 'Not invited',
   PENDING: 'Pending',
   VALIDATED: 'Validated',
+  DEACTIVATED: 'Deactivated',
 };
 
 export const DELIVERY_LABELS: Record<EmailDeliveryState, string> = {
@@ -54,6 +55,7 @@ export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
   EMAIL_UNDELIVERABLE: 'email bounced or reported as spam',
   RESEND_TOO_SOON: 'invited moments ago',
   NOT_FOUND: 'no longer exists',
+  DEACTIVATED: 'deactivated by their directory',
 };
 
 export const formatDateTime = (iso: string | null | undefined) =>

@@ -20,6 +20,8 @@ export interface WebhookEventDataMap {
   'invitation.accepted': { profileId: string; externalId: string | null; invitationId: string; acceptedAt: string };
   'invitation.expired': { profileId: string; externalId: string | null; invitationId: string; expiredAt: string };
   'invitation.revoked': { profileId: string; externalId: string | null; invitationId: string; revokedAt: string };
+  'profile.deactivated': { profileId: string; externalId: string | null; deactivatedAt: string };
+  'profile.reactivated': { profileId: string; externalId: string | null; status: string; reactivatedAt: string };
   'email.bounced': { profileId: string; externalId: string | null; invitationId: string; occurredAt: string };
   'email.complained': { profileId: string; externalId: string | null; invitationId: string; occurredAt: string };
   'bulk_invitation.completed': {
@@ -60,6 +62,8 @@ export const WEBHOOK_EVENT_FIELDS: { [T in WebhookEventType]: readonly (keyof We
   'invitation.accepted': ['profileId', 'externalId', 'invitationId', 'acceptedAt'],
   'invitation.expired': ['profileId', 'externalId', 'invitationId', 'expiredAt'],
   'invitation.revoked': ['profileId', 'externalId', 'invitationId', 'revokedAt'],
+  'profile.deactivated': ['profileId', 'externalId', 'deactivatedAt'],
+  'profile.reactivated': ['profileId', 'externalId', 'status', 'reactivatedAt'],
   'email.bounced': ['profileId', 'externalId', 'invitationId', 'occurredAt'],
   'email.complained': ['profileId', 'externalId', 'invitationId', 'occurredAt'],
   'bulk_invitation.completed': ['bulkInvitationId', 'total', 'invited', 'reinvited', 'skipped', 'startedAt', 'completedAt'],

@@ -168,6 +168,27 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('WebhookDelivery', delivery.id) };
   }),
+  directoryConnections: query('{ directoryConnections { totalCount } }'),
+  directoryConnectionCreate: mutation('mutation { directoryConnectionCreate(input: { name: "Matrix" }) { __typename ... on Error { code } } }'),
+  directoryConnectionRotateToken: mutation(
+    'mutation ($id: ID!) { directoryConnectionRotateToken(id: $id) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('DirectoryConnection', (await insertDirectoryConnection(org)).id) }),
+  ),
+  directoryConnectionDelete: mutation('mutation ($id: ID!) { directoryConnectionDelete(id: $id) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('DirectoryConnection', (await insertDirectoryConnection(org)).id),
+  })),
+  directoryConnectionUpdate: mutation(
+    'mutation ($id: ID!) { directoryConnectionUpdate(id: $id, input: { name: "Renamed" }) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('DirectoryConnection', (await insertDirectoryConnection(org)).id) }),
+  ),
+  directoryGroupMap: mutation(
+    'mutation ($id: ID!) { directoryGroupMap(id: $id, input: { parkingLotIds: [], tagIds: [] }) { __typename ... on Error { code } } }',
+    async (org) => {
+      const connection = await insertDirectoryConnection(org);
+      const group = await kit.prisma.directoryGroup.create({ data: { organizationId: org.id, connectionId: connection.id, displayName: 'Matrix group' } });
+      return { id: globalId('DirectoryGroup', group.id) };
+    },
+  ),
   adminLogout: {
     root: 'Mutation',
     // An API key has no session to end: it is told to use apiKeyRevoke.
@@ -183,6 +204,12 @@ const samples: Record<string, Sample> = {
     },
   },
 };
+
+function insertDirectoryConnection(org: TestOrganization) {
+  return kit.prisma.directoryConnection.create({
+    data: { organizationId: org.id, name: 'Matrix', tokenPrefix: 'ppscim_matrix', tokenHash: randomBytes(32).toString('hex') },
+  });
+}
 
 function insertWebhookEndpoint(org: TestOrganization) {
   return kit.prisma.webhookEndpoint.create({ data: { organizationId: org.id, url: 'https://hooks.example.test/matrix', eventTypes: ['profile.invited'] } });
@@ -298,6 +325,11 @@ function argumentsOf(field: string): string {
     tagDelete: `(id: ${JSON.stringify(globalId('Tag', '00000000-0000-7000-8000-000000000000'))})`,
     invitationRevoke: `(input: { invitationId: ${JSON.stringify(globalId('Invitation', '00000000-0000-7000-8000-000000000000'))} })`,
     webhookEndpointCreate: '(input: { url: "https://a.test/", eventTypes: [PROFILE_INVITED] })',
+    directoryConnectionCreate: '(input: { name: "a" })',
+    directoryConnectionRotateToken: `(id: ${JSON.stringify(globalId('DirectoryConnection', '00000000-0000-7000-8000-000000000000'))})`,
+    directoryConnectionDelete: `(id: ${JSON.stringify(globalId('DirectoryConnection', '00000000-0000-7000-8000-000000000000'))})`,
+    directoryConnectionUpdate: `(id: ${JSON.stringify(globalId('DirectoryConnection', '00000000-0000-7000-8000-000000000000'))}, input: {})`,
+    directoryGroupMap: `(id: ${JSON.stringify(globalId('DirectoryGroup', '00000000-0000-7000-8000-000000000000'))}, input: { parkingLotIds: [], tagIds: [] })`,
     webhookEndpointUpdate: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))}, input: {})`,
     webhookEndpointDelete: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))})`,
     webhookEndpointRotateSecret: `(id: ${JSON.stringify(globalId('WebhookEndpoint', '00000000-0000-7000-8000-000000000000'))})`,

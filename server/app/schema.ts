@@ -20,6 +20,7 @@ import '../invitations/invitation-renewal.graphql.ts';
 import '../bulk-invitations/bulk-invitation-list.graphql.ts';
 import '../audit/audit.graphql.ts';
 import '../webhooks/webhook.graphql.ts';
+import '../directory-sync/directory-sync.graphql.ts';
 
 export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
 

@@ -34,7 +34,17 @@ describe('tenant isolation', () => {
     const bDelivery = await kit.prisma.webhookDelivery.create({
       data: { organizationId: b.id, eventId: bEvent.id, endpointId: bEndpoint.id, state: 'FAILED', createdAt: kit.clock.now() },
     });
+    const bConnection = await kit.prisma.directoryConnection.create({
+      data: { organizationId: b.id, name: 'B directory', tokenPrefix: 'ppscim_b', tokenHash: randomUUID() },
+    });
+    const bGroup = await kit.prisma.directoryGroup.create({ data: { organizationId: b.id, connectionId: bConnection.id, displayName: 'B group' } });
+    const aConnection = await kit.prisma.directoryConnection.create({
+      data: { organizationId: a.id, name: 'A directory', tokenPrefix: 'ppscim_a', tokenHash: randomUUID() },
+    });
+    const aGroup = await kit.prisma.directoryGroup.create({ data: { organizationId: a.id, connectionId: aConnection.id, displayName: 'A group' } });
     const bIds: Record<string, string> = {
+      DirectoryConnection: bConnection.id,
+      DirectoryGroup: bGroup.id,
       BulkInvitation: bBulk.id,
       Profile: bProfile!,
       ParkingLot: b.lots[0]!.id,
@@ -66,13 +76,14 @@ describe('tenant isolation', () => {
           auditEvents: { orderBy: { id: 'asc' } },
           webhookEndpoints: { orderBy: { id: 'asc' }, include: { deliveries: { include: { attempts: true } } } },
           webhookEvents: { orderBy: { id: 'asc' } },
+          directoryConnections: { orderBy: { id: 'asc' }, include: { groups: { include: { parkingLots: true, tags: true } } } },
         },
       });
     const before = await snapshotOfB();
 
     type Call = { name: string; actor?: 'ADMIN' | 'API_KEY'; query: string; variables: (id: (type: string) => string) => Record<string, unknown> };
     const everyNode =
-      '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt } ... on WebhookEndpoint { url } ... on WebhookDelivery { deliveryState: state }';
+      '... on Node { id } ... on BulkInvitation { state } ... on Profile { email } ... on ParkingLot { name } ... on Tag { name } ... on Organization { name } ... on Admin { email } ... on ApiKey { prefix } ... on Invitation { expiresAt } ... on WebhookEndpoint { url } ... on WebhookDelivery { deliveryState: state } ... on DirectoryConnection { name } ... on DirectoryGroup { displayName }';
     const result = '__typename ... on Error { code message } ... on InputError { path }';
     const calls: Call[] = [
       ...Object.keys(bIds).map((type) => ({
@@ -197,6 +208,33 @@ describe('tenant isolation', () => {
         variables: (id) => ({ id: id('WebhookDelivery') }),
       },
       { name: 'apiKeyRevoke', actor: 'ADMIN', query: `mutation ($id: ID!) { apiKeyRevoke(id: $id) { ${result} } }`, variables: (id) => ({ id: id('ApiKey') }) },
+      {
+        name: 'directoryConnectionUpdate',
+        query: `mutation ($id: ID!) { directoryConnectionUpdate(id: $id, input: { name: "Mallory", invitePolicy: ON_PROVISIONING }) { ${result} } }`,
+        variables: (id) => ({ id: id('DirectoryConnection') }),
+      },
+      {
+        name: 'directoryConnectionRotateToken',
+        actor: 'ADMIN',
+        query: `mutation ($id: ID!) { directoryConnectionRotateToken(id: $id) { ${result} ... on DirectoryConnectionCreatePayload { secret } } }`,
+        variables: (id) => ({ id: id('DirectoryConnection') }),
+      },
+      {
+        name: 'directoryConnectionDelete',
+        actor: 'ADMIN',
+        query: `mutation ($id: ID!) { directoryConnectionDelete(id: $id) { ${result} } }`,
+        variables: (id) => ({ id: id('DirectoryConnection') }),
+      },
+      {
+        name: 'directoryGroupMap',
+        query: `mutation ($id: ID!, $lot: ID!) { directoryGroupMap(id: $id, input: { parkingLotIds: [$lot], tagIds: [] }) { ${result} } }`,
+        variables: (id) => ({ id: id('DirectoryGroup'), lot: globalId('ParkingLot', a.lots[0]!.id) }),
+      },
+      {
+        name: 'directoryGroupMap of an own group with a lot and a tag',
+        query: `mutation ($id: ID!, $lot: ID!, $tag: ID!) { directoryGroupMap(id: $id, input: { parkingLotIds: [$lot], tagIds: [$tag] }) { ${result} } }`,
+        variables: (id) => ({ id: globalId('DirectoryGroup', aGroup.id), lot: id('ParkingLot'), tag: id('Tag') }),
+      },
     ];
 
     const fakeIds = Object.fromEntries(Object.keys(bIds).map((type) => [type, randomUUID()]));
@@ -230,6 +268,9 @@ describe('tenant isolation', () => {
     for (const name of ['webhookEndpointUpdate', 'webhookEndpointDelete', 'webhookEndpointRotateSecret', 'webhookDeliveryRetry'])
       expect(answers[name][name].code, name).toBe('NOT_FOUND');
     for (const name of ['parkingLotUpdate', 'parkingLotDelete', 'tagUpdate', 'tagDelete']) expect(answers[name][name].code, name).toBe('NOT_FOUND');
+    for (const name of ['directoryConnectionUpdate', 'directoryConnectionRotateToken', 'directoryConnectionDelete', 'directoryGroupMap'])
+      expect(answers[name][name].code, name).toBe('NOT_FOUND');
+    expect(answers['directoryGroupMap of an own group with a lot and a tag'].directoryGroupMap.code).toBe('NOT_FOUND');
     expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
     expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
     expect(answers['profileCreate with a lot'].profileCreate.code).toBe('UNKNOWN_PARKING_LOT');
@@ -249,7 +290,13 @@ describe('tenant isolation', () => {
       'ADMIN',
       '{ profiles(first: 100) { edges { node { email } } } parkingLots { edges { node { id profileCount } } } tags { edges { node { id profileCount } } } apiKeys { edges { node { id } } } admins { edges { node { id } } } bulkInvitations { edges { node { id } } } webhookEndpoints { edges { node { id deliveries(first: 10) { edges { node { id } } } } } } }',
     );
-    const listed = JSON.stringify(lists.data);
+    expect(lists.errors, JSON.stringify(lists.errors)).toBeUndefined();
+    const directoryLists = await a.graphqlAs(
+      'ADMIN',
+      '{ directoryConnections(first: 5) { edges { node { id groups(first: 10) { edges { node { id } } } } } } }',
+    );
+    expect(directoryLists.errors, JSON.stringify(directoryLists.errors)).toBeUndefined();
+    const listed = JSON.stringify([lists.data, directoryLists.data]);
     for (const [type, id] of Object.entries(bIds)) expect(listed, type).not.toContain(globalId(type, id));
 
     expect(await snapshotOfB()).toEqual(before);

@@ -7,6 +7,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import { handleMailboxRequest } from '../pages/mailbox-page.ts';
 import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
+import { handleScimRequest, isScimPath } from '../directory-sync/index.ts';
 import { healthResponse } from './health.ts';
 import { requestIdOf, useRequestId } from '../observability/request-id.ts';
 import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.ts';
@@ -49,7 +50,7 @@ interface ServerContext {
 /**
  * The HTTP application, no listen here: GraphQL at /graphql (GraphiQL in a
  * browser, subscriptions over SSE), the accept page at /accept, Postmark's
- * webhooks at /webhooks/postmark, the local mailbox at /mailbox, /health.
+ * webhooks at /webhooks/postmark, the local mailbox at /mailbox, directory sync (SCIM 2.0) at /scim/v2, /health.
  */
 export function createApp(options: AppOptions) {
   const clock = options.clock ?? systemClock;
@@ -110,7 +111,10 @@ export function createApp(options: AppOptions) {
             } else if (path === '/accept') {
               endResponse(request.method === 'GET' ? acceptPageResponse(url, request) : new fetchAPI.Response('Method not allowed', { status: 405 }));
             } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
-            else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
+            else if (isScimPath(path)) {
+              const address = clientAddress(request, (serverContext as ServerContext).req);
+              endResponse(await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) }));
+            } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
             } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
               const address = clientAddress(request, (serverContext as ServerContext).req);

@@ -32,6 +32,13 @@ const KINDS: Record<AuditEventKind, string> = {
   WEBHOOK_ENDPOINT_DELETED: 'A webhook endpoint was deleted.',
   WEBHOOK_ENDPOINT_SECRET_ROTATED: "A webhook endpoint's secret was rotated.",
   WEBHOOK_ENDPOINT_DISABLED: 'Parkpass disabled a webhook endpoint: every delivery to it failed for three days.',
+  PROFILE_DEACTIVATED: 'A directory (Entra ID, Okta) deactivated or deleted a person: the profile is DEACTIVATED.',
+  PROFILE_REACTIVATED: 'A directory reactivated a person: the profile has its earlier status back.',
+  DIRECTORY_CONNECTION_CREATED: 'A directory (SCIM) connection was created (its token is never recorded).',
+  DIRECTORY_CONNECTION_UPDATED: "A directory connection's name or invite policy changed; changedFields names which.",
+  DIRECTORY_CONNECTION_TOKEN_ROTATED: "A directory connection's token was replaced.",
+  DIRECTORY_CONNECTION_DELETED: 'A directory connection was deleted (its profiles stay, no longer held by it).',
+  DIRECTORY_GROUP_MAPPED: 'The parking access a directory group gives its members changed.',
 };
 
 export const AuditEventKindEnum = builder.enumType('AuditEventKind', {
@@ -59,6 +66,11 @@ const SUBJECT_TYPE: Partial<Record<AuditEventKind, string>> = {
   WEBHOOK_ENDPOINT_UPDATED: 'WebhookEndpoint',
   WEBHOOK_ENDPOINT_SECRET_ROTATED: 'WebhookEndpoint',
   WEBHOOK_ENDPOINT_DISABLED: 'WebhookEndpoint',
+  DIRECTORY_CONNECTION_CREATED: 'DirectoryConnection',
+  DIRECTORY_CONNECTION_UPDATED: 'DirectoryConnection',
+  DIRECTORY_CONNECTION_TOKEN_ROTATED: 'DirectoryConnection',
+  DIRECTORY_CONNECTION_DELETED: 'DirectoryConnection',
+  DIRECTORY_GROUP_MAPPED: 'DirectoryGroup',
 };
 
 export const AuditEventRef = builder.prismaObject('AuditEvent', {

@@ -11,7 +11,7 @@ import { isUuid } from '../kernel/global-ids.ts';
 type Selection = { profileIds: string[] } | { filter: ProfileFilter };
 type Reader = PrismaClient | Prisma.TransactionClient;
 
-const STATUS_WORDS: Record<ProfileStatus, string> = { NOT_INVITED: 'not invited', PENDING: 'pending', VALIDATED: 'validated' };
+const STATUS_WORDS: Record<ProfileStatus, string> = { NOT_INVITED: 'not invited', PENDING: 'pending', VALIDATED: 'validated', DEACTIVATED: 'deactivated' };
 const PAYMENT_WORDS: Record<PaymentMethod, string> = {
   CREDIT_CARD: 'credit card',
   SEPA_DIRECT_DEBIT: 'SEPA direct debit',

@@ -37,6 +37,27 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
   );
 }
 
+/**
+ * Closes the open invitations of the profiles (their links stop working; a queued email is then refused by the
+ * communication gate), e.g. when the directory deactivates them. One statement for any number of profiles.
+ */
+export async function revokeOpenInvitations(tx: Transaction, organizationId: string, profileIds: string[], now: Date): Promise<number> {
+  if (profileIds.length === 0) return 0;
+  const revoked = await tx.$queryRaw<{ id: string; profile_id: string; external_id: string | null }[]>`
+    UPDATE invitation SET revoked_at = ${now}::timestamptz
+    FROM profile
+    WHERE profile.id = invitation.profile_id AND invitation.organization_id = ${organizationId}::uuid
+      AND invitation.profile_id = ANY(${profileIds}::uuid[]) AND ${invitationNotClosedSql('invitation')}
+    RETURNING invitation.id, invitation.profile_id, profile.external_id`;
+  await announceRevocations(
+    tx,
+    organizationId,
+    now,
+    revoked.map((row) => ({ invitationId: row.id, profileId: row.profile_id, externalId: row.external_id })),
+  );
+  return revoked.length;
+}
+
 /** The invitation.revoked events of invitations revoked at `now`, written to the outbox. */
 async function announceRevocations(
   tx: Transaction,

@@ -14,6 +14,7 @@ export const SKIP_REASONS = {
   EMAIL_UNDELIVERABLE: 'Email to this address bounced or was reported as spam; change the address first.',
   RESEND_TOO_SOON: 'The profile was invited moments ago; wait before sending again.',
   NOT_FOUND: 'No profile of the organization has this id (deleted, or never existed).',
+  DEACTIVATED: 'The directory (Entra ID, Okta) deactivated the profile.',
 } as const;
 
 export type SkipReason = keyof typeof SKIP_REASONS;
@@ -25,6 +26,7 @@ export const SKIP_REASON_WORDS: Record<SkipReason, string> = {
   EMAIL_UNDELIVERABLE: 'email undeliverable',
   RESEND_TOO_SOON: 'invited moments ago',
   NOT_FOUND: 'not found',
+  DEACTIVATED: 'deactivated',
 };
 
 /** What inviting one profile would do. */
@@ -60,6 +62,7 @@ export function emailUndeliverableSql(profileAlias: string, invitationAlias: str
 
 export function invitationOutcome(candidate: InvitationCandidate, now: Date): InvitationOutcome {
   if (candidate.status === 'VALIDATED') return { kind: 'SKIP', reason: 'ALREADY_VALIDATED' };
+  if (candidate.status === 'DEACTIVATED') return { kind: 'SKIP', reason: 'DEACTIVATED' };
   if (!emailSchema.safeParse(candidate.email).success) return { kind: 'SKIP', reason: 'INVALID_EMAIL' };
   const latest = candidate.latestInvitation;
   if (latest && emailUndeliverable(candidate.email, latest)) return { kind: 'SKIP', reason: 'EMAIL_UNDELIVERABLE' };

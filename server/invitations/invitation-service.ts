@@ -1,5 +1,12 @@
 import type { RequestScope } from '../kernel/scope.ts';
-import { EmailUndeliverableError, InvalidEmailError, NotFoundError, ProfileAlreadyValidatedError, ResendTooSoonError } from '../kernel/errors.ts';
+import {
+  EmailUndeliverableError,
+  InvalidEmailError,
+  NotFoundError,
+  ProfileAlreadyValidatedError,
+  ProfileDeactivatedError,
+  ResendTooSoonError,
+} from '../kernel/errors.ts';
 import type { Invitation, Profile } from '../generated/prisma/client.ts';
 import { personName, recordAudit } from '../audit/index.ts';
 import { acceptLink, invitationToken } from './invitation-tokens.ts';
@@ -39,6 +46,8 @@ export async function inviteProfile(scope: RequestScope, profileId: string, opti
           throw new NotFoundError(['input', 'profileId'], 'profile');
         case 'ALREADY_VALIDATED':
           throw new ProfileAlreadyValidatedError();
+        case 'DEACTIVATED':
+          throw new ProfileDeactivatedError();
         case 'INVALID_EMAIL':
           throw new InvalidEmailError(['input', 'profileId'], profile!.email);
         case 'EMAIL_UNDELIVERABLE':

@@ -424,6 +424,36 @@ export class WebhookEndpointLimitReachedError extends defineError('WEBHOOK_ENDPO
   }
 }
 
+export class ProfileDeactivatedError extends defineError('PROFILE_DEACTIVATED', {
+  typeName: 'ProfileDeactivated',
+  description: 'The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it.',
+}) {
+  constructor() {
+    super('This profile was deactivated by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it.');
+  }
+}
+
+export class ManagedByDirectoryError extends defineInputError('MANAGED_BY_DIRECTORY', {
+  typeName: 'ManagedByDirectory',
+  input: true,
+  description:
+    "The field comes from the profile's directory (Entra ID, Okta: name, email, phone, externalId, language): change it there; `path` names it. Access and tags stay the admin's to change.",
+}) {
+  constructor(path: string[]) {
+    super(path, `${String(path.at(-1))} comes from the profile's directory (Entra ID, Okta): change it there.`);
+  }
+}
+
+export class DirectoryConnectionLimitReachedError extends defineError('DIRECTORY_CONNECTION_LIMIT_REACHED', {
+  typeName: 'DirectoryConnectionLimitReached',
+  description: 'The organization has as many directory connections as it may; delete one first.',
+  fields: { max: { type: 'Int', description: 'How many directory connections an organization may have.' } },
+}) {
+  constructor(readonly max: number) {
+    super(`An organization has at most ${max} directory connections; delete one before adding another.`);
+  }
+}
+
 // --- The catalogue -------------------------------------------------------------
 
 /** Every error a caller can meet, once each; the ErrorCode enum lists them in this order. */
@@ -457,6 +487,9 @@ export const ERROR_CATALOGUE = [
   IdempotencyKeyReusedError,
   WebhookUrlRefusedError,
   WebhookEndpointLimitReachedError,
+  ProfileDeactivatedError,
+  ManagedByDirectoryError,
+  DirectoryConnectionLimitReachedError,
 ] as const;
 
 type CatalogueClass = (typeof ERROR_CATALOGUE)[number];

@@ -10,6 +10,7 @@ export const FEATURES = {
   BULK_INVITATIONS: 'Inviting many profiles at once, by ids or by search filter.',
   API_ACCESS: 'Calling the API with an API key (integrations, the SDK).',
   WEBHOOKS: "Outbound webhooks: signed events sent to the integrations' own URLs.",
+  DIRECTORY_SYNC: 'Directory sync: people provisioned from Microsoft Entra ID or Okta through SCIM 2.0, parking access from their groups.',
 } as const;
 
 export type Feature = keyof typeof FEATURES;
@@ -34,8 +35,8 @@ export const PLANS = {
     maxBulkInvitationSize: 5_000,
   },
   ENTERPRISE: {
-    description: 'Everything, with bulk invitations of up to 100,000 profiles at once.',
-    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS'],
+    description: 'Everything, with bulk invitations of up to 100,000 profiles at once and directory sync (SCIM).',
+    features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS', 'DIRECTORY_SYNC'],
     maxBulkInvitationSize: 100_000,
   },
 } as const satisfies Record<Plan, PlanEntry>;
@@ -114,6 +115,18 @@ export const ACTIONS = {
     description: 'List, add, change, delete webhook endpoints, rotate their secrets, and read their deliveries and attempts.',
     roles: ['OWNER', 'ADMIN'],
     feature: 'WEBHOOKS',
+  },
+  // Like API keys, a connection's token is a credential to the organization's people: owners only, signed in.
+  MANAGE_DIRECTORY_CONNECTIONS: {
+    description: 'Create, rename and delete directory (SCIM) connections and rotate their tokens (owners signed in, never an API key).',
+    roles: ['OWNER'],
+    feature: 'DIRECTORY_SYNC',
+    actorKinds: ['ADMIN'],
+  },
+  MANAGE_DIRECTORY_SYNC: {
+    description: "Read directory connections and their request log, map directory groups to parking access, set a connection's invite policy.",
+    roles: ['OWNER', 'ADMIN'],
+    feature: 'DIRECTORY_SYNC',
   },
 } as const satisfies Record<string, ActionEntry>;
 

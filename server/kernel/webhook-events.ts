@@ -47,6 +47,26 @@ export const WEBHOOK_EVENTS = {
       revokedAt: 'When it was revoked.',
     },
   },
+  'profile.deactivated': {
+    enumName: 'PROFILE_DEACTIVATED',
+    description:
+      'The directory (Entra ID, Okta) deactivated or deleted the person: the profile is DEACTIVATED, its open invitation closed, its group access removed.',
+    data: {
+      profileId: 'The profile (global id).',
+      externalId: "The profile's externalId, or null.",
+      deactivatedAt: 'When it was deactivated.',
+    },
+  },
+  'profile.reactivated': {
+    enumName: 'PROFILE_REACTIVATED',
+    description: 'The directory reactivated the person: the profile has its earlier status and group access back.',
+    data: {
+      profileId: 'The profile (global id).',
+      externalId: "The profile's externalId, or null.",
+      status: 'The status it is back to.',
+      reactivatedAt: 'When it was reactivated.',
+    },
+  },
   'email.bounced': {
     enumName: 'EMAIL_BOUNCED',
     description: "An invitation's email bounced (hard bounce): the address does not work and the profile is skipped until it changes.",

@@ -1,3 +1,5 @@
 // The profiles' public entry: the search filter and the queries that select profiles by it.
 export type { ProfileFilter, TimeRange } from './profile-filter.ts';
 export { countProfiles, selectedProfileIds } from './profile-queries.ts';
+export { type ProfileFields, parseProfileFields } from './profile-input.ts';
+export { createProfileIn, updateProfileIn } from './profile-service.ts';

@@ -8,6 +8,10 @@ export const ProfileStatusEnum = builder.enumType('ProfileStatus', {
     NOT_INVITED: { description: 'Created, never invited; nothing has been sent to the person.' },
     PENDING: { description: 'Invited, not accepted yet (the latest invitation may have expired).' },
     VALIDATED: { description: 'The person accepted an invitation and set a password.' },
+    DEACTIVATED: {
+      description:
+        'Turned off by the directory it comes from (Entra ID, Okta): no invitation works, group-given access is taken away; reactivation restores the earlier status.',
+    },
   } as const,
 });
 

@@ -9,6 +9,7 @@ import {
   InvitationRevokedError,
   NotFoundError,
   ProfileAlreadyValidatedError,
+  ProfileDeactivatedError,
   ResendTooSoonError,
 } from '../kernel/errors.ts';
 import type { Invitation, Profile } from '../generated/prisma/client.ts';
@@ -62,6 +63,7 @@ builder.mutationFields((t) => ({
         InvalidInputError,
         NotFoundError,
         ProfileAlreadyValidatedError,
+        ProfileDeactivatedError,
         InvalidEmailError,
         EmailUndeliverableError,
         ResendTooSoonError,

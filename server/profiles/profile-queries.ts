@@ -111,7 +111,7 @@ export interface BoundedCount {
   precision: CountPrecision;
 }
 
-const STATUSES: readonly ProfileStatus[] = ['NOT_INVITED', 'PENDING', 'VALIDATED'];
+const STATUSES: readonly ProfileStatus[] = ['NOT_INVITED', 'PENDING', 'VALIDATED', 'DEACTIVATED'];
 
 /**
  * The statuses a filter selects when status is its only criterion (every status
@@ -134,7 +134,7 @@ function statusesOnly(filter: ProfileFilter | null | undefined): readonly Profil
 async function statusCounters(reader: Reader, organizationId: string): Promise<Record<ProfileStatus, number>> {
   const rows = await reader.$queryRaw<{ status: ProfileStatus; count: bigint }[]>`
     SELECT status, sum(count)::bigint AS count FROM "profile_status_count" WHERE organization_id = ${organizationId}::uuid GROUP BY status`;
-  const counts = { NOT_INVITED: 0, PENDING: 0, VALIDATED: 0 };
+  const counts = { NOT_INVITED: 0, PENDING: 0, VALIDATED: 0, DEACTIVATED: 0 };
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }
@@ -175,6 +175,7 @@ export interface ProfileCounts {
   notInvited: number;
   pending: number;
   validated: number;
+  deactivated: number;
   pendingWithExpiredInvitation: number;
   emailUndeliverable: number;
 }
@@ -188,6 +189,7 @@ export async function profileCounts(reader: Reader, organizationId: string, filt
            count(*) FILTER (WHERE p.status = 'NOT_INVITED') AS "notInvited",
            count(*) FILTER (WHERE p.status = 'PENDING') AS "pending",
            count(*) FILTER (WHERE p.status = 'VALIDATED') AS "validated",
+           count(*) FILTER (WHERE p.status = 'DEACTIVATED') AS "deactivated",
            count(*) FILTER (WHERE ${pendingWithExpiredInvitationSql(now)}) AS "pendingWithExpiredInvitation",
            count(*) FILTER (WHERE ${emailUndeliverableProfileSql()}) AS "emailUndeliverable"
     FROM ${PROFILE_FROM}
@@ -208,7 +210,8 @@ export async function profileCounts(reader: Reader, organizationId: string, filt
  * have no index of their own: see docs/benchmarks.md).
  */
 async function countsByStatus(reader: Reader, organizationId: string, statuses: readonly ProfileStatus[], now: Date): Promise<ProfileCounts> {
-  if (statuses.length === 0) return { total: 0, notInvited: 0, pending: 0, validated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 };
+  if (statuses.length === 0)
+    return { total: 0, notInvited: 0, pending: 0, validated: 0, deactivated: 0, pendingWithExpiredInvitation: 0, emailUndeliverable: 0 };
   const [row] = await reader.$queryRaw<{ by_status: Partial<Record<ProfileStatus, number | string>>; expired: bigint; undeliverable: bigint }[]>`
     SELECT
       (SELECT coalesce(json_object_agg(status, n), '{}'::json) FROM (
@@ -221,12 +224,13 @@ async function countsByStatus(reader: Reader, organizationId: string, statuses: 
          AND li.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT')
          AND p.status = ANY(${statuses}::"ProfileStatus"[]) AND ${emailUndeliverableProfileSql()}) AS undeliverable`;
   const of = (status: ProfileStatus) => (statuses.includes(status) ? Number(row!.by_status[status] ?? 0) : 0);
-  const [notInvited, pending, validated] = [of('NOT_INVITED'), of('PENDING'), of('VALIDATED')];
+  const [notInvited, pending, validated, deactivated] = [of('NOT_INVITED'), of('PENDING'), of('VALIDATED'), of('DEACTIVATED')];
   return {
-    total: notInvited + pending + validated,
+    total: notInvited + pending + validated + deactivated,
     notInvited,
     pending,
     validated,
+    deactivated,
     pendingWithExpiredInvitation: Number(row!.expired),
     emailUndeliverable: Number(row!.undeliverable),
   };

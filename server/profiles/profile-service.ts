@@ -3,6 +3,7 @@ import {
   EmailAlreadyUsedError,
   ExternalIdAlreadyUsedError,
   type InputError,
+  ManagedByDirectoryError,
   NotFoundError,
   UnknownParkingLotError,
   UnknownTagError,
@@ -39,14 +40,25 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
         key: idempotencyKey,
         input: fields,
         load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
-        create: async () => {
-          const profile = await insertProfile(tx, scope, fields, path);
-          await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
-          return profile;
-        },
+        create: () => createProfileIn(tx, scope, fields, path),
       }),
     ),
   );
+}
+
+/**
+ * Creates a profile with fields already parsed (parseProfileFields), in the caller's transaction: the same checks,
+ * write and audit as createProfile (directory sync writes its link to the profile in the same transaction).
+ */
+export async function createProfileIn(
+  tx: Transaction,
+  scope: OrganizationScope,
+  fields: ProfileFields & { firstName: string; lastName: string; email: string },
+  path: string[],
+): Promise<Profile> {
+  const profile = await insertProfile(tx, scope, fields, path);
+  await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
+  return profile;
 }
 
 async function insertProfile(
@@ -83,43 +95,59 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
   const fields = parseProfileFields(input, path, false);
   return retryIfLinkVanished(() =>
     scope.prisma.$transaction(async (tx) => {
-      const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
-      if (!current) throw new NotFoundError(['id'], 'profile');
-      await assertLinksExist(tx, scope.organizationId, fields, path);
-      await assertUniqueFields(tx, scope.organizationId, fields, path, id);
-      const next = { ...current, ...fields };
-      const updated = await translateUniqueViolation(path, fields, () =>
-        tx.profile.update({
-          where: { id },
-          data: {
-            firstName: fields.firstName,
-            lastName: fields.lastName,
-            email: fields.email,
-            phone: fields.phone,
-            externalId: fields.externalId,
-            paymentMethods: fields.paymentMethods,
-            locale: fields.locale,
-            searchText: profileSearchText(next),
-            sortName: profileSortName(next),
-            parkingLots: fields.parkingLotIds && {
-              deleteMany: {},
-              create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
-            },
-            tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
-          },
-        }),
-      );
-      if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id], scope.now);
-      const changed = givenFields(fields);
-      await recordAudit(tx, scope, {
-        kind: 'PROFILE_UPDATED',
-        profileId: id,
-        summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
-        changedFields: changed,
-      });
-      return updated;
+      await assertNotManagedByDirectory(tx, scope.organizationId, id, fields, path);
+      return updateProfileIn(tx, scope, id, fields, path);
     }),
   );
+}
+
+/** The fields a directory (SCIM, server/directory-sync/) sends: while one holds the profile, they are its to change. */
+const DIRECTORY_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'externalId', 'locale'] as const;
+
+async function assertNotManagedByDirectory(tx: Transaction, organizationId: string, id: string, fields: ProfileFields, path: string[]): Promise<void> {
+  const given = DIRECTORY_FIELDS.filter((field) => fields[field] !== undefined);
+  if (!given.length) return;
+  const held = await tx.directoryUser.findFirst({ where: { profileId: id, organizationId, deletedAt: null }, select: { profileId: true } });
+  if (held) throw new ManagedByDirectoryError([...path, given[0]!]);
+}
+
+/** Changes the fields given (already parsed), in the caller's transaction: the same checks, write, revocations and audit as updateProfile. */
+export async function updateProfileIn(tx: Transaction, scope: OrganizationScope, id: string, fields: ProfileFields, path: string[]): Promise<Profile> {
+  const current = await tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } });
+  if (!current) throw new NotFoundError(['id'], 'profile');
+  await assertLinksExist(tx, scope.organizationId, fields, path);
+  await assertUniqueFields(tx, scope.organizationId, fields, path, id);
+  const next = { ...current, ...fields };
+  const updated = await translateUniqueViolation(path, fields, () =>
+    tx.profile.update({
+      where: { id },
+      data: {
+        firstName: fields.firstName,
+        lastName: fields.lastName,
+        email: fields.email,
+        phone: fields.phone,
+        externalId: fields.externalId,
+        paymentMethods: fields.paymentMethods,
+        locale: fields.locale,
+        searchText: profileSearchText(next),
+        sortName: profileSortName(next),
+        parkingLots: fields.parkingLotIds && {
+          deleteMany: {},
+          create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })),
+        },
+        tags: fields.tagIds && { deleteMany: {}, create: fields.tagIds.map((tagId) => ({ tagId })) },
+      },
+    }),
+  );
+  if (fields.email !== undefined) await revokeInvitationsToOldAddresses(tx, [id], scope.now);
+  const changed = givenFields(fields);
+  await recordAudit(tx, scope, {
+    kind: 'PROFILE_UPDATED',
+    profileId: id,
+    summary: `Changed the profile of ${personName(updated)}: ${changed.join(', ') || 'nothing'}.`,
+    changedFields: changed,
+  });
+  return updated;
 }
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {
@@ -127,7 +155,7 @@ export async function deleteProfile(scope: OrganizationScope, id: string): Promi
     const [deleted] = await tx.$queryRaw<{ id: string }[]>`
       DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING id`;
     if (!deleted) throw new NotFoundError(['id'], 'profile');
-    // The trail keeps what happened, not who it happened to (docs/organizations.md, "Audit trail").
+    // The trail keeps what happened, not who it happened to (README "Audit trail").
     await eraseProfileFromTrail(tx, scope.organizationId, id);
     await recordAudit(tx, scope, { kind: 'PROFILE_DELETED', profileId: id, summary: 'Deleted a profile, with its invitations.' });
     return id;

@@ -3,7 +3,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { accessRefusals } from '../graphql/access.graphql.ts';
 import { builder } from '../graphql/builder.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
-import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from '../kernel/errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, ManagedByDirectoryError, NotFoundError } from '../kernel/errors.ts';
 import { profileInputErrors } from '../graphql/errors.graphql.ts';
 import { parseQueryInput } from '../graphql/graphql-errors.ts';
 import type { Profile } from '../generated/prisma/client.ts';
@@ -99,6 +99,7 @@ const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').imple
     notInvited: t.exposeInt('notInvited', { description: 'Of those, NOT_INVITED.' }),
     pending: t.exposeInt('pending', { description: 'Of those, PENDING (whether or not their invitation expired).' }),
     validated: t.exposeInt('validated', { description: 'Of those, VALIDATED.' }),
+    deactivated: t.exposeInt('deactivated', { description: 'Of those, DEACTIVATED by their directory.' }),
     pendingWithExpiredInvitation: t.exposeInt('pendingWithExpiredInvitation', {
       description: 'Of those, PENDING with an expired latest invitation: to re-invite (what invitationExpired: true selects).',
     }),
@@ -285,8 +286,9 @@ builder.mutationFields((t) => ({
   }),
   profileUpdate: t.withAuth({ allowed: 'EDIT_PROFILES' }).field({
     type: ProfilePayload,
-    description: 'Changes a profile. Nothing is sent to the person.',
-    errors: { types: [...profileInputErrors, NotFoundError, ...accessRefusals] },
+    description:
+      'Changes a profile. Nothing is sent to the person. While a directory (Entra ID, Okta) holds the profile, the fields it sends are refused (ManagedByDirectory).',
+    errors: { types: [...profileInputErrors, NotFoundError, ManagedByDirectoryError, ...accessRefusals] },
     args: {
       id: t.arg.globalID({ for: ProfileRef, required: true, description: 'Global id of the profile.' }),
       input: t.arg({ type: ProfileUpdateInput, required: true, description: 'The fields to change.' }),

@@ -2,7 +2,7 @@ import { Badge, Group } from '@mantine/core';
 import type { StatusBadge_ProfileFragment } from '@parkpass/sdk';
 import { DELIVERY_LABELS, DELIVERY_PROBLEMS, STATUS_LABELS } from '../labels.ts';
 
-const STATUS_COLORS = { NOT_INVITED: 'gray.7', PENDING: 'yellow.4', VALIDATED: 'teal.9' } as const;
+const STATUS_COLORS = { NOT_INVITED: 'gray.7', PENDING: 'yellow.4', VALIDATED: 'teal.9', DEACTIVATED: 'red.9' } as const;
 
 /**
  * The Status column: the profile's status, and at a glance what needs the

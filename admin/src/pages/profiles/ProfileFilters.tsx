@@ -14,7 +14,12 @@ interface Props {
 }
 
 /** Search box and the filters Access, Status, Tag, Payment method. */
-const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = { NOT_INVITED: 'notInvited', PENDING: 'pending', VALIDATED: 'validated' };
+const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = {
+  NOT_INVITED: 'notInvited',
+  PENDING: 'pending',
+  VALIDATED: 'validated',
+  DEACTIVATED: 'deactivated',
+};
 
 export function ProfileFilters({ state, options, counts, onChange }: Props) {
   const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${formatCount(n)})`);

@@ -1,0 +1,8 @@
+// What one SCIM request may hold.
+
+/** The largest body taken: a user, a group PATCH with its 1,000 members. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The most resources one page answers; a larger `count` gets this many (RFC 7644 §3.4.2.4), not a refusal. */
+export const MAX_PAGE_SIZE = 1_000;
+/** How long the request log keeps a request. */
+export const REQUEST_LOG_DAYS = 30;
