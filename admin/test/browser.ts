@@ -21,14 +21,15 @@ export interface BrowserHarness {
   newPage(options?: { width?: number; height?: number }): Promise<Page>;
 }
 
-export function useBrowser(kit: TestKit): BrowserHarness {
+/** `app`: another app on the kit's database (e.g. with the local mailbox) instead of the kit's. */
+export function useBrowser(kit: TestKit, options: { app?: () => TestKit['app'] } = {}): BrowserHarness {
   const harness = {} as BrowserHarness;
   let server: Server | undefined;
   beforeAll(async () => {
     // The kit's clock starts on a fixed morning; sessions expire by it, the
     // browser by its own clock: make them agree.
     kit.clock.advance(Date.now() - kit.clock.now().getTime());
-    server = createServer(kit.app);
+    server = createServer(options.app?.() ?? kit.app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     harness.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     harness.browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args: sparticuz.args, headless: true });
