@@ -1,6 +1,7 @@
 import { ActionIcon, AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { AdminLogoutDocument, AdminShellDocument } from '@parkpass/sdk';
+import { AdminShellDocument } from './generated/graphql.ts';
+import { AdminLogoutDocument } from '@parkpass/sdk';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ErrorState, Loading } from './components/states.tsx';

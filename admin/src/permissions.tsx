@@ -1,4 +1,5 @@
-import type { Action, AdminShellQuery, Permissions_ViewerFragment } from '@parkpass/sdk';
+import type { AdminShellQuery, Permissions_ViewerFragment } from './generated/graphql.ts';
+import type { Action } from '@parkpass/sdk';
 import { createContext, useContext } from 'react';
 import { type Translate, useT } from './i18n/i18n.tsx';
 

@@ -1,5 +1,5 @@
 import { Badge, Group } from '@mantine/core';
-import type { StatusBadge_ProfileFragment } from '@parkpass/sdk';
+import type { StatusBadge_ProfileFragment } from '../generated/graphql.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { DELIVERY_PROBLEMS } from '../labels.ts';
 

@@ -67,6 +67,8 @@ export function useFormat() {
     () => ({
       dateTime: (iso: string | null | undefined) => (iso ? intl.formatDate(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' }) : '—'),
       count: (n: number) => intl.formatNumber(n),
+      /** A language's name in the UI's language ("anglais" in French): for sentences; pickers list each in its own name. */
+      language: (code: string) => new Intl.DisplayNames([intl.locale], { type: 'language' }).of(code.toLowerCase()) ?? code,
       /** A bounded count (ProfileConnection.count): "10,000+" when there are at least that many. */
       bounded: ({ count, precision }: { count: number; precision: 'EXACT' | 'AT_LEAST' }) =>
         `${intl.formatNumber(count)}${precision === 'AT_LEAST' ? '+' : ''}`,

@@ -1,5 +1,5 @@
 import { Table, Text } from '@mantine/core';
-import type { InvitationHistory_InvitationFragment } from '@parkpass/sdk';
+import type { InvitationHistory_InvitationFragment } from '../../generated/graphql.ts';
 import { type Translate, useFormat, useT } from '../../i18n/i18n.tsx';
 
 type Format = ReturnType<typeof useFormat>;

@@ -1,6 +1,6 @@
 import { Alert, Button, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { AdminProfileInviteDocument, type ProfileDetails_ProfileFragment } from '@parkpass/sdk';
+import { AdminProfileInviteDocument, type ProfileDetails_ProfileFragment } from '../../generated/graphql.ts';
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';

@@ -7,10 +7,9 @@ import {
   AdminProfilePageDocument,
   AdminProfileUpdateDocument,
   type FilterOptions_QueryFragment,
-  type Locale,
-  type PaymentMethod,
   type ProfileDetails_ProfileFragment,
-} from '@parkpass/sdk';
+} from '../../generated/graphql.ts';
+import type { Locale, PaymentMethod } from '@parkpass/sdk';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';

@@ -4,9 +4,9 @@ import {
   AdminInvitationRevokeDocument,
   AdminProfilePageDocument,
   type InvitationSummary_InvitationFragment,
-  ProfileDeleteDocument,
   type ProfileDetails_ProfileFragment,
-} from '@parkpass/sdk';
+} from '../../generated/graphql.ts';
+import { ProfileDeleteDocument } from '@parkpass/sdk';
 import { useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -17,7 +17,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { showChangeNotice, useChangeNotices, useLiveRefresh } from '../../hooks/live.ts';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
-import { DELIVERY_PROBLEMS, LOCALE_LABELS } from '../../labels.ts';
+import { DELIVERY_PROBLEMS } from '../../labels.ts';
 import { usePermission, useViewer } from '../../permissions.tsx';
 import { InvitationHistory } from './InvitationHistory.tsx';
 import { InviteAction } from './InviteAction.tsx';
@@ -93,8 +93,8 @@ function ProfileView({
   // "← Profiles" returns to the list as it was (search, filters, page), kept in the link's state.
   const back = (location.state as { from?: string } | null)?.from ?? '/profiles';
   const language = profile.locale
-    ? LOCALE_LABELS[profile.locale]
-    : t('profile.languageOrganization', { language: LOCALE_LABELS[viewer.organization.defaultLocale] });
+    ? format.language(profile.locale)
+    : t('profile.languageOrganization', { language: format.language(viewer.organization.defaultLocale) });
   return (
     <Stack gap="md">
       <Anchor component={Link} to={back} size="sm">

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Group, List, Progress, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { AdminBulkSkippedProfilesDocument } from '../../generated/graphql.ts';
 import {
-  AdminBulkSkippedProfilesDocument,
   type BulkInvitationFieldsFragment,
   BulkInvitationDocument,
   BulkInvitationProgressDocument,
@@ -16,7 +16,6 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { mutationOutcome } from '../../components/mutation-result.ts';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
-import { LOCALE_LABELS } from '../../labels.ts';
 import { useViewer } from '../../permissions.tsx';
 
 export type InviteSelection = { profileIds: string[]; filter?: undefined } | { filter: ProfileFilter; profileIds?: undefined };
@@ -146,7 +145,7 @@ export function BulkInviteDialog({ selection, onClose, onFinished, returnFocusTo
                   ))}
                 </Table.Tbody>
               </Table>
-              <Text size="sm">{t('bulk.language', { language: LOCALE_LABELS[viewer.organization.defaultLocale] })}</Text>
+              <Text size="sm">{t('bulk.language', { language: format.language(viewer.organization.defaultLocale) })}</Text>
               {willSend === 0 && <Alert color="yellow">{t('bulk.nobody')}</Alert>}
             </>
           )}

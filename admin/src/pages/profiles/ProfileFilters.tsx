@@ -1,6 +1,7 @@
 import { Button, Checkbox, Collapse, Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
-import type { FilterOptions_QueryFragment, PaymentMethod, ProfileStatus, StatusFilter_CountsFragment } from '@parkpass/sdk';
+import type { FilterOptions_QueryFragment, StatusFilter_CountsFragment } from '../../generated/graphql.ts';
+import type { PaymentMethod, ProfileStatus } from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/i18n.tsx';
 import { PAYMENT_METHODS, STATUSES } from '../../labels.ts';

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '@parkpass/sdk';
+import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';

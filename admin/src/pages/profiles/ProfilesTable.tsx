@@ -1,5 +1,5 @@
 import { Anchor, Badge, Checkbox, Group, Table, Text } from '@mantine/core';
-import type { ProfilesTable_ProfileFragment } from '@parkpass/sdk';
+import type { ProfilesTable_ProfileFragment } from '../../generated/graphql.ts';
 import { Link, useLocation } from 'react-router';
 import { Email } from '../../components/Email.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';

@@ -2,7 +2,8 @@ import { Alert, Button, Group, Modal, PasswordInput, Select, Stack, Table, Text,
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment, type Role } from '@parkpass/sdk';
+import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment } from '../../generated/graphql.ts';
+import type { Role } from '@parkpass/sdk';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';

@@ -1,7 +1,8 @@
 import { Alert, Button, Code, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { AdminApiKeyCreateDocument, AdminApiKeyRevokeDocument, AdminApiKeysSettingsDocument, type ApiKeyRow_ApiKeyFragment, type Role } from '@parkpass/sdk';
+import { AdminApiKeyCreateDocument, AdminApiKeyRevokeDocument, AdminApiKeysSettingsDocument, type ApiKeyRow_ApiKeyFragment } from '../../generated/graphql.ts';
+import type { Role } from '@parkpass/sdk';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';

@@ -1,9 +1,8 @@
 import { Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
+import { AdminLotsAndTagsSettingsDocument, type LotOrTagRow_ParkingLotFragment } from '../../generated/graphql.ts';
 import {
-  AdminLotsAndTagsSettingsDocument,
-  type LotOrTagRow_ParkingLotFragment,
   ParkingLotCreateDocument,
   ParkingLotDeleteDocument,
   ParkingLotUpdateDocument,

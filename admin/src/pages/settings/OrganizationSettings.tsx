@@ -1,7 +1,7 @@
 import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { AdminOrganizationSettingsDocument, AdminOrganizationUpdateDocument, type OrganizationForm_OrganizationFragment } from '@parkpass/sdk';
+import { AdminOrganizationSettingsDocument, AdminOrganizationUpdateDocument, type OrganizationForm_OrganizationFragment } from '../../generated/graphql.ts';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { mutationOutcome } from '../../components/mutation-result.ts';
