@@ -25,19 +25,19 @@ export const Action = {
   /** Search and read profiles. */
   READ_PROFILES: 'READ_PROFILES',
   /** Read the audit trail: who created, changed, deleted, invited, and managed keys, admins and settings. */
-  VIEW_AUDIT_TRAIL: 'VIEW_AUDIT_TRAIL',
+  VIEW_AUDIT_TRAIL: 'VIEW_AUDIT_TRAIL'
 } as const;
 
-export type Action = (typeof Action)[keyof typeof Action];
+export type Action = typeof Action[keyof typeof Action];
 /** How a caller authenticated. */
 export const ActorKind = {
   /** An admin, with a session token from adminLogin. */
   ADMIN: 'ADMIN',
   /** An integration, with an API key. */
-  API_KEY: 'API_KEY',
+  API_KEY: 'API_KEY'
 } as const;
 
-export type ActorKind = (typeof ActorKind)[keyof typeof ActorKind];
+export type ActorKind = typeof ActorKind[keyof typeof ActorKind];
 /** What kind of actor did something (sent an invitation, wrote a change). More values may come: treat an unknown one as "other". */
 export const ActorType = {
   /** An admin of the organization, in the admin UI or with a session token. */
@@ -47,10 +47,10 @@ export const ActorType = {
   /** The invited person themself (accepting; asking for a new link from the accept page of an expired invitation). */
   INVITED_PERSON: 'INVITED_PERSON',
   /** Parkpass itself: a background job or an operator command. */
-  PARKPASS: 'PARKPASS',
+  PARKPASS: 'PARKPASS'
 } as const;
 
-export type ActorType = (typeof ActorType)[keyof typeof ActorType];
+export type ActorType = typeof ActorType[keyof typeof ActorType];
 /** A new admin of the organization. */
 export type AdminCreateInput = {
   /** Email address to sign in with; unique in the organization (it may be an admin of others too). */
@@ -76,10 +76,10 @@ export const CountPrecision = {
   /** More match than the limit the count stopped at: the count is that limit, a lower bound. */
   AT_LEAST: 'AT_LEAST',
   /** The count is exact. */
-  EXACT: 'EXACT',
+  EXACT: 'EXACT'
 } as const;
 
-export type CountPrecision = (typeof CountPrecision)[keyof typeof CountPrecision];
+export type CountPrecision = typeof CountPrecision[keyof typeof CountPrecision];
 /** A span of time: from (inclusive) to (exclusive); a bound left out is open. */
 export type DateTimeRange = {
   /** The start, included. */
@@ -107,10 +107,10 @@ export const EmailDeliveryState = {
   /** Accepted by the provider. */
   SENT: 'SENT',
   /** The recipient marked it as spam. */
-  SPAM_COMPLAINT: 'SPAM_COMPLAINT',
+  SPAM_COMPLAINT: 'SPAM_COMPLAINT'
 } as const;
 
-export type EmailDeliveryState = (typeof EmailDeliveryState)[keyof typeof EmailDeliveryState];
+export type EmailDeliveryState = typeof EmailDeliveryState[keyof typeof EmailDeliveryState];
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export const ErrorCode = {
   /** The batch has more items than one call accepts. */
@@ -170,10 +170,10 @@ export const ErrorCode = {
   /** The organization has as many webhook endpoints as it may; delete one first. */
   WEBHOOK_ENDPOINT_LIMIT_REACHED: 'WEBHOOK_ENDPOINT_LIMIT_REACHED',
   /** The URL cannot receive webhooks: not an absolute http(s) URL, carries a user name or password, or (in production) names a loopback, private, link-local or otherwise non-public address, given or resolved. */
-  WEBHOOK_URL_REFUSED: 'WEBHOOK_URL_REFUSED',
+  WEBHOOK_URL_REFUSED: 'WEBHOOK_URL_REFUSED'
 } as const;
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
 /** A part of the product that some plans include. */
 export const Feature = {
   /** Calling the API with an API key (integrations, the SDK). */
@@ -183,10 +183,10 @@ export const Feature = {
   /** Inviting profiles to the app, one at a time. */
   INVITATIONS: 'INVITATIONS',
   /** Outbound webhooks: signed events sent to the integrations' own URLs. */
-  WEBHOOKS: 'WEBHOOKS',
+  WEBHOOKS: 'WEBHOOKS'
 } as const;
 
-export type Feature = (typeof Feature)[keyof typeof Feature];
+export type Feature = typeof Feature[keyof typeof Feature];
 /** The invitation to withdraw. */
 export type InvitationRevokeInput = {
   /** Global id of the invitation. */
@@ -204,28 +204,28 @@ export const InvitationState = {
   /** An admin revoked it. */
   REVOKED: 'REVOKED',
   /** A newer invitation of the same profile replaced it. */
-  SUPERSEDED: 'SUPERSEDED',
+  SUPERSEDED: 'SUPERSEDED'
 } as const;
 
-export type InvitationState = (typeof InvitationState)[keyof typeof InvitationState];
+export type InvitationState = typeof InvitationState[keyof typeof InvitationState];
 /** A language Parkpass writes emails and the accept page in. More may come: treat an unknown one as English. */
 export const Locale = {
   /** English. */
   EN: 'EN',
   /** French (français). */
-  FR: 'FR',
+  FR: 'FR'
 } as const;
 
-export type Locale = (typeof Locale)[keyof typeof Locale];
+export type Locale = typeof Locale[keyof typeof Locale];
 /** Sort direction. */
 export const OrderDirection = {
   /** Ascending. */
   ASC: 'ASC',
   /** Descending. */
-  DESC: 'DESC',
+  DESC: 'DESC'
 } as const;
 
-export type OrderDirection = (typeof OrderDirection)[keyof typeof OrderDirection];
+export type OrderDirection = typeof OrderDirection[keyof typeof OrderDirection];
 /** The settings to change; fields left out keep their value. */
 export type OrganizationUpdateInput = {
   /** iOS app link (https) for the second email; null clears it. */
@@ -255,10 +255,10 @@ export const PaymentMethod = {
   /** Deducted from the salary. */
   PAYROLL_DEDUCTION: 'PAYROLL_DEDUCTION',
   /** SEPA direct debit. */
-  SEPA_DIRECT_DEBIT: 'SEPA_DIRECT_DEBIT',
+  SEPA_DIRECT_DEBIT: 'SEPA_DIRECT_DEBIT'
 } as const;
 
-export type PaymentMethod = (typeof PaymentMethod)[keyof typeof PaymentMethod];
+export type PaymentMethod = typeof PaymentMethod[keyof typeof PaymentMethod];
 /** A subscription plan; it decides which features an organization has. */
 export const Plan = {
   /** Adds invitations (one by one and in bulk, up to 5,000 at once), API access and webhooks. */
@@ -266,10 +266,10 @@ export const Plan = {
   /** Everything, with bulk invitations of up to 100,000 profiles at once. */
   ENTERPRISE: 'ENTERPRISE',
   /** Profiles and parking access, managed in the admin UI. No invitations, no API. */
-  STARTER: 'STARTER',
+  STARTER: 'STARTER'
 } as const;
 
-export type Plan = (typeof Plan)[keyof typeof Plan];
+export type Plan = typeof Plan[keyof typeof Plan];
 /** A new profile. It starts NOT_INVITED and nothing is sent to the person. */
 export type ProfileCreateInput = {
   /** Email address, unique in the organization. Nothing is sent to it until the profile is invited. */
@@ -351,10 +351,10 @@ export const ProfileOrderField = {
   /** Last name, then first name, ignoring case and accents ("Ábalos" with the A's, "dupont" next to "Dupont"). */
   NAME: 'NAME',
   /** Status (not invited, pending, validated), then name. */
-  STATUS: 'STATUS',
+  STATUS: 'STATUS'
 } as const;
 
-export type ProfileOrderField = (typeof ProfileOrderField)[keyof typeof ProfileOrderField];
+export type ProfileOrderField = typeof ProfileOrderField[keyof typeof ProfileOrderField];
 /** Where a profile stands in the invitation flow. */
 export const ProfileStatus = {
   /** Created, never invited; nothing has been sent to the person. */
@@ -362,10 +362,10 @@ export const ProfileStatus = {
   /** Invited, not accepted yet (the latest invitation may have expired). */
   PENDING: 'PENDING',
   /** The person accepted an invitation and set a password. */
-  VALIDATED: 'VALIDATED',
+  VALIDATED: 'VALIDATED'
 } as const;
 
-export type ProfileStatus = (typeof ProfileStatus)[keyof typeof ProfileStatus];
+export type ProfileStatus = typeof ProfileStatus[keyof typeof ProfileStatus];
 /** The fields to change; fields left out keep their value. */
 export type ProfileUpdateInput = {
   /** Email address, unique in the organization. Nothing is sent to it until the profile is invited. */
@@ -393,10 +393,10 @@ export const RefusalCode = {
   /** The plan lacks the feature. */
   FEATURE_NOT_IN_PLAN: 'FEATURE_NOT_IN_PLAN',
   /** The role may not, or the action takes a signed-in admin and this is an API key. */
-  FORBIDDEN: 'FORBIDDEN',
+  FORBIDDEN: 'FORBIDDEN'
 } as const;
 
-export type RefusalCode = (typeof RefusalCode)[keyof typeof RefusalCode];
+export type RefusalCode = typeof RefusalCode[keyof typeof RefusalCode];
 /** What an admin or API key may do in its organization. */
 export const Role = {
   /** Manages profiles, invitations (also in bulk), API keys and the organization settings. */
@@ -406,10 +406,10 @@ export const Role = {
   /** Everything, including managing admins and the organization settings. */
   OWNER: 'OWNER',
   /** Reads profiles. */
-  VIEWER: 'VIEWER',
+  VIEWER: 'VIEWER'
 } as const;
 
-export type Role = (typeof Role)[keyof typeof Role];
+export type Role = typeof Role[keyof typeof Role];
 /** Why a profile of a selection is not invited. */
 export const SkipReason = {
   /** The person already accepted an invitation. */
@@ -421,76 +421,76 @@ export const SkipReason = {
   /** No profile of the organization has this id (deleted, or never existed). */
   NOT_FOUND: 'NOT_FOUND',
   /** The profile was invited moments ago; wait before sending again. */
-  RESEND_TOO_SOON: 'RESEND_TOO_SOON',
+  RESEND_TOO_SOON: 'RESEND_TOO_SOON'
 } as const;
 
-export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+export type SkipReason = typeof SkipReason[keyof typeof SkipReason];
 /** How the tags of a filter combine. */
 export const TagMatch = {
   /** Profiles with every one of the tags. */
   ALL: 'ALL',
   /** Profiles with at least one of the tags. */
-  ANY: 'ANY',
+  ANY: 'ANY'
 } as const;
 
-export type TagMatch = (typeof TagMatch)[keyof typeof TagMatch];
-type MutationRefusal_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge'; path: Array<string>; code: ErrorCode; message: string };
+export type TagMatch = typeof TagMatch[keyof typeof TagMatch];
+type MutationRefusal_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf'; code: ErrorCode; message: string };
+type MutationRefusal_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string };
 
-type MutationRefusal_DuplicateInBatch_Fragment = { __typename: 'DuplicateInBatch'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_DuplicateInBatch_Fragment = { __typename: 'DuplicateInBatch', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_EmailAlreadyUsed_Fragment = { __typename: 'EmailAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_EmailAlreadyUsed_Fragment = { __typename: 'EmailAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_EmailUndeliverable_Fragment = { __typename: 'EmailUndeliverable'; code: ErrorCode; message: string };
+type MutationRefusal_EmailUndeliverable_Fragment = { __typename: 'EmailUndeliverable', code: ErrorCode, message: string };
 
-type MutationRefusal_ExternalIdAlreadyUsed_Fragment = { __typename: 'ExternalIdAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_ExternalIdAlreadyUsed_Fragment = { __typename: 'ExternalIdAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_FeatureNotInPlan_Fragment = { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string };
+type MutationRefusal_FeatureNotInPlan_Fragment = { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string };
 
-type MutationRefusal_Forbidden_Fragment = { __typename: 'Forbidden'; code: ErrorCode; message: string };
+type MutationRefusal_Forbidden_Fragment = { __typename: 'Forbidden', code: ErrorCode, message: string };
 
-type MutationRefusal_IdempotencyKeyReused_Fragment = { __typename: 'IdempotencyKeyReused'; code: ErrorCode; message: string };
+type MutationRefusal_IdempotencyKeyReused_Fragment = { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string };
 
-type MutationRefusal_InvalidCredentials_Fragment = { __typename: 'InvalidCredentials'; code: ErrorCode; message: string };
+type MutationRefusal_InvalidCredentials_Fragment = { __typename: 'InvalidCredentials', code: ErrorCode, message: string };
 
-type MutationRefusal_InvalidEmail_Fragment = { __typename: 'InvalidEmail'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_InvalidEmail_Fragment = { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_InvalidInput_Fragment = { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_InvalidInput_Fragment = { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_InvitationAlreadyUsed_Fragment = { __typename: 'InvitationAlreadyUsed'; code: ErrorCode; message: string };
+type MutationRefusal_InvitationAlreadyUsed_Fragment = { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string };
 
-type MutationRefusal_InvitationExpired_Fragment = { __typename: 'InvitationExpired'; code: ErrorCode; message: string };
+type MutationRefusal_InvitationExpired_Fragment = { __typename: 'InvitationExpired', code: ErrorCode, message: string };
 
-type MutationRefusal_InvitationNotFound_Fragment = { __typename: 'InvitationNotFound'; code: ErrorCode; message: string };
+type MutationRefusal_InvitationNotFound_Fragment = { __typename: 'InvitationNotFound', code: ErrorCode, message: string };
 
-type MutationRefusal_InvitationRevoked_Fragment = { __typename: 'InvitationRevoked'; code: ErrorCode; message: string };
+type MutationRefusal_InvitationRevoked_Fragment = { __typename: 'InvitationRevoked', code: ErrorCode, message: string };
 
-type MutationRefusal_LastOwner_Fragment = { __typename: 'LastOwner'; code: ErrorCode; message: string };
+type MutationRefusal_LastOwner_Fragment = { __typename: 'LastOwner', code: ErrorCode, message: string };
 
-type MutationRefusal_NameAlreadyUsed_Fragment = { __typename: 'NameAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_NameAlreadyUsed_Fragment = { __typename: 'NameAlreadyUsed', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_NotASession_Fragment = { __typename: 'NotASession'; code: ErrorCode; message: string };
+type MutationRefusal_NotASession_Fragment = { __typename: 'NotASession', code: ErrorCode, message: string };
 
-type MutationRefusal_NotFound_Fragment = { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_NotFound_Fragment = { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_PasswordTooWeak_Fragment = { __typename: 'PasswordTooWeak'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_PasswordTooWeak_Fragment = { __typename: 'PasswordTooWeak', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_ProfileAlreadyValidated_Fragment = { __typename: 'ProfileAlreadyValidated'; code: ErrorCode; message: string };
+type MutationRefusal_ProfileAlreadyValidated_Fragment = { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string };
 
-type MutationRefusal_ResendTooSoon_Fragment = { __typename: 'ResendTooSoon'; code: ErrorCode; message: string };
+type MutationRefusal_ResendTooSoon_Fragment = { __typename: 'ResendTooSoon', code: ErrorCode, message: string };
 
-type MutationRefusal_SelectionTooLarge_Fragment = { __typename: 'SelectionTooLarge'; code: ErrorCode; message: string };
+type MutationRefusal_SelectionTooLarge_Fragment = { __typename: 'SelectionTooLarge', code: ErrorCode, message: string };
 
-type MutationRefusal_TooManyLoginAttempts_Fragment = { __typename: 'TooManyLoginAttempts'; code: ErrorCode; message: string };
+type MutationRefusal_TooManyLoginAttempts_Fragment = { __typename: 'TooManyLoginAttempts', code: ErrorCode, message: string };
 
-type MutationRefusal_UnknownParkingLot_Fragment = { __typename: 'UnknownParkingLot'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_UnknownParkingLot_Fragment = { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_UnknownTag_Fragment = { __typename: 'UnknownTag'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_UnknownTag_Fragment = { __typename: 'UnknownTag', path: Array<string>, code: ErrorCode, message: string };
 
-type MutationRefusal_WebhookEndpointLimitReached_Fragment = { __typename: 'WebhookEndpointLimitReached'; code: ErrorCode; message: string };
+type MutationRefusal_WebhookEndpointLimitReached_Fragment = { __typename: 'WebhookEndpointLimitReached', code: ErrorCode, message: string };
 
-type MutationRefusal_WebhookUrlRefused_Fragment = { __typename: 'WebhookUrlRefused'; path: Array<string>; code: ErrorCode; message: string };
+type MutationRefusal_WebhookUrlRefused_Fragment = { __typename: 'WebhookUrlRefused', path: Array<string>, code: ErrorCode, message: string };
 
 export type MutationRefusalFragment =
   | MutationRefusal_BatchTooLarge_Fragment
@@ -521,97 +521,23 @@ export type MutationRefusalFragment =
   | MutationRefusal_UnknownParkingLot_Fragment
   | MutationRefusal_UnknownTag_Fragment
   | MutationRefusal_WebhookEndpointLimitReached_Fragment
-  | MutationRefusal_WebhookUrlRefused_Fragment;
+  | MutationRefusal_WebhookUrlRefused_Fragment
+;
 
-export type Permissions_ViewerFragment = {
-  __typename: 'Viewer';
-  role: Role;
-  plan: Plan;
-  maxBulkInvitationSize: number;
-  permissions: Array<{
-    __typename: 'ActionAccess';
-    action: Action;
-    allowed: boolean;
-    refusal: RefusalCode | null;
-    missingFeature: Feature | null;
-    requiredPlan: Plan | null;
-    requiredRoles: Array<Role>;
-  }>;
-};
+export type Permissions_ViewerFragment = { __typename: 'Viewer', role: Role, plan: Plan, maxBulkInvitationSize: number, permissions: Array<{ __typename: 'ActionAccess', action: Action, allowed: boolean, refusal: RefusalCode | null, missingFeature: Feature | null, requiredPlan: Plan | null, requiredRoles: Array<Role> }> };
 
-export type AdminShellQueryVariables = Exact<{ [key: string]: never }>;
+export type AdminShellQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type AdminShellQuery = {
-  __typename: 'Query';
-  viewer: {
-    __typename: 'Viewer';
-    actorKind: ActorKind;
-    role: Role;
-    plan: Plan;
-    maxBulkInvitationSize: number;
-    organization: { __typename: 'Organization'; id: string; name: string; invitationValidityHours: number; defaultLocale: Locale };
-    admin: { __typename: 'Admin'; id: string; email: string; name: string } | null;
-    permissions: Array<{
-      __typename: 'ActionAccess';
-      action: Action;
-      allowed: boolean;
-      refusal: RefusalCode | null;
-      missingFeature: Feature | null;
-      requiredPlan: Plan | null;
-      requiredRoles: Array<Role>;
-    }>;
-  };
-};
 
-export type StatusBadge_ProfileFragment = {
-  __typename: 'Profile';
-  status: ProfileStatus;
-  latestInvitation: {
-    __typename: 'Invitation';
-    id: string;
-    state: InvitationState;
-    expired: boolean;
-    expiresAt: string;
-    deliveryState: EmailDeliveryState;
-  } | null;
-};
+export type AdminShellQuery = { __typename: 'Query', viewer: { __typename: 'Viewer', actorKind: ActorKind, role: Role, plan: Plan, maxBulkInvitationSize: number, organization: { __typename: 'Organization', id: string, name: string, invitationValidityHours: number, defaultLocale: Locale }, admin: { __typename: 'Admin', id: string, email: string, name: string } | null, permissions: Array<{ __typename: 'ActionAccess', action: Action, allowed: boolean, refusal: RefusalCode | null, missingFeature: Feature | null, requiredPlan: Plan | null, requiredRoles: Array<Role> }> } };
 
-export type ProfilesTable_ProfileFragment = {
-  __typename: 'Profile';
-  id: string;
-  fullName: string;
-  email: string;
-  status: ProfileStatus;
-  parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-  tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-  latestInvitation: {
-    __typename: 'Invitation';
-    id: string;
-    state: InvitationState;
-    expired: boolean;
-    expiresAt: string;
-    deliveryState: EmailDeliveryState;
-  } | null;
-};
+export type StatusBadge_ProfileFragment = { __typename: 'Profile', status: ProfileStatus, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null };
 
-export type FilterOptions_QueryFragment = {
-  __typename: 'Query';
-  parkingLots: {
-    __typename: 'ParkingLotConnection';
-    edges: Array<{ __typename: 'ParkingLotEdge'; node: { __typename: 'ParkingLot'; id: string; name: string } }>;
-  };
-  tags: { __typename: 'TagConnection'; edges: Array<{ __typename: 'TagEdge'; node: { __typename: 'Tag'; id: string; name: string } }> };
-};
+export type ProfilesTable_ProfileFragment = { __typename: 'Profile', id: string, fullName: string, email: string, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null };
 
-export type StatusFilter_CountsFragment = {
-  __typename: 'ProfileCounts';
-  total: number;
-  notInvited: number;
-  pending: number;
-  validated: number;
-  pendingWithExpiredInvitation: number;
-  emailUndeliverable: number;
-};
+export type FilterOptions_QueryFragment = { __typename: 'Query', parkingLots: { __typename: 'ParkingLotConnection', edges: Array<{ __typename: 'ParkingLotEdge', node: { __typename: 'ParkingLot', id: string, name: string } }> }, tags: { __typename: 'TagConnection', edges: Array<{ __typename: 'TagEdge', node: { __typename: 'Tag', id: string, name: string } }> } };
+
+export type StatusFilter_CountsFragment = { __typename: 'ProfileCounts', total: number, notInvited: number, pending: number, validated: number, pendingWithExpiredInvitation: number, emailUndeliverable: number };
 
 export type AdminProfilesPageQueryVariables = Exact<{
   filter?: ProfileFilter | null | undefined;
@@ -622,3301 +548,239 @@ export type AdminProfilesPageQueryVariables = Exact<{
   before?: string | null | undefined;
 }>;
 
-export type AdminProfilesPageQuery = {
-  __typename: 'Query';
-  profiles: {
-    __typename: 'ProfileConnection';
-    count: { __typename: 'Count'; count: number; precision: CountPrecision };
-    pageInfo: { __typename: 'PageInfo'; hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-    edges: Array<{
-      __typename: 'ProfileEdge';
-      node: {
-        __typename: 'Profile';
-        id: string;
-        fullName: string;
-        email: string;
-        status: ProfileStatus;
-        parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-        tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-        latestInvitation: {
-          __typename: 'Invitation';
-          id: string;
-          state: InvitationState;
-          expired: boolean;
-          expiresAt: string;
-          deliveryState: EmailDeliveryState;
-        } | null;
-      };
-    }>;
-  };
-};
+
+export type AdminProfilesPageQuery = { __typename: 'Query', profiles: { __typename: 'ProfileConnection', count: { __typename: 'Count', count: number, precision: CountPrecision }, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ __typename: 'ProfileEdge', node: { __typename: 'Profile', id: string, fullName: string, email: string, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }> } };
 
 export type AdminProfileCountsQueryVariables = Exact<{
   filter?: ProfileFilter | null | undefined;
 }>;
 
-export type AdminProfileCountsQuery = {
-  __typename: 'Query';
-  profileCounts: {
-    __typename: 'ProfileCounts';
-    total: number;
-    notInvited: number;
-    pending: number;
-    validated: number;
-    pendingWithExpiredInvitation: number;
-    emailUndeliverable: number;
-  };
-};
 
-export type AdminFilterOptionsQueryVariables = Exact<{ [key: string]: never }>;
+export type AdminProfileCountsQuery = { __typename: 'Query', profileCounts: { __typename: 'ProfileCounts', total: number, notInvited: number, pending: number, validated: number, pendingWithExpiredInvitation: number, emailUndeliverable: number } };
 
-export type AdminFilterOptionsQuery = {
-  __typename: 'Query';
-  parkingLots: {
-    __typename: 'ParkingLotConnection';
-    edges: Array<{ __typename: 'ParkingLotEdge'; node: { __typename: 'ParkingLot'; id: string; name: string } }>;
-  };
-  tags: { __typename: 'TagConnection'; edges: Array<{ __typename: 'TagEdge'; node: { __typename: 'Tag'; id: string; name: string } }> };
-};
+export type AdminFilterOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type ProfileDetails_ProfileFragment = {
-  __typename: 'Profile';
-  id: string;
-  firstName: string;
-  lastName: string;
-  fullName: string;
-  email: string;
-  phone: string | null;
-  externalId: string | null;
-  paymentMethods: Array<PaymentMethod>;
-  locale: Locale | null;
-  createdAt: string;
-  updatedAt: string;
-  invitedAt: string | null;
-  validatedAt: string | null;
-  status: ProfileStatus;
-  parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-  tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-  latestInvitation: {
-    __typename: 'Invitation';
-    id: string;
-    state: InvitationState;
-    expired: boolean;
-    expiresAt: string;
-    deliveryState: EmailDeliveryState;
-  } | null;
-};
 
-export type InvitationSummary_InvitationFragment = {
-  __typename: 'Invitation';
-  id: string;
-  state: InvitationState;
-  createdAt: string;
-  expiresAt: string;
-  expired: boolean;
-  acceptedAt: string | null;
-  revokedAt: string | null;
-  deliveryState: EmailDeliveryState;
-  deliveryUpdatedAt: string | null;
-  email: string;
-};
+export type AdminFilterOptionsQuery = { __typename: 'Query', parkingLots: { __typename: 'ParkingLotConnection', edges: Array<{ __typename: 'ParkingLotEdge', node: { __typename: 'ParkingLot', id: string, name: string } }> }, tags: { __typename: 'TagConnection', edges: Array<{ __typename: 'TagEdge', node: { __typename: 'Tag', id: string, name: string } }> } };
 
-export type InvitationHistory_InvitationFragment = {
-  __typename: 'Invitation';
-  id: string;
-  email: string;
-  createdAt: string;
-  expiresAt: string;
-  state: InvitationState;
-  expired: boolean;
-  deliveryState: EmailDeliveryState;
-  acceptedAt: string | null;
-  revokedAt: string | null;
-  supersededAt: string | null;
-  sentBy: { __typename: 'Actor'; type: ActorType; name: string | null } | null;
-  bulkInvitation: { __typename: 'BulkInvitation'; id: string } | null;
-  reminder: { __typename: 'InvitationReminder'; queuedAt: string; deliveryState: EmailDeliveryState } | null;
-};
+export type ProfileDetails_ProfileFragment = { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null };
+
+export type InvitationSummary_InvitationFragment = { __typename: 'Invitation', id: string, state: InvitationState, createdAt: string, expiresAt: string, expired: boolean, acceptedAt: string | null, revokedAt: string | null, deliveryState: EmailDeliveryState, deliveryUpdatedAt: string | null, email: string };
+
+export type InvitationHistory_InvitationFragment = { __typename: 'Invitation', id: string, email: string, createdAt: string, expiresAt: string, state: InvitationState, expired: boolean, deliveryState: EmailDeliveryState, acceptedAt: string | null, revokedAt: string | null, supersededAt: string | null, sentBy: { __typename: 'Actor', type: ActorType, name: string | null } | null, bulkInvitation: { __typename: 'BulkInvitation', id: string } | null, reminder: { __typename: 'InvitationReminder', queuedAt: string, deliveryState: EmailDeliveryState } | null };
 
 export type AdminProfilePageQueryVariables = Exact<{
   id: string;
 }>;
 
-export type AdminProfilePageQuery = {
-  __typename: 'Query';
-  profile: {
-    __typename: 'Profile';
-    id: string;
-    firstName: string;
-    lastName: string;
-    fullName: string;
-    email: string;
-    phone: string | null;
-    externalId: string | null;
-    paymentMethods: Array<PaymentMethod>;
-    locale: Locale | null;
-    createdAt: string;
-    updatedAt: string;
-    invitedAt: string | null;
-    validatedAt: string | null;
-    status: ProfileStatus;
-    latestInvitation: {
-      __typename: 'Invitation';
-      id: string;
-      state: InvitationState;
-      expired: boolean;
-      expiresAt: string;
-      deliveryState: EmailDeliveryState;
-      createdAt: string;
-      acceptedAt: string | null;
-      revokedAt: string | null;
-      deliveryUpdatedAt: string | null;
-      email: string;
-    } | null;
-    invitations: {
-      __typename: 'InvitationConnection';
-      totalCount: number;
-      edges: Array<{
-        __typename: 'InvitationEdge';
-        node: {
-          __typename: 'Invitation';
-          id: string;
-          email: string;
-          createdAt: string;
-          expiresAt: string;
-          state: InvitationState;
-          expired: boolean;
-          deliveryState: EmailDeliveryState;
-          acceptedAt: string | null;
-          revokedAt: string | null;
-          supersededAt: string | null;
-          sentBy: { __typename: 'Actor'; type: ActorType; name: string | null } | null;
-          bulkInvitation: { __typename: 'BulkInvitation'; id: string } | null;
-          reminder: { __typename: 'InvitationReminder'; queuedAt: string; deliveryState: EmailDeliveryState } | null;
-        };
-      }>;
-    };
-    parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-    tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-  } | null;
-};
+
+export type AdminProfilePageQuery = { __typename: 'Query', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState, createdAt: string, acceptedAt: string | null, revokedAt: string | null, deliveryUpdatedAt: string | null, email: string } | null, invitations: { __typename: 'InvitationConnection', totalCount: number, edges: Array<{ __typename: 'InvitationEdge', node: { __typename: 'Invitation', id: string, email: string, createdAt: string, expiresAt: string, state: InvitationState, expired: boolean, deliveryState: EmailDeliveryState, acceptedAt: string | null, revokedAt: string | null, supersededAt: string | null, sentBy: { __typename: 'Actor', type: ActorType, name: string | null } | null, bulkInvitation: { __typename: 'BulkInvitation', id: string } | null, reminder: { __typename: 'InvitationReminder', queuedAt: string, deliveryState: EmailDeliveryState } | null } }> }, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }> } | null };
 
 export type AdminProfileInviteMutationVariables = Exact<{
   input: ProfileInviteInput;
 }>;
 
-export type AdminProfileInviteMutation = {
-  __typename: 'Mutation';
-  profileInvite:
-    | { __typename: 'EmailUndeliverable'; code: ErrorCode; message: string }
-    | { __typename: 'FeatureNotInPlan'; requiredPlan: Plan; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidEmail'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'ProfileAlreadyValidated'; code: ErrorCode; message: string }
-    | {
-        __typename: 'ProfileInvitePayload';
-        profile: {
-          __typename: 'Profile';
-          id: string;
-          firstName: string;
-          lastName: string;
-          fullName: string;
-          email: string;
-          phone: string | null;
-          externalId: string | null;
-          paymentMethods: Array<PaymentMethod>;
-          locale: Locale | null;
-          createdAt: string;
-          updatedAt: string;
-          invitedAt: string | null;
-          validatedAt: string | null;
-          status: ProfileStatus;
-          latestInvitation: {
-            __typename: 'Invitation';
-            id: string;
-            state: InvitationState;
-            expired: boolean;
-            expiresAt: string;
-            deliveryState: EmailDeliveryState;
-            createdAt: string;
-            acceptedAt: string | null;
-            revokedAt: string | null;
-            deliveryUpdatedAt: string | null;
-            email: string;
-          } | null;
-          parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-          tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-        };
-      }
-    | { __typename: 'ResendTooSoon'; retryAfterSeconds: number; code: ErrorCode; message: string };
-};
+
+export type AdminProfileInviteMutation = { __typename: 'Mutation', profileInvite:
+    | { __typename: 'EmailUndeliverable', code: ErrorCode, message: string }
+    | { __typename: 'FeatureNotInPlan', requiredPlan: Plan, code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ProfileAlreadyValidated', code: ErrorCode, message: string }
+    | { __typename: 'ProfileInvitePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState, createdAt: string, acceptedAt: string | null, revokedAt: string | null, deliveryUpdatedAt: string | null, email: string } | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }> } }
+    | { __typename: 'ResendTooSoon', retryAfterSeconds: number, code: ErrorCode, message: string }
+   };
 
 export type AdminInvitationRevokeMutationVariables = Exact<{
   input: InvitationRevokeInput;
 }>;
 
-export type AdminInvitationRevokeMutation = {
-  __typename: 'Mutation';
-  invitationRevoke:
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'InvitationAlreadyUsed'; code: ErrorCode; message: string }
-    | { __typename: 'InvitationExpired'; code: ErrorCode; message: string }
-    | {
-        __typename: 'InvitationPayload';
-        invitation: {
-          __typename: 'Invitation';
-          id: string;
-          state: InvitationState;
-          createdAt: string;
-          expiresAt: string;
-          expired: boolean;
-          acceptedAt: string | null;
-          revokedAt: string | null;
-          deliveryState: EmailDeliveryState;
-          deliveryUpdatedAt: string | null;
-          email: string;
-        };
-      }
-    | { __typename: 'InvitationRevoked'; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string };
-};
+
+export type AdminInvitationRevokeMutation = { __typename: 'Mutation', invitationRevoke:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string }
+    | { __typename: 'InvitationExpired', code: ErrorCode, message: string }
+    | { __typename: 'InvitationPayload', invitation: { __typename: 'Invitation', id: string, state: InvitationState, createdAt: string, expiresAt: string, expired: boolean, acceptedAt: string | null, revokedAt: string | null, deliveryState: EmailDeliveryState, deliveryUpdatedAt: string | null, email: string } }
+    | { __typename: 'InvitationRevoked', code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+   };
 
 export type AdminProfileCreateMutationVariables = Exact<{
   input: ProfileCreateInput;
 }>;
 
-export type AdminProfileCreateMutation = {
-  __typename: 'Mutation';
-  profileCreate:
-    | { __typename: 'EmailAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'ExternalIdAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'IdempotencyKeyReused'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidEmail'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string }
-    | {
-        __typename: 'ProfilePayload';
-        profile: {
-          __typename: 'Profile';
-          id: string;
-          firstName: string;
-          lastName: string;
-          fullName: string;
-          email: string;
-          phone: string | null;
-          externalId: string | null;
-          paymentMethods: Array<PaymentMethod>;
-          locale: Locale | null;
-          createdAt: string;
-          updatedAt: string;
-          invitedAt: string | null;
-          validatedAt: string | null;
-          status: ProfileStatus;
-          parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-          tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-          latestInvitation: {
-            __typename: 'Invitation';
-            id: string;
-            state: InvitationState;
-            expired: boolean;
-            expiresAt: string;
-            deliveryState: EmailDeliveryState;
-          } | null;
-        };
-      }
-    | { __typename: 'UnknownParkingLot'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'UnknownTag'; path: Array<string>; code: ErrorCode; message: string };
-};
+
+export type AdminProfileCreateMutation = { __typename: 'Mutation', profileCreate:
+    | { __typename: 'EmailAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ExternalIdAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
+    | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'UnknownTag', path: Array<string>, code: ErrorCode, message: string }
+   };
 
 export type AdminProfileUpdateMutationVariables = Exact<{
   id: string;
   input: ProfileUpdateInput;
 }>;
 
-export type AdminProfileUpdateMutation = {
-  __typename: 'Mutation';
-  profileUpdate:
-    | { __typename: 'EmailAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'ExternalIdAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidEmail'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string }
-    | {
-        __typename: 'ProfilePayload';
-        profile: {
-          __typename: 'Profile';
-          id: string;
-          firstName: string;
-          lastName: string;
-          fullName: string;
-          email: string;
-          phone: string | null;
-          externalId: string | null;
-          paymentMethods: Array<PaymentMethod>;
-          locale: Locale | null;
-          createdAt: string;
-          updatedAt: string;
-          invitedAt: string | null;
-          validatedAt: string | null;
-          status: ProfileStatus;
-          parkingLots: Array<{ __typename: 'ParkingLot'; id: string; name: string }>;
-          tags: Array<{ __typename: 'Tag'; id: string; name: string }>;
-          latestInvitation: {
-            __typename: 'Invitation';
-            id: string;
-            state: InvitationState;
-            expired: boolean;
-            expiresAt: string;
-            deliveryState: EmailDeliveryState;
-          } | null;
-        };
-      }
-    | { __typename: 'UnknownParkingLot'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'UnknownTag'; path: Array<string>; code: ErrorCode; message: string };
-};
 
-export type OrganizationForm_OrganizationFragment = {
-  __typename: 'Organization';
-  id: string;
-  name: string;
-  plan: Plan;
-  invitationValidityHours: number;
-  appStoreUrl: string | null;
-  playStoreUrl: string | null;
-  reminderHoursBeforeExpiry: number | null;
-  inviteeMayRequestNewLink: boolean;
-  defaultLocale: Locale;
-  timeZone: string;
-};
+export type AdminProfileUpdateMutation = { __typename: 'Mutation', profileUpdate:
+    | { __typename: 'EmailAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ExternalIdAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'ProfilePayload', profile: { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, paymentMethods: Array<PaymentMethod>, locale: Locale | null, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, status: ProfileStatus, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null } }
+    | { __typename: 'UnknownParkingLot', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'UnknownTag', path: Array<string>, code: ErrorCode, message: string }
+   };
 
-export type ApiKeyRow_ApiKeyFragment = {
-  __typename: 'ApiKey';
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdBy: { __typename: 'Admin'; id: string; name: string } | null;
-};
+export type OrganizationForm_OrganizationFragment = { __typename: 'Organization', id: string, name: string, plan: Plan, invitationValidityHours: number, appStoreUrl: string | null, playStoreUrl: string | null, reminderHoursBeforeExpiry: number | null, inviteeMayRequestNewLink: boolean, defaultLocale: Locale, timeZone: string };
 
-export type AdminRow_AdminFragment = { __typename: 'Admin'; id: string; name: string; email: string; role: Role; createdAt: string };
+export type ApiKeyRow_ApiKeyFragment = { __typename: 'ApiKey', id: string, name: string, prefix: string, role: Role, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdBy: { __typename: 'Admin', id: string, name: string } | null };
 
-export type LotOrTagRow_ParkingLotFragment = { __typename: 'ParkingLot'; id: string; name: string; profileCount: number };
+export type AdminRow_AdminFragment = { __typename: 'Admin', id: string, name: string, email: string, role: Role, createdAt: string };
 
-export type LotOrTagRow_TagFragment = { __typename: 'Tag'; id: string; name: string; profileCount: number };
+export type LotOrTagRow_ParkingLotFragment = { __typename: 'ParkingLot', id: string, name: string, profileCount: number };
 
-export type AdminLotsAndTagsSettingsQueryVariables = Exact<{ [key: string]: never }>;
+export type LotOrTagRow_TagFragment = { __typename: 'Tag', id: string, name: string, profileCount: number };
 
-export type AdminLotsAndTagsSettingsQuery = {
-  __typename: 'Query';
-  parkingLots: {
-    __typename: 'ParkingLotConnection';
-    totalCount: number;
-    edges: Array<{ __typename: 'ParkingLotEdge'; node: { __typename: 'ParkingLot'; id: string; name: string; profileCount: number } }>;
-  };
-  tags: {
-    __typename: 'TagConnection';
-    totalCount: number;
-    edges: Array<{ __typename: 'TagEdge'; node: { __typename: 'Tag'; id: string; name: string; profileCount: number } }>;
-  };
-};
+export type AdminLotsAndTagsSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminLotsAndTagsSettingsQuery = { __typename: 'Query', parkingLots: { __typename: 'ParkingLotConnection', totalCount: number, edges: Array<{ __typename: 'ParkingLotEdge', node: { __typename: 'ParkingLot', id: string, name: string, profileCount: number } }> }, tags: { __typename: 'TagConnection', totalCount: number, edges: Array<{ __typename: 'TagEdge', node: { __typename: 'Tag', id: string, name: string, profileCount: number } }> } };
 
 export type AdminBulkSkippedProfilesQueryVariables = Exact<{
   id: string;
 }>;
 
-export type AdminBulkSkippedProfilesQuery = {
-  __typename: 'Query';
-  bulkInvitation: {
-    __typename: 'BulkInvitation';
-    id: string;
-    skippedProfiles: {
-      __typename: 'SkippedProfileConnection';
-      totalCount: number;
-      edges: Array<{
-        __typename: 'SkippedProfileEdge';
-        node: { __typename: 'SkippedProfile'; reason: SkipReason; profile: { __typename: 'Profile'; id: string; fullName: string; email: string } | null };
-      }>;
-    };
-  } | null;
-};
 
-export type AdminOrganizationSettingsQueryVariables = Exact<{ [key: string]: never }>;
+export type AdminBulkSkippedProfilesQuery = { __typename: 'Query', bulkInvitation: { __typename: 'BulkInvitation', id: string, skippedProfiles: { __typename: 'SkippedProfileConnection', totalCount: number, edges: Array<{ __typename: 'SkippedProfileEdge', node: { __typename: 'SkippedProfile', reason: SkipReason, profile: { __typename: 'Profile', id: string, fullName: string, email: string } | null } }> } } | null };
 
-export type AdminOrganizationSettingsQuery = {
-  __typename: 'Query';
-  organization: {
-    __typename: 'Organization';
-    id: string;
-    name: string;
-    plan: Plan;
-    invitationValidityHours: number;
-    appStoreUrl: string | null;
-    playStoreUrl: string | null;
-    reminderHoursBeforeExpiry: number | null;
-    inviteeMayRequestNewLink: boolean;
-    defaultLocale: Locale;
-    timeZone: string;
-  };
-};
+export type AdminOrganizationSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type AdminApiKeysSettingsQueryVariables = Exact<{ [key: string]: never }>;
 
-export type AdminApiKeysSettingsQuery = {
-  __typename: 'Query';
-  apiKeys: {
-    __typename: 'ApiKeyConnection';
-    totalCount: number;
-    edges: Array<{
-      __typename: 'ApiKeyEdge';
-      node: {
-        __typename: 'ApiKey';
-        id: string;
-        name: string;
-        prefix: string;
-        role: Role;
-        createdAt: string;
-        lastUsedAt: string | null;
-        revokedAt: string | null;
-        createdBy: { __typename: 'Admin'; id: string; name: string } | null;
-      };
-    }>;
-  };
-};
+export type AdminOrganizationSettingsQuery = { __typename: 'Query', organization: { __typename: 'Organization', id: string, name: string, plan: Plan, invitationValidityHours: number, appStoreUrl: string | null, playStoreUrl: string | null, reminderHoursBeforeExpiry: number | null, inviteeMayRequestNewLink: boolean, defaultLocale: Locale, timeZone: string } };
 
-export type AdminAdminsSettingsQueryVariables = Exact<{ [key: string]: never }>;
+export type AdminApiKeysSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
-export type AdminAdminsSettingsQuery = {
-  __typename: 'Query';
-  admins: {
-    __typename: 'AdminConnection';
-    totalCount: number;
-    edges: Array<{ __typename: 'AdminEdge'; node: { __typename: 'Admin'; id: string; name: string; email: string; role: Role; createdAt: string } }>;
-  };
-  viewer: { __typename: 'Viewer'; admin: { __typename: 'Admin'; id: string } | null };
-};
+
+export type AdminApiKeysSettingsQuery = { __typename: 'Query', apiKeys: { __typename: 'ApiKeyConnection', totalCount: number, edges: Array<{ __typename: 'ApiKeyEdge', node: { __typename: 'ApiKey', id: string, name: string, prefix: string, role: Role, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdBy: { __typename: 'Admin', id: string, name: string } | null } }> } };
+
+export type AdminAdminsSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminAdminsSettingsQuery = { __typename: 'Query', admins: { __typename: 'AdminConnection', totalCount: number, edges: Array<{ __typename: 'AdminEdge', node: { __typename: 'Admin', id: string, name: string, email: string, role: Role, createdAt: string } }> }, viewer: { __typename: 'Viewer', admin: { __typename: 'Admin', id: string } | null } };
 
 export type AdminOrganizationUpdateMutationVariables = Exact<{
   input: OrganizationUpdateInput;
 }>;
 
-export type AdminOrganizationUpdateMutation = {
-  __typename: 'Mutation';
-  organizationUpdate:
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | {
-        __typename: 'OrganizationPayload';
-        organization: {
-          __typename: 'Organization';
-          id: string;
-          name: string;
-          plan: Plan;
-          invitationValidityHours: number;
-          appStoreUrl: string | null;
-          playStoreUrl: string | null;
-          reminderHoursBeforeExpiry: number | null;
-          inviteeMayRequestNewLink: boolean;
-          defaultLocale: Locale;
-          timeZone: string;
-        };
-      };
-};
+
+export type AdminOrganizationUpdateMutation = { __typename: 'Mutation', organizationUpdate:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'OrganizationPayload', organization: { __typename: 'Organization', id: string, name: string, plan: Plan, invitationValidityHours: number, appStoreUrl: string | null, playStoreUrl: string | null, reminderHoursBeforeExpiry: number | null, inviteeMayRequestNewLink: boolean, defaultLocale: Locale, timeZone: string } }
+   };
 
 export type AdminApiKeyCreateMutationVariables = Exact<{
   input: ApiKeyCreateInput;
 }>;
 
-export type AdminApiKeyCreateMutation = {
-  __typename: 'Mutation';
-  apiKeyCreate:
-    | {
-        __typename: 'ApiKeyCreatePayload';
-        secret: string;
-        apiKey: {
-          __typename: 'ApiKey';
-          id: string;
-          name: string;
-          prefix: string;
-          role: Role;
-          createdAt: string;
-          lastUsedAt: string | null;
-          revokedAt: string | null;
-          createdBy: { __typename: 'Admin'; id: string; name: string } | null;
-        };
-      }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string };
-};
+
+export type AdminApiKeyCreateMutation = { __typename: 'Mutation', apiKeyCreate:
+    | { __typename: 'ApiKeyCreatePayload', secret: string, apiKey: { __typename: 'ApiKey', id: string, name: string, prefix: string, role: Role, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdBy: { __typename: 'Admin', id: string, name: string } | null } }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+   };
 
 export type AdminApiKeyRevokeMutationVariables = Exact<{
   id: string;
 }>;
 
-export type AdminApiKeyRevokeMutation = {
-  __typename: 'Mutation';
-  apiKeyRevoke:
-    | {
-        __typename: 'ApiKeyPayload';
-        apiKey: {
-          __typename: 'ApiKey';
-          id: string;
-          name: string;
-          prefix: string;
-          role: Role;
-          createdAt: string;
-          lastUsedAt: string | null;
-          revokedAt: string | null;
-          createdBy: { __typename: 'Admin'; id: string; name: string } | null;
-        };
-      }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string };
-};
+
+export type AdminApiKeyRevokeMutation = { __typename: 'Mutation', apiKeyRevoke:
+    | { __typename: 'ApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, name: string, prefix: string, role: Role, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, createdBy: { __typename: 'Admin', id: string, name: string } | null } }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+   };
 
 export type AdminAdminCreateMutationVariables = Exact<{
   input: AdminCreateInput;
 }>;
 
-export type AdminAdminCreateMutation = {
-  __typename: 'Mutation';
-  adminCreate:
-    | { __typename: 'AdminPayload'; admin: { __typename: 'Admin'; id: string; name: string; email: string; role: Role; createdAt: string } }
-    | { __typename: 'EmailAlreadyUsed'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidEmail'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'PasswordTooWeak'; path: Array<string>; code: ErrorCode; message: string };
-};
+
+export type AdminAdminCreateMutation = { __typename: 'Mutation', adminCreate:
+    | { __typename: 'AdminPayload', admin: { __typename: 'Admin', id: string, name: string, email: string, role: Role, createdAt: string } }
+    | { __typename: 'EmailAlreadyUsed', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'PasswordTooWeak', path: Array<string>, code: ErrorCode, message: string }
+   };
 
 export type AdminAdminDeleteMutationVariables = Exact<{
   id: string;
 }>;
 
-export type AdminAdminDeleteMutation = {
-  __typename: 'Mutation';
-  adminDelete:
-    | { __typename: 'AdminDeletePayload'; deletedAdminId: string }
-    | { __typename: 'CannotRemoveSelf'; code: ErrorCode; message: string }
-    | { __typename: 'FeatureNotInPlan'; code: ErrorCode; message: string }
-    | { __typename: 'Forbidden'; code: ErrorCode; message: string }
-    | { __typename: 'InvalidInput'; path: Array<string>; code: ErrorCode; message: string }
-    | { __typename: 'LastOwner'; code: ErrorCode; message: string }
-    | { __typename: 'NotFound'; path: Array<string>; code: ErrorCode; message: string };
-};
 
-export const MutationRefusalFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<MutationRefusalFragment, unknown>;
-export const Permissions_ViewerFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'Permissions_viewer' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Viewer' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'maxBulkInvitationSize' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'permissions' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'allowed' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'refusal' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'missingFeature' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'requiredPlan' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'requiredRoles' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<Permissions_ViewerFragment, unknown>;
-export const StatusBadge_ProfileFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<StatusBadge_ProfileFragment, unknown>;
-export const ProfilesTable_ProfileFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfilesTable_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<ProfilesTable_ProfileFragment, unknown>;
-export const FilterOptions_QueryFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'FilterOptions_query' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Query' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<FilterOptions_QueryFragment, unknown>;
-export const StatusFilter_CountsFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusFilter_counts' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileCounts' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'total' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'notInvited' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'pending' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validated' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'pendingWithExpiredInvitation' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'emailUndeliverable' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<StatusFilter_CountsFragment, unknown>;
-export const ProfileDetails_ProfileFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfileDetails_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'firstName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'externalId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paymentMethods' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'locale' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validatedAt' } },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<ProfileDetails_ProfileFragment, unknown>;
-export const InvitationSummary_InvitationFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationSummary_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryUpdatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<InvitationSummary_InvitationFragment, unknown>;
-export const InvitationHistory_InvitationFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationHistory_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'supersededAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'sentBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'bulkInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'reminder' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'queuedAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<InvitationHistory_InvitationFragment, unknown>;
-export const OrganizationForm_OrganizationFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'OrganizationForm_organization' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Organization' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitationValidityHours' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'appStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'playStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'reminderHoursBeforeExpiry' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'inviteeMayRequestNewLink' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'defaultLocale' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'timeZone' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<OrganizationForm_OrganizationFragment, unknown>;
-export const ApiKeyRow_ApiKeyFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ApiKeyRow_apiKey' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKey' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'prefix' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'createdBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<ApiKeyRow_ApiKeyFragment, unknown>;
-export const AdminRow_AdminFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'AdminRow_admin' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Admin' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminRow_AdminFragment, unknown>;
-export const LotOrTagRow_ParkingLotFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'LotOrTagRow_parkingLot' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ParkingLot' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'profileCount' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<LotOrTagRow_ParkingLotFragment, unknown>;
-export const LotOrTagRow_TagFragmentDoc = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'LotOrTagRow_tag' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tag' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'profileCount' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<LotOrTagRow_TagFragment, unknown>;
-export const AdminShellDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminShell' },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'viewer' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'actorKind' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'organization' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'invitationValidityHours' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'defaultLocale' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'admin' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'Permissions_viewer' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'Permissions_viewer' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Viewer' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'maxBulkInvitationSize' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'permissions' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'action' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'allowed' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'refusal' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'missingFeature' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'requiredPlan' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'requiredRoles' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminShellQuery, AdminShellQueryVariables>;
-export const AdminProfilesPageDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminProfilesPage' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileFilter' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'orderBy' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileOrder' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'last' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'before' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profiles' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'filter' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'orderBy' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'orderBy' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'after' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'last' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'last' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'before' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'before' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'count' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'count' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'precision' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'pageInfo' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'hasPreviousPage' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'startCursor' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfilesTable_profile' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfilesTable_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfilesPageQuery, AdminProfilesPageQueryVariables>;
-export const AdminProfileCountsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminProfileCounts' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileFilter' } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profileCounts' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'filter' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusFilter_counts' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusFilter_counts' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileCounts' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'total' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'notInvited' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'pending' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validated' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'pendingWithExpiredInvitation' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'emailUndeliverable' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfileCountsQuery, AdminProfileCountsQueryVariables>;
-export const AdminFilterOptionsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminFilterOptions' },
-      selectionSet: { kind: 'SelectionSet', selections: [{ kind: 'FragmentSpread', name: { kind: 'Name', value: 'FilterOptions_query' } }] },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'FilterOptions_query' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Query' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                            { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminFilterOptionsQuery, AdminFilterOptionsQueryVariables>;
-export const AdminProfilePageDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminProfilePage' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profile' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileDetails_profile' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'latestInvitation' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'FragmentSpread', name: { kind: 'Name', value: 'InvitationSummary_invitation' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'invitations' },
-                  arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '20' } }],
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'edges' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'node' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                                  { kind: 'FragmentSpread', name: { kind: 'Name', value: 'InvitationHistory_invitation' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfileDetails_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'firstName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'externalId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paymentMethods' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'locale' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validatedAt' } },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationSummary_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryUpdatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationHistory_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'supersededAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'sentBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'type' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'bulkInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'reminder' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'queuedAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfilePageQuery, AdminProfilePageQueryVariables>;
-export const AdminProfileInviteDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminProfileInvite' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileInviteInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profileInvite' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileInvitePayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'profile' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileDetails_profile' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'latestInvitation' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                                  { kind: 'FragmentSpread', name: { kind: 'Name', value: 'InvitationSummary_invitation' } },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ResendTooSoon' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'retryAfterSeconds' } },
-                    ],
-                  },
-                },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'FeatureNotInPlan' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'requiredPlan' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfileDetails_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'firstName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'externalId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paymentMethods' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'locale' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validatedAt' } },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationSummary_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryUpdatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfileInviteMutation, AdminProfileInviteMutationVariables>;
-export const AdminInvitationRevokeDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminInvitationRevoke' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'InvitationRevokeInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'invitationRevoke' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InvitationPayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'invitation' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'InvitationSummary_invitation' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'InvitationSummary_invitation' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Invitation' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'acceptedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'deliveryUpdatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminInvitationRevokeMutation, AdminInvitationRevokeMutationVariables>;
-export const AdminProfileCreateDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminProfileCreate' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileCreateInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profileCreate' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfilePayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'profile' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileDetails_profile' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfileDetails_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'firstName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'externalId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paymentMethods' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'locale' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validatedAt' } },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfileCreateMutation, AdminProfileCreateMutationVariables>;
-export const AdminProfileUpdateDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminProfileUpdate' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfileUpdateInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'profileUpdate' },
-            arguments: [
-              { kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } },
-              { kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } },
-            ],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ProfilePayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'profile' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ProfileDetails_profile' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'StatusBadge_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'status' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'latestInvitation' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'state' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expired' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'expiresAt' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'deliveryState' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ProfileDetails_profile' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Profile' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'firstName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'phone' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'externalId' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'paymentMethods' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'locale' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'updatedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'validatedAt' } },
-          { kind: 'FragmentSpread', name: { kind: 'Name', value: 'StatusBadge_profile' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminProfileUpdateMutation, AdminProfileUpdateMutationVariables>;
-export const AdminLotsAndTagsSettingsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminLotsAndTagsSettings' },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'parkingLots' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'LotOrTagRow_parkingLot' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'tags' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '500' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'LotOrTagRow_tag' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'LotOrTagRow_parkingLot' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ParkingLot' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'profileCount' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'LotOrTagRow_tag' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Tag' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'profileCount' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminLotsAndTagsSettingsQuery, AdminLotsAndTagsSettingsQueryVariables>;
-export const AdminBulkSkippedProfilesDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminBulkSkippedProfiles' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'bulkInvitation' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'skippedProfiles' },
-                  arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '100' } }],
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'edges' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            {
-                              kind: 'Field',
-                              name: { kind: 'Name', value: 'node' },
-                              selectionSet: {
-                                kind: 'SelectionSet',
-                                selections: [
-                                  { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                                  { kind: 'Field', name: { kind: 'Name', value: 'reason' } },
-                                  {
-                                    kind: 'Field',
-                                    name: { kind: 'Name', value: 'profile' },
-                                    selectionSet: {
-                                      kind: 'SelectionSet',
-                                      selections: [
-                                        { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'fullName' } },
-                                        { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-                                      ],
-                                    },
-                                  },
-                                ],
-                              },
-                            },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminBulkSkippedProfilesQuery, AdminBulkSkippedProfilesQueryVariables>;
-export const AdminOrganizationSettingsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminOrganizationSettings' },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'organization' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'OrganizationForm_organization' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'OrganizationForm_organization' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Organization' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitationValidityHours' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'appStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'playStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'reminderHoursBeforeExpiry' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'inviteeMayRequestNewLink' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'defaultLocale' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'timeZone' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminOrganizationSettingsQuery, AdminOrganizationSettingsQueryVariables>;
-export const AdminApiKeysSettingsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminApiKeysSettings' },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'apiKeys' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '100' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiKeyRow_apiKey' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ApiKeyRow_apiKey' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKey' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'prefix' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'createdBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminApiKeysSettingsQuery, AdminApiKeysSettingsQueryVariables>;
-export const AdminAdminsSettingsDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'query',
-      name: { kind: 'Name', value: 'AdminAdminsSettings' },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'admins' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'IntValue', value: '100' } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'totalCount' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'edges' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'node' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AdminRow_admin' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'viewer' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'Field',
-                  name: { kind: 'Name', value: 'admin' },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                    ],
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'AdminRow_admin' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Admin' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminAdminsSettingsQuery, AdminAdminsSettingsQueryVariables>;
-export const AdminOrganizationUpdateDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminOrganizationUpdate' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'OrganizationUpdateInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'organizationUpdate' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'OrganizationPayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'organization' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'OrganizationForm_organization' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'OrganizationForm_organization' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Organization' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'plan' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'invitationValidityHours' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'appStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'playStoreUrl' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'reminderHoursBeforeExpiry' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'inviteeMayRequestNewLink' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'defaultLocale' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'timeZone' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminOrganizationUpdateMutation, AdminOrganizationUpdateMutationVariables>;
-export const AdminApiKeyCreateDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminApiKeyCreate' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKeyCreateInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'apiKeyCreate' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKeyCreatePayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'secret' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'apiKey' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiKeyRow_apiKey' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ApiKeyRow_apiKey' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKey' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'prefix' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'createdBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminApiKeyCreateMutation, AdminApiKeyCreateMutationVariables>;
-export const AdminApiKeyRevokeDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminApiKeyRevoke' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'apiKeyRevoke' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKeyPayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'apiKey' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'ApiKeyRow_apiKey' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'ApiKeyRow_apiKey' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'ApiKey' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'prefix' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'lastUsedAt' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'revokedAt' } },
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'createdBy' },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminApiKeyRevokeMutation, AdminApiKeyRevokeMutationVariables>;
-export const AdminAdminCreateDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminAdminCreate' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'input' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'AdminCreateInput' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'adminCreate' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'input' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'input' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AdminPayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      {
-                        kind: 'Field',
-                        name: { kind: 'Name', value: 'admin' },
-                        selectionSet: {
-                          kind: 'SelectionSet',
-                          selections: [
-                            { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                            { kind: 'FragmentSpread', name: { kind: 'Name', value: 'AdminRow_admin' } },
-                          ],
-                        },
-                      },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'AdminRow_admin' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Admin' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'id' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'name' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'email' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'role' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'createdAt' } },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminAdminCreateMutation, AdminAdminCreateMutationVariables>;
-export const AdminAdminDeleteDocument = {
-  kind: 'Document',
-  definitions: [
-    {
-      kind: 'OperationDefinition',
-      operation: 'mutation',
-      name: { kind: 'Name', value: 'AdminAdminDelete' },
-      variableDefinitions: [
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'id' } },
-          type: { kind: 'NonNullType', type: { kind: 'NamedType', name: { kind: 'Name', value: 'ID' } } },
-        },
-      ],
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          {
-            kind: 'Field',
-            name: { kind: 'Name', value: 'adminDelete' },
-            arguments: [{ kind: 'Argument', name: { kind: 'Name', value: 'id' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'id' } } }],
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                {
-                  kind: 'InlineFragment',
-                  typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'AdminDeletePayload' } },
-                  selectionSet: {
-                    kind: 'SelectionSet',
-                    selections: [
-                      { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                      { kind: 'Field', name: { kind: 'Name', value: 'deletedAdminId' } },
-                    ],
-                  },
-                },
-                { kind: 'FragmentSpread', name: { kind: 'Name', value: 'MutationRefusal' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    {
-      kind: 'FragmentDefinition',
-      name: { kind: 'Name', value: 'MutationRefusal' },
-      typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'Error' } },
-      selectionSet: {
-        kind: 'SelectionSet',
-        selections: [
-          { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'code' } },
-          { kind: 'Field', name: { kind: 'Name', value: 'message' } },
-          {
-            kind: 'InlineFragment',
-            typeCondition: { kind: 'NamedType', name: { kind: 'Name', value: 'InputError' } },
-            selectionSet: {
-              kind: 'SelectionSet',
-              selections: [
-                { kind: 'Field', name: { kind: 'Name', value: '__typename' } },
-                { kind: 'Field', name: { kind: 'Name', value: 'path' } },
-              ],
-            },
-          },
-        ],
-      },
-    },
-  ],
-} as unknown as DocumentNode<AdminAdminDeleteMutation, AdminAdminDeleteMutationVariables>;
+export type AdminAdminDeleteMutation = { __typename: 'Mutation', adminDelete:
+    | { __typename: 'AdminDeletePayload', deletedAdminId: string }
+    | { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
+    | { __typename: 'LastOwner', code: ErrorCode, message: string }
+    | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }
+   };
+
+export const MutationRefusalFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<MutationRefusalFragment, unknown>;
+export const Permissions_ViewerFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Permissions_viewer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Viewer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"maxBulkInvitationSize"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"allowed"}},{"kind":"Field","name":{"kind":"Name","value":"refusal"}},{"kind":"Field","name":{"kind":"Name","value":"missingFeature"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPlan"}},{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}}]}}]}}]} as unknown as DocumentNode<Permissions_ViewerFragment, unknown>;
+export const StatusBadge_ProfileFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}}]} as unknown as DocumentNode<StatusBadge_ProfileFragment, unknown>;
+export const ProfilesTable_ProfileFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfilesTable_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}}]} as unknown as DocumentNode<ProfilesTable_ProfileFragment, unknown>;
+export const FilterOptions_QueryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FilterOptions_query"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Query"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FilterOptions_QueryFragment, unknown>;
+export const StatusFilter_CountsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusFilter_counts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notInvited"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"validated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingWithExpiredInvitation"}},{"kind":"Field","name":{"kind":"Name","value":"emailUndeliverable"}}]}}]} as unknown as DocumentNode<StatusFilter_CountsFragment, unknown>;
+export const ProfileDetails_ProfileFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetails_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"validatedAt"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}}]} as unknown as DocumentNode<ProfileDetails_ProfileFragment, unknown>;
+export const InvitationSummary_InvitationFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationSummary_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUpdatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]} as unknown as DocumentNode<InvitationSummary_InvitationFragment, unknown>;
+export const InvitationHistory_InvitationFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationHistory_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"supersededAt"}},{"kind":"Field","name":{"kind":"Name","value":"sentBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"bulkInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reminder"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"queuedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}}]} as unknown as DocumentNode<InvitationHistory_InvitationFragment, unknown>;
+export const OrganizationForm_OrganizationFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrganizationForm_organization"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Organization"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"invitationValidityHours"}},{"kind":"Field","name":{"kind":"Name","value":"appStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"playStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"reminderHoursBeforeExpiry"}},{"kind":"Field","name":{"kind":"Name","value":"inviteeMayRequestNewLink"}},{"kind":"Field","name":{"kind":"Name","value":"defaultLocale"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}}]}}]} as unknown as DocumentNode<OrganizationForm_OrganizationFragment, unknown>;
+export const ApiKeyRow_ApiKeyFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyRow_apiKey"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ApiKeyRow_ApiKeyFragment, unknown>;
+export const AdminRow_AdminFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminRow_admin"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Admin"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<AdminRow_AdminFragment, unknown>;
+export const LotOrTagRow_ParkingLotFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LotOrTagRow_parkingLot"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLot"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]} as unknown as DocumentNode<LotOrTagRow_ParkingLotFragment, unknown>;
+export const LotOrTagRow_TagFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LotOrTagRow_tag"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tag"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]} as unknown as DocumentNode<LotOrTagRow_TagFragment, unknown>;
+export const AdminShellDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminShell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"actorKind"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"invitationValidityHours"}},{"kind":"Field","name":{"kind":"Name","value":"defaultLocale"}}]}},{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Permissions_viewer"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Permissions_viewer"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Viewer"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"maxBulkInvitationSize"}},{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"allowed"}},{"kind":"Field","name":{"kind":"Name","value":"refusal"}},{"kind":"Field","name":{"kind":"Name","value":"missingFeature"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPlan"}},{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}}]}}]}}]} as unknown as DocumentNode<AdminShellQuery, AdminShellQueryVariables>;
+export const AdminProfilesPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminProfilesPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileOrder"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"count"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"precision"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfilesTable_profile"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfilesTable_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}}]} as unknown as DocumentNode<AdminProfilesPageQuery, AdminProfilesPageQueryVariables>;
+export const AdminProfileCountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminProfileCounts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileCounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusFilter_counts"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusFilter_counts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileCounts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"notInvited"}},{"kind":"Field","name":{"kind":"Name","value":"pending"}},{"kind":"Field","name":{"kind":"Name","value":"validated"}},{"kind":"Field","name":{"kind":"Name","value":"pendingWithExpiredInvitation"}},{"kind":"Field","name":{"kind":"Name","value":"emailUndeliverable"}}]}}]} as unknown as DocumentNode<AdminProfileCountsQuery, AdminProfileCountsQueryVariables>;
+export const AdminFilterOptionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminFilterOptions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FilterOptions_query"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FilterOptions_query"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Query"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AdminFilterOptionsQuery, AdminFilterOptionsQueryVariables>;
+export const AdminProfilePageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminProfilePage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetails_profile"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"InvitationSummary_invitation"}}]}},{"kind":"Field","name":{"kind":"Name","value":"invitations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"InvitationHistory_invitation"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetails_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"validatedAt"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationSummary_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUpdatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationHistory_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"supersededAt"}},{"kind":"Field","name":{"kind":"Name","value":"sentBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"bulkInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reminder"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"queuedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}}]} as unknown as DocumentNode<AdminProfilePageQuery, AdminProfilePageQueryVariables>;
+export const AdminProfileInviteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminProfileInvite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInviteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileInvite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileInvitePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetails_profile"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"InvitationSummary_invitation"}}]}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ResendTooSoon"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FeatureNotInPlan"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"requiredPlan"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetails_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"validatedAt"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationSummary_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUpdatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminProfileInviteMutation, AdminProfileInviteMutationVariables>;
+export const AdminInvitationRevokeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminInvitationRevoke"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"InvitationRevokeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"invitationRevoke"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvitationPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"invitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"InvitationSummary_invitation"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"InvitationSummary_invitation"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Invitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"acceptedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryUpdatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminInvitationRevokeMutation, AdminInvitationRevokeMutationVariables>;
+export const AdminProfileCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminProfileCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetails_profile"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetails_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"validatedAt"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminProfileCreateMutation, AdminProfileCreateMutationVariables>;
+export const AdminProfileUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminProfileUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileUpdateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ProfileDetails_profile"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StatusBadge_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"latestInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expired"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deliveryState"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ProfileDetails_profile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Profile"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"lastName"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}},{"kind":"Field","name":{"kind":"Name","value":"locale"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedAt"}},{"kind":"Field","name":{"kind":"Name","value":"validatedAt"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"StatusBadge_profile"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminProfileUpdateMutation, AdminProfileUpdateMutationVariables>;
+export const AdminLotsAndTagsSettingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminLotsAndTagsSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"LotOrTagRow_parkingLot"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"500"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"LotOrTagRow_tag"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LotOrTagRow_parkingLot"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLot"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LotOrTagRow_tag"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Tag"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]} as unknown as DocumentNode<AdminLotsAndTagsSettingsQuery, AdminLotsAndTagsSettingsQueryVariables>;
+export const AdminBulkSkippedProfilesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminBulkSkippedProfiles"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"bulkInvitation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"skippedProfiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<AdminBulkSkippedProfilesQuery, AdminBulkSkippedProfilesQueryVariables>;
+export const AdminOrganizationSettingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminOrganizationSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrganizationForm_organization"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrganizationForm_organization"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Organization"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"invitationValidityHours"}},{"kind":"Field","name":{"kind":"Name","value":"appStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"playStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"reminderHoursBeforeExpiry"}},{"kind":"Field","name":{"kind":"Name","value":"inviteeMayRequestNewLink"}},{"kind":"Field","name":{"kind":"Name","value":"defaultLocale"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}}]}}]} as unknown as DocumentNode<AdminOrganizationSettingsQuery, AdminOrganizationSettingsQueryVariables>;
+export const AdminApiKeysSettingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminApiKeysSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyRow_apiKey"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyRow_apiKey"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<AdminApiKeysSettingsQuery, AdminApiKeysSettingsQueryVariables>;
+export const AdminAdminsSettingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminAdminsSettings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"admins"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"AdminRow_admin"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminRow_admin"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Admin"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]} as unknown as DocumentNode<AdminAdminsSettingsQuery, AdminAdminsSettingsQueryVariables>;
+export const AdminOrganizationUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminOrganizationUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrganizationUpdateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizationUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrganizationPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"OrganizationForm_organization"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"OrganizationForm_organization"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Organization"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"plan"}},{"kind":"Field","name":{"kind":"Name","value":"invitationValidityHours"}},{"kind":"Field","name":{"kind":"Name","value":"appStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"playStoreUrl"}},{"kind":"Field","name":{"kind":"Name","value":"reminderHoursBeforeExpiry"}},{"kind":"Field","name":{"kind":"Name","value":"inviteeMayRequestNewLink"}},{"kind":"Field","name":{"kind":"Name","value":"defaultLocale"}},{"kind":"Field","name":{"kind":"Name","value":"timeZone"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminOrganizationUpdateMutation, AdminOrganizationUpdateMutationVariables>;
+export const AdminApiKeyCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminApiKeyCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeyCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyCreatePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyRow_apiKey"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyRow_apiKey"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminApiKeyCreateMutation, AdminApiKeyCreateMutationVariables>;
+export const AdminApiKeyRevokeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminApiKeyRevoke"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeyRevoke"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"ApiKeyRow_apiKey"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ApiKeyRow_apiKey"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKey"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminApiKeyRevokeMutation, AdminApiKeyRevokeMutationVariables>;
+export const AdminAdminCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminAdminCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"AdminRow_admin"}}]}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AdminRow_admin"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Admin"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminAdminCreateMutation, AdminAdminCreateMutationVariables>;
+export const AdminAdminDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminAdminDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminDelete"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminDeletePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAdminId"}}]}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"MutationRefusal"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MutationRefusal"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]} as unknown as DocumentNode<AdminAdminDeleteMutation, AdminAdminDeleteMutationVariables>;
