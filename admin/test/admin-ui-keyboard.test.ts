@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
-import { type TestOrganization, useTestKit } from '../../server/test/kit.ts';
+import { TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, focusedName, focusInDialog, openSignedIn, screenshot, tabTo, useBrowser } from './browser.ts';
 
 // The article's two flows with the keyboard only (Tab, Shift+Tab, Enter,
@@ -21,6 +21,7 @@ beforeAll(async () => {
   await org.insertProfiles(55, { with: (i) => ({ firstName: `Agent${i}`, lastName: 'Clavier' }) });
   await org.insertProfiles(2, { with: (i) => ({ firstName: `Vivant${i}`, lastName: 'Direct' }) });
   await org.insertProfiles(1, { with: () => ({ firstName: 'Marc', lastName: 'Adresse' }) });
+  await org.insertProfiles(1, { with: () => ({ firstName: 'Rémi', lastName: 'Rebond' }) });
 }, 120_000);
 
 let owners = 0;
@@ -201,6 +202,23 @@ describe('live', () => {
     // "← Profiles" returns to the search it came from.
     await page.getByRole('link', { name: '← Profiles' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('direct');
+  });
+  it('a bounce reported by Postmark shows on the list without a reload, with a notice', async () => {
+    const person = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Rebond' } });
+    await invitePerson(person.email);
+    const page = await ui.newPage();
+    await openSignedIn(page, await anotherOwner(), '/admin/profiles?q=rebond');
+    await page.getByRole('checkbox', { name: 'Email bounced (0)' }).waitFor();
+    const sent = kit.emailsTo(person.email).at(-1)!;
+    const response = await kit.app.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`postmark:${TEST_WEBHOOK_PASSWORD}`).toString('base64')}` },
+      body: JSON.stringify({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: sent.MessageID, Metadata: sent.Metadata }),
+    });
+    expect(response.status).toBe(200);
+    await expect.poll(() => rowsOf(page).getByText('Email bounced', { exact: true }).count(), { timeout: 25_000 }).toBe(1);
+    await page.getByRole('checkbox', { name: 'Email bounced (1)' }).waitFor();
+    await page.getByText('A profile on this page changed: Rémi Rebond (Email bounced).').waitFor();
   });
 });
 
