@@ -1,10 +1,11 @@
-import { createTheme, MantineProvider, Modal } from '@mantine/core';
+import { createTheme, localStorageColorSchemeManager, MantineProvider, Modal, Notification } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { useMemo } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Provider as UrqlProvider } from 'urql';
 import { createAdminClient } from './client.ts';
+import { LocaleProvider, useT } from './i18n/i18n.tsx';
 import { Shell } from './Shell.tsx';
 import { ProfileEditPage, ProfileNewPage } from './pages/profile/ProfileFormPage.tsx';
 import { ProfilePage } from './pages/profile/ProfilePage.tsx';
@@ -14,17 +15,23 @@ import { SignInPage } from './pages/SignInPage.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 // Shade 8 of the primary color and a darker "dimmed" keep text at WCAG AA
-// contrast (axe checks it in the browser tests).
-const theme = createTheme({
-  primaryColor: 'blue',
-  primaryShade: { light: 8, dark: 8 },
-  components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close the dialog' } } }) },
-});
+// contrast in light and dark (axe checks both in the browser tests).
+// Close buttons are named in the admin's language.
+const themeFor = (close: string) =>
+  createTheme({
+    primaryColor: 'blue',
+    primaryShade: { light: 8, dark: 8 },
+    components: {
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
+      Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
+    },
+  });
 const cssVariablesResolver = () => ({
   variables: {},
   light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-9)' },
-  dark: {},
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)', '--mantine-color-error': 'var(--mantine-color-red-4)' },
 });
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'parkpass.admin.color-scheme' });
 
 function RequireSession({ children }: { children: React.ReactNode }) {
   const { token } = useSession();
@@ -67,13 +74,32 @@ function WithClient() {
   );
 }
 
+function WithSession() {
+  const t = useT();
+  return (
+    <SessionProvider expiredMessage={t('session.expired')}>
+      <WithClient />
+    </SessionProvider>
+  );
+}
+
+function Themed() {
+  const t = useT();
+  const close = t('dialog.close');
+  const theme = useMemo(() => themeFor(close), [close]);
+  return (
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
+      {/* Below the header (app.css), so a notice never covers Sign out. */}
+      <Notifications position="top-right" />
+      <WithSession />
+    </MantineProvider>
+  );
+}
+
 export function App() {
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
-      <Notifications position="top-right" />
-      <SessionProvider>
-        <WithClient />
-      </SessionProvider>
-    </MantineProvider>
+    <LocaleProvider>
+      <Themed />
+    </LocaleProvider>
   );
 }

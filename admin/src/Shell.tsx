@@ -1,15 +1,22 @@
-import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { AdminLogoutDocument, AdminShellDocument } from '@parkpass/sdk';
+import { AdminShellDocument } from './generated/graphql.ts';
+import { AdminLogoutDocument } from '@parkpass/sdk';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ErrorState, Loading } from './components/states.tsx';
-import { ROLE_LABELS } from './labels.ts';
+import { type UiLocale, useLocale, useT } from './i18n/i18n.tsx';
 import { ViewerContext } from './permissions.tsx';
 import { useSession } from './session.tsx';
 
-/** The signed-in frame: header, left menu (a burger below 768 px), and the page. */
+const LANGUAGES = [
+  { value: 'en', label: 'English' },
+  { value: 'fr', label: 'Français' },
+];
+
+/** The signed-in frame: skip link, header, left menu (a burger below 768 px), and the page. */
 export function Shell() {
+  const t = useT();
   const [opened, { toggle, close }] = useDisclosure();
   const [{ data, error, fetching }, refetch] = useQuery({ query: AdminShellDocument });
   const [, logout] = useMutation(AdminLogoutDocument);
@@ -24,37 +31,43 @@ export function Shell() {
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a href="#main" className="skip-link">
+        {t('app.skipToContent')}
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? 'Close the menu' : 'Open the menu'} />
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={opened ? t('app.closeMenu') : t('app.openMenu')} />
             <Text fw={700} component="span">
-              Parkpass
+              {t('app.name')}
             </Text>
             {viewer && (
-              <Text size="sm" c="gray.7" visibleFrom="xs" truncate>
+              <Text size="sm" c="dimmed" visibleFrom="xs" truncate>
                 {viewer.organization.name}
               </Text>
             )}
           </Group>
-          <Group gap="sm" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
             {viewer?.admin && (
-              <Text size="sm" c="gray.7" visibleFrom="md" truncate>
-                {viewer.admin.email} · {ROLE_LABELS[viewer.role]}
+              <Text size="sm" c="dimmed" visibleFrom="md" truncate>
+                {t('app.adminAndRole', { email: viewer.admin.email, role: t(`role.${viewer.role}`) })}
               </Text>
             )}
+            <Group gap="xs" wrap="nowrap" visibleFrom="sm">
+              <Preferences />
+            </Group>
             <Button variant="default" size="xs" onClick={onSignOut}>
-              Sign out
+              {t('app.signOut')}
             </Button>
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label="Main menu">
+      <AppShell.Navbar p="xs" aria-label={t('app.mainMenu')}>
         <Stack gap={2}>
           <NavLink
             component={RouterNavLink}
             to="/profiles"
-            label="Profiles"
+            label={t('app.profiles')}
             variant="filled"
             active={location.pathname.startsWith('/profiles')}
             onClick={close}
@@ -62,14 +75,17 @@ export function Shell() {
           <NavLink
             component={RouterNavLink}
             to="/settings"
-            label="Settings"
+            label={t('app.settings')}
             variant="filled"
             active={location.pathname.startsWith('/settings')}
             onClick={close}
           />
+          <Group gap="xs" hiddenFrom="sm" mt="md" px="sm">
+            <Preferences />
+          </Group>
         </Stack>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         {viewer ? (
           <ViewerContext.Provider value={viewer}>
             <Outlet />
@@ -79,9 +95,33 @@ export function Shell() {
         ) : fetching ? (
           <Loading />
         ) : (
-          <Title order={1}>Parkpass</Title>
+          <Title order={1}>{t('app.name')}</Title>
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** The language (stored in this browser; the browser's own by default) and light or dark. */
+function Preferences() {
+  const t = useT();
+  const { locale, setLocale } = useLocale();
+  const { setColorScheme } = useMantineColorScheme();
+  const dark = useComputedColorScheme('light') === 'dark';
+  return (
+    <>
+      <Select
+        aria-label={t('app.language')}
+        data={LANGUAGES}
+        value={locale}
+        onChange={(value) => value && setLocale(value as UiLocale)}
+        allowDeselect={false}
+        size="xs"
+        w={110}
+      />
+      <ActionIcon variant="default" size="lg" aria-label={t('app.colorScheme')} aria-pressed={dark} onClick={() => setColorScheme(dark ? 'light' : 'dark')}>
+        <span aria-hidden>{dark ? '☀' : '☾'}</span>
+      </ActionIcon>
+    </>
   );
 }

@@ -9,6 +9,8 @@ export function createAdminClient(token: string | null, onUnauthenticated: (mess
   return new Client({
     url: '/graphql',
     requestPolicy: 'cache-and-network',
+    // Subscriptions (a bulk invitation's progress) over Server-Sent Events, on the same fetch and headers.
+    fetchSubscriptions: true,
     // urql sends queries as GET when short: the header tells the server's CSRF
     // check that this is not a cross-site form or image request.
     fetchOptions: (): RequestInit => ({ headers: { 'x-graphql-yoga-csrf': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) } }),

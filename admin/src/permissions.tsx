@@ -1,6 +1,7 @@
-import type { Action, AdminShellQuery, Permissions_ViewerFragment } from '@parkpass/sdk';
+import type { AdminShellQuery, Permissions_ViewerFragment } from './generated/graphql.ts';
+import type { Action } from '@parkpass/sdk';
 import { createContext, useContext } from 'react';
-import { PLAN_LABELS, ROLE_LABELS } from './labels.ts';
+import { type Translate, useT } from './i18n/i18n.tsx';
 
 // What the signed-in admin may do, read from viewer.permissions (the server's
 // one access table). The UI never decides by role or plan itself: it only
@@ -26,22 +27,25 @@ export interface Permission {
   reason: string | null;
 }
 
-export function permission(viewer: Permissions_ViewerFragment, action: Action): Permission {
+export function permission(viewer: Permissions_ViewerFragment, action: Action, t: Translate): Permission {
   const access = viewer.permissions.find((p) => p.action === action);
-  if (!access || access.allowed) return { allowed: Boolean(access), notInPlan: false, forbidden: !access, reason: access ? null : 'Not available.' };
+  if (!access || access.allowed)
+    return { allowed: Boolean(access), notInPlan: false, forbidden: !access, reason: access ? null : t('permission.notAvailable') };
   if (access.refusal === 'FEATURE_NOT_IN_PLAN') {
-    const needed = access.requiredPlan ? ` It comes with the ${PLAN_LABELS[access.requiredPlan]} plan.` : '';
-    return { allowed: false, notInPlan: true, forbidden: false, reason: `Not in your plan (${PLAN_LABELS[viewer.plan]}).${needed}` };
+    const notInPlan = t('permission.notInPlan', { plan: t(`plan.${viewer.plan}`) });
+    const needed = access.requiredPlan ? ` ${t('permission.comesWith', { plan: t(`plan.${access.requiredPlan}`) })}` : '';
+    return { allowed: false, notInPlan: true, forbidden: false, reason: `${notInPlan}${needed}` };
   }
-  const roles = access.requiredRoles.map((r) => ROLE_LABELS[r]).join(' or ');
+  const role = t(`role.${viewer.role}`);
+  const roles = access.requiredRoles.map((r) => t(`role.${r}`)).join(t('permission.or'));
   return {
     allowed: false,
     notInPlan: false,
     forbidden: true,
-    reason: `Ask an owner: your role (${ROLE_LABELS[viewer.role]}) cannot do this${roles ? `; it needs ${roles}` : ''}.`,
+    reason: roles ? t('permission.askOwnerNeeds', { role, roles }) : t('permission.askOwner', { role }),
   };
 }
 
 export function usePermission(action: Action): Permission {
-  return permission(useViewer(), action);
+  return permission(useViewer(), action, useT());
 }

@@ -31,11 +31,9 @@ function readStored(): StoredSession | null {
   return null;
 }
 
-export function SessionProvider({ children }: { children: ReactNode }) {
+export function SessionProvider({ children, expiredMessage }: { children: ReactNode; expiredMessage: string }) {
   const [session, setSession] = useState<StoredSession | null>(readStored);
-  const [endMessage, setEndMessage] = useState<string | null>(() =>
-    localStorage.getItem(STORAGE_KEY) && !readStored() ? 'Your session expired. Sign in again.' : null,
-  );
+  const [endMessage, setEndMessage] = useState<string | null>(() => (localStorage.getItem(STORAGE_KEY) && !readStored() ? expiredMessage : null));
 
   const signIn = useCallback((token: string, expiresAt: string) => {
     const stored = { token, expiresAt };
@@ -54,9 +52,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!session) return;
     const delay = new Date(session.expiresAt).getTime() - Date.now();
-    const timer = setTimeout(() => signOut('Your session expired. Sign in again.'), Math.min(Math.max(delay, 0), 2_147_000_000));
+    const timer = setTimeout(() => signOut(expiredMessage), Math.min(Math.max(delay, 0), 2_147_000_000));
     return () => clearTimeout(timer);
-  }, [session, signOut]);
+  }, [session, signOut, expiredMessage]);
 
   const value = useMemo(() => ({ token: session?.token ?? null, endMessage, signIn, signOut }), [session, endMessage, signIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -21,21 +21,22 @@ export interface BrowserHarness {
   newPage(options?: { width?: number; height?: number }): Promise<Page>;
 }
 
-export function useBrowser(kit: TestKit): BrowserHarness {
+/** `app`: another app on the kit's database (e.g. with the local mailbox) instead of the kit's; `locale`: the browser's language (navigator.languages). */
+export function useBrowser(kit: TestKit, options: { app?: () => TestKit['app']; locale?: string } = {}): BrowserHarness {
   const harness = {} as BrowserHarness;
   let server: Server | undefined;
   beforeAll(async () => {
     // The kit's clock starts on a fixed morning; sessions expire by it, the
     // browser by its own clock: make them agree.
     kit.clock.advance(Date.now() - kit.clock.now().getTime());
-    server = createServer(kit.app);
+    server = createServer(options.app?.() ?? kit.app);
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     harness.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     harness.browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args: sparticuz.args, headless: true });
     // Chromium runs with --single-process (sparticuz.args), where a second
     // browser context does not load reliably: every test gets the one page,
     // signed out (its storage cleared), at the size it asks for.
-    const page = await (await harness.browser.newContext({ baseURL: harness.url, reducedMotion: 'reduce' })).newPage();
+    const page = await (await harness.browser.newContext({ baseURL: harness.url, reducedMotion: 'reduce', locale: options.locale ?? 'en-US' })).newPage();
     page.setDefaultTimeout(10_000);
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') console.log(`[browser ${message.type()}] ${message.text()}`);
@@ -100,4 +101,48 @@ export async function expectAccessible(page: Page, what: string) {
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** The focused element's name as a person hears it: its aria-label, its label, or its text. */
+export function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return '';
+    const labelledBy = el.getAttribute('aria-labelledby');
+    const label =
+      el.getAttribute('aria-label') ??
+      (labelledBy ? document.getElementById(labelledBy.split(' ')[0]!)?.textContent : null) ??
+      (el as HTMLInputElement).labels?.[0]?.textContent ??
+      el.textContent ??
+      '';
+    return label.replace(/\s+/g, ' ').trim();
+  });
+}
+
+/** Whether the focus is inside the open dialog. */
+export const focusInDialog = (page: Page) => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]')));
+
+/** Presses Tab (or Shift+Tab) until the focused element is named `name`, and checks the focus is visible there. */
+export async function tabTo(page: Page, name: string | RegExp, { backwards = false, max = 80 } = {}) {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    const now = await focusedName(page);
+    seen.push(now);
+    if (typeof name === 'string' ? now === name : name.test(now)) {
+      await expectVisibleFocus(page);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${name}; it went through: ${seen.join(' | ')}`);
+}
+
+/** The focused element shows it: an outline (Mantine's focus ring or the app's :focus-visible) or a box shadow. */
+export async function expectVisibleFocus(page: Page) {
+  const ring = await page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const style = getComputedStyle(el);
+    return (style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  });
+  expect(ring, `visible focus on "${await focusedName(page)}"`).toBe(true);
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -378,6 +378,19 @@ describe('the SDK against the real server', () => {
       work,
       execFileSync('npm', ['pack', '--workspace', 'sdk', '--pack-destination', work, '--silent'], { cwd: root, encoding: 'utf8' }).trim(),
     );
+    // The admin UI's own documents (admin/src/graphql) are not part of the SDK: none ships in the tarball.
+    const unpacked = path.join(work, 'unpacked');
+    await mkdir(unpacked);
+    execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+    const shipped = spawnSync(
+      'grep',
+      ['-rlE', 'AdminShell|AdminProfilesPage|AdminProfilePage|AdminProfileCounts|StatusBadge_profile|admin-ui\\.graphql', path.join(unpacked, 'package/dist')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    // grep exits 1 when nothing matches.
+    expect(shipped.status, `admin UI documents in the SDK tarball: ${shipped.stdout}`).toBe(1);
     const install = (project: string) =>
       execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', tarball], { cwd: project, stdio: 'pipe' });
     const env = { ...process.env, PARKPASS_URL: `${server.url}/graphql`, PARKPASS_API_KEY: server.demo.apiKey, SYNC_RUN_ID: 'e2e-run-1' };

@@ -56,27 +56,61 @@ export async function handleMailboxRequest(request: Request, url: URL, deps: Mai
     if (!message) return text('No such message', 404);
     return new Response(message.htmlBody, { headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
   }
-  const to = url.searchParams.get('to');
+  return new Response(await listPage(url, viewer.organizationId, deps), { headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/** Emails per page of the list; older ones are a link away ("Older emails"). */
+export const MAILBOX_PAGE_SIZE = 100;
+
+/**
+ * The list, newest first, a page at a time: `q` keeps the emails whose
+ * address or subject contains it, `to` those to exactly that address, and
+ * `before` (a message id: ids grow with time) starts the page after it.
+ */
+async function listPage(url: URL, organizationId: string, deps: MailboxDependencies): Promise<string> {
+  const to = url.searchParams.get('to')?.trim() || null;
+  const q = url.searchParams.get('q')?.trim().slice(0, 200) || null;
+  const before = url.searchParams.get('before');
   const messages = await deps.prisma.mailboxMessage.findMany({
-    where: { email: { organizationId: viewer.organizationId }, ...(to ? { to: { equals: to, mode: 'insensitive' } } : {}) },
-    orderBy: { createdAt: 'desc' },
-    take: 200,
+    where: {
+      email: { organizationId },
+      ...(to ? { to: { equals: to, mode: 'insensitive' } } : {}),
+      ...(q ? { OR: [{ to: { contains: q, mode: 'insensitive' } }, { subject: { contains: q, mode: 'insensitive' } }] } : {}),
+      ...(before && isUuid(before) ? { id: { lt: before } } : {}),
+    },
+    orderBy: { id: 'desc' },
+    take: MAILBOX_PAGE_SIZE + 1,
     select: { id: true, to: true, subject: true, createdAt: true },
   });
-  const rows = messages
+  const shown = messages.slice(0, MAILBOX_PAGE_SIZE);
+  const rows = shown
     .map(
       (message) =>
         `<tr><td>${escapeHtml(message.createdAt.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${escapeHtml(message.to)}</td>` +
         `<td><a href="/mailbox/${message.id}">${escapeHtml(message.subject)}</a></td></tr>`,
     )
     .join('\n');
-  return page(
+  const link = (params: Record<string, string | null>) => {
+    const search = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== null));
+    return escapeHtml(`/mailbox${search.size ? `?${search}` : ''}`);
+  };
+  const last = shown.at(-1);
+  const paging = [
+    before ? `<a href="${link({ q, to })}">Newest emails</a>` : '',
+    messages.length > MAILBOX_PAGE_SIZE && last ? `<a href="${link({ q, to, before: last.id })}" rel="next">Older emails</a>` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const empty = q || to ? 'No email matches.' : 'No email yet. Invite a profile, then reload.';
+  return pageHtml(
     'Parkpass local mailbox',
     `<h1>Local mailbox</h1>
 <p>No Postmark token is configured, so emails are kept here instead of being sent. Your organization's emails, newest first${to ? `, to ${escapeHtml(to)}` : ''}.</p>
-<table><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>
-${rows || '<tr><td colspan="3">No email yet. Invite a profile, then reload.</td></tr>'}
-</tbody></table>${signOutForm()}`,
+<form method="get" action="/mailbox" role="search"><label for="q">Search by address or subject</label>
+<input id="q" name="q" type="search" value="${escapeHtml(q ?? '')}"> <button type="submit">Search</button>${q ? ` <a href="/mailbox">Show all</a>` : ''}</form>
+<table><caption>Emails${before ? ' (older)' : ''}</caption><thead><tr><th>Sent (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>
+${rows || `<tr><td colspan="3">${empty}</td></tr>`}
+</tbody></table>${paging ? `<nav aria-label="Pages"><p>${paging}</p></nav>` : ''}${signOutForm()}`,
   );
 }
 
@@ -137,10 +171,20 @@ async function signOut(request: Request, deps: MailboxDependencies): Promise<Res
   return new Response(null, { status: 303, headers: { location: '/mailbox', 'set-cookie': cookie(MAILBOX_COOKIE, '', 0, deps.secureCookie) } });
 }
 
-/** A form posted from another site carries its Origin: refuse it (the cookie is SameSite=Strict besides). */
-function sameOrigin(request: Request): boolean {
+/**
+ * A form must come from a page of this server: its Origin names this host.
+ * The mailbox's pages send `Referrer-Policy: same-origin`, so a browser sends
+ * their Origin with the form; `Origin: null` (an opaque origin: a sandboxed
+ * frame, a data: URL, a page with `no-referrer`) is refused, and so is a
+ * browser request without Origin that says it came from elsewhere
+ * (Sec-Fetch-Site). The cookie is SameSite=Strict besides.
+ */
+export function sameOrigin(request: Request): boolean {
   const origin = request.headers.get('origin');
-  if (!origin) return true;
+  if (origin === null) {
+    const site = request.headers.get('sec-fetch-site');
+    return site === null || site === 'same-origin' || site === 'none';
+  }
   return URL.canParse(origin) && new URL(origin).host === new URL(request.url).host;
 }
 
@@ -156,16 +200,22 @@ function cookie(name: string, value: string, maxAge: number, secure: boolean): s
   return `${name}=${value}; Path=/mailbox; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
-const PRIVATE = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+// same-origin, not no-referrer: with no-referrer a browser posts the sign-in
+// form with `Origin: null`, which the check above refuses. No other site ever
+// learns a mailbox address (a message id) from a link followed out of it.
+const PRIVATE = { 'cache-control': 'no-store', 'referrer-policy': 'same-origin' };
 
 const text = (body: string, status: number) => new Response(body, { status, headers: { ...PRIVATE, 'content-type': 'text/plain; charset=utf-8' } });
 
 function page(title: string, body: string, status = 200): Response {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+  return new Response(pageHtml(title, body), { status, headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+function pageHtml(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e4e7eb}
 label{display:block;margin:.8rem 0 .2rem}input{padding:.4rem;width:18rem}button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b91c1c}</style></head>
 <body>${body}</body></html>`;
-  return new Response(html, { status, headers: { ...PRIVATE, 'content-type': 'text/html; charset=utf-8' } });
 }
 
 function signInForm(): string {

@@ -5,9 +5,11 @@ import { Navigate, useSearchParams } from 'react-router';
 import { useMutation } from 'urql';
 import { errorMessage } from '../components/states.tsx';
 import { deviceTokenFor, keepDeviceToken } from '../device-tokens.ts';
+import { useT } from '../i18n/i18n.tsx';
 import { useSession } from '../session.tsx';
 
 export function SignInPage() {
+  const t = useT();
   const { token, signIn, endMessage } = useSession();
   const [params] = useSearchParams();
   const [{ fetching }, login] = useMutation(AdminLoginDocument);
@@ -26,16 +28,16 @@ export function SignInPage() {
       keepDeviceToken(email, answer.deviceToken);
       signIn(answer.token, answer.expiresAt);
     } else if (answer && 'message' in answer) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    else if (result.error) setFailure(errorMessage(result.error, t));
   }
 
   return (
     <Container size={420} py={64} component="main">
       <Title order={1} ta="center" mb="lg">
-        Parkpass admin
+        {t('signIn.title')}
       </Title>
       <Paper withBorder shadow="sm" p="lg" radius="md">
-        <form onSubmit={onSubmit} aria-label="Sign in">
+        <form onSubmit={onSubmit} aria-label={t('signIn.form')}>
           <Stack>
             {endMessage && !failure && (
               <Alert color="yellow" variant="light" role="status">
@@ -47,10 +49,23 @@ export function SignInPage() {
                 {failure}
               </Alert>
             )}
-            <TextInput label="Email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-            <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+            <TextInput
+              label={t('signIn.email')}
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.currentTarget.value)}
+            />
+            <PasswordInput
+              label={t('signIn.password')}
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+            />
             <Button type="submit" loading={fetching} fullWidth>
-              Sign in
+              {t('signIn.submit')}
             </Button>
           </Stack>
         </form>

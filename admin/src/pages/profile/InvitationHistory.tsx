@@ -1,62 +1,68 @@
 import { Table, Text } from '@mantine/core';
-import type { InvitationHistory_InvitationFragment } from '@parkpass/sdk';
-import { DELIVERY_LABELS, formatDateTime, INVITATION_STATE_LABELS } from '../../labels.ts';
+import type { InvitationHistory_InvitationFragment } from '../../generated/graphql.ts';
+import { type Translate, useFormat, useT } from '../../i18n/i18n.tsx';
 
-function sender(invitation: InvitationHistory_InvitationFragment): string {
+type Format = ReturnType<typeof useFormat>;
+
+function sender(invitation: InvitationHistory_InvitationFragment, t: Translate): string {
   const by = invitation.sentBy;
   const who = !by
     ? '—'
     : by.type === 'API_KEY'
-      ? `API key ${by.name ?? '(deleted)'}`
+      ? t('history.apiKey', { name: by.name ?? t('history.deletedKey') })
       : by.type === 'ADMIN'
-        ? (by.name ?? 'a removed admin')
+        ? (by.name ?? t('history.removedAdmin'))
         : by.type === 'INVITED_PERSON'
-          ? 'the person (asked for a new link)'
-          : 'Parkpass';
-  return invitation.bulkInvitation ? `${who} (bulk)` : who;
+          ? t('history.person')
+          : t('history.system');
+  return invitation.bulkInvitation ? t('history.bulk', { who }) : who;
 }
 
-function stateOf(invitation: InvitationHistory_InvitationFragment): string {
-  if (invitation.state === 'OPEN' && invitation.expired) return 'Expired';
-  if (invitation.state === 'SUPERSEDED' && invitation.supersededAt) return `Replaced ${formatDateTime(invitation.supersededAt)}`;
-  if (invitation.state === 'ACCEPTED' && invitation.acceptedAt) return `Accepted ${formatDateTime(invitation.acceptedAt)}`;
-  if (invitation.state === 'REVOKED' && invitation.revokedAt) return `Revoked ${formatDateTime(invitation.revokedAt)}`;
-  return INVITATION_STATE_LABELS[invitation.state];
+function stateOf(invitation: InvitationHistory_InvitationFragment, t: Translate, format: Format): string {
+  if (invitation.state === 'OPEN' && invitation.expired) return t('status.expired');
+  if (invitation.state === 'SUPERSEDED' && invitation.supersededAt) return t('history.replaced', { date: format.dateTime(invitation.supersededAt) });
+  if (invitation.state === 'ACCEPTED' && invitation.acceptedAt) return t('history.acceptedAt', { date: format.dateTime(invitation.acceptedAt) });
+  if (invitation.state === 'REVOKED' && invitation.revokedAt) return t('history.revokedAt', { date: format.dateTime(invitation.revokedAt) });
+  return t(`invitationState.${invitation.state}`);
 }
 
 /** The delivery of the invitation email, and of its reminder when one went out. */
-function emailOf(invitation: InvitationHistory_InvitationFragment): string {
-  const email = DELIVERY_LABELS[invitation.deliveryState];
+function emailOf(invitation: InvitationHistory_InvitationFragment, t: Translate, format: Format): string {
+  const email = t(`delivery.${invitation.deliveryState}`);
   const reminder = invitation.reminder;
-  return reminder ? `${email}; reminder ${formatDateTime(reminder.queuedAt)} (${DELIVERY_LABELS[reminder.deliveryState].toLowerCase()})` : email;
+  return reminder
+    ? t('history.withReminder', { email, date: format.dateTime(reminder.queuedAt), delivery: t(`delivery.${reminder.deliveryState}`).toLocaleLowerCase() })
+    : email;
 }
 
 /** Every invitation of the profile, newest first: sent when, by whom, to which address, and what became of it. */
 export function InvitationHistory({ invitations, totalCount }: { invitations: InvitationHistory_InvitationFragment[]; totalCount: number }) {
-  if (invitations.length === 0) return <Text size="sm">Never invited: nothing has been sent to this person.</Text>;
+  const t = useT();
+  const format = useFormat();
+  if (invitations.length === 0) return <Text size="sm">{t('profile.neverInvited')}</Text>;
   return (
     <>
       <Table.ScrollContainer minWidth={640}>
-        <Table aria-label="Invitation history" striped verticalSpacing={4}>
+        <Table aria-label={t('history.table')} striped verticalSpacing={4}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Sent</Table.Th>
-              <Table.Th>By</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>State</Table.Th>
-              <Table.Th>Email</Table.Th>
+              <Table.Th>{t('history.sent')}</Table.Th>
+              <Table.Th>{t('history.by')}</Table.Th>
+              <Table.Th>{t('history.to')}</Table.Th>
+              <Table.Th>{t('history.expires')}</Table.Th>
+              <Table.Th>{t('history.state')}</Table.Th>
+              <Table.Th>{t('history.email')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {invitations.map((invitation) => (
               <Table.Tr key={invitation.id}>
-                <Table.Td>{formatDateTime(invitation.createdAt)}</Table.Td>
-                <Table.Td>{sender(invitation)}</Table.Td>
+                <Table.Td>{format.dateTime(invitation.createdAt)}</Table.Td>
+                <Table.Td>{sender(invitation, t)}</Table.Td>
                 <Table.Td>{invitation.email}</Table.Td>
-                <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
-                <Table.Td>{stateOf(invitation)}</Table.Td>
-                <Table.Td>{emailOf(invitation)}</Table.Td>
+                <Table.Td>{format.dateTime(invitation.expiresAt)}</Table.Td>
+                <Table.Td>{stateOf(invitation, t, format)}</Table.Td>
+                <Table.Td>{emailOf(invitation, t, format)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -64,7 +70,7 @@ export function InvitationHistory({ invitations, totalCount }: { invitations: In
       </Table.ScrollContainer>
       {totalCount > invitations.length && (
         <Text size="xs" mt={4}>
-          The {invitations.length} most recent of {totalCount}.
+          {t('history.mostRecent', { shown: invitations.length, total: totalCount })}
         </Text>
       )}
     </>

@@ -1,11 +1,11 @@
-import { Alert, Button, Group, Modal, Stack, Text, Tooltip } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Alert, Button, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { AdminProfileInviteDocument, type ProfileDetails_ProfileFragment } from '@parkpass/sdk';
+import { AdminProfileInviteDocument, type ProfileDetails_ProfileFragment } from '../../generated/graphql.ts';
 import { useState } from 'react';
 import { useMutation } from 'urql';
-import { errorMessage } from '../../components/states.tsx';
-import { plural } from '../../labels.ts';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { mutationOutcome } from '../../components/mutation-result.ts';
+import { useT } from '../../i18n/i18n.tsx';
 import { usePermission, useViewer } from '../../permissions.tsx';
 
 /**
@@ -13,14 +13,16 @@ import { usePermission, useViewer } from '../../permissions.tsx';
  * Hidden for a role that may not invite; disabled with the reason when the
  * plan lacks invitations; every refusal of the API shown in its words.
  */
-export function InviteAction({ profile }: { profile: ProfileDetails_ProfileFragment }) {
+export function InviteAction({ profile, language }: { profile: ProfileDetails_ProfileFragment; language: string }) {
+  const t = useT();
   const access = usePermission('INVITE');
   const viewer = useViewer();
-  const [opened, { open, close }] = useDisclosure(false);
+  const [opened, setOpened] = useState(false);
   const [{ fetching }, invite] = useMutation(AdminProfileInviteDocument);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const resend = profile.status === 'PENDING';
-  const label = resend ? 'Re-send invitation' : 'Invite';
+  // Pending with an open invitation: re-send. Pending whose invitation was closed (revoked, email changed): invite again.
+  const resend = profile.status === 'PENDING' && profile.latestInvitation?.state === 'OPEN';
+  const label = resend ? t('invite.resend') : t('invite.invite');
 
   if (profile.status === 'VALIDATED' || access.forbidden) return null;
   if (access.notInPlan) {
@@ -38,13 +40,15 @@ export function InviteAction({ profile }: { profile: ProfileDetails_ProfileFragm
     setRefusal(null);
     const result = await invite({ input: { profileId: profile.id } });
     const answer = result.data?.profileInvite;
-    if (answer?.__typename === 'ProfileInvitePayload') {
-      close();
-      notifications.show({ color: 'teal', message: `Invitation sent to ${profile.email}.` });
-    } else if (answer?.__typename === 'ResendTooSoon') {
-      setRefusal(`${profile.firstName} was invited moments ago. You can re-send in ${plural(Math.ceil(answer.retryAfterSeconds / 60), 'minute')}.`);
-    } else if (answer && 'message' in answer) setRefusal(answer.message);
-    else if (result.error) setRefusal(errorMessage(result.error));
+    if (answer?.__typename === 'ResendTooSoon') {
+      setRefusal(t('invite.tooSoon', { name: profile.firstName, minutes: Math.ceil(answer.retryAfterSeconds / 60) }));
+      return;
+    }
+    const outcome = mutationOutcome(answer, result.error, 'ProfileInvitePayload', t);
+    if (outcome.ok) {
+      setOpened(false);
+      notifications.show({ color: 'teal', message: t('invite.sent', { email: profile.email }) });
+    } else setRefusal(outcome.message);
   }
 
   return (
@@ -52,32 +56,28 @@ export function InviteAction({ profile }: { profile: ProfileDetails_ProfileFragm
       <Button
         onClick={() => {
           setRefusal(null);
-          open();
+          setOpened(true);
         }}
       >
         {label}
       </Button>
-      <Modal opened={opened} onClose={close} title={resend ? `Re-send the invitation to ${profile.fullName}?` : `Invite ${profile.fullName}?`}>
-        <Stack>
-          <Text size="sm">
-            An email with a link to confirm the account goes to <strong>{profile.email}</strong>. The link is valid for{' '}
-            {plural(viewer.organization.invitationValidityHours, 'hour')}.{resend && ' The link sent before stops working.'}
-          </Text>
-          {refusal && (
-            <Alert color="red" role="alert" title="Not sent">
-              {refusal}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button onClick={onConfirm} loading={fetching}>
-              Confirm
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDialog
+        opened={opened}
+        title={resend ? t('invite.resendTitle', { name: profile.fullName }) : t('invite.title', { name: profile.fullName })}
+        onCancel={() => setOpened(false)}
+        onConfirm={onConfirm}
+        busy={fetching}
+      >
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          {t('invite.text', { email: profile.email, language, hours: viewer.organization.invitationValidityHours })}
+          {resend && ` ${t('invite.resendNote')}`}
+        </Text>
+        {refusal && (
+          <Alert color="red" role="alert" title={t('invite.notSent')}>
+            {refusal}
+          </Alert>
+        )}
+      </ConfirmDialog>
     </>
   );
 }

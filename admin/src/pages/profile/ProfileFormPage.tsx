@@ -7,15 +7,16 @@ import {
   AdminProfilePageDocument,
   AdminProfileUpdateDocument,
   type FilterOptions_QueryFragment,
-  type Locale,
-  type PaymentMethod,
   type ProfileDetails_ProfileFragment,
-} from '@parkpass/sdk';
+} from '../../generated/graphql.ts';
+import type { Locale, PaymentMethod } from '@parkpass/sdk';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
-import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { LOCALE_LABELS, PAYMENT_METHOD_LABELS } from '../../labels.ts';
+import { mutationOutcome } from '../../components/mutation-result.ts';
+import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
+import { type Translate, useT } from '../../i18n/i18n.tsx';
+import { LOCALE_LABELS, PAYMENT_METHODS } from '../../labels.ts';
 import { usePermission } from '../../permissions.tsx';
 
 interface FormValues {
@@ -31,6 +32,9 @@ interface FormValues {
   locale: 'ORGANIZATION' | Locale;
 }
 
+/** The API's limits (server/profiles/profile-input.ts), checked while typing. */
+export const LIMITS = { firstName: 100, lastName: 100, email: 254, phone: 30, externalId: 200 } as const;
+
 const FIELDS: ReadonlySet<string> = new Set(['firstName', 'lastName', 'email', 'phone', 'externalId', 'parkingLotIds', 'tagIds', 'paymentMethods', 'locale']);
 
 function useFormOptions() {
@@ -45,24 +49,43 @@ export function ProfileNewPage() {
 }
 
 export function ProfileEditPage() {
+  const t = useT();
   const { id = '' } = useParams();
   const [{ data, error }, reexecute] = useQuery({ query: AdminProfilePageDocument, variables: { id } });
   const [options] = useFormOptions();
   const failed = error ?? options.error;
   if (failed && !(data && options.data)) return <ErrorState error={failed} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   if (!data || !options.data) return <Loading />;
-  if (!data.profile) return <EmptyState title="This profile does not exist">It may have been deleted.</EmptyState>;
+  if (!data.profile) return <EmptyState title={t('profile.missing')}>{t('profile.missingHint')}</EmptyState>;
   return <ProfileForm options={options.data} profile={data.profile} />;
 }
 
-/** Create or edit a profile. The API's typed errors land next to the field their `path` names. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validate(t: Translate) {
+  const text = (max: number, required: boolean) => (value: string) =>
+    required && !value.trim() ? t('form.required') : [...value].length > max ? t('form.tooLong', { max }) : null;
+  return {
+    firstName: text(LIMITS.firstName, true),
+    lastName: text(LIMITS.lastName, true),
+    email: (value: string) => text(LIMITS.email, true)(value) ?? (EMAIL.test(value.trim()) ? null : t('form.invalidEmail')),
+    phone: text(LIMITS.phone, false),
+    externalId: text(LIMITS.externalId, false),
+  };
+}
+
+/** Create or edit a profile. Checked while typing; the API's typed refusals land next to the field their `path` names. */
 function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragment; profile: ProfileDetails_ProfileFragment | null }) {
+  const t = useT();
   const access = usePermission('EDIT_PROFILES');
   const navigate = useNavigate();
+  const location = useLocation();
   const [formError, setFormError] = useState<string | null>(null);
   const [create, createProfile] = useMutation(AdminProfileCreateDocument);
   const [update, updateProfile] = useMutation(AdminProfileUpdateDocument);
   const form = useForm<FormValues>({
+    mode: 'controlled',
+    validateInputOnBlur: true,
     initialValues: {
       firstName: profile?.firstName ?? '',
       lastName: profile?.lastName ?? '',
@@ -70,23 +93,31 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
       phone: profile?.phone ?? '',
       externalId: profile?.externalId ?? '',
       parkingLotIds: profile?.parkingLots.map((l) => l.id) ?? [],
-      tagIds: profile?.tags.map((t) => t.id) ?? [],
+      tagIds: profile?.tags.map((tag) => tag.id) ?? [],
       paymentMethods: profile?.paymentMethods ?? [],
       locale: profile?.locale ?? 'ORGANIZATION',
     },
+    validate: validate(t),
   });
 
   if (!access.allowed)
     return (
-      <Alert color="yellow" title={profile ? 'You cannot edit profiles' : 'You cannot create profiles'}>
+      <Alert color="yellow" title={profile ? t('form.cannotEdit') : t('form.cannotCreate')}>
         {access.reason}
       </Alert>
     );
+
+  // The person has an open invitation: a new address closes it (the server revokes it).
+  const openInvitation = profile?.status === 'PENDING' && profile.latestInvitation?.state === 'OPEN';
+  const emailChanged = profile !== null && form.values.email.trim().toLowerCase() !== profile.email.toLowerCase();
 
   async function onSubmit(values: FormValues) {
     setFormError(null);
     const input = {
       ...values,
+      firstName: values.firstName.trim(),
+      lastName: values.lastName.trim(),
+      email: values.email.trim(),
       phone: values.phone.trim() || null,
       externalId: values.externalId.trim() || null,
       locale: values.locale === 'ORGANIZATION' ? null : values.locale,
@@ -98,30 +129,37 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
           { additionalTypenames: ['Profile'] },
         );
     const answer = result.data && ('profileUpdate' in result.data ? result.data.profileUpdate : result.data.profileCreate);
-    if (answer?.__typename === 'ProfilePayload') {
-      notifications.show({ color: 'teal', message: profile ? 'Saved.' : `${answer.profile.fullName} was created.` });
-      navigate(`/profiles/${encodeURIComponent(answer.profile.id)}`);
+    const outcome = mutationOutcome(answer, result.error, 'ProfilePayload', t);
+    if (outcome.ok) {
+      const saved = outcome.ok.profile;
+      notifications.show({
+        color: 'teal',
+        message: !profile
+          ? t('form.created', { name: saved.fullName })
+          : openInvitation && emailChanged
+            ? t('form.savedInvitationClosed', { name: saved.fullName })
+            : t('form.saved'),
+      });
+      navigate(`/profiles/${encodeURIComponent(saved.id)}`, { state: location.state });
       return;
     }
-    if (answer && 'message' in answer) {
-      const field = 'path' in answer ? answer.path[1] : undefined;
-      if (field && FIELDS.has(field)) form.setFieldError(field, answer.message);
-      else setFormError(answer.message);
-    } else if (result.error) setFormError(errorMessage(result.error));
+    if (outcome.field && FIELDS.has(outcome.field)) form.setFieldError(outcome.field, outcome.message);
+    else setFormError(outcome.message);
   }
 
   const lotOptions = options.parkingLots.edges.map(({ node }) => ({ value: node.id, label: node.name }));
   const tagOptions = options.tags.edges.map(({ node }) => ({ value: node.id, label: node.name }));
   const back = profile ? `/profiles/${encodeURIComponent(profile.id)}` : '/profiles';
+  const counter = (field: keyof typeof LIMITS) => ({ maxLength: LIMITS[field], ...form.getInputProps(field) });
 
   return (
     <Stack gap="md" maw={760}>
-      <Anchor component={Link} to={back} size="sm">
-        ← {profile ? profile.fullName : 'Profiles'}
+      <Anchor component={Link} to={back} state={location.state} size="sm">
+        ← {profile ? profile.fullName : t('app.profiles')}
       </Anchor>
-      <Title order={1}>{profile ? `Edit ${profile.fullName}` : 'New profile'}</Title>
+      <Title order={1}>{profile ? t('form.edit', { name: profile.fullName }) : t('form.new')}</Title>
       <Paper withBorder p="md">
-        <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={profile ? 'Edit profile' : 'New profile'}>
+        <form onSubmit={form.onSubmit(onSubmit, () => setFormError(t('form.fixErrors')))} noValidate aria-label={profile ? t('form.editForm') : t('form.new')}>
           <Stack>
             {formError && (
               <Alert color="red" role="alert">
@@ -129,49 +167,43 @@ function ProfileForm({ options, profile }: { options: FilterOptions_QueryFragmen
               </Alert>
             )}
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput label="First name" required {...form.getInputProps('firstName')} />
-              <TextInput label="Last name" required {...form.getInputProps('lastName')} />
+              <TextInput label={t('form.firstName')} required {...counter('firstName')} />
+              <TextInput label={t('form.lastName')} required {...counter('lastName')} />
               <TextInput
-                label="Email"
+                label={t('form.email')}
                 required
                 type="email"
-                description="Nothing is sent to it until you invite the person."
-                {...form.getInputProps('email')}
+                description={openInvitation ? t('form.emailHintInvited') : t('form.emailHint')}
+                {...counter('email')}
               />
-              <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
-              <TextInput label="External id" description="The id in your HR system, if any." {...form.getInputProps('externalId')} />
+              <TextInput label={t('form.phone')} type="tel" {...counter('phone')} />
+              <TextInput label={t('form.externalId')} description={t('form.externalIdHint')} {...counter('externalId')} />
               <Select
-                label="Language"
-                description="Of the emails and the page the person sees."
+                label={t('form.language')}
+                description={t('form.languageHint')}
                 data={[
-                  { value: 'ORGANIZATION', label: "The organization's language" },
+                  { value: 'ORGANIZATION', label: t('form.languageOrganization') },
                   ...Object.entries(LOCALE_LABELS).map(([value, label]) => ({ value, label })),
                 ]}
                 allowDeselect={false}
                 {...form.getInputProps('locale')}
               />
             </SimpleGrid>
-            <MultiSelect
-              label="Access"
-              description="The parking lots this person may use; none for no access."
-              data={lotOptions}
-              searchable
-              {...form.getInputProps('parkingLotIds')}
-            />
-            <MultiSelect label="Tags" data={tagOptions} searchable {...form.getInputProps('tagIds')} />
-            <Checkbox.Group label="Payment methods" {...form.getInputProps('paymentMethods')}>
+            <MultiSelect label={t('form.access')} description={t('form.accessHint')} data={lotOptions} searchable {...form.getInputProps('parkingLotIds')} />
+            <MultiSelect label={t('form.tags')} data={tagOptions} searchable {...form.getInputProps('tagIds')} />
+            <Checkbox.Group label={t('form.paymentMethods')} {...form.getInputProps('paymentMethods')}>
               <Group mt={4}>
-                {Object.entries(PAYMENT_METHOD_LABELS).map(([value, label]) => (
-                  <Checkbox key={value} value={value} label={label} />
+                {PAYMENT_METHODS.map((method) => (
+                  <Checkbox key={method} value={method} label={t(`payment.${method}`)} />
                 ))}
               </Group>
             </Checkbox.Group>
             <Group justify="flex-end">
-              <Button variant="default" component={Link} to={back}>
-                Cancel
+              <Button variant="default" component={Link} to={back} state={location.state}>
+                {t('form.cancel')}
               </Button>
               <Button type="submit" loading={create.fetching || update.fetching}>
-                {profile ? 'Save' : 'Create profile'}
+                {profile ? t('form.save') : t('form.create')}
               </Button>
             </Group>
           </Stack>

@@ -1,19 +1,22 @@
-import { Checkbox, Group, MultiSelect, Stack, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
-import type { FilterOptions_QueryFragment, PaymentMethod, ProfileStatus, StatusFilter_CountsFragment } from '@parkpass/sdk';
+import { Button, Checkbox, Collapse, Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
+import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
+import type { FilterOptions_QueryFragment, StatusFilter_CountsFragment } from '../../generated/graphql.ts';
+import type { PaymentMethod, ProfileStatus } from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
-import { formatCount, PAYMENT_METHOD_LABELS, STATUS_LABELS } from '../../labels.ts';
-import { NO_ACCESS, type ProfilesUrlState } from './profiles-url.ts';
+import { useT } from '../../i18n/i18n.tsx';
+import { PAYMENT_METHODS, STATUSES } from '../../labels.ts';
+import { NO_ACCESS, PAGE_SIZES, type ProfilesUrlState, SORTS, type Sort } from './profiles-url.ts';
 
 interface Props {
   state: ProfilesUrlState;
   options: FilterOptions_QueryFragment | undefined;
   /** How many profiles each status choice selects, with the other criteria. */
   counts: StatusFilter_CountsFragment | undefined;
-  onChange(change: Partial<ProfilesUrlState>): void;
+  /** `replace`: the change replaces the history entry (typing a search). */
+  onChange(change: Partial<ProfilesUrlState>, replace?: boolean): void;
+  onClear(): void;
 }
 
-/** Search box and the filters Access, Status, Tag, Payment method. */
 const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = {
   NOT_INVITED: 'notInvited',
   PENDING: 'pending',
@@ -21,39 +24,33 @@ const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = {
   DEACTIVATED: 'deactivated',
 };
 
-export function ProfileFilters({ state, options, counts, onChange }: Props) {
-  const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${formatCount(n)})`);
+/** Search box, the filters Access, Tag, Payment method and Status (with counts), order, page size, "Clear filters". Below 768 px the filters fold behind a button. */
+export function ProfileFilters({ state, options, counts, onChange, onClear }: Props) {
+  const t = useT();
+  const narrow = useMediaQuery('(max-width: 48em)');
+  const [unfolded, fold] = useDisclosure(false);
+  const withCount = (label: string, n: number | undefined) => (n === undefined ? label : t('profiles.withCount', { label, count: n }));
   const [search, setSearch] = useState(state.search);
   // The URL changed (back button): show its search.
   useEffect(() => setSearch(state.search), [state.search]);
-  const commitSearch = useDebouncedCallback((value: string) => onChange({ search: value }), 300);
+  const commitSearch = useDebouncedCallback((value: string) => onChange({ search: value }, true), 300);
 
   const lotOptions = [
-    { value: NO_ACCESS, label: 'No access' },
+    { value: NO_ACCESS, label: t('profiles.noAccess') },
     ...(options?.parkingLots.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? []),
   ];
   const tagOptions = options?.tags.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? [];
-  const paymentOptions = Object.entries(PAYMENT_METHOD_LABELS).map(([value, label]) => ({ value, label }));
+  const paymentOptions = PAYMENT_METHODS.map((value) => ({ value, label: t(`payment.${value}`) }));
+  const active =
+    state.statuses.length + state.lots.length + state.tags.length + state.paymentMethods.length + Number(state.expired) + Number(state.undeliverable);
+  const criteria = active + Number(Boolean(state.search.trim()));
 
-  return (
-    <Stack gap="sm" component="section" aria-label="Search and filters">
-      <TextInput
-        label="Search"
-        placeholder="Name or email"
-        type="search"
-        value={search}
-        onChange={(event) => {
-          setSearch(event.currentTarget.value);
-          commitSearch(event.currentTarget.value);
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') onChange({ search });
-        }}
-      />
+  const filters = (
+    <Stack gap="sm">
       <Group gap="md" align="flex-end" wrap="wrap">
         <MultiSelect
-          label="Access"
-          placeholder={state.lots.length ? undefined : 'Any'}
+          label={t('profiles.access')}
+          placeholder={state.lots.length ? undefined : t('profiles.any')}
           data={lotOptions}
           value={state.lots}
           onChange={(lots) => onChange({ lots })}
@@ -62,8 +59,8 @@ export function ProfileFilters({ state, options, counts, onChange }: Props) {
           w={{ base: '100%', xs: 220 }}
         />
         <MultiSelect
-          label="Tag"
-          placeholder={state.tags.length ? undefined : 'Any'}
+          label={t('profiles.tag')}
+          placeholder={state.tags.length ? undefined : t('profiles.any')}
           data={tagOptions}
           value={state.tags}
           onChange={(tags) => onChange({ tags })}
@@ -72,8 +69,8 @@ export function ProfileFilters({ state, options, counts, onChange }: Props) {
           w={{ base: '100%', xs: 220 }}
         />
         <MultiSelect
-          label="Payment method"
-          placeholder={state.paymentMethods.length ? undefined : 'Any'}
+          label={t('profiles.paymentMethod')}
+          placeholder={state.paymentMethods.length ? undefined : t('profiles.any')}
           data={paymentOptions}
           value={state.paymentMethods}
           onChange={(methods) => onChange({ paymentMethods: methods as PaymentMethod[] })}
@@ -82,24 +79,80 @@ export function ProfileFilters({ state, options, counts, onChange }: Props) {
         />
       </Group>
       <Group gap="lg" align="flex-end" wrap="wrap">
-        <Checkbox.Group label="Status" value={state.statuses} onChange={(statuses) => onChange({ statuses: statuses as ProfileStatus[] })}>
+        <Checkbox.Group label={t('profiles.status')} value={state.statuses} onChange={(statuses) => onChange({ statuses: statuses as ProfileStatus[] })}>
           <Group gap="md" mt={6}>
-            {(Object.keys(STATUS_LABELS) as ProfileStatus[]).map((status) => (
-              <Checkbox key={status} value={status} label={withCount(STATUS_LABELS[status], counts?.[COUNT_OF[status]] as number | undefined)} />
+            {STATUSES.map((status) => (
+              <Checkbox key={status} value={status} label={withCount(t(`status.${status}`), counts?.[COUNT_OF[status]] as number | undefined)} />
             ))}
           </Group>
         </Checkbox.Group>
         <Checkbox
-          label={withCount('Invitation expired', counts?.pendingWithExpiredInvitation)}
+          label={withCount(t('profiles.invitationExpired'), counts?.pendingWithExpiredInvitation)}
           checked={state.expired}
           onChange={(event) => onChange({ expired: event.currentTarget.checked })}
         />
         <Checkbox
-          label={withCount('Email bounced', counts?.emailUndeliverable)}
+          label={withCount(t('profiles.emailBounced'), counts?.emailUndeliverable)}
           checked={state.undeliverable}
           onChange={(event) => onChange({ undeliverable: event.currentTarget.checked })}
         />
       </Group>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        <Select
+          label={t('profiles.sort')}
+          data={SORTS.map((sort) => ({ value: sort, label: t(`profiles.sort.${sort}`) }))}
+          value={state.sort}
+          onChange={(sort) => sort && onChange({ sort: sort as Sort })}
+          allowDeselect={false}
+          w={{ base: '100%', xs: 200 }}
+        />
+        <Select
+          label={t('profiles.pageSize')}
+          data={PAGE_SIZES.map((size) => String(size))}
+          value={String(state.pageSize)}
+          onChange={(size) => size && onChange({ pageSize: Number(size) })}
+          allowDeselect={false}
+          w={{ base: '100%', xs: 100 }}
+        />
+        {criteria > 0 && (
+          <Button variant="default" onClick={onClear}>
+            {t('profiles.clearFilters')}
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+
+  return (
+    <Stack gap="sm" component="section" aria-label={t('profiles.filters')}>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          label={t('profiles.search')}
+          placeholder={t('profiles.searchPlaceholder')}
+          type="search"
+          value={search}
+          style={{ flex: 1 }}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            commitSearch(event.currentTarget.value);
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') onChange({ search }, true);
+          }}
+        />
+        {narrow && (
+          <Button variant="default" onClick={fold.toggle} aria-expanded={unfolded} aria-controls="profile-filters">
+            {t('profiles.filtersButton', { count: active })}
+          </Button>
+        )}
+      </Group>
+      {narrow ? (
+        <Collapse in={unfolded} id="profile-filters">
+          {filters}
+        </Collapse>
+      ) : (
+        filters
+      )}
     </Stack>
   );
 }

@@ -1,39 +1,48 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '@parkpass/sdk';
+import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
-import { formatBoundedCount, formatCount, plural } from '../../labels.ts';
+import { showChangeNotice, useChangeNotices, useLiveRefresh } from '../../hooks/live.ts';
+import { useFormat, useT } from '../../i18n/i18n.tsx';
 import { usePermission } from '../../permissions.tsx';
+import { liveSignature } from '../profile/ProfilePage.tsx';
 import { BulkInviteDialog, type InviteSelection } from './BulkInviteDialog.tsx';
 import { ProfileFilters } from './ProfileFilters.tsx';
-import { hasCriteria, type ProfilesUrlState, readProfilesUrl, toProfileFilter, withoutStatus, writeProfilesUrl } from './profiles-url.ts';
+import {
+  cleared,
+  hasCriteria,
+  type ProfilesUrlState,
+  readProfilesUrl,
+  toProfileFilter,
+  toProfileOrder,
+  withoutStatus,
+  writeProfilesUrl,
+} from './profiles-url.ts';
 import { ProfilesTable } from './ProfilesTable.tsx';
-
-export const PAGE_SIZE = 50;
 
 /** Ticked rows, or every search result (the selection is then the filter itself, not ids). */
 type Selected = { kind: 'ids'; ids: ReadonlySet<string> } | { kind: 'all' };
 const NOTHING: Selected = { kind: 'ids', ids: new Set() };
 
-/** Profiles, the home page: search, filters, the table, and "Invite users" for a selection. */
-export function ProfilesPage() {
-  const [params, setParams] = useSearchParams();
-  const state = useMemo(() => readProfilesUrl(params), [params]);
+/**
+ * The Profiles page's data: the page of profiles and the Status filter's
+ * counts, both kept live (an acceptance or a bounce elsewhere shows within
+ * seconds, with a notice) and refreshed at once after this admin's actions.
+ */
+function useProfilesData(state: ProfilesUrlState) {
+  const t = useT();
   const filter = useMemo(() => toProfileFilter(state), [state]);
-  const filterKey = JSON.stringify(filter);
-  const inviteBulk = usePermission('INVITE_BULK');
-  const create = usePermission('EDIT_PROFILES');
-
+  const orderBy = toProfileOrder(state.sort);
   const [result, reexecute] = useQuery({
     query: AdminProfilesPageDocument,
-    variables: state.before
-      ? { filter, orderBy: { field: 'NAME', direction: 'ASC' }, last: PAGE_SIZE, before: state.before }
-      : { filter, orderBy: { field: 'NAME', direction: 'ASC' }, first: PAGE_SIZE, after: state.after },
+    variables: state.before ? { filter, orderBy, last: state.pageSize, before: state.before } : { filter, orderBy, first: state.pageSize, after: state.after },
   });
   const countsFilter = useMemo(() => withoutStatus(filter), [filter]);
-  const [counts] = useQuery({ query: AdminProfileCountsDocument, variables: { filter: countsFilter } });
+  // Any mutation that returns a profile (invite, edit, delete) makes the counts stale: refetch them.
+  const countsContext = useMemo(() => ({ additionalTypenames: ['Profile', 'Invitation'] }), []);
+  const [counts, reexecuteCounts] = useQuery({ query: AdminProfileCountsDocument, variables: { filter: countsFilter }, context: countsContext });
   const lastCounts = useRef(counts.data);
   if (counts.data) lastCounts.current = counts.data;
   const [options] = useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
@@ -42,27 +51,67 @@ export function ProfilesPage() {
   if (result.data) last.current = result.data;
   const data = result.data ?? last.current;
 
+  const refresh = useCallback(() => {
+    reexecute({ requestPolicy: 'network-only' });
+    reexecuteCounts({ requestPolicy: 'network-only' });
+  }, [reexecute, reexecuteCounts]);
+  useLiveRefresh(refresh, result.error ?? counts.error);
+
+  const profiles = useMemo(() => data?.profiles.edges.map((edge) => edge.node) ?? [], [data]);
+  useChangeNotices(result.data ? profiles : undefined, liveSignature, (changed) => {
+    const names = changed.map(
+      (p) => `${p.fullName} (${p.status === 'VALIDATED' ? t('status.VALIDATED') : t(`delivery.${p.latestInvitation!.deliveryState}`)})`,
+    );
+    showChangeNotice(t('profiles.changed', { count: changed.length, names: names.slice(0, 3).join(', ') + (names.length > 3 ? '…' : '') }));
+  });
+  return { filter, result, data, profiles, counts: (counts.data ?? lastCounts.current)?.profileCounts, options: options.data, refresh };
+}
+
+/** Profiles, the home page: search, filters, the table, and "Invite users" for a selection. */
+export function ProfilesPage() {
+  const t = useT();
+  const format = useFormat();
+  const [params, setParams] = useSearchParams();
+  const state = useMemo(() => readProfilesUrl(params), [params]);
+  const { filter, result, data, profiles, counts, options, refresh } = useProfilesData(state);
+  const filterKey = JSON.stringify(filter);
+  const inviteBulk = usePermission('INVITE_BULK');
+  const create = usePermission('EDIT_PROFILES');
+  const listActions = useRef<HTMLButtonElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
   // The selection belongs to one filter: changing the filter clears it.
   const [selected, setSelected] = useState<{ key: string; value: Selected }>({ key: filterKey, value: NOTHING });
   const selection = selected.key === filterKey ? selected.value : NOTHING;
   const setSelection = (value: Selected) => setSelected({ key: filterKey, value });
   const [inviting, setInviting] = useState<InviteSelection | null>(null);
 
-  const update = (change: Partial<ProfilesUrlState>) => {
-    // A new criterion starts again at the first page.
-    const paging = 'page' in change ? {} : { page: 1, after: null, before: null };
+  const write = (next: ProfilesUrlState, replace = false) =>
     // flushSync: the box the admin ticked shows ticked at once, not after a
     // transition that a table of 50 rows can hold back.
-    setParams(writeProfilesUrl({ ...state, ...paging, ...change }), { flushSync: true });
+    setParams(writeProfilesUrl(next), { flushSync: true, replace });
+  const update = (change: Partial<ProfilesUrlState>, replace = false) => {
+    // A new criterion starts again at the first page.
+    const paging = 'page' in change ? {} : { page: 1, after: null, before: null };
+    write({ ...state, ...paging, ...change }, replace);
+  };
+  const goToPage = (change: Partial<ProfilesUrlState>) => {
+    update(change);
+    // The new page starts at its top, read from its heading.
+    window.scrollTo({ top: 0 });
+    heading.current?.focus();
   };
 
-  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  // A bulk invitation finished: what was selected has changed (invited ones leave a "Not invited" list).
+  const onBulkFinished = useCallback(() => {
+    setSelected({ key: '', value: NOTHING });
+    refresh();
+  }, [refresh]);
 
-  const profiles = data?.profiles.edges.map((edge) => edge.node) ?? [];
   // Bounded: exact up to 10,000, "at least" beyond (the exact number is the preview's, in "Invite users").
   const counted = data?.profiles.count ?? { count: 0, precision: 'EXACT' as const };
   const total = counted.count;
-  const totalLabel = formatBoundedCount(counted);
+  const totalLabel = format.bounded(counted);
   const pageInfo = data?.profiles.pageInfo;
   const selectedCount = selection.kind === 'all' ? total : selection.ids.size;
   const pageAllSelected = selection.kind === 'all' || (profiles.length > 0 && profiles.every((p) => selection.kind === 'ids' && selection.ids.has(p.id)));
@@ -90,42 +139,46 @@ export function ProfilesPage() {
       }
     : null;
 
-  const from = (state.page - 1) * PAGE_SIZE + 1;
+  const from = (state.page - 1) * state.pageSize + 1;
 
   return (
     <Stack gap="md">
       <Group justify="space-between" wrap="wrap">
-        <Title order={1}>Profiles</Title>
+        <Title order={1} ref={heading} tabIndex={-1}>
+          {t('profiles.title')}
+        </Title>
         {create.allowed ? (
           <Button component={Link} to="/profiles/new">
-            New profile
+            {t('profiles.new')}
           </Button>
         ) : create.notInPlan ? (
           <Tooltip label={create.reason}>
-            <Button disabled>New profile</Button>
+            <Button disabled>{t('profiles.new')}</Button>
           </Tooltip>
         ) : null}
       </Group>
-      <ProfileFilters state={state} options={options.data} counts={(counts.data ?? lastCounts.current)?.profileCounts} onChange={update} />
+      <ProfileFilters state={state} options={options} counts={counts} onChange={update} onClear={() => write(cleared(state))} />
 
       {canSelect && (
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm" aria-live="polite">
             {selection.kind === 'all'
-              ? `${totalLabel} ${total === 1 && counted.precision === 'EXACT' ? 'profile' : 'profiles'} selected`
+              ? counted.precision === 'EXACT'
+                ? t('profiles.selected', { count: total })
+                : t('profiles.selectedBounded', { count: totalLabel })
               : selectedCount
-                ? `${plural(selectedCount, 'profile')} selected`
-                : 'Tick profiles to act on them.'}
+                ? t('profiles.selected', { count: selectedCount })
+                : t('profiles.tickToAct')}
           </Text>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <Button variant="default" disabled={selectedCount === 0}>
-                List actions
+              <Button variant="default" disabled={selectedCount === 0} ref={listActions}>
+                {t('profiles.listActions')}
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setInviting(selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] })}>
-                Invite users
+                {t('profiles.inviteUsers')}
               </Menu.Item>
               {!inviteBulk.allowed && (
                 <Text size="xs" px="sm" pb="xs" maw={260}>
@@ -142,16 +195,16 @@ export function ProfilesPage() {
           <Group gap="xs" wrap="wrap">
             {selection.kind === 'all' ? (
               <>
-                <Text size="sm">All {totalLabel} search results are selected.</Text>
+                <Text size="sm">{t('profiles.allResultsSelected', { count: totalLabel })}</Text>
                 <Button size="compact-sm" variant="default" onClick={() => setSelection(NOTHING)}>
-                  Clear selection
+                  {t('profiles.clearSelection')}
                 </Button>
               </>
             ) : (
               <>
-                <Text size="sm">All {profiles.length} profiles on this page are selected.</Text>
+                <Text size="sm">{t('profiles.pageSelected', { count: profiles.length })}</Text>
                 <Button size="compact-sm" variant="default" onClick={() => setSelection({ kind: 'all' })}>
-                  Select all {totalLabel} search results
+                  {t('profiles.selectAllResults', { count: totalLabel })}
                 </Button>
               </>
             )}
@@ -162,15 +215,15 @@ export function ProfilesPage() {
       {result.error && !data ? (
         <ErrorState error={result.error} retry={refresh} />
       ) : !data ? (
-        <Loading label="Loading profiles…" />
+        <Loading label={t('profiles.loading')} />
       ) : profiles.length === 0 ? (
-        <EmptyState title={hasCriteria(filter) ? 'No profile matches this search' : 'No profiles yet'}>
-          {hasCriteria(filter) ? 'Change the search or the filters.' : 'Create one with "New profile", or sync them through the API.'}
+        <EmptyState title={hasCriteria(filter) ? t('profiles.noMatch') : t('profiles.none')}>
+          {hasCriteria(filter) ? t('profiles.noMatchHint') : t('profiles.noneHint')}
         </EmptyState>
       ) : (
         <div style={{ position: 'relative' }} aria-busy={result.fetching}>
           <LoadingOverlay visible={result.fetching && result.data === undefined} zIndex={5} overlayProps={{ blur: 1 }} />
-          {result.error && <ErrorState error={result.error} retry={refresh} title="Could not refresh" />}
+          {result.error && <ErrorState error={result.error} retry={refresh} title={t('state.refreshFailed')} />}
           <ProfilesTable profiles={profiles} selection={tableSelection} />
         </div>
       )}
@@ -178,31 +231,32 @@ export function ProfilesPage() {
       {data && total > 0 && (
         <Group justify="space-between" wrap="wrap">
           <Text size="sm" aria-live="polite">
-            {formatCount(from)}–{formatCount(from + profiles.length - 1)} of{' '}
-            {counted.precision === 'EXACT' ? plural(total, 'profile') : `${totalLabel} profiles`}
+            {counted.precision === 'EXACT'
+              ? t('profiles.range', { from, to: from + profiles.length - 1, total })
+              : t('profiles.rangeBounded', { from, to: from + profiles.length - 1, total: totalLabel })}
           </Text>
-          <Group gap="xs" component="nav" aria-label="Pages">
+          <Group gap="xs" component="nav" aria-label={t('profiles.pages')}>
             <Button
               variant="default"
               size="sm"
               disabled={state.page <= 1 || !pageInfo?.startCursor}
-              onClick={() => update({ page: state.page - 1, after: null, before: state.page - 1 > 1 ? pageInfo!.startCursor : null })}
+              onClick={() => goToPage({ page: state.page - 1, after: null, before: state.page - 1 > 1 ? pageInfo!.startCursor : null })}
             >
-              Previous page
+              {t('profiles.previousPage')}
             </Button>
             <Button
               variant="default"
               size="sm"
               disabled={!pageInfo?.hasNextPage || !pageInfo.endCursor}
-              onClick={() => update({ page: state.page + 1, after: pageInfo!.endCursor, before: null })}
+              onClick={() => goToPage({ page: state.page + 1, after: pageInfo!.endCursor, before: null })}
             >
-              Next page
+              {t('profiles.nextPage')}
             </Button>
           </Group>
         </Group>
       )}
 
-      {inviting && <BulkInviteDialog selection={inviting} onClose={() => setInviting(null)} onFinished={refresh} />}
+      {inviting && <BulkInviteDialog selection={inviting} onClose={() => setInviting(null)} onFinished={onBulkFinished} returnFocusTo={listActions} />}
     </Stack>
   );
 }

@@ -1,7 +1,9 @@
-import { Anchor, Badge, Checkbox, Group, Table, Text, VisuallyHidden } from '@mantine/core';
-import type { ProfilesTable_ProfileFragment } from '@parkpass/sdk';
-import { Link } from 'react-router';
+import { Anchor, Badge, Checkbox, Group, Table, Text } from '@mantine/core';
+import type { ProfilesTable_ProfileFragment } from '../../generated/graphql.ts';
+import { Link, useLocation } from 'react-router';
+import { Email } from '../../components/Email.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
+import { useT } from '../../i18n/i18n.tsx';
 
 interface Props {
   profiles: ProfilesTable_ProfileFragment[];
@@ -9,32 +11,33 @@ interface Props {
   selection: { isSelected(id: string): boolean; toggle(id: string, selected: boolean): void; togglePage(selected: boolean): void; allResults: boolean } | null;
 }
 
-/** The profiles of one page: tick box, name, email, access, tags, status, and Show. */
+/** The profiles of one page: tick box, name (the link to Show), email, access, tags, status. */
 export function ProfilesTable({ profiles, selection }: Props) {
+  const t = useT();
+  const location = useLocation();
+  // Show's "← Profiles" comes back to this very list (search, filters, page).
+  const from = { from: location.pathname + location.search };
   const selectedOnPage = selection ? profiles.filter((p) => selection.isSelected(p.id)).length : 0;
   return (
-    <Table.ScrollContainer minWidth={340}>
-      <Table striped highlightOnHover verticalSpacing="xs" aria-label="Profiles">
+    <Table.ScrollContainer minWidth={300}>
+      <Table striped highlightOnHover verticalSpacing="xs" aria-label={t('profiles.table')}>
         <Table.Thead>
           <Table.Tr>
             {selection && (
               <Table.Th w={40}>
                 <Checkbox
-                  aria-label="Select this page"
+                  aria-label={t('profiles.selectPage')}
                   checked={selectedOnPage === profiles.length && profiles.length > 0}
                   indeterminate={selectedOnPage > 0 && selectedOnPage < profiles.length}
                   onChange={(event) => selection.togglePage(event.currentTarget.checked)}
                 />
               </Table.Th>
             )}
-            <Table.Th>Name</Table.Th>
-            <Table.Th visibleFrom="sm">Email</Table.Th>
-            <Table.Th visibleFrom="md">Access</Table.Th>
-            <Table.Th visibleFrom="md">Tags</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Open</VisuallyHidden>
-            </Table.Th>
+            <Table.Th>{t('profiles.col.name')}</Table.Th>
+            <Table.Th visibleFrom="sm">{t('profiles.col.email')}</Table.Th>
+            <Table.Th visibleFrom="md">{t('profiles.col.access')}</Table.Th>
+            <Table.Th visibleFrom="md">{t('profiles.col.tags')}</Table.Th>
+            <Table.Th>{t('profiles.col.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -43,26 +46,28 @@ export function ProfilesTable({ profiles, selection }: Props) {
               {selection && (
                 <Table.Td>
                   <Checkbox
-                    aria-label={`Select ${profile.fullName}`}
+                    aria-label={t('profiles.selectOne', { name: profile.fullName })}
                     checked={selection.isSelected(profile.id)}
                     onChange={(event) => selection.toggle(profile.id, event.currentTarget.checked)}
                   />
                 </Table.Td>
               )}
               <Table.Td>
-                <Text size="sm" fw={500}>
+                <Anchor component={Link} to={`/profiles/${encodeURIComponent(profile.id)}`} state={from} size="sm" fw={500}>
                   {profile.fullName}
-                </Text>
+                </Anchor>
                 {/* Below 768 px the email goes under the name, and access and tags are on Show. */}
-                <Text size="xs" hiddenFrom="sm" style={{ wordBreak: 'break-all' }}>
-                  {profile.email}
+                <Text size="xs" hiddenFrom="sm">
+                  <Email address={profile.email} />
                 </Text>
               </Table.Td>
               <Table.Td visibleFrom="sm">
-                <Text size="sm">{profile.email}</Text>
+                <Text size="sm">
+                  <Email address={profile.email} />
+                </Text>
               </Table.Td>
               <Table.Td visibleFrom="md">
-                <Text size="sm">{profile.parkingLots.length ? profile.parkingLots.map((lot) => lot.name).join(', ') : 'No access'}</Text>
+                <Text size="sm">{profile.parkingLots.length ? profile.parkingLots.map((lot) => lot.name).join(', ') : t('profiles.noAccess')}</Text>
               </Table.Td>
               <Table.Td visibleFrom="md">
                 <Group gap={4}>
@@ -75,11 +80,6 @@ export function ProfilesTable({ profiles, selection }: Props) {
               </Table.Td>
               <Table.Td>
                 <StatusBadge profile={profile} />
-              </Table.Td>
-              <Table.Td>
-                <Anchor component={Link} to={`/profiles/${encodeURIComponent(profile.id)}`} size="sm" aria-label={`Show ${profile.fullName}`}>
-                  Show
-                </Anchor>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -1,15 +1,20 @@
 import { Alert, Button, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
-import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment, type Role } from '@parkpass/sdk';
-import { useState } from 'react';
+import { notifications } from '@mantine/notifications';
+import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment } from '../../generated/graphql.ts';
+import type { Role } from '@parkpass/sdk';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { formatDateTime, ROLE_LABELS } from '../../labels.ts';
-
-const roleOptions = Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }));
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { Email } from '../../components/Email.tsx';
+import { mutationOutcome } from '../../components/mutation-result.ts';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useFormat, useT } from '../../i18n/i18n.tsx';
+import { ROLES } from '../../labels.ts';
 
 export function AdminsSettings() {
+  const t = useT();
   const [{ data, error }, reexecute] = useQuery({ query: AdminAdminsSettingsDocument });
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   if (error && !data) return <ErrorState error={error} retry={refresh} />;
@@ -18,18 +23,18 @@ export function AdminsSettings() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Text size="sm">People who sign in to this admin. The API has no role change yet: remove and add again.</Text>
+        <Text size="sm">{t('admins.intro')}</Text>
         <AddAdmin onAdded={refresh} />
       </Group>
       <Table.ScrollContainer minWidth={560}>
-        <Table aria-label="Admins" striped>
+        <Table aria-label={t('admins.table')} striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Role</Table.Th>
-              <Table.Th>Added</Table.Th>
-              <Table.Th>Remove</Table.Th>
+              <Table.Th>{t('admins.name')}</Table.Th>
+              <Table.Th>{t('admins.email')}</Table.Th>
+              <Table.Th>{t('admins.role')}</Table.Th>
+              <Table.Th>{t('admins.added')}</Table.Th>
+              <Table.Th>{t('admins.remove')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -44,36 +49,62 @@ export function AdminsSettings() {
 }
 
 function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; isMe: boolean; onRemoved(): void }) {
+  const t = useT();
+  const format = useFormat();
   const [{ fetching }, remove] = useMutation(AdminAdminDeleteDocument);
+  const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
   async function onRemove() {
-    if (!window.confirm(`Remove ${admin.name}? Their sessions end at once.`)) return;
+    setFailure(null);
     const result = await remove({ id: admin.id });
-    const answer = result.data?.adminDelete;
-    if (answer?.__typename === 'AdminDeletePayload') onRemoved();
-    else if (answer && 'message' in answer) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    const outcome = mutationOutcome(result.data?.adminDelete, result.error, 'AdminDeletePayload', t);
+    if (outcome.ok) {
+      setConfirming(false);
+      notifications.show({ message: t('admins.removed', { name: admin.name }) });
+      onRemoved();
+    } else setFailure(outcome.message);
   }
   return (
     <Table.Tr>
+      <Table.Td>{isMe ? t('admins.you', { name: admin.name }) : admin.name}</Table.Td>
       <Table.Td>
-        {admin.name}
-        {isMe && ' (you)'}
+        <Email address={admin.email} />
       </Table.Td>
-      <Table.Td>{admin.email}</Table.Td>
-      <Table.Td>{ROLE_LABELS[admin.role]}</Table.Td>
-      <Table.Td>{formatDateTime(admin.createdAt)}</Table.Td>
+      <Table.Td>{t(`role.${admin.role}`)}</Table.Td>
+      <Table.Td>{format.dateTime(admin.createdAt)}</Table.Td>
       <Table.Td>
         {!isMe && (
-          <Button size="compact-sm" variant="default" onClick={onRemove} loading={fetching} aria-label={`Remove ${admin.name}`}>
-            Remove
+          <Button
+            ref={opener}
+            size="compact-sm"
+            variant="default"
+            onClick={() => {
+              setFailure(null);
+              setConfirming(true);
+            }}
+            aria-label={t('admins.removeOne', { name: admin.name })}
+          >
+            {t('admins.remove')}
           </Button>
         )}
-        {failure && (
-          <Text size="xs" c="red.9" role="alert">
-            {failure}
-          </Text>
-        )}
+        <ConfirmDialog
+          opened={confirming}
+          title={t('admins.removeTitle', { name: admin.name })}
+          onCancel={() => setConfirming(false)}
+          onConfirm={onRemove}
+          confirmLabel={t('admins.remove')}
+          danger
+          busy={fetching}
+          returnFocusTo={opener}
+        >
+          <Text size="sm">{t('admins.removeText')}</Text>
+          {failure && (
+            <Text size="sm" c="var(--mantine-color-error)" role="alert">
+              {failure}
+            </Text>
+          )}
+        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );
@@ -82,6 +113,7 @@ function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; i
 const FIELDS = new Set(['name', 'email', 'password', 'role']);
 
 function AddAdmin({ onAdded }: { onAdded(): void }) {
+  const t = useT();
   const [opened, { open, close }] = useDisclosure(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [{ fetching }, create] = useMutation(AdminAdminCreateDocument);
@@ -89,38 +121,40 @@ function AddAdmin({ onAdded }: { onAdded(): void }) {
   async function onSubmit(values: typeof form.values) {
     setFailure(null);
     const result = await create({ input: values });
-    const answer = result.data?.adminCreate;
-    if (answer?.__typename === 'AdminPayload') {
+    const outcome = mutationOutcome(result.data?.adminCreate, result.error, 'AdminPayload', t);
+    if (outcome.ok) {
       form.reset();
       close();
       onAdded();
-    } else if (answer && 'message' in answer) {
-      const field = 'path' in answer ? answer.path[1] : undefined;
-      if (field && FIELDS.has(field)) form.setFieldError(field, answer.message);
-      else setFailure(answer.message);
-    } else if (result.error) setFailure(errorMessage(result.error));
+    } else if (outcome.field && FIELDS.has(outcome.field)) form.setFieldError(outcome.field, outcome.message);
+    else setFailure(outcome.message);
   }
   return (
     <>
-      <Button onClick={open}>Add admin</Button>
-      <Modal opened={opened} onClose={close} title="Add admin">
-        <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label="Add admin">
+      <Button onClick={open}>{t('admins.add')}</Button>
+      <Modal opened={opened} onClose={close} title={t('admins.add')} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
+        <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={t('admins.add')}>
           <Stack>
             {failure && (
               <Alert color="red" role="alert">
                 {failure}
               </Alert>
             )}
-            <TextInput label="Name" required {...form.getInputProps('name')} />
-            <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
-            <PasswordInput label="Initial password" description="12 characters or more; hand it over to them." required {...form.getInputProps('password')} />
-            <Select label="Role" data={roleOptions} allowDeselect={false} {...form.getInputProps('role')} />
+            <TextInput label={t('admins.name')} required data-autofocus {...form.getInputProps('name')} />
+            <TextInput label={t('admins.email')} type="email" required {...form.getInputProps('email')} />
+            <PasswordInput label={t('admins.password')} description={t('admins.passwordHint')} required {...form.getInputProps('password')} />
+            <Select
+              label={t('admins.role')}
+              data={ROLES.map((value) => ({ value, label: t(`role.${value}`) }))}
+              allowDeselect={false}
+              {...form.getInputProps('role')}
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
-                Cancel
+                {t('dialog.cancel')}
               </Button>
               <Button type="submit" loading={fetching}>
-                Add
+                {t('admins.submit')}
               </Button>
             </Group>
           </Stack>

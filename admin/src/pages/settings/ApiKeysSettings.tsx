@@ -1,14 +1,18 @@
 import { Alert, Button, Code, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { AdminApiKeyCreateDocument, AdminApiKeyRevokeDocument, AdminApiKeysSettingsDocument, type ApiKeyRow_ApiKeyFragment, type Role } from '@parkpass/sdk';
-import { useState } from 'react';
+import { notifications } from '@mantine/notifications';
+import { AdminApiKeyCreateDocument, AdminApiKeyRevokeDocument, AdminApiKeysSettingsDocument, type ApiKeyRow_ApiKeyFragment } from '../../generated/graphql.ts';
+import type { Role } from '@parkpass/sdk';
+import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { formatDateTime, ROLE_LABELS } from '../../labels.ts';
-
-const roleOptions = Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label }));
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { mutationOutcome } from '../../components/mutation-result.ts';
+import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
+import { useFormat, useT } from '../../i18n/i18n.tsx';
+import { ROLES } from '../../labels.ts';
 
 export function ApiKeysSettings() {
+  const t = useT();
   const [{ data, error }, reexecute] = useQuery({ query: AdminApiKeysSettingsDocument });
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   if (error && !data) return <ErrorState error={error} retry={refresh} />;
@@ -17,22 +21,22 @@ export function ApiKeysSettings() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Text size="sm">Integrations (HR systems, access control) call the API with a key. Its secret is shown once, when created.</Text>
+        <Text size="sm">{t('keys.intro')}</Text>
         <CreateKey onCreated={refresh} />
       </Group>
       {keys.length === 0 ? (
-        <EmptyState title="No API keys">Create one for each integration, so that each can be revoked alone.</EmptyState>
+        <EmptyState title={t('keys.none')}>{t('keys.noneHint')}</EmptyState>
       ) : (
         <Table.ScrollContainer minWidth={640}>
-          <Table aria-label="API keys" striped>
+          <Table aria-label={t('keys.table')} striped>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Role</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>State</Table.Th>
+                <Table.Th>{t('keys.name')}</Table.Th>
+                <Table.Th>{t('keys.key')}</Table.Th>
+                <Table.Th>{t('keys.role')}</Table.Th>
+                <Table.Th>{t('keys.created')}</Table.Th>
+                <Table.Th>{t('keys.lastUsed')}</Table.Th>
+                <Table.Th>{t('keys.state')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -48,14 +52,20 @@ export function ApiKeysSettings() {
 }
 
 function KeyRow({ apiKey }: { apiKey: ApiKeyRow_ApiKeyFragment }) {
+  const t = useT();
+  const format = useFormat();
   const [{ fetching }, revoke] = useMutation(AdminApiKeyRevokeDocument);
+  const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
   async function onRevoke() {
-    if (!window.confirm(`Revoke the key "${apiKey.name}"? Calls with it fail from now on.`)) return;
+    setFailure(null);
     const result = await revoke({ id: apiKey.id });
-    const answer = result.data?.apiKeyRevoke;
-    if (answer && answer.__typename !== 'ApiKeyPayload' && 'message' in answer) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    const outcome = mutationOutcome(result.data?.apiKeyRevoke, result.error, 'ApiKeyPayload', t);
+    if (outcome.ok) {
+      setConfirming(false);
+      notifications.show({ message: t('keys.revoked', { name: apiKey.name }) });
+    } else setFailure(outcome.message);
   }
   return (
     <Table.Tr>
@@ -63,28 +73,50 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyRow_ApiKeyFragment }) {
       <Table.Td>
         <Code>{apiKey.prefix}…</Code>
       </Table.Td>
-      <Table.Td>{ROLE_LABELS[apiKey.role]}</Table.Td>
-      <Table.Td>{formatDateTime(apiKey.createdAt)}</Table.Td>
-      <Table.Td>{formatDateTime(apiKey.lastUsedAt)}</Table.Td>
+      <Table.Td>{t(`role.${apiKey.role}`)}</Table.Td>
+      <Table.Td>{format.dateTime(apiKey.createdAt)}</Table.Td>
+      <Table.Td>{format.dateTime(apiKey.lastUsedAt)}</Table.Td>
       <Table.Td>
         {apiKey.revokedAt ? (
-          `Revoked ${formatDateTime(apiKey.revokedAt)}`
+          t('keys.revokedAt', { date: format.dateTime(apiKey.revokedAt) })
         ) : (
-          <Button size="compact-sm" variant="default" onClick={onRevoke} loading={fetching} aria-label={`Revoke ${apiKey.name}`}>
-            Revoke
+          <Button
+            ref={opener}
+            size="compact-sm"
+            variant="default"
+            onClick={() => {
+              setFailure(null);
+              setConfirming(true);
+            }}
+            aria-label={t('keys.revokeOne', { name: apiKey.name })}
+          >
+            {t('keys.revoke')}
           </Button>
         )}
-        {failure && (
-          <Text size="xs" c="red.9" role="alert">
-            {failure}
-          </Text>
-        )}
+        <ConfirmDialog
+          opened={confirming}
+          title={t('keys.revokeTitle', { name: apiKey.name })}
+          onCancel={() => setConfirming(false)}
+          onConfirm={onRevoke}
+          confirmLabel={t('keys.revoke')}
+          danger
+          busy={fetching}
+          returnFocusTo={opener}
+        >
+          <Text size="sm">{t('keys.revokeText')}</Text>
+          {failure && (
+            <Text size="sm" c="var(--mantine-color-error)" role="alert">
+              {failure}
+            </Text>
+          )}
+        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );
 }
 
 function CreateKey({ onCreated }: { onCreated(): void }) {
+  const t = useT();
   const [opened, { open, close }] = useDisclosure(false);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('MANAGER');
@@ -102,44 +134,62 @@ function CreateKey({ onCreated }: { onCreated(): void }) {
     event.preventDefault();
     setFailure(null);
     const result = await create({ input: { name, role } });
-    const answer = result.data?.apiKeyCreate;
-    if (answer?.__typename === 'ApiKeyCreatePayload') {
-      setSecret(answer.secret);
+    const outcome = mutationOutcome(result.data?.apiKeyCreate, result.error, 'ApiKeyCreatePayload', t);
+    if (outcome.ok) {
+      setSecret(outcome.ok.secret);
       onCreated();
-    } else if (answer && 'message' in answer) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    } else setFailure(outcome.message);
   }
   return (
     <>
-      <Button onClick={open}>New API key</Button>
-      <Modal opened={opened} onClose={reset} title={secret ? 'Copy the secret now' : 'New API key'}>
+      <Button onClick={open}>{t('keys.new')}</Button>
+      <Modal opened={opened} onClose={reset} title={secret ? t('keys.secretTitle') : t('keys.new')} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
         {secret ? (
           <Stack>
-            <Text size="sm">This is the only time the secret is shown; only its hash is kept.</Text>
+            <Text size="sm">{t('keys.secretText')}</Text>
             <Code block>{secret}</Code>
             <Group justify="flex-end">
-              <CopyButton value={secret}>{({ copied, copy }) => <Button onClick={copy}>{copied ? 'Copied' : 'Copy the secret'}</Button>}</CopyButton>
+              <CopyButton value={secret}>
+                {({ copied, copy }) => (
+                  <Button onClick={copy} aria-live="polite">
+                    {copied ? t('keys.copied') : t('keys.copy')}
+                  </Button>
+                )}
+              </CopyButton>
               <Button variant="default" onClick={reset}>
-                Done
+                {t('keys.done')}
               </Button>
             </Group>
           </Stack>
         ) : (
-          <form onSubmit={onSubmit} aria-label="New API key">
+          <form onSubmit={onSubmit} aria-label={t('keys.new')}>
             <Stack>
               {failure && (
                 <Alert color="red" role="alert">
                   {failure}
                 </Alert>
               )}
-              <TextInput label="Name" description="Which integration uses it." required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-              <Select label="Role" data={roleOptions} value={role} onChange={(value) => value && setRole(value as Role)} allowDeselect={false} />
+              <TextInput
+                label={t('keys.name')}
+                description={t('keys.nameHint')}
+                required
+                data-autofocus
+                value={name}
+                onChange={(e) => setName(e.currentTarget.value)}
+              />
+              <Select
+                label={t('keys.role')}
+                data={ROLES.map((value) => ({ value, label: t(`role.${value}`) }))}
+                value={role}
+                onChange={(value) => value && setRole(value as Role)}
+                allowDeselect={false}
+              />
               <Group justify="flex-end">
                 <Button variant="default" onClick={reset}>
-                  Cancel
+                  {t('dialog.cancel')}
                 </Button>
                 <Button type="submit" loading={fetching}>
-                  Create
+                  {t('keys.create')}
                 </Button>
               </Group>
             </Stack>

@@ -1,9 +1,8 @@
-import { Alert, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
+import { AdminLotsAndTagsSettingsDocument, type LotOrTagRow_ParkingLotFragment } from '../../generated/graphql.ts';
 import {
-  AdminLotsAndTagsSettingsDocument,
-  type LotOrTagRow_ParkingLotFragment,
   ParkingLotCreateDocument,
   ParkingLotDeleteDocument,
   ParkingLotUpdateDocument,
@@ -11,16 +10,18 @@ import {
   TagDeleteDocument,
   TagUpdateDocument,
 } from '@parkpass/sdk';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { type AnyVariables, type TypedDocumentNode, useMutation, useQuery } from 'urql';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { plural } from '../../labels.ts';
+import { type MessageId, useT } from '../../i18n/i18n.tsx';
 
 type Row = Pick<LotOrTagRow_ParkingLotFragment, 'id' | 'name' | 'profileCount'>;
 /** What the create, rename and delete mutations answer, read the same way for lots and tags. */
 type Answer = { __typename: string; message?: string; path?: string[] } | undefined;
 
 export function LotsAndTagsSettings() {
+  const t = useT();
   const [{ data, error }, reexecute] = useQuery({ query: AdminLotsAndTagsSettingsDocument });
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
   if (error && !data) return <ErrorState error={error} retry={refresh} />;
@@ -28,8 +29,8 @@ export function LotsAndTagsSettings() {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <NamedList
-        title="Parking lots"
-        noun="parking lot"
+        title={t('lots.title')}
+        words={LOT_WORDS}
         rows={data.parkingLots.edges.map((e) => e.node)}
         onChanged={refresh}
         create={ParkingLotCreateDocument}
@@ -38,11 +39,10 @@ export function LotsAndTagsSettings() {
         updateKey="parkingLotUpdate"
         remove={ParkingLotDeleteDocument}
         removeKey="parkingLotDelete"
-        deleteWarning="The profiles that have access to it lose that access (their other lots stay)."
       />
       <NamedList
-        title="Tags"
-        noun="tag"
+        title={t('tags.title')}
+        words={TAG_WORDS}
         rows={data.tags.edges.map((e) => e.node)}
         onChanged={refresh}
         create={TagCreateDocument}
@@ -51,15 +51,36 @@ export function LotsAndTagsSettings() {
         updateKey="tagUpdate"
         remove={TagDeleteDocument}
         removeKey="tagDelete"
-        deleteWarning="It is taken off the profiles that have it (their other tags stay)."
       />
     </SimpleGrid>
   );
 }
 
+interface Words {
+  none: MessageId;
+  add: MessageId;
+  renameTitle: MessageId;
+  deleteTitle: MessageId;
+  deleteWarning: MessageId;
+}
+const LOT_WORDS: Words = {
+  none: 'lots.none',
+  add: 'lots.new',
+  renameTitle: 'lots.renameTitle',
+  deleteTitle: 'lots.deleteTitle',
+  deleteWarning: 'lots.deleteWarning',
+};
+const TAG_WORDS: Words = {
+  none: 'tags.none',
+  add: 'tags.new',
+  renameTitle: 'tags.renameTitle',
+  deleteTitle: 'tags.deleteTitle',
+  deleteWarning: 'tags.deleteWarning',
+};
+
 interface NamedListProps {
   title: string;
-  noun: string;
+  words: Words;
   rows: Row[];
   onChanged(): void;
   // biome-ignore lint/suspicious/noExplicitAny: the lot and tag documents differ in their results; only the variables matter here.
@@ -71,14 +92,14 @@ interface NamedListProps {
   // biome-ignore lint/suspicious/noExplicitAny: as above.
   remove: TypedDocumentNode<any, { id: string }>;
   removeKey: string;
-  deleteWarning: string;
 }
 
 const answerOf = (data: Record<string, Answer> | undefined, key: string): Answer => data?.[key];
 
 /** Parking lots or tags: the list with how many profiles use each, add, rename, delete. */
 function NamedList(props: NamedListProps) {
-  const { title, noun, rows, onChanged } = props;
+  const t = useT();
+  const { title, words, rows, onChanged } = props;
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [{ fetching }, create] = useMutation(props.create as TypedDocumentNode<Record<string, Answer>, AnyVariables>);
@@ -89,7 +110,7 @@ function NamedList(props: NamedListProps) {
     const result = await create({ input: { name } });
     const answer = answerOf(result.data, props.createKey);
     if (answer && 'message' in answer && answer.message) setNameError(answer.message);
-    else if (result.error) setNameError(errorMessage(result.error));
+    else if (result.error) setNameError(errorMessage(result.error, t));
     else {
       setName('');
       onChanged();
@@ -103,14 +124,14 @@ function NamedList(props: NamedListProps) {
       </Title>
       <Stack gap="sm">
         {rows.length === 0 ? (
-          <EmptyState title={`No ${noun}s yet`} />
+          <EmptyState title={t(words.none)} />
         ) : (
           <Table aria-label={title} verticalSpacing={4}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Profiles</Table.Th>
-                <Table.Th>Actions</Table.Th>
+                <Table.Th>{t('named.name')}</Table.Th>
+                <Table.Th>{t('named.profiles')}</Table.Th>
+                <Table.Th>{t('named.actions')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -120,11 +141,11 @@ function NamedList(props: NamedListProps) {
             </Table.Tbody>
           </Table>
         )}
-        <form onSubmit={onCreate} aria-label={`New ${noun}`}>
+        <form onSubmit={onCreate} aria-label={t(words.add)}>
           <Group align="flex-start" gap="xs">
-            <TextInput label={`New ${noun}`} value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} required style={{ flex: 1 }} />
+            <TextInput label={t(words.add)} value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError} required style={{ flex: 1 }} />
             <Button type="submit" loading={fetching} mt={24}>
-              Add
+              {t('named.add')}
             </Button>
           </Group>
         </form>
@@ -133,7 +154,9 @@ function NamedList(props: NamedListProps) {
   );
 }
 
-function NamedRow({ row, noun, onChanged, update, updateKey, remove, removeKey, deleteWarning }: NamedListProps & { row: Row }) {
+function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey }: NamedListProps & { row: Row }) {
+  const t = useT();
+  const deleteButton = useRef<HTMLButtonElement>(null);
   const [renaming, rename] = useDisclosure(false);
   const [deleting, del] = useDisclosure(false);
   const [name, setName] = useState(row.name);
@@ -147,7 +170,7 @@ function NamedRow({ row, noun, onChanged, update, updateKey, remove, removeKey, 
     const result = await runUpdate({ id: row.id, input: { name } });
     const answer = answerOf(result.data, updateKey);
     if (answer?.message) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    else if (result.error) setFailure(errorMessage(result.error, t));
     else {
       rename.close();
       onChanged();
@@ -158,10 +181,10 @@ function NamedRow({ row, noun, onChanged, update, updateKey, remove, removeKey, 
     const result = await runRemove({ id: row.id });
     const answer = answerOf(result.data, removeKey);
     if (answer?.message) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error));
+    else if (result.error) setFailure(errorMessage(result.error, t));
     else {
       del.close();
-      notifications.show({ message: `"${row.name}" was deleted.` });
+      notifications.show({ message: t('named.deleted', { name: row.name }) });
       onChanged();
     }
   }
@@ -172,48 +195,45 @@ function NamedRow({ row, noun, onChanged, update, updateKey, remove, removeKey, 
       <Table.Td>{row.profileCount}</Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">
-          <Button size="compact-sm" variant="default" onClick={rename.open} aria-label={`Rename ${row.name}`}>
-            Rename
+          <Button size="compact-sm" variant="default" onClick={rename.open} aria-label={t('named.renameOne', { name: row.name })}>
+            {t('named.rename')}
           </Button>
-          <Button size="compact-sm" variant="default" onClick={del.open} aria-label={`Delete ${row.name}`}>
-            Delete
+          <Button ref={deleteButton} size="compact-sm" variant="default" onClick={del.open} aria-label={t('named.deleteOne', { name: row.name })}>
+            {t('named.delete')}
           </Button>
         </Group>
-        <Modal opened={renaming} onClose={rename.close} title={`Rename the ${noun} "${row.name}"`}>
-          <form onSubmit={onRename} aria-label={`Rename ${row.name}`}>
+        <Modal opened={renaming} onClose={rename.close} title={t(words.renameTitle, { name: row.name })} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
+          <form onSubmit={onRename} aria-label={t('named.renameOne', { name: row.name })}>
             <Stack>
-              <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={failure} required data-autofocus />
+              <TextInput label={t('named.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={failure} required data-autofocus />
               <Group justify="flex-end">
                 <Button variant="default" onClick={rename.close}>
-                  Cancel
+                  {t('dialog.cancel')}
                 </Button>
                 <Button type="submit" loading={updateState.fetching}>
-                  Rename
+                  {t('named.rename')}
                 </Button>
               </Group>
             </Stack>
           </form>
         </Modal>
-        <Modal opened={deleting} onClose={del.close} title={`Delete the ${noun} "${row.name}"?`}>
-          <Stack>
-            <Text size="sm">
-              {plural(row.profileCount, 'profile')} {row.profileCount === 1 ? 'has' : 'have'} it. {deleteWarning} Nothing is sent to anyone.
+        <ConfirmDialog
+          opened={deleting}
+          title={t(words.deleteTitle, { name: row.name })}
+          onCancel={del.close}
+          onConfirm={onDelete}
+          confirmLabel={t('named.delete')}
+          danger
+          busy={removeState.fetching}
+          returnFocusTo={deleteButton}
+        >
+          <Text size="sm">{t('named.usedBy', { count: row.profileCount, warning: t(words.deleteWarning) })}</Text>
+          {failure && (
+            <Text size="sm" c="var(--mantine-color-error)" role="alert">
+              {failure}
             </Text>
-            {failure && (
-              <Alert color="red" role="alert">
-                {failure}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={del.close}>
-                Cancel
-              </Button>
-              <Button color="red.9" onClick={onDelete} loading={removeState.fetching}>
-                Delete
-              </Button>
-            </Group>
-          </Stack>
-        </Modal>
+          )}
+        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );

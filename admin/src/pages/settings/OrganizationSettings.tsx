@@ -1,11 +1,13 @@
 import { Alert, Button, Group, NumberInput, Paper, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { AdminOrganizationSettingsDocument, AdminOrganizationUpdateDocument, type OrganizationForm_OrganizationFragment } from '@parkpass/sdk';
+import { AdminOrganizationSettingsDocument, AdminOrganizationUpdateDocument, type OrganizationForm_OrganizationFragment } from '../../generated/graphql.ts';
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ErrorState, errorMessage, Loading } from '../../components/states.tsx';
-import { LOCALE_LABELS, PLAN_LABELS } from '../../labels.ts';
+import { mutationOutcome } from '../../components/mutation-result.ts';
+import { ErrorState, Loading } from '../../components/states.tsx';
+import { useT } from '../../i18n/i18n.tsx';
+import { LOCALE_LABELS } from '../../labels.ts';
 
 export function OrganizationSettings() {
   const [{ data, error }, reexecute] = useQuery({ query: AdminOrganizationSettingsDocument });
@@ -20,6 +22,7 @@ const FIELDS = new Set(['name', 'invitationValidityHours', 'appStoreUrl', 'playS
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC')];
 
 function OrganizationForm({ organization }: { organization: OrganizationForm_OrganizationFragment }) {
+  const t = useT();
   const [{ fetching }, save] = useMutation(AdminOrganizationUpdateDocument);
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
@@ -33,6 +36,14 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
       inviteeMayRequestNewLink: organization.inviteeMayRequestNewLink,
       defaultLocale: organization.defaultLocale,
       timeZone: organization.timeZone,
+    },
+    // Out of range is said next to the field, never silently changed (1000 h is not saved as 720).
+    validateInputOnChange: ['invitationValidityHours', 'reminderHoursBeforeExpiry'],
+    validate: {
+      invitationValidityHours: (value) => (Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 720 ? null : t('org.validityRange')),
+      reminderHoursBeforeExpiry: (value, values) =>
+        !values.remind || (Number.isInteger(Number(value)) && Number(value) >= 1 && Number(value) <= 719) ? null : t('org.reminderRange'),
+      name: (value) => (value.trim() ? null : t('form.required')),
     },
   });
 
@@ -48,59 +59,55 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
         reminderHoursBeforeExpiry: remind ? Number(values.reminderHoursBeforeExpiry) : null,
       },
     });
-    const answer = result.data?.organizationUpdate;
-    if (answer?.__typename === 'OrganizationPayload') notifications.show({ color: 'teal', message: 'Organization settings saved.' });
-    else if (answer && 'message' in answer) {
-      const field = 'path' in answer ? answer.path[1] : undefined;
-      if (field && FIELDS.has(field)) form.setFieldError(field, answer.message);
-      else setFormError(answer.message);
-    } else if (result.error) setFormError(errorMessage(result.error));
+    const outcome = mutationOutcome(result.data?.organizationUpdate, result.error, 'OrganizationPayload', t);
+    if (outcome.ok) notifications.show({ color: 'teal', message: t('org.saved') });
+    else if (outcome.field && FIELDS.has(outcome.field)) form.setFieldError(outcome.field, outcome.message);
+    else setFormError(outcome.message);
   }
 
   return (
     <Paper withBorder p="md" maw={640}>
-      <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label="Organization settings">
+      <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={t('org.form')}>
         <Stack>
-          <Text size="sm">Plan: {PLAN_LABELS[organization.plan]}</Text>
+          <Text size="sm">{t('org.plan', { plan: t(`plan.${organization.plan}`) })}</Text>
           {formError && (
             <Alert color="red" role="alert">
               {formError}
             </Alert>
           )}
-          <TextInput label="Name" required {...form.getInputProps('name')} />
+          <TextInput label={t('org.name')} required {...form.getInputProps('name')} />
           <NumberInput
-            label="Invitation validity (hours)"
-            description="From 1 hour to 720 (30 days). Invitations already sent keep their expiry."
+            label={t('org.validity')}
+            description={t('org.validityHint')}
             min={1}
             max={720}
+            clampBehavior="none"
             {...form.getInputProps('invitationValidityHours')}
           />
-          <TextInput label="App Store link" description="In the email sent once a person accepts." type="url" {...form.getInputProps('appStoreUrl')} />
-          <TextInput label="Google Play link" type="url" {...form.getInputProps('playStoreUrl')} />
-          <Switch label="Remind pending people before their invitation expires" {...form.getInputProps('remind', { type: 'checkbox' })} />
+          <TextInput label={t('org.appStore')} description={t('org.appStoreHint')} type="url" {...form.getInputProps('appStoreUrl')} />
+          <TextInput label={t('org.playStore')} type="url" {...form.getInputProps('playStoreUrl')} />
+          <Switch label={t('org.remind')} {...form.getInputProps('remind', { type: 'checkbox' })} />
           {form.values.remind && (
             <NumberInput
-              label="Reminder (hours before expiry)"
-              description="One email, with the same link, to people who have not accepted yet."
+              label={t('org.reminder')}
+              description={t('org.reminderHint')}
               min={1}
               max={719}
+              clampBehavior="none"
               {...form.getInputProps('reminderHoursBeforeExpiry')}
             />
           )}
-          <Switch
-            label='Let people ask for a new link when theirs expired ("Send me a new link" on the page of an expired invitation)'
-            {...form.getInputProps('inviteeMayRequestNewLink', { type: 'checkbox' })}
-          />
+          <Switch label={t('org.newLink')} {...form.getInputProps('inviteeMayRequestNewLink', { type: 'checkbox' })} />
           <Select
-            label="Default language"
-            description="Of the emails and the invitation page, for people whose profile has no language of its own."
+            label={t('org.defaultLanguage')}
+            description={t('org.defaultLanguageHint')}
             data={Object.entries(LOCALE_LABELS).map(([value, label]) => ({ value, label }))}
             allowDeselect={false}
             {...form.getInputProps('defaultLocale')}
           />
           <Select
-            label="Time zone"
-            description="Dates in emails are written in it."
+            label={t('org.timeZone')}
+            description={t('org.timeZoneHint')}
             data={TIME_ZONES}
             searchable
             allowDeselect={false}
@@ -108,7 +115,7 @@ function OrganizationForm({ organization }: { organization: OrganizationForm_Org
           />
           <Group justify="flex-end">
             <Button type="submit" loading={fetching}>
-              Save
+              {t('org.save')}
             </Button>
           </Group>
         </Stack>
