@@ -1,0 +1,31 @@
+import {
+  AdminCreateDocument,
+  type AdminCreateInput,
+  AdminDeleteDocument,
+  AdminNodeDocument,
+  AdminsDocument,
+  AdminSignInDocument,
+  AdminSignOutDocument,
+  type AdminLoginInput,
+  OrganizationSettingsUpdateDocument,
+  type OrganizationUpdateInput,
+  ViewerIdentityDocument,
+  ViewerPermissionsDocument,
+} from '../generated/graphql.ts';
+import type { Call } from './call.ts';
+
+/** Admins, their sessions, the viewer and the organization's settings (server/test/documents/admins.graphql). Ids are global ids. */
+export const adminOperations = (call: Call) => ({
+  adminCreate: async (input: AdminCreateInput) => (await call(AdminCreateDocument, { input })).adminCreate,
+  adminDelete: async (id: string) => (await call(AdminDeleteDocument, { id })).adminDelete,
+  adminLogin: async (input: AdminLoginInput) => (await call(AdminSignInDocument, { input })).adminLogin,
+  adminLogout: async () => (await call(AdminSignOutDocument, {})).adminLogout,
+  admins: async () => (await call(AdminsDocument, {})).admins,
+  /** An admin read through `node` (null when not visible). */
+  adminNode: async (id: string) => (await call(AdminNodeDocument, { id })).node,
+  /** Who the caller is: actor kind, role, API key name. */
+  viewerIdentity: async () => (await call(ViewerIdentityDocument, {})).viewer,
+  /** What the caller may do, action by action. */
+  viewerPermissions: async () => (await call(ViewerPermissionsDocument, {})).viewer,
+  organizationUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationSettingsUpdateDocument, { input })).organizationUpdate,
+});

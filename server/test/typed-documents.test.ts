@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { documentCensus } from './tools/document-census.ts';
+
+// Tests send typed operations (server/test/operations.ts): generated documents
+// with typed variables and answers. A raw `graphql()` / `graphqlAs()` string,
+// answered as `any`, is allowed only where a test means it: documents built
+// from the schema (the access matrix, the tenant replay) and documents that
+// must be invalid or out of bounds (bad input, depth and alias limits). Files
+// not yet converted keep their count here until they are; a count only goes down.
+
+/** Raw documents allowed per test file: why, and how many. */
+const RAW_DOCUMENTS: Record<string, { count: number; why: 'built from the schema' | 'invalid on purpose' | 'not yet converted' }> = {
+  'server/access/access-matrix.test.ts': { count: 6, why: 'built from the schema' },
+  'server/access/tenant-isolation.test.ts': { count: 5, why: 'built from the schema' },
+  'server/security/api-key-ownership.test.ts': { count: 41, why: 'not yet converted' },
+  'server/security/text-input.test.ts': { count: 25, why: 'not yet converted' },
+  'server/invitations/invitation-flow.test.ts': { count: 17, why: 'not yet converted' },
+  'server/profiles/profile-sync.test.ts': { count: 16, why: 'not yet converted' },
+  'server/profiles/profile-writes.test.ts': { count: 16, why: 'not yet converted' },
+  'server/webhooks/webhooks.test.ts': { count: 15, why: 'not yet converted' },
+  'server/admins/admins.test.ts': { count: 14, why: 'not yet converted' },
+  'server/organizations/parking-lots-and-tags.test.ts': { count: 14, why: 'not yet converted' },
+  'server/profiles/profile-counts.test.ts': { count: 14, why: 'not yet converted' },
+  'server/errors/errors.test.ts': { count: 13, why: 'not yet converted' },
+  'server/input/idempotency.test.ts': { count: 12, why: 'not yet converted' },
+  'server/invitations/bulk-invitations.test.ts': { count: 12, why: 'not yet converted' },
+  'server/profiles/profile-filters.test.ts': { count: 12, why: 'not yet converted' },
+  'server/auth/api-keys.test.ts': { count: 11, why: 'not yet converted' },
+  'server/invitations/invitation-reminders.test.ts': { count: 10, why: 'not yet converted' },
+  'server/profiles/profile-keyset.test.ts': { count: 10, why: 'not yet converted' },
+  'server/admins/admin-email-per-organization.test.ts': { count: 9, why: 'not yet converted' },
+  'server/invitations/bulk-invitation-list.test.ts': { count: 9, why: 'not yet converted' },
+  'server/invitations/invitation-history.test.ts': { count: 9, why: 'not yet converted' },
+  'server/invitations/invitation-renewal.test.ts': { count: 8, why: 'not yet converted' },
+  'server/audit/audit-trail.test.ts': { count: 7, why: 'not yet converted' },
+  'server/auth/sessions.test.ts': { count: 7, why: 'not yet converted' },
+  'server/i18n/invitee-language.test.ts': { count: 7, why: 'not yet converted' },
+  'server/auth/authenticate.test.ts': { count: 4, why: 'not yet converted' },
+  'admin/test/admin-ui.test.ts': { count: 3, why: 'not yet converted' },
+  'server/security/concurrent-invites.test.ts': { count: 3, why: 'not yet converted' },
+  'server/profiles/profile-search.test.ts': { count: 2, why: 'not yet converted' },
+  'server/email/email-delivery.test.ts': { count: 1, why: 'not yet converted' },
+  'server/pages/accept-page.browser.test.ts': { count: 1, why: 'not yet converted' },
+  'server/security/production-webhooks.test.ts': { count: 1, why: 'not yet converted' },
+  'server/security/rate-limits.test.ts': { count: 1, why: 'not yet converted' },
+  'server/security/sign-in-limits.test.ts': { count: 1, why: 'not yet converted' },
+  'server/security/subscription-followers.test.ts': { count: 1, why: 'not yet converted' },
+  'server/seed/large-seed.test.ts': { count: 1, why: 'not yet converted' },
+};
+
+describe('typed test documents', () => {
+  const census = documentCensus();
+
+  it('has no raw GraphQL document outside the files allowed to send them, and no more than each is allowed', () => {
+    const over = census
+      .filter(({ file, raw }) => raw > (RAW_DOCUMENTS[file]?.count ?? 0))
+      .map(
+        ({ file, raw }) =>
+          `${file}: ${raw} raw documents, ${RAW_DOCUMENTS[file]?.count ?? 0} allowed (use or add a typed operation in server/test/operations/)`,
+      );
+    expect(over).toEqual([]);
+  });
+
+  it('lowers an allowance as soon as a file sends fewer raw documents, so none comes back unseen', () => {
+    const counts = Object.fromEntries(census.map(({ file, raw }) => [file, raw]));
+    const loose = Object.entries(RAW_DOCUMENTS)
+      .filter(([file, { count }]) => (counts[file] ?? 0) < count)
+      .map(([file, { count }]) => `${file}: allows ${count}, sends ${counts[file] ?? 0}`);
+    expect(loose).toEqual([]);
+  });
+});
