@@ -3,6 +3,7 @@ import { type DocumentNode, print } from 'graphql';
 import { adminOperations } from './operations/admins.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
+import { profileOperations } from './operations/profiles.ts';
 import { webhookOperations } from './operations/webhooks.ts';
 import {
   BulkInvitationDocument,
@@ -83,6 +84,7 @@ export function operationsAs(send: Send) {
     ...adminOperations(call),
     ...apiKeyOperations(call),
     ...webhookOperations(call),
+    ...profileOperations(call),
   };
 }
 
@@ -92,4 +94,9 @@ export type Operations = ReturnType<typeof operationsAs>;
 export function expectTypename<T extends { __typename: string }, N extends T['__typename']>(result: T, typename: N): Extract<T, { __typename: N }> {
   if (result.__typename !== typename) throw new Error(`Expected ${typename}, got ${JSON.stringify(result)}`);
   return result as Extract<T, { __typename: N }>;
+}
+
+/** The `code` of a typed error, or undefined for a payload (as reading `.code` off a raw answer gave). */
+export function codeOf(result: { __typename: string }): string | undefined {
+  return 'code' in result && typeof result.code === 'string' ? result.code : undefined;
 }
