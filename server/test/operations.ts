@@ -3,6 +3,8 @@ import { type DocumentNode, print } from 'graphql';
 import { adminOperations } from './operations/admins.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
+import { invitationOperations } from './operations/invitations.ts';
+import { lotAndTagOperations } from './operations/parking-lots-and-tags.ts';
 import { profileOperations } from './operations/profiles.ts';
 import { webhookOperations } from './operations/webhooks.ts';
 import {
@@ -85,6 +87,8 @@ export function operationsAs(send: Send) {
     ...apiKeyOperations(call),
     ...webhookOperations(call),
     ...profileOperations(call),
+    ...lotAndTagOperations(call),
+    ...invitationOperations(call),
   };
 }
 

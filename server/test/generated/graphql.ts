@@ -70,6 +70,37 @@ export type ApiKeyCreateInput = {
   role: Role;
 };
 
+/** A span of time: from (inclusive) to (exclusive); a bound left out is open. */
+export type DateTimeRange = {
+  /** The start, included. */
+  from?: string | null | undefined;
+  /** The end, excluded. */
+  to?: string | null | undefined;
+};
+
+/** What became of an email, as the email provider reports it. */
+export const EmailDeliveryState = {
+  /** It bounced; the address may be wrong. */
+  BOUNCED: 'BOUNCED',
+  /** Not sent: when it was due, the person could no longer be contacted for it (e.g. the invitation was replaced). */
+  CANCELLED: 'CANCELLED',
+  /** The recipient's server accepted it. */
+  DELIVERED: 'DELIVERED',
+  /** It could not be sent. */
+  FAILED: 'FAILED',
+  /** No email: the link was handed over another way (sendEmail: false). */
+  NO_EMAIL: 'NO_EMAIL',
+  /** Written, waiting to be handed to the provider. */
+  QUEUED: 'QUEUED',
+  /** Being handed to the provider; after an interruption, checked against its records before it is ever sent again. */
+  SENDING: 'SENDING',
+  /** Accepted by the provider. */
+  SENT: 'SENT',
+  /** The recipient marked it as spam. */
+  SPAM_COMPLAINT: 'SPAM_COMPLAINT'
+} as const;
+
+export type EmailDeliveryState = typeof EmailDeliveryState[keyof typeof EmailDeliveryState];
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export const ErrorCode = {
   /** The batch has more items than one call accepts. */
@@ -162,6 +193,148 @@ export type OrganizationUpdateInput = {
   timeZone?: string | null | undefined;
 };
 
+/** A parking lot: its name. */
+export type ParkingLotInput = {
+  /** Any unique string (e.g. a UUID) per intended parking lot: a retry with the same key and input returns the parking lot the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). Only parking lot and tag creates read it; a rename ignores it. */
+  idempotencyKey?: string | null | undefined;
+  /** The name (1 to 100 characters), unique in the organization; "North lot" and "north LOT" are the same name. */
+  name: string;
+};
+
+/** How a profile pays for parking. */
+export const PaymentMethod = {
+  /** Invoiced to the company. */
+  COMPANY_INVOICE: 'COMPANY_INVOICE',
+  /** Credit or debit card. */
+  CREDIT_CARD: 'CREDIT_CARD',
+  /** Deducted from the salary. */
+  PAYROLL_DEDUCTION: 'PAYROLL_DEDUCTION',
+  /** SEPA direct debit. */
+  SEPA_DIRECT_DEBIT: 'SEPA_DIRECT_DEBIT'
+} as const;
+
+export type PaymentMethod = typeof PaymentMethod[keyof typeof PaymentMethod];
+/** A new profile. It starts NOT_INVITED and nothing is sent to the person. */
+export type ProfileCreateInput = {
+  /** Email address, unique in the organization. Nothing is sent to it until the profile is invited. */
+  email: string;
+  /** The integrator's own id, unique in the organization. Null clears it. */
+  externalId?: string | null | undefined;
+  /** First name (1 to 100 characters). */
+  firstName: string;
+  /** Any unique string (e.g. a UUID) per intended profile: a retry with the same key and input returns the profile the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). */
+  idempotencyKey?: string | null | undefined;
+  /** Last name (1 to 100 characters). */
+  lastName: string;
+  /** The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale. */
+  locale?: Locale | null | undefined;
+  /** Parking lots the person may use; replaces the access. Empty: no access. */
+  parkingLotIds?: Array<string> | null | undefined;
+  /** How the person may pay; replaces the list. */
+  paymentMethods?: Array<PaymentMethod> | null | undefined;
+  /** Phone number: digits, spaces, ( ) . - and a leading +. Null clears it. */
+  phone?: string | null | undefined;
+  /** Tags on the profile; replaces them. */
+  tagIds?: Array<string> | null | undefined;
+};
+
+/** Selects profiles. Criteria combine with AND; the values inside one list combine with OR. The same filter selects "all search results" for bulk invitations. */
+export type ProfileFilter = {
+  /** Profiles whose latest invitation's email is in one of these states, e.g. [BOUNCED, SPAM_COMPLAINT] for addresses to correct. */
+  deliveryStates?: Array<EmailDeliveryState> | null | undefined;
+  /** Profiles whose latest invitation expires (or expired) in this span. */
+  expiresBetween?: DateTimeRange | null | undefined;
+  /** Profiles with one of these externalIds (the integrator's own ids, matched exactly: case-sensitively), e.g. the people one sync created. */
+  externalIds?: Array<string> | null | undefined;
+  /** True: pending profiles whose latest invitation has expired (to re-invite). False: all others. */
+  invitationExpired?: boolean | null | undefined;
+  /** Profiles last invited in this span (never invited: excluded). */
+  invitedBetween?: DateTimeRange | null | undefined;
+  /** True: profiles with access to no parking lot (or, with parkingLotIds, to one of those lots). */
+  noAccess?: boolean | null | undefined;
+  /** Profiles with access to at least one of these parking lots. */
+  parkingLotIds?: Array<string> | null | undefined;
+  /** Profiles with at least one of these payment methods. */
+  paymentMethods?: Array<PaymentMethod> | null | undefined;
+  /** Words found in the first name, last name, email, externalId or phone, ignoring case and accents ("helene" finds "Hélène"; a phone is found as typed or by its digits, "0612" finds "06 12 34 56 78"). */
+  search?: string | null | undefined;
+  /** Profiles in one of these statuses. */
+  statuses?: Array<ProfileStatus> | null | undefined;
+  /** Profiles with at least one of these tags (or all of them, with tagsMatch: ALL). */
+  tagIds?: Array<string> | null | undefined;
+  /** ANY (when left out): at least one of tagIds; ALL: every one of them. */
+  tagsMatch?: TagMatch | null | undefined;
+};
+
+/** Where a profile stands in the invitation flow. */
+export const ProfileStatus = {
+  /** Created, never invited; nothing has been sent to the person. */
+  NOT_INVITED: 'NOT_INVITED',
+  /** Invited, not accepted yet (the latest invitation may have expired). */
+  PENDING: 'PENDING',
+  /** The person accepted an invitation and set a password. */
+  VALIDATED: 'VALIDATED'
+} as const;
+
+export type ProfileStatus = typeof ProfileStatus[keyof typeof ProfileStatus];
+/** The fields to change; fields left out keep their value. */
+export type ProfileUpdateInput = {
+  /** Email address, unique in the organization. Nothing is sent to it until the profile is invited. */
+  email?: string | null | undefined;
+  /** The integrator's own id, unique in the organization. Null clears it. */
+  externalId?: string | null | undefined;
+  /** First name (1 to 100 characters). */
+  firstName?: string | null | undefined;
+  /** Last name (1 to 100 characters). */
+  lastName?: string | null | undefined;
+  /** The person's language for emails and the accept page; null (or left out on create): the organization's defaultLocale. */
+  locale?: Locale | null | undefined;
+  /** Parking lots the person may use; replaces the access. Empty: no access. */
+  parkingLotIds?: Array<string> | null | undefined;
+  /** How the person may pay; replaces the list. */
+  paymentMethods?: Array<PaymentMethod> | null | undefined;
+  /** Phone number: digits, spaces, ( ) . - and a leading +. Null clears it. */
+  phone?: string | null | undefined;
+  /** Tags on the profile; replaces them. */
+  tagIds?: Array<string> | null | undefined;
+};
+
+/** One person from the integrator's system, matched by externalId: created when new, updated otherwise. On an existing profile, optional fields left out keep their value. */
+export type ProfileUpsertInput = {
+  /** Email address, unique in the organization. Nothing is sent to it until the profile is invited. */
+  email: string;
+  /** The integrator's own id; the match key. */
+  externalId: string;
+  /** First name (1 to 100 characters). */
+  firstName: string;
+  /** Last name (1 to 100 characters). */
+  lastName: string;
+  /** Parking lots the person may use; replaces the access. Empty: no access. */
+  parkingLotIds?: Array<string> | null | undefined;
+  /** How the person may pay; replaces the list. */
+  paymentMethods?: Array<PaymentMethod> | null | undefined;
+  /** Phone number: digits, spaces, ( ) . - and a leading +. Null clears it. */
+  phone?: string | null | undefined;
+  /** Tags on the profile; replaces them. */
+  tagIds?: Array<string> | null | undefined;
+};
+
+/** Which profiles to invite, and a key that makes retrying this request safe. */
+export type ProfilesInviteInput = {
+  /** Every profile this search filter matches ("select all search results"). Give either profileIds or filter. */
+  filter?: ProfileFilter | null | undefined;
+  /** Any unique string (e.g. a UUID; 1 to 200 characters, not blank) per intended bulk invitation: a retried request with the same key returns the same bulk invitation instead of inviting twice. */
+  idempotencyKey?: string | null | undefined;
+  /** These profiles (global ids, at least one). Give either profileIds or filter. */
+  profileIds?: Array<string> | null | undefined;
+};
+
+/** A batch of up to 5000 people to create or update. */
+export type ProfilesUpsertInput = {
+  /** The people, in any order. */
+  profiles: Array<ProfileUpsertInput>;
+};
+
 /** Which of plan or role is missing. */
 export const RefusalCode = {
   /** The plan lacks the feature. */
@@ -184,6 +357,36 @@ export const Role = {
 } as const;
 
 export type Role = typeof Role[keyof typeof Role];
+/** A tag: its name. */
+export type TagInput = {
+  /** Any unique string (e.g. a UUID) per intended tag: a retry with the same key and input returns the tag the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). Only parking lot and tag creates read it; a rename ignores it. */
+  idempotencyKey?: string | null | undefined;
+  /** The name (1 to 100 characters), unique in the organization; "North lot" and "north LOT" are the same name. */
+  name: string;
+};
+
+/** How the tags of a filter combine. */
+export const TagMatch = {
+  /** Profiles with every one of the tags. */
+  ALL: 'ALL',
+  /** Profiles with at least one of the tags. */
+  ANY: 'ANY'
+} as const;
+
+export type TagMatch = typeof TagMatch[keyof typeof TagMatch];
+/** What happened to one row of a bulk upsert. */
+export const UpsertOutcome = {
+  /** A new profile was created. */
+  CREATED: 'CREATED',
+  /** Nothing was written for this row; see its error. */
+  FAILED: 'FAILED',
+  /** The existing profile with this externalId already had these values: nothing was written (updatedAt stays). */
+  UNCHANGED: 'UNCHANGED',
+  /** The existing profile with this externalId was updated. */
+  UPDATED: 'UPDATED'
+} as const;
+
+export type UpsertOutcome = typeof UpsertOutcome[keyof typeof UpsertOutcome];
 /** How one attempt went. */
 export const WebhookAttemptOutcome = {
   /** Not sent: the URL resolved to a loopback, private, link-local or other non-public address (production). */
@@ -414,10 +617,227 @@ export type ApiKeyRevocationsQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ApiKeyRevocationsQuery = { apiKeys: { edges: Array<{ node: { id: string, name: string, revokedAt: string | null } }> } };
 
-export type ProfileTotalQueryVariables = Exact<{ [key: string]: never; }>;
+export type ProfilesInviteReplayMutationVariables = Exact<{
+  input: ProfilesInviteInput;
+}>;
+
+
+export type ProfilesInviteReplayMutation = { profilesInvite:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'ProfilesInvitePayload', replayed: boolean, bulkInvitation: { id: string } }
+    | { __typename: 'SelectionTooLarge', code: ErrorCode, message: string }
+   };
+
+export type LotsAndTagsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LotsAndTagsQuery = { parkingLots: { totalCount: number, edges: Array<{ node: { id: string, name: string, profileCount: number } }> }, tags: { totalCount: number, edges: Array<{ node: { id: string, name: string, profileCount: number } }> } };
+
+export type ParkingLotCreateMutationVariables = Exact<{
+  input: ParkingLotInput;
+}>;
+
+
+export type ParkingLotCreateMutation = { parkingLotCreate:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string, requiredRoles: Array<Role> }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NameAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ParkingLotPayload', replayed: boolean, parkingLot: { id: string, name: string, profileCount: number } }
+   };
+
+export type TagCreateMutationVariables = Exact<{
+  input: TagInput;
+}>;
+
+
+export type TagCreateMutation = { tagCreate:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string, requiredRoles: Array<Role> }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NameAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'TagPayload', replayed: boolean, tag: { id: string, name: string, profileCount: number } }
+   };
+
+export type ParkingLotUpdateMutationVariables = Exact<{
+  id: string;
+  input: ParkingLotInput;
+}>;
+
+
+export type ParkingLotUpdateMutation = { parkingLotUpdate:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NameAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ParkingLotPayload', parkingLot: { name: string, profileCount: number } }
+   };
+
+export type TagUpdateMutationVariables = Exact<{
+  id: string;
+  input: TagInput;
+}>;
+
+
+export type TagUpdateMutation = { tagUpdate:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NameAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'TagPayload', tag: { name: string, profileCount: number } }
+   };
+
+export type ParkingLotDeleteMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ParkingLotDeleteMutation = { parkingLotDelete:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ParkingLotDeletePayload', deletedParkingLotId: string, name: string, profileCount: number }
+   };
+
+export type TagDeleteMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type TagDeleteMutation = { tagDelete:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'TagDeletePayload', deletedTagId: string, profileCount: number }
+   };
+
+export type ProfileAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProfileAccessQuery = { profiles: { totalCount: number, edges: Array<{ node: { parkingLots: Array<{ name: string }>, tags: Array<{ name: string }> } }> } };
+
+export type ProfileTotalQueryVariables = Exact<{
+  filter?: ProfileFilter | null | undefined;
+}>;
 
 
 export type ProfileTotalQuery = { profiles: { totalCount: number } };
+
+export type ProfileExternalIdsQueryVariables = Exact<{
+  filter?: ProfileFilter | null | undefined;
+}>;
+
+
+export type ProfileExternalIdsQuery = { profiles: { totalCount: number, edges: Array<{ node: { externalId: string | null } }> } };
+
+export type ProfileByExternalIdEmailQueryVariables = Exact<{
+  externalId: string;
+}>;
+
+
+export type ProfileByExternalIdEmailQuery = { profileByExternalId: { email: string } | null };
+
+export type ProfileCreateCheckedMutationVariables = Exact<{
+  input: ProfileCreateInput;
+}>;
+
+
+export type ProfileCreateCheckedMutation = { profileCreate:
+    | { __typename: 'EmailAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ExternalIdAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ProfilePayload', replayed: boolean, profile: { id: string, status: ProfileStatus, email: string, paymentMethods: Array<PaymentMethod>, parkingLots: Array<{ name: string }>, tags: Array<{ name: string }> } }
+    | { __typename: 'UnknownParkingLot', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'UnknownTag', code: ErrorCode, message: string, path: Array<string> }
+   };
+
+export type ProfileUpdateContactMutationVariables = Exact<{
+  id: string;
+  input: ProfileUpdateInput;
+}>;
+
+
+export type ProfileUpdateContactMutation = { profileUpdate:
+    | { __typename: 'EmailAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ExternalIdAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ProfilePayload', profile: { firstName: string, email: string, phone: string | null, parkingLots: Array<{ name: string }> } }
+    | { __typename: 'UnknownParkingLot', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'UnknownTag', code: ErrorCode, message: string, path: Array<string> }
+   };
+
+export type ProfileDeleteMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ProfileDeleteMutation = { profileDelete:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode }
+    | { __typename: 'Forbidden', code: ErrorCode }
+    | { __typename: 'InvalidInput', code: ErrorCode }
+    | { __typename: 'NotFound', code: ErrorCode }
+    | { __typename: 'ProfileDeletePayload', deletedProfileId: string }
+   };
+
+export type ProfilesUpsertRowsMutationVariables = Exact<{
+  input: ProfilesUpsertInput;
+}>;
+
+
+export type ProfilesUpsertRowsMutation = { profilesUpsert:
+    | { __typename: 'BatchTooLarge', code: ErrorCode, size: number, max: number }
+    | { __typename: 'FeatureNotInPlan' }
+    | { __typename: 'Forbidden' }
+    | { __typename: 'InvalidInput' }
+    | { __typename: 'ProfilesUpsertPayload', createdCount: number, updatedCount: number, unchangedCount: number, failedCount: number, results: Array<{ index: number, externalId: string, outcome: UpsertOutcome, profileId: string | null, error:
+          | { __typename: 'DuplicateInBatch', code: ErrorCode, path: Array<string>, otherIndex: number, field: string }
+          | { __typename: 'EmailAlreadyUsed', code: ErrorCode, path: Array<string>, profileId: string | null }
+          | { __typename: 'ExternalIdAlreadyUsed', code: ErrorCode, path: Array<string> }
+          | { __typename: 'InvalidEmail', code: ErrorCode, path: Array<string> }
+          | { __typename: 'InvalidInput', code: ErrorCode, path: Array<string> }
+          | { __typename: 'UnknownParkingLot', code: ErrorCode, path: Array<string> }
+          | { __typename: 'UnknownTag', code: ErrorCode, path: Array<string> }
+         | null }> }
+   };
+
+export type ProfileCreateKeyedMutationVariables = Exact<{
+  input: ProfileCreateInput;
+}>;
+
+
+export type ProfileCreateKeyedMutation = { profileCreate:
+    | { __typename: 'EmailAlreadyUsed', code: ErrorCode }
+    | { __typename: 'ExternalIdAlreadyUsed', code: ErrorCode }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode }
+    | { __typename: 'Forbidden', code: ErrorCode }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode }
+    | { __typename: 'InvalidEmail', code: ErrorCode }
+    | { __typename: 'InvalidInput', code: ErrorCode }
+    | { __typename: 'NotFound', code: ErrorCode }
+    | { __typename: 'ProfilePayload', profile: { id: string, email: string } }
+    | { __typename: 'UnknownParkingLot', code: ErrorCode }
+    | { __typename: 'UnknownTag', code: ErrorCode }
+   };
 
 export type WebhookEndpointCreateMutationVariables = Exact<{
   input: WebhookEndpointCreateInput;
@@ -520,7 +940,23 @@ export const ApiKeyCreateDocument = {"kind":"Document","definitions":[{"kind":"O
 export const ApiKeyRevokeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApiKeyRevoke"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeyRevoke"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ApiKeyPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ApiKeyRevokeMutation, ApiKeyRevokeMutationVariables>;
 export const ApiKeysDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"prefix"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApiKeysQuery, ApiKeysQueryVariables>;
 export const ApiKeyRevocationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ApiKeyRevocations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"apiKeys"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ApiKeyRevocationsQuery, ApiKeyRevocationsQueryVariables>;
-export const ProfileTotalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileTotal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<ProfileTotalQuery, ProfileTotalQueryVariables>;
+export const ProfilesInviteReplayDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfilesInviteReplay"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilesInviteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profilesInvite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilesInvitePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"bulkInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<ProfilesInviteReplayMutation, ProfilesInviteReplayMutationVariables>;
+export const LotsAndTagsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LotsAndTags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]}}]} as unknown as DocumentNode<LotsAndTagsQuery, LotsAndTagsQueryVariables>;
+export const ParkingLotCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ParkingLotCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLotCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Forbidden"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLotPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLot"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ParkingLotCreateMutation, ParkingLotCreateMutationVariables>;
+export const TagCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TagCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TagInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tagCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Forbidden"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TagPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TagCreateMutation, TagCreateMutationVariables>;
+export const ParkingLotUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ParkingLotUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLotInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLotUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLotPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLot"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ParkingLotUpdateMutation, ParkingLotUpdateMutationVariables>;
+export const TagUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TagUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TagInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tagUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TagPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tag"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TagUpdateMutation, TagUpdateMutationVariables>;
+export const ParkingLotDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ParkingLotDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLotDelete"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ParkingLotDeletePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedParkingLotId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]} as unknown as DocumentNode<ParkingLotDeleteMutation, ParkingLotDeleteMutationVariables>;
+export const TagDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TagDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tagDelete"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TagDeletePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedTagId"}},{"kind":"Field","name":{"kind":"Name","value":"profileCount"}}]}}]}}]}}]} as unknown as DocumentNode<TagDeleteMutation, TagDeleteMutationVariables>;
+export const ProfileAccessDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileAccess"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProfileAccessQuery, ProfileAccessQueryVariables>;
+export const ProfileTotalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileTotal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<ProfileTotalQuery, ProfileTotalQueryVariables>;
+export const ProfileExternalIdsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileExternalIds"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profiles"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"externalId"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ProfileExternalIdsQuery, ProfileExternalIdsQueryVariables>;
+export const ProfileByExternalIdEmailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProfileByExternalIdEmail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileByExternalId"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"externalId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"externalId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]} as unknown as DocumentNode<ProfileByExternalIdEmailQuery, ProfileByExternalIdEmailQueryVariables>;
+export const ProfileCreateCheckedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfileCreateChecked"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replayed"}},{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"paymentMethods"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<ProfileCreateCheckedMutation, ProfileCreateCheckedMutationVariables>;
+export const ProfileUpdateContactDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfileUpdateContact"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileUpdateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"firstName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"parkingLots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<ProfileUpdateContactMutation, ProfileUpdateContactMutationVariables>;
+export const ProfileDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfileDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileDelete"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileDeletePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedProfileId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ProfileDeleteMutation, ProfileDeleteMutationVariables>;
+export const ProfilesUpsertRowsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfilesUpsertRows"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilesUpsertInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profilesUpsert"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilesUpsertPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createdCount"}},{"kind":"Field","name":{"kind":"Name","value":"updatedCount"}},{"kind":"Field","name":{"kind":"Name","value":"unchangedCount"}},{"kind":"Field","name":{"kind":"Name","value":"failedCount"}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"externalId"}},{"kind":"Field","name":{"kind":"Name","value":"outcome"}},{"kind":"Field","name":{"kind":"Name","value":"profileId"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"DuplicateInBatch"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"otherIndex"}},{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"EmailAlreadyUsed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileId"}}]}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BatchTooLarge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"max"}}]}}]}}]}}]} as unknown as DocumentNode<ProfilesUpsertRowsMutation, ProfilesUpsertRowsMutationVariables>;
+export const ProfileCreateKeyedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProfileCreateKeyed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProfileCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profileCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ProfilePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"profile"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ProfileCreateKeyedMutation, ProfileCreateKeyedMutationVariables>;
 export const WebhookEndpointCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WebhookEndpointCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookEndpointCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhookEndpointCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookEndpointSecretPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"webhookEndpoint"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"eventTypes"}},{"kind":"Field","name":{"kind":"Name","value":"enabled"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WebhookEndpointCreateMutation, WebhookEndpointCreateMutationVariables>;
 export const WebhookEndpointUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WebhookEndpointUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookEndpointUpdateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhookEndpointUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookEndpointPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhookEndpoint"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"disabledReason"}},{"kind":"Field","name":{"kind":"Name","value":"failingSince"}}]}}]}}]}}]}}]} as unknown as DocumentNode<WebhookEndpointUpdateMutation, WebhookEndpointUpdateMutationVariables>;
 export const WebhookEndpointRotateSecretDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WebhookEndpointRotateSecret"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"webhookEndpointRotateSecret"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"WebhookEndpointSecretPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"secret"}},{"kind":"Field","name":{"kind":"Name","value":"webhookEndpoint"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"enabled"}},{"kind":"Field","name":{"kind":"Name","value":"disabledReason"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<WebhookEndpointRotateSecretMutation, WebhookEndpointRotateSecretMutationVariables>;
