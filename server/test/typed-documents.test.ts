@@ -13,8 +13,6 @@ const RAW_DOCUMENTS: Record<string, { count: number; why: 'built from the schema
   'server/access/access-matrix.test.ts': { count: 6, why: 'built from the schema' },
   'server/access/tenant-isolation.test.ts': { count: 5, why: 'built from the schema' },
   'server/security/text-input.test.ts': { count: 25, why: 'not yet converted' },
-  'server/invitations/invitation-flow.test.ts': { count: 17, why: 'not yet converted' },
-  'server/webhooks/webhooks.test.ts': { count: 15, why: 'not yet converted' },
   'server/profiles/profile-counts.test.ts': { count: 14, why: 'not yet converted' },
   'server/errors/errors.test.ts': { count: 13, why: 'not yet converted' },
   'server/invitations/bulk-invitations.test.ts': { count: 12, why: 'not yet converted' },

@@ -1,4 +1,4 @@
-import { ProfilesInviteReplayDocument, type ProfilesInviteInput } from '../generated/graphql.ts';
+import { ProfileInvitationStateDocument, type ProfilesInviteInput, ProfilesInviteReplayDocument, PublicInvitationDocument } from '../generated/graphql.ts';
 import type { Call } from './call.ts';
 
 /**
@@ -8,4 +8,8 @@ import type { Call } from './call.ts';
 export const invitationOperations = (call: Call) => ({
   /** profilesInvite answering whether it was replayed. */
   profilesInviteReplay: async (input: ProfilesInviteInput) => (await call(ProfilesInviteReplayDocument, { input })).profilesInvite,
+  /** A profile's status and its latest invitation's state, delivery included. */
+  profileInvitationState: async (id: string) => (await call(ProfileInvitationStateDocument, { id })).profile,
+  /** What the holder of a link sees (null for an unknown token). */
+  publicInvitation: async (token: string) => (await call(PublicInvitationDocument, { token })).invitationByToken,
 });

@@ -4,6 +4,7 @@ import {
   ProfileCreateKeyedDocument,
   type ProfileCreateInput,
   ProfileDeleteDocument,
+  ProfileEmailsDocument,
   ProfileExternalIdsDocument,
   type ProfileFilter,
   ProfileTotalDocument,
@@ -23,6 +24,8 @@ export const profileOperations = (call: Call) => ({
   profileTotal: async (filter?: ProfileFilter) => (await call(ProfileTotalDocument, { filter })).profiles.totalCount,
   /** The externalIds of a filter's profiles. */
   profileExternalIds: async (filter?: ProfileFilter) => (await call(ProfileExternalIdsDocument, { filter })).profiles,
+  /** The emails of a filter's profiles. */
+  profileEmails: async (filter?: ProfileFilter) => (await call(ProfileEmailsDocument, { filter })).profiles,
   profileByExternalId: async (externalId: string) => (await call(ProfileByExternalIdEmailDocument, { externalId })).profileByExternalId,
   /** profileCreate with the profile's access and whether it was replayed. */
   profileCreateChecked: async (input: ProfileCreateInput) => (await call(ProfileCreateCheckedDocument, { input })).profileCreate,
