@@ -8,6 +8,7 @@ import {
   AdminSignInDocument,
   AdminSignOutDocument,
   type AdminLoginInput,
+  OrganizationRemindersUpdateDocument,
   OrganizationSettingsUpdateDocument,
   PingDocument,
   ViewerAdminDocument,
@@ -40,4 +41,6 @@ export const adminOperations = (call: Call) => ({
   /** What the caller may do, action by action. */
   viewerPermissions: async () => (await call(ViewerPermissionsDocument, {})).viewer,
   organizationUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationSettingsUpdateDocument, { input })).organizationUpdate,
+  /** organizationUpdate answering the reminder setting (or the path of what is wrong). */
+  organizationRemindersUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationRemindersUpdateDocument, { input })).organizationUpdate,
 });

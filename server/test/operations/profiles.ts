@@ -1,4 +1,17 @@
 import {
+  ProfileAndNodeDocument,
+  ProfileKeysetPageDocument,
+  type ProfileKeysetPageQueryVariables,
+  ProfileSearchDocument,
+  type ProfileSearchQueryVariables,
+  ProfileSearchRowsDocument,
+  type ProfileSearchRowsQueryVariables,
+  ExpiredInvitationAgreementDocument,
+  ProfileCountBoundDocument,
+  ProfilePageNewestFirstDocument,
+  type ProfilePageNewestFirstQueryVariables,
+  StatusCountersDocument,
+  StatusCountsDocument,
   ProfileByExternalIdEmailDocument,
   ProfileCreateCheckedDocument,
   ProfileCreateKeyedDocument,
@@ -26,6 +39,24 @@ export const profileOperations = (call: Call) => ({
   profileExternalIds: async (filter?: ProfileFilter) => (await call(ProfileExternalIdsDocument, { filter })).profiles,
   /** The emails of a filter's profiles. */
   profileEmails: async (filter?: ProfileFilter) => (await call(ProfileEmailsDocument, { filter })).profiles,
+  /** profileCounts, every count. */
+  statusCounts: async (filter?: ProfileFilter) => (await call(StatusCountsDocument, { filter })).profileCounts,
+  /** profileCounts by status and in total (the maintained counters). */
+  statusCounters: async () => (await call(StatusCountersDocument, {})).profileCounts,
+  /** A pending profile's invitation state, the expired filter both ways and the count of expired ones. */
+  expiredInvitationAgreement: async (id: string) => await call(ExpiredInvitationAgreementDocument, { id }),
+  /** A page of profile ids, newest first. */
+  profilePageNewestFirst: async (page: ProfilePageNewestFirstQueryVariables) => (await call(ProfilePageNewestFirstDocument, page)).profiles,
+  /** totalCount and the bounded count of a filter. */
+  profileCountBound: async (filter: ProfileFilter | null, limit?: number) => (await call(ProfileCountBoundDocument, { filter, limit })).profiles,
+  /** A page of profiles by name (id, first and last name). */
+  profileSearch: async (variables: ProfileSearchQueryVariables) => (await call(ProfileSearchDocument, variables)).profiles,
+  /** A page of profile ids with cursors, forwards or backwards. */
+  profileKeysetPage: async (variables: ProfileKeysetPageQueryVariables) => (await call(ProfileKeysetPageDocument, variables)).profiles,
+  /** A page of profiles as the admin UI lists them. */
+  profileSearchRows: async (variables: ProfileSearchRowsQueryVariables) => (await call(ProfileSearchRowsDocument, variables)).profiles,
+  /** One id read as a profile and as a node. */
+  profileAndNode: async (id: string) => await call(ProfileAndNodeDocument, { id }),
   profileByExternalId: async (externalId: string) => (await call(ProfileByExternalIdEmailDocument, { externalId })).profileByExternalId,
   /** profileCreate with the profile's access and whether it was replayed. */
   profileCreateChecked: async (input: ProfileCreateInput) => (await call(ProfileCreateCheckedDocument, { input })).profileCreate,
