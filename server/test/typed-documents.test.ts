@@ -14,20 +14,9 @@ const RAW_DOCUMENTS: Record<string, { count: number; why: 'built from the schema
   'server/access/tenant-isolation.test.ts': { count: 5, why: 'built from the schema' },
   'server/security/text-input.test.ts': { count: 25, why: 'not yet converted' },
   'server/errors/errors.test.ts': { count: 13, why: 'not yet converted' },
-  'server/invitations/bulk-invitation-list.test.ts': { count: 9, why: 'not yet converted' },
-  'server/invitations/invitation-history.test.ts': { count: 9, why: 'not yet converted' },
-  'server/invitations/invitation-renewal.test.ts': { count: 8, why: 'not yet converted' },
   'server/audit/audit-trail.test.ts': { count: 7, why: 'not yet converted' },
-  'server/i18n/invitee-language.test.ts': { count: 7, why: 'not yet converted' },
   'admin/test/admin-ui.test.ts': { count: 3, why: 'not yet converted' },
-  'server/security/concurrent-invites.test.ts': { count: 3, why: 'not yet converted' },
-  'server/email/email-delivery.test.ts': { count: 1, why: 'not yet converted' },
-  'server/pages/accept-page.browser.test.ts': { count: 1, why: 'not yet converted' },
-  'server/security/production-webhooks.test.ts': { count: 1, why: 'not yet converted' },
   'server/security/rate-limits.test.ts': { count: 1, why: 'not yet converted' },
-  'server/security/sign-in-limits.test.ts': { count: 1, why: 'not yet converted' },
-  'server/security/subscription-followers.test.ts': { count: 1, why: 'not yet converted' },
-  'server/seed/large-seed.test.ts': { count: 1, why: 'not yet converted' },
 };
 
 describe('typed test documents', () => {

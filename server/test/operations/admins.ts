@@ -8,7 +8,8 @@ import {
   AdminSignInDocument,
   AdminSignOutDocument,
   type AdminLoginInput,
-  OrganizationRemindersUpdateDocument,
+  OrganizationInvitationSettingsUpdateDocument,
+  OrganizationLanguageUpdateDocument,
   OrganizationSettingsUpdateDocument,
   PingDocument,
   ViewerAdminDocument,
@@ -41,6 +42,9 @@ export const adminOperations = (call: Call) => ({
   /** What the caller may do, action by action. */
   viewerPermissions: async () => (await call(ViewerPermissionsDocument, {})).viewer,
   organizationUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationSettingsUpdateDocument, { input })).organizationUpdate,
-  /** organizationUpdate answering the reminder setting (or the path of what is wrong). */
-  organizationRemindersUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationRemindersUpdateDocument, { input })).organizationUpdate,
+  /** organizationUpdate answering the invitation settings (or the path of what is wrong). */
+  organizationInvitationSettingsUpdate: async (input: OrganizationUpdateInput) =>
+    (await call(OrganizationInvitationSettingsUpdateDocument, { input })).organizationUpdate,
+  /** organizationUpdate answering the language and time zone (or the path of what is wrong). */
+  organizationLanguageUpdate: async (input: OrganizationUpdateInput) => (await call(OrganizationLanguageUpdateDocument, { input })).organizationUpdate,
 });

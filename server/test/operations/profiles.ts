@@ -1,4 +1,6 @@
 import {
+  type Locale,
+  ProfileLocaleUpdateDocument,
   ProfileAndNodeDocument,
   ProfileKeysetPageDocument,
   type ProfileKeysetPageQueryVariables,
@@ -64,6 +66,8 @@ export const profileOperations = (call: Call) => ({
   profileCreateKeyed: async (input: ProfileCreateInput) => (await call(ProfileCreateKeyedDocument, { input })).profileCreate,
   /** profileUpdate answering the contact fields and lots. */
   profileUpdateContact: async (id: string, input: ProfileUpdateInput) => (await call(ProfileUpdateContactDocument, { id, input })).profileUpdate,
+  /** Sets a profile's language (or clears it). */
+  profileLocaleUpdate: async (id: string, locale: Locale | null) => (await call(ProfileLocaleUpdateDocument, { id, locale })).profileUpdate,
   profileDelete: async (id: string) => (await call(ProfileDeleteDocument, { id })).profileDelete,
   /** profilesUpsert with every row's outcome and error. */
   profilesUpsertRows: async (profiles: ProfileUpsertInput[]) => (await call(ProfilesUpsertRowsDocument, { input: { profiles } })).profilesUpsert,
