@@ -5,6 +5,7 @@ import {
   AdminDeleteDocument,
   AdminNodeDocument,
   AdminsDocument,
+  AdminSignInDeviceDocument,
   AdminSignInDocument,
   AdminSignOutDocument,
   type AdminLoginInput,
@@ -27,6 +28,8 @@ export const adminOperations = (call: Call) => ({
   adminCreateOutcome: async (input: AdminCreateInput) => (await call(AdminCreateOutcomeDocument, { input })).adminCreate,
   adminDelete: async (id: string) => (await call(AdminDeleteDocument, { id })).adminDelete,
   adminLogin: async (input: AdminLoginInput) => (await call(AdminSignInDocument, { input })).adminLogin,
+  /** adminLogin answering the device token, or the refusal's code. */
+  adminLoginDevice: async (input: AdminLoginInput) => (await call(AdminSignInDeviceDocument, { input })).adminLogin,
   adminLogout: async () => (await call(AdminSignOutDocument, {})).adminLogout,
   admins: async () => (await call(AdminsDocument, {})).admins,
   /** An admin read through `node` (null when not visible). */

@@ -12,8 +12,8 @@ import { operationsAs, type Send } from '../operations.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SEARCHED = ['server', 'admin/test'];
 
-/** A raw send: `.graphql(`, `.graphql<T>(`, `.graphqlAs(`. */
-export const RAW_SEND = /\.graphql(?:As)?(?:<[^>(]*>)?\(/g;
+/** A raw send: `.graphql(`, `.graphql<T>(`, `.graphqlAs(`, or the sender taken to call later (`= org.graphqlAs;`). */
+export const RAW_SEND = /\.graphql(?:As)?(?:<[^>(]*>)?(?=\s*[(;,)])/g;
 
 const unsent: Send = () => Promise.reject(new Error('not sent'));
 const OPERATION_NAMES = Object.keys(operationsAs(unsent)).filter((name) => name !== 'send');
