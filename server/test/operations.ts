@@ -1,6 +1,7 @@
 import type { TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { adminOperations } from './operations/admins.ts';
+import { auditOperations } from './operations/audit.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
 import { invitationOperations } from './operations/invitations.ts';
@@ -89,6 +90,7 @@ export function operationsAs(send: Send) {
     ...profileOperations(call),
     ...lotAndTagOperations(call),
     ...invitationOperations(call),
+    ...auditOperations(call),
   };
 }
 
