@@ -16,7 +16,6 @@ const RAW_DOCUMENTS: Record<string, { count: number; why: 'built from the schema
   'server/access/tenant-isolation.test.ts': { count: 5, why: 'built from the schema' },
   'server/security/text-input.test.ts': { count: 25, why: 'invalid or oversized on purpose' },
   'server/errors/errors.test.ts': { count: 13, why: 'invalid or oversized on purpose' },
-  'admin/test/admin-ui.test.ts': { count: 3, why: 'not yet converted' },
   'server/security/rate-limits.test.ts': { count: 1, why: 'invalid or oversized on purpose' },
 };
 
