@@ -142,12 +142,7 @@ describe('the admin UI, as an office manager clicks it', () => {
 
     const dialog = page.getByRole('dialog', { name: 'Invite users' });
     await dialog.getByRole('table', { name: 'What inviting will do' }).waitFor();
-    const preview = await kit.graphql(
-      'query ($filter: ProfileFilter) { profilesInvitePreview(filter: $filter) { total inviteCount reinviteCount skippedCount } }',
-      { filter: { statuses: ['NOT_INVITED'], tagIds: [engineering] } },
-      { token: org.sessionToken },
-    );
-    const counts = preview.data.profilesInvitePreview;
+    const counts = await kit.as(org.sessionToken).invitationPreview({ filter: { statuses: ['NOT_INVITED'], tagIds: [engineering] } });
     expect(counts.inviteCount).toBe(60);
     const cell = (name: string) =>
       dialog
@@ -246,13 +241,8 @@ describe('the admin UI, as an office manager clicks it', () => {
     await tick(statusChip(page, 'Pending'), true);
     await tick(statusChip(page, 'Validated'), true);
     await pickOption(page, 'Tag', 'Engineering');
-    const preview = await kit.graphql(
-      'query ($filter: ProfileFilter) { profilesInvitePreview(filter: $filter) { total inviteCount reinviteCount skippedCount skipped { reason count } } }',
-      { filter: { statuses: ['PENDING', 'VALIDATED'], tagIds: [engineering] } },
-      { token: owner.sessionToken },
-    );
-    const counts = preview.data.profilesInvitePreview;
-    const skippedBy = (reason: string) => counts.skipped.find((s: { reason: string }) => s.reason === reason)?.count;
+    const counts = await kit.as(owner.sessionToken).invitationPreview({ filter: { statuses: ['PENDING', 'VALIDATED'], tagIds: [engineering] } });
+    const skippedBy = (reason: string) => counts.skipped.find((s) => s.reason === reason)?.count;
     // The 3 pending with an expired invitation are re-invited; the ones invited moments ago and the validated are skipped.
     expect(counts.reinviteCount).toBe(3);
     expect(skippedBy('ALREADY_VALIDATED')).toBeGreaterThanOrEqual(3);
@@ -445,14 +435,9 @@ describe('forms, settings and the session', () => {
     expect(JSON.parse((await stored()) ?? '{}')[owner.adminEmail]).toBe(device);
 
     // Someone else behind the same address fails until the limit holds for anyone without this browser's token.
-    const login = (password: string) =>
-      kit.graphql(
-        'mutation ($email: String!, $password: String!) { adminLogin(input: { email: $email, password: $password }) { __typename } }',
-        { email: owner.adminEmail, password },
-        { headers: { 'x-forwarded-for': office } },
-      );
+    const login = (password: string) => kit.as(null, { headers: { 'x-forwarded-for': office } }).adminLogin({ email: owner.adminEmail, password });
     for (let i = 0; i < 8; i++) await login('wrong password');
-    expect((await login(KIT_ADMIN_PASSWORD)).data.adminLogin.__typename).toBe('TooManyLoginAttempts');
+    expect((await login(KIT_ADMIN_PASSWORD)).__typename).toBe('TooManyLoginAttempts');
     await signIn(page, owner.adminEmail);
   });
 

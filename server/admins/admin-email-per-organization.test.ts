@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type AdminCreateInput, AdminSignInDocument } from '../test/generated/graphql.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 
 // adminCreate of an email that was an admin in ANOTHER organization answered
@@ -9,45 +10,32 @@ import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
-const CREATE = `mutation ($input: AdminCreateInput!) {
-  adminCreate(input: $input) {
-    __typename
-    ... on AdminPayload { admin { email name role } }
-    ... on Error { code message }
-  }
-}`;
-const LOGIN = `mutation ($email: String!, $password: String!, $organizationId: ID) {
-  adminLogin(input: { email: $email, password: $password, organizationId: $organizationId }) {
-    __typename
-    ... on AdminLoginPayload { token }
-    ... on Error { code }
-  }
-}`;
-
 async function signIn(email: string, password: string, address: string, organizationId?: string) {
-  const response = await kit.graphql(LOGIN, { email, password, organizationId }, { headers: { 'x-forwarded-for': address } });
+  const response = await kit.as(null, { headers: { 'x-forwarded-for': address } }).send(AdminSignInDocument, { input: { email, password, organizationId } });
   expect(response.errors).toBeUndefined();
-  const answer = response.data.adminLogin;
+  const answer = response.data!.adminLogin;
   if (answer.__typename !== 'AdminLoginPayload') return answer.__typename as string;
-  const viewer = await kit.graphql('{ viewer { organization { id } } }', {}, { token: answer.token });
-  return viewer.data.viewer.organization.id as string;
+  return (await kit.as(answer.token).viewerOrganization()).id;
 }
 
 describe('admin emails are unique per organization', () => {
   it('adminCreate answers the same whether or not the email is an admin elsewhere; the same organization still refuses it', async () => {
     const [mine, elsewhere] = [await kit.createOrganization({ role: 'OWNER' }), await kit.createOrganization({ role: 'OWNER' })];
-    const input = (email: string) => ({ email, name: 'Pat', role: 'VIEWER', password: 'a perfectly fine password' });
-    const withoutEmail = ({ admin, ...rest }: { admin?: { email: string } }) => ({ ...rest, admin: admin && { ...admin, email: '…' } });
+    const input = (email: string): AdminCreateInput => ({ email, name: 'Pat', role: 'VIEWER', password: 'a perfectly fine password' });
+    const withoutEmail = (answer: { __typename: string; admin?: { email: string } }) => {
+      const { admin, ...rest } = answer;
+      return { ...rest, admin: admin && { ...admin, email: '…' } };
+    };
 
-    expect((await elsewhere.graphqlAs('ADMIN', CREATE, { input: input('pat@shared.test') })).data.adminCreate.__typename).toBe('AdminPayload');
-    const known = (await mine.graphqlAs('ADMIN', CREATE, { input: input('pat@shared.test') })).data.adminCreate;
-    const unknown = (await mine.graphqlAs('ADMIN', CREATE, { input: input('pat@nowhere.test') })).data.adminCreate;
+    expect((await elsewhere.admin.adminCreateOutcome(input('pat@shared.test'))).__typename).toBe('AdminPayload');
+    const known = await mine.admin.adminCreateOutcome(input('pat@shared.test'));
+    const unknown = await mine.admin.adminCreateOutcome(input('pat@nowhere.test'));
     expect(known).toEqual({ __typename: 'AdminPayload', admin: { email: 'pat@shared.test', name: 'Pat', role: 'VIEWER' } });
     expect(withoutEmail(known)).toEqual(withoutEmail(unknown));
 
     // A second time in the same organization: refused, for either email alike.
-    const again = (await mine.graphqlAs('ADMIN', CREATE, { input: input('pat@shared.test') })).data.adminCreate;
-    const againUnknown = (await mine.graphqlAs('ADMIN', CREATE, { input: input('pat@nowhere.test') })).data.adminCreate;
+    const again = await mine.admin.adminCreateOutcome(input('pat@shared.test'));
+    const againUnknown = await mine.admin.adminCreateOutcome(input('pat@nowhere.test'));
     expect(again).toEqual({ __typename: 'EmailAlreadyUsed', code: 'EMAIL_ALREADY_USED', message: 'pat@shared.test is already an admin of this organization.' });
     expect(againUnknown).toEqual({ ...again, message: 'pat@nowhere.test is already an admin of this organization.' });
     expect(await kit.prisma.admin.count({ where: { email: 'pat@shared.test' } })).toBe(2);
@@ -57,8 +45,8 @@ describe('admin emails are unique per organization', () => {
     const [a, b] = [await kit.createOrganization({ role: 'OWNER' }), await kit.createOrganization({ role: 'OWNER' })];
     const [aId, bId] = [globalId('Organization', a.id), globalId('Organization', b.id)];
     const email = 'sam@two-orgs.test';
-    await a.graphqlAs('ADMIN', CREATE, { input: { email, name: 'Sam', role: 'ADMIN', password: 'the password for org a' } });
-    await b.graphqlAs('ADMIN', CREATE, { input: { email, name: 'Sam', role: 'ADMIN', password: 'the password for org b' } });
+    await a.admin.adminCreateOutcome({ email, name: 'Sam', role: 'ADMIN', password: 'the password for org a' });
+    await b.admin.adminCreateOutcome({ email, name: 'Sam', role: 'ADMIN', password: 'the password for org b' });
 
     expect(await signIn(email, 'the password for org a', '198.51.100.1')).toBe(aId);
     expect(await signIn(email, 'the password for org b', '198.51.100.2')).toBe(bId);

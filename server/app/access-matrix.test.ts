@@ -13,6 +13,7 @@ import { type Action, type ActorKind, actorKindsOf, PLAN_ORDER, refusalFor, ROLE
 // with the expected answer computed from the access table itself: adding a
 // row, a role, a plan or a guarded field adds cases here.
 
+// Raw documents on purpose: the matrix builds one document per operation of the schema, for every plan, role and actor.
 const kit = useTestKit();
 
 /** What a root field's auth scope asks for: an action of the table, or only "an authenticated caller" (null). */

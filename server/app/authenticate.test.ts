@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { PingDocument, ProfileTotalDocument } from '../test/generated/graphql.ts';
 import { useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
-const QUERY = '{ profiles(first: 1) { totalCount } }';
 
 describe('authentication', () => {
   it('accepts a valid API key and records when it was last used', async () => {
     const org = await kit.createOrganization();
-    const response = await org.graphql(QUERY);
+    const response = await org.api.send(ProfileTotalDocument, {});
     expect(response.data).toEqual({ profiles: { totalCount: 0 } });
     const key = await kit.prisma.apiKey.findUniqueOrThrow({ where: { id: org.apiKeyId } });
     expect(key.lastUsedAt).toEqual(kit.clock.now());
@@ -27,7 +27,7 @@ describe('authentication', () => {
       [{ authorization: `Bearer ${org.apiKey}` }, /revoked/],
     ];
     for (const [headers, message] of cases) {
-      const response = await kit.graphql(QUERY, {}, { headers });
+      const response = await kit.as(null, { headers }).send(ProfileTotalDocument, {});
       expect(response.errors?.[0]?.extensions?.code, JSON.stringify(headers)).toBe('UNAUTHENTICATED');
       expect(response.errors?.[0]?.message).toMatch(message);
       expect(response.data ?? null).toBeNull();
@@ -39,7 +39,7 @@ describe('authentication', () => {
     for (const actor of ['API_KEY', 'ADMIN'] as const) {
       kit.clock.advance(120_000);
       kit.resetStatements();
-      const response = await org.graphqlAs(actor, '{ __typename }');
+      const response = await org.as(actor).send(PingDocument, {});
       expect(response.errors, actor).toBeUndefined();
       expect(kit.statements, actor).toHaveLength(1);
     }
@@ -47,7 +47,7 @@ describe('authentication', () => {
     expect(session.lastUsedAt).toEqual(kit.clock.now());
     // No cache: the request after a revocation is refused.
     await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { revokedAt: kit.clock.now() } });
-    const refused = await org.graphql('{ __typename }');
+    const refused = await org.api.send(PingDocument, {});
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

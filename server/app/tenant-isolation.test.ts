@@ -7,6 +7,7 @@ import { globalId, useTestKit } from '../test/kit.ts';
 // and with ids that exist nowhere. The two answers must be identical (so B's
 // ids reveal nothing, not even that they exist), and B's data must not change.
 
+// Raw documents on purpose: one organization's ids replayed into another's requests, in documents built per operation.
 const kit = useTestKit();
 
 describe('tenant isolation', () => {

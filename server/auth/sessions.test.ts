@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { AdminSignInDocument, ViewerAdminDocument } from '../test/generated/graphql.ts';
 import { KIT_ADMIN_PASSWORD, type TestKit, useTestKit } from '../test/kit.ts';
+import { codeOf, expectTypename } from '../test/operations.ts';
 import { hashSecret } from './api-keys.ts';
 import {
   DEVICE_LIFETIME_MS,
@@ -13,42 +15,33 @@ import {
 
 const kit = useTestKit();
 
-const LOGIN = `mutation ($email: String!, $password: String!) {
-  adminLogin(input: { email: $email, password: $password }) {
-    __typename
-    ... on AdminLoginPayload { token expiresAt deviceToken }
-    ... on Error { code message }
-    ... on TooManyLoginAttempts { retryAfterSeconds }
-  }
-}`;
-const VIEWER = '{ viewer { actorKind role admin { email } } }';
-
 let addressCounter = 0;
 /** Each test signs in from an address of its own, so per-address limits never leak between tests. */
 const newAddress = () => `203.0.113.${++addressCounter}`;
 
 async function login(kit: TestKit, email: string, password: string, address: string) {
-  const response = await kit.graphql(LOGIN, { email, password }, { headers: { 'x-forwarded-for': address } });
+  const response = await kit.as(null, { headers: { 'x-forwarded-for': address } }).send(AdminSignInDocument, { input: { email, password } });
   expect(response.errors).toBeUndefined();
-  return response.data.adminLogin;
+  return response.data!.adminLogin;
 }
 
 describe('admin sessions', () => {
   it('signs in with email (any case) and password, and the token then identifies the admin until it expires', async () => {
     const org = await kit.createOrganization({ role: 'MANAGER' });
-    const result = await login(kit, org.adminEmail.toUpperCase(), KIT_ADMIN_PASSWORD, newAddress());
-    expect(result.__typename).toBe('AdminLoginPayload');
+    const answer = await login(kit, org.adminEmail.toUpperCase(), KIT_ADMIN_PASSWORD, newAddress());
+    expect(answer.__typename).toBe('AdminLoginPayload');
+    const result = expectTypename(answer, 'AdminLoginPayload');
     expect(result.token).toMatch(/^pps_[A-Za-z0-9_-]{43}$/);
     expect(new Date(result.expiresAt)).toEqual(new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS));
     // Only the hash is stored.
     const stored = await kit.prisma.adminSession.findUniqueOrThrow({ where: { tokenHash: hashSecret(result.token) } });
     expect(stored.adminId).toBe(org.adminId);
 
-    const viewer = await kit.graphql(VIEWER, {}, { token: result.token });
-    expect(viewer.data.viewer).toEqual({ actorKind: 'ADMIN', role: 'MANAGER', admin: { email: org.adminEmail } });
+    const viewer = await kit.as(result.token).viewerAdmin();
+    expect(viewer).toEqual({ actorKind: 'ADMIN', role: 'MANAGER', admin: { email: org.adminEmail } });
 
     kit.clock.advance(SESSION_LIFETIME_MS);
-    const expired = await kit.graphql(VIEWER, {}, { token: result.token });
+    const expired = await kit.as(result.token).send(ViewerAdminDocument, {});
     expect(expired.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(expired.errors?.[0]?.message).toMatch(/session expired/);
   });
@@ -68,9 +61,9 @@ describe('admin sessions', () => {
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS - 1; i++) await login(kit, org.adminEmail, 'wrong password', address);
     expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).__typename).toBe('AdminLoginPayload');
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
-      expect((await login(kit, org.adminEmail, 'wrong password', address)).code).toBe('INVALID_CREDENTIALS');
+      expect(codeOf(await login(kit, org.adminEmail, 'wrong password', address))).toBe('INVALID_CREDENTIALS');
     }
-    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    expect(codeOf(await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address))).toBe('TOO_MANY_LOGIN_ATTEMPTS');
     // Another address of the same admin is not affected.
     expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
   });
@@ -79,18 +72,18 @@ describe('admin sessions', () => {
     const org = await kit.createOrganization();
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
       if (i > 0) kit.clock.advance(1_000);
-      expect((await login(kit, org.adminEmail, 'wrong password', newAddress())).code).toBe('INVALID_CREDENTIALS');
+      expect(codeOf(await login(kit, org.adminEmail, 'wrong password', newAddress()))).toBe('INVALID_CREDENTIALS');
     }
     // Even the right password is not checked now, from an address the admin never signed in from.
     const locked = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
     expect(locked).toMatchObject({ __typename: 'TooManyLoginAttempts', code: 'TOO_MANY_LOGIN_ATTEMPTS' });
     // Allowed again the first delay after the last failure (each further failure doubles it).
-    expect(locked.retryAfterSeconds).toBe(FIRST_DELAY_MS / 1000);
+    expect(expectTypename(locked, 'TooManyLoginAttempts').retryAfterSeconds).toBe(FIRST_DELAY_MS / 1000);
     // Unknown accounts are limited the same way, so the limit says nothing about existence.
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await login(kit, 'ghost@nowhere.test', 'wrong password', newAddress());
-    expect((await login(kit, 'ghost@nowhere.test', 'wrong password', newAddress())).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    expect(codeOf(await login(kit, 'ghost@nowhere.test', 'wrong password', newAddress()))).toBe('TOO_MANY_LOGIN_ATTEMPTS');
 
-    kit.clock.advance(locked.retryAfterSeconds * 1000);
+    kit.clock.advance(expectTypename(locked, 'TooManyLoginAttempts').retryAfterSeconds * 1000);
     expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
   });
 
@@ -98,30 +91,30 @@ describe('admin sessions', () => {
     const address = newAddress();
     for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) await login(kit, `guess-${i}@nowhere.test`, 'wrong password', address);
     const org = await kit.createOrganization();
-    expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address)).code).toBe('TOO_MANY_LOGIN_ATTEMPTS');
+    expect(codeOf(await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, address))).toBe('TOO_MANY_LOGIN_ATTEMPTS');
     expect((await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress())).__typename).toBe('AdminLoginPayload');
   });
 
   it('ends the session on logout; an API key cannot log out', async () => {
     const org = await kit.createOrganization();
-    const { token } = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
-    const logout = await kit.graphql('mutation { adminLogout { __typename ... on AdminLogoutPayload { sessionEnded } } }', {}, { token });
-    expect(logout.data.adminLogout).toEqual({ __typename: 'AdminLogoutPayload', sessionEnded: true });
-    const after = await kit.graphql(VIEWER, {}, { token });
+    const { token } = expectTypename(await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress()), 'AdminLoginPayload');
+    const logout = await kit.as(token).adminLogout();
+    expect(logout).toEqual({ __typename: 'AdminLogoutPayload', sessionEnded: true });
+    const after = await kit.as(token).send(ViewerAdminDocument, {});
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(after.errors?.[0]?.message).toMatch(/session ended/);
     // The admin's other session still works.
-    expect((await org.graphqlAs('ADMIN', VIEWER)).data.viewer.actorKind).toBe('ADMIN');
+    expect((await org.admin.viewerAdmin()).actorKind).toBe('ADMIN');
 
-    const withKey = await org.graphql('mutation { adminLogout { __typename ... on Error { code message } } }');
-    expect(withKey.data.adminLogout).toMatchObject({ __typename: 'NotASession', code: 'NOT_A_SESSION' });
+    const withKey = await org.api.adminLogout();
+    expect(withKey).toMatchObject({ __typename: 'NotASession', code: 'NOT_A_SESSION' });
   });
 
   it('forgets failed sign-ins past the window and sessions ended a day ago (the hourly job)', async () => {
     const org = await kit.createOrganization();
     const address = newAddress();
     await login(kit, 'prune-me@nowhere.test', 'wrong password', address);
-    const { token, deviceToken } = await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress());
+    const { token, deviceToken } = expectTypename(await login(kit, org.adminEmail, KIT_ADMIN_PASSWORD, newAddress()), 'AdminLoginPayload');
     kit.clock.advance(SESSION_LIFETIME_MS + 24 * 3_600_000 + 1);
     await pruneSignInRecords(kit.prisma, kit.clock.now());
     expect(await kit.prisma.loginAttempt.count({ where: { email: 'prune-me@nowhere.test' } })).toBe(0);

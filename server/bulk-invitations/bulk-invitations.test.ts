@@ -2,26 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../database/prisma.ts';
 import { globalId, kitTest, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
-import { expectTypename } from '../test/operations.ts';
+import { BulkInvitationProgressFollowDocument, type BulkInvitationProgressFollowSubscription } from '../test/generated/graphql.ts';
+import { documentText, expectTypename } from '../test/operations.ts';
 import { CHUNK_SIZE, runBulkInvitation } from './bulk-invitation-service.ts';
 import { RESEND_COOLDOWN_MS } from '../invitations/invitation-rules.ts';
 
 const kit = useTestKit();
 /** A test with its own clock, mailbox and organization (server/test/kit.ts). */
 const fixtureTest = kitTest(kit);
-
-const BULK_FIELDS = 'id state total done invitedCount reinvitedCount failedCount skipped { reason count }';
-const INVITE_MANY = `mutation ($input: ProfilesInviteInput!) {
-  profilesInvite(input: $input) {
-    __typename
-    ... on ProfilesInvitePayload { bulkInvitation { ${BULK_FIELDS} } }
-    ... on Error { code message }
-    ... on SelectionTooLarge { size max }
-  }
-}`;
-const PREVIEW = `query ($ids: [ID!], $filter: ProfileFilter) {
-  profilesInvitePreview(profileIds: $ids, filter: $filter) { total inviteCount reinviteCount skippedCount skipped { reason count } }
-}`;
 
 describe('bulk invitations', () => {
   fixtureTest('previews a selection by reason without changing anything, and inviting it does what the preview said', async ({ org, clock, mailbox }) => {
@@ -65,12 +53,15 @@ describe('bulk invitations', () => {
     const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'ADMIN' });
     await org.insertManyProfiles(10_000);
     // Criteria whose keys jsonb stores in another order: the retry below must still be recognised as the same request.
-    const input = { filter: { parkingLotIds: [org.lots[0]!.globalId], noAccess: true, statuses: ['NOT_INVITED'] }, idempotencyKey: 'hr-sync-2026-11-26' };
+    const input = {
+      filter: { parkingLotIds: [org.lots[0]!.globalId], noAccess: true, statuses: ['NOT_INVITED' as const] },
+      idempotencyKey: 'hr-sync-2026-11-26',
+    };
 
-    const preview = (await org.graphql(PREVIEW, { filter: input.filter })).data.profilesInvitePreview;
+    const preview = await org.api.invitationPreview({ filter: input.filter });
     expect(preview).toMatchObject({ total: 10_000, inviteCount: 10_000, reinviteCount: 0, skippedCount: 0 });
 
-    const started = (await org.graphql(INVITE_MANY, { input })).data.profilesInvite.bulkInvitation;
+    const started = expectTypename(await org.api.profilesInviteBulk(input), 'ProfilesInvitePayload').bulkInvitation;
     expect(started).toMatchObject({ state: 'QUEUED', total: 10_000, done: 0 });
 
     const events = followOverSse(org.apiKey, started.id);
@@ -82,7 +73,7 @@ describe('bulk invitations', () => {
 
     // The same request again (a client retry): the same bulk invitation, nobody invited twice.
     kit.clock.advance(RESEND_COOLDOWN_MS);
-    const retried = (await org.graphql(INVITE_MANY, { input })).data.profilesInvite.bulkInvitation;
+    const retried = expectTypename(await org.api.profilesInviteBulk(input), 'ProfilesInvitePayload').bulkInvitation;
     expect(retried.id).toBe(started.id);
     await kit.runJobs();
     expect(await kit.prisma.invitation.count({ where: { organizationId: org.id } })).toBe(10_000);
@@ -91,7 +82,7 @@ describe('bulk invitations', () => {
     expect(new Set(mine.map((message) => message.To)).size).toBe(10_000);
     expect(mine.every((message) => message.TextBody!.includes(`${TEST_PUBLIC_URL}/accept?lang=en#token=`))).toBe(true);
 
-    const reused = (await org.graphql(INVITE_MANY, { input: { ...input, filter: { statuses: ['PENDING'] } } })).data.profilesInvite;
+    const reused = await org.api.profilesInviteBulk({ ...input, filter: { statuses: ['PENDING'] } });
     expect(reused).toMatchObject({ __typename: 'IdempotencyKeyReused', code: 'IDEMPOTENCY_KEY_REUSED' });
   }, 90_000); // 10,000 profiles and their emails: slower than the default 30 s on a loaded 2-core machine.
 
@@ -99,12 +90,12 @@ describe('bulk invitations', () => {
     const org = await kit.createOrganization({ role: 'OWNER' });
     const total = 2 * CHUNK_SIZE + 500;
     await org.insertManyProfiles(total);
-    const started = (await org.graphql(INVITE_MANY, { input: { filter: {} } })).data.profilesInvite.bulkInvitation;
+    const started = expectTypename(await org.api.profilesInviteBulk({ filter: {} }), 'ProfilesInvitePayload').bulkInvitation;
     const bulkId = Buffer.from(started.id, 'base64').toString().split(':')[1]!;
 
     // The process dies while the third chunk's transaction runs: two chunks are committed, the third is not.
     await expect(runBulkInvitation({ ...kit.worker, prisma: crashingOnTransaction(kit.prisma, 3) }, bulkId)).rejects.toThrow('simulated crash');
-    const midway = (await org.graphql(`query ($id: ID!) { bulkInvitation(id: $id) { ${BULK_FIELDS} } }`, { id: started.id })).data.bulkInvitation;
+    const midway = await org.api.bulkInvitationProgress(started.id);
     expect(midway).toMatchObject({ state: 'RUNNING', done: 2 * CHUNK_SIZE, invitedCount: 2 * CHUNK_SIZE });
     expect(await kit.prisma.invitation.count({ where: { organizationId: org.id } })).toBe(2 * CHUNK_SIZE);
 
@@ -125,32 +116,32 @@ describe('bulk invitations', () => {
     await kit.prisma
       .$executeRaw`SELECT graphile_worker.add_job('run-bulk-invitation', json_build_object('bulkInvitationId', ${bulk.id}::text), max_attempts := 1)`;
     await kit.runJobs();
-    const read = await org.graphql('query ($id: ID!) { bulkInvitation(id: $id) { state failureReason } }', { id: globalId('BulkInvitation', bulk.id) });
-    expect(read.data.bulkInvitation.state).toBe('FAILED');
+    const read = await org.api.bulkInvitationProgress(globalId('BulkInvitation', bulk.id));
+    expect(read!.state).toBe('FAILED');
     // The database's complaint goes to the log, not to the client.
-    expect(read.data.bulkInvitation.failureReason).toBe('Stopped by an unexpected error (details in the server log).');
+    expect(read!.failureReason).toBe('Stopped by an unexpected error (details in the server log).');
   });
 
   it("refuses a selection over the plan's bulk size, a selection that is both or neither, and keeps MANAGERs to single invitations", async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS', role: 'ADMIN' });
     // More ids than the plan's largest bulk invitation: the mutation's typed SelectionTooLarge (the preview, a query, answers LIST_TOO_LONG)…
     const tooMany = Array.from({ length: 5_001 }, () => globalId('Profile', randomUUID()));
-    expect((await org.graphql(INVITE_MANY, { input: { profileIds: tooMany } })).data.profilesInvite).toMatchObject({
+    expect(await org.api.profilesInviteBulk({ profileIds: tooMany })).toMatchObject({
       __typename: 'SelectionTooLarge',
       size: 5_001,
       max: 5_000,
     });
     // …and so is a filter that selects more.
     await org.insertManyProfiles(5_001);
-    expect((await org.graphql(INVITE_MANY, { input: { filter: {} } })).data.profilesInvite).toMatchObject({
+    expect(await org.api.profilesInviteBulk({ filter: {} })).toMatchObject({
       __typename: 'SelectionTooLarge',
       size: 5_001,
       max: 5_000,
     });
-    expect((await org.graphql(INVITE_MANY, { input: {} })).data.profilesInvite).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT' });
-    expect((await org.graphql(INVITE_MANY, { input: { filter: {}, profileIds: [] } })).data.profilesInvite.__typename).toBe('InvalidInput');
+    expect(await org.api.profilesInviteBulk({})).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT' });
+    expect((await org.api.profilesInviteBulk({ filter: {}, profileIds: [] })).__typename).toBe('InvalidInput');
     const manager = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'MANAGER' });
-    expect((await manager.graphql(INVITE_MANY, { input: { filter: {} } })).data.profilesInvite).toMatchObject({
+    expect(await manager.api.profilesInviteBulk({ filter: {} })).toMatchObject({
       __typename: 'Forbidden',
       code: 'FORBIDDEN',
     });
@@ -159,11 +150,11 @@ describe('bulk invitations', () => {
 });
 
 /** Subscribes to a bulk invitation's progress over SSE (GraphQL over SSE, as a browser would) and collects the events until the stream ends. */
-async function followOverSse(apiKey: string, id: string): Promise<any[]> {
+async function followOverSse(apiKey: string, id: string): Promise<BulkInvitationProgressFollowSubscription['bulkInvitationProgress'][]> {
   const response = await kit.app.fetch(`${TEST_PUBLIC_URL}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ query: `subscription ($id: ID!) { bulkInvitationProgress(id: $id) { ${BULK_FIELDS} } }`, variables: { id } }),
+    body: JSON.stringify({ query: documentText(BulkInvitationProgressFollowDocument), variables: { id } }),
   });
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
   const text = await response.text();

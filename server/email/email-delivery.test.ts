@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPrisma } from '../database/prisma.ts';
+import { expectTypename } from '../test/operations.ts';
 import { globalId, TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { type DeliveryDependencies, deliverQueuedEmails, MAX_SEND_ATTEMPTS, retryBackoffMs } from './email-delivery.ts';
 import { type EmailTransport, MailboxTransport, type OutgoingEmail, PostmarkTransport, type SendResult } from './email-transport.ts';
@@ -14,16 +15,12 @@ import { type EmailTransport, MailboxTransport, type OutgoingEmail, PostmarkTran
 const kit = useTestKit();
 const MINUTE = 60_000;
 
-const INVITE_MANY = `mutation ($ids: [ID!]!) {
-  profilesInvite(input: { profileIds: $ids }) { __typename ... on ProfilesInvitePayload { bulkInvitation { invited: invitedCount } } }
-}`;
-
 /** Invites `count` new profiles of the organization (inline, ≤ 200 a call); returns their queued emails. */
 async function queuedInvitationEmails(org: TestOrganization, count: number) {
   const ids = await org.insertManyProfiles(count);
   for (let start = 0; start < ids.length; start += 200) {
-    const answer = await org.graphql(INVITE_MANY, { ids: ids.slice(start, start + 200).map((id) => globalId('Profile', id)) });
-    expect(answer.data.profilesInvite.bulkInvitation.invited).toBe(Math.min(200, ids.length - start));
+    const answer = await org.api.profilesInviteBulk({ profileIds: ids.slice(start, start + 200).map((id) => globalId('Profile', id)) });
+    expect(expectTypename(answer, 'ProfilesInvitePayload').bulkInvitation.invitedCount).toBe(Math.min(200, ids.length - start));
   }
   const emails = await emailsOf(org);
   expect(emails.map((email) => email.state)).toEqual(ids.map(() => 'QUEUED'));

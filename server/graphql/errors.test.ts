@@ -13,6 +13,8 @@ import { DOMAIN_ERRORS, type ErrorCode } from '../kernel/errors.ts';
 import { errorCodesMarkdown } from './error-codes-markdown.ts';
 import { ALL_ERROR_CODES } from '../kernel/request-refusals.ts';
 
+// Raw documents on purpose: these tests send what a typed operation cannot (malformed ids and cursors,
+// out-of-range arguments, strings that are not text, documents assembled per field) to see each refused cleanly.
 const kit = useTestKit();
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 

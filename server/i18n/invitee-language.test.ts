@@ -4,6 +4,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { rootDir } from '../database/paths.ts';
 import { globalId, type TestOrganization, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 import { LANGUAGE_TAGS, LOCALES } from './locales.ts';
 import { CATALOGS } from './messages.ts';
 
@@ -18,35 +19,28 @@ const PASSWORD = 'un mot de passe assez long';
 async function person(org: TestOrganization, locale?: 'EN' | 'FR', firstName = 'Hélène') {
   const [id] = await org.insertProfiles(1, { with: () => ({ firstName }) });
   if (locale) {
-    const updated = await org.graphql(
-      'mutation ($id: ID!, $locale: Locale) { profileUpdate(id: $id, input: { locale: $locale }) { __typename ... on ProfilePayload { profile { locale } } } }',
-      {
-        id: globalId('Profile', id!),
-        locale,
-      },
-    );
-    expect(updated.data.profileUpdate.profile.locale).toBe(locale);
+    const updated = await org.api.profileLocaleUpdate(globalId('Profile', id!), locale);
+    expect(expectTypename(updated, 'ProfilePayload').profile.locale).toBe(locale);
   }
   const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
   return { id: id!, globalId: globalId('Profile', id!), email: profile.email };
 }
 
-async function inviteAndDeliver(org: TestOrganization, profileGlobalId: string) {
-  const response = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: profileGlobalId });
-  expect(response.data.profileInvite.__typename).toBe('ProfileInvitePayload');
+/** Invites a profile (database id) as the organization's API key, and delivers the email. */
+async function inviteAndDeliver(org: TestOrganization, profileId: string) {
+  const response = await org.api.profileInvite(profileId);
+  expect(response.__typename).toBe('ProfileInvitePayload');
   await kit.runJobs();
 }
 
 describe("the invitee's language", () => {
   it('a French profile receives the invitation, the reminder and the app email in French, dates in the organization time zone', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS', name: 'Parkings Dupont' });
-    const settings = await org.graphql(
-      'mutation { organizationUpdate(input: { timeZone: "europe/paris" }) { ... on OrganizationPayload { organization { timeZone defaultLocale } } } }',
-    );
-    expect(settings.data.organizationUpdate.organization).toEqual({ timeZone: 'Europe/Paris', defaultLocale: 'EN' });
+    const settings = expectTypename(await org.api.organizationLanguageUpdate({ timeZone: 'europe/paris' }), 'OrganizationPayload');
+    expect(settings.organization).toEqual({ timeZone: 'Europe/Paris', defaultLocale: 'EN' });
     const start = kit.clock.now();
     const french = await person(org, 'FR');
-    await inviteAndDeliver(org, french.globalId);
+    await inviteAndDeliver(org, french.id);
 
     const [invitation] = kit.emailsTo(french.email);
     expect(invitation!.Subject).toBe('Parkings Dupont vous invite sur Parkpass : confirmez votre compte');
@@ -66,11 +60,8 @@ describe("the invitee's language", () => {
     expect(reminder.TextBody).toContain('C’est le seul rappel que vous recevrez.');
     expect(reminder.TextBody).toContain('dimanche 29 novembre 2026 à 10:00 UTC+1');
 
-    const accepted = await kit.graphql('mutation ($t: String!, $p: String!) { invitationAccept(input: { token: $t, password: $p }) { __typename } }', {
-      t: kit.tokenOf(reminder),
-      p: PASSWORD,
-    });
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    const accepted = await kit.anonymous.invitationAccept(kit.tokenOf(reminder), PASSWORD);
+    expect(accepted.__typename).toBe('InvitationAcceptPayload');
     await kit.runJobs();
     const app = kit.emailsTo(french.email)[2]!;
     expect(app.Subject).toBe('Votre compte Parkpass est prêt : téléchargez l’application');
@@ -79,24 +70,22 @@ describe("the invitee's language", () => {
 
   it("speaks the organization's default language to profiles without one, and each profile's own otherwise", async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS', name: 'Société Générale des Parkings' });
-    const changed = await org.graphql(
-      'mutation { organizationUpdate(input: { defaultLocale: FR }) { ... on OrganizationPayload { organization { defaultLocale } } } }',
-    );
-    expect(changed.data.organizationUpdate.organization.defaultLocale).toBe('FR');
+    const changed = expectTypename(await org.api.organizationLanguageUpdate({ defaultLocale: 'FR' }), 'OrganizationPayload');
+    expect(changed.organization.defaultLocale).toBe('FR');
     const byDefault = await person(org, undefined, 'Zoé');
     const english = await person(org, 'EN', 'Zoe');
-    await inviteAndDeliver(org, byDefault.globalId);
-    await inviteAndDeliver(org, english.globalId);
+    await inviteAndDeliver(org, byDefault.id);
+    await inviteAndDeliver(org, english.id);
     expect(kit.emailsTo(byDefault.email)[0]!.TextBody).toContain('Bonjour Zoé,');
     expect(kit.emailsTo(english.email)[0]!.Subject).toBe('Société Générale des Parkings invites you to Parkpass: confirm your account');
     expect(kit.emailsTo(english.email)[0]!.TextBody).toMatch(/expires on [A-Z][a-z]+day, \d{1,2} [A-Z][a-z]+ 2026 at \d\d:\d\d UTC\./);
 
-    const locale = (token: string) => kit.graphql('query ($t: String!) { invitationByToken(token: $t) { locale timeZone } }', { t: token });
-    expect((await locale(kit.tokenOf(kit.emailsTo(byDefault.email)[0]!))).data.invitationByToken).toEqual({ locale: 'FR', timeZone: 'UTC' });
-    expect((await locale(kit.tokenOf(kit.emailsTo(english.email)[0]!))).data.invitationByToken).toEqual({ locale: 'EN', timeZone: 'UTC' });
+    const locale = (token: string) => kit.anonymous.invitationLocale(token);
+    expect(await locale(kit.tokenOf(kit.emailsTo(byDefault.email)[0]!))).toEqual({ locale: 'FR', timeZone: 'UTC' });
+    expect(await locale(kit.tokenOf(kit.emailsTo(english.email)[0]!))).toEqual({ locale: 'EN', timeZone: 'UTC' });
 
-    const invalid = await org.graphql('mutation { organizationUpdate(input: { timeZone: "Mars/Olympus_Mons" }) { __typename ... on InvalidInput { path } } }');
-    expect(invalid.data.organizationUpdate).toEqual({ __typename: 'InvalidInput', path: ['input', 'timeZone'] });
+    const invalid = await org.api.organizationLanguageUpdate({ timeZone: 'Mars/Olympus_Mons' });
+    expect(invalid).toEqual({ __typename: 'InvalidInput', path: ['input', 'timeZone'] });
   });
 
   it('serves the accept page in the language of the link, else of the browser, with every text of the catalog', async () => {

@@ -11,8 +11,10 @@ const kit = useTestKit();
 const it = kitTest(kit);
 const HOUR = 3_600_000;
 
-const PROFILE = `query ($id: ID!) { profile(id: $id) { status email validatedAt latestInvitation { state expired deliveryState } } }`;
 const PASSWORD = 'a long and fine password';
+
+/** The profile's status and latest invitation, as its organization's API key reads them. */
+const stateOf = (org: TestOrganization, person: { globalId: string }) => org.api.profileInvitationState(person.globalId);
 
 async function invitableProfile(org: TestOrganization) {
   const [id] = await org.insertProfiles(1);
@@ -68,16 +70,14 @@ describe('invite one, accept', () => {
     const token = kit.tokenOf(first!);
     // Only the token's hash is stored.
     expect(JSON.stringify(await kit.prisma.invitation.findMany({ where: { profileId: person.id } }))).not.toContain(token);
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation).toEqual({
+    expect((await stateOf(org, person))!.latestInvitation).toEqual({
       state: 'OPEN',
       expired: false,
       deliveryState: 'SENT',
     });
 
-    const publicView = await kit.graphql('query ($token: String!) { invitationByToken(token: $token) { organizationName firstName state passwordPolicy } }', {
-      token,
-    });
-    expect(publicView.data.invitationByToken).toMatchObject({ organizationName: org.name, firstName: person.firstName, state: 'OPEN' });
+    const publicView = await kit.anonymous.publicInvitation(token);
+    expect(publicView).toMatchObject({ organizationName: org.name, firstName: person.firstName, state: 'OPEN' });
 
     expect(await accept(token)).toEqual({
       __typename: 'InvitationAcceptPayload',
@@ -86,7 +86,7 @@ describe('invite one, accept', () => {
       appStoreUrl: 'https://apps.example/parkpass',
       playStoreUrl: 'https://play.example/parkpass',
     });
-    const profile = (await org.graphql(PROFILE, { id: person.globalId })).data.profile;
+    const profile = await stateOf(org, person);
     expect(profile).toMatchObject({ status: 'VALIDATED', validatedAt: kit.clock.now().toISOString(), latestInvitation: { state: 'ACCEPTED' } });
 
     await kit.runJobs();
@@ -110,12 +110,12 @@ describe('invite one, accept', () => {
 
     kit.clock.advance(72 * HOUR);
     expect(await accept(token)).toMatchObject({ __typename: 'InvitationExpired', code: 'INVITATION_EXPIRED' });
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({
+    expect(await stateOf(org, person)).toMatchObject({
       status: 'PENDING',
       latestInvitation: { state: 'EXPIRED', expired: true },
     });
-    const expired = await org.graphql('{ profiles(filter: { invitationExpired: true }) { edges { node { email } } } }');
-    expect(expired.data.profiles.edges).toEqual([{ node: { email: person.email } }]);
+    const expired = await org.api.profileEmails({ invitationExpired: true });
+    expect(expired.edges).toEqual([{ node: { email: person.email } }]);
   });
 
   it('re-inviting replaces the old link (after the re-send delay), which then says it was superseded', async () => {
@@ -157,11 +157,9 @@ describe('invite one, accept', () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
     const token = tokenOfLink(await invite(org, person, false));
-    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "new.address@example.test" }) { __typename } }', {
-      id: person.globalId,
-    });
+    await org.api.profileUpdateContact(person.globalId, { email: 'new.address@example.test' });
     expect(await accept(token)).toMatchObject({ __typename: 'InvitationRevoked', superseded: false });
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile).toMatchObject({ status: 'PENDING', latestInvitation: { state: 'REVOKED' } });
+    expect(await stateOf(org, person)).toMatchObject({ status: 'PENDING', latestInvitation: { state: 'REVOKED' } });
   });
 
   it('returns the link instead of sending an email when asked, and that link works', async () => {
@@ -180,7 +178,7 @@ describe('invite one, accept', () => {
     const person = await invitableProfile(org);
     const token = tokenOfLink(await invite(org, person, false));
     expect(await accept('not-a-token')).toMatchObject({ __typename: 'InvitationNotFound', code: 'INVITATION_NOT_FOUND' });
-    expect((await kit.graphql('{ invitationByToken(token: "not-a-token") { state } }')).data.invitationByToken).toBeNull();
+    expect(await kit.anonymous.publicInvitation('not-a-token')).toBeNull();
     expect(await accept(token, 'short')).toMatchObject({ __typename: 'PasswordTooWeak', code: 'PASSWORD_TOO_WEAK' });
     expect(await accept(token, person.email)).toMatchObject({ __typename: 'PasswordTooWeak' });
 
@@ -217,18 +215,16 @@ describe('delivery', () => {
 
     expect((await postWebhook({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: messageId }, 'wrong password')).status).toBe(401);
     expect((await postWebhook({ RecordType: 'Delivery', MessageID: messageId })).status).toBe(200);
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('DELIVERED');
+    expect((await stateOf(org, person))!.latestInvitation!.deliveryState).toBe('DELIVERED');
     expect((await postWebhook({ RecordType: 'Bounce', Type: 'HardBounce', MessageID: messageId, Email: person.email })).status).toBe(200);
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+    expect((await stateOf(org, person))!.latestInvitation!.deliveryState).toBe('BOUNCED');
     // A late delivery report does not hide the bounce.
     await postWebhook({ RecordType: 'Delivery', MessageID: messageId });
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+    expect((await stateOf(org, person))!.latestInvitation!.deliveryState).toBe('BOUNCED');
 
     kit.clock.advance(RESEND_COOLDOWN_MS);
     expect(await invite(org, person)).toMatchObject({ __typename: 'EmailUndeliverable', code: 'EMAIL_UNDELIVERABLE' });
-    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { email: "fixed.address@example.test" }) { __typename } }', {
-      id: person.globalId,
-    });
+    await org.api.profileUpdateContact(person.globalId, { email: 'fixed.address@example.test' });
     expect((await invite(org, person)).__typename).toBe('ProfileInvitePayload');
   });
 
@@ -242,7 +238,7 @@ describe('delivery', () => {
     const email = await kit.prisma.email.findFirstOrThrow({ where: { profileId: person.id } });
     expect(email.state).toBe('BOUNCED');
     expect(email.lastError).toMatch(/^406: You tried to send to recipient\(s\) that have been marked as inactive/);
-    expect((await org.graphql(PROFILE, { id: person.globalId })).data.profile.latestInvitation.deliveryState).toBe('BOUNCED');
+    expect((await stateOf(org, person))!.latestInvitation!.deliveryState).toBe('BOUNCED');
   });
 
   it('keeps every email through a Postmark outage and sends each exactly once when it is back', async () => {
@@ -282,18 +278,11 @@ describe('the communication gate', () => {
   it('sends nothing for any action on a NOT_INVITED profile, and only the invitation email to a PENDING one', async () => {
     const org = await kit.createOrganization();
     const [lot] = org.lots;
-    const created = await org.graphql(
-      `mutation ($lot: ID!) { profileCreate(input: { firstName: "Quiet", lastName: "Person", email: "quiet@example.test", parkingLotIds: [$lot] }) { ... on ProfilePayload { profile { id } } } }`,
-      { lot: lot!.globalId },
-    );
-    const id = created.data.profileCreate.profile.id;
-    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { firstName: "Still quiet", email: "quiet2@example.test" }) { __typename } }', {
-      id,
-    });
-    await org.graphql(
-      'mutation { profilesUpsert(input: { profiles: [{ externalId: "q-1", firstName: "Q", lastName: "One", email: "q1@example.test" }] }) { __typename } }',
-    );
-    await org.graphql('{ profilesInvitePreview(filter: {}) { total } }');
+    const created = await org.api.profileCreateChecked({ firstName: 'Quiet', lastName: 'Person', email: 'quiet@example.test', parkingLotIds: [lot!.globalId] });
+    const id = expectTypename(created, 'ProfilePayload').profile.id;
+    await org.api.profileUpdateContact(id, { firstName: 'Still quiet', email: 'quiet2@example.test' });
+    await org.api.profilesUpsertRows([{ externalId: 'q-1', firstName: 'Q', lastName: 'One', email: 'q1@example.test' }]);
+    await org.api.invitationPreview({ filter: {} });
     await kit.runJobs();
     expect(kit.postmark.messages.filter((message) => /quiet|q1@/.test(message.To))).toHaveLength(0);
     expect(await kit.prisma.email.count({ where: { organizationId: org.id } })).toBe(0);

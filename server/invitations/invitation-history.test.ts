@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ProfileInvitationsDocument, type ProfileInvitationsQuery } from '../test/generated/graphql.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
 import { expectTypename } from '../test/operations.ts';
@@ -7,20 +8,7 @@ import { expectTypename } from '../test/operations.ts';
 
 const kit = useTestKit();
 
-const HISTORY = `query ($id: ID!, $first: Int, $after: String) {
-  profile(id: $id) {
-    invitations(first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      edges { node {
-        id createdAt expiresAt state acceptedAt revokedAt supersededAt deliveryState deliveryUpdatedAt
-        sentBy { type name id }
-        profile { id }
-        bulkInvitation { id }
-      } }
-    }
-  }
-}`;
+type Node = NonNullable<ProfileInvitationsQuery['profile']>['invitations']['edges'][number]['node'];
 
 describe('invitation history', () => {
   it('lists every invitation newest first: who sent it, when, its state, delivery and acceptance', async () => {
@@ -28,13 +16,9 @@ describe('invitation history', () => {
     const [profileId] = await org.insertProfiles(1);
     const id = globalId('Profile', profileId!);
     const invite = async (actor: 'ADMIN' | 'API_KEY') => {
-      const response = await org.graphqlAs(
-        actor,
-        'mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on ProfileInvitePayload { invitation { id } } } }',
-        { id },
-      );
-      expect(response.data.profileInvite.__typename).toBe('ProfileInvitePayload');
-      return response.data.profileInvite.invitation.id as string;
+      const response = await org.as(actor).profileInvite(profileId!);
+      expect(response.__typename).toBe('ProfileInvitePayload');
+      return expectTypename(response, 'ProfileInvitePayload').invitation.id;
     };
 
     const byAdmin = await invite('ADMIN');
@@ -42,29 +26,23 @@ describe('invitation history', () => {
     kit.clock.advance(RESEND_COOLDOWN_MS + 1_000);
     const byKey = await invite('API_KEY');
     kit.clock.advance(RESEND_COOLDOWN_MS + 1_000);
-    const bulk = await org.graphqlAs(
-      'ADMIN',
-      'mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { ... on ProfilesInvitePayload { bulkInvitation { id invitedCount reinvitedCount } } } }',
-      { id },
-    );
-    expect(bulk.data.profilesInvite.bulkInvitation.reinvitedCount).toBe(1);
+    const bulk = expectTypename(await org.admin.profilesInviteCounts({ profileIds: [id] }), 'ProfilesInvitePayload');
+    expect(bulk.bulkInvitation.reinvitedCount).toBe(1);
     kit.clock.advance(60_000);
     // The latest one is revoked by the admin, then the delivery of the first one bounces.
     const latest = await kit.prisma.profile.findUniqueOrThrow({ where: { id: profileId! } });
-    const revoked = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
-      id: globalId('Invitation', latest.latestInvitationId!),
-    });
-    expect(revoked.data.invitationRevoke.__typename).toBe('InvitationPayload');
+    const revoked = await org.admin.invitationRevoke(globalId('Invitation', latest.latestInvitationId!));
+    expect(revoked.__typename).toBe('InvitationPayload');
     await kit.prisma.invitation.update({
       where: { id: Buffer.from(byAdmin, 'base64').toString().split(':')[1]! },
       data: { deliveryState: 'BOUNCED', deliveryUpdatedAt: kit.clock.now() },
     });
 
-    const response = await org.graphqlAs('ADMIN', HISTORY, { id });
+    const response = await org.admin.send(ProfileInvitationsDocument, { id });
     expect(response.errors).toBeUndefined();
-    const history = response.data.profile.invitations;
+    const history = response.data!.profile!.invitations;
     expect(history.totalCount).toBe(3);
-    const [third, second, first] = history.edges.map((edge: any) => edge.node);
+    const [third, second, first] = history.edges.map((edge) => edge.node) as [Node, Node, Node];
     expect(first).toMatchObject({
       id: byAdmin,
       createdAt: firstSentAt,
@@ -80,24 +58,20 @@ describe('invitation history', () => {
       state: 'REVOKED',
       revokedAt: kit.clock.now().toISOString(),
       acceptedAt: null,
-      bulkInvitation: { id: bulk.data.profilesInvite.bulkInvitation.id },
+      bulkInvitation: { id: bulk.bulkInvitation.id },
     });
     expect(third.supersededAt).toBeNull();
     expect(first.supersededAt).not.toBeNull();
 
     // Page by page, in the same order.
-    const page1 = (await org.graphqlAs('ADMIN', HISTORY, { id, first: 2 })).data.profile.invitations;
-    const page2 = (await org.graphqlAs('ADMIN', HISTORY, { id, first: 2, after: page1.pageInfo.endCursor })).data.profile.invitations;
-    expect([...page1.edges, ...page2.edges].map((edge: any) => edge.node.id)).toEqual([third.id, byKey, byAdmin]);
+    const page1 = (await org.admin.profileInvitations({ id, first: 2 }))!.invitations;
+    const page2 = (await org.admin.profileInvitations({ id, first: 2, after: page1.pageInfo.endCursor }))!.invitations;
+    expect([...page1.edges, ...page2.edges].map((edge) => edge.node.id)).toEqual([third.id, byKey, byAdmin]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
     // Invitation.profile leads back.
-    const invitation = await kit.graphql(
-      `query ($id: ID!) { node(id: $id) { ... on Invitation { profile { id status } sentBy { name } } } }`,
-      { id: byKey },
-      { token: org.apiKey },
-    );
-    expect(invitation.data.node).toEqual({ profile: { id, status: 'PENDING' }, sentBy: { name: 'test key' } });
+    const invitation = await kit.as(org.apiKey).invitationNode(byKey);
+    expect(invitation).toEqual({ profile: { id, status: 'PENDING' }, sentBy: { name: 'test key' } });
   });
 
   it('shows when an invitation was accepted', async () => {
@@ -109,7 +83,7 @@ describe('invitation history', () => {
     kit.clock.advance(90_000);
     const accepted = { data: { invitationAccept: await kit.anonymous.invitationAccept(token, 'a long and fine password') } };
     expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
-    const history = (await org.graphql(HISTORY, { id })).data.profile.invitations.edges.map((edge: any) => edge.node);
+    const history = (await org.api.profileInvitations({ id }))!.invitations.edges.map((edge) => edge.node);
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ state: 'ACCEPTED', acceptedAt: kit.clock.now().toISOString(), deliveryState: 'NO_EMAIL', revokedAt: null });
   });
@@ -134,9 +108,9 @@ describe('invitation history', () => {
     await kit.prisma.admin.delete({ where: { id: admin.id } });
     const viewer = await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { role: 'VIEWER' } });
     expect(viewer.role).toBe('VIEWER');
-    const response = await org.graphql(HISTORY, { id });
+    const response = await org.api.send(ProfileInvitationsDocument, { id });
     expect(response.errors).toBeUndefined();
-    expect(response.data.profile.invitations.edges.map((edge: any) => [edge.node.id, edge.node.sentBy, edge.node.state])).toEqual([
+    expect(response.data!.profile!.invitations.edges.map((edge) => [edge.node.id, edge.node.sentBy, edge.node.state])).toEqual([
       [globalId('Invitation', invitation.id), null, 'EXPIRED'],
     ]);
   });

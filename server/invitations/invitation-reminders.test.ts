@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 import { queueDueReminders } from './invitation-reminders.ts';
 import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
 
@@ -10,11 +11,7 @@ import { RESEND_COOLDOWN_MS } from './invitation-rules.ts';
 const kit = useTestKit();
 const HOUR = 3_600_000;
 
-const INVITE = `mutation ($id: ID!, $sendEmail: Boolean) {
-  profileInvite(input: { profileId: $id, sendEmail: $sendEmail }) {
-    __typename ... on ProfileInvitePayload { link invitation { id } } ... on Error { code message } } }`;
-const HISTORY = `query ($id: ID!) { profile(id: $id) { invitations(first: 10) { edges { node {
-  id state deliveryState sentBy { type } reminder { queuedAt sentAt deliveryState } } } } } }`;
+const PASSWORD = 'a long and fine password';
 
 /** Runs the reminder job as the worker's cron does, then every job it leads to (the delivery). */
 async function runReminderJob() {
@@ -28,10 +25,11 @@ async function person(org: TestOrganization) {
   return { id: id!, globalId: globalId('Profile', id!), email: profile.email };
 }
 
-async function invite(org: TestOrganization, profileGlobalId: string, sendEmail = true) {
-  const response = await org.graphql(INVITE, { id: profileGlobalId, sendEmail });
-  expect(response.data.profileInvite.__typename).toBe('ProfileInvitePayload');
-  return response.data.profileInvite as { link: string | null; invitation: { id: string } };
+/** Invites a profile (database id) as the organization's API key. */
+async function invite(org: TestOrganization, profileId: string, sendEmail = true) {
+  const response = await org.api.profileInvite(profileId, { sendEmail });
+  expect(response.__typename).toBe('ProfileInvitePayload');
+  return expectTypename(response, 'ProfileInvitePayload');
 }
 
 const reminders = (address: string) => kit.emailsTo(address).filter((message) => message.Tag === 'reminder');
@@ -40,7 +38,7 @@ describe('reminders before expiry', () => {
   it('sends one reminder, with the same link, at the set time before expiry, and shows it in the history', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const someone = await person(org);
-    const invited = await invite(org, someone.globalId);
+    const invited = await invite(org, someone.id);
     const remindAt = new Date(kit.clock.now().getTime() + 48 * HOUR + 60_000).toISOString();
     await kit.runJobs();
     const [invitationEmail] = kit.emailsTo(someone.email);
@@ -66,7 +64,7 @@ describe('reminders before expiry', () => {
     }
     expect(reminders(someone.email)).toHaveLength(1);
 
-    const history = (await org.graphql(HISTORY, { id: someone.globalId })).data.profile.invitations.edges.map((edge: any) => edge.node);
+    const history = (await org.api.profileInvitationHistory(someone.globalId))!.invitations.edges.map((edge) => edge.node);
     expect(history).toEqual([
       {
         id: invited.invitation.id,
@@ -77,36 +75,26 @@ describe('reminders before expiry', () => {
       },
     ]);
     // The link works: the person accepts with the reminder's token while it is open (here it expired, so: expired).
-    const accepted = await kit.graphql(
-      'mutation ($t: String!) { invitationAccept(input: { token: $t, password: "a long and fine password" }) { __typename } }',
-      {
-        t: kit.tokenOf(reminder!),
-      },
-    );
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationExpired');
+    const accepted = await kit.anonymous.invitationAccept(kit.tokenOf(reminder!), PASSWORD);
+    expect(accepted.__typename).toBe('InvitationExpired');
   });
 
   it('never reminds a VALIDATED person, a revoked or superseded invitation, one handed over by link, or when the organization turned reminders off', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const [validated, revoked, superseded, byLink, reminded] = [await person(org), await person(org), await person(org), await person(org), await person(org)];
-    for (const someone of [validated, revoked, superseded, reminded]) await invite(org, someone.globalId);
-    const handedOver = await invite(org, byLink.globalId, false);
+    for (const someone of [validated, revoked, superseded, reminded]) await invite(org, someone.id);
+    const handedOver = await invite(org, byLink.id, false);
     await kit.runJobs();
 
     const token = kit.tokenOf(kit.emailsTo(validated.email)[0]!);
-    const accepted = await kit.graphql(
-      'mutation ($t: String!) { invitationAccept(input: { token: $t, password: "a long and fine password" }) { __typename } }',
-      { t: token },
-    );
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    const accepted = await kit.anonymous.invitationAccept(token, PASSWORD);
+    expect(accepted.__typename).toBe('InvitationAcceptPayload');
     const latest = await kit.prisma.profile.findUniqueOrThrow({ where: { id: revoked.id } });
-    const revoke = await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
-      id: globalId('Invitation', latest.latestInvitationId!),
-    });
-    expect(revoke.data.invitationRevoke.__typename).toBe('InvitationPayload');
+    const revoke = await org.api.invitationRevoke(globalId('Invitation', latest.latestInvitationId!));
+    expect(revoke.__typename).toBe('InvitationPayload');
     // Re-invited 30 hours in: the first invitation is superseded; the new one's reminder comes 48 hours after it.
     kit.clock.advance(30 * HOUR);
-    await invite(org, superseded.globalId);
+    await invite(org, superseded.id);
     await kit.runJobs();
 
     kit.clock.advance(18 * HOUR + 60_000); // 48 h after the first invitations
@@ -121,12 +109,10 @@ describe('reminders before expiry', () => {
 
     // Reminders off: a new organization's invitations get none.
     const quiet = await kit.createOrganization({ plan: 'BUSINESS' });
-    const off = await quiet.graphql(
-      'mutation { organizationUpdate(input: { reminderHoursBeforeExpiry: null }) { __typename ... on OrganizationPayload { organization { reminderHoursBeforeExpiry } } } }',
-    );
-    expect(off.data.organizationUpdate.organization.reminderHoursBeforeExpiry).toBeNull();
+    const off = await quiet.api.organizationInvitationSettingsUpdate({ reminderHoursBeforeExpiry: null });
+    expect(expectTypename(off, 'OrganizationPayload').organization.reminderHoursBeforeExpiry).toBeNull();
     const unreminded = await person(quiet);
-    await invite(quiet, unreminded.globalId);
+    await invite(quiet, unreminded.id);
     kit.clock.advance(71 * HOUR);
     await runReminderJob();
     expect(reminders(unreminded.email)).toHaveLength(0);
@@ -135,17 +121,12 @@ describe('reminders before expiry', () => {
   it('does not send a queued reminder once the person accepted (the communication gate)', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const someone = await person(org);
-    await invite(org, someone.globalId);
+    await invite(org, someone.id);
     await kit.runJobs();
     kit.clock.advance(48 * HOUR + 60_000);
     expect(await queueDueReminders(kit.worker)).toBe(1); // queued, not yet delivered
-    const accepted = await kit.graphql(
-      'mutation ($t: String!) { invitationAccept(input: { token: $t, password: "a long and fine password" }) { __typename } }',
-      {
-        t: kit.tokenOf(kit.emailsTo(someone.email)[0]!),
-      },
-    );
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    const accepted = await kit.anonymous.invitationAccept(kit.tokenOf(kit.emailsTo(someone.email)[0]!), PASSWORD);
+    expect(accepted.__typename).toBe('InvitationAcceptPayload');
     await kit.runJobs();
     expect(reminders(someone.email)).toHaveLength(0);
     const reminder = await kit.prisma.email.findFirstOrThrow({ where: { profileId: someone.id, kind: 'REMINDER' } });
@@ -156,10 +137,10 @@ describe('reminders before expiry', () => {
 
   it('follows the setting: a reminder 6 hours before expiry, none when the invitation is shorter than that', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
-    const set = await org.graphql('mutation { organizationUpdate(input: { reminderHoursBeforeExpiry: 6 }) { __typename } }');
-    expect(set.data.organizationUpdate.__typename).toBe('OrganizationPayload');
+    const set = await org.api.organizationInvitationSettingsUpdate({ reminderHoursBeforeExpiry: 6 });
+    expect(set.__typename).toBe('OrganizationPayload');
     const someone = await person(org);
-    await invite(org, someone.globalId);
+    await invite(org, someone.id);
     kit.clock.advance(65 * HOUR);
     await runReminderJob();
     expect(reminders(someone.email)).toHaveLength(0);
@@ -169,27 +150,22 @@ describe('reminders before expiry', () => {
 
     await kit.prisma.organization.update({ where: { id: org.id }, data: { invitationValidityHours: 4 } });
     const short = await person(org);
-    await invite(org, short.globalId);
+    await invite(org, short.id);
     for (let hour = 0; hour < 5; hour++) {
       kit.clock.advance(HOUR);
       await runReminderJob();
     }
     expect(reminders(short.email)).toHaveLength(0);
 
-    const invalid = await org.graphql('mutation { organizationUpdate(input: { reminderHoursBeforeExpiry: 0 }) { __typename ... on InvalidInput { path } } }');
-    expect(invalid.data.organizationUpdate).toEqual({ __typename: 'InvalidInput', path: ['input', 'reminderHoursBeforeExpiry'] });
+    const invalid = await org.api.organizationInvitationSettingsUpdate({ reminderHoursBeforeExpiry: 0 });
+    expect(invalid).toEqual({ __typename: 'InvalidInput', path: ['input', 'reminderHoursBeforeExpiry'] });
   });
 
   it('queues each reminder once when several workers run the job at the same time', async () => {
     const org = await kit.createOrganization({ plan: 'ENTERPRISE' });
     const ids = await org.insertManyProfiles(1_200);
-    const invited = await org.graphql(
-      'mutation ($ids: [ID!]) { profilesInvite(input: { profileIds: $ids }) { __typename ... on ProfilesInvitePayload { bulkInvitation { id } } } }',
-      {
-        ids: ids.map((id) => globalId('Profile', id)),
-      },
-    );
-    expect(invited.data.profilesInvite.__typename).toBe('ProfilesInvitePayload');
+    const invited = await org.api.profilesInvite({ profileIds: ids });
+    expect(invited.__typename).toBe('ProfilesInvitePayload');
     await kit.runJobs();
     await kit.prisma.invitation.updateMany({ where: { organizationId: org.id }, data: { deliveryState: 'SENT' } });
     kit.clock.advance(48 * HOUR + RESEND_COOLDOWN_MS);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NEW_LINK_LIMITS } from '../security/rate-limits.ts';
+import { InvitationRequestNewLinkDocument } from '../test/generated/graphql.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { documentText, expectTypename } from '../test/operations.ts';
 
 // "Send me a new link", from the accept page of an expired invitation: the
 // public mutation answers the same whatever happens, the job decides.
@@ -9,15 +11,14 @@ const kit = useTestKit();
 const HOUR = 3_600_000;
 const PASSWORD = 'a long and fine password';
 
-const REQUEST = `mutation ($token: String!) { invitationRequestNewLink(input: { token: $token }) { __typename message } }`;
-const BY_TOKEN = `query ($token: String!) { invitationByToken(token: $token) { state newLinkAvailable locale } }`;
-const HISTORY = `query ($id: ID!) { profile(id: $id) { status invitations(first: 10) { totalCount edges { node { state sentBy { type name id } } } } } }`;
+/** Sent over plain HTTP below, to compare whole answers (status and body). */
+const REQUEST = documentText(InvitationRequestNewLinkDocument);
 
 async function invitedPerson(org: TestOrganization) {
   const [id] = await org.insertProfiles(1);
   const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
-  const response = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
-  expect(response.data.profileInvite.__typename).toBe('ProfileInvitePayload');
+  const response = await org.api.profileInvite(id!);
+  expect(response.__typename).toBe('ProfileInvitePayload');
   await kit.runJobs();
   const emails = kit.emailsTo(profile.email);
   return { id: id!, globalId: globalId('Profile', id!), email: profile.email, token: kit.tokenOf(emails[emails.length - 1]!) };
@@ -40,7 +41,7 @@ describe('send me a new link', () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const someone = await invitedPerson(org);
     kit.clock.advance(72 * HOUR + 60_000);
-    expect((await kit.graphql(BY_TOKEN, { token: someone.token })).data.invitationByToken).toEqual({ state: 'EXPIRED', newLinkAvailable: true, locale: 'EN' });
+    expect(await kit.anonymous.invitationRenewalView(someone.token)).toEqual({ state: 'EXPIRED', newLinkAvailable: true, locale: 'EN' });
 
     const answer = await requestNewLink(someone.token);
     expect(answer.status).toBe(200);
@@ -52,9 +53,9 @@ describe('send me a new link', () => {
     const fresh = kit.tokenOf(emails[1]!);
     expect(fresh).not.toBe(someone.token);
     expect(emails[1]!.Subject).toBe(`${org.name} invites you to Parkpass: confirm your account`);
-    const history = (await org.graphql(HISTORY, { id: someone.globalId })).data.profile;
+    const history = (await org.api.profileInvitationSenders(someone.globalId))!;
     expect(history.status).toBe('PENDING');
-    expect(history.invitations.edges.map((edge: any) => edge.node)).toEqual([
+    expect(history.invitations.edges.map((edge) => edge.node)).toEqual([
       { state: 'OPEN', sentBy: { type: 'INVITED_PERSON', name: null, id: null } },
       { state: 'SUPERSEDED', sentBy: { type: 'API_KEY', name: 'test key', id: globalId('ApiKey', org.apiKeyId) } },
     ]);
@@ -62,11 +63,8 @@ describe('send me a new link', () => {
     expect(audit.summary).toContain('asked for a new link');
 
     // The new link works; the old one is superseded and asks nothing more.
-    const accepted = await kit.graphql('mutation ($t: String!, $p: String!) { invitationAccept(input: { token: $t, password: $p }) { __typename } }', {
-      t: fresh,
-      p: PASSWORD,
-    });
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    const accepted = await kit.anonymous.invitationAccept(fresh, PASSWORD);
+    expect(accepted.__typename).toBe('InvitationAcceptPayload');
   });
 
   it('answers the same words, and does the same work, whatever the token names; sends nothing for any refused case', async () => {
@@ -78,24 +76,17 @@ describe('send me a new link', () => {
     const undeliverable = await invitedPerson(org);
     const strict = await kit.createOrganization({ plan: 'BUSINESS' });
     const notAllowed = await invitedPerson(strict);
-    const off = await strict.graphql(
-      'mutation { organizationUpdate(input: { inviteeMayRequestNewLink: false }) { ... on OrganizationPayload { organization { inviteeMayRequestNewLink } } } }',
-    );
-    expect(off.data.organizationUpdate.organization.inviteeMayRequestNewLink).toBe(false);
+    const off = await strict.api.organizationInvitationSettingsUpdate({ inviteeMayRequestNewLink: false });
+    expect(expectTypename(off, 'OrganizationPayload').organization.inviteeMayRequestNewLink).toBe(false);
 
     const revokedInvitation = await kit.prisma.profile.findUniqueOrThrow({ where: { id: revoked.id } });
-    await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
-      id: globalId('Invitation', revokedInvitation.latestInvitationId!),
-    });
-    const accepted = await kit.graphql('mutation ($t: String!, $p: String!) { invitationAccept(input: { token: $t, password: $p }) { __typename } }', {
-      t: validated.token,
-      p: PASSWORD,
-    });
-    expect(accepted.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    await org.api.invitationRevoke(globalId('Invitation', revokedInvitation.latestInvitationId!));
+    const accepted = await kit.anonymous.invitationAccept(validated.token, PASSWORD);
+    expect(accepted.__typename).toBe('InvitationAcceptPayload');
     await kit.prisma.invitation.updateMany({ where: { profileId: undeliverable.id }, data: { deliveryState: 'BOUNCED' } });
     kit.clock.advance(72 * HOUR + 60_000);
     // Re-invited by an admin after expiry: the expired invitation is now superseded.
-    await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: superseded.globalId });
+    await org.api.profileInvite(superseded.id);
     await kit.runJobs();
     const reopened = await invitedPerson(org); // invited now: still open
     const refused = {

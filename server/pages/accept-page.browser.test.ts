@@ -15,8 +15,8 @@ const HOUR = 3_600_000;
 async function frenchPerson(org: TestOrganization, firstName: string) {
   const [id] = await org.insertProfiles(1, { with: () => ({ firstName }) });
   await kit.prisma.profile.update({ where: { id: id! }, data: { locale: 'FR' } });
-  const invited = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', { id: globalId('Profile', id!) });
-  expect(invited.data.profileInvite.__typename).toBe('ProfileInvitePayload');
+  const invited = await org.api.profileInvite(id!);
+  expect(invited.__typename).toBe('ProfileInvitePayload');
   await kit.runJobs();
   const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: id! } });
   return { email: profile.email, token: kit.tokenOf(kit.emailsTo(profile.email)[0]!) };

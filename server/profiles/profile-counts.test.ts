@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { type InvitationState, invitationInStateSql, invitationNotClosedSql, invitationState } from '../invitations/invitation-state.ts';
 import { RESEND_COOLDOWN_MS } from '../invitations/invitation-rules.ts';
+import {
+  ExpiredInvitationAgreementDocument,
+  ProfileCountBoundDocument,
+  type ProfileFilter,
+  ProfilePageNewestFirstDocument,
+  StatusCountsDocument,
+} from '../test/generated/graphql.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
 import { expectTypename } from '../test/operations.ts';
 
 const kit = useTestKit();
 const HOUR = 3_600_000;
-
-const COUNTS =
-  'query ($filter: ProfileFilter) { profileCounts(filter: $filter) { total notInvited pending validated pendingWithExpiredInvitation emailUndeliverable } }';
 
 describe('profile counts (the Status column)', () => {
   it('counts the profiles a filter selects by status, pending with an expired invitation and undeliverable, in one SQL statement', async () => {
@@ -31,27 +35,26 @@ describe('profile counts (the Status column)', () => {
     });
 
     kit.resetStatements();
-    const all = await org.graphql(COUNTS, {});
+    const all = await org.api.send(StatusCountsDocument, {});
     expect(all.errors).toBeUndefined();
-    expect(all.data.profileCounts).toEqual({ total: 9, notInvited: 3, pending: 4, validated: 2, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
+    expect(all.data!.profileCounts).toEqual({ total: 9, notInvited: 3, pending: 4, validated: 2, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
     // Besides authentication, exactly one statement: with no criterion, the statuses come from the maintained counters.
     const counted = kit.statements.filter((sql) => !/"api_key"|"organization"/.test(sql));
     expect(counted).toHaveLength(1);
     expect(counted[0]).toMatch(/profile_status_count/);
     kit.resetStatements();
-    await org.graphql(COUNTS, { filter: { search: 'a' } });
+    await org.api.statusCounts({ search: 'a' });
     const filtered = kit.statements.filter((sql) => !/"api_key"|"organization"/.test(sql));
     expect(filtered).toHaveLength(1);
     expect(filtered[0]).toMatch(/count\(\*\) FILTER/);
 
-    const north_ = await org.graphql(COUNTS, { filter: { parkingLotIds: [north!.globalId] } });
-    expect(north_.data.profileCounts).toEqual({ total: 6, notInvited: 3, pending: 3, validated: 0, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
+    const north_ = await org.api.statusCounts({ parkingLotIds: [north!.globalId] });
+    expect(north_).toEqual({ total: 6, notInvited: 3, pending: 3, validated: 0, pendingWithExpiredInvitation: 2, emailUndeliverable: 1 });
     // The whole filter applies, statuses included.
-    const validated = await org.graphql(COUNTS, { filter: { statuses: ['VALIDATED'] } });
-    expect(validated.data.profileCounts).toMatchObject({ total: 2, notInvited: 0, pending: 0, validated: 2 });
+    const validated = await org.api.statusCounts({ statuses: ['VALIDATED'] });
+    expect(validated).toMatchObject({ total: 2, notInvited: 0, pending: 0, validated: 2 });
     // Agrees with what the same filter lists.
-    const expired = await org.graphql('{ profiles(filter: { invitationExpired: true }) { totalCount } }');
-    expect(expired.data.profiles.totalCount).toBe(2);
+    expect(await org.api.profileTotal({ invitationExpired: true })).toBe(2);
   });
 
   it('uses ONE definition of an expired invitation: a revoked invitation past its expiry is REVOKED, and not "pending with an expired invitation"', async () => {
@@ -61,18 +64,13 @@ describe('profile counts (the Status column)', () => {
     const revoked = await kit.prisma.profile.findUniqueOrThrow({ where: { id: revokedId! } });
     await kit.prisma.invitation.update({ where: { id: revoked.latestInvitationId! }, data: { revokedAt: new Date(past.getTime() - HOUR) } });
 
-    const response = await org.graphql(
-      `query ($id: ID!) { profile(id: $id) { latestInvitation { state expired } }
-         profiles(filter: { invitationExpired: true }) { totalCount edges { node { id } } }
-         others: profiles(filter: { invitationExpired: false }) { totalCount }
-         profileCounts { pendingWithExpiredInvitation } }`,
-      { id: globalId('Profile', revokedId!) },
-    );
+    const response = await org.api.send(ExpiredInvitationAgreementDocument, { id: globalId('Profile', revokedId!) });
     expect(response.errors).toBeUndefined();
-    expect(response.data.profile.latestInvitation).toEqual({ state: 'REVOKED', expired: false });
-    expect(response.data.profiles.edges.map((edge: any) => edge.node.id)).toEqual([globalId('Profile', expiredId!)]);
-    expect(response.data.others.totalCount).toBe(1);
-    expect(response.data.profileCounts.pendingWithExpiredInvitation).toBe(1);
+    const data = response.data!;
+    expect(data.profile!.latestInvitation).toEqual({ state: 'REVOKED', expired: false });
+    expect(data.profiles.edges.map((edge) => edge.node.id)).toEqual([globalId('Profile', expiredId!)]);
+    expect(data.others.totalCount).toBe(1);
+    expect(data.profileCounts.pendingWithExpiredInvitation).toBe(1);
   });
 
   it('counts "pending, invitation expired" from the open invitations alone, and agrees with the filter after every flow', async () => {
@@ -149,19 +147,18 @@ describe('profile counts (the Status column)', () => {
   it('pages backwards with last/before and refuses a cursor it never gave', async () => {
     const org = await kit.createOrganization();
     await org.insertProfiles(7);
-    const PAGE =
-      'query ($first: Int, $after: String, $last: Int, $before: String) { profiles(first: $first, after: $after, last: $last, before: $before, orderBy: { field: CREATED_AT, direction: DESC }) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }';
-    const all = (await org.graphql(PAGE, { first: 10 })).data.profiles.edges.map((edge: any) => edge.node.id);
+    const page = org.api.profilePageNewestFirst;
+    const all = (await page({ first: 10 })).edges.map((edge) => edge.node.id);
     expect(all).toHaveLength(7);
-    const last3 = (await org.graphql(PAGE, { last: 3 })).data.profiles;
-    expect(last3.edges.map((edge: any) => edge.node.id)).toEqual(all.slice(4));
+    const last3 = await page({ last: 3 });
+    expect(last3.edges.map((edge) => edge.node.id)).toEqual(all.slice(4));
     expect(last3.pageInfo.hasPreviousPage).toBe(true);
-    const before = (await org.graphql(PAGE, { last: 2, before: last3.pageInfo.startCursor })).data.profiles;
-    expect(before.edges.map((edge: any) => edge.node.id)).toEqual(all.slice(2, 4));
-    const between = (await org.graphql(PAGE, { first: 10, after: before.pageInfo.endCursor })).data.profiles;
-    expect(between.edges.map((edge: any) => edge.node.id)).toEqual(all.slice(4));
+    const before = await page({ last: 2, before: last3.pageInfo.startCursor });
+    expect(before.edges.map((edge) => edge.node.id)).toEqual(all.slice(2, 4));
+    const between = await page({ first: 10, after: before.pageInfo.endCursor });
+    expect(between.edges.map((edge) => edge.node.id)).toEqual(all.slice(4));
 
-    const bad = await org.graphql(PAGE, { first: 2, after: 'not-a-cursor' });
+    const bad = await org.api.send(ProfilePageNewestFirstDocument, { first: 2, after: 'not-a-cursor' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
   });
 
@@ -169,12 +166,10 @@ describe('profile counts (the Status column)', () => {
     const org = await kit.createOrganization();
     const [north] = org.lots;
     await org.insertProfiles(12, { with: (i) => ({ lotIds: i < 8 ? [north!.id] : [], status: i < 5 ? 'PENDING' : 'NOT_INVITED' }) });
-    const COUNT = `query ($filter: ProfileFilter, $limit: Int) {
-      profiles(filter: $filter, first: 1) { totalCount count(limit: $limit) { count precision } } }`;
-    const ask = async (filter: Record<string, unknown> | null, limit?: number) => {
-      const response = await org.graphql(COUNT, { filter, limit });
+    const ask = async (filter: ProfileFilter | null, limit?: number) => {
+      const response = await org.api.send(ProfileCountBoundDocument, { filter, limit });
       expect(response.errors).toBeUndefined();
-      return response.data.profiles;
+      return response.data!.profiles;
     };
     const lot = { parkingLotIds: [north!.globalId] };
     expect(await ask(lot, 5)).toEqual({ totalCount: 8, count: { count: 5, precision: 'AT_LEAST' } });
@@ -185,7 +180,7 @@ describe('profile counts (the Status column)', () => {
     expect(await ask({ statuses: ['PENDING'] }, 1)).toEqual({ totalCount: 5, count: { count: 5, precision: 'EXACT' } });
     expect(await ask({ statuses: [] }, 1)).toEqual({ totalCount: 0, count: { count: 0, precision: 'EXACT' } });
     for (const limit of [0, 100_001]) {
-      const refused = await org.graphql(COUNT, { filter: null, limit });
+      const refused = await org.api.send(ProfileCountBoundDocument, { filter: null, limit });
       expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     }
   });
@@ -225,9 +220,9 @@ describe('profile counts (the Status column)', () => {
     );
     for (const organization of [org, other]) {
       const actual = await kit.prisma.profile.groupBy({ by: ['status'], where: { organizationId: organization.id }, _count: true });
-      const response = await organization.graphql('{ profileCounts { notInvited pending validated total } }');
+      const counters = await organization.api.statusCounters();
       const expected = Object.fromEntries(statuses.map((status) => [status, actual.find((row) => row.status === status)?._count ?? 0]));
-      expect(response.data.profileCounts).toEqual({
+      expect(counters).toEqual({
         notInvited: expected.NOT_INVITED,
         pending: expected.PENDING,
         validated: expected.VALIDATED,

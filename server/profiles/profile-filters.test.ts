@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { ParkingLotDeleteDocument, ProfileSearchDocument, type ProfileSearchQueryVariables } from '../test/generated/graphql.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 
 const kit = useTestKit();
 const HOUR = 3_600_000;
 
-const SEARCH = `query ($filter: ProfileFilter, $orderBy: ProfileOrder, $first: Int, $after: String) {
-  profiles(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { node { id firstName lastName } }
-  }
-}`;
-
 type Org = Awaited<ReturnType<typeof kit.createOrganization>>;
-async function lastNames(org: Org, variables: Record<string, unknown>): Promise<string[]> {
-  const response = await org.graphql(SEARCH, { first: 100, ...variables });
+async function lastNames(org: Org, variables: ProfileSearchQueryVariables): Promise<string[]> {
+  const response = await org.api.send(ProfileSearchDocument, { first: 100, ...variables });
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-  return response.data.profiles.edges.map((edge: any) => edge.node.lastName);
+  return response.data!.profiles.edges.map((edge) => edge.node.lastName);
 }
 
 describe('profile filters and order', () => {
@@ -38,32 +34,34 @@ describe('profile filters and order', () => {
     const paged: string[] = [];
     let after: string | undefined;
     for (;;) {
-      const page = (await org.graphql(SEARCH, { first: 3, after })).data.profiles;
-      paged.push(...page.edges.map((edge: any) => edge.node.lastName));
+      const page = await org.api.profileSearch({ first: 3, after });
+      paged.push(...page.edges.map((edge) => edge.node.lastName));
       if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
+      after = page.pageInfo.endCursor ?? undefined;
     }
     expect(paged).toEqual(ascending);
   });
 
   it('searches externalId and phone too, also after updates and upserts', async () => {
     const org = await kit.createOrganization();
-    const created = await org.graphql(
-      'mutation { profileCreate(input: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.test", externalId: "HR-Äbc-42", phone: "06 12 34 56 78" }) { ... on ProfilePayload { profile { id } } } }',
-    );
-    const id = created.data.profileCreate.profile.id;
+    const created = await org.api.profileCreateChecked({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.test',
+      externalId: 'HR-Äbc-42',
+      phone: '06 12 34 56 78',
+    });
+    const id = expectTypename(created, 'ProfilePayload').profile.id;
     for (const search of ['hr-abc-42', 'abc', '06 12', '0612345678', '345678'])
       expect(await lastNames(org, { filter: { search } }), search).toEqual(['Lovelace']);
     expect(await lastNames(org, { filter: { search: '0799' } })).toEqual([]);
 
-    await org.graphql('mutation ($id: ID!) { profileUpdate(id: $id, input: { phone: "+41 79 555 00 11" }) { __typename } }', { id });
+    await org.api.profileUpdateContact(id, { phone: '+41 79 555 00 11' });
     expect(await lastNames(org, { filter: { search: '0612' } })).toEqual([]);
     expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['Lovelace']);
 
     // An upsert that leaves the phone out keeps it, and keeps it searchable.
-    await org.graphql(
-      'mutation { profilesUpsert(input: { profiles: [{ externalId: "HR-Äbc-42", firstName: "Ada", lastName: "King", email: "ada@example.test" }] }) { __typename } }',
-    );
+    await org.api.profilesUpsertRows([{ externalId: 'HR-Äbc-42', firstName: 'Ada', lastName: 'King', email: 'ada@example.test' }]);
     expect(await lastNames(org, { filter: { search: '41795550011' } })).toEqual(['King']);
   });
 
@@ -81,7 +79,7 @@ describe('profile filters and order', () => {
       { externalId: 'EMP-2', firstName: 'Di', lastName: 'South', email: `di-${org.id}@example.test`, parkingLotIds: [south.globalId] },
     ]);
     // Deleting a lot takes its links away by cascade: whoever had only that lot has none now.
-    const deleted = await org.graphql('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename } }', { id: north.globalId });
+    const deleted = await org.api.send(ParkingLotDeleteDocument, { id: north.globalId });
     expect(deleted.errors).toBeUndefined();
 
     const counts = await kit.prisma.$queryRaw<{ kept: number; actual: number }[]>`
@@ -90,11 +88,11 @@ describe('profile filters and order', () => {
     expect(counts).toHaveLength(6);
     for (const row of counts) expect(row.kept).toBe(row.actual);
     const cy = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, externalId: 'EMP-1' } });
-    const noAccess = await org.graphql(SEARCH, { filter: { noAccess: true }, first: 10 });
-    expect(new Set(noAccess.data.profiles.edges.map((edge: any) => edge.node.id))).toEqual(
+    const noAccess = await org.api.profileSearch({ filter: { noAccess: true }, first: 10 });
+    expect(new Set(noAccess.edges.map((edge) => edge.node.id))).toEqual(
       new Set([none.__typename === 'ProfilePayload' ? none.profile.id : 'missing', globalId('Profile', emptied!), globalId('Profile', cy.id)]),
     );
-    expect(noAccess.data.profiles.totalCount).toBe(3);
+    expect(noAccess.totalCount).toBe(3);
   });
 
   it("keeps the counts right when link changes and a lot's deletion race each other, and none deadlocks", async () => {
@@ -104,7 +102,7 @@ describe('profile filters and order', () => {
     const results = await Promise.all([
       ...ids.slice(0, 15).map((id) => org.api.profileUpdate(id, { parkingLotIds: [south.globalId] })),
       ...ids.slice(15).map((id, i) => org.api.profileUpdate(id, { parkingLotIds: i % 2 ? [] : [north.globalId] })),
-      org.graphql('mutation ($id: ID!) { parkingLotDelete(id: $id) { __typename } }', { id: north.globalId }),
+      org.api.send(ParkingLotDeleteDocument, { id: north.globalId }),
     ]);
     for (const result of results) expect(JSON.stringify(result)).not.toMatch(/"errors"|INTERNAL|deadlock/i);
     const counts = await kit.prisma.$queryRaw<{ kept: number; actual: number }[]>`
@@ -157,26 +155,20 @@ describe('profile filters and order', () => {
 
     expect(await lastNames(org, { orderBy: { field: 'INVITED_AT', direction: 'DESC' } })).toEqual(['Late', 'Middle', 'Early', 'Never']);
     expect(await lastNames(org, { orderBy: { field: 'EXPIRES_AT', direction: 'ASC' } })).toEqual(['Early', 'Middle', 'Late', 'Never']);
-    const page1 = (await org.graphql(SEARCH, { first: 2, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } })).data.profiles;
-    const page2 = (await org.graphql(SEARCH, { first: 2, after: page1.pageInfo.endCursor, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } })).data.profiles;
-    expect([...page1.edges, ...page2.edges].map((edge: any) => edge.node.lastName)).toEqual(['Never', 'Late', 'Middle', 'Early']);
+    const page1 = await org.api.profileSearch({ first: 2, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } });
+    const page2 = await org.api.profileSearch({ first: 2, after: page1.pageInfo.endCursor, orderBy: { field: 'EXPIRES_AT', direction: 'DESC' } });
+    expect([...page1.edges, ...page2.edges].map((edge) => edge.node.lastName)).toEqual(['Never', 'Late', 'Middle', 'Early']);
 
     // The same criteria select a bulk invitation, stored and read back by the job (dates as text), and are summarized in words.
     kit.clock.advance(10 * 60_000);
-    const invited = await org.graphql(
-      `mutation ($from: DateTime!) { profilesInvite(input: { filter: { invitedBetween: { from: $from }, deliveryStates: [QUEUED] }, idempotencyKey: "k-1" }) {
-         ... on ProfilesInvitePayload { bulkInvitation { id reinvitedCount total selectionSummary } } } }`,
-      { from: iso(-50) },
-    );
-    expect(invited.data.profilesInvite.bulkInvitation).toMatchObject({
+    const selection = { filter: { invitedBetween: { from: iso(-50) }, deliveryStates: ['QUEUED' as const] }, idempotencyKey: 'k-1' };
+    const invited = expectTypename(await org.api.profilesInviteSelection(selection), 'ProfilesInvitePayload');
+    expect(invited.bulkInvitation).toMatchObject({
       reinvitedCount: 1,
       total: 1,
       selectionSummary: `Profiles whose invitation email is queued, invited from ${iso(-50).replace('T', ' ').slice(0, 16)} UTC`,
     });
-    const retried = await org.graphql(
-      'mutation ($from: DateTime!) { profilesInvite(input: { filter: { invitedBetween: { from: $from }, deliveryStates: [QUEUED] }, idempotencyKey: "k-1" }) { __typename ... on ProfilesInvitePayload { bulkInvitation { id } } } }',
-      { from: iso(-50) },
-    );
-    expect(retried.data.profilesInvite.bulkInvitation.id).toBe(invited.data.profilesInvite.bulkInvitation.id);
+    const retried = expectTypename(await org.api.profilesInviteSelection(selection), 'ProfilesInvitePayload');
+    expect(retried.bulkInvitation.id).toBe(invited.bulkInvitation.id);
   });
 });

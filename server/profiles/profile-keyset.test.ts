@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { ProfileKeysetPageDocument, type ProfileKeysetPageQuery, type ProfileOrderField } from '../test/generated/graphql.ts';
 import { useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
-const PAGE = /* GraphQL */ `
-  query ($orderBy: ProfileOrder, $filter: ProfileFilter, $first: Int, $after: String, $last: Int, $before: String) {
-    profiles(orderBy: $orderBy, filter: $filter, first: $first, after: $after, last: $last, before: $before) {
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-      edges { cursor node { id } }
-    }
-  }
-`;
-
-interface Page {
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  edges: { cursor: string; node: { id: string } }[];
-}
+type Page = ProfileKeysetPageQuery['profiles'];
 
 const fromGlobal = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1]!;
 
 // The orders the API offers, each written here by hand as the SQL order it must equal (ascending; DESC is its reverse).
-const SQL_ORDER: Record<string, string> = {
+const SQL_ORDER: Record<ProfileOrderField, string> = {
   NAME: 'p.sort_name, p.id',
   EMAIL: 'p.email, p.id',
   CREATED_AT: 'p.created_at, p.id',
@@ -51,7 +40,7 @@ describe('keyset pages in every order', () => {
         RETURNING id, profile_id)
       UPDATE "profile" p SET latest_invitation_id = c.id FROM created c WHERE p.id = c.profile_id`;
 
-    for (const [field, sqlOrder] of Object.entries(SQL_ORDER)) {
+    for (const [field, sqlOrder] of Object.entries(SQL_ORDER) as [ProfileOrderField, string][]) {
       const rows = await kit.prisma.$queryRawUnsafe<{ id: string }[]>(
         `SELECT p.id::text AS id FROM "profile" p LEFT JOIN "invitation" li ON li.id = p.latest_invitation_id
          WHERE p.organization_id = $1::uuid ORDER BY ${sqlOrder}`,
@@ -68,7 +57,7 @@ describe('keyset pages in every order', () => {
         const cursors: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const response: { data?: { profiles: Page }; errors?: unknown } = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, first: 37, after });
+          const response = await org.api.send(ProfileKeysetPageDocument, { orderBy, first: 37, after });
           expect(response.errors, label).toBeUndefined();
           const page: Page = response.data!.profiles;
           forward.push(...page.edges.map((edge) => fromGlobal(edge.node.id)));
@@ -82,7 +71,7 @@ describe('keyset pages in every order', () => {
         const backward: string[] = [];
         let before: string | null = null;
         for (;;) {
-          const response: { data?: { profiles: Page } } = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, last: 50, before });
+          const response = await org.api.send(ProfileKeysetPageDocument, { orderBy, last: 50, before });
           const page: Page = response.data!.profiles;
           backward.unshift(...page.edges.map((edge) => fromGlobal(edge.node.id)));
           if (!page.pageInfo.hasPreviousPage) break;
@@ -92,12 +81,12 @@ describe('keyset pages in every order', () => {
 
         // A page after a deep cursor: the SQL order's next rows, and so is a page between two cursors.
         const deep = 200;
-        const next = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, first: 20, after: cursors[deep - 1] });
+        const next = await org.api.send(ProfileKeysetPageDocument, { orderBy, first: 20, after: cursors[deep - 1] });
         expect(
           next.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)),
           label,
         ).toEqual(expected.slice(deep, deep + 20));
-        const between = await org.graphql<{ profiles: Page }>(PAGE, { orderBy, first: 100, after: cursors[9], before: cursors[30] });
+        const between = await org.api.send(ProfileKeysetPageDocument, { orderBy, first: 100, after: cursors[9], before: cursors[30] });
         expect(
           between.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id)),
           label,
@@ -109,26 +98,26 @@ describe('keyset pages in every order', () => {
   it('keeps a cursor valid when its row is deleted or renamed, and refuses a cursor of another order', async () => {
     const org = await kit.createOrganization();
     await org.insertManyProfiles(60);
-    const first = await org.graphql<{ profiles: Page }>(PAGE, { first: 30 });
+    const first = await org.api.send(ProfileKeysetPageDocument, { first: 30 });
     const ids = first.data!.profiles.edges.map((edge) => fromGlobal(edge.node.id));
     const cursor = first.data!.profiles.pageInfo.endCursor!;
-    const rest = await org.graphql<{ profiles: Page }>(PAGE, { first: 30, after: cursor });
+    const rest = await org.api.send(ProfileKeysetPageDocument, { first: 30, after: cursor });
     const expected = rest.data!.profiles.edges.map((edge) => edge.node.id);
     expect(expected).toHaveLength(30);
 
     // The cursor's row goes away (or moves to the end of the order): the next page is still the one it was.
     await kit.prisma.profile.update({ where: { id: ids[29]! }, data: { sortName: 'zzzz' } });
-    const afterRename = await org.graphql<{ profiles: Page }>(PAGE, { first: 29, after: cursor });
+    const afterRename = await org.api.send(ProfileKeysetPageDocument, { first: 29, after: cursor });
     expect(afterRename.data!.profiles.edges.map((edge) => edge.node.id)).toEqual(expected.slice(0, 29));
     await kit.prisma.profile.delete({ where: { id: ids[29]! } });
-    const afterDelete = await org.graphql<{ profiles: Page }>(PAGE, { first: 30, after: cursor });
+    const afterDelete = await org.api.send(ProfileKeysetPageDocument, { first: 30, after: cursor });
     expect(afterDelete.data!.profiles.edges.map((edge) => edge.node.id)).toEqual(expected);
 
-    const otherOrder = await org.graphql(PAGE, { orderBy: { field: 'EMAIL', direction: 'ASC' }, first: 5, after: cursor });
+    const otherOrder = await org.api.send(ProfileKeysetPageDocument, { orderBy: { field: 'EMAIL', direction: 'ASC' }, first: 5, after: cursor });
     expect(otherOrder.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
     expect(otherOrder.errors?.[0]?.message).toMatch(/another order/);
     for (const bad of ['nonsense', Buffer.from('["p1","NAME",[1],"x"]').toString('base64url'), 'x'.repeat(3000)]) {
-      const response = await org.graphql(PAGE, { first: 5, after: bad });
+      const response = await org.api.send(ProfileKeysetPageDocument, { first: 5, after: bad });
       expect(response.errors?.[0]?.extensions?.code, bad).toBe('INVALID_INPUT');
     }
   });

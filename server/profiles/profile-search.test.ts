@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { globalId, useTestKit } from '../test/kit.ts';
+import { ProfileAndNodeDocument, ProfileSearchRowsDocument, type ProfileSearchRowsQueryVariables } from '../test/generated/graphql.ts';
+import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
-const SEARCH = /* GraphQL */ `
-  query Search($filter: ProfileFilter, $orderBy: ProfileOrder, $first: Int, $after: String, $last: Int, $before: String) {
-    profiles(filter: $filter, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
-      totalCount
-      pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
-      edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired state } } }
-    }
-  }
-`;
-
-async function search(org: { graphql: (q: string, v?: Record<string, unknown>) => Promise<any> }, variables: Record<string, unknown>) {
-  const response = await org.graphql(SEARCH, variables);
+async function search(org: TestOrganization, variables: ProfileSearchRowsQueryVariables) {
+  const response = await org.api.send(ProfileSearchRowsDocument, variables);
   expect(response.errors).toBeUndefined();
-  return response.data.profiles as {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string; startCursor: string };
-    edges: { node: { id: string; fullName: string; email: string; status: string; tags: { name: string }[]; parkingLots: { name: string }[] } }[];
-  };
+  return response.data!.profiles;
 }
 
 const names = (page: Awaited<ReturnType<typeof search>>) => page.edges.map((edge) => edge.node.fullName);
@@ -133,7 +120,7 @@ describe('tenant isolation', () => {
 
     expect((await search(mine, { filter: { search: 'secret' } })).totalCount).toBe(0);
     expect((await search(mine, {})).totalCount).toBe(1);
-    const byId = await mine.graphql('query($id: ID!) { profile(id: $id) { id } node(id: $id) { id } }', { id: globalId('Profile', theirId!) });
+    const byId = await mine.api.send(ProfileAndNodeDocument, { id: globalId('Profile', theirId!) });
     expect(byId.errors).toBeUndefined();
     expect(byId.data).toEqual({ profile: null, node: null });
     // Their parking lot in my filter matches nothing, like an id that does not exist.

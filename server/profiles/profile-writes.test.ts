@@ -1,55 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { decodeGlobalId } from '../kernel/global-ids.ts';
+import {
+  type ProfileCreateInput,
+  ProfileUpdateContactDocument,
+  type ProfileUpdateContactMutation,
+  type ProfileUpdateContactMutationVariables,
+  ProfilesUpsertRowsDocument,
+} from '../test/generated/graphql.ts';
 import { globalId, useTestKit } from '../test/kit.ts';
+import { expectTypename } from '../test/operations.ts';
 
 const kit = useTestKit();
-
-const CREATE = /* GraphQL */ `
-  mutation Create($input: ProfileCreateInput!) {
-    profileCreate(input: $input) {
-      __typename
-      ... on ProfilePayload { profile { id status email parkingLots { name } tags { name } paymentMethods } }
-      ... on InputError { code path message }
-    }
-  }
-`;
-const UPDATE = /* GraphQL */ `
-  mutation Update($id: ID!, $input: ProfileUpdateInput!) {
-    profileUpdate(id: $id, input: $input) {
-      __typename
-      ... on ProfilePayload { profile { firstName email phone parkingLots { name } } }
-      ... on Error { code message }
-      ... on InputError { path }
-    }
-  }
-`;
-const DELETE = /* GraphQL */ `
-  mutation Delete($id: ID!) {
-    profileDelete(id: $id) { __typename ... on ProfileDeletePayload { deletedProfileId } ... on Error { code } }
-  }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($input: ProfilesUpsertInput!) {
-    profilesUpsert(input: $input) {
-      __typename
-      ... on ProfilesUpsertPayload {
-        createdCount updatedCount failedCount
-        results { index externalId outcome profileId error { ... on InputError { code path } } }
-      }
-      ... on BatchTooLarge { code size max }
-    }
-  }
-`;
 
 const person = (n: number) => ({ firstName: `First${n}`, lastName: `Last${n}`, email: `person${n}@example.test` });
 
 describe('profileCreate / profileUpdate / profileDelete', () => {
   it('creates a NOT_INVITED profile with its access, tags and payment methods', async () => {
     const org = await kit.createOrganization();
-    const response = await org.graphql(CREATE, {
-      input: { ...person(1), parkingLotIds: [org.lots[0]!.globalId], tagIds: [org.tags[1]!.globalId], paymentMethods: ['SEPA_DIRECT_DEBIT'] },
+    const created = await org.api.profileCreateChecked({
+      ...person(1),
+      parkingLotIds: [org.lots[0]!.globalId],
+      tagIds: [org.tags[1]!.globalId],
+      paymentMethods: ['SEPA_DIRECT_DEBIT'],
     });
-    expect(response.data.profileCreate).toMatchObject({
+    expect(created).toMatchObject({
       __typename: 'ProfilePayload',
       profile: {
         status: 'NOT_INVITED',
@@ -65,9 +39,9 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
   it('refuses bad input with a typed error naming the field, and writes nothing', async () => {
     const org = await kit.createOrganization();
     const other = await kit.createOrganization();
-    await org.graphql(CREATE, { input: person(1) });
+    await org.api.profileCreateChecked(person(1));
 
-    const cases: [Record<string, unknown>, string, string[]][] = [
+    const cases: [ProfileCreateInput, string, string[]][] = [
       [{ ...person(2), email: 'not-an-email' }, 'INVALID_EMAIL', ['input', 'email']],
       [{ ...person(2), email: 'PERSON1@example.test' }, 'EMAIL_ALREADY_USED', ['input', 'email']],
       [{ ...person(2), firstName: '   ' }, 'INVALID_INPUT', ['input', 'firstName']],
@@ -76,8 +50,8 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
       [{ ...person(2), tagIds: [other.tags[0]!.globalId] }, 'UNKNOWN_TAG', ['input', 'tagIds', '0']],
     ];
     for (const [input, code, path] of cases) {
-      const response = await org.graphql(CREATE, { input });
-      expect(response.data.profileCreate, code).toMatchObject({ code, path });
+      const response = await org.api.profileCreateChecked(input);
+      expect(response, code).toMatchObject({ code, path });
     }
     expect(await kit.prisma.profile.count({ where: { organizationId: org.id } })).toBe(1);
   });
@@ -85,33 +59,32 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
   it('updates given fields only, replaces access, and cannot touch another organization', async () => {
     const org = await kit.createOrganization();
     const other = await kit.createOrganization();
-    const created = await org.graphql(CREATE, { input: { ...person(1), phone: '+33 1 23 45 67 89', parkingLotIds: [org.lots[0]!.globalId] } });
-    const id = created.data.profileCreate.profile.id;
+    const created = await org.api.profileCreateChecked({ ...person(1), phone: '+33 1 23 45 67 89', parkingLotIds: [org.lots[0]!.globalId] });
+    const id = expectTypename(created, 'ProfilePayload').profile.id;
 
-    const updated = await org.graphql(UPDATE, { id, input: { firstName: 'Renamed', parkingLotIds: [org.lots[1]!.globalId] } });
-    expect(updated.data.profileUpdate).toEqual({
+    const updated = await org.api.profileUpdateContact(id, { firstName: 'Renamed', parkingLotIds: [org.lots[1]!.globalId] });
+    expect(updated).toEqual({
       __typename: 'ProfilePayload',
       profile: { firstName: 'Renamed', email: 'person1@example.test', phone: '+33 1 23 45 67 89', parkingLots: [{ name: 'South lot' }] },
     });
-    const search = await org.graphql('{ profiles(filter: { search: "renamed" }) { totalCount } }');
-    expect(search.data.profiles.totalCount).toBe(1);
+    expect(await org.api.profileTotal({ search: 'renamed' })).toBe(1);
 
-    expect((await other.graphql(UPDATE, { id, input: { firstName: 'Hacked' } })).data.profileUpdate).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await other.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await org.graphql(DELETE, { id })).data.profileDelete).toEqual({ __typename: 'ProfileDeletePayload', deletedProfileId: id });
-    expect((await org.graphql(DELETE, { id })).data.profileDelete).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await other.api.profileUpdateContact(id, { firstName: 'Hacked' })).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await other.api.profileDelete(id)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await org.api.profileDelete(id)).toEqual({ __typename: 'ProfileDeletePayload', deletedProfileId: id });
+    expect(await org.api.profileDelete(id)).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('answers UNKNOWN_PARKING_LOT, not an internal error, when the lot is deleted between its checks and its write', async () => {
     const org = await kit.createOrganization();
-    const id = (await org.graphql(CREATE, { input: person(2) })).data.profileCreate.profile.id;
+    const id = expectTypename(await org.api.profileCreateChecked(person(2)), 'ProfilePayload').profile.id;
     const lot = org.lots[0]!;
-    let update: ReturnType<typeof org.graphql<any>> | undefined;
+    let update: ReturnType<typeof org.api.send<ProfileUpdateContactMutation, ProfileUpdateContactMutationVariables>> | undefined;
     // The lot's deletion is made but not committed: the update still finds the lot, then its link waits on the deleted row.
     await kit.prisma.$transaction(
       async (tx) => {
         await tx.$executeRaw`DELETE FROM parking_lot WHERE id = ${lot.id}::uuid`;
-        update = org.graphql(UPDATE, { id, input: { parkingLotIds: [lot.globalId] } });
+        update = org.api.send(ProfileUpdateContactDocument, { id, input: { parkingLotIds: [lot.globalId] } });
         await expect
           .poll(async () => {
             const [row] = await kit.prisma.$queryRaw<{ waiting: number }[]>`
@@ -124,7 +97,7 @@ describe('profileCreate / profileUpdate / profileDelete', () => {
     );
     const result = await update!;
     expect(result.errors).toBeUndefined();
-    expect(result.data.profileUpdate).toMatchObject({ __typename: 'UnknownParkingLot', code: 'UNKNOWN_PARKING_LOT', path: ['input', 'parkingLotIds', '0'] });
+    expect(result.data!.profileUpdate).toMatchObject({ __typename: 'UnknownParkingLot', code: 'UNKNOWN_PARKING_LOT', path: ['input', 'parkingLotIds', '0'] });
     const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: decodeGlobalId(id).id }, select: { parkingLotCount: true } });
     expect(profile.parkingLotCount).toBe(0);
   });
@@ -140,11 +113,11 @@ describe('profilesUpsert', () => {
       { externalId: 'HR-4', ...person(4) },
       { externalId: 'HR-5', ...person(5), email: 'PERSON4@example.test' },
     ];
-    const firstResponse = await org.graphql(UPSERT, { input: { profiles: rows } });
+    const firstResponse = await org.api.send(ProfilesUpsertRowsDocument, { input: { profiles: rows } });
     expect(firstResponse.errors).toBeUndefined();
-    const first = firstResponse.data.profilesUpsert;
+    const first = expectTypename(firstResponse.data!.profilesUpsert, 'ProfilesUpsertPayload');
     expect(first).toMatchObject({ createdCount: 2, updatedCount: 0, failedCount: 3 });
-    expect(first.results.map((row: any) => [row.outcome, row.error?.code ?? null, row.error?.path ?? null])).toEqual([
+    expect(first.results.map((row) => [row.outcome, row.error?.code ?? null, row.error?.path ?? null])).toEqual([
       ['CREATED', null, null],
       ['FAILED', 'INVALID_EMAIL', ['input', 'profiles', '1', 'email']],
       ['FAILED', 'UNKNOWN_TAG', ['input', 'profiles', '2', 'tagIds', '0']],
@@ -152,9 +125,9 @@ describe('profilesUpsert', () => {
       ['FAILED', 'DUPLICATE_IN_BATCH', ['input', 'profiles', '4', 'email']],
     ]);
 
-    const second = (await org.graphql(UPSERT, { input: { profiles: [{ externalId: 'HR-1', ...person(1), firstName: 'Changed' }] } })).data.profilesUpsert;
+    const second = expectTypename(await org.api.profilesUpsertRows([{ externalId: 'HR-1', ...person(1), firstName: 'Changed' }]), 'ProfilesUpsertPayload');
     expect(second).toMatchObject({ createdCount: 0, updatedCount: 1, failedCount: 0 });
-    expect(second.results[0].profileId).toBe(first.results[0].profileId);
+    expect(second.results[0]!.profileId).toBe(first.results[0]!.profileId);
     const profile = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, externalId: 'HR-1' }, include: { parkingLots: true } });
     expect(profile.firstName).toBe('Changed');
     expect(profile.parkingLots).toHaveLength(1); // left out: access kept
@@ -166,7 +139,7 @@ describe('profilesUpsert', () => {
     const org = await kit.createOrganization();
     const rows = Array.from({ length: 1000 }, (_, i) => ({ externalId: `E${i}`, ...person(i), tagIds: [org.tags[i % 2]!.globalId] }));
     kit.resetStatements();
-    const result = (await org.graphql(UPSERT, { input: { profiles: rows } })).data.profilesUpsert;
+    const result = await org.api.profilesUpsertRows(rows);
     expect(result).toMatchObject({ createdCount: 1000, failedCount: 0 });
     expect(kit.statements.length).toBeLessThanOrEqual(12);
     expect(await kit.prisma.profileTag.count({ where: { profile: { organizationId: org.id } } })).toBe(1000);
@@ -175,7 +148,7 @@ describe('profilesUpsert', () => {
   it('refuses an oversize batch as a whole', async () => {
     const org = await kit.createOrganization();
     const rows = Array.from({ length: 5001 }, (_, i) => ({ externalId: `E${i}`, ...person(i) }));
-    const result = (await org.graphql(UPSERT, { input: { profiles: rows } })).data.profilesUpsert;
+    const result = await org.api.profilesUpsertRows(rows);
     expect(result).toEqual({ __typename: 'BatchTooLarge', code: 'BATCH_TOO_LARGE', size: 5001, max: 5000 });
     expect(await kit.prisma.profile.count({ where: { organizationId: org.id } })).toBe(0);
   });

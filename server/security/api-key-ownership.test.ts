@@ -1,58 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { KIT_ADMIN_PASSWORD, useTestKit } from '../test/kit.ts';
+import { KIT_ADMIN_PASSWORD, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { ViewerPermissionsDocument } from '../test/generated/graphql.ts';
+import { expectTypename } from '../test/operations.ts';
 
 // API keys do not outlive the admin who made them, and
 // keys do not make keys (or admins). Real requests through yoga.fetch.
 
 const kit = useTestKit();
 
-const ADMIN_CREATE = `mutation ($email: String!, $role: Role!) {
-  adminCreate(input: { email: $email, name: "Leaving Admin", role: $role, password: "a long enough password" }) {
-    __typename ... on AdminPayload { admin { id } } ... on Error { code }
-    ... on Forbidden { action role requiredRoles actorKind allowedActorKinds }
-  }
-}`;
-const KEY_CREATE = `mutation ($name: String!) {
-  apiKeyCreate(input: { name: $name, role: ADMIN }) {
-    __typename ... on ApiKeyCreatePayload { secret apiKey { id } } ... on Error { code message }
-    ... on Forbidden { action role requiredRoles actorKind allowedActorKinds }
-  }
-}`;
-const LOGIN = `mutation ($email: String!, $password: String!) {
-  adminLogin(input: { email: $email, password: $password }) { ... on AdminLoginPayload { token } }
-}`;
-const VIEWER = '{ viewer { actorKind permissions { action allowed refusal } } }';
-const ENDPOINT_CREATE = `mutation ($url: String!) {
-  webhookEndpointCreate(input: { url: $url, eventTypes: [PROFILE_INVITED] }) {
-    __typename ... on WebhookEndpointSecretPayload { webhookEndpoint { id } } ... on Error { code }
-  }
-}`;
-const ENDPOINT_ENABLE = `mutation ($id: ID!) {
-  webhookEndpointUpdate(id: $id, input: { enabled: true }) { __typename ... on Error { code message } ... on InputError { path } }
-}`;
+const PASSWORD = 'a long enough password';
+/** Signs in from `address` (its own sign-in budget); the session token. */
+const signIn = async (email: string, password: string, address: string) =>
+  expectTypename(await kit.as(null, { headers: { 'x-forwarded-for': address } }).adminLogin({ email, password }), 'AdminLoginPayload').token;
+const createAdmin = (org: TestOrganization, actor: 'ADMIN' | 'API_KEY', email: string, role: 'ADMIN' | 'VIEWER') =>
+  org.as(actor).adminCreate({ email, name: 'Leaving Admin', role, password: PASSWORD });
+const createKey = (token: string, name: string) => kit.as(token).apiKeyCreate({ name, role: 'ADMIN' });
+const enable = (org: TestOrganization, id: string) => org.admin.webhookEndpointUpdate(id, { enabled: true });
 
 describe('API key ownership', () => {
   it('removing an admin revokes the API keys they created; the keys of others keep working', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const email = `leaving-${org.id.slice(-6)}@example.test`;
-    const created = await org.graphqlAs('ADMIN', ADMIN_CREATE, { email, role: 'ADMIN' });
-    expect(created.data.adminCreate.__typename).toBe('AdminPayload');
-    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': '192.0.2.80' } })).data
-      .adminLogin;
-    const theirs = (await kit.graphql(KEY_CREATE, { name: 'made by the leaver' }, { token })).data.apiKeyCreate;
-    expect(theirs.__typename).toBe('ApiKeyCreatePayload');
-    const ownersKey = (await org.graphqlAs('ADMIN', KEY_CREATE, { name: 'made by the owner' })).data.apiKeyCreate;
-    expect((await kit.graphql(VIEWER, {}, { token: theirs.secret })).data.viewer.actorKind).toBe('API_KEY');
+    const created = await createAdmin(org, 'ADMIN', email, 'ADMIN');
+    expect(created.__typename).toBe('AdminPayload');
+    const token = await signIn(email, PASSWORD, '192.0.2.80');
+    const theirs = expectTypename(await createKey(token, 'made by the leaver'), 'ApiKeyCreatePayload');
+    const ownersKey = expectTypename(await org.admin.apiKeyCreate({ name: 'made by the owner', role: 'ADMIN' }), 'ApiKeyCreatePayload');
+    expect((await kit.as(theirs.secret).viewerPermissions()).actorKind).toBe('API_KEY');
 
-    const removed = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: created.data.adminCreate.admin.id });
-    expect(removed.data.adminDelete.__typename).toBe('AdminDeletePayload');
+    const removed = await org.admin.adminDelete(expectTypename(created, 'AdminPayload').admin.id);
+    expect(removed.__typename).toBe('AdminDeletePayload');
 
-    const after = await kit.graphql(VIEWER, {}, { token: theirs.secret });
+    const after = await kit.as(theirs.secret).send(ViewerPermissionsDocument, {});
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(after.errors?.[0]?.message).toMatch(/revoked/);
-    expect((await kit.graphql(VIEWER, {}, { token: ownersKey.secret })).data.viewer.actorKind).toBe('API_KEY');
-    const listed = await org.graphqlAs('ADMIN', '{ apiKeys { edges { node { id name revokedAt } } } }');
-    const byName = Object.fromEntries(listed.data.apiKeys.edges.map((edge: any) => [edge.node.name, edge.node.revokedAt]));
+    expect((await kit.as(ownersKey.secret).viewerPermissions()).actorKind).toBe('API_KEY');
+    const listed = await org.admin.apiKeyRevocations();
+    const byName = Object.fromEntries(listed.edges.map((edge) => [edge.node.name, edge.node.revokedAt]));
     expect(byName['made by the leaver']).not.toBeNull();
     expect(byName['made by the owner']).toBeNull();
   });
@@ -60,32 +44,23 @@ describe('API key ownership', () => {
   it('removing an admin disables the webhook endpoints they created, until their secret is rotated; those of others keep receiving', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const email = `leaving-hooks-${org.id.slice(-6)}@example.test`;
-    const created = await org.graphqlAs('ADMIN', ADMIN_CREATE, { email, role: 'ADMIN' });
-    const leaverId = created.data.adminCreate.admin.id;
-    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': '192.0.2.82' } })).data
-      .adminLogin;
+    const leaverId = expectTypename(await createAdmin(org, 'ADMIN', email, 'ADMIN'), 'AdminPayload').admin.id;
+    const token = await signIn(email, PASSWORD, '192.0.2.82');
     const endpoint = async (url: string, options: { token?: string; actor?: 'ADMIN' | 'API_KEY' }) => {
-      const result = options.token
-        ? await kit.graphql(ENDPOINT_CREATE, { url }, { token: options.token })
-        : await org.graphqlAs(options.actor!, ENDPOINT_CREATE, { url });
-      expect(result.data?.webhookEndpointCreate.__typename, JSON.stringify(result)).toBe('WebhookEndpointSecretPayload');
-      return result.data.webhookEndpointCreate.webhookEndpoint.id as string;
+      const result = await (options.token ? kit.as(options.token) : org.as(options.actor!)).webhookEndpointCreate({ url, eventTypes: ['PROFILE_INVITED'] });
+      return expectTypename(result, 'WebhookEndpointSecretPayload').webhookEndpoint.id;
     };
     const theirs = await endpoint('https://hooks.example.test/leaver', { token });
     const theirsDisabledBefore = await endpoint('https://hooks.example.test/leaver-paused', { token });
-    await kit.graphql(
-      'mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: false }) { __typename } }',
-      { id: theirsDisabledBefore },
-      { token },
-    );
+    await kit.as(token).webhookEndpointUpdate(theirsDisabledBefore, { enabled: false });
     const ownersEndpoint = await endpoint('https://hooks.example.test/owner', { actor: 'ADMIN' });
     await endpoint('https://hooks.example.test/key', { actor: 'API_KEY' });
 
-    const removed = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: leaverId });
-    expect(removed.data.adminDelete.__typename).toBe('AdminDeletePayload');
+    const removed = await org.admin.adminDelete(leaverId);
+    expect(removed.__typename).toBe('AdminDeletePayload');
 
-    const listed = await org.graphqlAs('ADMIN', '{ webhookEndpoints { edges { node { id url enabled disabledReason disabledAt } } } }');
-    const byUrl = Object.fromEntries(listed.data.webhookEndpoints.edges.map((edge: any) => [new URL(edge.node.url).pathname, edge.node]));
+    const listed = await org.admin.webhookEndpointStates();
+    const byUrl = Object.fromEntries(listed.edges.map((edge) => [new URL(edge.node.url).pathname, edge.node]));
     const now = kit.clock.now().toISOString();
     expect(byUrl['/leaver']).toMatchObject({ enabled: false, disabledReason: 'SECRET_HOLDER_REMOVED', disabledAt: now });
     expect(byUrl['/leaver-paused']).toMatchObject({ enabled: false, disabledReason: 'SECRET_HOLDER_REMOVED' });
@@ -94,11 +69,11 @@ describe('API key ownership', () => {
 
     // The secret they saw never signs again: enabling is refused until a remaining admin rotates it.
     for (const id of [theirs, theirsDisabledBefore]) {
-      const enabled = (await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id })).data.webhookEndpointUpdate;
+      const enabled = expectTypename(await enable(org, id), 'InvalidInput');
       expect(enabled).toMatchObject({ __typename: 'InvalidInput', code: 'INVALID_INPUT', path: ['input', 'enabled'] });
       expect(enabled.message).toMatch(/rotate its secret/);
     }
-    expect((await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id: ownersEndpoint })).data.webhookEndpointUpdate.__typename).toBe('WebhookEndpointPayload');
+    expect((await enable(org, ownersEndpoint)).__typename).toBe('WebhookEndpointPayload');
 
     const audit = await kit.prisma.auditEvent.findFirstOrThrow({ where: { organizationId: org.id, kind: 'ADMIN_REMOVED' } });
     expect(audit.summary).toMatch(/the 2 webhook endpoint\(s\) whose secret or URL they or their keys last set were disabled/);
@@ -106,38 +81,27 @@ describe('API key ownership', () => {
 
   // Who last saw an endpoint's secret or chose its URL answers for it: the admin, or the API key (and, through it, the
   // admin who created the key).
-  const ROTATE = `mutation ($id: ID!) {
-    webhookEndpointRotateSecret(id: $id) { __typename ... on WebhookEndpointSecretPayload { secret webhookEndpoint { enabled disabledReason } } ... on Error { code } }
-  }`;
-  const RETARGET = `mutation ($id: ID!, $url: String, $eventTypes: [WebhookEventType!]) {
-    webhookEndpointUpdate(id: $id, input: { url: $url, eventTypes: $eventTypes }) { __typename ... on Error { code message } }
-  }`;
-  const KEY_REVOKE = 'mutation ($id: ID!) { apiKeyRevoke(id: $id) { __typename ... on Error { code } } }';
-  const endpointStates = async (org: Awaited<ReturnType<typeof kit.createOrganization>>) => {
-    const listed = await org.graphqlAs('ADMIN', '{ webhookEndpoints { edges { node { id url enabled disabledReason } } } }');
-    return Object.fromEntries(listed.data.webhookEndpoints.edges.map((edge: any) => [edge.node.id, edge.node])) as Record<string, any>;
+  const endpointStates = async (org: TestOrganization) => {
+    const listed = await org.admin.webhookEndpointStates();
+    return Object.fromEntries(listed.edges.map((edge) => [edge.node.id, edge.node]));
   };
-  const addAdmin = async (org: Awaited<ReturnType<typeof kit.createOrganization>>, name: string, address: string) => {
+  const addAdmin = async (org: TestOrganization, name: string, address: string) => {
     const email = `${name}-${org.id.slice(-6)}@example.test`;
-    const created = await org.graphqlAs('ADMIN', ADMIN_CREATE, { email, role: 'ADMIN' });
-    const { token } = (await kit.graphql(LOGIN, { email, password: 'a long enough password' }, { headers: { 'x-forwarded-for': address } })).data.adminLogin;
-    return { id: created.data.adminCreate.admin.id as string, token: token as string };
+    const created = expectTypename(await createAdmin(org, 'ADMIN', email, 'ADMIN'), 'AdminPayload');
+    return { id: created.admin.id, token: await signIn(email, PASSWORD, address) };
   };
-  const createEndpoint = async (url: string, token: string) => {
-    const result = await kit.graphql(ENDPOINT_CREATE, { url }, { token });
-    expect(result.data?.webhookEndpointCreate.__typename, JSON.stringify(result)).toBe('WebhookEndpointSecretPayload');
-    return result.data.webhookEndpointCreate.webhookEndpoint.id as string;
-  };
+  const createEndpoint = async (url: string, token: string) =>
+    expectTypename(await kit.as(token).webhookEndpointCreate({ url, eventTypes: ['PROFILE_INVITED'] }), 'WebhookEndpointSecretPayload').webhookEndpoint.id;
 
   it('removing an admin disables the endpoints created with an API key they created', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const mallory = await addAdmin(org, 'mallory-key', '192.0.2.83');
-    const key = (await kit.graphql(KEY_CREATE, { name: 'mallory key' }, { token: mallory.token })).data.apiKeyCreate;
+    const key = expectTypename(await createKey(mallory.token, 'mallory key'), 'ApiKeyCreatePayload');
     const byHerKey = await createEndpoint('https://hooks.example.test/by-her-key', key.secret);
     const byOrgKey = await createEndpoint('https://hooks.example.test/by-org-key', org.apiKey);
 
-    const removed = await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: mallory.id });
-    expect(removed.data.adminDelete.__typename).toBe('AdminDeletePayload');
+    const removed = await org.admin.adminDelete(mallory.id);
+    expect(removed.__typename).toBe('AdminDeletePayload');
 
     const states = await endpointStates(org);
     expect(states[byHerKey]).toMatchObject({ enabled: false, disabledReason: 'SECRET_HOLDER_REMOVED' });
@@ -149,23 +113,20 @@ describe('API key ownership', () => {
 
   it("removing an admin disables the owner's endpoints whose secret they rotated or URL they changed; rotating again lets an owner enable it", async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
-    const ownerToken = (await kit.graphql(LOGIN, { email: org.adminEmail, password: KIT_ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': '192.0.2.84' } }))
-      .data.adminLogin.token as string;
+    const ownerToken = await signIn(org.adminEmail, KIT_ADMIN_PASSWORD, '192.0.2.84');
     const mallory = await addAdmin(org, 'mallory-rotate', '192.0.2.85');
     const rotated = await createEndpoint('https://hooks.example.test/rotated', ownerToken);
     const retargeted = await createEndpoint('https://hooks.example.test/retargeted', ownerToken);
     const retypedOnly = await createEndpoint('https://hooks.example.test/retyped', ownerToken);
     const untouched = await createEndpoint('https://hooks.example.test/untouched', ownerToken);
 
-    expect((await kit.graphql(ROTATE, { id: rotated }, { token: mallory.token })).data.webhookEndpointRotateSecret.__typename).toBe(
-      'WebhookEndpointSecretPayload',
-    );
-    const moved = await kit.graphql(RETARGET, { id: retargeted, url: 'https://mallory.example.test/inbox' }, { token: mallory.token });
-    expect(moved.data.webhookEndpointUpdate.__typename).toBe('WebhookEndpointPayload');
-    const retyped = await kit.graphql(RETARGET, { id: retypedOnly, eventTypes: ['PROFILE_INVITED', 'INVITATION_ACCEPTED'] }, { token: mallory.token });
-    expect(retyped.data.webhookEndpointUpdate.__typename).toBe('WebhookEndpointPayload');
+    expect((await kit.as(mallory.token).webhookEndpointRotateSecret(rotated)).__typename).toBe('WebhookEndpointSecretPayload');
+    const moved = await kit.as(mallory.token).webhookEndpointUpdate(retargeted, { url: 'https://mallory.example.test/inbox' });
+    expect(moved.__typename).toBe('WebhookEndpointPayload');
+    const retyped = await kit.as(mallory.token).webhookEndpointUpdate(retypedOnly, { eventTypes: ['PROFILE_INVITED', 'INVITATION_ACCEPTED'] });
+    expect(retyped.__typename).toBe('WebhookEndpointPayload');
 
-    await org.graphqlAs('ADMIN', 'mutation ($id: ID!) { adminDelete(id: $id) { __typename } }', { id: mallory.id });
+    await org.admin.adminDelete(mallory.id);
 
     const states = await endpointStates(org);
     expect(states[rotated]).toMatchObject({ enabled: false, disabledReason: 'SECRET_HOLDER_REMOVED' });
@@ -176,29 +137,27 @@ describe('API key ownership', () => {
     expect(audit.summary).toMatch(/the 2 webhook endpoint\(s\) whose secret or URL they or their keys last set were disabled/);
 
     // Enabling is refused until a remaining admin rotates the secret; the rotation has no grace for the old one.
-    const refused = (await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id: rotated })).data.webhookEndpointUpdate;
+    const refused = expectTypename(await enable(org, rotated), 'InvalidInput');
     expect(refused).toMatchObject({ __typename: 'InvalidInput', path: ['input', 'enabled'] });
     expect(refused.message).toMatch(/rotate its secret/);
-    const fresh = (await org.graphqlAs('ADMIN', ROTATE, { id: rotated })).data.webhookEndpointRotateSecret;
+    const fresh = expectTypename(await org.admin.webhookEndpointRotateSecret(rotated), 'WebhookEndpointSecretPayload');
     expect(fresh.webhookEndpoint).toEqual({ enabled: false, disabledReason: 'MANUAL' });
     const stored = await kit.prisma.webhookEndpoint.findFirstOrThrow({ where: { organizationId: org.id, url: 'https://hooks.example.test/rotated' } });
     expect(stored.previousSecretExpiresAt).toBeNull();
-    expect((await org.graphqlAs('ADMIN', ENDPOINT_ENABLE, { id: rotated })).data.webhookEndpointUpdate.__typename).toBe('WebhookEndpointPayload');
+    expect((await enable(org, rotated)).__typename).toBe('WebhookEndpointPayload');
   });
 
   it('revoking an API key disables the endpoints whose secret or URL that key last set', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
-    const keyA = (await org.graphqlAs('ADMIN', KEY_CREATE, { name: 'integration A' })).data.apiKeyCreate;
-    const keyB = (await org.graphqlAs('ADMIN', KEY_CREATE, { name: 'integration B' })).data.apiKeyCreate;
+    const keyA = expectTypename(await org.admin.apiKeyCreate({ name: 'integration A', role: 'ADMIN' }), 'ApiKeyCreatePayload');
+    const keyB = expectTypename(await org.admin.apiKeyCreate({ name: 'integration B', role: 'ADMIN' }), 'ApiKeyCreatePayload');
     const byA = await createEndpoint('https://hooks.example.test/by-a', keyA.secret);
     const rotatedByA = await createEndpoint('https://hooks.example.test/rotated-by-a', keyB.secret);
     const byB = await createEndpoint('https://hooks.example.test/by-b', keyB.secret);
-    expect((await kit.graphql(ROTATE, { id: rotatedByA }, { token: keyA.secret })).data.webhookEndpointRotateSecret.__typename).toBe(
-      'WebhookEndpointSecretPayload',
-    );
+    expect((await kit.as(keyA.secret).webhookEndpointRotateSecret(rotatedByA)).__typename).toBe('WebhookEndpointSecretPayload');
 
-    const revoked = await org.graphqlAs('ADMIN', KEY_REVOKE, { id: keyA.apiKey.id });
-    expect(revoked.data.apiKeyRevoke.__typename).toBe('ApiKeyPayload');
+    const revoked = await org.admin.apiKeyRevoke(keyA.apiKey.id);
+    expect(revoked.__typename).toBe('ApiKeyPayload');
 
     const states = await endpointStates(org);
     expect(states[byA]).toMatchObject({ enabled: false, disabledReason: 'SECRET_HOLDER_REMOVED' });
@@ -210,8 +169,8 @@ describe('API key ownership', () => {
 
   it('an API key, whatever its role, cannot create API keys or admins: a typed Forbidden naming the admin session it takes', async () => {
     const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
-    const key = await org.graphqlAs('API_KEY', KEY_CREATE, { name: 'key-made key' });
-    expect(key.data.apiKeyCreate).toMatchObject({
+    const key = await org.api.apiKeyCreate({ name: 'key-made key', role: 'ADMIN' });
+    expect(key).toMatchObject({
       __typename: 'Forbidden',
       code: 'FORBIDDEN',
       action: 'MANAGE_API_KEYS',
@@ -219,25 +178,18 @@ describe('API key ownership', () => {
       actorKind: 'API_KEY',
       allowedActorKinds: ['ADMIN'],
     });
-    const admin = await org.graphqlAs('API_KEY', ADMIN_CREATE, { email: `by-key-${org.id.slice(-6)}@example.test`, role: 'VIEWER' });
-    expect(admin.data.adminCreate).toMatchObject({ __typename: 'Forbidden', action: 'MANAGE_ADMINS', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
+    const admin = await createAdmin(org, 'API_KEY', `by-key-${org.id.slice(-6)}@example.test`, 'VIEWER');
+    expect(admin).toMatchObject({ __typename: 'Forbidden', action: 'MANAGE_ADMINS', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
     expect(await kit.prisma.apiKey.count({ where: { organizationId: org.id } })).toBe(1);
     expect(await kit.prisma.admin.count({ where: { organizationId: org.id } })).toBe(1);
 
     // viewer.permissions says so, for the key; the owner's session may.
     const permissions = async (actor: 'ADMIN' | 'API_KEY') =>
-      Object.fromEntries((await org.graphqlAs(actor, VIEWER)).data.viewer.permissions.map((p: any) => [p.action, p.refusal]));
+      Object.fromEntries((await org.as(actor).viewerPermissions()).permissions.map((p) => [p.action, p.refusal]));
     expect(await permissions('API_KEY')).toMatchObject({ MANAGE_API_KEYS: 'FORBIDDEN', MANAGE_ADMINS: 'FORBIDDEN', READ_PROFILES: null });
     expect(await permissions('ADMIN')).toMatchObject({ MANAGE_API_KEYS: null, MANAGE_ADMINS: null });
     // And the owner, signed in, still can.
-    const bySession = await kit.graphql(
-      KEY_CREATE,
-      { name: 'by session' },
-      {
-        token: (await kit.graphql(LOGIN, { email: org.adminEmail, password: KIT_ADMIN_PASSWORD }, { headers: { 'x-forwarded-for': '192.0.2.81' } })).data
-          .adminLogin.token,
-      },
-    );
-    expect(bySession.data.apiKeyCreate.__typename).toBe('ApiKeyCreatePayload');
+    const bySession = await createKey(await signIn(org.adminEmail, KIT_ADMIN_PASSWORD, '192.0.2.81'), 'by session');
+    expect(bySession.__typename).toBe('ApiKeyCreatePayload');
   });
 });

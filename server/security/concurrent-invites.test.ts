@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ProfilesInviteBulkDocument } from '../test/generated/graphql.ts';
+import { expectTypename } from '../test/operations.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 // Parallel invitations of one profile must respect the
@@ -6,14 +8,6 @@ import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 // through yoga.fetch on the real database; the emails go to the fake Postmark.
 
 const kit = useTestKit();
-
-const INVITE_MANY = `mutation ($ids: [ID!]!) {
-  profilesInvite(input: { profileIds: $ids }) {
-    __typename
-    ... on ProfilesInvitePayload { bulkInvitation { state invited: invitedCount reinvited: reinvitedCount skipped { reason count } } }
-    ... on Error { code }
-  }
-}`;
 
 async function freshProfile(org: TestOrganization) {
   const [id] = await org.insertProfiles(1);
@@ -43,16 +37,16 @@ describe('concurrent invites', () => {
       const profile = await freshProfile(org);
       const [one, many, again] = await Promise.all([
         org.api.profileInvite(profile.id),
-        org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
-        org.graphql(INVITE_MANY, { ids: [profile.globalId] }),
+        org.api.profilesInviteBulk({ profileIds: [profile.globalId] }),
+        org.api.profilesInviteBulk({ profileIds: [profile.globalId] }),
       ]);
-      const bulks = [many, again].map((answer) => answer.data.profilesInvite.bulkInvitation);
-      const invitedByBulks = bulks.reduce((sum, bulk) => sum + bulk.invited + bulk.reinvited, 0);
+      const bulks = [many, again].map((answer) => expectTypename(answer, 'ProfilesInvitePayload').bulkInvitation);
+      const invitedByBulks = bulks.reduce((sum, bulk) => sum + bulk.invitedCount + bulk.reinvitedCount, 0);
       const invitedByOne = one.__typename === 'ProfileInvitePayload' ? 1 : 0;
       expect(invitedByOne + invitedByBulks, JSON.stringify([one, bulks])).toBe(1);
       if (!invitedByOne) expect(one.__typename).toBe('ResendTooSoon');
       for (const bulk of bulks) {
-        if (bulk.invited + bulk.reinvited === 0) expect(bulk.skipped).toEqual([{ reason: 'RESEND_TOO_SOON', count: 1 }]);
+        if (bulk.invitedCount + bulk.reinvitedCount === 0) expect(bulk.skipped).toEqual([{ reason: 'RESEND_TOO_SOON', count: 1 }]);
       }
       expect(await invitationsAndEmailsOf(profile)).toEqual({ invitations: 1, emails: 1 });
     }
@@ -61,9 +55,9 @@ describe('concurrent invites', () => {
   it('background bulk chunks racing invite one: every profile invited once, one email each', async () => {
     const org = await kit.createOrganization({ plan: 'BUSINESS' });
     const ids = await org.insertManyProfiles(300);
-    const started = await org.graphql(INVITE_MANY, { ids: ids.map((id) => globalId('Profile', id)) });
+    const started = await org.api.send(ProfilesInviteBulkDocument, { input: { profileIds: ids.map((id) => globalId('Profile', id)) } });
     expect(started.errors, JSON.stringify(started.errors)).toBeUndefined();
-    expect(started.data.profilesInvite.bulkInvitation.state).toBe('QUEUED');
+    expect(expectTypename(started.data!.profilesInvite, 'ProfilesInvitePayload').bulkInvitation.state).toBe('QUEUED');
     // The worker's chunk and twenty single invites of profiles it selected, at the same time.
     const singles = ids.slice(0, 20).map((id) => org.api.profileInvite(id));
     const [answers] = await Promise.all([Promise.all(singles), kit.runJobs()]);

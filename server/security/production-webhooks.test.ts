@@ -162,10 +162,8 @@ describe('webhooks in production mode', () => {
       await kit.prisma.webhookEndpoint.create({ data: { organizationId: org.id, url, eventTypes: ['profile.invited'] } });
     }
     const [id] = await org.insertProfiles(1);
-    const invite = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename } }', {
-      id: Buffer.from(`Profile:${id}`).toString('base64'),
-    });
-    expect(invite.data.profileInvite.__typename).toBe('ProfileInvitePayload');
+    const invite = await org.api.profileInvite(id!);
+    expect(invite.__typename).toBe('ProfileInvitePayload');
     await deliverDueWebhooks({ ...kit.worker, webhooks: { ...DEFAULT_WEBHOOK_DELIVERY, allowPrivateAddresses: false } });
     expect(receiver.requests).toEqual([]);
     const attempts = await kit.prisma.webhookAttempt.findMany({ where: { delivery: { organizationId: org.id } } });

@@ -197,6 +197,7 @@ describe('invitationAccept', () => {
     const [id] = await org.insertProfiles(1);
     const invited = expectTypename(await org.api.profileInvite(id!, { sendEmail: false }), 'ProfileInvitePayload');
     const token = invited.link!.split('#token=')[1]!;
+    // A raw document on purpose: n aliases of one mutation in one request.
     const accept = (n: number) =>
       kit.graphql(
         `mutation ($token: String!) { ${Array.from({ length: n }, (_, i) => `a${i}: invitationAccept(input: { token: $token, password: "a fine long password" }) { __typename }`).join(' ')} }`,

@@ -8,7 +8,9 @@ import {
   MAX_FAILURES_PER_DEVICE,
   nextAttemptAllowedAt,
 } from '../auth/sessions.ts';
+import { AdminSignInDeviceDocument } from '../test/generated/graphql.ts';
 import { KIT_ADMIN_PASSWORD, TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
+import { documentText } from '../test/operations.ts';
 import { productionApp } from '../test/production.ts';
 import { PUBLIC_OPERATION_LIMITS } from '../kernel/limits.ts';
 import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
@@ -22,14 +24,8 @@ import { DEFAULT_RATE_LIMITS } from './rate-limits.ts';
 
 const kit = useTestKit();
 
-const LOGIN = `mutation ($email: String!, $password: String!, $deviceToken: String) {
-  adminLogin(input: { email: $email, password: $password, deviceToken: $deviceToken }) {
-    __typename
-    ... on AdminLoginPayload { deviceToken }
-    ... on Error { code }
-    ... on TooManyLoginAttempts { retryAfterSeconds }
-  }
-}`;
+/** Sent over plain HTTP to a production app below. */
+const LOGIN = documentText(AdminSignInDeviceDocument);
 
 let addressCounter = 0;
 const newAddress = () => `198.51.100.${++addressCounter}`;
@@ -41,9 +37,9 @@ interface Answer {
 }
 
 async function login(email: string, password: string, address: string, deviceToken?: string): Promise<Answer> {
-  const response = await kit.graphql(LOGIN, { email, password, deviceToken }, { headers: { 'x-forwarded-for': address } });
+  const response = await kit.as(null, { headers: { 'x-forwarded-for': address } }).send(AdminSignInDeviceDocument, { input: { email, password, deviceToken } });
   expect(response.errors).toBeUndefined();
-  return response.data.adminLogin;
+  return response.data!.adminLogin;
 }
 
 /** The owner signs in once from their usual address and keeps the device token it returns. */
@@ -243,7 +239,7 @@ describe('the per-address sign-in budget', () => {
       const response = await app.fetch(`${TEST_PUBLIC_URL}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-forwarded-for': shared },
-        body: JSON.stringify({ query: LOGIN, variables: { email, password, deviceToken } }),
+        body: JSON.stringify({ query: LOGIN, variables: { input: { email, password, deviceToken } } }),
       });
       const body = (await response.json()) as { data?: { adminLogin: Answer }; errors?: { extensions: { code: string } }[] };
       return body.data?.adminLogin.__typename ?? body.errors![0]!.extensions.code;

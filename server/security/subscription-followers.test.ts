@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { MAX_FOLLOWERS_PER_CALLER } from '../graphql/bulk-invitation-progress.ts';
+import { expectTypename } from '../test/operations.ts';
 import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 // BulkInvitationProgress followers end when their client
@@ -126,11 +127,8 @@ describe('bulkInvitationProgress followers', () => {
   it('follow the worker through NOTIFY to the end, even when the LISTEN connection drops on the way', async () => {
     const org = await kit.createOrganization();
     const ids = await org.insertManyProfiles(300);
-    const started = await org.graphql(
-      'mutation ($ids: [ID!]!) { profilesInvite(input: { profileIds: $ids }) { ... on ProfilesInvitePayload { bulkInvitation { id state } } } }',
-      { ids: ids.map((id) => globalId('Profile', id)) },
-    );
-    const bulk = started.data.profilesInvite.bulkInvitation;
+    const started = await org.api.profilesInviteBulk({ profileIds: ids.map((id) => globalId('Profile', id)) });
+    const bulk = expectTypename(started, 'ProfilesInvitePayload').bulkInvitation;
     expect(bulk.state).toBe('QUEUED');
     const follower = await follow(org.apiKey, bulk.id);
     expect((await follower.next()).data.bulkInvitationProgress).toEqual({ state: 'QUEUED', done: 0 });

@@ -7,6 +7,8 @@ import { globalId, useTestKit } from '../test/kit.ts';
 // characters, no unpaired surrogates, NFC), a typed InvalidInput at the
 // field's path (per row in profilesUpsert), and search terms taken literally.
 
+// Raw documents on purpose: each text argument of the schema gets bad values (NUL, lone surrogates, oversize),
+// field by field, in documents built here; a typed operation would fix the fields it sends.
 const kit = useTestKit();
 
 const NUL = '\u0000';

@@ -16,10 +16,9 @@ describe('the benchmark seed (SQL, not the upsert)', () => {
       expect(profile.latestInvitation !== null).toBe(profile.status === 'PENDING');
       expect(profile.invitedAt !== null).toBe(profile.status === 'PENDING');
     }
-    const statuses = await kit.graphql('{ profileCounts { total notInvited pending validated } }', {}, { token: seeded.apiKey });
-    const counts = statuses.data.profileCounts;
+    const counts = await kit.as(seeded.apiKey).statusCounters();
     expect(counts.total).toBe(3_000);
-    for (const status of ['notInvited', 'pending', 'validated']) expect(counts[status]).toBeGreaterThan(900);
+    for (const status of ['notInvited', 'pending', 'validated'] as const) expect(counts[status]).toBeGreaterThan(900);
     // A sixth of the pending invitations expired (the seed writes real times: the test clock does not apply).
     const expired = profiles.filter((profile) => profile.latestInvitation && profile.latestInvitation.expiresAt.getTime() < Date.now()).length;
     expect(expired).toBeGreaterThan(counts.pending / 12);

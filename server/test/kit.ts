@@ -69,6 +69,8 @@ export interface TestKit {
   resetStatements(): void;
   /** The typed operations without credentials (the invited person: invitationByToken, invitationAccept; adminLogin). */
   anonymous: Operations;
+  /** The typed operations with a bearer token (a session or an API key secret), or none; `headers` go with every request. */
+  as(token: string | null, options?: { headers?: Record<string, string> }): Operations;
   /** Sends a GraphQL request through the real HTTP handler (yoga.fetch). */
   graphql<T = any>(
     query: string,
@@ -97,6 +99,8 @@ export interface TestOrganization {
   api: Operations;
   /** The typed operations as its signed-in admin. */
   admin: Operations;
+  /** The typed operations as its admin (session) or its API key. */
+  as(actor: ActorKind): Operations;
   /** Sends a request as this organization's API key. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Sends a request as the admin (session token) or the API key. */
@@ -177,6 +181,7 @@ export function useTestKit(): TestKit {
       graphql: (query: string, variables?: Record<string, unknown>, options?: { token?: string | null; headers?: Record<string, string> }) =>
         sendGraphQL(app, query, variables, options?.token ?? null, options?.headers),
       anonymous: operationsAs(typedSender(app, null)),
+      as: (token: string | null, options?: { headers?: Record<string, string> }) => operationsAs(typedSender(app, token, options?.headers)),
       createOrganization: (options = {}) => createOrganization(kit, options),
     });
   });
@@ -200,9 +205,9 @@ export function testRateLimits() {
 }
 
 /** Sends typed documents through yoga.fetch with `token` (or none). */
-function typedSender(app: App, token: string | null): Send {
+function typedSender(app: App, token: string | null, headers?: Record<string, string>): Send {
   return async <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) =>
-    (await sendGraphQL(app, documentText(document), variables as Record<string, unknown>, token)) as TypedResponse<Result>;
+    (await sendGraphQL(app, documentText(document), variables as Record<string, unknown>, token, headers)) as TypedResponse<Result>;
 }
 
 async function sendGraphQL(
@@ -240,7 +245,7 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
   kitPasswordHash ??= hashPassword(KIT_ADMIN_PASSWORD);
   let nextIndex = 0;
   const sessionToken = newSessionToken();
-  const admin = await kit.prisma.admin.create({
+  const adminRecord = await kit.prisma.admin.create({
     data: {
       organizationId: organization.id,
       email: `admin@${domain}`,
@@ -250,17 +255,20 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
       sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
     },
   });
+  const api = operationsAs(typedSender(kit.app, key.secret));
+  const admin = operationsAs(typedSender(kit.app, sessionToken));
   return {
     id: organization.id,
     name: organization.name,
     apiKey: key.secret,
     apiKeyId: organization.apiKeys[0]!.id,
-    adminId: admin.id,
-    adminEmail: admin.email,
+    adminId: adminRecord.id,
+    adminEmail: adminRecord.email,
     sessionToken,
     graphqlAs: (actor, query, variables) => kit.graphql(query, variables, { token: actor === 'ADMIN' ? sessionToken : key.secret }),
-    api: operationsAs(typedSender(kit.app, key.secret)),
-    admin: operationsAs(typedSender(kit.app, sessionToken)),
+    api,
+    admin,
+    as: (actor) => (actor === 'ADMIN' ? admin : api),
     lots: organization.parkingLots.map((lot) => ({ id: lot.id, name: lot.name, globalId: globalId('ParkingLot', lot.id) })),
     tags: organization.tags.map((tag) => ({ id: tag.id, name: tag.name, globalId: globalId('Tag', tag.id) })),
     graphql: (query, variables) => kit.graphql(query, variables, { token: key.secret }),

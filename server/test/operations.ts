@@ -1,7 +1,14 @@
 import type { TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
+import { adminOperations } from './operations/admins.ts';
+import { auditOperations } from './operations/audit.ts';
+import { apiKeyOperations } from './operations/api-keys.ts';
+import { dataOf, type Send, toGlobalId } from './operations/call.ts';
+import { invitationOperations } from './operations/invitations.ts';
+import { lotAndTagOperations } from './operations/parking-lots-and-tags.ts';
+import { profileOperations } from './operations/profiles.ts';
+import { webhookOperations } from './operations/webhooks.ts';
 import {
-  AdminLoginDocument,
   BulkInvitationDocument,
   InvitationAcceptDocument,
   InvitationByTokenDocument,
@@ -19,19 +26,16 @@ import {
 } from '../../sdk/src/generated/graphql.ts';
 import type { ProfileCreateInput, ProfileFilter, ProfileUpdateInput, ProfileUpsertInput } from '../../sdk/src/generated/graphql.ts';
 
-// The typed test kit: one helper per operation, on the SDK's own generated
+// The typed test kit: one helper per operation. The SDK's own generated
 // documents (sdk/src/operations/*.graphql), so a test sends exactly what an
-// integrator sends and reads typed answers (no raw query strings, no `any`).
-// Ids are the database ids the kit's seeders return; helpers encode them.
+// integrator sends, and the tests' own (server/test/documents/*.graphql, typed
+// by `npm run codegen` into server/test/generated), one file per domain with
+// its helpers in server/test/operations/. Tests read typed answers: no raw
+// query strings, no `any` (server/test/typed-documents.test.ts keeps it so).
+// Ids are the database ids the kit's seeders return for the SDK's profile and
+// invitation helpers; the domain helpers take global ids, as the API gives them.
 
-/** A GraphQL answer, typed by its document. */
-export interface TypedResponse<T> {
-  data?: T | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } & Record<string, unknown> }[];
-}
-
-/** Sends a document as some caller; the kit provides one per caller (an organization's key, its admin, nobody). */
-export type Send = <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) => Promise<TypedResponse<Result>>;
+export { type Call, dataOf, type Send, type TypedResponse, toGlobalId } from './operations/call.ts';
 
 /** The text of a typed document, printed once. */
 const texts = new WeakMap<object, string>();
@@ -41,16 +45,6 @@ export function documentText(document: DocumentNode): string {
   const text = print(document);
   texts.set(document, text);
   return text;
-}
-
-/** Global id of a database id, as the API gives them. */
-export const toGlobalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
-
-/** The data of an answer that must have no GraphQL error (typed errors of mutations are data). */
-async function dataOf<Result>(response: Promise<TypedResponse<Result>>): Promise<Result> {
-  const { data, errors } = await response;
-  if (errors?.length || !data) throw new Error(`Unexpected GraphQL errors: ${JSON.stringify(errors)}`);
-  return data;
 }
 
 /** The operations a test calls, as one caller. */
@@ -90,7 +84,13 @@ export function operationsAs(send: Send) {
       (await call(InvitationRevokeDocument, { input: { invitationId: invitationGlobalId } })).invitationRevoke,
     invitationByToken: async (token: string) => (await call(InvitationByTokenDocument, { token })).invitationByToken,
     invitationAccept: async (token: string, password: string) => (await call(InvitationAcceptDocument, { input: { token, password } })).invitationAccept,
-    adminLogin: async (email: string, password: string) => (await call(AdminLoginDocument, { input: { email, password } })).adminLogin,
+    ...adminOperations(call),
+    ...apiKeyOperations(call),
+    ...webhookOperations(call),
+    ...profileOperations(call),
+    ...lotAndTagOperations(call),
+    ...invitationOperations(call),
+    ...auditOperations(call),
   };
 }
 
@@ -100,4 +100,9 @@ export type Operations = ReturnType<typeof operationsAs>;
 export function expectTypename<T extends { __typename: string }, N extends T['__typename']>(result: T, typename: N): Extract<T, { __typename: N }> {
   if (result.__typename !== typename) throw new Error(`Expected ${typename}, got ${JSON.stringify(result)}`);
   return result as Extract<T, { __typename: N }>;
+}
+
+/** The `code` of a typed error, or undefined for a payload (as reading `.code` off a raw answer gave). */
+export function codeOf(result: { __typename: string }): string | undefined {
+  return 'code' in result && typeof result.code === 'string' ? result.code : undefined;
 }

@@ -1,6 +1,8 @@
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { globalId, type TestOrganization, useTestKit, TEST_WEBHOOK_PASSWORD } from '../test/kit.ts';
+import type { WebhookEventType } from '../test/generated/graphql.ts';
+import { expectTypename } from '../test/operations.ts';
 import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '../test/webhook-receiver.ts';
 import { scanExpiredInvitations } from './invitation-expiry.ts';
 import { RETRY_DELAYS_MS } from './webhook-delivery.ts';
@@ -32,15 +34,9 @@ afterEach(async () => {
   kit.worker.webhooks!.timeoutMs = 2_000;
 });
 
-const CREATE = `mutation ($input: WebhookEndpointCreateInput!) { webhookEndpointCreate(input: $input) {
-  __typename ... on Error { code message } ... on InputError { path }
-  ... on WebhookEndpointSecretPayload { secret webhookEndpoint { id url eventTypes enabled } } } }`;
-
-async function createEndpoint(org: TestOrganization, eventTypes: string[], url = receiver.url) {
-  const response = await org.graphql(CREATE, { input: { url, eventTypes } });
-  const result = response.data.webhookEndpointCreate;
-  expect(result.__typename, JSON.stringify(response)).toBe('WebhookEndpointSecretPayload');
-  return { id: result.webhookEndpoint.id as string, secret: result.secret as string };
+async function createEndpoint(org: TestOrganization, eventTypes: WebhookEventType[], url = receiver.url) {
+  const result = expectTypename(await org.api.webhookEndpointCreate({ url, eventTypes }), 'WebhookEndpointSecretPayload');
+  return { id: result.webhookEndpoint.id, secret: result.secret };
 }
 
 /** Moves the test clock, then runs the delivery job as a worker would (asked for now: the job queue runs on real time). */
@@ -65,10 +61,9 @@ function verify(secret: string, request: ReceivedRequest) {
   }
 }
 
-const invite = (org: TestOrganization, profileId: string) =>
-  org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on ProfileInvitePayload { invitation { id } } } }', {
-    id: globalId('Profile', profileId),
-  });
+/** Invites a profile (database id) as the organization's API key; the invitation. */
+const invite = async (org: TestOrganization, profileId: string) => expectTypename(await org.api.profileInvite(profileId), 'ProfileInvitePayload').invitation;
+const ACCEPT_PASSWORD = 'correct horse battery staple';
 
 describe('outbound webhooks', () => {
   it("has the SDK's event types and the catalogue of docs/webhooks.md equal to the server's catalogue", async () => {
@@ -85,10 +80,8 @@ describe('outbound webhooks', () => {
     await kit.prisma.profile.update({ where: { id: first! }, data: { externalId: 'HR-1' } });
     const invited = await invite(org, first!);
     await invite(org, second!);
-    const revoke = await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
-      id: invited.data.profileInvite.invitation.id,
-    });
-    expect(revoke.data.invitationRevoke.__typename).toBe('InvitationPayload');
+    const revoke = await org.api.invitationRevoke(invited.id);
+    expect(revoke.__typename).toBe('InvitationPayload');
     // Written with the changes: three events, one delivery each.
     expect(await kit.prisma.webhookDelivery.count({ where: { organizationId: org.id } })).toBe(3);
 
@@ -125,7 +118,7 @@ describe('outbound webhooks', () => {
     expect(invitedEvent.data).toEqual({
       profileId: globalId('Profile', first!),
       externalId: 'HR-1',
-      invitationId: invited.data.profileInvite.invitation.id,
+      invitationId: invited.id,
       bulkInvitationId: null,
       reinvited: false,
       invitedAt: expect.any(String),
@@ -142,19 +135,18 @@ describe('outbound webhooks', () => {
     for (const request of receiver.requests) expect(request.body).not.toContain(token);
 
     // The attempts, as the admin reads them.
-    const read = await org.graphql(`{ webhookEndpoints(first: 5) { totalCount edges { node { url failingSince deliveries(first: 10) { totalCount edges { node {
-      eventType state attemptCount deliveredAt attempts(first: 5) { totalCount edges { node { outcome responseStatus durationMs error } } } } } } } } } }`);
-    const node = read.data.webhookEndpoints.edges[0].node;
+    const read = await org.api.webhookAttempts();
+    const node = read.edges[0]!.node;
     expect(node.failingSince).toBeNull();
     expect(node.deliveries.totalCount).toBe(3);
     for (const { node: delivery } of node.deliveries.edges) {
       expect(delivery).toMatchObject({ state: 'DELIVERED', attemptCount: 3 });
-      expect(delivery.attempts.edges.map((edge: any) => [edge.node.outcome, edge.node.responseStatus])).toEqual([
+      expect(delivery.attempts.edges.map((edge) => [edge.node.outcome, edge.node.responseStatus])).toEqual([
         ['SUCCESS', 200],
         ['TIMEOUT', null],
         ['HTTP_ERROR', 500],
       ]);
-      expect(delivery.attempts.edges[1].node.durationMs).toBeGreaterThanOrEqual(290);
+      expect(delivery.attempts.edges[1]!.node.durationMs).toBeGreaterThanOrEqual(290);
     }
   });
 
@@ -163,20 +155,12 @@ describe('outbound webhooks', () => {
     const all = await createEndpoint(org, ['INVITATION_ACCEPTED', 'EMAIL_BOUNCED', 'EMAIL_COMPLAINED', 'BULK_INVITATION_COMPLETED']);
     const onlyBulk = await createEndpoint(org, ['BULK_INVITATION_COMPLETED']);
     const ids = await org.insertProfiles(3);
-    const bulk = await org.graphql(
-      'mutation ($ids: [ID!]!) { profilesInvite(input: { profileIds: $ids }) { ... on ProfilesInvitePayload { bulkInvitation { id state } } } }',
-      { ids: ids.map((id) => globalId('Profile', id)) },
-    );
-    expect(bulk.data.profilesInvite.bulkInvitation.state).toBe('COMPLETED');
+    const bulk = expectTypename(await org.api.profilesInvite({ profileIds: ids }), 'ProfilesInvitePayload');
+    expect(bulk.bulkInvitation.state).toBe('COMPLETED');
     await kit.runJobs(); // sends the emails and the bulk event
     const profiles = await kit.prisma.profile.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-    const accept = await kit.graphql(
-      'mutation ($token: String!) { invitationAccept(input: { token: $token, password: "correct horse battery staple" }) { __typename } }',
-      {
-        token: kit.tokenOf(kit.emailsTo(profiles[0]!.email)[0]!),
-      },
-    );
-    expect(accept.data.invitationAccept.__typename).toBe('InvitationAcceptPayload');
+    const accept = await kit.anonymous.invitationAccept(kit.tokenOf(kit.emailsTo(profiles[0]!.email)[0]!), ACCEPT_PASSWORD);
+    expect(accept.__typename).toBe('InvitationAcceptPayload');
     for (const [profile, record] of [
       [profiles[1]!, { RecordType: 'Bounce', Type: 'HardBounce' }],
       [profiles[2]!, { RecordType: 'SpamComplaint' }],
@@ -206,7 +190,7 @@ describe('outbound webhooks', () => {
       'onlyBulk bulk_invitation.completed',
     ]);
     const completed = received.find(({ body }) => body.type === 'bulk_invitation.completed')!.body;
-    expect(completed.data).toMatchObject({ bulkInvitationId: bulk.data.profilesInvite.bulkInvitation.id, total: 3, invited: 3, reinvited: 0, skipped: 0 });
+    expect(completed.data).toMatchObject({ bulkInvitationId: bulk.bulkInvitation.id, total: 3, invited: 3, reinvited: 0, skipped: 0 });
     // What an integrator's code does with the SDK: verify, then switch on the type; every field the SDK declares is there.
     for (const request of receiver.requests.filter((request) => tryVerify(all.secret, request))) {
       vi.useFakeTimers({ toFake: ['Date'] });
@@ -229,16 +213,12 @@ describe('outbound webhooks', () => {
     const endpoint = await createEndpoint(org, ['INVITATION_EXPIRED']);
     await scanExpiredInvitations(kit.worker); // the first scan starts the watermark
     const [expiring, revoked, accepted] = await org.insertProfiles(3);
-    for (const id of [expiring!, revoked!, accepted!]) expect((await invite(org, id)).data.profileInvite.invitation).toBeTruthy();
+    for (const id of [expiring!, revoked!, accepted!]) expect(await invite(org, id)).toBeTruthy();
     const revokedInvitation = (await kit.prisma.profile.findUniqueOrThrow({ where: { id: revoked! } })).latestInvitationId!;
-    await org.graphql('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename } }', {
-      id: globalId('Invitation', revokedInvitation),
-    });
+    await org.api.invitationRevoke(globalId('Invitation', revokedInvitation));
     await kit.runJobs();
     const acceptedProfile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: accepted! } });
-    await kit.graphql('mutation ($token: String!) { invitationAccept(input: { token: $token, password: "correct horse battery staple" }) { __typename } }', {
-      token: kit.tokenOf(kit.emailsTo(acceptedProfile.email)[0]!),
-    });
+    await kit.anonymous.invitationAccept(kit.tokenOf(kit.emailsTo(acceptedProfile.email)[0]!), ACCEPT_PASSWORD);
 
     kit.clock.advance(71 * 3_600_000);
     expect(await scanExpiredInvitations(kit.worker)).toBe(0);
@@ -278,13 +258,12 @@ describe('outbound webhooks', () => {
     expect(hours).toBeGreaterThan(72);
     expect(hours).toBeLessThan(80);
 
-    const read = await org.graphql(`{ webhookEndpoints(first: 5, disabled: true) { totalCount edges { node { id enabled disabledReason disabledAt failingSince
-      deliveries(first: 5) { edges { node { id state attemptCount nextAttemptAt } } } } } } auditEvents(first: 5, filter: { kinds: [WEBHOOK_ENDPOINT_DISABLED] }) { edges { node { summary actor { __typename } } } } }`);
-    const node = read.data?.webhookEndpoints.edges[0].node;
+    const read = await org.api.webhookFailures();
+    const node = read.webhookEndpoints.edges[0]!.node;
     expect(node, JSON.stringify(read)).toMatchObject({ id: endpoint.id, enabled: false, disabledReason: 'FAILING' });
-    expect(node.deliveries.edges[0].node).toMatchObject({ state: 'FAILED', attemptCount: RETRY_DELAYS_MS.length + 1, nextAttemptAt: null });
-    expect(read.data.auditEvents.edges).toHaveLength(1);
-    expect(read.data.auditEvents.edges[0].node.summary).toContain('failed for three days');
+    expect(node.deliveries.edges[0]!.node).toMatchObject({ state: 'FAILED', attemptCount: RETRY_DELAYS_MS.length + 1, nextAttemptAt: null });
+    expect(read.auditEvents.edges).toHaveLength(1);
+    expect(read.auditEvents.edges[0]!.node.summary).toContain('failed for three days');
 
     // Nothing new is sent to a disabled endpoint; enabling it and retrying the failed delivery sends it once.
     const [other] = await org.insertProfiles(1);
@@ -292,18 +271,10 @@ describe('outbound webhooks', () => {
     receiver.mode = 'ok';
     await deliverAfter(60_000);
     expect(receiver.requests).toHaveLength(RETRY_DELAYS_MS.length + 1);
-    const enable = await org.graphql(
-      'mutation ($id: ID!) { webhookEndpointUpdate(id: $id, input: { enabled: true }) { __typename ... on WebhookEndpointPayload { webhookEndpoint { enabled disabledReason failingSince } } } }',
-      { id: endpoint.id },
-    );
-    expect(enable.data.webhookEndpointUpdate.webhookEndpoint).toEqual({ enabled: true, disabledReason: null, failingSince: null });
-    const retry = await org.graphql(
-      'mutation ($id: ID!) { webhookDeliveryRetry(id: $id) { __typename ... on WebhookDeliveryPayload { webhookDelivery { state } } } }',
-      {
-        id: node.deliveries.edges[0].node.id,
-      },
-    );
-    expect(retry.data.webhookDeliveryRetry.webhookDelivery.state).toBe('PENDING');
+    const enable = expectTypename(await org.api.webhookEndpointUpdate(endpoint.id, { enabled: true }), 'WebhookEndpointPayload');
+    expect(enable.webhookEndpoint).toEqual({ enabled: true, disabledReason: null, failingSince: null });
+    const retry = expectTypename(await org.api.webhookDeliveryRetry(node.deliveries.edges[0]!.node.id), 'WebhookDeliveryPayload');
+    expect(retry.webhookDelivery.state).toBe('PENDING');
     await deliverAfter(0);
     expect(receiver.requests.slice(RETRY_DELAYS_MS.length + 1).map((request) => request.answered)).toEqual([200]);
   });
@@ -311,11 +282,7 @@ describe('outbound webhooks', () => {
   it("shows the secret once, rotates it (both signatures for a day), and keeps managing endpoints to the caller's organization", async () => {
     const org = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
     const endpoint = await createEndpoint(org, ['PROFILE_INVITED']);
-    const rotated = await org.graphql(
-      'mutation ($id: ID!) { webhookEndpointRotateSecret(id: $id) { ... on WebhookEndpointSecretPayload { secret webhookEndpoint { previousSecretExpiresAt } } } }',
-      { id: endpoint.id },
-    );
-    const secret = rotated.data.webhookEndpointRotateSecret.secret as string;
+    const secret = expectTypename(await org.api.webhookEndpointRotateSecret(endpoint.id), 'WebhookEndpointSecretPayload').secret;
     expect(secret).not.toBe(endpoint.secret);
     const [id] = await org.insertProfiles(1);
     await invite(org, id!);
@@ -332,21 +299,18 @@ describe('outbound webhooks', () => {
     expect(() => verify(endpoint.secret, receiver.requests[1]!)).toThrow(WebhookVerificationError);
 
     // Input rules, as typed errors.
-    const refused = async (input: Record<string, unknown>) =>
-      (await org.graphql(CREATE, { input: { eventTypes: ['PROFILE_INVITED'], ...input } })).data.webhookEndpointCreate;
+    const refused = async (input: { url: string; eventTypes?: WebhookEventType[] }) =>
+      await org.api.webhookEndpointCreate({ eventTypes: ['PROFILE_INVITED'], ...input });
     expect(await refused({ url: 'ftp://example.test/x' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED', path: ['input', 'url'] });
     expect(await refused({ url: 'https://user:pass@example.test/x' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
     expect(await refused({ url: 'not a url' })).toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
     expect(await refused({ url: 'https://example.test/x', eventTypes: [] })).toMatchObject({ code: 'INVALID_INPUT', path: ['input', 'eventTypes'] });
     // Another organization sees none of it.
     const other = await kit.createOrganization({ plan: 'ENTERPRISE', role: 'OWNER' });
-    const list = await other.graphql('{ webhookEndpoints { totalCount } }');
-    expect(list.data.webhookEndpoints.totalCount).toBe(0);
-    const deleted = await org.graphql(
-      'mutation ($id: ID!) { webhookEndpointDelete(id: $id) { __typename ... on WebhookEndpointDeletePayload { deletedWebhookEndpointId } } }',
-      { id: endpoint.id },
-    );
-    expect(deleted.data.webhookEndpointDelete.deletedWebhookEndpointId).toBe(endpoint.id);
+    const list = await other.api.webhookEndpointStates();
+    expect(list.totalCount).toBe(0);
+    const deleted = expectTypename(await org.api.webhookEndpointDelete(endpoint.id), 'WebhookEndpointDeletePayload');
+    expect(deleted.deletedWebhookEndpointId).toBe(endpoint.id);
     expect(await kit.prisma.webhookDelivery.count({ where: { organizationId: org.id } })).toBe(0);
   });
 });
