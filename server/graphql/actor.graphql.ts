@@ -1,8 +1,12 @@
 import { globalIdOf } from '../kernel/global-ids.ts';
+import type { Actor } from '../kernel/scope.ts';
 import { builder } from './builder.ts';
 
 // Who did something, as admins see it: one GraphQL type shared by invitations,
 // bulk invitations and the audit trail.
+
+/** The kinds of actor, as the kernel defines them (server/kernel/scope.ts). */
+export type ActorType = Actor['kind'];
 
 export const ActorTypeEnum = builder.enumType('ActorType', {
   description: 'What kind of actor did something (sent an invitation, wrote a change). More values may come: treat an unknown one as "other".',
@@ -11,10 +15,8 @@ export const ActorTypeEnum = builder.enumType('ActorType', {
     API_KEY: { description: 'An integration, with an API key.' },
     INVITED_PERSON: { description: 'The invited person themself (accepting; asking for a new link from the accept page of an expired invitation).' },
     PARKPASS: { description: 'Parkpass itself: a background job or an operator command.' },
-  } as const,
+  } as const satisfies Record<ActorType, { description: string }>,
 });
-
-export type ActorType = 'ADMIN' | 'API_KEY' | 'INVITED_PERSON' | 'PARKPASS';
 
 /** Who did something, as shown to admins: never more than a kind, a name and an id. */
 export interface ActorView {
