@@ -57,11 +57,13 @@ module.exports = {
       comment: 'The kernel imports nothing of the server but itself and the generated Prisma types (and, as types only, the database client it names).',
       severity: 'error',
       from: { path: '^server/kernel/', pathNot: NOT_TESTS },
-      to: {
-        path: '^server/',
-        pathNot: ['^server/kernel/', '^server/generated/'],
-        dependencyTypesNot: ['type-only'],
-      },
+      to: { path: '^server/', pathNot: ['^server/kernel/', '^server/generated/', '^server/database/'] },
+    },
+    {
+      name: 'kernel-names-the-database-only-as-a-type',
+      severity: 'error',
+      from: { path: '^server/kernel/', pathNot: NOT_TESTS },
+      to: { path: '^server/database/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'platform-imports-no-domain',
