@@ -43,7 +43,7 @@ export async function check(signal: AbortSignalLike) {
   if (first) {
     type _profile = Assert<Equal<typeof first, Profile>>;
     const typename: 'Profile' = first.__typename;
-    const status: 'NOT_INVITED' | 'PENDING' | 'VALIDATED' = first.status;
+    const status: 'NOT_INVITED' | 'PENDING' | 'VALIDATED' | 'DEACTIVATED' = first.status;
     const lots: string[] = first.parkingLots.map((lot) => lot.name);
     void typename;
     void status;
@@ -195,6 +195,8 @@ export function receive(body: string, headers: Record<string, string>): string {
     case 'invitation.revoked':
     case 'email.bounced':
     case 'email.complained':
+    case 'profile.deactivated':
+    case 'profile.reactivated':
       return `${event.type}: ${WEBHOOK_EVENT_FIELDS[event.type].join(', ')}`;
     default: {
       // Exhaustive: every type, the unknown one included, is handled above.
