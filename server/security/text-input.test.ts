@@ -245,6 +245,9 @@ describe('text input', () => {
       'AdminCreateInput.name',
       'AdminLoginInput.email',
       'ApiKeyCreateInput.name',
+      // Directory connections' names: parseRequiredText in server/directory-sync/connection-service.ts.
+      'DirectoryConnectionCreateInput.name',
+      'DirectoryConnectionUpdateInput.name',
       'OrganizationUpdateInput.appStoreUrl',
       'OrganizationUpdateInput.name',
       'OrganizationUpdateInput.playStoreUrl',
