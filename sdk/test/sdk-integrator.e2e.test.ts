@@ -257,4 +257,79 @@ describe('the SDK, as an integrator meets it', () => {
       await proxy.close();
     }
   });
+
+  it('retries inviteOne and webhooks.create after a lost answer without inviting twice or adding a second endpoint', async () => {
+    const proxy = await startFaultProxy(server.url);
+    try {
+      const { token } = await createClient({ url: `${server.url}/graphql`, anonymous: true }).admin.login(server.demo.adminEmail, server.demo.adminPassword);
+      const parkpass = createClient({ url: `${proxy.url}/graphql`, token, retryDelayMs: 10 });
+      const { profile } = await api().profiles.create({ firstName: 'Once', lastName: 'Invited', email: 'once.invited@sdk.example' });
+
+      // The first attempt invites; its answer is lost; the retry must not invite again (nor answer RESEND_TOO_SOON).
+      proxy.script('lostAnswer');
+      const invited = await parkpass.invitations.inviteOne(profile.id);
+      expect(proxy.arrivals()).toHaveLength(2);
+      expect(invited).toMatchObject({ replayed: false, profile: { status: 'PENDING' } });
+      const invitations = await database.query('SELECT count(*)::int AS n FROM invitation i JOIN profile p ON p.id = i.profile_id WHERE p.email = $1', [
+        'once.invited@sdk.example',
+      ]);
+      expect(invitations.rows[0].n).toBe(1);
+
+      // The same for an endpoint: one endpoint, and the retry answers its secret.
+      proxy.script('lostAnswer');
+      const url = 'http://127.0.0.1:9/lost-answer-hook';
+      const created = await parkpass.webhooks.create({ url, eventTypes: ['INVITATION_ACCEPTED'] });
+      expect(created.replayed).toBe(false);
+      expect(created.secret).toMatch(/^whsec_/);
+      expect(created.lastResponse.attempts).toBe(2);
+      const endpoints = await database.query('SELECT count(*)::int AS n FROM webhook_endpoint WHERE url = $1', [url]);
+      expect(endpoints.rows[0].n).toBe(1);
+
+      // The caller's own key, sent again by a later call: a replay, with the same endpoint and secret.
+      const first = await parkpass.webhooks.create({ url: `${url}-2`, eventTypes: ['INVITATION_ACCEPTED'] }, { idempotencyKey: 'hook-setup-1' });
+      const again = await parkpass.webhooks.create({ url: `${url}-2`, eventTypes: ['INVITATION_ACCEPTED'] }, { idempotencyKey: 'hook-setup-1' });
+      expect(again).toMatchObject({ replayed: true, secret: first.secret, webhookEndpoint: { id: first.webhookEndpoint.id } });
+      // Another caller cannot use the key to read the secret.
+      const reused = await refusal(api().webhooks.create({ url: `${url}-2`, eventTypes: ['INVITATION_ACCEPTED'] }, { idempotencyKey: 'hook-setup-1' }));
+      expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('retries updates, deletes and revocations after a lost answer and answers them as their first attempt did', async () => {
+    const proxy = await startFaultProxy(server.url);
+    try {
+      const parkpass = createClient({ url: `${proxy.url}/graphql`, apiKey: server.demo.apiKey, retryDelayMs: 10 });
+      const { profile } = await api().profiles.create({ firstName: 'Gone', lastName: 'Twice', email: 'gone.twice@sdk.example' });
+      const { invitation } = await api().invitations.inviteOne(profile.id);
+
+      proxy.script('lostAnswer');
+      const revoked = await parkpass.invitations.revoke(invitation.id);
+      expect(revoked.invitation).toMatchObject({ id: invitation.id, state: 'REVOKED' });
+      expect(revoked.lastResponse.attempts).toBe(2);
+
+      proxy.script('lostAnswer');
+      const updated = await parkpass.profiles.update(profile.id, { firstName: 'Renamed' });
+      expect(updated.profile.firstName).toBe('Renamed');
+      const audited = await database.query("SELECT count(*)::int AS n FROM audit_event WHERE kind = 'PROFILE_UPDATED' AND profile_id = $1", [
+        Buffer.from(profile.id, 'base64').toString().split(':')[1],
+      ]);
+      expect(audited.rows[0].n).toBe(1);
+
+      proxy.script('lostAnswer');
+      const deleted = await parkpass.profiles.delete(profile.id);
+      expect(deleted.deletedProfileId).toBe(profile.id);
+      expect(deleted.lastResponse.attempts).toBe(2);
+
+      const lot = await api().parkingLots.create('Lot deleted once');
+      proxy.script('lostAnswer');
+      const lotDeleted = await parkpass.parkingLots.delete(lot.parkingLot.id);
+      expect(lotDeleted).toMatchObject({ deletedParkingLotId: lot.parkingLot.id, name: 'Lot deleted once', profileCount: 0 });
+      // Another call deleting it again is told the truth.
+      expect((await refusal(api().parkingLots.delete(lot.parkingLot.id))).code).toBe('NOT_FOUND');
+    } finally {
+      await proxy.close();
+    }
+  });
 });

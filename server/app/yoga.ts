@@ -14,7 +14,7 @@ import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.t
 import { acceptPageResponse } from '../pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from '../pages/admin-ui.ts';
 import { playgroundTabs } from '../pages/playground-examples.ts';
-import { useIdempotencyCall } from '../kernel/idempotency-call.ts';
+import { callIdOf } from '../kernel/idempotency-call.ts';
 import { schema } from './schema.ts';
 import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSettings, renderLocalGraphiQL, securityHeaders } from '../security/http-exposure.ts';
 import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
@@ -85,7 +85,7 @@ export function createApp(options: AppOptions) {
       return {
         ...service,
         viewer,
-        scope: viewer ? requestScope(service, viewer) : null,
+        scope: viewer ? requestScope(service, viewer, callIdOf(request.headers)) : null,
         clientAddress: address,
         signal: request.signal,
         progress,
@@ -95,7 +95,6 @@ export function createApp(options: AppOptions) {
     plugins: [
       securityHeaders({ https: secureCookie }),
       useRequestId(),
-      useIdempotencyCall(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),

@@ -10,7 +10,7 @@ import type { ProfileFilter } from '../profiles/index.ts';
 import { countProfiles, selectedProfileIds } from '../profiles/index.ts';
 import { inviteBatch, loadCandidates, outcomeOf } from '../invitations/index.ts';
 import type { SkipReason } from '../invitations/index.ts';
-import { currentCallId, isSameCall } from '../kernel/idempotency-call.ts';
+import { isSameCall } from '../kernel/idempotency-call.ts';
 import { summarizeSelection } from './selection-summary.ts';
 import { recordAudit } from '../audit/index.ts';
 import { announceBulkInvitationCompleted } from '../webhooks/index.ts';
@@ -102,7 +102,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   const { now, organizationId, actor } = scope;
   if (key) {
     const existing = await findByKey(scope.prisma, organizationId, key);
-    if (existing) return replayed(sameRequestOrThrow(existing, selection));
+    if (existing) return replayed(scope, sameRequestOrThrow(existing, selection));
   }
   const total = await selectionSize(scope.prisma, organizationId, selection, now);
   const max = PLANS[scope.viewer.plan].maxBulkInvitationSize;
@@ -115,7 +115,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
         data: {
           organizationId,
           idempotencyKey: key,
-          idempotencyCallId: key ? currentCallId() : null,
+          idempotencyCallId: key ? (scope.callId ?? null) : null,
           selection: selection as unknown as Prisma.InputJsonValue,
           total,
           sentByAdminId: actor.kind === 'ADMIN' ? actor.id : null,
@@ -135,7 +135,7 @@ export async function startBulkInvitation(scope: RequestScope, input: SelectionI
   } catch (error) {
     // Two retries raced: the other one created it.
     if (key && uniqueViolation(error)) {
-      return replayed(sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
+      return replayed(scope, sameRequestOrThrow((await findByKey(scope.prisma, organizationId, key))!, selection));
     }
     throw error;
   }
@@ -165,7 +165,8 @@ function findByKey(prisma: PrismaClient, organizationId: string, idempotencyKey:
 }
 
 /** What a key created, again: a replay, unless this is the same call's own retry (its answer was lost). */
-const replayed = (existing: BulkInvitation): BulkInvitation => (isSameCall(existing.idempotencyCallId) ? existing : markReplayed(existing));
+const replayed = (scope: RequestScope, existing: BulkInvitation): BulkInvitation =>
+  isSameCall(existing.idempotencyCallId, scope.callId) ? existing : markReplayed(existing);
 
 /** The stored selection is jsonb, which does not keep key order: compared in canonical JSON, as idempotent creates compare theirs. */
 function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): BulkInvitation {

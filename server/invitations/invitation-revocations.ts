@@ -6,6 +6,7 @@ import { invitationNotClosedSql } from './invitation-state.ts';
 import { globalIdOf } from '../kernel/global-ids.ts';
 import { enqueue } from '../outbox/index.ts';
 import { assertOpen } from './invitation-state.ts';
+import { oncePerCall } from '../kernel/idempotency.ts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -82,25 +83,41 @@ async function announceRevocations(
   });
 }
 
-/** Withdraws an open invitation: its link stops working and its email, if still queued, is not sent. */
+/**
+ * Withdraws an open invitation: its link stops working and its email, if still queued, is not sent. The same call's
+ * retry (its answer lost) gets the revoked invitation again, not INVITATION_REVOKED.
+ */
 export async function revokeInvitation(scope: RequestScope, invitationId: string): Promise<Invitation> {
   const { now, organizationId } = scope;
-  return scope.prisma.$transaction(async (tx) => {
-    // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
-    await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
-    const invitation = await tx.invitation.findFirst({ where: { id: invitationId, organizationId }, include: { profile: { select: { externalId: true } } } });
-    if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
-    assertOpen(invitation, now);
-    const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
-    await announceRevocations(tx, organizationId, now, [
-      { invitationId: invitation.id, profileId: invitation.profileId, externalId: invitation.profile.externalId },
-    ]);
-    await recordAudit(tx, scope, {
-      kind: 'INVITATION_REVOKED',
-      profileId: invitation.profileId,
-      subjectId: invitation.id,
-      summary: `Revoked the invitation sent to ${invitation.email}.`,
-    });
-    return revoked;
-  });
+  return scope.prisma.$transaction((tx) =>
+    oncePerCall(tx, {
+      organizationId,
+      operation: 'invitationRevoke',
+      callId: scope.callId,
+      input: { invitationId },
+      keep: (revoked) => revoked.id,
+      answerAgain: (kept) => tx.invitation.findFirstOrThrow({ where: { id: kept as string, organizationId } }),
+      run: async () => {
+        // Locked, so a revocation racing an accept sees the accept (and says so) instead of revoking an accepted invitation.
+        await tx.$queryRaw`SELECT id FROM invitation WHERE id = ${invitationId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
+        const invitation = await tx.invitation.findFirst({
+          where: { id: invitationId, organizationId },
+          include: { profile: { select: { externalId: true } } },
+        });
+        if (!invitation) throw new NotFoundError(['input', 'invitationId'], 'invitation');
+        assertOpen(invitation, now);
+        const revoked = await tx.invitation.update({ where: { id: invitationId }, data: { revokedAt: now } });
+        await announceRevocations(tx, organizationId, now, [
+          { invitationId: invitation.id, profileId: invitation.profileId, externalId: invitation.profile.externalId },
+        ]);
+        await recordAudit(tx, scope, {
+          kind: 'INVITATION_REVOKED',
+          profileId: invitation.profileId,
+          subjectId: invitation.id,
+          summary: `Revoked the invitation sent to ${invitation.email}.`,
+        });
+        return revoked;
+      },
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError } from './errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { sha256Hex } from './sha256.ts';
-import { currentCallId, isSameCall } from './idempotency-call.ts';
+import { isSameCall } from './idempotency-call.ts';
 import { parseOptionalText } from './text-fields.ts';
 
 // Creates that carry an idempotency key can be retried safely: the first
@@ -35,6 +35,8 @@ export interface IdempotentCreate<T> {
   organizationId: string;
   operation: string;
   key: string | null | undefined;
+  /** The call this request is an attempt of (RequestScope.callId), kept with the key. */
+  callId: string | null | undefined;
   /** The request's input, minus the key: a retry must send the same. */
   input: unknown;
   create: () => Promise<T & { id: string }>;
@@ -61,7 +63,7 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
   // Waits for a concurrent first request with the same key to commit, then does nothing.
   const claimed = await tx.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotent_request (organization_id, operation, key, request_hash, call_id)
-    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash}, ${currentCallId()})
+    VALUES (${request.organizationId}::uuid, ${request.operation}, ${key}, ${requestHash}, ${request.callId ?? null})
     ON CONFLICT DO NOTHING RETURNING key`;
   if (claimed.length === 1) {
     const created = await request.create();
@@ -78,7 +80,7 @@ export async function idempotentCreate<T>(tx: Prisma.TransactionClient, request:
   const result = earlier.resultId ? await request.load(earlier.resultId) : null;
   if (!result) throw new NotFoundError(['input', 'idempotencyKey'], 'object created with this idempotency key (it was deleted since)');
   // The same call's retry after it lost the answer: the work is this call's, not a replay.
-  return isSameCall(earlier.callId) ? result : markReplayed(result as T & object);
+  return isSameCall(earlier.callId, request.callId) ? result : markReplayed(result as T & object);
 }
 
 /** JSON with object keys sorted and absent values dropped, so equal inputs hash equally. */
@@ -92,4 +94,50 @@ export function canonicalJson(value: unknown): string {
         )
       : inner,
   );
+}
+
+/** How long what a named call did is remembered for its own retries (oncePerCall, and the bulk upsert's call memory). */
+export const CALL_MEMORY = '1 day';
+
+export interface OncePerCall<T> {
+  organizationId: string;
+  /** E.g. "profileDelete"; kept apart from the idempotency keys of creates. */
+  operation: string;
+  /** The call this request is an attempt of (RequestScope.callId): without one, `run` simply runs. */
+  callId: string | null | undefined;
+  /** The request's input: the same call id with another input is refused. */
+  input: unknown;
+  run: () => Promise<T>;
+  /** What to remember of the answer (an id, a small JSON object): never a secret. */
+  keep: (result: T) => Prisma.InputJsonValue;
+  /** The answer again, from what was kept. */
+  answerAgain: (kept: Prisma.JsonValue) => T | Promise<T>;
+}
+
+/**
+ * A write whose repetition would answer wrongly rather than do harm (a delete
+ * or a revocation done twice answers NOT_FOUND or "already revoked" to the
+ * call that did it): the call's own retry, after its answer was lost, gets the
+ * first attempt's answer. Claimed in the write's transaction like a key, so a
+ * retry racing the first attempt waits for it; forgotten after CALL_MEMORY.
+ */
+export async function oncePerCall<T>(tx: Prisma.TransactionClient, request: OncePerCall<T>): Promise<T> {
+  const { organizationId, operation, callId } = request;
+  if (!callId) return request.run();
+  const requestHash = sha256Hex(canonicalJson(request.input));
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotent_request (organization_id, operation, key, request_hash, call_id)
+    VALUES (${organizationId}::uuid, ${operation}, ${callId}, ${requestHash}, ${callId})
+    ON CONFLICT DO NOTHING RETURNING key`;
+  const where = { organizationId_operation_key: { organizationId, operation, key: callId } };
+  if (claimed.length === 1) {
+    const result = await request.run();
+    await tx.idempotentRequest.update({ where, data: { response: request.keep(result) } });
+    await tx.$executeRaw`DELETE FROM idempotent_request WHERE organization_id = ${organizationId}::uuid AND operation = ${operation}
+      AND created_at < now() - ${CALL_MEMORY}::interval`;
+    return result;
+  }
+  const earlier = await tx.idempotentRequest.findUniqueOrThrow({ where });
+  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  return request.answerAgain(earlier.response);
 }

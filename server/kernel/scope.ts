@@ -52,6 +52,13 @@ export interface OrganizationScope {
   organizationId: string;
   actor: Actor;
   now: Date;
+  /**
+   * The client's name for the call this request is an attempt of
+   * (server/kernel/idempotency-call.ts): the same on each retry, so an
+   * idempotent write can tell its own retry from a replay. Null when the
+   * client names none, and for work no client asked for (jobs, directory sync).
+   */
+  callId?: string | null;
 }
 
 /**
@@ -72,7 +79,7 @@ export interface RequestScope extends ServiceScope, OrganizationScope {
 }
 
 /** The scope of one request by `viewer`; `now` is read once, here. */
-export function requestScope(service: ServiceScope, viewer: Viewer): RequestScope {
+export function requestScope(service: ServiceScope, viewer: Viewer, callId: string | null = null): RequestScope {
   let db: ConfinedClient | undefined;
   return {
     ...service,
@@ -80,6 +87,7 @@ export function requestScope(service: ServiceScope, viewer: Viewer): RequestScop
     organizationId: viewer.organizationId,
     actor: viewer.actor,
     now: service.clock.now(),
+    callId,
     // Built on first use: many requests never read through it.
     get db() {
       db ??= confinedClient(service.prisma, viewer.organizationId);

@@ -4,7 +4,7 @@ import { NameAlreadyUsedError, NotFoundError } from '../kernel/errors.ts';
 import type { ParkingLot, Prisma, Tag } from '../generated/prisma/client.ts';
 import { recordAudit } from '../audit/index.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
-import { idempotentCreate } from '../kernel/idempotency.ts';
+import { idempotentCreate, oncePerCall } from '../kernel/idempotency.ts';
 import { parseRequiredText } from '../kernel/text-fields.ts';
 
 // Parking lots and tags: the organization's own lists that profiles point to.
@@ -37,6 +37,7 @@ export async function createLotOrTag(scope: RequestScope, kind: LotOrTagKind, ra
       organizationId,
       operation: `${kind}Create`,
       key: idempotencyKey,
+      callId: scope.callId,
       input: { name },
       load: (id) => table(tx, kind).findFirst({ where: { id, organizationId } }),
       create: async () => {
@@ -71,29 +72,41 @@ export async function renameLotOrTag(scope: RequestScope, kind: LotOrTagKind, id
  * Deletes a parking lot or tag. It is removed from every profile that had it
  * (their other lots and tags stay); returns how many profiles had it.
  */
-export async function deleteLotOrTag(scope: RequestScope, kind: LotOrTagKind, id: string): Promise<{ id: string; name: string; profileCount: number }> {
+type DeletedLotOrTag = { id: string; name: string; profileCount: number };
+
+export async function deleteLotOrTag(scope: RequestScope, kind: LotOrTagKind, id: string): Promise<DeletedLotOrTag> {
   const organizationId = scope.viewer.organizationId;
-  return scope.prisma.$transaction(async (tx) => {
-    const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
-    if (!current) throw new NotFoundError(['id'], WHAT[kind]);
-    let profileCount: number;
-    if (kind === 'tag') profileCount = await tx.profileTag.count({ where: { tagId: id } });
-    else {
-      // Its profiles first, in id order: the links' trigger then updates their parking_lot_count. Profile before
-      // link is the order every profile write takes, so a lot deleted during a sync or a bulk invitation waits, never deadlocks.
-      const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM profile WHERE id IN (SELECT profile_id FROM profile_parking_lot WHERE parking_lot_id = ${id}::uuid) ORDER BY id FOR UPDATE`;
-      profileCount = locked.length;
-    }
-    // The links to profiles go with it (ON DELETE CASCADE).
-    await table(tx, kind).delete({ where: { id } });
-    await recordAudit(tx, scope, {
-      kind: AUDIT[kind].deleted,
-      subjectId: id,
-      summary: `Deleted the ${WHAT[kind]} "${current.name}"; ${profileCount} profile(s) had it.`,
-    });
-    return { ...current, profileCount };
-  });
+  return scope.prisma.$transaction((tx) =>
+    oncePerCall(tx, {
+      organizationId,
+      operation: `${kind}Delete`,
+      callId: scope.callId,
+      input: { id },
+      keep: (deleted) => deleted,
+      answerAgain: (kept) => kept as DeletedLotOrTag,
+      run: async () => {
+        const current = await table(tx, kind).findFirst({ where: { id, organizationId }, select: { id: true, name: true } });
+        if (!current) throw new NotFoundError(['id'], WHAT[kind]);
+        let profileCount: number;
+        if (kind === 'tag') profileCount = await tx.profileTag.count({ where: { tagId: id } });
+        else {
+          // Its profiles first, in id order: the links' trigger then updates their parking_lot_count. Profile before
+          // link is the order every profile write takes, so a lot deleted during a sync or a bulk invitation waits, never deadlocks.
+          const locked = await tx.$queryRaw<{ id: string }[]>`
+            SELECT id FROM profile WHERE id IN (SELECT profile_id FROM profile_parking_lot WHERE parking_lot_id = ${id}::uuid) ORDER BY id FOR UPDATE`;
+          profileCount = locked.length;
+        }
+        // The links to profiles go with it (ON DELETE CASCADE).
+        await table(tx, kind).delete({ where: { id } });
+        await recordAudit(tx, scope, {
+          kind: AUDIT[kind].deleted,
+          subjectId: id,
+          summary: `Deleted the ${WHAT[kind]} "${current.name}"; ${profileCount} profile(s) had it.`,
+        });
+        return { ...current, profileCount };
+      },
+    }),
+  );
 }
 
 async function assertNameFree(tx: Executor, kind: LotOrTagKind, organizationId: string, name: string, exceptId: string | null) {

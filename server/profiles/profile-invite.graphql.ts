@@ -1,7 +1,9 @@
 import { accessRefusals } from '../graphql/access.graphql.ts';
 import { builder } from '../graphql/builder.ts';
+import { idempotencyKeyDescription, wasReplayed } from '../kernel/idempotency.ts';
 import {
   EmailUndeliverableError,
+  IdempotencyKeyReusedError,
   InvalidEmailError,
   InvalidInputError,
   InvitationAlreadyUsedError,
@@ -27,6 +29,9 @@ const ProfileInviteInput = builder.inputType('ProfileInviteInput', {
       defaultValue: true,
       description: 'False: send no email and return the link instead, this once, for the admin to hand over another way.',
     }),
+    idempotencyKey: t.string({
+      description: `${idempotencyKeyDescription('invitation')} A replay answers the invitation as it now is (and its link, with sendEmail: false), only to the caller who sent the key first.`,
+    }),
   }),
 });
 
@@ -38,6 +43,10 @@ const ProfileInvitePayload = builder.objectRef<{ profile: Profile; invitation: I
     link: t.exposeString('link', {
       nullable: true,
       description: 'The accept link, only when sendEmail was false. Shown this once: it is not stored and cannot be read again.',
+    }),
+    replayed: t.boolean({
+      description: 'True when an earlier profileInvite with the same idempotency key made this invitation (nobody was invited now).',
+      resolve: (payload) => wasReplayed(payload),
     }),
   }),
 });
@@ -67,11 +76,12 @@ builder.mutationFields((t) => ({
         InvalidEmailError,
         EmailUndeliverableError,
         ResendTooSoonError,
+        IdempotencyKeyReusedError,
         ...accessRefusals,
       ],
     },
     args: { input: t.arg({ type: ProfileInviteInput, required: true, description: 'The profile to invite.' }) },
-    resolve: (_root, { input }, context) => inviteProfile(context.scope, input.profileId.id, { sendEmail: input.sendEmail ?? true }),
+    resolve: (_root, { input }, context) => inviteProfile(context.scope, input.profileId.id, { sendEmail: input.sendEmail ?? true }, input.idempotencyKey),
   }),
   invitationRevoke: t.withAuth({ allowed: 'INVITE' }).field({
     type: InvitationPayload,

@@ -14,7 +14,7 @@ import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/index.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
-import { idempotentCreate } from '../kernel/idempotency.ts';
+import { idempotentCreate, oncePerCall } from '../kernel/idempotency.ts';
 import { eraseProfileFromTrail, personName, recordAudit } from '../audit/index.ts';
 
 /** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
@@ -38,6 +38,7 @@ export async function createProfile(scope: OrganizationScope, input: ProfileFiel
         organizationId: scope.organizationId,
         operation: 'profileCreate',
         key: idempotencyKey,
+        callId: scope.callId,
         input: fields,
         load: (id) => tx.profile.findFirst({ where: { id, organizationId: scope.organizationId } }),
         create: () => createProfileIn(tx, scope, fields, path),
@@ -94,10 +95,21 @@ export async function updateProfile(scope: OrganizationScope, id: string, input:
   const path = ['input'];
   const fields = parseProfileFields(input, path, false);
   return retryIfLinkVanished(() =>
-    scope.prisma.$transaction(async (tx) => {
-      await assertNotManagedByDirectory(tx, scope.organizationId, id, fields, path);
-      return updateProfileIn(tx, scope, id, fields, path);
-    }),
+    scope.prisma.$transaction((tx) =>
+      // The same call's retry answers the profile without writing (or auditing) the change twice.
+      oncePerCall(tx, {
+        organizationId: scope.organizationId,
+        operation: 'profileUpdate',
+        callId: scope.callId,
+        input: { id, fields },
+        keep: (profile) => profile.id,
+        answerAgain: (kept) => tx.profile.findFirstOrThrow({ where: { id: kept as string, organizationId: scope.organizationId } }),
+        run: async () => {
+          await assertNotManagedByDirectory(tx, scope.organizationId, id, fields, path);
+          return updateProfileIn(tx, scope, id, fields, path);
+        },
+      }),
+    ),
   );
 }
 
@@ -151,15 +163,25 @@ export async function updateProfileIn(tx: Transaction, scope: OrganizationScope,
 }
 
 export async function deleteProfile(scope: OrganizationScope, id: string): Promise<string> {
-  return scope.prisma.$transaction(async (tx) => {
-    const [deleted] = await tx.$queryRaw<{ id: string }[]>`
-      DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING id`;
-    if (!deleted) throw new NotFoundError(['id'], 'profile');
-    // The trail keeps what happened, not who it happened to (README "Audit trail").
-    await eraseProfileFromTrail(tx, scope.organizationId, id);
-    await recordAudit(tx, scope, { kind: 'PROFILE_DELETED', profileId: id, summary: 'Deleted a profile, with its invitations.' });
-    return id;
-  });
+  return scope.prisma.$transaction((tx) =>
+    oncePerCall(tx, {
+      organizationId: scope.organizationId,
+      operation: 'profileDelete',
+      callId: scope.callId,
+      input: { id },
+      keep: (deletedId) => deletedId,
+      answerAgain: (kept) => kept as string,
+      run: async () => {
+        const [deleted] = await tx.$queryRaw<{ id: string }[]>`
+          DELETE FROM profile WHERE id = ${id}::uuid AND organization_id = ${scope.organizationId}::uuid RETURNING id`;
+        if (!deleted) throw new NotFoundError(['id'], 'profile');
+        // The trail keeps what happened, not who it happened to (README "Audit trail").
+        await eraseProfileFromTrail(tx, scope.organizationId, id);
+        await recordAudit(tx, scope, { kind: 'PROFILE_DELETED', profileId: id, summary: 'Deleted a profile, with its invitations.' });
+        return id;
+      },
+    }),
+  );
 }
 
 /** The organization's parking lots and tags among those the rows name: two queries for any number of rows. */

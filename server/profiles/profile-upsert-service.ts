@@ -202,7 +202,7 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
               };
         }),
       );
-      await answerAsFirstAttempt(tx, organizationId, inputs, results);
+      await answerAsFirstAttempt(tx, scope, inputs, results);
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
       return { rows: results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: count('FAILED') };
     },

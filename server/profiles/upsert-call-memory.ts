@@ -1,6 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import { canonicalJson } from '../kernel/idempotency.ts';
-import { currentCallId } from '../kernel/idempotency-call.ts';
+import { CALL_MEMORY, canonicalJson } from '../kernel/idempotency.ts';
 import { sha256Hex } from '../kernel/sha256.ts';
 import type { UpsertOutcome, UpsertRowResult } from './profile-upsert-service.ts';
 
@@ -13,7 +12,6 @@ import type { UpsertOutcome, UpsertRowResult } from './profile-upsert-service.ts
 // operation below, the call id as key, the rows' hash as the request's.
 
 const OPERATION = 'profilesUpsert';
-const KEPT_FOR = '1 day';
 
 type Written = Record<string, Extract<UpsertOutcome, 'CREATED' | 'UPDATED'>>;
 
@@ -23,8 +21,12 @@ type Written = Record<string, Extract<UpsertOutcome, 'CREATED' | 'UPDATED'>>;
  * outcome again; then what the call wrote is remembered. Does nothing for a
  * client that names no call.
  */
-export async function answerAsFirstAttempt(tx: Prisma.TransactionClient, organizationId: string, inputs: unknown, rows: UpsertRowResult[]): Promise<void> {
-  const callId = currentCallId();
+export async function answerAsFirstAttempt(
+  tx: Prisma.TransactionClient,
+  { organizationId, callId }: { organizationId: string; callId?: string | null | undefined },
+  inputs: unknown,
+  rows: UpsertRowResult[],
+): Promise<void> {
   if (!callId) return;
   const requestHash = sha256Hex(canonicalJson(inputs));
   const where = { organizationId_operation_key: { organizationId, operation: OPERATION, key: callId } };
@@ -37,7 +39,7 @@ export async function answerAsFirstAttempt(tx: Prisma.TransactionClient, organiz
     else if (row.outcome === 'CREATED' || row.outcome === 'UPDATED') written[String(row.index)] = row.outcome;
   }
   await tx.$executeRaw`DELETE FROM idempotent_request WHERE organization_id = ${organizationId}::uuid AND operation = ${OPERATION}
-    AND created_at < now() - ${KEPT_FOR}::interval`;
+    AND created_at < now() - ${CALL_MEMORY}::interval`;
   await tx.idempotentRequest.upsert({
     where,
     create: { organizationId, operation: OPERATION, key: callId, requestHash, callId, response: written },

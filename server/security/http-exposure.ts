@@ -2,6 +2,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
 import type { CORSOptions, GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { requestRefusal } from '../kernel/request-refusals.ts';
+import { CALL_ID_HEADER } from '../kernel/idempotency-call.ts';
 
 // What the server shows of itself: GraphiQL (with its assets served from here,
 // never from a CDN), introspection (request-limits.ts), CORS, CSRF and the
@@ -26,7 +27,8 @@ export function corsOptions(origins: string[]): CORSOptions | false {
     origin: origins,
     credentials: false,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id'],
+    // The SDK names each call (x-parkpass-call-id) so a retry is known as such; a browser app using it must be allowed to send it.
+    allowedHeaders: ['authorization', 'content-type', 'x-graphql-yoga-csrf', 'x-request-id', CALL_ID_HEADER],
     exposedHeaders: ['x-request-id', 'retry-after'],
     maxAge: 600,
   };

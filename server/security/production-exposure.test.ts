@@ -151,6 +151,15 @@ describe('production mode', () => {
     expect((await preflight(allowing, 'https://hr.example.com')).headers.get('access-control-allow-origin')).toBe('https://hr.example.com');
     expect((await preflight(allowing, 'https://evil.example')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
     expect((await preflight(allowing, 'https://hr.example.com')).headers.get('access-control-allow-credentials')).toBeNull();
+    // An allowed browser app may send the headers the SDK sends, the call id among them, and read the request id and Retry-After.
+    const allowed = await preflight(allowing, 'https://hr.example.com');
+    expect(
+      allowed.headers
+        .get('access-control-allow-headers')
+        ?.split(',')
+        .map((name) => name.trim()),
+    ).toEqual(expect.arrayContaining(['authorization', 'content-type', 'x-request-id', 'x-parkpass-call-id']));
+    expect(allowed.headers.get('access-control-expose-headers')).toMatch(/x-request-id/);
   });
 
   it('does not execute GraphQL sent as a form, multipart or text, or by GET, without the CSRF header', async () => {

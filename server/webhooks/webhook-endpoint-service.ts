@@ -7,6 +7,7 @@ import { parseRequiredText } from '../kernel/text-fields.ts';
 import { webhookUrlProblem } from './webhook-address-guard.ts';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../kernel/webhook-events.ts';
 import { endpointSecret, PREVIOUS_SECRET_GRACE_MS } from './webhook-secrets.ts';
+import { idempotentCreate, oncePerCall } from '../kernel/idempotency.ts';
 
 // The rules for an organization's webhook endpoints. Resolvers, and nothing
 // else, call these; each write is one transaction with its audit event.
@@ -64,42 +65,73 @@ function parseEventTypes(raw: readonly WebhookEventType[], path: string[]): Webh
   return WEBHOOK_EVENT_TYPES.filter((type) => types.includes(type));
 }
 
-/** A new endpoint; its secret is returned this once. */
+/**
+ * Adds an endpoint and answers its secret. With an idempotency key, a retry (by
+ * the same caller, with the same input) answers the endpoint the first request
+ * added, and its secret, rather than adding a second one.
+ */
 export async function createWebhookEndpoint(
   scope: RequestScope,
   policy: WebhookUrlPolicy,
   input: { url: string; eventTypes: readonly WebhookEventType[]; enabled?: boolean | null },
+  idempotencyKey?: string | null,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const url = await parseUrl(policy, input.url, ['input', 'url']);
   const eventTypes = parseEventTypes(input.eventTypes, ['input', 'eventTypes']);
   const enabled = input.enabled ?? true;
   const organizationId = scope.viewer.organizationId;
-  return scope.prisma.$transaction(async (tx) => {
-    // Locks the organization's row so two creates racing cannot pass the limit together.
-    await tx.$queryRaw`SELECT id FROM organization WHERE id = ${organizationId}::uuid FOR UPDATE`;
-    const count = await tx.webhookEndpoint.count({ where: { organizationId } });
-    if (count >= MAX_WEBHOOK_ENDPOINTS) throw new WebhookEndpointLimitReachedError(MAX_WEBHOOK_ENDPOINTS);
-    const { removed, ...holder } = await secretHolder(tx, scope);
-    const endpoint = await tx.webhookEndpoint.create({
-      data: {
-        organizationId,
-        url,
-        eventTypes,
-        enabled,
-        disabledReason: enabled ? null : 'MANUAL',
-        disabledAt: enabled ? null : scope.now,
-        ...holder,
-        ...(removed ? holderRemoved(scope.now) : {}),
-        createdAt: scope.now,
-      },
-    });
-    await recordAudit(tx, scope, {
-      kind: 'WEBHOOK_ENDPOINT_CREATED',
-      subjectId: endpoint.id,
-      summary: `Added the webhook endpoint ${url} for ${eventTypes.join(', ')}${enabled ? '' : ' (disabled)'}.`,
-    });
-    return { endpoint, secret: endpointSecret(scope.settings.invitationTokenSecret, endpoint.id, endpoint.secretVersion) };
+  const withSecret = (endpoint: WebhookEndpoint) => ({
+    id: endpoint.id,
+    endpoint,
+    secret: endpointSecret(scope.settings.invitationTokenSecret, endpoint.id, endpoint.secretVersion),
   });
+  return scope.prisma.$transaction((tx) =>
+    idempotentCreate(tx, {
+      organizationId,
+      operation: 'webhookEndpointCreate',
+      key: idempotencyKey,
+      callId: scope.callId,
+      // The secret is answered again on a replay: only to the caller who asked first.
+      input: { url, eventTypes, enabled, actor: scope.actor },
+      load: async (id) => {
+        const endpoint = await tx.webhookEndpoint.findFirst({ where: { id, organizationId } });
+        return endpoint && withSecret(endpoint);
+      },
+      create: async () => withSecret(await insertEndpoint(tx, scope, { url, eventTypes, enabled })),
+    }),
+  );
+}
+
+async function insertEndpoint(
+  tx: Prisma.TransactionClient,
+  scope: RequestScope,
+  { url, eventTypes, enabled }: { url: string; eventTypes: WebhookEventType[]; enabled: boolean },
+): Promise<WebhookEndpoint> {
+  const organizationId = scope.viewer.organizationId;
+  // Locks the organization's row so two creates racing cannot pass the limit together.
+  await tx.$queryRaw`SELECT id FROM organization WHERE id = ${organizationId}::uuid FOR UPDATE`;
+  const count = await tx.webhookEndpoint.count({ where: { organizationId } });
+  if (count >= MAX_WEBHOOK_ENDPOINTS) throw new WebhookEndpointLimitReachedError(MAX_WEBHOOK_ENDPOINTS);
+  const { removed, ...holder } = await secretHolder(tx, scope);
+  const endpoint = await tx.webhookEndpoint.create({
+    data: {
+      organizationId,
+      url,
+      eventTypes,
+      enabled,
+      disabledReason: enabled ? null : 'MANUAL',
+      disabledAt: enabled ? null : scope.now,
+      ...holder,
+      ...(removed ? holderRemoved(scope.now) : {}),
+      createdAt: scope.now,
+    },
+  });
+  await recordAudit(tx, scope, {
+    kind: 'WEBHOOK_ENDPOINT_CREATED',
+    subjectId: endpoint.id,
+    summary: `Added the webhook endpoint ${url} for ${eventTypes.join(', ')}${enabled ? '' : ' (disabled)'}.`,
+  });
+  return endpoint;
 }
 
 async function lockEndpoint(tx: Prisma.TransactionClient, scope: RequestScope, id: string): Promise<WebhookEndpoint> {
@@ -190,13 +222,23 @@ async function disableEndpoints(tx: Prisma.TransactionClient, organizationId: st
 }
 
 /** Deletes an endpoint with its deliveries and their attempts. */
-export async function deleteWebhookEndpoint(scope: RequestScope, id: string): Promise<WebhookEndpoint> {
-  return scope.prisma.$transaction(async (tx) => {
-    const endpoint = await lockEndpoint(tx, scope, id);
-    await tx.webhookEndpoint.delete({ where: { id } });
-    await recordAudit(tx, scope, { kind: 'WEBHOOK_ENDPOINT_DELETED', subjectId: id, summary: `Deleted the webhook endpoint ${endpoint.url}.` });
-    return endpoint;
-  });
+export async function deleteWebhookEndpoint(scope: RequestScope, id: string): Promise<{ id: string }> {
+  return scope.prisma.$transaction((tx) =>
+    oncePerCall(tx, {
+      organizationId: scope.viewer.organizationId,
+      operation: 'webhookEndpointDelete',
+      callId: scope.callId,
+      input: { id },
+      keep: (deleted) => deleted.id,
+      answerAgain: (kept) => ({ id: kept as string }),
+      run: async () => {
+        const endpoint = await lockEndpoint(tx, scope, id);
+        await tx.webhookEndpoint.delete({ where: { id } });
+        await recordAudit(tx, scope, { kind: 'WEBHOOK_ENDPOINT_DELETED', subjectId: id, summary: `Deleted the webhook endpoint ${endpoint.url}.` });
+        return { id: endpoint.id };
+      },
+    }),
+  );
 }
 
 /**

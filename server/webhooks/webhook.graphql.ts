@@ -1,9 +1,10 @@
 import { globalIdOf } from '../kernel/global-ids.ts';
 import { accessRefusals } from '../graphql/access.graphql.ts';
 import { builder } from '../graphql/builder.ts';
+import { idempotencyKeyDescription, wasReplayed } from '../kernel/idempotency.ts';
 import type { AuthenticatedContext } from '../graphql/context.ts';
 import { describedEnumValues } from '../graphql/described-enum.ts';
-import { InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../kernel/errors.ts';
+import { IdempotencyKeyReusedError, InvalidInputError, NotFoundError, WebhookEndpointLimitReachedError, WebhookUrlRefusedError } from '../kernel/errors.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
 import { organizationIdOf } from '../graphql/organization-scope.ts';
 import {
@@ -199,6 +200,9 @@ const WebhookEndpointCreateInput = builder.inputType('WebhookEndpointCreateInput
     url: t.string({ required: true, description: urlDescription }),
     eventTypes: t.field({ type: [WebhookEventTypeEnum], required: true, description: 'The events it receives (at least one).' }),
     enabled: t.boolean({ description: 'Whether events are sent to it from now on (default true).' }),
+    idempotencyKey: t.string({
+      description: `${idempotencyKeyDescription('endpoint')} A replay answers the endpoint's current secret too, and only to the caller who sent the key first.`,
+    }),
   }),
 });
 
@@ -220,6 +224,11 @@ const WebhookEndpointSecretPayload = builder.objectRef<{ endpoint: WebhookEndpoi
     secret: t.exposeString('secret', {
       description: 'The signing secret ("whsec_…", Standard Webhooks\' format): verify each request with it (the SDK\'s verifyWebhook). Shown this once.',
     }),
+    replayed: t.boolean({
+      description:
+        'True when an earlier webhookEndpointCreate with the same idempotency key added this endpoint (nothing was added now); always false for a rotation.',
+      resolve: (payload) => wasReplayed(payload),
+    }),
   }),
 });
 
@@ -228,7 +237,7 @@ const WebhookEndpointPayload = builder.objectRef<{ endpoint: WebhookEndpoint }>(
   fields: (t) => ({ webhookEndpoint: t.field({ type: WebhookEndpointRef, description: 'The endpoint.', resolve: (payload) => payload.endpoint }) }),
 });
 
-const WebhookEndpointDeletePayload = builder.objectRef<WebhookEndpoint>('WebhookEndpointDeletePayload').implement({
+const WebhookEndpointDeletePayload = builder.objectRef<{ id: string }>('WebhookEndpointDeletePayload').implement({
   description: 'The endpoint was deleted, with its deliveries.',
   fields: (t) => ({
     deletedWebhookEndpointId: t.id({
@@ -247,10 +256,17 @@ builder.mutationFields((t) => ({
   webhookEndpointCreate: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointSecretPayload,
     description: 'Adds a webhook endpoint. Store its secret at once: it is never shown again (webhookEndpointRotateSecret makes a new one).',
-    errors: { types: [InvalidInputError, WebhookUrlRefusedError, WebhookEndpointLimitReachedError, ...accessRefusals] },
+    errors: {
+      types: [InvalidInputError, WebhookUrlRefusedError, WebhookEndpointLimitReachedError, IdempotencyKeyReusedError, NotFoundError, ...accessRefusals],
+    },
     args: { input: t.arg({ type: WebhookEndpointCreateInput, required: true, description: 'The new endpoint.' }) },
     resolve: (_root, { input }, context) =>
-      createWebhookEndpoint(context.scope, urlPolicy(context), { url: input.url, eventTypes: toEventTypes(input.eventTypes)!, enabled: input.enabled }),
+      createWebhookEndpoint(
+        context.scope,
+        urlPolicy(context),
+        { url: input.url, eventTypes: toEventTypes(input.eventTypes)!, enabled: input.enabled },
+        input.idempotencyKey,
+      ),
   }),
   webhookEndpointUpdate: t.withAuth({ allowed: 'MANAGE_WEBHOOKS' }).field({
     type: WebhookEndpointPayload,

@@ -336,6 +336,8 @@ export type ProfileFilter = {
 
 /** The profile to invite. */
 export type ProfileInviteInput = {
+  /** Any unique string (e.g. a UUID) per intended invitation: a retry with the same key and input returns the invitation the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). A replay answers the invitation as it now is (and its link, with sendEmail: false), only to the caller who sent the key first. */
+  idempotencyKey?: string | null | undefined;
   /** Global id of the profile. */
   profileId: string;
   /** False: send no email and return the link instead, this once, for the admin to hand over another way. */
@@ -610,6 +612,7 @@ export type AdminProfileInviteMutation = { __typename: 'Mutation', profileInvite
     | { __typename: 'EmailUndeliverable', code: ErrorCode, message: string }
     | { __typename: 'FeatureNotInPlan', requiredPlan: Plan, code: ErrorCode, message: string }
     | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidEmail', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', path: Array<string>, code: ErrorCode, message: string }
     | { __typename: 'NotFound', path: Array<string>, code: ErrorCode, message: string }

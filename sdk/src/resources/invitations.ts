@@ -1,4 +1,4 @@
-import { type Answered, answered, type Caller, type CallOptions, type NonNull, orThrow, type Success } from '../call.ts';
+import { type Answered, answered, asFirstAttempt, type Caller, type CallOptions, type NonNull, orThrow, type Success, type WriteOptions } from '../call.ts';
 import { ParkpassError } from '../errors.ts';
 import {
   InvitationAcceptDocument,
@@ -37,16 +37,24 @@ export function invitationsResource(caller: Caller) {
       const answer = await caller.query('invitations.preview', InvitationPreviewDocument, selectionArguments(selection), call);
       return answered(answer.data.profilesInvitePreview, answer);
     },
-    /** Invites one profile (or re-invites it: the earlier invitation is replaced). `sendEmail: false` answers the link instead of emailing it. */
-    inviteOne: async (profileId: string, call: CallOptions & { sendEmail?: boolean | undefined } = {}): Promise<Answered<InviteResult>> => {
-      const answer = await caller.mutate('invitations.inviteOne', ProfileInviteDocument, { input: { profileId, sendEmail: call.sendEmail ?? true } }, call, {
-        idempotent: false,
-      });
-      return orThrow('invitations.inviteOne', answer.data.profileInvite, answer);
+    /**
+     * Invites one profile (or re-invites it: the earlier invitation is replaced). `sendEmail: false` answers the link instead of emailing it.
+     * Idempotent: a retry, or the same `idempotencyKey` again, answers the invitation the first call made (`replayed: true` for an earlier call's).
+     */
+    inviteOne: async (profileId: string, call: WriteOptions & { sendEmail?: boolean | undefined } = {}): Promise<Answered<InviteResult>> => {
+      const idempotencyKey = caller.key(call);
+      const answer = await caller.mutate(
+        'invitations.inviteOne',
+        ProfileInviteDocument,
+        { input: { profileId, sendEmail: call.sendEmail ?? true, idempotencyKey } },
+        call,
+        { idempotent: true, idempotencyKey },
+      );
+      return asFirstAttempt(orThrow('invitations.inviteOne', answer.data.profileInvite, answer), !call.idempotencyKey);
     },
     /** Revokes an open invitation: its link stops working. */
     revoke: async (invitationId: string, call?: CallOptions): Promise<Answered<InvitationRevokeResult>> => {
-      const answer = await caller.mutate('invitations.revoke', InvitationRevokeDocument, { input: { invitationId } }, call, { idempotent: false });
+      const answer = await caller.mutate('invitations.revoke', InvitationRevokeDocument, { input: { invitationId } }, call, { idempotent: true });
       return orThrow('invitations.revoke', answer.data.invitationRevoke, answer);
     },
     /** Public: what an invitation link points to; throws INVITATION_NOT_FOUND for an unknown token. */

@@ -38,7 +38,7 @@ export function apiKeysResource(caller: Caller) {
       return orThrow('apiKeys.create', answer.data.apiKeyCreate, answer);
     },
     revoke: async (id: string, call?: CallOptions): Promise<Answered<ApiKeyRevokeResult>> => {
-      const answer = await caller.mutate('apiKeys.revoke', ApiKeyRevokeDocument, { id }, call, { idempotent: false });
+      const answer = await caller.mutate('apiKeys.revoke', ApiKeyRevokeDocument, { id }, call, { idempotent: true });
       return orThrow('apiKeys.revoke', answer.data.apiKeyRevoke, answer);
     },
   };

@@ -59,12 +59,12 @@ export function parkingLotsResource(caller: Caller) {
       return asFirstAttempt(orThrow('parkingLots.create', answer.data.parkingLotCreate, answer), !call?.idempotencyKey);
     },
     rename: async (id: string, name: string, call?: CallOptions): Promise<Answered<ParkingLotUpdateResult>> => {
-      const answer = await caller.mutate('parkingLots.rename', ParkingLotUpdateDocument, { id, input: { name } }, call, { idempotent: false });
+      const answer = await caller.mutate('parkingLots.rename', ParkingLotUpdateDocument, { id, input: { name } }, call, { idempotent: true });
       return orThrow('parkingLots.rename', answer.data.parkingLotUpdate, answer);
     },
     /** Deletes a parking lot; its profiles lose access to it. */
     delete: async (id: string, call?: CallOptions): Promise<Answered<ParkingLotDeleteResult>> => {
-      const answer = await caller.mutate('parkingLots.delete', ParkingLotDeleteDocument, { id }, call, { idempotent: false });
+      const answer = await caller.mutate('parkingLots.delete', ParkingLotDeleteDocument, { id }, call, { idempotent: true });
       return orThrow('parkingLots.delete', answer.data.parkingLotDelete, answer);
     },
   };
@@ -88,12 +88,12 @@ export function tagsResource(caller: Caller) {
       return asFirstAttempt(orThrow('tags.create', answer.data.tagCreate, answer), !call?.idempotencyKey);
     },
     rename: async (id: string, name: string, call?: CallOptions): Promise<Answered<TagUpdateResult>> => {
-      const answer = await caller.mutate('tags.rename', TagUpdateDocument, { id, input: { name } }, call, { idempotent: false });
+      const answer = await caller.mutate('tags.rename', TagUpdateDocument, { id, input: { name } }, call, { idempotent: true });
       return orThrow('tags.rename', answer.data.tagUpdate, answer);
     },
     /** Deletes a tag; its profiles lose it. */
     delete: async (id: string, call?: CallOptions): Promise<Answered<TagDeleteResult>> => {
-      const answer = await caller.mutate('tags.delete', TagDeleteDocument, { id }, call, { idempotent: false });
+      const answer = await caller.mutate('tags.delete', TagDeleteDocument, { id }, call, { idempotent: true });
       return orThrow('tags.delete', answer.data.tagDelete, answer);
     },
   };

@@ -158,12 +158,12 @@ export function profilesResource(caller: Caller) {
     },
     /** Changes the fields given (null clears an optional one). */
     update: async (id: string, input: ProfileUpdateInput, call?: CallOptions): Promise<Answered<ProfileUpdateResult>> => {
-      const answer = await caller.mutate('profiles.update', ProfileUpdateDocument, { id, input }, call, { idempotent: false });
+      const answer = await caller.mutate('profiles.update', ProfileUpdateDocument, { id, input }, call, { idempotent: true });
       return orThrow('profiles.update', answer.data.profileUpdate, answer);
     },
     /** Deletes a profile and its invitations. */
     delete: async (id: string, call?: CallOptions): Promise<Answered<ProfileDeleteResult>> => {
-      const answer = await caller.mutate('profiles.delete', ProfileDeleteDocument, { id }, call, { idempotent: false });
+      const answer = await caller.mutate('profiles.delete', ProfileDeleteDocument, { id }, call, { idempotent: true });
       return orThrow('profiles.delete', answer.data.profileDelete, answer);
     },
     /** Creates or updates up to 5,000 profiles by externalId in one call. */

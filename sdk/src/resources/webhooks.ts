@@ -1,4 +1,17 @@
-import { type Answered, answered, type Caller, type CallOptions, type NonNull, notFound, orThrow, type Page, type PageArgs, type Success } from '../call.ts';
+import {
+  type Answered,
+  answered,
+  asFirstAttempt,
+  type Caller,
+  type CallOptions,
+  type NonNull,
+  notFound,
+  orThrow,
+  type Page,
+  type PageArgs,
+  type Success,
+  type WriteOptions,
+} from '../call.ts';
 import {
   type WebhookDeliveryState,
   WebhookDeliveriesDocument,
@@ -37,18 +50,25 @@ export function webhooksResource(caller: Caller) {
       const answer = await caller.query('webhooks.list', WebhookEndpointsDocument, args, call);
       return answered(answer.data.webhookEndpoints, answer);
     },
-    /** Adds an endpoint; its `secret` (for verifyWebhook) is in this result only. Not retried (a retry would add a second endpoint). */
-    create: async (input: WebhookEndpointCreateInput, call?: CallOptions): Promise<Answered<WebhookEndpointSecretResult>> => {
-      const answer = await caller.mutate('webhooks.create', WebhookEndpointCreateDocument, { input }, call, { idempotent: false });
-      return orThrow('webhooks.create', answer.data.webhookEndpointCreate, answer);
+    /**
+     * Adds an endpoint; its `secret` (for verifyWebhook) is in this result. Idempotent: a retry, or the same `idempotencyKey`
+     * again (by the same caller), answers the endpoint the first call added and its secret, and adds no second one.
+     */
+    create: async (input: Omit<WebhookEndpointCreateInput, 'idempotencyKey'>, call?: WriteOptions): Promise<Answered<WebhookEndpointSecretResult>> => {
+      const idempotencyKey = caller.key(call);
+      const answer = await caller.mutate('webhooks.create', WebhookEndpointCreateDocument, { input: { ...input, idempotencyKey } }, call, {
+        idempotent: true,
+        idempotencyKey,
+      });
+      return asFirstAttempt(orThrow('webhooks.create', answer.data.webhookEndpointCreate, answer), !call?.idempotencyKey);
     },
     /** Changes the URL or events, or disables / enables it (enabling resumes what waited). */
     update: async (id: string, input: WebhookEndpointUpdateInput, call?: CallOptions): Promise<Answered<WebhookEndpointUpdateResult>> => {
-      const answer = await caller.mutate('webhooks.update', WebhookEndpointUpdateDocument, { id, input }, call, { idempotent: false });
+      const answer = await caller.mutate('webhooks.update', WebhookEndpointUpdateDocument, { id, input }, call, { idempotent: true });
       return orThrow('webhooks.update', answer.data.webhookEndpointUpdate, answer);
     },
     delete: async (id: string, call?: CallOptions): Promise<Answered<WebhookEndpointDeleteResult>> => {
-      const answer = await caller.mutate('webhooks.delete', WebhookEndpointDeleteDocument, { id }, call, { idempotent: false });
+      const answer = await caller.mutate('webhooks.delete', WebhookEndpointDeleteDocument, { id }, call, { idempotent: true });
       return orThrow('webhooks.delete', answer.data.webhookEndpointDelete, answer);
     },
     /** A new secret, in this result only; the previous one also signs for 24 hours. */
@@ -70,7 +90,7 @@ export function webhooksResource(caller: Caller) {
     },
     /** Sends a FAILED delivery again now. */
     retry: async (deliveryId: string, call?: CallOptions): Promise<Answered<WebhookDeliveryRetryResult>> => {
-      const answer = await caller.mutate('webhooks.retry', WebhookDeliveryRetryDocument, { id: deliveryId }, call, { idempotent: false });
+      const answer = await caller.mutate('webhooks.retry', WebhookDeliveryRetryDocument, { id: deliveryId }, call, { idempotent: true });
       return orThrow('webhooks.retry', answer.data.webhookDeliveryRetry, answer);
     },
   };

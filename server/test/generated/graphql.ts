@@ -611,6 +611,8 @@ export type WebhookEndpointCreateInput = {
   enabled?: boolean | null | undefined;
   /** The events it receives (at least one). */
   eventTypes: Array<WebhookEventType>;
+  /** Any unique string (e.g. a UUID) per intended endpoint: a retry with the same key and input returns the endpoint the first call created instead of creating another (the same key with another input: IdempotencyKeyReused). A replay answers the endpoint's current secret too, and only to the caller who sent the key first. */
+  idempotencyKey?: string | null | undefined;
   /** Where to POST events: an absolute http(s) URL of at most 2000 characters, without user name or password. In production, loopback, private and link-local addresses are refused (WebhookUrlRefused). */
   url: string;
 };
@@ -1348,7 +1350,9 @@ export type WebhookEndpointCreateMutationVariables = Exact<{
 export type WebhookEndpointCreateMutation = { webhookEndpointCreate:
     | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
     | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'IdempotencyKeyReused', code: ErrorCode, message: string }
     | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
     | { __typename: 'WebhookEndpointLimitReached', code: ErrorCode, message: string }
     | { __typename: 'WebhookEndpointSecretPayload', secret: string, webhookEndpoint: { id: string, url: string, eventTypes: Array<WebhookEventType>, enabled: boolean } }
     | { __typename: 'WebhookUrlRefused', code: ErrorCode, message: string, path: Array<string> }
