@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KIT_ADMIN_PASSWORD, type TestOrganization, useTestKit } from '../test/kit.ts';
-import { ViewerPermissionsDocument } from '../test/generated/graphql.ts';
+import { ApiKeysDocument, ViewerPermissionsDocument } from '../test/generated/graphql.ts';
 import { expectTypename } from '../test/operations.ts';
 
 // API keys do not outlive the admin who made them, and
@@ -182,6 +182,10 @@ describe('API key ownership', () => {
     expect(admin).toMatchObject({ __typename: 'Forbidden', action: 'MANAGE_ADMINS', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
     expect(await kit.prisma.apiKey.count({ where: { organizationId: org.id } })).toBe(1);
     expect(await kit.prisma.admin.count({ where: { organizationId: org.id } })).toBe(1);
+    // Listing keys is refused the same way, and the message names the caller's kind as the reason, not the owner's role.
+    const listed = await kit.as(org.apiKey).send(ApiKeysDocument, {});
+    expect(listed.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', actorKind: 'API_KEY', allowedActorKinds: ['ADMIN'] });
+    expect(listed.errors?.[0]?.message).toMatch(/^An API key may not do this .*sign in as an admin/);
 
     // viewer.permissions says so, for the key; the owner's session may.
     const permissions = async (actor: 'ADMIN' | 'API_KEY') =>
