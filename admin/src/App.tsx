@@ -33,7 +33,7 @@ const colorSchemeManager = localStorageColorSchemeManager({ key: 'parkpass.admin
 // Each page is its own chunk, loaded when first shown: the sign-in page and
 // the frame load at once, and no chunk is near Vite's size warning.
 function lazyPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
-  const Page = lazy(async () => ({ default: (await load())[name] }));
+  const Page = lazy<ComponentType>(async () => ({ default: (await load())[name] }));
   return (
     <Suspense fallback={<Loading />}>
       <Page />
