@@ -1,16 +1,13 @@
 import { createTheme, localStorageColorSchemeManager, MantineProvider, Modal, Notification } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { useMemo } from 'react';
+import { type ComponentType, lazy, Suspense, useMemo } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { Provider as UrqlProvider } from 'urql';
 import { createAdminClient } from './client.ts';
 import { LocaleProvider, useT } from './i18n/i18n.tsx';
 import { Shell } from './Shell.tsx';
-import { ProfileEditPage, ProfileNewPage } from './pages/profile/ProfileFormPage.tsx';
-import { ProfilePage } from './pages/profile/ProfilePage.tsx';
-import { ProfilesPage } from './pages/profiles/ProfilesPage.tsx';
-import { SettingsPage } from './pages/settings/SettingsPage.tsx';
+import { Loading } from './components/states.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
@@ -33,10 +30,22 @@ const cssVariablesResolver = () => ({
 });
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'parkpass.admin.color-scheme' });
 
+// Each page is its own chunk, loaded when first shown: the sign-in page and
+// the frame load at once, and no chunk is near Vite's size warning.
+function lazyPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  const Page = lazy<ComponentType>(async () => ({ default: (await load())[name] }));
+  return (
+    <Suspense fallback={<Loading />}>
+      <Page />
+    </Suspense>
+  );
+}
+
 function RequireSession({ children }: { children: React.ReactNode }) {
-  const { token } = useSession();
+  const { signedIn } = useSession();
   const location = useLocation();
-  if (!token) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (signedIn === null) return null;
+  if (!signedIn) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return children;
 }
 
@@ -51,12 +60,12 @@ const router = createBrowserRouter(
       ),
       children: [
         { index: true, element: <Navigate to="/profiles" replace /> },
-        { path: 'profiles', element: <ProfilesPage /> },
-        { path: 'profiles/new', element: <ProfileNewPage /> },
-        { path: 'profiles/:id', element: <ProfilePage /> },
-        { path: 'profiles/:id/edit', element: <ProfileEditPage /> },
+        { path: 'profiles', element: lazyPage(() => import('./pages/profiles/ProfilesPage.tsx'), 'ProfilesPage') },
+        { path: 'profiles/new', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileNewPage') },
+        { path: 'profiles/:id', element: lazyPage(() => import('./pages/profile/ProfilePage.tsx'), 'ProfilePage') },
+        { path: 'profiles/:id/edit', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileEditPage') },
         { path: 'settings', element: <Navigate to="/settings/organization" replace /> },
-        { path: 'settings/:tab', element: <SettingsPage /> },
+        { path: 'settings/:tab', element: lazyPage(() => import('./pages/settings/SettingsPage.tsx'), 'SettingsPage') },
         { path: '*', element: <Navigate to="/profiles" replace /> },
       ],
     },
@@ -65,8 +74,8 @@ const router = createBrowserRouter(
 );
 
 function WithClient() {
-  const { token, signOut } = useSession();
-  const client = useMemo(() => createAdminClient(token, (message) => signOut(message)), [token, signOut]);
+  const { signedIn, signOut } = useSession();
+  const client = useMemo(() => createAdminClient(signedIn === true, (message) => signOut(message)), [signedIn, signOut]);
   return (
     <UrqlProvider value={client}>
       <RouterProvider router={router} />
@@ -77,7 +86,7 @@ function WithClient() {
 function WithSession() {
   const t = useT();
   return (
-    <SessionProvider expiredMessage={t('session.expired')}>
+    <SessionProvider expiredMessage={t('session.expired')} unreachableMessage={t('state.unreachable')}>
       <WithClient />
     </SessionProvider>
   );

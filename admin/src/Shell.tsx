@@ -1,9 +1,8 @@
 import { ActionIcon, AppShell, Burger, Button, Group, NavLink, Select, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { AdminShellDocument } from './generated/graphql.ts';
-import { AdminLogoutDocument } from '@parkpass/sdk';
 import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useQuery } from 'urql';
 import { ErrorState, Loading } from './components/states.tsx';
 import { type UiLocale, useLocale, useT } from './i18n/i18n.tsx';
 import { ViewerContext } from './permissions.tsx';
@@ -19,15 +18,9 @@ export function Shell() {
   const t = useT();
   const [opened, { toggle, close }] = useDisclosure();
   const [{ data, error, fetching }, refetch] = useQuery({ query: AdminShellDocument });
-  const [, logout] = useMutation(AdminLogoutDocument);
   const { signOut } = useSession();
   const location = useLocation();
   const viewer = data?.viewer;
-
-  async function onSignOut() {
-    await logout({});
-    signOut();
-  }
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
@@ -56,7 +49,7 @@ export function Shell() {
             <Group gap="xs" wrap="nowrap" visibleFrom="sm">
               <Preferences />
             </Group>
-            <Button variant="default" size="xs" onClick={onSignOut}>
+            <Button variant="default" size="xs" onClick={() => signOut()}>
               {t('app.signOut')}
             </Button>
           </Group>

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashSecret } from '../../server/auth/api-keys.ts';
@@ -8,7 +9,7 @@ import { expectAccessible, openSignedIn, screenshot, signIn, useBrowser } from '
 // The office manager's two flows (invite one person; invite everyone a search
 // finds), clicked in a real browser as an admin would, selecting by role and
 // accessible name; then what a viewer and a Starter plan see, field errors, and
-// the session's end. Each page is checked with axe and photographed into
+// the session's end (an HttpOnly cookie). Each page is checked with axe and photographed into
 // admin/test/screenshots/ (git-ignored).
 
 vi.setConfig({ testTimeout: 90_000 });
@@ -421,18 +422,45 @@ describe('forms, settings and the session', () => {
     }
   });
 
-  it('keeps its device token across sign-out, so failures by someone behind the same address never refuse this browser', async () => {
+  it('keeps the session in an HttpOnly cookie: no token in storage, a reload stays signed in, sign-out ends it on the server', async () => {
+    const page = await ui.newPage();
+    const owner = await kit.createOrganization({ name: 'Cookie session' });
+    await signIn(page, owner.adminEmail);
+    const stored = await page.evaluate(() =>
+      [localStorage, sessionStorage].flatMap((storage) => Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`)),
+    );
+    expect(stored.filter((entry) => /pps_|ppd_|token|session/i.test(entry))).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    const cookies = await page.context().cookies();
+    const session = cookies.find((cookie) => cookie.name === 'parkpass_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(session?.value).toMatch(/^pps_/);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect.poll(async () => (await page.context().cookies()).some((cookie) => cookie.name === 'parkpass_session')).toBe(false);
+    await expect.poll(() => kit.prisma.adminSession.count({ where: { admin: { email: owner.adminEmail }, revokedAt: { not: null } } })).toBe(1);
+    // The ended session's token no longer opens the UI, even put back by hand.
+    await page.context().addCookies([{ ...session!, expires: -1 }]);
+    await page.goto('/admin/profiles');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  it('keeps its device cookie across sign-out, so failures by someone behind the same address never refuse this browser', async () => {
     const page = await ui.newPage();
     const office = '192.0.2.80';
     await page.setExtraHTTPHeaders({ 'x-forwarded-for': office });
     const owner = await kit.createOrganization({ name: 'Shared office' });
     await signIn(page, owner.adminEmail);
-    const stored = () => page.evaluate(() => localStorage.getItem('parkpass.admin.devices'));
-    const device = JSON.parse((await stored()) ?? '{}')[owner.adminEmail] as string;
-    expect(device).toMatch(/^ppd_/);
+    const stored = async () => (await page.context().cookies()).find((cookie) => cookie.name === 'parkpass_device');
+    const device = await stored();
+    expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/session' });
+    expect(device?.value).toMatch(/^ppd_/);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(JSON.parse((await stored()) ?? '{}')[owner.adminEmail]).toBe(device);
+    expect((await stored())?.value).toBe(device?.value);
 
     // Someone else behind the same address fails until the limit holds for anyone without this browser's token.
     const login = (password: string) => kit.as(null, { headers: { 'x-forwarded-for': office } }).adminLogin({ email: owner.adminEmail, password });
@@ -453,6 +481,10 @@ describe('forms, settings and the session', () => {
     expect(js.headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${ui.url}/admin/assets/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${ui.url}/admin/assets/missing.js`)).status).toBe(404);
+    // The build is split (a chunk per page, the libraries apart): no chunk reaches Vite's 900 kB warning.
+    const chunks = readdirSync(new URL('../dist/assets/', import.meta.url)).filter((name) => name.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) expect(statSync(new URL(`../dist/assets/${chunk}`, import.meta.url)).size, chunk).toBeLessThan(900_000);
     expect(globalId('Profile', 'x')).toBeTruthy();
   });
 });

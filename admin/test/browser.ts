@@ -47,6 +47,7 @@ export function useBrowser(kit: TestKit, options: { app?: () => TestKit['app']; 
       // Sign-ins are rate-limited per network address: each test comes from
       // an address of its own (the kit's app trusts X-Forwarded-For).
       await page.setExtraHTTPHeaders({ 'x-forwarded-for': `198.51.100.${++visitor}` });
+      await page.context().clearCookies();
       await page.goto('/admin/sign-in');
       await page.evaluate(() => localStorage.clear());
       await page.setViewportSize({ width, height });
@@ -72,14 +73,13 @@ export async function signIn(page: Page, email: string, password = KIT_ADMIN_PAS
 /**
  * Opens the admin UI already signed in with a session the kit made (sign-ins
  * are rate-limited per account: the sign-in form itself is clicked in a few
- * tests only).
+ * tests only): its token goes where the server's sign-in puts it, the
+ * HttpOnly session cookie.
  */
 export async function openSignedIn(page: Page, session: { sessionToken: string }, path = '/admin/profiles') {
-  const expiresAt = new Date(Date.now() + 11 * 3_600_000).toISOString();
-  await page.evaluate(([token, expires]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token, expiresAt: expires })), [
-    session.sessionToken,
-    expiresAt,
-  ] as const);
+  await page
+    .context()
+    .addCookies([{ name: 'parkpass_session', value: session.sessionToken, url: new URL(page.url()).origin, httpOnly: true, sameSite: 'Strict' }]);
   await page.goto(path);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }

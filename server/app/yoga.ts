@@ -5,6 +5,7 @@ import type { Context } from '../graphql/context.ts';
 import { type AppSettings, type Clock, requestScope, type ServiceScope, systemClock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { handleMailboxRequest } from '../pages/mailbox-page.ts';
+import { authorizationOf, handleAdminSessionRequest, SESSION_PATH } from '../pages/admin-session.ts';
 import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
 import { handleScimRequest, isScimPath } from '../directory-sync/index.ts';
@@ -81,7 +82,7 @@ export function createApp(options: AppOptions) {
     renderGraphiQL: renderLocalGraphiQL,
     context: async ({ request, req }): Promise<Context> => {
       const address = clientAddress(request, req);
-      const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization')));
+      const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, authorizationOf(request)));
       return {
         ...service,
         viewer,
@@ -110,7 +111,17 @@ export function createApp(options: AppOptions) {
             } else if (path === '/accept') {
               endResponse(request.method === 'GET' ? acceptPageResponse(url, request) : new fetchAPI.Response('Method not allowed', { status: 405 }));
             } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
-            else if (isScimPath(path)) {
+            else if (path === SESSION_PATH) {
+              const address = clientAddress(request, (serverContext as ServerContext).req);
+              endResponse(
+                await handleAdminSessionRequest(request, {
+                  ...service,
+                  address,
+                  secureCookie,
+                  chargeSignIn: (key) => rateLimits.tryPublicOperation(key, 'adminLogin'),
+                }),
+              );
+            } else if (isScimPath(path)) {
               const address = clientAddress(request, (serverContext as ServerContext).req);
               endResponse(await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) }));
             } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {

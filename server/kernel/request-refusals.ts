@@ -35,7 +35,8 @@ export const requestRefusalCodes = {
   LIST_TOO_LONG:
     "A list argument holds more items than allowed (nodes: 100 ids; a preview's profileIds: the plan's largest bulk invitation; any other list: the largest plan's).",
   RATE_LIMITED: 'The caller spent its points for this minute; wait `retryAfterSeconds` and retry.',
-  CSRF_HEADER_MISSING: 'A GET or form-encoded request to /graphql needs the x-graphql-yoga-csrf header.',
+  CSRF_HEADER_MISSING:
+    "A GET or form-encoded request to /graphql needs the x-graphql-yoga-csrf header; a request signed in by the admin UI's session cookie needs it always, and must come from this server's own pages (no other site's Origin).",
   INTROSPECTION_DISABLED: 'Introspection is off on this server (production); the schema is in schema.graphql.',
 } as const;
 

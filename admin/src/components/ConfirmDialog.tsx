@@ -1,4 +1,4 @@
-import { Button, Group, Modal, Stack } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { type ReactNode, type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
 import { useT } from '../i18n/i18n.tsx';
 
@@ -23,6 +23,8 @@ export interface ConfirmDialogProps {
   returnFocusTo?: RefObject<HTMLElement | null>;
   size?: string;
   closeOnClickOutside?: boolean;
+  /** Why the last confirmation was refused, shown above the buttons as an alert (the dialog stays open). */
+  failure?: string | null;
 }
 
 /**
@@ -93,6 +95,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     >
       <Stack ref={body}>
         {children}
+        {props.failure && (
+          <Text size="sm" c="var(--mantine-color-error)" role="alert">
+            {props.failure}
+          </Text>
+        )}
         {actions ?? (
           <Group justify="flex-end">
             <Button variant="default" onClick={onCancel} data-autofocus>

@@ -1,34 +1,28 @@
 import { Alert, Button, Container, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
-import { AdminLoginDocument } from '@parkpass/sdk';
 import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
-import { useMutation } from 'urql';
-import { errorMessage } from '../components/states.tsx';
-import { deviceTokenFor, keepDeviceToken } from '../device-tokens.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useSession } from '../session.tsx';
 
 export function SignInPage() {
   const t = useT();
-  const { token, signIn, endMessage } = useSession();
+  const { signedIn, signIn, endMessage } = useSession();
   const [params] = useSearchParams();
-  const [{ fetching }, login] = useMutation(AdminLoginDocument);
+  const [fetching, setFetching] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const next = params.get('next');
-  if (token) return <Navigate to={next?.startsWith('/') ? next : '/profiles'} replace />;
+  if (signedIn) return <Navigate to={next?.startsWith('/') ? next : '/profiles'} replace />;
 
   async function onSubmit(event: React.FormEvent) {
     event.preventDefault();
     setFailure(null);
-    const result = await login({ input: { email, password, deviceToken: deviceTokenFor(email) } });
-    const answer = result.data?.adminLogin;
-    if (answer?.__typename === 'AdminLoginPayload') {
-      keepDeviceToken(email, answer.deviceToken);
-      signIn(answer.token, answer.expiresAt);
-    } else if (answer && 'message' in answer) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error, t));
+    setFetching(true);
+    // The server sets the session cookie (and this browser's device cookie): no token reaches this page.
+    const refusal = await signIn(email, password);
+    setFetching(false);
+    if (refusal) setFailure(refusal.message);
   }
 
   return (

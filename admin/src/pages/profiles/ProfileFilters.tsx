@@ -1,11 +1,11 @@
 import { Button, Checkbox, Collapse, Group, MultiSelect, Select, Stack, TextInput } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
 import type { FilterOptions_QueryFragment, StatusFilter_CountsFragment } from '../../generated/graphql.ts';
-import type { PaymentMethod, ProfileStatus } from '@parkpass/sdk';
+import type { EmailDeliveryState, PaymentMethod, ProfileStatus } from '@parkpass/sdk';
 import { useEffect, useState } from 'react';
 import { useT } from '../../i18n/i18n.tsx';
 import { PAYMENT_METHODS, STATUSES } from '../../labels.ts';
-import { NO_ACCESS, PAGE_SIZES, type ProfilesUrlState, SORTS, type Sort } from './profiles-url.ts';
+import { type DaySpan, DELIVERY_STATES, NO_ACCESS, PAGE_SIZES, type ProfilesUrlState, SORTS, type Sort } from './profiles-url.ts';
 
 interface Props {
   state: ProfilesUrlState;
@@ -24,7 +24,10 @@ const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = {
   DEACTIVATED: 'deactivated',
 };
 
-/** Search box, the filters Access, Tag, Payment method and Status (with counts), order, page size, "Clear filters". Below 768 px the filters fold behind a button. */
+/**
+ * Search box, the filters Access, Tag (any or all of them), Payment method, Status (with counts), email delivery and the
+ * invited / expiring days, order, page size, "Clear filters". Below 768 px the filters fold behind a button.
+ */
 export function ProfileFilters({ state, options, counts, onChange, onClear }: Props) {
   const t = useT();
   const narrow = useMediaQuery('(max-width: 48em)');
@@ -41,8 +44,29 @@ export function ProfileFilters({ state, options, counts, onChange, onClear }: Pr
   ];
   const tagOptions = options?.tags.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? [];
   const paymentOptions = PAYMENT_METHODS.map((value) => ({ value, label: t(`payment.${value}`) }));
+  const deliveryOptions = DELIVERY_STATES.map((value) => ({ value, label: t(`delivery.${value}`) }));
+  const days = (span: DaySpan) => Number(Boolean(span.from || span.to));
   const active =
-    state.statuses.length + state.lots.length + state.tags.length + state.paymentMethods.length + Number(state.expired) + Number(state.undeliverable);
+    state.statuses.length +
+    state.lots.length +
+    state.tags.length +
+    state.paymentMethods.length +
+    state.delivery.length +
+    Number(state.expired) +
+    Number(state.undeliverable) +
+    days(state.invited) +
+    days(state.expires);
+  const dayInput = (label: string, span: 'invited' | 'expires', end: keyof DaySpan) => (
+    <TextInput
+      type="date"
+      label={label}
+      value={state[span][end]}
+      max={end === 'from' && state[span].to ? state[span].to : undefined}
+      min={end === 'to' && state[span].from ? state[span].from : undefined}
+      onChange={(event) => onChange({ [span]: { ...state[span], [end]: event.currentTarget.value } })}
+      w={{ base: '100%', xs: 160 }}
+    />
+  );
   const criteria = active + Number(Boolean(state.search.trim()));
 
   const filters = (
@@ -68,6 +92,9 @@ export function ProfileFilters({ state, options, counts, onChange, onClear }: Pr
           clearable
           w={{ base: '100%', xs: 220 }}
         />
+        {state.tags.length > 1 && (
+          <Checkbox label={t('profiles.allTags')} checked={state.allTags} onChange={(event) => onChange({ allTags: event.currentTarget.checked })} mb={8} />
+        )}
         <MultiSelect
           label={t('profiles.paymentMethod')}
           placeholder={state.paymentMethods.length ? undefined : t('profiles.any')}
@@ -77,6 +104,21 @@ export function ProfileFilters({ state, options, counts, onChange, onClear }: Pr
           clearable
           w={{ base: '100%', xs: 220 }}
         />
+        <MultiSelect
+          label={t('profiles.delivery')}
+          placeholder={state.delivery.length ? undefined : t('profiles.any')}
+          data={deliveryOptions}
+          value={state.delivery}
+          onChange={(delivery) => onChange({ delivery: delivery as EmailDeliveryState[] })}
+          clearable
+          w={{ base: '100%', xs: 220 }}
+        />
+      </Group>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        {dayInput(t('profiles.invitedFrom'), 'invited', 'from')}
+        {dayInput(t('profiles.invitedTo'), 'invited', 'to')}
+        {dayInput(t('profiles.expiresFrom'), 'expires', 'from')}
+        {dayInput(t('profiles.expiresTo'), 'expires', 'to')}
       </Group>
       <Group gap="lg" align="flex-end" wrap="wrap">
         <Checkbox.Group label={t('profiles.status')} value={state.statuses} onChange={(statuses) => onChange({ statuses: statuses as ProfileStatus[] })}>

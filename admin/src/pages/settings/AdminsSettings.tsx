@@ -97,13 +97,9 @@ function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; i
           danger
           busy={fetching}
           returnFocusTo={opener}
+          failure={failure}
         >
           <Text size="sm">{t('admins.removeText')}</Text>
-          {failure && (
-            <Text size="sm" c="var(--mantine-color-error)" role="alert">
-              {failure}
-            </Text>
-          )}
         </ConfirmDialog>
       </Table.Td>
     </Table.Tr>

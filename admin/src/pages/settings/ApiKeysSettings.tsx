@@ -102,13 +102,9 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyRow_ApiKeyFragment }) {
           danger
           busy={fetching}
           returnFocusTo={opener}
+          failure={failure}
         >
           <Text size="sm">{t('keys.revokeText')}</Text>
-          {failure && (
-            <Text size="sm" c="var(--mantine-color-error)" role="alert">
-              {failure}
-            </Text>
-          )}
         </ConfirmDialog>
       </Table.Td>
     </Table.Tr>

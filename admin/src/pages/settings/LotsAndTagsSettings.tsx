@@ -226,13 +226,9 @@ function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey 
           danger
           busy={removeState.fetching}
           returnFocusTo={deleteButton}
+          failure={failure}
         >
           <Text size="sm">{t('named.usedBy', { count: row.profileCount, warning: t(words.deleteWarning) })}</Text>
-          {failure && (
-            <Text size="sm" c="var(--mantine-color-error)" role="alert">
-              {failure}
-            </Text>
-          )}
         </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
