@@ -9,6 +9,7 @@ import { LocaleProvider, useT } from './i18n/i18n.tsx';
 import { Shell } from './Shell.tsx';
 import { ProfileEditPage, ProfileNewPage } from './pages/profile/ProfileFormPage.tsx';
 import { ProfilePage } from './pages/profile/ProfilePage.tsx';
+import { ImportPage } from './pages/import/ImportPage.tsx';
 import { ProfilesPage } from './pages/profiles/ProfilesPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -53,6 +54,7 @@ const router = createBrowserRouter(
         { index: true, element: <Navigate to="/profiles" replace /> },
         { path: 'profiles', element: <ProfilesPage /> },
         { path: 'profiles/new', element: <ProfileNewPage /> },
+        { path: 'profiles/import', element: <ImportPage /> },
         { path: 'profiles/:id', element: <ProfilePage /> },
         { path: 'profiles/:id/edit', element: <ProfileEditPage /> },
         { path: 'settings', element: <Navigate to="/settings/organization" replace /> },
