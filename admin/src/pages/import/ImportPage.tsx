@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, FileInput, Group, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, FileInput, Group, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useClient, useQuery } from 'urql';
@@ -172,6 +172,7 @@ export function ImportPage() {
         value={file}
         onChange={(chosen) => void choose(chosen)}
         clearable
+        clearButtonProps={{ 'aria-label': t('import.cancel') }}
         disabled={running || !edit.allowed}
         maw={520}
       />
@@ -300,8 +301,9 @@ export function ImportPage() {
               { value: 'invalid', label: t('import.showInvalid') },
             ]}
           />
-          <Table.ScrollContainer minWidth={560}>
-            <Table striped aria-label={t('import.rows')}>
+          {/* Scrolls sideways on a phone: a region the keyboard can scroll too. */}
+          <div className="import-rows" role="region" aria-label={t('import.rows')} tabIndex={0}>
+            <Table striped miw={560} aria-label={t('import.rows')}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('import.line')}</Table.Th>
@@ -321,11 +323,11 @@ export function ImportPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={{ CREATED: 'green.9', UPDATED: 'blue.9', UNCHANGED: 'gray.8', INVALID: 'red.9' }[row.outcome]}>
+                      <Text size="sm" fw={600} c={{ CREATED: undefined, UPDATED: 'blue.9', UNCHANGED: 'dimmed', INVALID: 'red.9' }[row.outcome]}>
                         {stage.kind === 'applied' && (row.outcome === 'CREATED' || row.outcome === 'UPDATED')
                           ? t(`import.done.${row.outcome}`)
                           : t(`import.outcome.${row.outcome}`)}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{reasonText(row, t)}</Text>
@@ -334,7 +336,7 @@ export function ImportPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </div>
           {shown.length > SHOWN_ROWS && <Text size="sm">{t('import.moreRows', { count: shown.length - SHOWN_ROWS })}</Text>}
         </Stack>
       )}

@@ -5,7 +5,7 @@ import type { Translate } from '../../i18n/i18n.tsx';
 import { csvCell } from './csv-rules.ts';
 
 // A CSV export of the current search (every match, page after page by keyset
-// cursor, 500 at a time, over the same API, session and rate limit as the
+// cursor, 200 at a time, over the same API, session and rate limit as the
 // list) or of the ticked rows. Headers and statuses in the admin's language;
 // French files are separated by ";" (as French Excel expects), English ones by
 // ","; UTF-8 with a BOM so that Excel reads accents. Cells a spreadsheet would
