@@ -35,8 +35,9 @@ export const CSV_EN = {
   'import.preview': 'Preview: nothing is written yet',
   'import.result': 'Imported',
   'import.counts':
-    '{created, plural, one {# to create} other {# to create}}, {updated, plural, one {# to update} other {# to update}}, {unchanged} unchanged, {invalid, plural, one {# invalid} other {# invalid}}.',
-  'import.resultCounts': '{created} created, {updated} updated, {unchanged} unchanged, {invalid, plural, one {# invalid} other {# invalid}}.',
+    '{created, number} to create, {updated, number} to update, {unchanged, number} unchanged, {invalid, plural, one {# invalid} other {# invalid}}.',
+  'import.resultCounts':
+    '{created, number} created, {updated, number} updated, {unchanged, number} unchanged, {invalid, plural, one {# invalid} other {# invalid}}.',
   'import.show': 'Show',
   'import.showAll': 'All rows',
   'import.showInvalid': 'Invalid rows',
