@@ -3,7 +3,8 @@
 // real server on an organization of N profiles (the same seeded database as
 // `npm run bench`, in .data/bench-postgres): how long the Profiles page takes
 // to show its first table after navigation, and how long a filter change takes
-// to show the new table, median of `runs`; and the size of the UI's JavaScript.
+// to show the new table, median of `runs`; the size of the UI's JavaScript;
+// and a 10,000-row CSV import, dry run then write (bench/admin-import.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,7 @@ import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts
 import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/app/yoga.ts';
+import { benchImport } from './admin-import.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '100000' }, runs: { type: 'string', default: '10' } } });
 const count = Number(values.profiles);
@@ -100,7 +102,8 @@ console.log(
   `  filter change → new table:                   ${median(filterChange).toFixed(0)} ms  (runs: ${filterChange.map((t) => t.toFixed(0)).join(', ')})`,
 );
 console.log(`  JavaScript: ${(jsGzip / 1024).toFixed(1)} kB gzipped (${js.length} file), CSS ${(cssGzip / 1024).toFixed(1)} kB gzipped`);
+const importOk = await benchImport(prisma, base, page);
 await browser.close();
 http.close();
 await db.close();
-process.exit(0);
+process.exit(importOk ? 0 : 1);

@@ -62,6 +62,7 @@ const router = createBrowserRouter(
         { index: true, element: <Navigate to="/profiles" replace /> },
         { path: 'profiles', element: lazyPage(() => import('./pages/profiles/ProfilesPage.tsx'), 'ProfilesPage') },
         { path: 'profiles/new', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileNewPage') },
+        { path: 'profiles/import', element: lazyPage(() => import('./pages/import/ImportPage.tsx'), 'ImportPage') },
         { path: 'profiles/:id', element: lazyPage(() => import('./pages/profile/ProfilePage.tsx'), 'ProfilePage') },
         { path: 'profiles/:id/edit', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileEditPage') },
         { path: 'settings', element: <Navigate to="/settings/organization" replace /> },

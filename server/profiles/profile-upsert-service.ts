@@ -50,7 +50,7 @@ interface UpsertRow {
  * whatever the batch size. On an existing profile, optional fields left out
  * (phone, payment methods, access, tags) keep their value; status never changes here.
  */
-export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUpsertInput[]): Promise<UpsertResult> {
+export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUpsertInput[], options: { dryRun?: boolean } = {}): Promise<UpsertResult> {
   if (inputs.length > MAX_UPSERT_BATCH) throw new BatchTooLargeError(['input', 'profiles'], inputs.length, MAX_UPSERT_BATCH);
   const results: UpsertRowResult[] = inputs.map((input, index) => ({
     index,
@@ -87,7 +87,8 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
     }
   });
 
-  return scope.prisma.$transaction(
+  // A dry run is the same transaction, rolled back at its end: the preview follows exactly the rules the real write does.
+  const outcome = scope.prisma.$transaction(
     async (tx) => {
       const { organizationId } = scope;
       const [known, existing] = await Promise.all([
@@ -202,12 +203,30 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
               };
         }),
       );
-      await answerAsFirstAttempt(tx, scope, inputs, results);
+      // A dry run remembers nothing for a named call: it answers what a first attempt would do now.
+      if (!options.dryRun) await answerAsFirstAttempt(tx, scope, inputs, results);
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
-      return { rows: results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: count('FAILED') };
+      const result = { rows: results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: count('FAILED') };
+      if (options.dryRun) throw new RolledBack(result);
+      return result;
     },
     { timeout: 60_000 },
   );
+  if (!options.dryRun) return outcome;
+  try {
+    await outcome;
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    throw error;
+  }
+  throw new Error('A dry run ended without rolling back.');
+}
+
+/** Thrown at the end of a dry run's transaction to roll it back, carrying what it would have answered. */
+class RolledBack extends Error {
+  constructor(readonly result: UpsertResult) {
+    super('dry run: rolled back');
+  }
 }
 
 /** The row would change nothing: same fields, and the same lots and tags where it gives them (fields left out keep their value). */

@@ -108,11 +108,20 @@ builder.mutationFields((t) => ({
       'Creates or updates many profiles by externalId, for syncing from an HR system. Rows that break a rule are ' +
       'reported in their result and not written; the others are. Nothing is sent to anyone.',
     errors: { types: [BatchTooLargeError, InvalidInputError, ...accessRefusals] },
-    args: { input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }) },
-    resolve: (_root, { input }, context) =>
+    args: {
+      input: t.arg({ type: ProfilesUpsertInput, required: true, description: 'The batch.' }),
+      dryRun: t.arg.boolean({
+        defaultValue: false,
+        description:
+          'When true, the batch runs in a transaction that is rolled back: the answer is what the write would do now, ' +
+          'row by row (CREATED, UPDATED, UNCHANGED, FAILED with the reason), and nothing is written or remembered.',
+      }),
+    },
+    resolve: (_root, { input, dryRun }, context) =>
       upsertProfiles(
         context.scope,
         input.profiles.map((row) => ({ ...row, parkingLotIds: idsOf(row.parkingLotIds), tagIds: idsOf(row.tagIds) })),
+        { dryRun: dryRun ?? false },
       ),
   }),
 }));

@@ -1,6 +1,8 @@
 // The admin UI's English words, as ICU messages ({count, plural, …}, {name}).
 // messages.fr.ts must have every key (its type says so).
 
+import { CSV_EN } from './messages-csv.en.ts';
+
 export const EN = {
   'app.name': 'Parkpass',
   'app.skipToContent': 'Skip to the content',
@@ -387,6 +389,7 @@ export const EN = {
   'named.deleteOne': 'Delete {name}',
   'named.usedBy': '{count, plural, =0 {No profile has it.} one {# profile has it.} other {# profiles have it.}} {warning} Nothing is sent to anyone.',
   'named.deleted': '"{name}" was deleted.',
+  ...CSV_EN,
 } as const;
 
 export type MessageId = keyof typeof EN;

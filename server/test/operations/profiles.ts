@@ -70,5 +70,6 @@ export const profileOperations = (call: Call) => ({
   profileLocaleUpdate: async (id: string, locale: Locale | null) => (await call(ProfileLocaleUpdateDocument, { id, locale })).profileUpdate,
   profileDelete: async (id: string) => (await call(ProfileDeleteDocument, { id })).profileDelete,
   /** profilesUpsert with every row's outcome and error. */
-  profilesUpsertRows: async (profiles: ProfileUpsertInput[]) => (await call(ProfilesUpsertRowsDocument, { input: { profiles } })).profilesUpsert,
+  profilesUpsertRows: async (profiles: ProfileUpsertInput[], dryRun = false) =>
+    (await call(ProfilesUpsertRowsDocument, { input: { profiles }, dryRun })).profilesUpsert,
 });

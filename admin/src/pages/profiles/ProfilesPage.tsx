@@ -21,6 +21,7 @@ import {
   writeProfilesUrl,
 } from './profiles-url.ts';
 import { ProfilesTable } from './ProfilesTable.tsx';
+import { ExportButton, useExport } from '../import/ExportButton.tsx';
 
 /** Ticked rows, or every search result (the selection is then the filter itself, not ids). */
 type Selected = { kind: 'ids'; ids: ReadonlySet<string> } | { kind: 'all' };
@@ -85,6 +86,7 @@ export function ProfilesPage() {
   const selection = selected.key === filterKey ? selected.value : NOTHING;
   const setSelection = (value: Selected) => setSelected({ key: filterKey, value });
   const [inviting, setInviting] = useState<InviteSelection | null>(null);
+  const exporting = useExport();
 
   const write = (next: ProfilesUrlState, replace = false) =>
     // flushSync: the box the admin ticked shows ticked at once, not after a
@@ -147,15 +149,23 @@ export function ProfilesPage() {
         <Title order={1} ref={heading} tabIndex={-1}>
           {t('profiles.title')}
         </Title>
-        {create.allowed ? (
-          <Button component={Link} to="/profiles/new">
-            {t('profiles.new')}
-          </Button>
-        ) : create.notInPlan ? (
-          <Tooltip label={create.reason}>
-            <Button disabled>{t('profiles.new')}</Button>
-          </Tooltip>
-        ) : null}
+        <Group gap="xs" wrap="wrap">
+          <ExportButton filter={filter} orderBy={toProfileOrder(state.sort)} />
+          {create.allowed && (
+            <Button variant="default" component={Link} to="/profiles/import">
+              {t('import.open')}
+            </Button>
+          )}
+          {create.allowed ? (
+            <Button component={Link} to="/profiles/new">
+              {t('profiles.new')}
+            </Button>
+          ) : create.notInPlan ? (
+            <Tooltip label={create.reason}>
+              <Button disabled>{t('profiles.new')}</Button>
+            </Tooltip>
+          ) : null}
+        </Group>
       </Group>
       <ProfileFilters state={state} options={options} counts={counts} onChange={update} onClear={() => write(cleared(state))} />
 
@@ -185,6 +195,14 @@ export function ProfilesPage() {
                   {inviteBulk.reason}
                 </Text>
               )}
+              <Menu.Item
+                disabled={exporting.busy}
+                onClick={() =>
+                  void exporting.run(selection.kind === 'all' ? { filter, orderBy: toProfileOrder(state.sort) } : { profileIds: [...selection.ids] })
+                }
+              >
+                {t('export.selection')}
+              </Menu.Item>
             </Menu.Dropdown>
           </Menu>
         </Group>
