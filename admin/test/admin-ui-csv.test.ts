@@ -191,6 +191,7 @@ describe('Invite by email from the list', () => {
     await dialog.getByRole('button', { name: 'Create and invite' }).click();
     await dialog.getByText(/already/i).waitFor();
     await dialog.getByRole('textbox', { name: 'Email' }).fill('ines.martin@import.test');
+    expect(await dialog.getByText(/already/i).count()).toBe(0);
     await screenshot(page, 'create-and-invite');
     await dialog.getByRole('button', { name: 'Create and invite' }).click();
     await page.getByRole('heading', { name: 'Inès Martin', level: 1 }).waitFor();

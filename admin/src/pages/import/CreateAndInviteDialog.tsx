@@ -66,7 +66,11 @@ function CreateAndInviteDialog({ onClose, returnFocusTo }: { onClose(): void; re
       required
       value={values[name]}
       error={errors[name]}
-      onChange={(event) => setValues({ ...values, [name]: event.currentTarget.value })}
+      onChange={(event) => {
+        setValues({ ...values, [name]: event.currentTarget.value });
+        // A refusal is about the value that was sent: it goes once the field changes.
+        setErrors(({ [name]: _, ...others }) => others);
+      }}
     />
   );
 
