@@ -177,6 +177,44 @@ describe('CSV import', () => {
   });
 });
 
+describe('Invite by email from the list', () => {
+  it('creates and invites in one step through the Confirm step (mouse, English, 1280 px), and refuses a taken address next to its field', async () => {
+    const page = await ui.newPage();
+    await openIn(page, 'en');
+    await page.getByRole('button', { name: 'Invite by email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a profile and invite them' });
+    await dialog.getByRole('textbox', { name: 'First name' }).fill('Inès');
+    await dialog.getByRole('textbox', { name: 'Last name' }).fill('Martin');
+    await dialog.getByRole('textbox', { name: 'Email' }).fill('p1@import.test');
+    await dialog.getByText('Inès Martin will be created and receive an invitation at p1@import.test.').waitFor();
+    await expectAccessible(page, 'the Invite by email dialog');
+    await dialog.getByRole('button', { name: 'Create and invite' }).click();
+    await dialog.getByText(/already/i).waitFor();
+    await dialog.getByRole('textbox', { name: 'Email' }).fill('ines.martin@import.test');
+    expect(await dialog.getByText(/already/i).count()).toBe(0);
+    await screenshot(page, 'create-and-invite');
+    await dialog.getByRole('button', { name: 'Create and invite' }).click();
+    await page.getByRole('heading', { name: 'Inès Martin', level: 1 }).waitFor();
+    await expect
+      .poll(async () => (await kit.prisma.profile.findFirst({ where: { organizationId: org.id, email: 'ines.martin@import.test' } }))?.status)
+      .toBe('PENDING');
+  });
+
+  it('opens with the keyboard in French at 390 px, starts on Annuler, and Escape closes it', async () => {
+    const page = await ui.newPage({ width: 390, height: 844 });
+    await openIn(page, 'fr');
+    await tabTo(page, 'Inviter par e-mail');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Créer un profil et l’inviter' });
+    await dialog.waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Annuler');
+    await screenshot(page, 'fr-create-and-invite-390');
+    await expectAccessible(page, 'Inviter par e-mail');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+});
+
 describe('CSV export', () => {
   it('exports every match of the search (more than one page), formulas neutralised, headers in English (mouse, 1280 px)', async () => {
     const page = await ui.newPage();

@@ -93,4 +93,13 @@ export const CSV_EN = {
   'export.column.tags': 'Tags',
   'export.column.paymentMethods': 'Payment methods',
   'export.column.createdAt': 'Created',
+
+  'createInvite.open': 'Invite by email',
+  'createInvite.title': 'Create a profile and invite them',
+  'createInvite.firstName': 'First name',
+  'createInvite.lastName': 'Last name',
+  'createInvite.email': 'Email',
+  'createInvite.hint': 'Their name and email address: the profile is created and the invitation sent in one step.',
+  'createInvite.preview': '{name} will be created and receive an invitation at {email}.',
+  'createInvite.confirm': 'Create and invite',
 } as const;

@@ -97,4 +97,13 @@ export const CSV_FR: Record<keyof typeof CSV_EN, string> = {
   'export.column.tags': 'Étiquettes',
   'export.column.paymentMethods': 'Moyens de paiement',
   'export.column.createdAt': 'Créé le',
+
+  'createInvite.open': 'Inviter par e-mail',
+  'createInvite.title': 'Créer un profil et l’inviter',
+  'createInvite.firstName': 'Prénom',
+  'createInvite.lastName': 'Nom',
+  'createInvite.email': 'E-mail',
+  'createInvite.hint': 'Son nom et son adresse e-mail : le profil est créé et l’invitation envoyée en une fois.',
+  'createInvite.preview': '{name} sera créé et recevra une invitation à {email}.',
+  'createInvite.confirm': 'Créer et inviter',
 };

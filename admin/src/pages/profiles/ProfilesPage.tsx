@@ -21,6 +21,7 @@ import {
   writeProfilesUrl,
 } from './profiles-url.ts';
 import { ProfilesTable } from './ProfilesTable.tsx';
+import { CreateAndInviteButton } from '../import/CreateAndInviteDialog.tsx';
 import { ExportButton, useExport } from '../import/ExportButton.tsx';
 
 /** Ticked rows, or every search result (the selection is then the filter itself, not ids). */
@@ -151,6 +152,7 @@ export function ProfilesPage() {
         </Title>
         <Group gap="xs" wrap="wrap">
           <ExportButton filter={filter} orderBy={toProfileOrder(state.sort)} />
+          {create.allowed && <CreateAndInviteButton />}
           {create.allowed && (
             <Button variant="default" component={Link} to="/profiles/import">
               {t('import.open')}
