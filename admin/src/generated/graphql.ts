@@ -117,6 +117,8 @@ export const EmailDeliveryState = {
 export type EmailDeliveryState = typeof EmailDeliveryState[keyof typeof EmailDeliveryState];
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export const ErrorCode = {
+  /** The organization has as many open admin invitations as it may; revoke one, or wait for some to be accepted or expire. */
+  ADMIN_INVITATION_LIMIT_REACHED: 'ADMIN_INVITATION_LIMIT_REACHED',
   /** The batch has more items than one call accepts. */
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** Nobody removes themselves; another owner can. */
@@ -167,7 +169,7 @@ export const ErrorCode = {
   PROFILE_ALREADY_VALIDATED: 'PROFILE_ALREADY_VALIDATED',
   /** The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it. */
   PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
-  /** The profile was invited moments ago; re-sending is limited so nobody is spammed. */
+  /** The profile (or the address, for an admin invitation) was invited moments ago; re-sending is limited so nobody is spammed. */
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
   /** The selection holds more profiles than the plan's largest bulk invitation. */
   SELECTION_TOO_LARGE: 'SELECTION_TOO_LARGE',
@@ -450,6 +452,8 @@ export const TagMatch = {
 } as const;
 
 export type TagMatch = typeof TagMatch[keyof typeof TagMatch];
+type MutationRefusal_AdminInvitationLimitReached_Fragment = { __typename: 'AdminInvitationLimitReached', code: ErrorCode, message: string };
+
 type MutationRefusal_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge', path: Array<string>, code: ErrorCode, message: string };
 
 type MutationRefusal_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string };
@@ -515,6 +519,7 @@ type MutationRefusal_WebhookEndpointLimitReached_Fragment = { __typename: 'Webho
 type MutationRefusal_WebhookUrlRefused_Fragment = { __typename: 'WebhookUrlRefused', path: Array<string>, code: ErrorCode, message: string };
 
 export type MutationRefusalFragment =
+  | MutationRefusal_AdminInvitationLimitReached_Fragment
   | MutationRefusal_BatchTooLarge_Fragment
   | MutationRefusal_CannotRemoveSelf_Fragment
   | MutationRefusal_DirectoryConnectionLimitReached_Fragment
