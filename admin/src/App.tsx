@@ -12,6 +12,8 @@ import { ProfilePage } from './pages/profile/ProfilePage.tsx';
 import { ProfilesPage } from './pages/profiles/ProfilesPage.tsx';
 import { SettingsPage } from './pages/settings/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { JoinPage } from './pages/JoinPage.tsx';
+import { AuditPage } from './pages/audit/AuditPage.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 // Shade 8 of the primary color and a darker "dimmed" keep text at WCAG AA
@@ -43,6 +45,7 @@ function RequireSession({ children }: { children: React.ReactNode }) {
 const router = createBrowserRouter(
   [
     { path: '/sign-in', element: <SignInPage /> },
+    { path: '/join', element: <JoinPage /> },
     {
       element: (
         <RequireSession>
@@ -57,6 +60,7 @@ const router = createBrowserRouter(
         { path: 'profiles/:id/edit', element: <ProfileEditPage /> },
         { path: 'settings', element: <Navigate to="/settings/organization" replace /> },
         { path: 'settings/:tab', element: <SettingsPage /> },
+        { path: 'audit', element: <AuditPage /> },
         { path: '*', element: <Navigate to="/profiles" replace /> },
       ],
     },
