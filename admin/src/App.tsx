@@ -9,6 +9,7 @@ import { LocaleProvider, useT } from './i18n/i18n.tsx';
 import { Shell } from './Shell.tsx';
 import { Loading } from './components/states.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { JoinPage } from './pages/JoinPage.tsx';
 import { SessionProvider, useSession } from './session.tsx';
 
 // Shade 8 of the primary color and a darker "dimmed" keep text at WCAG AA
@@ -52,6 +53,7 @@ function RequireSession({ children }: { children: React.ReactNode }) {
 const router = createBrowserRouter(
   [
     { path: '/sign-in', element: <SignInPage /> },
+    { path: '/join', element: <JoinPage /> },
     {
       element: (
         <RequireSession>
@@ -67,6 +69,7 @@ const router = createBrowserRouter(
         { path: 'profiles/:id/edit', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileEditPage') },
         { path: 'settings', element: <Navigate to="/settings/organization" replace /> },
         { path: 'settings/:tab', element: lazyPage(() => import('./pages/settings/SettingsPage.tsx'), 'SettingsPage') },
+        { path: 'audit', element: lazyPage(() => import('./pages/audit/AuditPage.tsx'), 'AuditPage') },
         { path: '*', element: <Navigate to="/profiles" replace /> },
       ],
     },

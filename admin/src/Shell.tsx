@@ -65,6 +65,16 @@ export function Shell() {
             active={location.pathname.startsWith('/profiles')}
             onClick={close}
           />
+          {viewer?.permissions.some((access) => access.action === 'VIEW_AUDIT_TRAIL' && access.allowed) && (
+            <NavLink
+              component={RouterNavLink}
+              to="/audit"
+              label={t('app.audit')}
+              variant="filled"
+              active={location.pathname.startsWith('/audit')}
+              onClick={close}
+            />
+          )}
           <NavLink
             component={RouterNavLink}
             to="/settings"

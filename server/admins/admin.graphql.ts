@@ -14,6 +14,7 @@ import type { Admin } from '../generated/prisma/client.ts';
 import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { PASSWORD_POLICY } from '../auth/index.ts';
 import { createAdmin, deleteAdmin } from './admin-service.ts';
+import { changeAdminRole, type OwnershipTransfer, transferOwnership } from './admin-roles.ts';
 
 export const AdminRef = builder.prismaNode('Admin', {
   // Ids of another organization load as null, exactly like ids that do not exist.
@@ -66,7 +67,55 @@ const AdminDeletePayload = builder.objectRef<{ deletedAdminId: string }>('AdminD
   fields: (t) => ({ deletedAdminId: t.exposeID('deletedAdminId', { description: 'Global id of the removed admin.' }) }),
 });
 
+const AdminUpdateInput = builder.inputType('AdminUpdateInput', {
+  description: 'What to change of an admin.',
+  fields: (t) => ({
+    role: t.field({ type: RoleEnum, required: true, description: 'The new role (see the Role enum for what each may do).' }),
+  }),
+});
+
+const OwnershipTransferInput = builder.inputType('OrganizationOwnershipTransferInput', {
+  description: 'Who becomes an owner, and the role the caller keeps.',
+  fields: (t) => ({
+    adminId: t.globalID({ for: AdminRef, required: true, description: 'Global id of the admin who becomes an owner.' }),
+    previousOwnerRole: t.field({
+      type: RoleEnum,
+      defaultValue: 'ADMIN',
+      description: 'The role the caller takes instead of OWNER: ADMIN (the default), MANAGER or VIEWER.',
+    }),
+  }),
+});
+
+const OwnershipTransferPayload = builder.objectRef<OwnershipTransfer>('OrganizationOwnershipTransferPayload').implement({
+  description: 'Ownership was handed over: the new owner, and the caller with their new role.',
+  fields: (t) => ({
+    newOwner: t.field({ type: AdminRef, description: 'The admin who is an owner now.', resolve: (payload) => payload.newOwner }),
+    previousOwner: t.field({ type: AdminRef, description: 'The caller, with the role they kept.', resolve: (payload) => payload.previousOwner }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  adminUpdate: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
+    type: AdminPayload,
+    description:
+      "Changes an admin's role (it applies to their next request). The last owner keeps the role (LastOwner): hand the organization over " +
+      'with organizationOwnershipTransfer, or make another owner first. An owner may step down while another owner remains.',
+    errors: { types: [InvalidInputError, NotFoundError, LastOwnerError, ...accessRefusals] },
+    args: {
+      id: t.arg.globalID({ for: AdminRef, required: true, description: 'Global id of the admin.' }),
+      input: t.arg({ type: AdminUpdateInput, required: true, description: 'What to change.' }),
+    },
+    resolve: async (_root, { id, input }, context) => ({ admin: await changeAdminRole(context.scope, id.id, input.role) }),
+  }),
+  organizationOwnershipTransfer: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
+    type: OwnershipTransferPayload,
+    description:
+      'Hands the organization over: another admin becomes an owner and the caller (an owner) takes previousOwnerRole, in one step, ' +
+      'so the organization has an owner at every instant, whatever other owners do at the same time.',
+    errors: { types: [InvalidInputError, NotFoundError, ...accessRefusals] },
+    args: { input: t.arg({ type: OwnershipTransferInput, required: true, description: 'Who becomes an owner.' }) },
+    resolve: (_root, { input }, context) => transferOwnership(context.scope, input.adminId.id, input.previousOwnerRole ?? 'ADMIN'),
+  }),
   adminCreate: t.withAuth({ allowed: 'MANAGE_ADMINS' }).field({
     type: AdminPayload,
     description: 'Adds an admin to the organization, who can sign in at once with the email and password given.',

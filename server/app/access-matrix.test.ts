@@ -89,6 +89,56 @@ const samples: Record<string, Sample> = {
     });
     return { id: globalId('Admin', admin.id) };
   }),
+  adminInvitations: query('{ adminInvitations { totalCount } }'),
+  adminInvite: mutation(
+    'mutation ($email: String!) { adminInvite(input: { email: $email, name: "Invited Admin", role: VIEWER }) { __typename ... on Error { code } } }',
+    () => ({ email: `invited-admin-${unique()}@example.test` }),
+  ),
+  adminInvitationRevoke: mutation('mutation ($id: ID!) { adminInvitationRevoke(id: $id) { __typename ... on Error { code } } }', async (org) => {
+    const invitation = await kit.prisma.adminInvitation.create({
+      data: {
+        organizationId: org.id,
+        email: `revoked-${unique()}@example.test`,
+        name: 'Revoked',
+        role: 'VIEWER',
+        tokenHash: randomBytes(32).toString('hex'),
+        createdAt: kit.clock.now(),
+        expiresAt: new Date(kit.clock.now().getTime() + 3_600_000),
+      },
+    });
+    return { id: globalId('AdminInvitation', invitation.id) };
+  }),
+  adminUpdate: mutation('mutation ($id: ID!) { adminUpdate(id: $id, input: { role: MANAGER }) { __typename ... on Error { code } } }', async (org) => {
+    const admin = await kit.prisma.admin.create({
+      data: { organizationId: org.id, email: `changing-${unique()}@example.test`, name: 'Changing', role: 'VIEWER', passwordHash: 'x' },
+    });
+    return { id: globalId('Admin', admin.id) };
+  }),
+  organizationOwnershipTransfer: {
+    root: 'Mutation',
+    // Handed over by a second admin with the organization's role (its own session), so the main admin keeps theirs.
+    run: async (org, actor) => {
+      const document = 'mutation ($id: ID!) { organizationOwnershipTransfer(input: { adminId: $id }) { __typename ... on Error { code } } }';
+      const target = await kit.prisma.admin.create({
+        data: { organizationId: org.id, email: `heir-${unique()}@example.test`, name: 'Heir', role: 'VIEWER', passwordHash: 'x' },
+      });
+      const variables = { id: globalId('Admin', target.id) };
+      if (actor === 'API_KEY') return org.graphqlAs(actor, document, variables);
+      const { role } = await kit.prisma.admin.findUniqueOrThrow({ where: { id: org.adminId } });
+      const token = newSessionToken();
+      await kit.prisma.admin.create({
+        data: {
+          organizationId: org.id,
+          email: `handing-${unique()}@example.test`,
+          name: 'Handing over',
+          role,
+          passwordHash: 'x',
+          sessions: { create: { tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
+        },
+      });
+      return kit.graphql(document, variables, { token });
+    },
+  },
   apiKeyCreate: mutation('mutation { apiKeyCreate(input: { name: "Matrix key", role: VIEWER }) { __typename ... on Error { code } } }'),
   apiKeyRevoke: mutation('mutation ($id: ID!) { apiKeyRevoke(id: $id) { __typename ... on Error { code } } }', async (org) => {
     const generated = generateApiKeySecret();
@@ -314,6 +364,10 @@ function argumentsOf(field: string): string {
     profilesUpsert: '(input: { profiles: [] })',
     adminCreate: '(input: { email: "a@b.test", name: "a", role: VIEWER, password: "x" })',
     apiKeyCreate: '(input: { name: "a", role: VIEWER })',
+    adminInvite: '(input: { email: "a@b.test", name: "a", role: VIEWER })',
+    adminInvitationRevoke: `(id: ${JSON.stringify(globalId('AdminInvitation', '00000000-0000-7000-8000-000000000000'))})`,
+    adminUpdate: `(id: ${JSON.stringify(globalId('Admin', '00000000-0000-7000-8000-000000000000'))}, input: { role: VIEWER })`,
+    organizationOwnershipTransfer: `(input: { adminId: ${JSON.stringify(globalId('Admin', '00000000-0000-7000-8000-000000000000'))} })`,
     bulkInvitation: `(id: ${JSON.stringify(globalId('BulkInvitation', '00000000-0000-7000-8000-000000000000'))})`,
     profilesInvitePreview: '(filter: {})',
     profileInvite: `(input: { profileId: ${id} })`,

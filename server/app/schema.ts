@@ -5,6 +5,7 @@ import { documentGeneratedTypes } from './schema-docs.ts';
 import '../graphql/errors.graphql.ts';
 import '../graphql/access.graphql.ts';
 import '../admins/admin.graphql.ts';
+import '../admins/admin-invitation.graphql.ts';
 import '../auth/api-key.graphql.ts';
 import '../auth/session.graphql.ts';
 import '../auth/viewer.graphql.ts';

@@ -63,6 +63,13 @@ const ERASED_PROFILE_SUMMARIES: Partial<Record<AuditEventKind, string>> = {
 };
 const ERASED_ADMIN_SUMMARIES: Partial<Record<AuditEventKind, string>> = {
   ADMIN_ADDED: 'Added an admin (deleted since).',
+  ADMIN_ROLE_CHANGED: 'Changed the role of an admin (deleted since).',
+  OWNERSHIP_TRANSFERRED: 'Handed ownership over to an admin (deleted since).',
+};
+/** The events of a deleted admin's invitations to the team (their subject is the invitation). */
+const ERASED_ADMIN_INVITATION_SUMMARIES: Partial<Record<AuditEventKind, string>> = {
+  ADMIN_INVITED: 'Invited an admin (deleted since) to the admin team.',
+  ADMIN_INVITATION_REVOKED: 'Revoked the admin invitation of an admin (deleted since).',
 };
 
 /** Takes a deleted profile's name and email out of its events, in the deleting transaction. */
@@ -79,8 +86,24 @@ export async function eraseProfileFromTrail(tx: Prisma.TransactionClient, organi
     WHERE e.organization_id = ${organizationId}::uuid AND e.profile_id = ${profileId}::uuid`;
 }
 
-/** Takes a deleted admin's name and email out of the events about them and of their name as an actor, in the deleting transaction. */
-export async function eraseAdminFromTrail(tx: Prisma.TransactionClient, organizationId: string, adminId: string): Promise<void> {
+/**
+ * Takes a deleted admin's name and email out of the events about them (and about their invitations to the
+ * team, `invitationIds`) and of their name as an actor, in the deleting transaction.
+ */
+export async function eraseAdminFromTrail(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  adminId: string,
+  invitationIds: readonly string[] = [],
+): Promise<void> {
+  if (invitationIds.length > 0) {
+    const invitationKinds = Object.keys(ERASED_ADMIN_INVITATION_SUMMARIES);
+    const invitationSummaries = Object.values(ERASED_ADMIN_INVITATION_SUMMARIES);
+    await tx.$executeRaw`
+      UPDATE audit_event e SET summary = r.summary
+      FROM unnest(${invitationKinds}::text[], ${invitationSummaries}::text[]) AS r(kind, summary)
+      WHERE e.organization_id = ${organizationId}::uuid AND e.subject_id = ANY (${invitationIds}::uuid[]) AND e.kind::text = r.kind`;
+  }
   const kinds = Object.keys(ERASED_ADMIN_SUMMARIES);
   const summaries = Object.values(ERASED_ADMIN_SUMMARIES);
   await tx.$executeRaw`

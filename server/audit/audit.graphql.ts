@@ -39,6 +39,10 @@ const KINDS: Record<AuditEventKind, string> = {
   DIRECTORY_CONNECTION_TOKEN_ROTATED: "A directory connection's token was replaced.",
   DIRECTORY_CONNECTION_DELETED: 'A directory connection was deleted (its profiles stay, no longer held by it).',
   DIRECTORY_GROUP_MAPPED: 'The parking access a directory group gives its members changed.',
+  ADMIN_INVITED: 'A person was invited to the admin team by email; subjectId is the admin invitation.',
+  ADMIN_INVITATION_REVOKED: 'An admin invitation was revoked; subjectId is the admin invitation.',
+  ADMIN_ROLE_CHANGED: "An admin's role changed; subjectId is the admin.",
+  OWNERSHIP_TRANSFERRED: 'An owner handed the organization over to another admin (now an owner) and took another role; subjectId is the new owner.',
 };
 
 export const AuditEventKindEnum = builder.enumType('AuditEventKind', {
@@ -56,6 +60,10 @@ const SUBJECT_TYPE: Partial<Record<AuditEventKind, string>> = {
   API_KEY_REVOKED: 'ApiKey',
   ADMIN_ADDED: 'Admin',
   ADMIN_REMOVED: 'Admin',
+  ADMIN_ROLE_CHANGED: 'Admin',
+  OWNERSHIP_TRANSFERRED: 'Admin',
+  ADMIN_INVITED: 'AdminInvitation',
+  ADMIN_INVITATION_REVOKED: 'AdminInvitation',
   PARKING_LOT_CREATED: 'ParkingLot',
   PARKING_LOT_RENAMED: 'ParkingLot',
   PARKING_LOT_DELETED: 'ParkingLot',

@@ -122,6 +122,7 @@ async function claimBatch({ prisma, clock, transport, settings }: DeliveryDepend
           attempts: true,
           profile: { select: { ...emailRenderSelect.profile.select, status: true, email: true, latestInvitationId: true } },
           invitation: { select: { id: true, expiresAt: true, acceptedAt: true, revokedAt: true, supersededAt: true } },
+          adminInvitation: { select: { ...emailRenderSelect.adminInvitation.select, acceptedAt: true, revokedAt: true } },
         },
       });
 

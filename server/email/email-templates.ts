@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import { rootDir } from '../database/paths.ts';
-import type { EmailKind } from '../generated/prisma/enums.ts';
+import type { EmailKind, Role } from '../generated/prisma/enums.ts';
 import { effectiveLocale, formatDateTime, LANGUAGE_TAGS, type Locale, LOCALES } from '../i18n/locales.ts';
 import { message, type MessageId } from '../i18n/messages.ts';
 import { acceptLink, invitationToken } from '../invitations/index.ts';
+import { adminInvitationToken, adminJoinLink } from '../admins/index.ts';
 import { escapeHtml } from '../kernel/escape-html.ts';
 
 // The emails, in the person's language: one Mustache template per kind and
@@ -27,6 +28,8 @@ export interface EmailToRender {
   invitationId: string | null;
   profile: { firstName: string; locale: Locale | null } | null;
   invitation: { expiresAt: Date } | null;
+  adminInvitationId?: string | null;
+  adminInvitation?: { name: string; email: string; role: Role; expiresAt: Date; invitedBy: { name: string } | null } | null;
   organization: { name: string; appStoreUrl: string | null; playStoreUrl: string | null; defaultLocale: Locale; timeZone: string };
 }
 
@@ -36,6 +39,8 @@ export const emailRenderSelect = {
   invitationId: true,
   profile: { select: { firstName: true, locale: true } },
   invitation: { select: { expiresAt: true } },
+  adminInvitationId: true,
+  adminInvitation: { select: { name: true, email: true, role: true, expiresAt: true, invitedBy: { select: { name: true } } } },
   organization: { select: { name: true, appStoreUrl: true, playStoreUrl: true, defaultLocale: true, timeZone: true } },
 } as const;
 
@@ -44,12 +49,18 @@ export interface LinkSettings {
   invitationTokenSecret: string;
 }
 
-type TemplateName = 'invitation' | 'reminder' | 'app-download';
-const TEMPLATE_OF: Record<EmailKind, TemplateName> = { INVITATION: 'invitation', REMINDER: 'reminder', APP_DOWNLOAD: 'app-download' };
+type TemplateName = 'invitation' | 'reminder' | 'app-download' | 'admin-invitation';
+const TEMPLATE_OF: Record<EmailKind, TemplateName> = {
+  INVITATION: 'invitation',
+  REMINDER: 'reminder',
+  APP_DOWNLOAD: 'app-download',
+  ADMIN_INVITATION: 'admin-invitation',
+};
 const SUBJECT_OF: Record<EmailKind, MessageId> = {
   INVITATION: 'email.invitation.subject',
   REMINDER: 'email.reminder.subject',
   APP_DOWNLOAD: 'email.appDownload.subject',
+  ADMIN_INVITATION: 'email.adminInvitation.subject',
 };
 
 // Read once from the source tree by the repository root, so the compiled server (dist/) finds them too.
@@ -79,8 +90,27 @@ export function emailLocale(email: Pick<EmailToRender, 'profile' | 'organization
 export function renderEmail(email: EmailToRender, settings: LinkSettings, now: Date): RenderedEmail {
   const locale = emailLocale(email);
   const { organization } = email;
-  const base = { firstName: email.profile!.firstName, organizationName: organization.name };
   let view: Record<string, unknown>;
+  if (email.kind === 'ADMIN_INVITATION') {
+    // Admins have no language of their own: the organization's.
+    const invitation = email.adminInvitation!;
+    view = {
+      organizationName: organization.name,
+      name: invitation.name,
+      email: invitation.email,
+      roleName: message(locale, `role.${invitation.role}`),
+      inviterName: invitation.invitedBy?.name ?? message(locale, 'email.adminInvitation.someone'),
+      link: adminJoinLink(settings.publicUrl, adminInvitationToken(settings.invitationTokenSecret, email.adminInvitationId!), LANGUAGE_TAGS[locale]),
+      expiresAt: formatDateTime(invitation.expiresAt, locale, organization.timeZone),
+    };
+    const template = templates[locale][TEMPLATE_OF[email.kind]];
+    return {
+      subject: message(locale, SUBJECT_OF[email.kind], view as Record<string, string>),
+      htmlBody: html(template.html, view),
+      textBody: Mustache.render(template.text, view),
+    };
+  }
+  const base = { firstName: email.profile!.firstName, organizationName: organization.name };
   if (email.kind === 'APP_DOWNLOAD') {
     view = {
       ...base,

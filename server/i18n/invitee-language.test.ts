@@ -117,6 +117,6 @@ describe("the invitee's language", () => {
       expect(Object.keys(CATALOGS[locale]).sort()).toEqual(Object.keys(CATALOGS.EN).sort());
       for (const text of Object.values(CATALOGS[locale])) expect(() => new IntlMessageFormat(text, LANGUAGE_TAGS[locale])).not.toThrow();
     }
-    expect(templates('en')).toHaveLength(6); // invitation, reminder, app download × HTML, text
+    expect(templates('en')).toHaveLength(8); // invitation, reminder, app download, admin invitation × HTML, text
   });
 });

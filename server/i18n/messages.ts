@@ -9,6 +9,12 @@ import { formattingTag, type Locale } from './locales.ts';
 
 const EN = {
   'email.invitation.subject': '{organizationName} invites you to Parkpass: confirm your account',
+  'email.adminInvitation.subject': 'Join the admin team of {organizationName} in Parkpass',
+  'email.adminInvitation.someone': 'An owner',
+  'role.OWNER': 'owner',
+  'role.ADMIN': 'admin',
+  'role.MANAGER': 'manager',
+  'role.VIEWER': 'viewer',
   'email.reminder.subject': 'Reminder: your invitation from {organizationName} expires {timeLeft}',
   'email.appDownload.subject': 'Your Parkpass account is ready: download the app',
   'email.timeLeft': '{hours, plural, =0 {in less than an hour} one {in # hour} other {in # hours}}',
@@ -47,6 +53,12 @@ export type MessageId = keyof typeof EN;
 
 const FR: Record<MessageId, string> = {
   'email.invitation.subject': '{organizationName} vous invite sur Parkpass : confirmez votre compte',
+  'email.adminInvitation.subject': 'Rejoignez l’équipe d’administration de {organizationName} dans Parkpass',
+  'email.adminInvitation.someone': 'Un propriétaire',
+  'role.OWNER': 'propriétaire',
+  'role.ADMIN': 'administrateur',
+  'role.MANAGER': 'gestionnaire',
+  'role.VIEWER': 'lecteur',
   'email.reminder.subject': 'Rappel : votre invitation de {organizationName} expire {timeLeft}',
   'email.appDownload.subject': 'Votre compte Parkpass est prêt : téléchargez l’application',
   'email.timeLeft': '{hours, plural, =0 {dans moins d’une heure} one {dans # heure} other {dans # heures}}',

@@ -335,11 +335,14 @@ export class EmailUndeliverableError extends defineError('EMAIL_UNDELIVERABLE', 
 
 export class ResendTooSoonError extends defineError('RESEND_TOO_SOON', {
   typeName: 'ResendTooSoon',
-  description: 'The profile was invited moments ago; re-sending is limited so nobody is spammed.',
+  description: 'The profile (or the address, for an admin invitation) was invited moments ago; re-sending is limited so nobody is spammed.',
   fields: { retryAfterSeconds: { type: 'Int', description: 'How long to wait before re-sending.' } },
 }) {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`This profile was invited moments ago. Try again in ${retryAfterSeconds} seconds.`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `This profile was invited moments ago. Try again in ${retryAfterSeconds} seconds.`,
+  ) {
+    super(message);
   }
 }
 
@@ -454,6 +457,16 @@ export class DirectoryConnectionLimitReachedError extends defineError('DIRECTORY
   }
 }
 
+export class AdminInvitationLimitReachedError extends defineError('ADMIN_INVITATION_LIMIT_REACHED', {
+  typeName: 'AdminInvitationLimitReached',
+  description: 'The organization has as many open admin invitations as it may; revoke one, or wait for some to be accepted or expire.',
+  fields: { max: { type: 'Int', description: 'How many admin invitations may be open at once.' } },
+}) {
+  constructor(readonly max: number) {
+    super(`An organization has at most ${max} open admin invitations; revoke one before inviting another.`);
+  }
+}
+
 // --- The catalogue -------------------------------------------------------------
 
 /** Every error a caller can meet, once each; the ErrorCode enum lists them in this order. */
@@ -490,6 +503,7 @@ export const ERROR_CATALOGUE = [
   ProfileDeactivatedError,
   ManagedByDirectoryError,
   DirectoryConnectionLimitReachedError,
+  AdminInvitationLimitReachedError,
 ] as const;
 
 type CatalogueClass = (typeof ERROR_CATALOGUE)[number];

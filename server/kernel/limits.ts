@@ -36,6 +36,8 @@ export const PUBLIC_OPERATION_LIMITS = {
   invitationByToken: 30,
   invitationRequestNewLink: 5,
   adminLogin: 60,
+  adminInvitationByToken: 30,
+  adminInvitationAccept: 10,
 } as const;
 
 export type PublicOperation = keyof typeof PUBLIC_OPERATION_LIMITS;
@@ -53,3 +55,12 @@ export const MAX_REMINDER_HOURS = 719;
 export const DEFAULT_COUNT_LIMIT = 10_000;
 /** The largest limit a caller may ask a bounded count for. */
 export const MAX_COUNT_LIMIT = 100_000;
+
+/** How long an admin invitation's link works, in hours (a week, as GitHub's and Clerk's). */
+export const ADMIN_INVITATION_VALIDITY_HOURS = 168;
+
+/** Open admin invitations an organization may hold at once. */
+export const MAX_OPEN_ADMIN_INVITATIONS = 50;
+
+/** The least time between two admin invitations to one address, in seconds (nobody is spammed). */
+export const ADMIN_INVITATION_RESEND_SECONDS = 300;

@@ -5,9 +5,12 @@ import { requestEmailDelivery } from './job-queue.ts';
 /** An email to send: who to, about what. Its words are rendered when it is sent, in the person's language. */
 export interface QueuedEmail {
   organizationId: string;
-  profileId: string;
+  /** The person written to; null for an admin invitation (its person is not a profile). */
+  profileId: string | null;
   /** The invitation it carries the link of; null for the app-download email. */
   invitationId: string | null;
+  /** The admin invitation it carries the link of (kind ADMIN_INVITATION). */
+  adminInvitationId?: string | null;
   kind: EmailKind;
   to: string;
 }
@@ -23,11 +26,11 @@ type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
 export async function queueEmails(tx: Executor, emails: readonly QueuedEmail[], now: Date): Promise<void> {
   if (emails.length === 0) return;
   await tx.$executeRaw`
-    INSERT INTO email (id, organization_id, profile_id, invitation_id, kind, "to", created_at)
-    SELECT gen_random_uuid(), v.organization_id, v.profile_id, v.invitation_id, v.kind::"EmailKind", v.email, ${now}::timestamptz
+    INSERT INTO email (id, organization_id, profile_id, invitation_id, admin_invitation_id, kind, "to", created_at)
+    SELECT gen_random_uuid(), v.organization_id, v.profile_id, v.invitation_id, v.admin_invitation_id, v.kind::"EmailKind", v.email, ${now}::timestamptz
     FROM unnest(${emails.map((email) => email.organizationId)}::uuid[], ${emails.map((email) => email.profileId)}::uuid[],
-                ${emails.map((email) => email.invitationId)}::uuid[], ${emails.map((email) => email.kind)}::text[],
-                ${emails.map((email) => email.to)}::text[])
-      AS v(organization_id, profile_id, invitation_id, kind, email)`;
+                ${emails.map((email) => email.invitationId)}::uuid[], ${emails.map((email) => email.adminInvitationId ?? null)}::uuid[],
+                ${emails.map((email) => email.kind)}::text[], ${emails.map((email) => email.to)}::text[])
+      AS v(organization_id, profile_id, invitation_id, admin_invitation_id, kind, email)`;
   await requestEmailDelivery(tx);
 }

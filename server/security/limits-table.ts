@@ -1,4 +1,4 @@
-import { MAX_UPSERT_BATCH } from '../kernel/limits.ts';
+import { MAX_OPEN_ADMIN_INVITATIONS, MAX_UPSERT_BATCH } from '../kernel/limits.ts';
 import { PUBLIC_OPERATION_LIMITS, REQUEST_LIMITS } from '../kernel/limits.ts';
 import { requestRefusalCodes } from '../kernel/request-refusals.ts';
 
@@ -20,6 +20,7 @@ export function limitsTableMarkdown(): string {
     ['`profileIds` of `profilesInvite`', "the caller's plan's largest bulk invitation", '`SelectionTooLarge` (typed result)'],
     ['any other list argument', n(REQUEST_LIMITS.listItems), '`LIST_TOO_LONG`'],
     ['rows of `profilesUpsert`', n(MAX_UPSERT_BATCH), '`BatchTooLarge` (typed result)'],
+    ['open admin invitations of an organization', n(MAX_OPEN_ADMIN_INVITATIONS), '`AdminInvitationLimitReached` (typed result)'],
     ...(Object.entries(PUBLIC_OPERATION_LIMITS).map(([operation, perMinute]) => [
       `\`${operation}\` calls per address`,
       `${n(perMinute)} a minute`,

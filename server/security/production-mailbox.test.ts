@@ -114,7 +114,14 @@ describe('the local mailbox, asked for in production', () => {
       rateLimits: {
         pointsPerMinute: 1000,
         anonymousPointsPerMinute: 1000,
-        publicOperationsPerMinute: { adminLogin: 2, invitationAccept: 10, invitationByToken: 10, invitationRequestNewLink: 10 },
+        publicOperationsPerMinute: {
+          adminLogin: 2,
+          invitationAccept: 10,
+          invitationByToken: 10,
+          invitationRequestNewLink: 10,
+          adminInvitationByToken: 10,
+          adminInvitationAccept: 10,
+        },
       },
     });
     const owner = await kit.createOrganization();

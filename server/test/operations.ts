@@ -1,6 +1,7 @@
 import type { TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { adminOperations } from './operations/admins.ts';
+import { adminTeamOperations } from './operations/admin-team.ts';
 import { auditOperations } from './operations/audit.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
@@ -85,6 +86,7 @@ export function operationsAs(send: Send) {
     invitationByToken: async (token: string) => (await call(InvitationByTokenDocument, { token })).invitationByToken,
     invitationAccept: async (token: string, password: string) => (await call(InvitationAcceptDocument, { input: { token, password } })).invitationAccept,
     ...adminOperations(call),
+    ...adminTeamOperations(call),
     ...apiKeyOperations(call),
     ...webhookOperations(call),
     ...profileOperations(call),

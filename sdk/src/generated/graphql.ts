@@ -93,8 +93,14 @@ export type AuditEventFilter = {
 export const AuditEventKind = {
   /** An admin was added (their password is never recorded). */
   ADMIN_ADDED: 'ADMIN_ADDED',
+  /** An admin invitation was revoked; subjectId is the admin invitation. */
+  ADMIN_INVITATION_REVOKED: 'ADMIN_INVITATION_REVOKED',
+  /** A person was invited to the admin team by email; subjectId is the admin invitation. */
+  ADMIN_INVITED: 'ADMIN_INVITED',
   /** An admin was removed. */
   ADMIN_REMOVED: 'ADMIN_REMOVED',
+  /** An admin's role changed; subjectId is the admin. */
+  ADMIN_ROLE_CHANGED: 'ADMIN_ROLE_CHANGED',
   /** An API key was created (its secret is never recorded). */
   API_KEY_CREATED: 'API_KEY_CREATED',
   /** An API key was revoked. */
@@ -117,6 +123,8 @@ export const AuditEventKind = {
   INVITATION_REVOKED: 'INVITATION_REVOKED',
   /** Organization settings changed; changedFields names which. */
   ORGANIZATION_SETTINGS_CHANGED: 'ORGANIZATION_SETTINGS_CHANGED',
+  /** An owner handed the organization over to another admin (now an owner) and took another role; subjectId is the new owner. */
+  OWNERSHIP_TRANSFERRED: 'OWNERSHIP_TRANSFERRED',
   /** A parking lot was created. */
   PARKING_LOT_CREATED: 'PARKING_LOT_CREATED',
   /** A parking lot was deleted (and taken off its profiles). */
@@ -200,6 +208,8 @@ export const EmailDeliveryState = {
 export type EmailDeliveryState = typeof EmailDeliveryState[keyof typeof EmailDeliveryState];
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export const ErrorCode = {
+  /** The organization has as many open admin invitations as it may; revoke one, or wait for some to be accepted or expire. */
+  ADMIN_INVITATION_LIMIT_REACHED: 'ADMIN_INVITATION_LIMIT_REACHED',
   /** The batch has more items than one call accepts. */
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** Nobody removes themselves; another owner can. */
@@ -250,7 +260,7 @@ export const ErrorCode = {
   PROFILE_ALREADY_VALIDATED: 'PROFILE_ALREADY_VALIDATED',
   /** The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it. */
   PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
-  /** The profile was invited moments ago; re-sending is limited so nobody is spammed. */
+  /** The profile (or the address, for an admin invitation) was invited moments ago; re-sending is limited so nobody is spammed. */
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
   /** The selection holds more profiles than the plan's largest bulk invitation. */
   SELECTION_TOO_LARGE: 'SELECTION_TOO_LARGE',
@@ -953,6 +963,8 @@ export type ProfileCountsQuery = { __typename: 'Query', profileCounts: { __typen
 
 export type ProfileFieldsFragment = { __typename: 'Profile', id: string, firstName: string, lastName: string, fullName: string, email: string, phone: string | null, externalId: string | null, status: ProfileStatus, paymentMethods: Array<PaymentMethod>, createdAt: string, updatedAt: string, invitedAt: string | null, validatedAt: string | null, parkingLots: Array<{ __typename: 'ParkingLot', id: string, name: string }>, tags: Array<{ __typename: 'Tag', id: string, name: string }>, latestInvitation: { __typename: 'Invitation', id: string, state: InvitationState, expired: boolean, expiresAt: string, deliveryState: EmailDeliveryState } | null };
 
+type ErrorFields_AdminInvitationLimitReached_Fragment = { __typename: 'AdminInvitationLimitReached', code: ErrorCode, message: string };
+
 type ErrorFields_BatchTooLarge_Fragment = { __typename: 'BatchTooLarge', path: Array<string>, size: number, max: number, code: ErrorCode, message: string };
 
 type ErrorFields_CannotRemoveSelf_Fragment = { __typename: 'CannotRemoveSelf', code: ErrorCode, message: string };
@@ -1018,6 +1030,7 @@ type ErrorFields_WebhookEndpointLimitReached_Fragment = { __typename: 'WebhookEn
 type ErrorFields_WebhookUrlRefused_Fragment = { __typename: 'WebhookUrlRefused', path: Array<string>, code: ErrorCode, message: string };
 
 export type ErrorFieldsFragment =
+  | ErrorFields_AdminInvitationLimitReached_Fragment
   | ErrorFields_BatchTooLarge_Fragment
   | ErrorFields_CannotRemoveSelf_Fragment
   | ErrorFields_DirectoryConnectionLimitReached_Fragment
@@ -1227,6 +1240,7 @@ export type WebhookDeliveriesQueryVariables = Exact<{
 
 export type WebhookDeliveriesQuery = { __typename: 'Query', node:
     | { __typename: 'Admin' }
+    | { __typename: 'AdminInvitation' }
     | { __typename: 'ApiKey' }
     | { __typename: 'BulkInvitation' }
     | { __typename: 'DirectoryConnection' }

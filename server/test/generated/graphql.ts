@@ -67,6 +67,37 @@ export type AdminCreateInput = {
   role: Role;
 };
 
+/** The token from the invitation link and the password the person chose. */
+export type AdminInvitationAcceptInput = {
+  /** The password to sign in with. At least 12 characters (at most 128), not your email address, and not one character repeated. */
+  password: string;
+  /** The token from the link (the part after #token=). */
+  token: string;
+};
+
+/** Where an admin invitation stands. */
+export const AdminInvitationState = {
+  /** The person chose a password and is an admin now. */
+  ACCEPTED: 'ACCEPTED',
+  /** Not accepted in time; invite the person again. */
+  EXPIRED: 'EXPIRED',
+  /** Its link works: the person has not answered yet. */
+  OPEN: 'OPEN',
+  /** Revoked by an owner, or replaced by a newer invitation to the same address. */
+  REVOKED: 'REVOKED'
+} as const;
+
+export type AdminInvitationState = typeof AdminInvitationState[keyof typeof AdminInvitationState];
+/** The person to invite to the admin team. */
+export type AdminInviteInput = {
+  /** Their email address: the invitation goes there, and they sign in with it. */
+  email: string;
+  /** Their full name (1 to 100 characters). */
+  name: string;
+  /** What they will be able to do (see the Role enum). */
+  role: Role;
+};
+
 /** An admin's credentials. */
 export type AdminLoginInput = {
   /** The device token an earlier sign-in of this admin returned on this device (browser or script), if any. With a valid one, failures count against this device only, so failures from elsewhere never refuse it; an unknown, expired or another admin's token counts as none. */
@@ -105,8 +136,14 @@ export type AuditEventFilter = {
 export const AuditEventKind = {
   /** An admin was added (their password is never recorded). */
   ADMIN_ADDED: 'ADMIN_ADDED',
+  /** An admin invitation was revoked; subjectId is the admin invitation. */
+  ADMIN_INVITATION_REVOKED: 'ADMIN_INVITATION_REVOKED',
+  /** A person was invited to the admin team by email; subjectId is the admin invitation. */
+  ADMIN_INVITED: 'ADMIN_INVITED',
   /** An admin was removed. */
   ADMIN_REMOVED: 'ADMIN_REMOVED',
+  /** An admin's role changed; subjectId is the admin. */
+  ADMIN_ROLE_CHANGED: 'ADMIN_ROLE_CHANGED',
   /** An API key was created (its secret is never recorded). */
   API_KEY_CREATED: 'API_KEY_CREATED',
   /** An API key was revoked. */
@@ -129,6 +166,8 @@ export const AuditEventKind = {
   INVITATION_REVOKED: 'INVITATION_REVOKED',
   /** Organization settings changed; changedFields names which. */
   ORGANIZATION_SETTINGS_CHANGED: 'ORGANIZATION_SETTINGS_CHANGED',
+  /** An owner handed the organization over to another admin (now an owner) and took another role; subjectId is the new owner. */
+  OWNERSHIP_TRANSFERRED: 'OWNERSHIP_TRANSFERRED',
   /** A parking lot was created. */
   PARKING_LOT_CREATED: 'PARKING_LOT_CREATED',
   /** A parking lot was deleted (and taken off its profiles). */
@@ -221,6 +260,8 @@ export const EmailDeliveryState = {
 export type EmailDeliveryState = typeof EmailDeliveryState[keyof typeof EmailDeliveryState];
 /** Machine-readable reason of a typed error; branch on it, or on `__typename`. */
 export const ErrorCode = {
+  /** The organization has as many open admin invitations as it may; revoke one, or wait for some to be accepted or expire. */
+  ADMIN_INVITATION_LIMIT_REACHED: 'ADMIN_INVITATION_LIMIT_REACHED',
   /** The batch has more items than one call accepts. */
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** Nobody removes themselves; another owner can. */
@@ -271,7 +312,7 @@ export const ErrorCode = {
   PROFILE_ALREADY_VALIDATED: 'PROFILE_ALREADY_VALIDATED',
   /** The profile is DEACTIVATED by its directory (Entra ID, Okta): it cannot be invited until the directory reactivates it. */
   PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
-  /** The profile was invited moments ago; re-sending is limited so nobody is spammed. */
+  /** The profile (or the address, for an admin invitation) was invited moments ago; re-sending is limited so nobody is spammed. */
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
   /** The selection holds more profiles than the plan's largest bulk invitation. */
   SELECTION_TOO_LARGE: 'SELECTION_TOO_LARGE',
@@ -321,6 +362,14 @@ export const OrderDirection = {
 } as const;
 
 export type OrderDirection = typeof OrderDirection[keyof typeof OrderDirection];
+/** Who becomes an owner, and the role the caller keeps. */
+export type OrganizationOwnershipTransferInput = {
+  /** Global id of the admin who becomes an owner. */
+  adminId: string;
+  /** The role the caller takes instead of OWNER: ADMIN (the default), MANAGER or VIEWER. */
+  previousOwnerRole?: Role | null | undefined;
+};
+
 /** The settings to change; fields left out keep their value. */
 export type OrganizationUpdateInput = {
   /** iOS app link (https) for the second email; null clears it. */
@@ -661,6 +710,117 @@ export const WebhookEventType = {
 } as const;
 
 export type WebhookEventType = typeof WebhookEventType[keyof typeof WebhookEventType];
+export type AdminInviteMutationVariables = Exact<{
+  input: AdminInviteInput;
+}>;
+
+
+export type AdminInviteMutation = { adminInvite:
+    | { __typename: 'AdminInvitationLimitReached', code: ErrorCode, message: string, max: number }
+    | { __typename: 'AdminInvitationPayload', adminInvitation: { id: string, email: string, name: string, role: Role, state: AdminInvitationState, expiresAt: string, invitedBy: { email: string } | null } }
+    | { __typename: 'EmailAlreadyUsed', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidEmail', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'ResendTooSoon', code: ErrorCode, message: string, retryAfterSeconds: number }
+   };
+
+export type AdminInvitationRevokeMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminInvitationRevokeMutation = { adminInvitationRevoke:
+    | { __typename: 'AdminInvitationPayload', adminInvitation: { id: string, state: AdminInvitationState, revokedAt: string | null } }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string }
+    | { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string }
+    | { __typename: 'InvitationExpired', code: ErrorCode, message: string }
+    | { __typename: 'InvitationRevoked', code: ErrorCode, message: string }
+    | { __typename: 'NotFound', code: ErrorCode, message: string }
+   };
+
+export type AdminInvitationsQueryVariables = Exact<{
+  states?: Array<AdminInvitationState> | AdminInvitationState | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AdminInvitationsQuery = { adminInvitations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, name: string, role: Role, state: AdminInvitationState } }> } };
+
+export type AdminInvitationByTokenQueryVariables = Exact<{
+  token: string;
+}>;
+
+
+export type AdminInvitationByTokenQuery = { adminInvitationByToken: { organizationName: string, name: string, email: string, role: Role, state: AdminInvitationState, expiresAt: string, passwordPolicy: string } | null };
+
+export type AdminInvitationAcceptMutationVariables = Exact<{
+  input: AdminInvitationAcceptInput;
+}>;
+
+
+export type AdminInvitationAcceptMutation = { adminInvitationAccept:
+    | { __typename: 'AdminInvitationAcceptPayload', email: string, organizationId: string, organizationName: string }
+    | { __typename: 'InvitationAlreadyUsed', code: ErrorCode, message: string }
+    | { __typename: 'InvitationExpired', code: ErrorCode, message: string, expiredAt: string }
+    | { __typename: 'InvitationNotFound', code: ErrorCode, message: string }
+    | { __typename: 'InvitationRevoked', code: ErrorCode, message: string }
+    | { __typename: 'PasswordTooWeak', code: ErrorCode, message: string, path: Array<string> }
+   };
+
+export type AdminRoleUpdateMutationVariables = Exact<{
+  id: string;
+  role: Role;
+}>;
+
+
+export type AdminRoleUpdateMutation = { adminUpdate:
+    | { __typename: 'AdminPayload', admin: { id: string, role: Role } }
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'LastOwner', code: ErrorCode, message: string }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+   };
+
+export type OrganizationOwnershipTransferMutationVariables = Exact<{
+  input: OrganizationOwnershipTransferInput;
+}>;
+
+
+export type OrganizationOwnershipTransferMutation = { organizationOwnershipTransfer:
+    | { __typename: 'FeatureNotInPlan', code: ErrorCode, message: string }
+    | { __typename: 'Forbidden', code: ErrorCode, message: string }
+    | { __typename: 'InvalidInput', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'NotFound', code: ErrorCode, message: string, path: Array<string> }
+    | { __typename: 'OrganizationOwnershipTransferPayload', newOwner: { id: string, role: Role }, previousOwner: { id: string, role: Role } }
+   };
+
+export type AdminInvitationNodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AdminInvitationNodeQuery = { node:
+    | { __typename: 'Admin' }
+    | { __typename: 'AdminInvitation', email: string, state: AdminInvitationState }
+    | { __typename: 'ApiKey' }
+    | { __typename: 'BulkInvitation' }
+    | { __typename: 'DirectoryConnection' }
+    | { __typename: 'DirectoryGroup' }
+    | { __typename: 'Invitation' }
+    | { __typename: 'Organization' }
+    | { __typename: 'ParkingLot' }
+    | { __typename: 'Profile' }
+    | { __typename: 'Tag' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+   | null };
+
 export type AdminCreateMutationVariables = Exact<{
   input: AdminCreateInput;
 }>;
@@ -1321,6 +1481,7 @@ export type ProfileAndNodeQuery = { profile: { id: string } | null, node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
    | null };
 
 export type ProfileLocaleUpdateMutationVariables = Exact<{
@@ -1429,6 +1590,14 @@ export type WebhookFailuresQueryVariables = Exact<{ [key: string]: never; }>;
 export type WebhookFailuresQuery = { webhookEndpoints: { totalCount: number, edges: Array<{ node: { id: string, enabled: boolean, disabledReason: WebhookEndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, deliveries: { edges: Array<{ node: { id: string, state: WebhookDeliveryState, attemptCount: number, nextAttemptAt: string | null } }> } } }> }, auditEvents: { edges: Array<{ node: { summary: string, actor: { __typename: 'Actor' } } }> } };
 
 
+export const AdminInviteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminInvite"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInviteInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvite"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"invitedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}}]}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ResendTooSoon"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationLimitReached"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"max"}}]}}]}}]}}]} as unknown as DocumentNode<AdminInviteMutation, AdminInviteMutationVariables>;
+export const AdminInvitationRevokeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminInvitationRevoke"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitationRevoke"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AdminInvitationRevokeMutation, AdminInvitationRevokeMutationVariables>;
+export const AdminInvitationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminInvitations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"states"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationState"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"states"},"value":{"kind":"Variable","name":{"kind":"Name","value":"states"}}}]}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AdminInvitationsQuery, AdminInvitationsQueryVariables>;
+export const AdminInvitationByTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminInvitationByToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"token"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitationByToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"token"},"value":{"kind":"Variable","name":{"kind":"Name","value":"token"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizationName"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"passwordPolicy"}}]}}]}}]} as unknown as DocumentNode<AdminInvitationByTokenQuery, AdminInvitationByTokenQueryVariables>;
+export const AdminInvitationAcceptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminInvitationAccept"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationAcceptInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminInvitationAccept"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitationAcceptPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"organizationId"}},{"kind":"Field","name":{"kind":"Name","value":"organizationName"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InvitationExpired"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"expiredAt"}}]}}]}}]}}]} as unknown as DocumentNode<AdminInvitationAcceptMutation, AdminInvitationAcceptMutationVariables>;
+export const AdminRoleUpdateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminRoleUpdate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"role"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Role"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminUpdate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"role"},"value":{"kind":"Variable","name":{"kind":"Name","value":"role"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<AdminRoleUpdateMutation, AdminRoleUpdateMutationVariables>;
+export const OrganizationOwnershipTransferDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"OrganizationOwnershipTransfer"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"OrganizationOwnershipTransferInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizationOwnershipTransfer"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"OrganizationOwnershipTransferPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"newOwner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"previousOwner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}}]}}]}}]} as unknown as DocumentNode<OrganizationOwnershipTransferMutation, OrganizationOwnershipTransferMutationVariables>;
+export const AdminInvitationNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AdminInvitationNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminInvitation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]}}]} as unknown as DocumentNode<AdminInvitationNodeQuery, AdminInvitationNodeQueryVariables>;
 export const AdminCreateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminCreate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminCreateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminCreate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"admin"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Forbidden"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"requiredRoles"}},{"kind":"Field","name":{"kind":"Name","value":"actorKind"}},{"kind":"Field","name":{"kind":"Name","value":"allowedActorKinds"}}]}}]}}]}}]} as unknown as DocumentNode<AdminCreateMutation, AdminCreateMutationVariables>;
 export const AdminDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminDelete"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminDeletePayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deletedAdminId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AdminDeleteMutation, AdminDeleteMutationVariables>;
 export const AdminSignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdminSignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdminLoginInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminLogin"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AdminLoginPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"deviceToken"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Error"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"InputError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"path"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"TooManyLoginAttempts"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"retryAfterSeconds"}}]}}]}}]}}]} as unknown as DocumentNode<AdminSignInMutation, AdminSignInMutationVariables>;

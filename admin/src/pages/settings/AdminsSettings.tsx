@@ -3,6 +3,7 @@ import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment } from '../../generated/graphql.ts';
+import { AdminInvitations, InviteAdmin, RoleCell, RoleDescriptions, TransferOwnership } from './AdminTeam.tsx';
 import type { Role } from '@parkpass/sdk';
 import { useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
@@ -23,8 +24,11 @@ export function AdminsSettings() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Text size="sm">{t('admins.intro')}</Text>
-        <AddAdmin onAdded={refresh} />
+        <Text size="sm">{t('admins.introTeam')}</Text>
+        <Group gap="xs">
+          <AddAdmin onAdded={refresh} />
+          <InviteAdmin onInvited={refresh} />
+        </Group>
       </Group>
       <Table.ScrollContainer minWidth={560}>
         <Table aria-label={t('admins.table')} striped>
@@ -34,7 +38,7 @@ export function AdminsSettings() {
               <Table.Th>{t('admins.email')}</Table.Th>
               <Table.Th>{t('admins.role')}</Table.Th>
               <Table.Th>{t('admins.added')}</Table.Th>
-              <Table.Th>{t('admins.remove')}</Table.Th>
+              <Table.Th>{t('admins.actions')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -44,6 +48,8 @@ export function AdminsSettings() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      <AdminInvitations invitations={data.adminInvitations.edges.map((edge) => edge.node)} onChanged={refresh} />
+      <RoleDescriptions />
     </Stack>
   );
 }
@@ -71,23 +77,28 @@ function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; i
       <Table.Td>
         <Email address={admin.email} />
       </Table.Td>
-      <Table.Td>{t(`role.${admin.role}`)}</Table.Td>
+      <Table.Td>
+        <RoleCell admin={admin} onChanged={onRemoved} />
+      </Table.Td>
       <Table.Td>{format.dateTime(admin.createdAt)}</Table.Td>
       <Table.Td>
-        {!isMe && (
-          <Button
-            ref={opener}
-            size="compact-sm"
-            variant="default"
-            onClick={() => {
-              setFailure(null);
-              setConfirming(true);
-            }}
-            aria-label={t('admins.removeOne', { name: admin.name })}
-          >
-            {t('admins.remove')}
-          </Button>
-        )}
+        <Group gap="xs" wrap="nowrap">
+          {!isMe && admin.role !== 'OWNER' && <TransferOwnership admin={admin} onTransferred={onRemoved} />}
+          {!isMe && (
+            <Button
+              ref={opener}
+              size="compact-sm"
+              variant="default"
+              onClick={() => {
+                setFailure(null);
+                setConfirming(true);
+              }}
+              aria-label={t('admins.removeOne', { name: admin.name })}
+            >
+              {t('admins.remove')}
+            </Button>
+          )}
+        </Group>
         <ConfirmDialog
           opened={confirming}
           title={t('admins.removeTitle', { name: admin.name })}
@@ -127,7 +138,9 @@ function AddAdmin({ onAdded }: { onAdded(): void }) {
   }
   return (
     <>
-      <Button onClick={open}>{t('admins.add')}</Button>
+      <Button variant="default" onClick={open}>
+        {t('admins.add')}
+      </Button>
       <Modal opened={opened} onClose={close} title={t('admins.add')} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
         <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={t('admins.add')}>
           <Stack>
