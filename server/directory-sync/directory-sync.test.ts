@@ -45,11 +45,7 @@ describe('groups grant parking access', () => {
     const [engineering] = org.tags;
     const id = await provision(scim, 'grace@contoso.test');
     // The admin gives South by hand.
-    const byHand = await org.graphql('mutation ($id: ID!, $lots: [ID!]) { profileUpdate(id: $id, input: { parkingLotIds: $lots }) { __typename } }', {
-      id: Buffer.from(`Profile:${id}`).toString('base64'),
-      lots: [south!.globalId],
-    });
-    expect(byHand.data.profileUpdate.__typename).toBe('ProfilePayload');
+    expect((await org.api.profileUpdate(id, { parkingLotIds: [south!.globalId] })).__typename).toBe('ProfilePayload');
 
     const group = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Parking', members: [] });
     await mapDirectoryGroup(ownerScope(org), group.body.id, {
@@ -84,10 +80,7 @@ describe('groups grant parking access', () => {
     // The link no longer works, and inviting is a typed refusal.
     const accept = await kit.anonymous.invitationAccept(kit.tokenOf(mailbox.to('linus@contoso.test')[0]!), 'a long enough password 2026');
     expect(JSON.stringify(accept)).toContain('INVITATION_REVOKED');
-    const invite = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } } }', {
-      id: Buffer.from(`Profile:${id}`).toString('base64'),
-    });
-    expect(invite.data.profileInvite).toEqual({ __typename: 'ProfileDeactivated', code: 'PROFILE_DEACTIVATED' });
+    expect(await org.api.profileInvite(id)).toMatchObject({ __typename: 'ProfileDeactivated', code: 'PROFILE_DEACTIVATED' });
     expect(await kit.prisma.webhookEvent.count({ where: { organizationId: org.id } })).toBe(0); // no endpoint listens: nothing written
 
     kit.clock.advance(10 * 60_000);
