@@ -12,13 +12,21 @@ import { openBenchDatabase } from './bench-database.ts';
 import { machineLine, quantile, serveBenchApp } from './bench-kit.ts';
 
 const { values } = parseArgs({
-  options: { users: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '4' }, profiles: { type: 'string', default: '100000' } },
+  options: {
+    users: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '4' },
+    profiles: { type: 'string', default: '100000' },
+    /** Prints the SQL statements of one filtered GET and one POST, and the plans of the GET's at full size. */
+    statements: { type: 'boolean', default: false },
+  },
 });
 const users = Number(values.users);
 const concurrency = Number(values.concurrency);
 const profiles = Number(values.profiles);
 
-const db = await openBenchDatabase(`bench_scim_${randomBytes(4).toString('hex')}`, {}, { fast: false });
+// Statements sent while `recording` (the per-request profile below).
+let recording: string[] | null = null;
+const db = await openBenchDatabase(`bench_scim_${randomBytes(4).toString('hex')}`, { onQuery: (sql) => recording?.push(sql) }, { fast: false });
 const { url, prisma } = db;
 const organization = await prisma.organization.create({ data: { name: 'SCIM Corp', plan: 'ENTERPRISE' } });
 const admin = await prisma.admin.create({
@@ -102,6 +110,53 @@ const filtered = await inFlight(lookups, async (i) => {
 });
 const total = await prisma.profile.count({ where: { organizationId: organization.id } });
 
+// What one user costs (no other request in flight): the statements of the GET and of the POST, at full size.
+async function statementsOf(task: () => Promise<unknown>): Promise<string[]> {
+  recording = [];
+  await task();
+  const sent = recording;
+  recording = null;
+  return sent;
+}
+const probe = users + 1;
+const getStatements = await statementsOf(() => scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "user${probe}@contoso.onmicrosoft.com"`)}`));
+const postStatements = await statementsOf(() => scim('POST', '/Users', entraUser(probe)));
+// The plans of the filtered GET's lookups at full size (the SQL Prisma sends, written out): each must be an index scan.
+const plans: [string, string][] = [];
+if (values.statements) {
+  const userName = 'user1@contoso.onmicrosoft.com';
+  const { profileId } = await prisma.directoryUser.findUniqueOrThrow({
+    where: { connectionId_userName: { connectionId: connection.id, userName } },
+    select: { profileId: true },
+  });
+  const explain = async (what: string, sql: string) => {
+    const rows = await prisma.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`);
+    plans.push([what, rows.map((row) => row['QUERY PLAN']).join('\n')]);
+  };
+  await explain(
+    "the userName among the connection's users",
+    `SELECT profile_id FROM directory_user WHERE connection_id = '${connection.id}' AND user_name = '${userName}'`,
+  );
+  await explain(
+    'the profile it names, held by the connection',
+    `SELECT p.id FROM profile p LEFT JOIN directory_user d ON d.profile_id = p.id
+     WHERE p.organization_id = '${organization.id}' AND p.id = '${profileId}' AND d.connection_id = '${connection.id}' AND d.deleted_at IS NULL`,
+  );
+  await explain(
+    'a profile no connection holds with that email (adoptable)',
+    `SELECT p.id FROM profile p LEFT JOIN directory_user d ON d.profile_id = p.id
+     WHERE p.organization_id = '${organization.id}' AND p.email = '${userName}' AND d.profile_id IS NULL AND p.status <> 'DEACTIVATED'`,
+  );
+}
+if (values.statements) {
+  console.log("\n### Plans of the filtered GET's lookups\n");
+  for (const [what, plan] of plans) console.log(`${what}:\n\n\`\`\`\n${plan}\n\`\`\`\n`);
+  console.log(`\n### Statements of one filtered GET (${getStatements.length})\n`);
+  for (const sql of getStatements) console.log(`- ${sql.replace(/\s+/g, ' ').slice(0, 400)}`);
+  console.log(`\n### Statements of one POST (${postStatements.length})\n`);
+  for (const sql of postStatements) console.log(`- ${sql.replace(/\s+/g, ' ').slice(0, 400)}`);
+}
+
 const fmt = (ms: number) => ms.toFixed(1);
 console.log(`\n## SCIM provisioning as Entra ID does it (GET filter, then POST), ${concurrency} in flight`);
 console.log(`Machine: ${machineLine()}\n`);
@@ -111,6 +166,7 @@ console.log(
   `| ${users.toLocaleString('en-US')} users provisioned | ${provisioningSeconds.toFixed(1)} s (${Math.round(users / provisioningSeconds)} users/s) | < 60 s for 10,000 |`,
 );
 console.log(`| one user (GET + POST), p50 / p95 | ${fmt(quantile(perUser, 0.5))} / ${fmt(quantile(perUser, 0.95))} ms | |`);
+console.log(`| SQL statements: one filtered GET / one POST | ${getStatements.length} / ${postStatements.length} | |`);
 console.log(
   `| filtered GET at ${total.toLocaleString('en-US')} profiles, p50 / p95 | ${fmt(quantile(filtered, 0.5))} / ${fmt(quantile(filtered, 0.95))} ms | p95 ≤ 20 ms |`,
 );

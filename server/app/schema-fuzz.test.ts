@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import {
   type GraphQLField,
@@ -18,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { schema } from './schema.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { globalId, TEST_PUBLIC_URL, type TestOrganization, useTestKit } from '../test/kit.ts';
+import { connectDirectory } from '../test/scim-client.ts';
 import { type App, createApp } from './yoga.ts';
 import { ALL_ERROR_CODES } from '../kernel/request-refusals.ts';
 
@@ -456,3 +459,260 @@ async function idPools(org: TestOrganization, other: TestOrganization): Promise<
     ],
   };
 }
+
+// --- SCIM ----------------------------------------------------------------------
+//
+// The same promise for /scim/v2, the routes Entra ID and Okta call, over real
+// HTTP with a connection's token: generated methods, paths, filters, paging
+// and projection parameters, bodies (malformed JSON, wrong types, unknown and
+// huge attributes, patch operations of every shape). Every refusal is a 4xx
+// with a SCIM error body (application/scim+json, the Error schema, its status,
+// a detail free of database text), never a 5xx (but 501 for /Bulk, which the
+// ServiceProviderConfig says is not supported); another organization is untouched.
+
+const SCIM_RUNS = Math.ceil(RUNS / 4);
+const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const SCIM_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+interface ScimCase {
+  method: string;
+  path: string;
+  /** The body as sent: JSON text, or anything (malformed). */
+  body?: string;
+}
+
+function scimCaseArbitrary(ids: { user: string; group: string; foreignUser: string }): fc.Arbitrary<ScimCase> {
+  const anyJson: fc.Arbitrary<unknown> = fc.oneof(wrongType, anyString, fc.constant(undefined));
+  const filterValue = fc.oneof(anyString, fc.constantFrom('alice@contoso.test', ids.user, 'x'.repeat(5_000)));
+  const filter = fc.oneof(
+    filterValue.map((value) => `userName eq ${JSON.stringify(value)}`),
+    fc
+      .tuple(
+        fc.constantFrom('userName', 'externalId', 'emails.value', 'emails', 'displayName', 'id', 'password', 'members', 'name.givenName', 'meta.created'),
+        fc.constantFrom('eq', 'ne', 'co', 'sw', 'pr', 'gt', 'EQ'),
+        filterValue,
+      )
+      .map(([attribute, op, value]) => (op === 'pr' ? `${attribute} pr` : `${attribute} ${op} ${JSON.stringify(value)}`)),
+    fc.constantFrom(
+      'userName eq',
+      '(((((',
+      'userName eq 5',
+      'userName eq true',
+      'userName eq null',
+      'a eq "b" or c eq "d"',
+      'not (userName eq "x")',
+      'emails[type eq "work"].value eq "x"',
+      '"',
+      '',
+      ' and ',
+    ),
+    fc.tuple(filterValue, filterValue).map(([a, b]) => `userName eq ${JSON.stringify(a)} and externalId eq ${JSON.stringify(b)}`),
+    anyString,
+  );
+  const query = fc
+    .record(
+      {
+        filter,
+        startIndex: fc.oneof(anyInt.map(String), anyString),
+        count: fc.oneof(anyInt.map(String), anyString),
+        attributes: fc.oneof(
+          fc.constantFrom('userName', 'members', 'name.givenName', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'),
+          anyString,
+        ),
+        excludedAttributes: fc.oneof(fc.constantFrom('members', 'emails'), anyString),
+      },
+      { requiredKeys: [] },
+    )
+    .map((params) => {
+      const search = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+      return search ? `?${search}` : '';
+    });
+  const id = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(ids.user, ids.group) },
+    { weight: 1, arbitrary: fc.constant(ids.foreignUser) },
+    { weight: 1, arbitrary: fc.uuid() },
+    { weight: 1, arbitrary: anyString.map((text) => encodeURIComponent(text) || 'x') },
+  );
+  const collection = fc.constantFrom('Users', 'Groups');
+  const path = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(collection, query).map(([name, search]) => `/${name}${search}`) },
+    { weight: 4, arbitrary: fc.tuple(collection, id).map(([name, one]) => `/${name}/${one}`) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '/ServiceProviderConfig',
+        '/Schemas',
+        '/Schemas/urn:nope',
+        '/ResourceTypes',
+        '/ResourceTypes/Nope',
+        '/Bulk',
+        '/Nope',
+        '/Users/a/b',
+        '/',
+      ),
+    },
+  );
+  const user = fc.record(
+    {
+      schemas: fc.oneof(fc.constant([SCIM_USER]), anyJson),
+      userName: fc.oneof(fc.constantFrom('fuzz.new@contoso.test', 'alice@contoso.test'), anyJson),
+      externalId: anyJson,
+      active: fc.oneof(fc.boolean(), fc.constantFrom('False', 'True', 'maybe'), anyJson),
+      name: fc.oneof(fc.record({ givenName: anyJson, familyName: anyJson }, { requiredKeys: [] }), anyJson),
+      emails: fc.oneof(
+        fc.array(fc.record({ value: fc.oneof(fc.constant('a@b.test'), anyJson), type: anyJson, primary: anyJson }, { requiredKeys: [] }), { maxLength: 3 }),
+        anyJson,
+      ),
+      phoneNumbers: fc.oneof(fc.array(fc.record({ value: anyJson }), { maxLength: 2 }), anyJson),
+      preferredLanguage: anyJson,
+      locale: anyJson,
+      displayName: anyJson,
+      members: fc.oneof(fc.array(fc.record({ value: fc.oneof(id, anyJson) }), { maxLength: 3 }), anyJson),
+      unknownAttribute: anyJson,
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': fc.oneof(
+        fc.record({ employeeNumber: anyJson, department: anyJson, manager: anyJson }, { requiredKeys: [] }),
+        anyJson,
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const operation = fc.record(
+    {
+      op: fc.oneof(fc.constantFrom('add', 'Add', 'replace', 'Replace', 'remove', 'explode'), anyJson),
+      path: fc.oneof(
+        fc.constantFrom(
+          'active',
+          'name.givenName',
+          'emails[type eq "work"].value',
+          'members',
+          'members[value eq "x"]',
+          'displayName',
+          'emails[type eq',
+          'userName',
+        ),
+        anyJson,
+      ),
+      value: fc.oneof(anyJson, user, fc.array(fc.record({ value: fc.oneof(id, anyJson) }), { maxLength: 3 })),
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.oneof(
+    { weight: 4, arbitrary: user.map((object) => JSON.stringify(object)) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record(
+          { schemas: fc.oneof(fc.constant([SCIM_PATCH]), anyJson), Operations: fc.oneof(fc.array(operation, { maxLength: 4 }), anyJson) },
+          { requiredKeys: [] },
+        )
+        .map((object) => JSON.stringify(object)),
+    },
+    { weight: 1, arbitrary: anyString },
+    { weight: 1, arbitrary: fc.constantFrom('{', '[]', 'null', '"text"', '{"userName":', `{"userName":"${'y'.repeat(300_000)}"}`, '\u0000', '{"a":1}{"b":2}') },
+  );
+  // Node's HTTP parser answers a request line over its 16 KiB header limit (431, no body) before any route runs:
+  // the generated URLs stay under it (a huge value still goes in a filter, up to 5,000 characters, or in a body).
+  return fc
+    .oneof(
+      { weight: 3, arbitrary: path.map((where): ScimCase => ({ method: 'GET', path: where })) },
+      {
+        weight: 6,
+        arbitrary: fc
+          .tuple(fc.constantFrom('POST', 'PUT', 'PATCH'), path, body)
+          .map(([method, where, sent]): ScimCase => ({ method, path: where, body: sent })),
+      },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('DELETE', 'DELETE', 'OPTIONS'), path).map(([method, where]): ScimCase => ({ method, path: where })) },
+    )
+    .filter((scimCase) => scimCase.path.length <= 12_000);
+}
+
+interface ScimOutcome {
+  status: number;
+  contentType: string | null;
+  body: Record<string, unknown> | null;
+}
+
+async function sendScimCase(base: string, token: string, scimCase: ScimCase, headers: Record<string, string> = {}): Promise<ScimOutcome> {
+  const response = await fetch(`${base}/scim/v2${scimCase.path}`, {
+    method: scimCase.method,
+    headers: { authorization: `Bearer ${token}`, ...(scimCase.body === undefined ? {} : { 'content-type': 'application/scim+json' }), ...headers },
+    body: scimCase.body,
+  });
+  const text = await response.text();
+  let body: Record<string, unknown> | null = null;
+  try {
+    body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+  } catch {
+    body = { unparsable: text.slice(0, 200) };
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), body };
+}
+
+/** A refusal as an IdP reads it: a SCIM error body with the status it came with, and a detail free of database text. */
+function expectScimError(outcome: ScimOutcome, label: string) {
+  expect(outcome.contentType, label).toMatch(/^application\/scim\+json/);
+  expect(outcome.body?.schemas, `${label}: ${JSON.stringify(outcome.body).slice(0, 300)}`).toEqual([SCIM_ERROR]);
+  expect(outcome.body?.status, label).toBe(String(outcome.status));
+  expect(outcome.body?.detail, label).toMatch(/\S/);
+  expect(String(outcome.body?.detail), label).not.toMatch(LEAK);
+}
+
+describe('SCIM fuzzing', () => {
+  it(`${SCIM_RUNS} generated SCIM requests: a 4xx with a SCIM error body for every refusal, never a 5xx; a body over the limit is a SCIM 413`, {
+    timeout: 300_000,
+  }, async () => {
+    const org = await kit.createOrganization();
+    const other = await kit.createOrganization();
+    const server = createServer(fuzzApp());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const [scim, foreign] = await Promise.all([connectDirectory(kit, { url: () => base }, org), connectDirectory(kit, { url: () => base }, other)]);
+      const user = await scim.post('/Users', { schemas: [SCIM_USER], userName: 'alice@contoso.test', name: { givenName: 'Alice', familyName: 'Martin' } });
+      const group = await scim.post('/Groups', { schemas: [SCIM_GROUP], displayName: 'Garage', members: [{ value: user.body.id }] });
+      const foreignUser = await foreign.post('/Users', { schemas: [SCIM_USER], userName: 'bob@other.test', name: { givenName: 'Bob', familyName: 'Other' } });
+      expect([user.status, group.status, foreignUser.status]).toEqual([201, 201, 201]);
+      const otherBefore = await fingerprint(other.id);
+      const byStatus = new Map<number, number>();
+
+      await fc.assert(
+        fc.asyncProperty(scimCaseArbitrary({ user: user.body.id, group: group.body.id, foreignUser: foreignUser.body.id }), async (scimCase) => {
+          const label = `${scimCase.method} ${scimCase.path.slice(0, 200)} ${scimCase.body?.slice(0, 200) ?? ''}`;
+          const outcome = await sendScimCase(base, scim.token, scimCase);
+          byStatus.set(outcome.status, (byStatus.get(outcome.status) ?? 0) + 1);
+          if (outcome.status === 501) expect(scimCase.path, label).toMatch(/^\/Bulk/);
+          else expect(outcome.status, `${label}: ${JSON.stringify(outcome.body).slice(0, 300)}`).toBeLessThan(500);
+          if (outcome.status >= 400) expectScimError(outcome, label);
+          return true;
+        }),
+        { seed: SEED, numRuns: SCIM_RUNS, endOnFailure: true },
+      );
+
+      // Bodies over the limit (1 MiB for SCIM; 10 MiB for the whole server): a SCIM 413, whoever's limit it passes.
+      for (const size of [1024 * 1024 + 1, 10 * 1024 * 1024 + 1]) {
+        const oversized: ScimCase = {
+          method: 'POST',
+          path: '/Users',
+          body: JSON.stringify({ schemas: [SCIM_USER], userName: 'big@contoso.test', padding: 'x'.repeat(size) }),
+        };
+        const outcome = await sendScimCase(base, scim.token, oversized);
+        expect(outcome.status, `a body of ${oversized.body!.length} bytes`).toBe(413);
+        expectScimError(outcome, `a body of ${oversized.body!.length} bytes`);
+      }
+
+      expect(await fingerprint(other.id), 'another organization changed').toBe(otherBefore);
+      expect((await foreign.get(`/Users/${foreignUser.body.id}`)).body.userName).toBe('bob@other.test');
+      console.log(
+        `SCIM fuzz (seed ${SEED}): ${SCIM_RUNS} requests; statuses: ${[...byStatus]
+          .sort((a, b) => a[0] - b[0])
+          .map(([status, count]) => `${status} ${count}`)
+          .join(', ')}.`,
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { handleMailboxRequest } from '../pages/mailbox-page.ts';
 import { authorizationOf, handleAdminSessionRequest, SESSION_PATH } from '../pages/admin-session.ts';
 import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
-import { handleScimRequest, isScimPath } from '../directory-sync/index.ts';
+import { handleScimRequest, isScimPath, scimBodyTooLarge } from '../directory-sync/index.ts';
 import { healthResponse } from './health.ts';
 import { requestIdOf, useRequestId } from '../observability/request-id.ts';
 import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.ts';
@@ -97,6 +97,13 @@ export function createApp(options: AppOptions) {
       securityHeaders({ https: secureCookie }),
       useRequestId(),
       useCodedErrors(),
+      // A SCIM body over the limit gets a SCIM error (the IdP reads that), not the GraphQL one of the next plugin.
+      {
+        onRequest({ request, url, endResponse }) {
+          const refusal = scimBodyTooLarge(request, url);
+          if (refusal) endResponse(refusal);
+        },
+      },
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),
       useRequestBudget(rateLimits),

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { mapDirectoryGroup } from './connection-service.ts';
+import { mapDirectoryGroup, updateDirectoryConnection } from './connection-service.ts';
 import { requestScope } from '../kernel/scope.ts';
 import { DEFAULT_RATE_LIMITS } from '../security/rate-limits.ts';
 import { kitTest, type TestKit, type TestOrganization, useTestKit } from '../test/kit.ts';
@@ -45,11 +45,7 @@ describe('groups grant parking access', () => {
     const [engineering] = org.tags;
     const id = await provision(scim, 'grace@contoso.test');
     // The admin gives South by hand.
-    const byHand = await org.graphql('mutation ($id: ID!, $lots: [ID!]) { profileUpdate(id: $id, input: { parkingLotIds: $lots }) { __typename } }', {
-      id: Buffer.from(`Profile:${id}`).toString('base64'),
-      lots: [south!.globalId],
-    });
-    expect(byHand.data.profileUpdate.__typename).toBe('ProfilePayload');
+    expect((await org.api.profileUpdate(id, { parkingLotIds: [south!.globalId] })).__typename).toBe('ProfilePayload');
 
     const group = await scim.post('/Groups', { schemas: [GROUP], displayName: 'Parking', members: [] });
     await mapDirectoryGroup(ownerScope(org), group.body.id, {
@@ -84,10 +80,7 @@ describe('groups grant parking access', () => {
     // The link no longer works, and inviting is a typed refusal.
     const accept = await kit.anonymous.invitationAccept(kit.tokenOf(mailbox.to('linus@contoso.test')[0]!), 'a long enough password 2026');
     expect(JSON.stringify(accept)).toContain('INVITATION_REVOKED');
-    const invite = await org.graphql('mutation ($id: ID!) { profileInvite(input: { profileId: $id }) { __typename ... on Error { code } } }', {
-      id: Buffer.from(`Profile:${id}`).toString('base64'),
-    });
-    expect(invite.data.profileInvite).toEqual({ __typename: 'ProfileDeactivated', code: 'PROFILE_DEACTIVATED' });
+    expect(await org.api.profileInvite(id)).toMatchObject({ __typename: 'ProfileDeactivated', code: 'PROFILE_DEACTIVATED' });
     expect(await kit.prisma.webhookEvent.count({ where: { organizationId: org.id } })).toBe(0); // no endpoint listens: nothing written
 
     kit.clock.advance(10 * 60_000);
@@ -279,30 +272,57 @@ describe('isolation and limits', () => {
   });
 });
 
-/** Provisions `users` users in `groups` groups (a tenth of the users per group) as Entra does: filter, then POST or PATCH. */
+/** Runs `task` for each item, `concurrency` at a time (as an IdP's provisioning engine has several requests in flight). */
+async function inFlight<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * Provisions `users` users in `groups` groups (user i in group i % groups) as Entra does, 4 requests in flight: for each
+ * user a filter by userName, then a POST (or, when found, a PATCH of what it holds); for each group a filter by
+ * displayName, then a POST when missing, and a PATCH that adds its members.
+ */
 async function syncDirectory(scim: ScimClient, users: number, groups: number, idsByUserName: Map<string, string>, groupIds: Map<string, string>) {
-  for (let i = 0; i < users; i++) {
-    const userName = `person${i}@bulk.test`;
-    const user = { schemas: [USER], userName, externalId: `emp-${i}`, active: true, name: { givenName: `Person`, familyName: `Number ${i}` } };
-    const found = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
-    if (found.body.totalResults === 0) {
-      const created = await scim.post('/Users', user);
-      idsByUserName.set(userName, created.body.id);
-    } else {
-      await scim.patch(
-        `/Users/${found.body.Resources[0].id}`,
-        patchOf({ op: 'Replace', path: 'name.familyName', value: `Number ${i}` }, { op: 'Replace', path: 'active', value: 'True' }),
-      );
-    }
-  }
-  for (let g = 0; g < groups; g++) {
-    const displayName = `Group ${g}`;
-    const found = await scim.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${displayName}"`)}`);
-    const gid = found.body.totalResults ? found.body.Resources[0].id : (await scim.post('/Groups', { schemas: [GROUP], displayName })).body.id;
-    groupIds.set(displayName, gid);
-    const members = [...idsByUserName.values()].filter((_, index) => index % groups === g).map((value) => ({ value }));
-    await scim.patch(`/Groups/${gid}`, patchOf({ op: 'Add', path: 'members', value: members }));
-  }
+  const userName = (i: number) => `person${i}@bulk.test`;
+  await inFlight(
+    Array.from({ length: users }, (_, i) => i),
+    4,
+    async (i) => {
+      const user = { schemas: [USER], userName: userName(i), externalId: `emp-${i}`, active: true, name: { givenName: 'Person', familyName: `Number ${i}` } };
+      const found = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName(i)}"`)}`);
+      expect(found.status, JSON.stringify(found.body)).toBe(200);
+      if (found.body.totalResults === 0) {
+        const created = await scim.post('/Users', user);
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        idsByUserName.set(userName(i), created.body.id);
+      } else {
+        const patched = await scim.patch(
+          `/Users/${found.body.Resources[0].id}`,
+          patchOf({ op: 'Replace', path: 'name.familyName', value: `Number ${i}` }, { op: 'Replace', path: 'active', value: 'True' }),
+        );
+        expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      }
+    },
+  );
+  await inFlight(
+    Array.from({ length: groups }, (_, g) => g),
+    4,
+    async (g) => {
+      const displayName = `Group ${g}`;
+      const found = await scim.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${displayName}"`)}`);
+      const gid = found.body.totalResults ? found.body.Resources[0].id : (await scim.post('/Groups', { schemas: [GROUP], displayName })).body.id;
+      groupIds.set(displayName, gid);
+      const members = Array.from({ length: users }, (_, i) => i)
+        .filter((i) => i % groups === g)
+        .map((i) => ({ value: idsByUserName.get(userName(i))! }));
+      expect((await scim.patch(`/Groups/${gid}`, patchOf({ op: 'Add', path: 'members', value: members }))).status).toBe(204);
+    },
+  );
 }
 
 async function auditCount(kit: TestKit, organizationId: string) {
@@ -310,32 +330,64 @@ async function auditCount(kit: TestKit, organizationId: string) {
 }
 
 describe('a second identical sync', () => {
-  it('provisions users and groups, then the same again changes nothing, sends nothing and writes no audit event', async ({ org, mailbox }) => {
-    const scim = await connectDirectory(kit, server, org, { invitePolicy: 'ON_PROVISIONING' });
+  it('1,000 users and 20 groups, then the same again: nothing changes, nothing is sent, no audit event; deactivation and reactivation', async ({
+    org,
+    mailbox,
+  }) => {
+    // The first sync runs before the admin turns invitations on (as an admin checks who arrived before inviting them):
+    // switching to "invite when provisioned" then invites them all at once.
+    const scim = await connectDirectory(kit, server, org);
     const ids = new Map<string, string>();
     const groups = new Map<string, string>();
-    const USERS = 200;
+    const USERS = 1_000;
     const GROUPS = 20;
+    const [lot] = org.lots;
     await syncDirectory(scim, USERS, GROUPS, ids, groups);
-    await mapDirectoryGroup(ownerScope(org), groups.get('Group 0')!, { parkingLotIds: [org.lots[0]!.id], tagIds: [], paymentMethod: null });
+    await mapDirectoryGroup(ownerScope(org), groups.get('Group 0')!, { parkingLotIds: [lot!.id], tagIds: [], paymentMethod: null });
+    expect(mailbox.messages()).toHaveLength(0);
+    await updateDirectoryConnection(ownerScope(org), scim.connectionId, { invitePolicy: 'ON_PROVISIONING' });
     await kit.runJobs();
     expect(mailbox.messages()).toHaveLength(USERS);
     expect(await kit.prisma.profile.count({ where: { organizationId: org.id, status: 'PENDING' } })).toBe(USERS);
-    expect(await kit.prisma.profileParkingLot.count({ where: { parkingLotId: org.lots[0]!.id } })).toBe(USERS / GROUPS);
+    expect(await kit.prisma.profileParkingLot.count({ where: { parkingLotId: lot!.id } })).toBe(USERS / GROUPS);
+    expect(await kit.prisma.directoryGroupMember.count({ where: { group: { connectionId: scim.connectionId } } })).toBe(USERS);
 
     const audits = await auditCount(kit, org.id);
     const updated = await kit.prisma.profile.aggregate({ where: { organizationId: org.id }, _max: { updatedAt: true } });
+    const outbox = () =>
+      Promise.all([kit.prisma.email.count({ where: { organizationId: org.id } }), kit.prisma.webhookEvent.count({ where: { organizationId: org.id } })]);
+    const queued = await outbox();
     kit.clock.advance(60_000);
     const since = kit.clock.now();
     await syncDirectory(scim, USERS, GROUPS, ids, groups);
     await kit.runJobs();
     expect(await auditCount(kit, org.id)).toBe(audits);
     expect(mailbox.messages()).toHaveLength(USERS);
+    expect(await outbox()).toEqual(queued);
     expect((await kit.prisma.profile.aggregate({ where: { organizationId: org.id }, _max: { updatedAt: true } }))._max.updatedAt).toEqual(
       updated._max.updatedAt,
     );
     const secondPass = await kit.prisma.directoryRequest.findMany({ where: { connectionId: scim.connectionId, occurredAt: { gte: since } } });
     expect(secondPass.length).toBe(2 * (USERS + GROUPS));
     expect(secondPass.filter((request) => request.summary !== '')).toEqual([]);
-  }, 240_000);
+
+    // person0 is in Group 0 (which gives the lot) with an open invitation: Okta's deactivation closes it and takes the lot.
+    const person = ids.get('person0@bulk.test')!;
+    const invitation = await kit.prisma.invitation.findFirstOrThrow({ where: { profileId: person, revokedAt: null, acceptedAt: null } });
+    expect((await scim.patch(`/Users/${person}`, patchOf({ op: 'replace', value: { active: false } }))).status).toBe(200);
+    expect(await access(person)).toMatchObject({ status: 'DEACTIVATED', lots: [] });
+    expect((await kit.prisma.invitation.findUniqueOrThrow({ where: { id: invitation.id } })).revokedAt).not.toBeNull();
+    expect((await scim.get(`/Users/${person}`)).body.active).toBe(false);
+
+    // Entra's reactivation, a day later: PENDING again, the lot back, and (invite when provisioned) a new invitation, once.
+    kit.clock.advance(86_400_000);
+    expect((await scim.patch(`/Users/${person}`, patchOf({ op: 'Replace', path: 'active', value: 'True' }))).status).toBe(200);
+    expect(await access(person)).toMatchObject({ status: 'PENDING', lots: [lot!.id] });
+    await kit.runJobs();
+    expect(mailbox.to('person0@bulk.test')).toHaveLength(2);
+    expect(await kit.prisma.invitation.count({ where: { profileId: person, revokedAt: null, acceptedAt: null, supersededAt: null } })).toBe(1);
+    // Everyone else is as the first pass left them.
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id, status: 'PENDING' } })).toBe(USERS);
+    expect(await kit.prisma.profileParkingLot.count({ where: { parkingLotId: lot!.id } })).toBe(USERS / GROUPS);
+  }, 600_000);
 });

@@ -19,7 +19,11 @@ export interface LoggedRequest {
   durationMs: number;
 }
 
-const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most `max` characters, and storable: PostgreSQL's text holds no NUL (a path or filter may carry one, %00). */
+const cut = (text: string, max: number) => {
+  const storable = text.replaceAll('\u0000', '\ufffd');
+  return storable.length > max ? `${storable.slice(0, max - 1)}…` : storable;
+};
 
 /** One statement: the entry written, the connection's expired entries swept, its last request time kept to the minute. */
 export async function logRequest(prisma: PrismaClient, entry: LoggedRequest): Promise<void> {

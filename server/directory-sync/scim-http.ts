@@ -236,4 +236,14 @@ async function bodyOf(request: Request): Promise<ScimObject> {
   return body as ScimObject;
 }
 
+/**
+ * A SCIM request whose Content-Length is over the limit: its SCIM 413, answered before the GraphQL server's own body
+ * limit (whose refusal is a GraphQL body) and before the body is read; the connection is closed behind it. Null otherwise.
+ */
+export function scimBodyTooLarge(request: Request, url: URL): Response | null {
+  if (!isScimPath(url.pathname) || !(Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)) return null;
+  const error = tooLarge();
+  return scimErrorResponse(new ScimError(error.status, error.detail, undefined, { connection: 'close' }));
+}
+
 const tooLarge = () => new ScimError(413, `The body is larger than ${MAX_BODY_BYTES} bytes (1 MiB).`);

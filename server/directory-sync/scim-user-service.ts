@@ -120,9 +120,11 @@ export async function listUsers(scope: DirectoryScope, filter: string | null, pa
     heldWhere.id = named?.profileId ?? '00000000-0000-0000-0000-000000000000';
     if (conditions.has('id') && conditions.get('id') !== named?.profileId) heldWhere.id = '00000000-0000-0000-0000-000000000000';
   }
+  // No user of the connection has that userName (what Entra asks before each POST): only the adoptable can match.
+  const noneHeld = conditions.has('username') && heldWhere.id === '00000000-0000-0000-0000-000000000000';
   const adoptable = adoptableWhere(scope, conditions);
   const [held, unheld] = await Promise.all([
-    scope.prisma.profile.findMany({ where: heldWhere, select: profileSelect, orderBy: { id: 'asc' }, take: 1_000 }),
+    noneHeld ? [] : scope.prisma.profile.findMany({ where: heldWhere, select: profileSelect, orderBy: { id: 'asc' }, take: 1_000 }),
     adoptable ? scope.prisma.profile.findMany({ where: adoptable, select: profileSelect, orderBy: { id: 'asc' }, take: 1_000 }) : [],
   ]);
   const all = [...held, ...unheld].sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -176,8 +178,10 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
           : 'The profile with this email or externalId is already provisioned by another directory connection of the organization.',
       );
     }
-    const profileId = existing ? await adopt(tx, scope, existing, fields) : (await createProfileIn(tx, scope, fields.profile, [])).id;
-    await tx.directoryUser.create({
+    // The query above found no profile with this email or externalId: the profile service need not look again.
+    const created = existing ? null : await createProfileIn(tx, scope, fields.profile, [], { uniquenessChecked: true });
+    const profileId = created?.id ?? (await adopt(tx, scope, existing!, fields));
+    const directoryUser = await tx.directoryUser.create({
       data: {
         profileId,
         organizationId: scope.organizationId,
@@ -191,7 +195,10 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
     });
     scope.changes.push(existing ? `adopted the profile of ${personName(fields.profile)}` : `created the profile of ${personName(fields.profile)}`);
     if (!fields.active) await deactivate(tx, scope, profileId);
-    else await inviteByPolicy(tx, scope, [profileId]);
+    else if ((await inviteByPolicy(tx, scope, [profileId])) === 0 && created) {
+      // Nothing touched the rows since they were written: they are the answer, with no read after the commit.
+      return { ...created, directoryUser };
+    }
     return profileId;
   });
 }
@@ -355,11 +362,14 @@ function changedFields(profile: Pick<Profile, 'firstName' | 'lastName' | 'email'
   return changed;
 }
 
-/** Runs a user write in one transaction and answers the user as written; the profile's rules become SCIM errors. */
-async function writeUser(scope: DirectoryScope, write: (tx: Transaction) => Promise<string>): Promise<ScimObject> {
+/**
+ * Runs a user write in one transaction and answers the user as written (read again, unless the write hands back the
+ * rows it wrote, untouched since); the profile's rules become SCIM errors.
+ */
+async function writeUser(scope: DirectoryScope, write: (tx: Transaction) => Promise<string | LoadedProfile>): Promise<ScimObject> {
   try {
-    const profileId = await scope.prisma.$transaction(write, { timeout: 30_000 });
-    return await getUser(scope, profileId);
+    const written = await scope.prisma.$transaction(write, { timeout: 30_000 });
+    return typeof written === 'string' ? await getUser(scope, written) : userResource(scope, written);
   } catch (error) {
     throw asScimError(error);
   }

@@ -56,8 +56,10 @@ export async function createProfileIn(
   scope: OrganizationScope,
   fields: ProfileFields & { firstName: string; lastName: string; email: string },
   path: string[],
+  /** `uniquenessChecked`: the caller has just read, in this transaction, that no profile of the organization has this email or externalId (the unique indexes still decide a race, reported the same way). */
+  options: { uniquenessChecked?: boolean } = {},
 ): Promise<Profile> {
-  const profile = await insertProfile(tx, scope, fields, path);
+  const profile = await insertProfile(tx, scope, fields, path, options.uniquenessChecked ?? false);
   await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
   return profile;
 }
@@ -67,9 +69,10 @@ async function insertProfile(
   scope: OrganizationScope,
   fields: ProfileFields & { firstName: string; lastName: string; email: string },
   path: string[],
+  uniquenessChecked = false,
 ) {
   await assertLinksExist(tx, scope.organizationId, fields, path);
-  await assertUniqueFields(tx, scope.organizationId, fields, path, null);
+  if (!uniquenessChecked) await assertUniqueFields(tx, scope.organizationId, fields, path, null);
   return translateUniqueViolation(path, fields, () =>
     tx.profile.create({
       data: {
@@ -83,8 +86,9 @@ async function insertProfile(
         locale: fields.locale ?? null,
         searchText: profileSearchText(fields),
         sortName: profileSortName(fields),
-        parkingLots: { create: (fields.parkingLotIds ?? []).map((parkingLotId) => ({ parkingLotId })) },
-        tags: { create: (fields.tagIds ?? []).map((tagId) => ({ tagId })) },
+        // Only when there are some: a create without nested writes is one INSERT … RETURNING, not an INSERT and a SELECT.
+        ...(fields.parkingLotIds?.length ? { parkingLots: { create: fields.parkingLotIds.map((parkingLotId) => ({ parkingLotId })) } } : {}),
+        ...(fields.tagIds?.length ? { tags: { create: fields.tagIds.map((tagId) => ({ tagId })) } } : {}),
       },
     }),
   );

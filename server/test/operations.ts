@@ -5,6 +5,7 @@ import { adminTeamOperations } from './operations/admin-team.ts';
 import { auditOperations } from './operations/audit.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
+import { directorySyncOperations } from './operations/directory-sync.ts';
 import { invitationOperations } from './operations/invitations.ts';
 import { lotAndTagOperations } from './operations/parking-lots-and-tags.ts';
 import { profileOperations } from './operations/profiles.ts';
@@ -93,6 +94,7 @@ export function operationsAs(send: Send) {
     ...lotAndTagOperations(call),
     ...invitationOperations(call),
     ...auditOperations(call),
+    ...directorySyncOperations(call),
   };
 }
 

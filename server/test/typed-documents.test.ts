@@ -18,8 +18,6 @@ const RAW_DOCUMENTS: Record<string, { count: number; why: 'built from the schema
   'server/graphql/errors.test.ts': { count: 13, why: 'invalid or oversized on purpose' },
   'server/security/rate-limits.test.ts': { count: 1, why: 'invalid or oversized on purpose' },
   // Written at the same time as the typed kit; still on raw documents, to convert (the allowance only goes down).
-  'server/directory-sync/directory-sync-admin.test.ts': { count: 18, why: 'not yet converted' },
-  'server/directory-sync/directory-sync.test.ts': { count: 2, why: 'not yet converted' },
   'server/kernel/idempotency.test.ts': { count: 7, why: 'not yet converted' },
   'server/profiles/upsert-retry.test.ts': { count: 5, why: 'not yet converted' },
   'admin/test/admin-ui-keyboard.test.ts': { count: 2, why: 'not yet converted' },

@@ -5,6 +5,7 @@ import { type MessageId, useT } from '../../i18n/i18n.tsx';
 import { usePermission } from '../../permissions.tsx';
 import { AdminsSettings } from './AdminsSettings.tsx';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
+import { DirectorySyncSettings } from './DirectorySyncSettings.tsx';
 import { LotsAndTagsSettings } from './LotsAndTagsSettings.tsx';
 import { OrganizationSettings } from './OrganizationSettings.tsx';
 
@@ -13,6 +14,7 @@ const TABS = [
   { value: 'lots-and-tags', label: 'settings.lotsAndTags', action: 'MANAGE_PARKING_LOTS_AND_TAGS', Component: LotsAndTagsSettings },
   { value: 'api-keys', label: 'settings.apiKeys', action: 'MANAGE_API_KEYS', Component: ApiKeysSettings },
   { value: 'admins', label: 'settings.admins', action: 'MANAGE_ADMINS', Component: AdminsSettings },
+  { value: 'directory-sync', label: 'settings.directorySync', action: 'MANAGE_DIRECTORY_SYNC', Component: DirectorySyncSettings },
 ] as const satisfies readonly { value: string; label: MessageId; action: Action; Component: () => React.ReactNode }[];
 
 /** Settings, one tab per area; the tab is in the URL (/admin/settings/api-keys). */
