@@ -30,7 +30,8 @@ const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = config.runWorker
   ? await startWorker({
-      connectionString: database.url,
+      // graphile-worker LISTENs and locks: a session of its own, past any transaction-mode pooler.
+      connectionString: database.directUrl,
       prisma: database.prisma,
       clock: systemClock,
       transport,
@@ -39,11 +40,13 @@ const worker = config.runWorker
     })
   : null;
 
-// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
-const rateLimitPool = createPool('rate-limits', { connectionString: database.url, max: 4 });
+// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer. Their
+// library names its prepared statements, which a transaction-mode pooler cannot keep: the direct connection.
+const rateLimitPool = createPool('rate-limits', { connectionString: database.directUrl, max: 4 });
 const app = createApp({
   prisma: database.prisma,
-  databaseUrl: database.url,
+  // The progress hub's LISTEN: the direct connection too.
+  databaseUrl: database.directUrl,
   settings,
   ...appOptions(config),
   rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),

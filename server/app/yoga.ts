@@ -24,7 +24,7 @@ import { requestLimitPlugins } from '../security/request-limits.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
-  /** The same database as `prisma`: one connection LISTENs to bulk invitation progress for this process's subscribers. */
+  /** The same database as `prisma`, without a transaction-mode pooler: one connection LISTENs to bulk invitation progress for this process's subscribers. */
   databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
