@@ -22,6 +22,8 @@ const environment = z.object({
   PARKPASS_ALLOW_HTTP_PUBLIC_URL: booleanFlag.default(false),
   DATABASE_URL: postgresUrl,
   DIRECT_DATABASE_URL: postgresUrl,
+  DATABASE_REPLICA_URL: postgresUrl,
+  PARKPASS_READ_YOUR_WRITES_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   PARKPASS_DATA_DIR: z.string().default(dataDir),
   PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PARKPASS_SEED_DEMO: booleanFlag.optional(),
@@ -81,6 +83,8 @@ export interface Config {
    * the rate-limit counters (named prepared statements). Unset: `databaseUrl`.
    */
   directDatabaseUrl: string | undefined;
+  /** A streaming replica of the database, for the read path; `readYourWritesSeconds`: how long a caller reads from the primary after its mutation. */
+  readReplica: { url: string; readYourWritesSeconds: number } | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
   /** Create the demo organization on the first start of an empty database (production: only when asked). */
@@ -148,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
       );
     }
   }
+  if (values.DATABASE_REPLICA_URL && !values.DATABASE_URL) {
+    missing.push('DATABASE_REPLICA_URL: set only beside DATABASE_URL (the primary the replica streams from)');
+  }
   if (values.DIRECT_DATABASE_URL && !values.DATABASE_URL) {
     missing.push('DIRECT_DATABASE_URL: set only beside DATABASE_URL (the pooled connection; the direct one is the same database without the pooler)');
   }
@@ -159,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ''),
     databaseUrl: values.DATABASE_URL,
     directDatabaseUrl: values.DIRECT_DATABASE_URL || undefined,
+    readReplica: values.DATABASE_REPLICA_URL
+      ? { url: values.DATABASE_REPLICA_URL, readYourWritesSeconds: values.PARKPASS_READ_YOUR_WRITES_SECONDS }
+      : undefined,
     dataDir: path.resolve(values.PARKPASS_DATA_DIR),
     embeddedPostgresPort: values.PARKPASS_PG_PORT,
     seedDemo: values.PARKPASS_SEED_DEMO ?? !production,
