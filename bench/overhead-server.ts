@@ -9,13 +9,14 @@ import { sha256Hex } from '../server/kernel/sha256.ts';
 import { createApp } from '../server/app/yoga.ts';
 import { createPool } from '../server/database/connections.ts';
 
-const [kind, databaseUrl] = process.argv.slice(2) as [string, string];
+// A third argument: `databaseUrl` goes through a transaction-mode pooler, this is the database without it (rate limits, LISTEN).
+const [kind, databaseUrl, directUrl = databaseUrl] = process.argv.slice(2) as [string, string, string?];
 let listener: Parameters<typeof createServer>[1];
 if (kind === 'parkpass') {
-  const pool = createPool('bench', { connectionString: databaseUrl, max: 4 });
+  const pool = createPool('bench', { connectionString: directUrl, max: 4 });
   listener = createApp({
     prisma: createPrisma(databaseUrl),
-    databaseUrl,
+    databaseUrl: directUrl,
     settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
     // Budgets a benchmark does not exhaust; still charged in PostgreSQL on every request, as in production.
     rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 1e9, anonymousPointsPerMinute: 1e9 }, { pool }),

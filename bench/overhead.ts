@@ -1,18 +1,23 @@
-// npm run bench:overhead  (optionally: -- --seconds 10 --connections 16)
+// npm run bench:overhead  (optionally: -- --seconds 10 --connections 16 --pooler)
 // Requests per second of a trivial query through the whole server, against a
 // bare node:http server doing the least the same answer needs, each server in
 // its own process, loaded by this one over keep-alive HTTP:
 //   authenticated  { viewer { organization { name } } }  vs  node:http + one pg statement (the key and its organization)
 //   anonymous      { __typename }                         vs  node:http answering fixed JSON
 // Goal: authenticated ≥ 50 % of the bare server.
+// --pooler: the authenticated query once more with Prisma through PgBouncer in transaction mode
+// (Debian's pgbouncer; the rate limits stay on the direct connection, as DIRECT_DATABASE_URL has them).
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { machineLine } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { type RunningPgBouncer, startPgBouncer } from '../server/test/pgbouncer.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' }, pooler: { type: 'boolean', default: false } },
+});
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 
@@ -23,8 +28,11 @@ await prisma.organization.create({
   data: { name: 'Overhead Corp', plan: 'ENTERPRISE', apiKeys: { create: { name: 'bench', role: 'VIEWER', prefix: key.prefix, secretHash: key.hash } } },
 });
 
-async function startServer(kind: string) {
-  const child = fork(new URL('./overhead-server.ts', import.meta.url), [kind, url], {
+const pooler: RunningPgBouncer | null = values.pooler ? await startPgBouncer({ serverUrl: url, poolMode: 'transaction', poolSize: 10 }) : null;
+
+async function startServer(kind: string, pooled = false) {
+  const args = pooled && pooler ? [kind, pooler.urlOf(new URL(url).pathname.slice(1)), url] : [kind, url];
+  const child = fork(new URL('./overhead-server.ts', import.meta.url), args, {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
   });
   const { port } = await new Promise<{ port: number }>((resolve) => child.once('message', (message) => resolve(message as { port: number })));
@@ -75,6 +83,12 @@ for (const [name, query, headers, bare, expect] of [
   const bareRate = await load(floor.port, JSON.stringify({ query }), headers, expect);
   floor.stop();
   rows.push([name, parkpass, bareRate]);
+  if (pooler && bare === 'bare-key') {
+    const pooled = await startServer('parkpass', true);
+    const through = await load(pooled.port, JSON.stringify({ query }), headers, expect);
+    pooled.stop();
+    rows.push([`${name}, Prisma through PgBouncer (transaction mode)`, through, bareRate]);
+  }
 }
 
 console.log(`\n## Request overhead: req/s, ${connections} connections, ${seconds} s each`);
@@ -86,5 +100,6 @@ for (const [name, ours, bare] of rows) {
   const goal = name.startsWith('authenticated') ? (ratio >= 0.5 ? 'met' : `missed (${((ratio / 0.5 - 1) * 100).toFixed(0)} %)`) : 'no goal';
   console.log(`| ${name} | ${ours.toFixed(0)} | ${bare.toFixed(0)} | ${(ratio * 100).toFixed(0)} % | ${goal} |`);
 }
+await pooler?.stop();
 await db.close();
 process.exit(0);

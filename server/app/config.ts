@@ -5,6 +5,12 @@ import { parseTrustedProxies, TRUST_NO_PROXY, type TrustedProxies } from '../sec
 import type { ExposureSettings } from '../security/http-exposure.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../security/rate-limits.ts';
 
+// Empty is unset: DATABASE_URL's then means the embedded PostgreSQL outside production.
+const postgresUrl = z
+  .string()
+  .refine((value) => value === '' || (URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol)), 'must be a postgres:// URL')
+  .optional();
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 // Every setting the server reads, with its default. The settings table of docs/operations.md mirrors this.
@@ -14,11 +20,10 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
   PARKPASS_ALLOW_HTTP_PUBLIC_URL: booleanFlag.default(false),
-  DATABASE_URL: z
-    .string()
-    // Empty is unset: the embedded PostgreSQL outside production.
-    .refine((value) => value === '' || (URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol)), 'must be a postgres:// URL')
-    .optional(),
+  DATABASE_URL: postgresUrl,
+  DIRECT_DATABASE_URL: postgresUrl,
+  DATABASE_REPLICA_URL: postgresUrl,
+  PARKPASS_READ_YOUR_WRITES_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   PARKPASS_DATA_DIR: z.string().default(dataDir),
   PARKPASS_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   PARKPASS_SEED_DEMO: booleanFlag.optional(),
@@ -72,6 +77,14 @@ export interface Config {
   publicUrl: string;
   /** An existing PostgreSQL; without one, an embedded server runs from `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * The same database reached without a transaction-mode pooler (PgBouncer), for what needs a session of its own:
+   * migrations (an advisory lock), graphile-worker (LISTEN, its own locks), the LISTEN of bulk invitation progress,
+   * the rate-limit counters (named prepared statements). Unset: `databaseUrl`.
+   */
+  directDatabaseUrl: string | undefined;
+  /** A streaming replica of the database, for the read path; `readYourWritesSeconds`: how long a caller reads from the primary after its mutation. */
+  readReplica: { url: string; readYourWritesSeconds: number } | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
   /** Create the demo organization on the first start of an empty database (production: only when asked). */
@@ -139,6 +152,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
       );
     }
   }
+  if (values.DATABASE_REPLICA_URL && !values.DATABASE_URL) {
+    missing.push('DATABASE_REPLICA_URL: set only beside DATABASE_URL (the primary the replica streams from)');
+  }
+  if (values.DIRECT_DATABASE_URL && !values.DATABASE_URL) {
+    missing.push('DIRECT_DATABASE_URL: set only beside DATABASE_URL (the pooled connection; the direct one is the same database without the pooler)');
+  }
   if (missing.length) throw new ConfigError(missing);
   return {
     env: values.NODE_ENV,
@@ -146,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
     port: values.PORT,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ''),
     databaseUrl: values.DATABASE_URL,
+    directDatabaseUrl: values.DIRECT_DATABASE_URL || undefined,
+    readReplica: values.DATABASE_REPLICA_URL
+      ? { url: values.DATABASE_REPLICA_URL, readYourWritesSeconds: values.PARKPASS_READ_YOUR_WRITES_SECONDS }
+      : undefined,
     dataDir: path.resolve(values.PARKPASS_DATA_DIR),
     embeddedPostgresPort: values.PARKPASS_PG_PORT,
     seedDemo: values.PARKPASS_SEED_DEMO ?? !production,

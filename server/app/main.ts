@@ -8,6 +8,7 @@ import { loadConfigOrExit } from './config.ts';
 import { createPool, endLogged, survivingLostConnections } from '../database/connections.ts';
 import { handleShutdownSignalsHere } from '../database/embedded-postgres.ts';
 import { openDatabaseOrExit } from '../database/index.ts';
+import { createPrisma } from '../database/prisma.ts';
 import { startWorker } from './worker.ts';
 import { type DemoCredentials, seedDemo } from '../seed/demo-seed.ts';
 import { describeTrustedProxies } from '../security/client-address.ts';
@@ -30,7 +31,8 @@ const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = config.runWorker
   ? await startWorker({
-      connectionString: database.url,
+      // graphile-worker LISTENs and locks: a session of its own, past any transaction-mode pooler.
+      connectionString: database.directUrl,
       prisma: database.prisma,
       clock: systemClock,
       transport,
@@ -39,14 +41,19 @@ const worker = config.runWorker
     })
   : null;
 
-// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer.
-const rateLimitPool = createPool('rate-limits', { connectionString: database.url, max: 4 });
+// Rate-limit counters live in PostgreSQL, shared by every server behind the load balancer. Their
+// library names its prepared statements, which a transaction-mode pooler cannot keep: the direct connection.
+const rateLimitPool = createPool('rate-limits', { connectionString: database.directUrl, max: 4 });
+// The read path's replica, when there is one (server/app/read-routing.ts).
+const replicaPrisma = config.readReplica ? createPrisma(config.readReplica.url) : null;
 const app = createApp({
   prisma: database.prisma,
-  databaseUrl: database.url,
+  // The progress hub's LISTEN: the direct connection too.
+  databaseUrl: database.directUrl,
   settings,
   ...appOptions(config),
   rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),
+  readReplica: replicaPrisma ? { prisma: replicaPrisma, readYourWritesMs: config.readReplica!.readYourWritesSeconds * 1000 } : undefined,
 });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
@@ -79,6 +86,7 @@ async function stop(signal: string) {
   // Each step on its own: a pool whose connections the database dropped must not keep the others open.
   await endLogged('the worker', worker?.stop());
   await endLogged('the rate-limit pool', rateLimitPool.end());
+  await endLogged('the read replica', replicaPrisma?.$disconnect());
   await endLogged('the database', database.close());
   process.exit(0);
 }

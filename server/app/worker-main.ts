@@ -13,7 +13,8 @@ const database = await openDatabaseOrExit(config);
 const settings = await appSettings(config);
 const transport = emailTransport(config, database.prisma);
 const worker = await startWorker({
-  connectionString: database.url,
+  // graphile-worker (LISTEN, locks) and the new-link limits (named prepared statements): past any transaction-mode pooler.
+  connectionString: database.directUrl,
   prisma: database.prisma,
   clock: systemClock,
   transport,

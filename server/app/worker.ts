@@ -16,6 +16,7 @@ import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySetti
 import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../outbox/webhook-jobs.ts';
 
 export interface WorkerDependencies {
+  /** The database without a transaction-mode pooler (DIRECT_DATABASE_URL): graphile-worker LISTENs and holds locks. */
   connectionString: string;
   prisma: PrismaClient;
   clock: Clock;

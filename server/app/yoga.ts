@@ -21,11 +21,12 @@ import { corsOptions, csrfPrevention, DEVELOPMENT_EXPOSURE, type ExposureSetting
 import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
 import { chargeRefusedCredential, createRateLimits, type RateLimits } from '../security/rate-limits.ts';
 import { useRequestBudget } from './request-budget.ts';
+import { ReadRouting } from './read-routing.ts';
 import { requestLimitPlugins } from '../security/request-limits.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
-  /** The same database as `prisma`: one connection LISTENs to bulk invitation progress for this process's subscribers. */
+  /** The same database as `prisma`, without a transaction-mode pooler: one connection LISTENs to bulk invitation progress for this process's subscribers. */
   databaseUrl: string;
   settings: AppSettings;
   clock?: Clock;
@@ -41,6 +42,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Webhook endpoints may be on loopback, private or link-local addresses (never by default; production refuses them). */
   webhookPrivateAddresses?: boolean;
+  /** A read replica for the read path (lists, searches, counts), and how long a caller reads from the primary after its own mutation (server/app/read-routing.ts). */
+  readReplica?: { prisma: PrismaClient; readYourWritesMs: number };
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -65,6 +68,7 @@ export function createApp(options: AppOptions) {
   const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
   // What every service gets from this process; each request adds its caller (server/kernel/scope.ts).
   const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
+  const reads = options.readReplica ? new ReadRouting(options.prisma, options.readReplica.prisma, clock, options.readReplica.readYourWritesMs) : null;
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -80,13 +84,16 @@ export function createApp(options: AppOptions) {
       defaultTabs: playgroundTabs(),
     },
     renderGraphiQL: renderLocalGraphiQL,
-    context: async ({ request, req }): Promise<Context> => {
+    context: async ({ request, req, params }): Promise<Context> => {
       const address = clientAddress(request, req);
       const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, authorizationOf(request)));
+      // A read-path query may be answered from the replica; everything else, and a caller's reads right after its writes, from the primary.
+      const prisma = reads ? reads.clientFor(viewer, params) : options.prisma;
+      const requestService = prisma === options.prisma ? service : { ...service, prisma };
       return {
-        ...service,
+        ...requestService,
         viewer,
-        scope: viewer ? requestScope(service, viewer, callIdOf(request.headers)) : null,
+        scope: viewer ? requestScope(requestService, viewer, callIdOf(request.headers)) : null,
         clientAddress: address,
         signal: request.signal,
         progress,

@@ -13,8 +13,13 @@ import { createPrisma, type PrismaClient, type PrismaOptions } from './prisma.ts
 // and no worker (an architecture rule, .dependency-cruiser.cjs).
 
 export interface Database {
-  /** The database's connection URL. */
+  /** The database's connection URL: the pooled one (PgBouncer in transaction mode) when there is a pooler. Prisma's. */
   url: string;
+  /**
+   * The same database without the pooler, for what needs a session of its own (LISTEN, session advisory locks,
+   * named prepared statements, graphile-worker): `url` itself when there is no pooler.
+   */
+  directUrl: string;
   /** The server's URL (its `postgres` database): other databases are made from it. */
   serverUrl: string;
   /** Null when asked for none (`prisma: false`). */
@@ -28,6 +33,8 @@ export interface Database {
 export interface BootstrapOptions {
   /** The database's full URL: used as it is (created and migrated, not the server's other databases). */
   databaseUrl?: string;
+  /** The same database without a transaction-mode pooler (`databaseUrl` then goes through one): creating and migrating it use this. */
+  directDatabaseUrl?: string;
   /** A PostgreSQL server to use (its `postgres` database's URL); else the embedded one below. */
   serverUrl?: string;
   /** The embedded PostgreSQL, when no URL is given: its data folder and port. */
@@ -50,7 +57,8 @@ export interface BootstrapOptions {
 export async function bootstrapDatabase(options: BootstrapOptions): Promise<Database> {
   let stopServer = async () => {};
   let url = options.databaseUrl;
-  let serverUrl = options.serverUrl ?? (url ? withDatabase(url, 'postgres') : undefined);
+  let directUrl = url ? (options.directDatabaseUrl ?? url) : undefined;
+  let serverUrl = options.serverUrl ?? (directUrl ? withDatabase(directUrl, 'postgres') : undefined);
   if (!serverUrl) {
     const embedded = options.embedded;
     if (!embedded) throw new Error('bootstrapDatabase needs a databaseUrl, a serverUrl or an embedded PostgreSQL.');
@@ -68,12 +76,15 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
       if (options.recreate) await dropDatabase(serverUrl, database);
       await ensureDatabase(serverUrl, database);
       url = withDatabase(serverUrl, database);
+      directUrl = url;
     }
-    const { applied } = await migrate(url);
-    await migrateJobQueue(url);
+    // Migrations hold a session advisory lock; graphile-worker's schema is its own: both on a session of their own.
+    const { applied } = await migrate(directUrl!);
+    await migrateJobQueue(directUrl!);
     const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
     return {
       url,
+      directUrl: directUrl!,
       serverUrl,
       prisma,
       appliedMigrations: applied,
@@ -105,6 +116,8 @@ export interface OpenOptions {
 export interface DatabaseSettings {
   /** An existing PostgreSQL; without one, an embedded server runs from `dataDir`. */
   databaseUrl: string | undefined;
+  /** DATABASE_URL without the pooler (DIRECT_DATABASE_URL), when DATABASE_URL goes through one. */
+  directDatabaseUrl?: string;
   dataDir: string;
   embeddedPostgresPort: number;
 }
@@ -112,6 +125,7 @@ export interface DatabaseSettings {
 export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
   return bootstrapDatabase({
     databaseUrl: config.databaseUrl,
+    directDatabaseUrl: config.directDatabaseUrl,
     embedded: { dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, shareRunning: options.shareRunningServer },
     database: 'parkpass',
   });

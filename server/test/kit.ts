@@ -205,7 +205,7 @@ export function testRateLimits() {
 }
 
 /** Sends typed documents through yoga.fetch with `token` (or none). */
-function typedSender(app: App, token: string | null, headers?: Record<string, string>): Send {
+export function typedSender(app: App, token: string | null, headers?: Record<string, string>): Send {
   return async <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) =>
     (await sendGraphQL(app, documentText(document), variables as Record<string, unknown>, token, headers)) as TypedResponse<Result>;
 }

