@@ -1,4 +1,4 @@
-import { createTheme, localStorageColorSchemeManager, MantineProvider, Modal, Notification } from '@mantine/core';
+import { createTheme, localStorageColorSchemeManager, MantineProvider, Modal, Notification, Table } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type ComponentType, lazy, Suspense, useMemo } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
@@ -18,10 +18,14 @@ import { SessionProvider, useSession } from './session.tsx';
 const themeFor = (close: string) =>
   createTheme({
     primaryColor: 'blue',
+    // No sliding or fading for people who ask their system for less motion.
+    respectReducedMotion: true,
     primaryShade: { light: 8, dark: 8 },
     components: {
       Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
+      // A table wider than a phone scrolls sideways: its scrolling box takes the focus, so the keyboard can scroll it too.
+      TableScrollContainer: Table.ScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
     },
   });
 const cssVariablesResolver = () => ({

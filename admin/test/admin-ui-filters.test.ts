@@ -24,7 +24,7 @@ async function person(name: [string, string], letter: string, tagIds: string[]) 
 async function invited(name: [string, string], letter: string, invitedAt: string, expiresAt: string, delivery: 'DELIVERED' | 'BOUNCED') {
   const [id] = await org.insertProfiles(1, { with: () => ({ firstName: name[0], lastName: name[1], invitationExpiresAt: new Date(expiresAt) }) });
   const profile = await kit.prisma.profile.update({ where: { id: id! }, data: { invitedAt: new Date(invitedAt), email: `${letter}@filters.test` } });
-  await kit.prisma.invitation.update({ where: { id: profile.latestInvitationId! }, data: { deliveryState: delivery } });
+  await kit.prisma.invitation.update({ where: { id: profile.latestInvitationId! }, data: { deliveryState: delivery, email: profile.email } });
 }
 
 beforeAll(async () => {
@@ -118,5 +118,22 @@ describe('the Profiles filters', () => {
     await expect.poll(() => page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('');
     await expect.poll(() => page.getByLabel('Invited from').inputValue()).toBe('');
     await expect.poll(() => page.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
+  });
+
+  it('reads in French too (photographed in both languages)', async () => {
+    const page = await ui.newPage();
+    const [engineering, sales] = org.tags;
+    const filtered = `/admin/profiles?tag=${encodeURIComponent(engineering!.globalId)}&tag=${encodeURIComponent(sales!.globalId)}&tags=all`;
+    await openSignedIn(page, org, filtered);
+    await expectNames(page, ['Alice Both']);
+    await screenshot(page, 'profiles-filters');
+    await page.evaluate(() => localStorage.setItem('parkpass.admin.locale', 'fr'));
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'A toutes ces étiquettes' }).waitFor();
+    await page.getByRole('textbox', { name: 'Invité à partir du' }).waitFor();
+    await page.getByRole('table', { name: 'Profils' }).getByRole('link', { name: 'Alice Both' }).waitFor();
+    await screenshot(page, 'fr-profiles-filters');
+    await expectAccessible(page, 'the Profiles filters in French');
+    await page.evaluate(() => localStorage.removeItem('parkpass.admin.locale'));
   });
 });

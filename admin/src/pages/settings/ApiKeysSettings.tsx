@@ -143,7 +143,10 @@ function CreateKey({ onCreated }: { onCreated(): void }) {
         {secret ? (
           <Stack>
             <Text size="sm">{t('keys.secretText')}</Text>
-            <Code block>{secret}</Code>
+            {/* Wrapped, not scrolled: on a phone the whole secret shows (no scrolling box the keyboard cannot reach). */}
+            <Code block style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+              {secret}
+            </Code>
             <Group justify="flex-end">
               <CopyButton value={secret}>
                 {({ copied, copy }) => (
