@@ -8,8 +8,11 @@ import { handleMailboxRequest } from '../pages/mailbox-page.ts';
 import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
 import { handleScimRequest, isScimPath } from '../directory-sync/index.ts';
-import { healthResponse } from './health.ts';
+import { healthResponse, Lifecycle, liveResponse, readinessCheck } from './health.ts';
 import { requestIdOf, useRequestId } from '../observability/request-id.ts';
+import { currentLogContext } from '../observability/log.ts';
+import { scimRequests } from '../observability/metrics.ts';
+import { useRequestObserver } from '../observability/request-observer.ts';
 import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.ts';
 import { acceptPageResponse } from '../pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from '../pages/admin-ui.ts';
@@ -21,6 +24,8 @@ import { clientAddressFinder, TRUST_NO_PROXY, type TrustedProxies } from '../sec
 import { chargeRefusedCredential, createRateLimits, type RateLimits } from '../security/rate-limits.ts';
 import { useRequestBudget } from './request-budget.ts';
 import { requestLimitPlugins } from '../security/request-limits.ts';
+import { log } from '../observability/log.ts';
+import { useTracing } from '../observability/tracing.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -40,6 +45,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Webhook endpoints may be on loopback, private or link-local addresses (never by default; production refuses them). */
   webhookPrivateAddresses?: boolean;
+  /** Set `draining` at shutdown: /health/ready then answers 503. */
+  lifecycle?: Lifecycle;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -64,12 +71,16 @@ export function createApp(options: AppOptions) {
   const progress = new BulkInvitationProgressHub(options.databaseUrl, options.prisma);
   // What every service gets from this process; each request adds its caller (server/kernel/scope.ts).
   const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
+  const lifecycle = options.lifecycle ?? new Lifecycle();
+  const readyResponse = readinessCheck(options.prisma, options.databaseUrl, lifecycle);
+  lifecycle.whenDraining(() => progress.endAll());
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // yoga's own check (an empty 200, the process is up) moves aside for /health, which also pings the database.
-    healthCheckEndpoint: '/health/live',
+    // yoga's own check moves aside: /health, /health/live and /health/ready are answered below.
+    healthCheckEndpoint: '/health/yoga',
     // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/graphql/mask-error.ts).
     maskedErrors: { maskError },
     cors: corsOptions(exposure.corsOrigins),
@@ -82,6 +93,8 @@ export function createApp(options: AppOptions) {
     context: async ({ request, req }): Promise<Context> => {
       const address = clientAddress(request, req);
       const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, request.headers.get('authorization')));
+      const logContext = currentLogContext();
+      if (logContext && viewer) logContext.organizationId = viewer.organizationId;
       return {
         ...service,
         viewer,
@@ -93,8 +106,16 @@ export function createApp(options: AppOptions) {
       };
     },
     plugins: [
+      useTracing(),
+      useRequestObserver(),
       securityHeaders({ https: secureCookie }),
       useRequestId(),
+      {
+        // While draining, each answer closes its connection: keep-alive clients reconnect to another server.
+        onResponse({ response }) {
+          if (lifecycle.draining) response.headers.set('connection', 'close');
+        },
+      },
       useIdempotencyCall(),
       useCodedErrors(),
       ...requestLimitPlugins({ introspection: exposure.introspection }),
@@ -106,6 +127,8 @@ export function createApp(options: AppOptions) {
           // Every route answers a short text on failure; the detail goes to the server's log only.
           try {
             if (path === '/health') endResponse(await healthResponse(options.prisma));
+            else if (path === '/health/live') endResponse(liveResponse());
+            else if (path === '/health/ready') endResponse(await readyResponse());
             else if (path === '/' && request.method === 'GET') {
               endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
             } else if (path === '/accept') {
@@ -113,7 +136,9 @@ export function createApp(options: AppOptions) {
             } else if (isAdminUiPath(path)) endResponse(await adminUiResponse(url, request.method));
             else if (isScimPath(path)) {
               const address = clientAddress(request, (serverContext as ServerContext).req);
-              endResponse(await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) }));
+              const answer = await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) });
+              scimRequests.inc({ method: request.method, status: `${String(answer.status)[0]}xx` });
+              endResponse(answer);
             } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
             } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
@@ -129,7 +154,7 @@ export function createApp(options: AppOptions) {
               );
             }
           } catch (error) {
-            console.error(`request ${requestIdOf(request)}: ${request.method} ${path} failed:`, error);
+            log.error({ err: error }, `${request.method} ${path} failed`);
             endResponse(new fetchAPI.Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
           }
         },

@@ -5,6 +5,7 @@ import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postg
 import { migrateJobQueue } from './job-queue-schema.ts';
 import { migrate } from './migrate.ts';
 import { createPrisma, type PrismaClient, type PrismaOptions } from './prisma.ts';
+import { log } from '../observability/log.ts';
 
 // THE database bootstrap, used by the server, the worker, the operator
 // commands, the test setup and the benchmarks: a PostgreSQL server (given, or
@@ -43,6 +44,8 @@ export interface BootstrapOptions {
   database?: string;
   /** Drop the database first if it exists (a test template, a benchmark's database). */
   recreate?: boolean;
+  /** Apply the pending migrations (default); false: a deploy step applies them (`npm run migrate`). */
+  migrate?: boolean;
   /** Options of the Prisma client; false for none (the test template is only migrated). */
   prisma?: PrismaOptions | false;
 }
@@ -69,7 +72,7 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
       await ensureDatabase(serverUrl, database);
       url = withDatabase(serverUrl, database);
     }
-    const { applied } = await migrate(url);
+    const { applied } = options.migrate === false ? { applied: [] } : await migrate(url);
     await migrateJobQueue(url);
     const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
     return {
@@ -107,6 +110,8 @@ export interface DatabaseSettings {
   databaseUrl: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
+  /** Apply pending migrations while opening (default true). */
+  migrateOnStart?: boolean;
 }
 
 export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
@@ -114,6 +119,7 @@ export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}
     databaseUrl: config.databaseUrl,
     embedded: { dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, shareRunning: options.shareRunningServer },
     database: 'parkpass',
+    migrate: config.migrateOnStart ?? true,
   });
 }
 
@@ -131,7 +137,7 @@ export async function openDatabaseOrExit(config: DatabaseSettings): Promise<Data
       String(message ?? error)
         .split('\n')
         .find((line) => line.trim()) ?? 'unknown error';
-    console.error(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
+    log.fatal(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
     process.exit(1);
   }
 }

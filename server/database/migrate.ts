@@ -61,6 +61,22 @@ export async function migrate(databaseUrl: string): Promise<MigrationResult> {
   }
 }
 
+/** The migrations shipped with this build that the database has not recorded as finished (all of them when it has no table yet). */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const client = createClient('migrate', databaseUrl);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ names: string[] | null }>(
+      `SELECT CASE WHEN to_regclass('"_prisma_migrations"') IS NULL THEN NULL
+         ELSE (SELECT coalesce(array_agg(migration_name), '{}') FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL) END AS names`,
+    );
+    const done = new Set(rows[0]?.names ?? []);
+    return (await readMigrations()).map((migration) => migration.name).filter((name) => !done.has(name));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 interface MigrationFile {
   name: string;
   sql: string;
