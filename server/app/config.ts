@@ -67,6 +67,7 @@ const environment = z.object({
   PARKPASS_METRICS_HOST: z.string().optional(),
   PARKPASS_MIGRATE_ON_START: booleanFlag.default(true),
   PARKPASS_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  PARKPASS_DRAIN_SECONDS: z.coerce.number().min(0).max(600).default(0),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().default('parkpass'),
 });
@@ -106,6 +107,8 @@ export interface Config {
   migrateOnStart: boolean;
   /** At SIGTERM: how long requests in flight and running jobs get to finish before their connections are closed. */
   shutdownTimeoutMs: number;
+  /** At SIGTERM: how long the server still accepts requests while /health/ready fails, so load balancers stop routing to it first. */
+  drainMs: number;
   /** OpenTelemetry traces, sent over OTLP/HTTP to this endpoint; unset: no tracing. */
   tracing: { endpoint: string; serviceName: string } | null;
   /** Lines the server prints at start about how a setting was read. */
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
     metrics: values.PARKPASS_METRICS_PORT ? { port: values.PARKPASS_METRICS_PORT, host: values.PARKPASS_METRICS_HOST ?? values.HOST } : null,
     migrateOnStart: values.PARKPASS_MIGRATE_ON_START,
     shutdownTimeoutMs: values.PARKPASS_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    drainMs: values.PARKPASS_DRAIN_SECONDS * 1000,
     tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME } : null,
     notices,
   };

@@ -88,8 +88,10 @@ let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info(`${signal}: draining (requests in flight get up to ${config.shutdownTimeoutMs / 1000} s)…`);
+  log.info(`${signal}: draining (${config.drainMs / 1000} s more of new requests, then up to ${config.shutdownTimeoutMs / 1000} s for those in flight)…`);
   lifecycle.drain();
+  // Still accepting while the load balancer notices the failing readiness: a request sent meanwhile is not refused.
+  if (config.drainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.drainMs));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const deadline = setTimeout(() => {
