@@ -113,7 +113,12 @@ export function createApp(options: AppOptions) {
       {
         // While draining, each answer closes its connection: keep-alive clients reconnect to another server.
         onResponse({ response }) {
-          if (lifecycle.draining) response.headers.set('connection', 'close');
+          if (!lifecycle.draining) return;
+          try {
+            response.headers.set('connection', 'close');
+          } catch {
+            // A response whose headers are sealed: Node's server closes the connection at the end anyway.
+          }
         },
       },
       useIdempotencyCall(),
