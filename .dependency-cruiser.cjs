@@ -127,7 +127,8 @@ module.exports = {
       comment: 'The database bootstrap knows the database only: no domain module, no job runner (the queue schema is job-queue-schema.ts).',
       severity: 'error',
       from: { path: BOOTSTRAP },
-      to: { path: '^server/', pathNot: ['^server/database/', '^server/generated/', '^server/kernel/(config|sha256)\\.ts$'] },
+      // The one logger, the metrics and the tracer are below it: connections log, count their pools and trace their SQL.
+      to: { path: '^server/', pathNot: ['^server/database/', '^server/generated/', '^server/kernel/(config|sha256)\\.ts$', '^server/observability/(log|metrics|tracing)\\.ts$'] },
     },
     {
       name: 'bootstrap-reaches-no-worker',

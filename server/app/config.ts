@@ -4,6 +4,7 @@ import { dataDir } from '../database/paths.ts';
 import { parseTrustedProxies, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
 import type { ExposureSettings } from '../security/http-exposure.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../security/rate-limits.ts';
+import { log } from '../observability/log.ts';
 
 // Empty is unset: DATABASE_URL's then means the embedded PostgreSQL outside production.
 const postgresUrl = z
@@ -67,6 +68,13 @@ const environment = z.object({
   INVITATION_TOKEN_SECRET: z.string().min(32, 'at least 32 characters').optional(),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
   PARKPASS_WEBHOOK_PRIVATE_ADDRESSES: booleanFlag.optional(),
+  PARKPASS_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PARKPASS_METRICS_HOST: z.string().optional(),
+  PARKPASS_MIGRATE_ON_START: booleanFlag.default(true),
+  PARKPASS_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(0).max(600).default(20),
+  PARKPASS_DRAIN_SECONDS: z.coerce.number().min(0).max(600).default(0),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('parkpass'),
 });
 
 export interface Config {
@@ -106,6 +114,16 @@ export interface Config {
   trustProxy: TrustedProxies;
   /** Outbound webhooks may go to loopback, private and link-local addresses (local use; production: only when asked). */
   webhookPrivateAddresses: boolean;
+  /** Prometheus metrics at /metrics on this port of its own (never the public one); unset: no metrics server. */
+  metrics: { port: number; host: string } | null;
+  /** Apply pending migrations at start (else a deploy runs `npm run migrate` first, and /health/ready waits for it). */
+  migrateOnStart: boolean;
+  /** At SIGTERM: how long requests in flight and running jobs get to finish before their connections are closed. */
+  shutdownTimeoutMs: number;
+  /** At SIGTERM: how long the server still accepts requests while /health/ready fails, so load balancers stop routing to it first. */
+  drainMs: number;
+  /** OpenTelemetry traces, sent over OTLP/HTTP to this endpoint; unset: no tracing. */
+  tracing: { endpoint: string; serviceName: string } | null;
   /** Lines the server prints at start about how a setting was read. */
   notices: string[];
 }
@@ -158,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
   if (values.DIRECT_DATABASE_URL && !values.DATABASE_URL) {
     missing.push('DIRECT_DATABASE_URL: set only beside DATABASE_URL (the pooled connection; the direct one is the same database without the pooler)');
   }
+  if (values.PARKPASS_METRICS_PORT !== undefined && values.PARKPASS_METRICS_PORT === values.PORT) {
+    missing.push('PARKPASS_METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
+  }
   if (missing.length) throw new ConfigError(missing);
   return {
     env: values.NODE_ENV,
@@ -195,6 +216,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
     invitationTokenSecret: values.INVITATION_TOKEN_SECRET,
     postmarkWebhookPassword: values.POSTMARK_WEBHOOK_PASSWORD,
     webhookPrivateAddresses: values.PARKPASS_WEBHOOK_PRIVATE_ADDRESSES ?? !production,
+    metrics: values.PARKPASS_METRICS_PORT ? { port: values.PARKPASS_METRICS_PORT, host: values.PARKPASS_METRICS_HOST ?? values.HOST } : null,
+    migrateOnStart: values.PARKPASS_MIGRATE_ON_START,
+    shutdownTimeoutMs: values.PARKPASS_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    drainMs: values.PARKPASS_DRAIN_SECONDS * 1000,
+    tracing: values.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME } : null,
     notices,
   };
 }
@@ -213,7 +239,7 @@ export function loadConfigOrExit(needs: ConfigNeeds = 'server'): Config {
     return loadConfig(process.env, needs);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
+    log.fatal(error.message);
     process.exit(1);
   }
 }

@@ -15,16 +15,20 @@ import { describeTrustedProxies } from '../security/client-address.ts';
 import { createRateLimits } from '../security/rate-limits.ts';
 import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 import { createApp } from './yoga.ts';
+import { Lifecycle } from './health.ts';
+import { startObservability } from './observability-wiring.ts';
+import { log } from '../observability/log.ts';
 
 const config = loadConfigOrExit();
-for (const notice of config.notices) console.warn(notice);
+for (const notice of config.notices) log.warn(notice);
 process.on('unhandledRejection', survivingLostConnections);
 if (config.env === 'production' && import.meta.url.endsWith('.ts')) {
-  console.warn('Warning: running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
+  log.warn('Running the TypeScript sources in production. Build once (npm run build), then run npm run start:prod.');
 }
-console.log(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
+log.info(config.databaseUrl ? 'Connecting to DATABASE_URL…' : `Starting the embedded PostgreSQL in ${config.dataDir}…`);
 const database = await openDatabaseOrExit(config);
-if (database.appliedMigrations.length) console.log(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
+if (database.appliedMigrations.length) log.info(`Applied migrations: ${database.appliedMigrations.join(', ')}`);
+const observability = await startObservability(config, database.prisma);
 
 const credentials = config.seedDemo ? await demoCredentials() : null;
 const settings = await appSettings(config);
@@ -46,7 +50,9 @@ const worker = config.runWorker
 const rateLimitPool = createPool('rate-limits', { connectionString: database.directUrl, max: 4 });
 // The read path's replica, when there is one (server/app/read-routing.ts).
 const replicaPrisma = config.readReplica ? createPrisma(config.readReplica.url) : null;
+const lifecycle = new Lifecycle();
 const app = createApp({
+  lifecycle,
   prisma: database.prisma,
   // The progress hub's LISTEN: the direct connection too.
   databaseUrl: database.directUrl,
@@ -57,7 +63,8 @@ const app = createApp({
 });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
-  // One write, so whoever reads the output (a person, a supervisor, the tests) sees the whole block at once.
+  // The start-up banner, for the person who started the server: one write, so whoever reads the output sees the whole block at once.
+  // Not a log line: it holds the demo's sign-in only when the demo was seeded (never in production unless asked).
   const lines = [`\nParkpass API ready${config.env === 'production' ? ' (production)' : ''}.`];
   if (config.exposure.graphiql) lines.push(`  GraphQL playground: ${config.publicUrl}/graphql`);
   else lines.push(`  GraphQL endpoint:   ${config.publicUrl}/graphql (no playground${config.exposure.introspection ? '' : ', no introspection'})`);
@@ -74,20 +81,41 @@ server.listen(config.port, config.host, () => {
   );
   lines.push(`  Callers' addresses: ${describeTrustedProxies(config.trustProxy)}`);
   if (!worker) lines.push('  Background jobs: not run here (PARKPASS_RUN_WORKER=false); run `npm run worker`.');
-  console.log(lines.join('\n'));
+  process.stdout.write(`${lines.join('\n')}\n`);
 });
 
 let stopping = false;
+/**
+ * SIGTERM: /health/ready answers 503 and subscriptions end with their final
+ * event; the server stops accepting connections, lets the requests in flight
+ * finish (each answer closes its connection) for up to
+ * PARKPASS_SHUTDOWN_TIMEOUT_SECONDS, then closes what is left; the worker lets
+ * its jobs finish or hands them back; the pools close; exit 0.
+ */
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  server.close();
+  log.info(`${signal}: draining (${config.drainMs / 1000} s more of new requests, then up to ${config.shutdownTimeoutMs / 1000} s for those in flight)…`);
+  lifecycle.drain();
+  // Still accepting while the load balancer notices the failing readiness: a request sent meanwhile is not refused.
+  if (config.drainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.drainMs));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => {
+    log.warn('Requests still in flight at the shutdown deadline: closing their connections.');
+    server.closeAllConnections();
+  }, config.shutdownTimeoutMs);
+  // Jobs stop between two chunks meanwhile, in parallel with the requests' end.
+  const workerStopped = endLogged('the worker', worker?.stop());
+  await closed;
+  clearTimeout(deadline);
+  await workerStopped;
   // Each step on its own: a pool whose connections the database dropped must not keep the others open.
-  await endLogged('the worker', worker?.stop());
   await endLogged('the rate-limit pool', rateLimitPool.end());
   await endLogged('the read replica', replicaPrisma?.$disconnect());
+  await endLogged('the metrics and traces', observability.stop());
   await endLogged('the database', database.close());
+  log.info('Stopped.');
   process.exit(0);
 }
 handleShutdownSignalsHere();
@@ -106,7 +134,7 @@ async function demoCredentials(): Promise<DemoCredentials | null> {
   if (seeded) {
     await mkdir(config.dataDir, { recursive: true });
     await writeFile(file, JSON.stringify(seeded, null, 2), { mode: 0o600 });
-    console.log('Seeded the demo organization.');
+    log.info('Seeded the demo organization.');
     return seeded;
   }
   return JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as DemoCredentials | null;

@@ -4,6 +4,7 @@
 // should re-schedule". Left alone, the worker would then run no job until the
 // process restarts. The supervisor starts a new runner after a pause that
 // grows while the database stays away, until it is stopped.
+import { log } from '../observability/log.ts';
 
 /** What the supervisor needs of a graphile-worker runner. */
 export interface StoppableRunner {
@@ -32,7 +33,7 @@ export async function superviseRunner(
         if (current !== runner) return;
         current = null;
         if (stopped) return;
-        console.warn(`[worker] The job runner stopped (${messageOf(error)}); starting it again.`);
+        log.warn({ component: 'worker' }, `The job runner stopped (${messageOf(error)}); starting it again.`);
         restartLater();
       },
     );
@@ -51,7 +52,7 @@ export async function superviseRunner(
             watch(runner);
           }
         } catch (error) {
-          console.warn(`[worker] The job runner could not start (${messageOf(error)}); trying again.`);
+          log.warn({ component: 'worker' }, `The job runner could not start (${messageOf(error)}); trying again.`);
           if (!stopped) restartLater();
         } finally {
           restarting = null;

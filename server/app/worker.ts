@@ -14,6 +14,9 @@ import { superviseRunner } from './runner-supervisor.ts';
 import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
 import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../outbox/webhook-jobs.ts';
+import { log, withLogContext } from '../observability/log.ts';
+import { jobsTotal } from '../observability/metrics.ts';
+import { inSpan } from '../observability/tracing.ts';
 
 export interface WorkerDependencies {
   /** The database without a transaction-mode pooler (DIRECT_DATABASE_URL): graphile-worker LISTENs and holds locks. */
@@ -26,6 +29,8 @@ export interface WorkerDependencies {
   newLinkLimits?: NewLinkLimits;
   /** Outbound webhooks: request limits, and whether private addresses may be reached (never in production). Default: public addresses only. */
   webhooks?: WebhookDeliverySettings;
+  /** Aborted when the worker stops: long jobs (bulk invitations, email batches) stop between two chunks and hand the rest back to the queue. */
+  signal?: AbortSignal;
 }
 
 // graphile-worker retries a failed job with exponential back-off
@@ -51,13 +56,42 @@ function newLinkLimitsOf(deps: WorkerDependencies): NewLinkLimits {
 }
 
 const quietLogger = new Logger(() => (level, message) => {
-  if (level === 'error' || level === 'warning') console.warn(`[worker] ${message}`);
+  if (level === 'error' || level === 'warning') log.warn({ component: 'worker' }, message);
 });
 
+/**
+ * Each job runs with its id and task on every log line, in a span of its own,
+ * and is counted; a failure is one line (graphile-worker retries it).
+ */
+function observed(tasks: TaskList): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([task, run]) => [
+      task,
+      (async (payload, helpers) =>
+        withLogContext({ jobId: String(helpers.job.id), task }, () =>
+          inSpan(`job ${task}`, { 'job.id': String(helpers.job.id), 'job.attempt': helpers.job.attempts }, async () => {
+            const started = performance.now();
+            try {
+              await run!(payload, helpers);
+              jobsTotal.inc({ task, outcome: 'completed' });
+              log.debug({ component: 'worker', durationMs: Math.round(performance.now() - started) }, 'job completed');
+            } catch (error) {
+              jobsTotal.inc({ task, outcome: 'failed' });
+              log.warn({ component: 'worker', err: error, attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts }, 'job failed');
+              throw error;
+            }
+          }),
+        )) satisfies NonNullable<TaskList[string]>,
+    ]),
+  );
+}
+
 export function taskList(deps: WorkerDependencies): TaskList {
-  return {
+  return observed({
     [TASKS.deliverEmails]: async () => {
       await deliverQueuedEmails(deps);
+      // Stopped between batches: the emails still queued go to the next worker.
+      if (deps.signal?.aborted) await requestEmailDelivery(deps.prisma);
     },
     [TASKS.pruneSignInRecords]: async () => {
       await pruneSignInRecords(deps.prisma, deps.clock.now());
@@ -78,14 +112,16 @@ export function taskList(deps: WorkerDependencies): TaskList {
     [TASKS.runBulkInvitation]: async (payload, helpers) => {
       const { bulkInvitationId } = payload as { bulkInvitationId: string };
       try {
-        await runBulkInvitation(deps, bulkInvitationId);
+        const bulk = await runBulkInvitation(deps, bulkInvitationId, deps.signal);
+        // Stopped between chunks: handed back to the queue (a fresh job under the same key), for the next worker.
+        if (bulk.state === 'QUEUED' || bulk.state === 'RUNNING') await requestBulkInvitationRun(deps.prisma, bulkInvitationId);
       } catch (error) {
         // Out of retries: say so on the bulk invitation (what was invited stays invited).
         if (helpers.job.attempts >= helpers.job.max_attempts) await markBulkInvitationFailed(deps, bulkInvitationId, error);
         throw error;
       }
     },
-  };
+  });
 }
 
 /** The queue's schema is created by the database bootstrap (server/database/index.ts). */
@@ -100,7 +136,8 @@ export function taskList(deps: WorkerDependencies): TaskList {
 export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   // The new-link limits count in PostgreSQL, shared by every worker.
   const limitsPool = given.newLinkLimits ? null : createPool('new-link-limits', { connectionString: given.connectionString, max: 2 });
-  const deps = limitsPool ? { ...given, newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : given;
+  const stopping = new AbortController();
+  const deps = { ...given, signal: stopping.signal, ...(limitsPool ? { newLinkLimits: createNewLinkLimits({ pool: limitsPool }) } : {}) };
   await deps.prisma.$transaction(async (tx) => {
     await requestEmailDelivery(tx);
     await requestWebhookDelivery(tx);
@@ -125,7 +162,9 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
     throw error;
   });
   return {
+    /** Lets running jobs finish (long ones stop between chunks and hand the rest back), then closes the pools. */
     stop: async () => {
+      stopping.abort();
       await endLogged('the job runner', runner.stop());
       await endLogged('the job pool', jobsPool.end());
       await endLogged('the new-link limits pool', limitsPool?.end());

@@ -9,8 +9,11 @@ import { authorizationOf, handleAdminSessionRequest, SESSION_PATH } from '../pag
 import { handlePostmarkWebhook } from '../email/postmark-webhook.ts';
 import { maskError, useCodedErrors } from '../graphql/mask-error.ts';
 import { handleScimRequest, isScimPath, scimBodyTooLarge } from '../directory-sync/index.ts';
-import { healthResponse } from './health.ts';
+import { healthResponse, Lifecycle, liveResponse, readinessCheck } from './health.ts';
 import { requestIdOf, useRequestId } from '../observability/request-id.ts';
+import { currentLogContext } from '../observability/log.ts';
+import { scimRequests } from '../observability/metrics.ts';
+import { useRequestObserver } from '../observability/request-observer.ts';
 import { BulkInvitationProgressHub } from '../graphql/bulk-invitation-progress.ts';
 import { acceptPageResponse } from '../pages/accept-page.ts';
 import { adminUiResponse, isAdminUiPath } from '../pages/admin-ui.ts';
@@ -23,6 +26,8 @@ import { chargeRefusedCredential, createRateLimits, type RateLimits } from '../s
 import { useRequestBudget } from './request-budget.ts';
 import { ReadRouting } from './read-routing.ts';
 import { requestLimitPlugins } from '../security/request-limits.ts';
+import { log } from '../observability/log.ts';
+import { useTracing } from '../observability/tracing.ts';
 
 export interface AppOptions {
   prisma: PrismaClient;
@@ -44,6 +49,8 @@ export interface AppOptions {
   webhookPrivateAddresses?: boolean;
   /** A read replica for the read path (lists, searches, counts), and how long a caller reads from the primary after its own mutation (server/app/read-routing.ts). */
   readReplica?: { prisma: PrismaClient; readYourWritesMs: number };
+  /** Set `draining` at shutdown: /health/ready then answers 503. */
+  lifecycle?: Lifecycle;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -69,12 +76,16 @@ export function createApp(options: AppOptions) {
   // What every service gets from this process; each request adds its caller (server/kernel/scope.ts).
   const service: ServiceScope = { prisma: options.prisma, clock, settings: options.settings };
   const reads = options.readReplica ? new ReadRouting(options.prisma, options.readReplica.prisma, clock, options.readReplica.readYourWritesMs) : null;
+  const lifecycle = options.lifecycle ?? new Lifecycle();
+  const readyResponse = readinessCheck(options.prisma, options.databaseUrl, lifecycle);
+  lifecycle.whenDraining(() => progress.endAll());
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // yoga's own check (an empty 200, the process is up) moves aside for /health, which also pings the database.
-    healthCheckEndpoint: '/health/live',
+    // yoga's own check moves aside: /health, /health/live and /health/ready are answered below.
+    healthCheckEndpoint: '/health/yoga',
     // Every error gets a message and a documented code; unexpected ones are masked everywhere (server/graphql/mask-error.ts).
     maskedErrors: { maskError },
     cors: corsOptions(exposure.corsOrigins),
@@ -90,6 +101,8 @@ export function createApp(options: AppOptions) {
       // A read-path query may be answered from the replica; everything else, and a caller's reads right after its writes, from the primary.
       const prisma = reads ? reads.clientFor(viewer, params) : options.prisma;
       const requestService = prisma === options.prisma ? service : { ...service, prisma };
+      const logContext = currentLogContext();
+      if (logContext && viewer) logContext.organizationId = viewer.organizationId;
       return {
         ...requestService,
         viewer,
@@ -101,8 +114,21 @@ export function createApp(options: AppOptions) {
       };
     },
     plugins: [
+      useTracing(),
+      useRequestObserver(),
       securityHeaders({ https: secureCookie }),
       useRequestId(),
+      {
+        // While draining, each answer closes its connection: keep-alive clients reconnect to another server.
+        onResponse({ response }) {
+          if (!lifecycle.draining) return;
+          try {
+            response.headers.set('connection', 'close');
+          } catch {
+            // A response whose headers are sealed: Node's server closes the connection at the end anyway.
+          }
+        },
+      },
       useCodedErrors(),
       // A SCIM body over the limit gets a SCIM error (the IdP reads that), not the GraphQL one of the next plugin.
       {
@@ -120,6 +146,8 @@ export function createApp(options: AppOptions) {
           // Every route answers a short text on failure; the detail goes to the server's log only.
           try {
             if (path === '/health') endResponse(await healthResponse(options.prisma));
+            else if (path === '/health/live') endResponse(liveResponse());
+            else if (path === '/health/ready') endResponse(await readyResponse());
             else if (path === '/' && request.method === 'GET') {
               endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: '/graphql' } }));
             } else if (path === '/accept') {
@@ -137,7 +165,9 @@ export function createApp(options: AppOptions) {
               );
             } else if (isScimPath(path)) {
               const address = clientAddress(request, (serverContext as ServerContext).req);
-              endResponse(await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) }));
+              const answer = await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) });
+              scimRequests.inc({ method: request.method, status: `${String(answer.status)[0]}xx` });
+              endResponse(answer);
             } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
               endResponse(await handlePostmarkWebhook(request, { prisma: options.prisma, clock, password: options.postmarkWebhookPassword }));
             } else if ((path === '/mailbox' || path.startsWith('/mailbox/')) && options.mailbox) {
@@ -153,7 +183,7 @@ export function createApp(options: AppOptions) {
               );
             }
           } catch (error) {
-            console.error(`request ${requestIdOf(request)}: ${request.method} ${path} failed:`, error);
+            log.error({ err: error }, `${request.method} ${path} failed`);
             endResponse(new fetchAPI.Response('Internal error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
           }
         },

@@ -180,8 +180,10 @@ function sameRequestOrThrow(existing: BulkInvitation, selection: Selection): Bul
  * its cursor and moves the cursor and counters: after a crash, the next run
  * resumes after the last committed chunk, and nobody is invited twice.
  */
-export async function runBulkInvitation(scope: ServiceScope, bulkInvitationId: string): Promise<BulkInvitation> {
+export async function runBulkInvitation(scope: ServiceScope, bulkInvitationId: string, signal?: AbortSignal): Promise<BulkInvitation> {
   for (;;) {
+    // The worker is stopping: leave between two chunks (each one is whole), the rest to the next run.
+    if (signal?.aborted) return scope.prisma.bulkInvitation.findUniqueOrThrow({ where: { id: bulkInvitationId } });
     const finished = await scope.prisma.$transaction(
       async (tx) => {
         const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM bulk_invitation WHERE id = ${bulkInvitationId}::uuid FOR UPDATE`;

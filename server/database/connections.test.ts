@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { survivingLostConnections } from './connections.ts';
 import { rootDir } from './paths.ts';
+import { captureLogs } from '../observability/log.ts';
 
 // Every node-postgres pool and client is made by server/database/connections.ts,
 // which gives each one an 'error' listener: one made elsewhere, without it,
@@ -66,17 +67,17 @@ describe('node-postgres pools and clients', () => {
 
 describe('an unhandled rejection in the server or the worker', () => {
   it('is one line of the log when it is a lost connection, and still ends the process otherwise', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const logs = captureLogs('warn');
     const lost = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
     expect(() => survivingLostConnections(lost)).not.toThrow();
     expect(() => survivingLostConnections(new Error('Connection terminated unexpectedly'))).not.toThrow();
-    expect(warn.mock.calls).toEqual([
-      ['Database connection lost (unawaited, 57P01): terminating connection due to administrator command'],
-      ['Database connection lost (unawaited, no code): Connection terminated unexpectedly'],
+    expect(logs.entries().map((entry) => entry.msg)).toEqual([
+      'Database connection lost (unawaited, 57P01): terminating connection due to administrator command',
+      'Database connection lost (unawaited, no code): Connection terminated unexpectedly',
     ]);
     const bug = new TypeError('undefined is not a function');
     expect(() => survivingLostConnections(bug)).toThrow(bug);
     expect(() => survivingLostConnections(Object.assign(new Error('duplicate key'), { code: '23505' }))).toThrow('duplicate key');
-    warn.mockRestore();
+    logs.stop();
   });
 });

@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { log } from '../observability/log.ts';
+import { observePool } from '../observability/metrics.ts';
+import { traceQueries } from '../observability/tracing.ts';
 
 // THE place where node-postgres pools and clients are made, for the server,
 // the worker, the operator commands, the bootstrap, the tests and the
@@ -26,7 +29,10 @@ export function connectionErrorReporter(role: ConnectionRole): (error: unknown) 
       reported.add(error);
     }
     const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-    console.warn(`Database connection lost (${role}, ${typeof code === 'string' ? code : 'no code'}): ${String(message ?? error)}`);
+    log.warn(
+      { component: 'database', role, code },
+      `Database connection lost (${role}, ${typeof code === 'string' ? code : 'no code'}): ${String(message ?? error)}`,
+    );
   };
 }
 
@@ -39,7 +45,11 @@ export function createPool(role: ConnectionRole, config: pg.PoolConfig): pg.Pool
   const report = connectionErrorReporter(role);
   const pool = new pg.Pool(withRole(role, config));
   pool.on('error', report);
-  pool.on('connect', (client) => client.on('error', report));
+  pool.on('connect', (client) => {
+    client.on('error', report);
+    traceQueries(client, role);
+  });
+  observePool(role, pool);
   return pool;
 }
 
@@ -67,7 +77,7 @@ export async function endLogged(what: string, ending: Promise<unknown> | undefin
   try {
     await ending;
   } catch (error) {
-    console.warn(`Stopping ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn({ component: 'shutdown' }, `Stopping ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postg
 import { migrateJobQueue } from './job-queue-schema.ts';
 import { migrate } from './migrate.ts';
 import { createPrisma, type PrismaClient, type PrismaOptions } from './prisma.ts';
+import { log } from '../observability/log.ts';
 
 // THE database bootstrap, used by the server, the worker, the operator
 // commands, the test setup and the benchmarks: a PostgreSQL server (given, or
@@ -50,6 +51,8 @@ export interface BootstrapOptions {
   database?: string;
   /** Drop the database first if it exists (a test template, a benchmark's database). */
   recreate?: boolean;
+  /** Apply the pending migrations (default); false: a deploy step applies them (`npm run migrate`). */
+  migrate?: boolean;
   /** Options of the Prisma client; false for none (the test template is only migrated). */
   prisma?: PrismaOptions | false;
 }
@@ -79,7 +82,7 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
       directUrl = url;
     }
     // Migrations hold a session advisory lock; graphile-worker's schema is its own: both on a session of their own.
-    const { applied } = await migrate(directUrl!);
+    const { applied } = options.migrate === false ? { applied: [] } : await migrate(directUrl!);
     await migrateJobQueue(directUrl!);
     const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
     return {
@@ -120,6 +123,8 @@ export interface DatabaseSettings {
   directDatabaseUrl?: string;
   dataDir: string;
   embeddedPostgresPort: number;
+  /** Apply pending migrations while opening (default true). */
+  migrateOnStart?: boolean;
 }
 
 export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}): Promise<Database> {
@@ -128,6 +133,7 @@ export function openDatabase(config: DatabaseSettings, options: OpenOptions = {}
     directDatabaseUrl: config.directDatabaseUrl,
     embedded: { dataDir: path.join(config.dataDir, 'postgres'), port: config.embeddedPostgresPort, shareRunning: options.shareRunningServer },
     database: 'parkpass',
+    migrate: config.migrateOnStart ?? true,
   });
 }
 
@@ -145,7 +151,7 @@ export async function openDatabaseOrExit(config: DatabaseSettings): Promise<Data
       String(message ?? error)
         .split('\n')
         .find((line) => line.trim()) ?? 'unknown error';
-    console.error(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
+    log.fatal(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
     process.exit(1);
   }
 }

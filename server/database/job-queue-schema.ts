@@ -1,5 +1,6 @@
 import { Logger, runMigrations } from 'graphile-worker';
 import { createPool } from './connections.ts';
+import { log } from '../observability/log.ts';
 
 // graphile-worker keeps its queue in its own schema (graphile_worker) of the
 // same database. Creating or updating that schema is part of bringing the
@@ -7,7 +8,7 @@ import { createPool } from './connections.ts';
 // business (server/app/worker.ts), which the bootstrap never loads.
 
 const quietLogger = new Logger(() => (level, message) => {
-  if (level === 'error' || level === 'warning') console.warn(`[job queue] ${message}`);
+  if (level === 'error' || level === 'warning') log.warn({ component: 'job queue' }, message);
 });
 
 /** Creates or updates graphile-worker's own schema in the database. */

@@ -61,6 +61,25 @@ export async function migrate(databaseUrl: string): Promise<MigrationResult> {
   }
 }
 
+/** The migrations shipped with this build that the database has not recorded as finished (all of them when it has no table yet). */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const client = createClient('migrate', databaseUrl);
+  await client.connect();
+  try {
+    // Two statements: PostgreSQL would refuse a query naming the table before the first migration created it.
+    const { rows: table } = await client.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS exists`);
+    const { rows } = table[0]?.exists
+      ? await client.query<{ migration_name: string }>(
+          'SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL',
+        )
+      : { rows: [] };
+    const done = new Set(rows.map((row) => row.migration_name));
+    return (await readMigrations()).map((migration) => migration.name).filter((name) => !done.has(name));
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 interface MigrationFile {
   name: string;
   sql: string;

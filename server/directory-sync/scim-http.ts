@@ -12,6 +12,7 @@ import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGrou
 import { MAX_BODY_BYTES, MAX_PAGE_SIZE } from './scim-limits.ts';
 import { LIST_SCHEMA, type ScimObject } from './scim-user.ts';
 import { asScimError, createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-user-service.ts';
+import { currentLogContext, log } from '../observability/log.ts';
 
 // /scim/v2: the SCIM 2.0 service provider (RFC 7643/7644) that Entra ID and
 // Okta provision into. Each request: the connection's bearer token (it names
@@ -52,6 +53,8 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
       });
     }
     logged = { organizationId: connection.organizationId, connectionId: connection.id };
+    const logContext = currentLogContext();
+    if (logContext) logContext.organizationId = connection.organizationId;
     if (!planIncludes(connection.organization.plan, 'DIRECTORY_SYNC')) {
       throw new ScimError(403, `The ${connection.organization.plan} plan does not include directory sync; the ENTERPRISE plan does.`);
     }
@@ -77,7 +80,7 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
     if (scimError instanceof ScimError) {
       failure = scimError;
     } else {
-      console.error(`request ${deps.requestId}: ${request.method} ${url.pathname} failed:`, error);
+      log.error({ err: error }, `${request.method} ${url.pathname} failed`);
       failure = new ScimError(500, 'Internal error; the request can be sent again.');
     }
     response = scimErrorResponse(failure);
@@ -92,7 +95,7 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
       summary: scope?.changes.join('; ') ?? '',
       error: failure ? `${failure.scimType ? `${failure.scimType}: ` : ''}${failure.detail}` : null,
       durationMs: Math.round(performance.now() - started),
-    }).catch((error: unknown) => console.error(`request ${deps.requestId}: the SCIM request log failed:`, error));
+    }).catch((error: unknown) => log.error({ err: error }, 'the SCIM request log failed'));
   }
   return response;
 }

@@ -8,6 +8,8 @@ import { contactRefusal } from './communication-gate.ts';
 import { recordInvitationDeliveryStates } from './invitation-delivery-state.ts';
 import { emailRenderSelect, type RenderedEmail, renderEmail } from './email-templates.ts';
 import { type EmailTransport, MAX_BATCH_SIZE, type OutgoingEmail, type SendResult, TransportError } from './email-transport.ts';
+import { log } from '../observability/log.ts';
+import { emailsTotal } from '../observability/metrics.ts';
 
 // Exactly-once delivery (docs/invitations.md, "Email delivery"). An email row moves
 //   QUEUED ──claim (committed)──▶ SENDING ──Postmark's answer──▶ SENT | BOUNCED | FAILED | QUEUED (retry with back-off)
@@ -30,6 +32,8 @@ export interface DeliveryDependencies {
   clock: Clock;
   transport: EmailTransport;
   settings: EmailSettings;
+  /** Aborted when the worker stops: no further batch is claimed (a batch claimed is sent and recorded). */
+  signal?: AbortSignal;
 }
 
 export interface DeliveryReport {
@@ -74,9 +78,10 @@ export async function deliverQueuedEmails(deps: DeliveryDependencies, batchSize 
     report.cancelled += claim.cancelled;
     if (claim.emails.length > 0) pauseMs = await sendClaimedBatch(deps, claim, report);
     // A request that failed as a whole: Postmark is likely down; leave the rest for the next run.
-    if (pauseMs !== null || claim.claimed < batchSize) break;
+    if (pauseMs !== null || claim.claimed < batchSize || deps.signal?.aborted) break;
   }
   await scheduleNextRun(deps, pauseMs);
+  countEmails(report);
   return report;
 }
 
@@ -228,7 +233,7 @@ async function sendClaimedBatch(deps: DeliveryDependencies, claim: Claim, report
   const recorded = await prisma.$transaction((tx) => recordOutcomes(tx, outcomes, now, claim.sendAttemptId));
   if (recorded < outcomes.length) {
     // Only if this process stalled past the reconciliation delay mid-request: someone settled the attempt meanwhile.
-    console.warn(`[email] send attempt ${claim.sendAttemptId}: ${outcomes.length - recorded} results arrived after the attempt was reconciled.`);
+    log.warn({ component: 'email' }, `send attempt ${claim.sendAttemptId}: ${outcomes.length - recorded} results arrived after the attempt was reconciled.`);
   }
   return null;
 }
@@ -376,3 +381,16 @@ async function recordOutcomes(tx: Executor, outcomes: EmailOutcome[], now: Date,
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The run's outcomes, added to the emails metric. */
+function countEmails(report: DeliveryReport): void {
+  const outcomes: [string, number][] = [
+    ['sent', report.sent],
+    ['failed', report.failed],
+    ['retrying', report.retrying],
+    ['unsure', report.unsure],
+    ['cancelled', report.cancelled],
+    ['reconciled', report.reconciledSent + report.reconciledRequeued],
+  ];
+  for (const [outcome, count] of outcomes) if (count > 0) emailsTotal.inc({ outcome }, count);
+}

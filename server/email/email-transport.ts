@@ -1,5 +1,6 @@
 import { Errors, ServerClient } from 'postmark';
 import type { PrismaClient } from '../database/prisma.ts';
+import { inClientSpan } from '../observability/tracing.ts';
 
 // Where emails go: Postmark's batch API, or the local mailbox when no Postmark
 // token is configured. A transport sends one batch and reports per message;
@@ -89,18 +90,20 @@ export class PostmarkTransport implements EmailTransport {
   async sendBatch(messages: OutgoingEmail[], sendAttemptId: string): Promise<SendResult[]> {
     let responses: Awaited<ReturnType<typeof this.client.sendEmailBatch>>;
     try {
-      responses = await this.client.sendEmailBatch(
-        messages.map((message) => ({
-          From: message.from,
-          To: message.to,
-          Subject: message.subject,
-          HtmlBody: message.htmlBody,
-          TextBody: message.textBody,
-          Tag: message.tag,
-          Metadata: { emailId: message.emailId, sendAttemptId },
-          MessageStream: 'outbound',
-        })),
-      );
+      const batch = () =>
+        this.client.sendEmailBatch(
+          messages.map((message) => ({
+            From: message.from,
+            To: message.to,
+            Subject: message.subject,
+            HtmlBody: message.htmlBody,
+            TextBody: message.textBody,
+            Tag: message.tag,
+            Metadata: { emailId: message.emailId, sendAttemptId },
+            MessageStream: 'outbound',
+          })),
+        );
+      responses = await inClientSpan('POST postmark /email/batch', { 'server.address': 'postmark', 'messaging.batch.message_count': messages.length }, batch);
     } catch (error) {
       throw postmarkFailure(error);
     }

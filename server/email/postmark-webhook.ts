@@ -7,6 +7,7 @@ import type { EmailDeliveryState, EmailKind } from '../generated/prisma/enums.ts
 import { isUuid } from '../kernel/global-ids.ts';
 import { recordEmailDeliveryReport } from './invitation-delivery-state.ts';
 import { readBodyAtMost } from '../security/request-limits.ts';
+import { emailsTotal } from '../observability/metrics.ts';
 
 // Postmark's delivery webhooks (Delivery, Bounce, SpamComplaint) update the
 // email and its invitation, so an admin sees that an invitation bounced and
@@ -44,7 +45,10 @@ export async function handlePostmarkWebhook(request: Request, deps: { prisma: Pr
   if (!parsed.success) return new Response('Body must be a Postmark webhook record (a JSON object)', { status: 400 });
   const record = parsed.data;
   const state = deliveryStateOf(record);
-  if (state && record.MessageID) await recordDeliveryState(deps.prisma, record, record.MessageID, state, deps.clock.now());
+  if (state && record.MessageID) {
+    await recordDeliveryState(deps.prisma, record, record.MessageID, state, deps.clock.now());
+    emailsTotal.inc({ outcome: state.toLowerCase() });
+  }
   // Unknown message ids and record types are acknowledged, or Postmark would retry them for hours.
   return Response.json({ ok: true });
 }

@@ -35,6 +35,8 @@ export class BulkInvitationProgressHub {
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private readonly reading = new Map<string, { again: boolean }>();
+  /** Each open follower's stop: called at shutdown (endAll). */
+  private readonly stops = new Set<() => void>();
 
   constructor(
     private readonly connectionString: string,
@@ -88,6 +90,7 @@ export class BulkInvitationProgressHub {
       const { unsubscribe, listening } = this.subscribe(bulkInvitationId, deliver);
       const onAbort = () => stop();
       signal?.addEventListener('abort', onAbort);
+      this.stops.add(onAbort);
       try {
         // Read once LISTEN is in effect: a change committed after this read is announced to us.
         if ((await Promise.race([listening.then(() => true), stop.then(() => false)])) === true) {
@@ -98,6 +101,7 @@ export class BulkInvitationProgressHub {
         await stop;
       } finally {
         signal?.removeEventListener('abort', onAbort);
+        this.stops.delete(onAbort);
         unsubscribe();
         release();
       }
@@ -117,6 +121,11 @@ export class BulkInvitationProgressHub {
         return this;
       },
     };
+  }
+
+  /** At shutdown: ends every follower's stream, so each client gets the stream's last event (SSE \`complete\`) rather than a cut connection, and reconnects elsewhere. */
+  endAll(): void {
+    for (const stop of [...this.stops]) stop();
   }
 
   private subscribe(id: string, listener: Listener): { unsubscribe: () => void; listening: Promise<void> } {

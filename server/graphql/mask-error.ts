@@ -6,6 +6,7 @@ import { DomainError, type ErrorCode } from '../kernel/errors.ts';
 import type { RequestErrorCode } from '../kernel/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
 import { ServiceBusyError } from '../kernel/service-busy.ts';
+import { log } from '../observability/log.ts';
 
 // The one mapping from whatever went wrong to the GraphQL error a client
 // receives: every error has a `message` and an `extensions.code` from the list
@@ -48,7 +49,7 @@ export function maskError(error: unknown, message = UNEXPECTED_ERROR_MESSAGE): E
     return located ? amended(located, extensions) : new GraphQLError(original.message, { extensions });
   }
   if (isDatabaseBusy(original)) {
-    console.warn(`Database busy or out of reach (${(original as { code?: string }).code ?? 'no code'}): answered SERVICE_UNAVAILABLE.`);
+    log.warn(`Database busy or out of reach (${(original as { code?: string }).code ?? 'no code'}): answered SERVICE_UNAVAILABLE.`);
     const retryAfterSeconds = BUSY_RETRY_AFTER_SECONDS;
     return new GraphQLError('The service is busy; nothing was written. Try again in a moment.', {
       nodes: located?.nodes,

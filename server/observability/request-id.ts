@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { log } from './log.ts';
 
 // Every response carries an `x-request-id` header: the caller's own when it
 // sent a well-formed one (a proxy's or the SDK's), else a new UUID. The same id
@@ -38,7 +39,7 @@ export function useRequestId(): Plugin {
           if (error.extensions?.code !== 'INTERNAL_SERVER_ERROR') continue;
           const id = requestIdOf(request);
           (error as { extensions: Record<string, unknown> }).extensions = { ...error.extensions, requestId: id };
-          console.error(`request ${id}: answered INTERNAL_SERVER_ERROR at ${error.path?.join('.') ?? '(request)'}`);
+          log.error({ err: error.originalError ?? error, requestId: id }, `answered INTERNAL_SERVER_ERROR at ${error.path?.join('.') ?? '(request)'}`);
         }
       }
     },

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rootDir } from '../database/paths.ts';
 
 // The admin UI (admin/, built by Vite into admin/dist on install) served at
 // /admin by the API's own server: same origin as /graphql, so no CORS.
@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 // immutable. index.html (and every other /admin/… path, which the UI routes
 // itself) is never cached, so a deploy is picked up at the next load.
 
-// From server/pages/ in development, and from dist/server/ once bundled by
-// `npm run build` (esbuild puts every chunk there): both are two levels down.
-const DIST = fileURLToPath(new URL('../../admin/dist/', import.meta.url));
+// admin/dist in the repository; in a build, its copy at dist/admin/dist.
+const DIST = `${path.join(rootDir, 'admin/dist')}${path.sep}`;
 
 // Mantine writes its CSS variables in <style> elements: inline styles only.
 const CSP =

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../database/index.ts';
 import { createPrisma } from '../database/prisma.ts';
 import { TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, useTestKit } from '../test/kit.ts';
 import { productionApp, productionConfig } from '../test/production.ts';
 import { appOptions } from '../app/wiring.ts';
 import { createApp } from '../app/yoga.ts';
+import { captureLogs } from '../observability/log.ts';
 
 // Finding 9: production showed its insides: introspection, GraphiQL and "Did
 // you mean …" were on; /mailbox/<bad id> and /webhooks/postmark with a body of
@@ -30,8 +31,12 @@ async function graphql(server: ReturnType<typeof app>, query: string, headers: R
 /** What must never reach a caller: the ORM's words, stack frames, file paths. */
 const INSIDES = /prisma|PrismaClient|invocation|\n\s+at |\/work\/|node_modules|\.ts:\d+/i;
 
-const errorLog = vi.spyOn(console, 'error').mockImplementation(() => {});
-afterEach(() => errorLog.mockClear());
+// The server's log lines at error level, per test.
+let errorLog = captureLogs('error');
+afterEach(() => {
+  errorLog.stop();
+  errorLog = captureLogs('error');
+});
 
 describe('production mode', () => {
   it('answers no introspection and no GraphiQL unless enabled, and hides suggestions', async () => {
@@ -123,7 +128,7 @@ describe('production mode', () => {
       expect(response.status).toBe(500);
       expect(await response.text()).toBe('Internal error');
     }
-    const logged = errorLog.mock.calls.map((call) => call.map(String).join(' ')).join('\n');
+    const logged = errorLog.text();
     expect(logged).toContain('POST /webhooks/postmark failed');
     expect(logged).toContain('GET /mailbox failed');
     expect(logged).toMatch(/parkpass_no_such_database|does not exist/);

@@ -4,6 +4,7 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateL
 import type { Viewer } from '../kernel/scope.ts';
 import { PUBLIC_OPERATION_LIMITS, type PublicOperation, RATE_LIMIT_WINDOW_SECONDS } from '../kernel/limits.ts';
 import { requestRefusal } from '../kernel/request-refusals.ts';
+import { rateLimitRefusals } from '../observability/metrics.ts';
 
 // Rate limits (rate-limiter-flexible), in points per minute:
 //   - each API key, and each signed-in admin (all their sessions together),
@@ -100,13 +101,21 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
   return {
     async charge({ viewer, address }, points, calls) {
       for (const [operation, count] of calls) {
-        await consume(publicOperations[operation], address, count, settings.publicOperationsPerMinute[operation], `${operation} from this address`);
+        await consume(
+          publicOperations[operation],
+          address,
+          count,
+          settings.publicOperationsPerMinute[operation],
+          `${operation} from this address`,
+          count,
+          operation,
+        );
       }
       const [budget, key, limit, who] = budgetOf({ viewer, address });
       // At least one point is counted, so the answer still says where the budget stands.
       const credit = credits.take(key, points - 1);
       try {
-        const state = await consume(budget, key, points - credit, limit, who, points);
+        const state = await consume(budget, key, points - credit, limit, who, points, viewer ? 'caller' : 'anonymous');
         // The window's end, to the whole second below (resetSeconds rounds up): a credit ends no later than its window.
         credits.window(key, Date.now() + (state.resetSeconds - 1) * 1000);
         return { ...state, remaining: Math.min(limit, state.remaining + credits.of(key)) };
@@ -125,6 +134,7 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
         return null;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        rateLimitRefusals.inc({ budget: operation });
         return retryAfterSeconds(rejection);
       }
     },
@@ -187,12 +197,21 @@ function retryAfterSeconds(rejection: RateLimiterRes): number {
 }
 
 /** Counts `points` against `key`; a refusal names the request's whole `cost` (what it asked for, credits aside). */
-async function consume(limiter: RateLimiterAbstract, key: string, points: number, limit: number, who: string, cost = points): Promise<BudgetState> {
+async function consume(
+  limiter: RateLimiterAbstract,
+  key: string,
+  points: number,
+  limit: number,
+  who: string,
+  cost: number,
+  budgetName: string,
+): Promise<BudgetState> {
   try {
     const result = await limiter.consume(key, points);
     return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    rateLimitRefusals.inc({ budget: budgetName });
     if (points > 1) await limiter.reward(key, points - 1);
     const retryAfter = retryAfterSeconds(rejection);
     throw requestRefusal('RATE_LIMITED', `Rate limit reached: ${who} may spend ${limit} points per minute (this request: ${cost}). Retry in ${retryAfter} s.`, {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../database/index.ts';
 import { rootDir } from '../database/paths.ts';
 import { createPrisma } from '../database/prisma.ts';
@@ -8,6 +8,7 @@ import { TEST_PUBLIC_URL, useTestKit } from '../test/kit.ts';
 import { productionApp, productionConfig } from '../test/production.ts';
 import { appOptions } from '../app/wiring.ts';
 import { createApp } from '../app/yoga.ts';
+import { captureLogs } from '../observability/log.ts';
 
 // Every response carries nosniff and refuses to be framed (the sign-in form of
 // /mailbox, the accept page's password form, the admin UI); HSTS only where
@@ -77,7 +78,7 @@ describe('response headers', () => {
   });
 
   it('on an unexpected failure too (500 "Internal error")', async () => {
-    const errorLog = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errorLog = captureLogs('error');
     const missing = withDatabase(inject('postgresServerUrl'), 'parkpass_no_such_database');
     const broken = createPrisma(missing);
     const app = createApp({ prisma: broken, databaseUrl: missing, clock: kit.clock, settings: kit.worker.settings, ...appOptions(productionConfig(MAILBOX)) });
@@ -85,6 +86,6 @@ describe('response headers', () => {
     expect(failed.status).toBe(500);
     expectNotFramableNorSniffed({ 'GET /mailbox, the database out of reach': failed });
     await broken.$disconnect();
-    errorLog.mockRestore();
+    errorLog.stop();
   });
 });

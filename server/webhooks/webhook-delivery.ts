@@ -5,6 +5,7 @@ import type { PrismaClient } from '../database/prisma.ts';
 import type { WebhookRequestLimits } from './webhook-sender.ts';
 import { postWebhook } from './webhook-sender.ts';
 import { signedHeaders } from './webhook-secrets.ts';
+import { webhookDeliveries } from '../observability/metrics.ts';
 
 // Sends the outbox. A run claims due deliveries (several workers never take
 // the same one: SKIP LOCKED, and the claim moves `next_attempt_at` to the end
@@ -123,6 +124,7 @@ async function deliverOneBatch(deps: WebhookDeliveryDependencies): Promise<numbe
           error: result.error,
         },
       });
+      webhookDeliveries.inc({ outcome: result.outcome.toLowerCase() });
       if (result.outcome === 'SUCCESS') {
         await tx.webhookDelivery.update({
           where: { id: row.id },

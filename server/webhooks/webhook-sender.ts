@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { WebhookAttemptOutcome } from '../generated/prisma/enums.ts';
 import { guardedLookup, RefusedAddressError, refusedAddressReason } from './webhook-address-guard.ts';
+import { inClientSpan } from '../observability/tracing.ts';
 
 // One POST of a signed message, bounded: a time limit for the whole exchange,
 // at most `maxResponseBytes` of the answer read (then the socket is closed),
@@ -51,7 +52,17 @@ export interface WebhookAttemptResult {
   error: string | null;
 }
 
-export async function postWebhook(url: string, headers: Record<string, string>, body: string, limits: WebhookRequestLimits): Promise<WebhookAttemptResult> {
+export function postWebhook(url: string, headers: Record<string, string>, body: string, limits: WebhookRequestLimits): Promise<WebhookAttemptResult> {
+  // The endpoint's host only: its path and query may hold the integrator's own secrets.
+  const host = URL.canParse(url) ? new URL(url).host : 'invalid';
+  return inClientSpan('POST webhook endpoint', { 'server.address': host }, async (span) => {
+    const result = await sendWebhook(url, headers, body, limits);
+    span?.setAttributes({ 'webhook.outcome': result.outcome, ...(result.responseStatus ? { 'http.response.status_code': result.responseStatus } : {}) });
+    return result;
+  });
+}
+
+async function sendWebhook(url: string, headers: Record<string, string>, body: string, limits: WebhookRequestLimits): Promise<WebhookAttemptResult> {
   const started = performance.now();
   const finish = (outcome: WebhookAttemptOutcome, responseStatus: number | null, error: string | null): WebhookAttemptResult => ({
     outcome,
