@@ -285,11 +285,16 @@ describe('the SDK against the real server', () => {
       expect(proxy.arrivals()).toHaveLength(3);
       expect((await parkpass.profiles.search({ filter: { search: 'once.retried' } })).totalCount).toBe(1);
 
-      // An update is not idempotent: a 5xx is thrown at once, with the server's answer.
+      // An update is retried too: the server answers the call's retry as its first attempt.
       proxy.script('masked500');
-      await expect(parkpass.profiles.update(once.profile.id, { phone: '+33 1 00 00 00 00' })).rejects.toMatchObject({
+      expect((await parkpass.profiles.update(once.profile.id, { phone: '+33 1 00 00 00 00' })).profile.phone).toBe('+33 1 00 00 00 00');
+      expect(proxy.arrivals()).toHaveLength(2);
+
+      // Accepting an invitation is not retried (it cannot be answered twice): a 5xx is thrown at once, with the server's answer.
+      proxy.script('masked500');
+      await expect(parkpass.invitations.accept('no-such-token', 'a long and fine password')).rejects.toMatchObject({
         code: 'SERVER_ERROR',
-        operation: 'profiles.update',
+        operation: 'invitations.accept',
         status: 500,
       });
       expect(proxy.arrivals()).toHaveLength(1);
