@@ -4,7 +4,6 @@ import { dataDir } from '../database/paths.ts';
 import { parseTrustedProxies, TRUST_NO_PROXY, type TrustedProxies } from '../security/client-address.ts';
 import type { ExposureSettings } from '../security/http-exposure.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../security/rate-limits.ts';
-import { log } from '../observability/log.ts';
 
 // Empty is unset: DATABASE_URL's then means the embedded PostgreSQL outside production.
 const postgresUrl = z
@@ -239,7 +238,8 @@ export function loadConfigOrExit(needs: ConfigNeeds = 'server'): Config {
     return loadConfig(process.env, needs);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    log.fatal(error.message);
+    // Plain text, not a log line: the log's own format is a setting, and the settings are what is wrong.
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
 }

@@ -266,6 +266,11 @@ describe('text input', () => {
       'ProfileCreateInput.idempotencyKey',
       'ParkingLotInput.idempotencyKey',
       'TagInput.idempotencyKey',
+      'ProfileInviteInput.idempotencyKey',
+      'WebhookEndpointCreateInput.idempotencyKey',
+      // Admins invited to the team: parseEmail and parseRequiredText in server/admins/admin-invitation-service.ts.
+      'AdminInviteInput.email',
+      'AdminInviteInput.name',
       ...['ProfileCreateInput', 'ProfileUpdateInput', 'ProfileUpsertInput'].flatMap((input) =>
         ['email', 'externalId', 'firstName', 'lastName', 'phone'].map((field) => `${input}.${field}`),
       ),
@@ -278,6 +283,9 @@ describe('text input', () => {
       'InvitationAcceptInput.token', // hashed, never stored
       'InvitationRequestNewLinkInput.token', // hashed into a job for the renewal, never stored
       'Query.invitationByToken(token)', // hashed, never stored
+      'AdminInvitationAcceptInput.password', // the password policy, then hashed
+      'AdminInvitationAcceptInput.token', // hashed, never stored
+      'Query.adminInvitationByToken(token)', // hashed, never stored
     ];
     const textInputs: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
