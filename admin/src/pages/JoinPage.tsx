@@ -1,5 +1,4 @@
 import { Alert, Anchor, Button, Container, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
-import { AdminLoginDocument } from '@parkpass/sdk';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -22,7 +21,6 @@ export function JoinPage() {
   const [token] = useState(tokenOfLink);
   const [{ data, fetching: reading }] = useQuery({ query: AdminJoinInvitationDocument, variables: { token }, pause: !token });
   const [{ fetching: joining }, join] = useMutation(AdminJoinDocument);
-  const [, login] = useMutation(AdminLoginDocument);
   const [password, setPassword] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const invitation = data?.adminInvitationByToken;
@@ -33,12 +31,9 @@ export function JoinPage() {
     const result = await join({ input: { token, password } });
     const outcome = mutationOutcome(result.data?.adminInvitationAccept, result.error, 'AdminInvitationAcceptPayload', t);
     if (!outcome.ok) return setFailure(outcome.message);
-    const signedIn = await login({ input: { email: outcome.ok.email, password, organizationId: outcome.ok.organizationId } });
-    const answer = signedIn.data?.adminLogin;
-    if (answer?.__typename === 'AdminLoginPayload') {
-      signIn(answer.token, answer.expiresAt);
-      navigate('/profiles', { replace: true });
-    } else navigate('/sign-in', { replace: true });
+    // Signs in through the session cookie, with the password just chosen.
+    const refused = await signIn(outcome.ok.email, password);
+    navigate(refused ? '/sign-in' : '/profiles', { replace: true });
   }
 
   let body: React.ReactNode;
