@@ -5,6 +5,7 @@ import { generateApiKeySecret, hashSecret } from '../auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../auth/sessions.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { schema } from './schema.ts';
+import { MatrixOwnershipTransferDocument } from '../test/generated/graphql.ts';
 import { type GraphQLResponse, globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 import { accessTableMarkdown } from '../graphql/access-table-markdown.ts';
 import { type Action, type ActorKind, actorKindsOf, PLAN_ORDER, refusalFor, ROLES } from '../kernel/policy.ts';
@@ -118,12 +119,11 @@ const samples: Record<string, Sample> = {
     root: 'Mutation',
     // Handed over by a second admin with the organization's role (its own session), so the main admin keeps theirs.
     run: async (org, actor) => {
-      const document = 'mutation ($id: ID!) { organizationOwnershipTransfer(input: { adminId: $id }) { __typename ... on Error { code } } }';
       const target = await kit.prisma.admin.create({
         data: { organizationId: org.id, email: `heir-${unique()}@example.test`, name: 'Heir', role: 'VIEWER', passwordHash: 'x' },
       });
       const variables = { id: globalId('Admin', target.id) };
-      if (actor === 'API_KEY') return org.graphqlAs(actor, document, variables);
+      if (actor === 'API_KEY') return (await kit.as(org.apiKey).send(MatrixOwnershipTransferDocument, variables)) as GraphQLResponse;
       const { role } = await kit.prisma.admin.findUniqueOrThrow({ where: { id: org.adminId } });
       const token = newSessionToken();
       await kit.prisma.admin.create({
@@ -136,7 +136,7 @@ const samples: Record<string, Sample> = {
           sessions: { create: { tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
         },
       });
-      return kit.graphql(document, variables, { token });
+      return (await kit.as(token).send(MatrixOwnershipTransferDocument, variables)) as GraphQLResponse;
     },
   },
   apiKeyCreate: mutation('mutation { apiKeyCreate(input: { name: "Matrix key", role: VIEWER }) { __typename ... on Error { code } } }'),
