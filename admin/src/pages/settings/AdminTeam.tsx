@@ -178,6 +178,7 @@ export function TransferOwnership({ admin, onTransferred }: { admin: AdminRow_Ad
         danger
         busy={fetching}
         returnFocusTo={opener}
+        failure={failure}
       >
         <Text size="sm">{t('team.transferText', { name: admin.name })}</Text>
         <Select
@@ -188,11 +189,6 @@ export function TransferOwnership({ admin, onTransferred }: { admin: AdminRow_Ad
           onChange={(value) => value && setKeep(value as Role)}
           allowDeselect={false}
         />
-        {failure && (
-          <Text size="sm" c="var(--mantine-color-error)" role="alert">
-            {failure}
-          </Text>
-        )}
       </ConfirmDialog>
     </>
   );

@@ -291,15 +291,11 @@ function RotateToken({ connection, onRotated }: { connection: DirectoryConnectio
         confirmLabel={t('directory.rotate')}
         busy={fetching}
         returnFocusTo={opener}
+        failure={failure}
         step={secret ? 'secret' : 'confirm'}
         actions={secret ? <SecretShown secret={secret} onDone={close} /> : undefined}
       >
         {!secret && <Text size="sm">{t('directory.rotateText')}</Text>}
-        {failure && (
-          <Text size="sm" c="var(--mantine-color-error)" role="alert">
-            {failure}
-          </Text>
-        )}
       </ConfirmDialog>
     </>
   );
@@ -345,13 +341,9 @@ function DeleteConnection({ connection, onDeleted }: { connection: DirectoryConn
         danger
         busy={fetching}
         returnFocusTo={opener}
+        failure={failure}
       >
         <Text size="sm">{t('directory.deleteText', { count: connection.userCount })}</Text>
-        {failure && (
-          <Text size="sm" c="var(--mantine-color-error)" role="alert">
-            {failure}
-          </Text>
-        )}
       </ConfirmDialog>
     </>
   );
