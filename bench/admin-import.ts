@@ -15,6 +15,7 @@ import { guessMapping } from '../admin/src/pages/import/csv-rules.ts';
 import { countOutcomes, prepareImport, runImport } from '../admin/src/pages/import/import-run.ts';
 import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
+import { SESSION_COOKIE } from '../server/pages/admin-session.ts';
 import type { PrismaClient } from '../server/database/prisma.ts';
 
 const ROWS = 10_000;
@@ -63,14 +64,9 @@ export async function benchImport(prisma: PrismaClient, base: string, page: Page
 
   // 1. In the browser.
   const first = await freshOrganization(prisma, 'Bench import (browser)');
+  await page.context().addCookies([{ name: SESSION_COOKIE, value: first.token, url: base, httpOnly: true, sameSite: 'Strict' }]);
   await page.goto(`${base}/admin/sign-in`);
-  await page.evaluate(
-    ([t, e]) => {
-      localStorage.setItem('parkpass.admin.session', JSON.stringify({ token: t, expiresAt: e }));
-      localStorage.setItem('parkpass.admin.locale', 'en');
-    },
-    [first.token, first.expiresAt.toISOString()] as const,
-  );
+  await page.evaluate(() => localStorage.setItem('parkpass.admin.locale', 'en'));
   await page.goto(`${base}/admin/profiles/import`);
   await page.locator('input[type=file]').setInputFiles({ name: 'salariés.csv', mimeType: 'text/csv', buffer: file });
   await page.getByRole('button', { name: 'Preview' }).waitFor();

@@ -16,6 +16,7 @@ import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
 import { hashSecret } from '../server/auth/api-keys.ts';
 import { newSessionToken, SESSION_LIFETIME_MS } from '../server/auth/sessions.ts';
+import { SESSION_COOKIE } from '../server/pages/admin-session.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { createApp } from '../server/app/yoga.ts';
@@ -63,11 +64,8 @@ await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: await sparticuz.executablePath(), args: sparticuz.args, headless: true });
 const page = await (await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } })).newPage();
-await page.goto('/admin/sign-in');
-await page.evaluate(([t, e]) => localStorage.setItem('parkpass.admin.session', JSON.stringify({ token: t, expiresAt: e })), [
-  token,
-  expiresAt.toISOString(),
-] as const);
+// The admin UI's session is an HttpOnly cookie: the bench hands the browser the one sign-in would set.
+await page.context().addCookies([{ name: SESSION_COOKIE, value: token, url: base, httpOnly: true, sameSite: 'Strict' }]);
 
 const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const firstTable: number[] = [];
