@@ -13,7 +13,14 @@ export {
 } from './call.ts';
 export * from './client.ts';
 export * from './errors.ts';
-export type { BulkInvitation, BulkInvitationListItem, BulkInvitationsResource, InviteManyResult, SkippedProfile } from './resources/bulk-invitations.ts';
+export type {
+  BulkInvitation,
+  BulkInvitationListItem,
+  BulkInvitationsResource,
+  InviteManyResult,
+  RevokeManyResult,
+  SkippedProfile,
+} from './resources/bulk-invitations.ts';
 export type {
   InvitationAcceptResult,
   InvitationPreview,
@@ -47,6 +54,9 @@ export type {
   TagUpdateResult,
 } from './resources/lots-and-tags.ts';
 export {
+  type AccessChange,
+  type BulkWriteOptions,
+  type DeleteManyResult,
   type Invitation,
   type Profile,
   type ProfileCounts,
@@ -55,6 +65,7 @@ export {
   type ProfileResult,
   type ProfilesResource,
   type ProfileUpdateResult,
+  type UpdateAccessManyResult,
   UpsertAllError,
   type UpsertAllResult,
   type UpsertResult,

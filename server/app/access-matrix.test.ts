@@ -160,6 +160,16 @@ const samples: Record<string, Sample> = {
   profilesInvite: mutation('mutation ($id: ID!) { profilesInvite(input: { profileIds: [$id] }) { __typename ... on Error { code } } }', async (org) => ({
     id: globalId('Profile', (await org.insertProfiles(1))[0]!),
   })),
+  profilesUpdateAccess: mutation(
+    'mutation ($id: ID!, $tag: ID!) { profilesUpdateAccess(input: { profileIds: [$id], addTagIds: [$tag] }) { __typename ... on Error { code } } }',
+    async (org) => ({ id: globalId('Profile', (await org.insertProfiles(1))[0]!), tag: org.tags[0]!.globalId }),
+  ),
+  invitationsRevoke: mutation('mutation ($id: ID!) { invitationsRevoke(input: { profileIds: [$id] }) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('Profile', (await org.insertProfiles(1))[0]!),
+  })),
+  profilesDelete: mutation('mutation ($id: ID!) { profilesDelete(input: { profileIds: [$id] }) { __typename ... on Error { code } } }', async (org) => ({
+    id: globalId('Profile', (await org.insertProfiles(1))[0]!),
+  })),
   invitationRevoke: mutation('mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { __typename ... on Error { code } } }', async (org) => {
     const [profileId] = await org.insertProfiles(1, {
       with: () => ({ status: 'PENDING', invitationExpiresAt: new Date(kit.clock.now().getTime() + 3_600_000) }),
@@ -372,6 +382,9 @@ function argumentsOf(field: string): string {
     profilesInvitePreview: '(filter: {})',
     profileInvite: `(input: { profileId: ${id} })`,
     profilesInvite: '(input: { filter: {} })',
+    profilesUpdateAccess: '(input: { filter: {}, addPaymentMethods: [CREDIT_CARD] })',
+    invitationsRevoke: '(input: { filter: {} })',
+    profilesDelete: '(input: { filter: {} })',
     parkingLotCreate: '(input: { name: "a" })',
     parkingLotUpdate: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))}, input: { name: "a" })`,
     parkingLotDelete: `(id: ${JSON.stringify(globalId('ParkingLot', '00000000-0000-7000-8000-000000000000'))})`,

@@ -15,6 +15,7 @@ import '../invitations/invitation.graphql.ts';
 import '../profiles/profile.graphql.ts';
 import '../profiles/profile-upsert.graphql.ts';
 import '../profiles/profile-invite.graphql.ts';
+import '../profiles/profile-bulk.graphql.ts';
 import '../bulk-invitations/bulk-invitation.graphql.ts';
 import '../invitations/invitation-accept.graphql.ts';
 import '../invitations/invitation-renewal.graphql.ts';

@@ -164,6 +164,21 @@ describe('tenant isolation', () => {
         variables: (id) => ({ lot: id('ParkingLot') }),
       },
       {
+        name: 'profilesDelete by ids',
+        query: `mutation ($id: ID!) { profilesDelete(input: { profileIds: [$id] }) { ${result} ... on ProfilesDeletePayload { total changedCount skipped { reason count } } } }`,
+        variables: (id) => ({ id: id('Profile') }),
+      },
+      {
+        name: 'profilesUpdateAccess with a lot',
+        query: `mutation ($id: ID!, $lot: ID!) { profilesUpdateAccess(input: { profileIds: [$id], addParkingLotIds: [$lot] }) { ${result} } }`,
+        variables: (id) => ({ id: id('Profile'), lot: id('ParkingLot') }),
+      },
+      {
+        name: 'invitationsRevoke by filter',
+        query: `mutation ($lot: ID!) { invitationsRevoke(input: { filter: { parkingLotIds: [$lot] } }) { ${result} ... on InvitationsRevokePayload { total changedCount } } }`,
+        variables: (id) => ({ lot: id('ParkingLot') }),
+      },
+      {
         name: 'invitationRevoke',
         query: `mutation ($id: ID!) { invitationRevoke(input: { invitationId: $id }) { ${result} } }`,
         variables: (id) => ({ id: id('Invitation') }),
@@ -274,6 +289,9 @@ describe('tenant isolation', () => {
     expect(answers['directoryGroupMap of an own group with a lot and a tag'].directoryGroupMap.code).toBe('NOT_FOUND');
     expect(answers['profilesInvite by ids'].profilesInvite.bulkInvitation).toMatchObject({ invitedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
     expect(answers['profilesInvite by filter'].profilesInvite.bulkInvitation).toMatchObject({ total: 0, invitedCount: 0 });
+    expect(answers['profilesDelete by ids'].profilesDelete).toMatchObject({ total: 1, changedCount: 0, skipped: [{ reason: 'NOT_FOUND', count: 1 }] });
+    expect(answers['profilesUpdateAccess with a lot'].profilesUpdateAccess.code).toBe('UNKNOWN_PARKING_LOT');
+    expect(answers['invitationsRevoke by filter'].invitationsRevoke).toMatchObject({ total: 0, changedCount: 0 });
     expect(answers['profileCreate with a lot'].profileCreate.code).toBe('UNKNOWN_PARKING_LOT');
     expect(answers['profilesUpsert with a lot and a tag'].profilesUpsert.results.map((row: any) => row.error.code)).toEqual([
       'UNKNOWN_PARKING_LOT',

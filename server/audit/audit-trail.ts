@@ -72,8 +72,10 @@ const ERASED_ADMIN_INVITATION_SUMMARIES: Partial<Record<AuditEventKind, string>>
   ADMIN_INVITATION_REVOKED: 'Revoked the admin invitation of an admin (deleted since).',
 };
 
-/** Takes a deleted profile's name and email out of its events, in the deleting transaction. */
-export async function eraseProfileFromTrail(tx: Prisma.TransactionClient, organizationId: string, profileId: string): Promise<void> {
+/** Takes deleted profiles' names and emails out of their events, in the deleting transaction (one statement for any number). */
+export async function eraseProfileFromTrail(tx: Prisma.TransactionClient, organizationId: string, profileId: string | string[]): Promise<void> {
+  const profileIds = Array.isArray(profileId) ? profileId : [profileId];
+  if (profileIds.length === 0) return;
   const kinds = Object.keys(ERASED_PROFILE_SUMMARIES);
   const summaries = Object.values(ERASED_PROFILE_SUMMARIES);
   await tx.$executeRaw`
@@ -83,7 +85,7 @@ export async function eraseProfileFromTrail(tx: Prisma.TransactionClient, organi
       ELSE coalesce((SELECT r.summary FROM unnest(${kinds}::text[], ${summaries}::text[]) AS r(kind, summary) WHERE r.kind = e.kind::text),
                     'An event of a profile (deleted since).')
     END
-    WHERE e.organization_id = ${organizationId}::uuid AND e.profile_id = ${profileId}::uuid`;
+    WHERE e.organization_id = ${organizationId}::uuid AND e.profile_id = ANY (${profileIds}::uuid[])`;
 }
 
 /**

@@ -35,6 +35,10 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
       description: 'The most profiles one bulk invitation may select on this plan (0 without bulk invitations).',
       resolve: (viewer) => PLANS[viewer.plan].maxBulkInvitationSize,
     }),
+    maxBulkEditSize: t.int({
+      description: 'The most profiles one profilesUpdateAccess or profilesDelete may select on this plan (invitationsRevoke: maxBulkInvitationSize).',
+      resolve: (viewer) => PLANS[viewer.plan].maxBulkEditSize,
+    }),
     permissions: t.field({
       type: [ActionAccessRef],
       description: 'Every action, allowed or not and why, so a UI can hide or explain what the caller cannot use.',

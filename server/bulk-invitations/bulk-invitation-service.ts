@@ -2,21 +2,17 @@ import { enqueue } from '../outbox/index.ts';
 import { PLANS } from '../kernel/policy.ts';
 import type { RequestScope, ServiceScope } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
-import { DomainError, IdempotencyKeyReusedError, InvalidInputError, SelectionTooLargeError } from '../kernel/errors.ts';
+import { DomainError, IdempotencyKeyReusedError, SelectionTooLargeError } from '../kernel/errors.ts';
 import type { BulkInvitation, Prisma } from '../generated/prisma/client.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { canonicalJson, markReplayed, parseIdempotencyKey } from '../kernel/idempotency.ts';
-import type { ProfileFilter } from '../profiles/index.ts';
-import { countProfiles, selectedProfileIds } from '../profiles/index.ts';
+import { type Selection, type SelectionInput, selectionIdsAfter, selectionOf, selectionSize } from '../profiles/index.ts';
 import { inviteBatch, loadCandidates, outcomeOf } from '../invitations/index.ts';
 import type { SkipReason } from '../invitations/index.ts';
 import { isSameCall } from '../kernel/idempotency-call.ts';
 import { summarizeSelection } from './selection-summary.ts';
 import { recordAudit } from '../audit/index.ts';
 import { announceBulkInvitationCompleted } from '../webhooks/index.ts';
-
-/** Profiles to invite: a list of ids, or every profile a search filter matches ("select all search results"). */
-export type Selection = { profileIds: string[] } | { filter: ProfileFilter };
 
 /** Profiles handled per transaction: each chunk commits its invitations, emails and progress together. */
 export const CHUNK_SIZE = 2_500;
@@ -30,51 +26,15 @@ export interface SelectionPreview {
   skipped: Partial<Record<SkipReason, number>>;
 }
 
-type Reader = PrismaClient | Prisma.TransactionClient;
-
-/** The next profile ids of the selection after `cursor`, in id order. */
-async function nextIds(reader: Reader, organizationId: string, selection: Selection, cursor: string | null, now: Date, limit = CHUNK_SIZE) {
-  if ('profileIds' in selection) {
-    return selection.profileIds.filter((id) => cursor === null || id > cursor).slice(0, limit);
-  }
-  return selectedProfileIds(reader, organizationId, selection.filter, now, cursor, limit);
-}
-
-/** A selection as a caller gives it: ids or a filter, exactly one of them. */
-export interface SelectionInput {
-  profileIds?: string[] | null;
-  filter?: ProfileFilter | null;
-}
-
-/** The rule of a selection: either ids (at least one) or a filter, at `path` of the input. */
-export function selectionOf(input: SelectionInput, path: string[]): Selection {
-  const hasIds = input.profileIds != null;
-  const hasFilter = input.filter != null;
-  if (hasIds === hasFilter) throw new InvalidInputError(path, 'Give either profileIds or filter, not both and not neither.');
-  if (hasIds && input.profileIds!.length === 0) throw new InvalidInputError([...path, 'profileIds'], 'Select at least one profile.');
-  return hasIds ? { profileIds: input.profileIds! } : { filter: input.filter! };
-}
-
-/** Ids sorted and without duplicates, so chunks can follow them by cursor. */
-function normalized(selection: Selection): Selection {
-  if ('profileIds' in selection) return { profileIds: [...new Set(selection.profileIds)].sort() };
-  return selection;
-}
-
-async function selectionSize(reader: Reader, organizationId: string, selection: Selection, now: Date): Promise<number> {
-  if ('profileIds' in selection) return selection.profileIds.length;
-  return countProfiles(reader, organizationId, selection.filter, now);
-}
-
 /** What inviting the selection would do now, without doing it (the Confirm dialog). Reads chunk by chunk. */
 export async function previewSelection(scope: RequestScope, input: SelectionInput): Promise<SelectionPreview> {
   // The preview answers at the same path as profilesInvite, so a UI shows one error for both.
-  const selection = normalized(selectionOf(input, ['input']));
+  const selection = selectionOf(input, ['input']);
   const { now, organizationId } = scope;
   const preview: SelectionPreview = { total: 0, invite: 0, reinvite: 0, skipped: {} };
   let cursor: string | null = null;
   for (;;) {
-    const ids = await nextIds(scope.prisma, organizationId, selection, cursor, now, 5_000);
+    const ids = await selectionIdsAfter(scope.prisma, organizationId, selection, cursor, now, 5_000);
     if (ids.length === 0) return preview;
     cursor = ids.at(-1)!;
     const rows = await loadCandidates(scope.prisma, organizationId, ids, false);
@@ -97,7 +57,7 @@ export async function previewSelection(scope: RequestScope, input: SelectionInpu
  * queue in the same transaction that records them.
  */
 export async function startBulkInvitation(scope: RequestScope, input: SelectionInput & { idempotencyKey?: string | null }): Promise<BulkInvitation> {
-  const selection = normalized(selectionOf(input, ['input']));
+  const selection = selectionOf(input, ['input']);
   const key = parseIdempotencyKey(input.idempotencyKey);
   const { now, organizationId, actor } = scope;
   if (key) {
@@ -195,7 +155,7 @@ export async function runBulkInvitation(scope: ServiceScope, bulkInvitationId: s
         if (bulk.state === 'COMPLETED' || bulk.state === 'FAILED') return true;
         const now = scope.clock.now();
         const selection = bulk.selection as unknown as Selection;
-        const ids = await nextIds(tx, bulk.organizationId, selection, bulk.cursor, now);
+        const ids = await selectionIdsAfter(tx, bulk.organizationId, selection, bulk.cursor, now, CHUNK_SIZE);
         if (ids.length === 0) {
           await tx.bulkInvitation.update({
             where: { id: bulk.id },

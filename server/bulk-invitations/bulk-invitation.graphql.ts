@@ -7,10 +7,11 @@ import { parseQueryInput, tooManySubscriptions } from '../graphql/graphql-errors
 import type { BulkInvitation } from '../generated/prisma/client.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../kernel/idempotency.ts';
 import { inCallerOrganization } from '../graphql/organization-scope.ts';
-import { idsOf, ProfileRef } from '../profiles/profile.graphql.ts';
-import { ProfileFilterInput, toProfileFilter } from '../profiles/profile-filter.graphql.ts';
+import { ProfileRef } from '../profiles/profile.graphql.ts';
+import { ProfileFilterInput } from '../profiles/profile-filter.graphql.ts';
+import { selectionArgs, selectionInput } from '../profiles/profile-selection.graphql.ts';
 import { MAX_FOLLOWERS_PER_CALLER, TooManyFollowersError } from '../graphql/bulk-invitation-progress.ts';
-import { previewSelection, type SelectionInput, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
+import { previewSelection, type SelectionPreview, startBulkInvitation } from './bulk-invitation-service.ts';
 import { SKIP_REASONS, type SkipReason } from '../invitations/index.ts';
 
 // Bulk invitations: the preview (what the Confirm dialog shows), profilesInvite,
@@ -89,19 +90,6 @@ export const BulkInvitationRef = builder.prismaNode('BulkInvitation', {
     failureReason: t.exposeString('lastError', { nullable: true, description: 'Why it stopped, when FAILED (after the worker ran out of retries).' }),
   }),
 });
-
-const selectionArgs = {
-  profileIds: 'These profiles (global ids, at least one). Give either profileIds or filter.',
-  filter: 'Every profile this search filter matches ("select all search results"). Give either profileIds or filter.',
-};
-
-/** The GraphQL selection as the service's: global ids decoded, the filter mapped (its errors at `path`). */
-function selectionInput(
-  input: { profileIds?: { id: string }[] | null; filter?: typeof ProfileFilterInput.$inferInput | null },
-  path: string[],
-): SelectionInput {
-  return { profileIds: idsOf(input.profileIds), filter: toProfileFilter(input.filter, [...path, 'filter']) };
-}
 
 const ProfilesInviteInput = builder.inputType('ProfilesInviteInput', {
   description: 'Which profiles to invite, and a key that makes retrying this request safe.',

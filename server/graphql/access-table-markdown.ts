@@ -23,5 +23,6 @@ export function accessTableMarkdown(): string {
     `| --- | ${PLAN_ORDER.map(() => ':-:').join(' | ')} |`,
     ...featureRows,
     `| largest bulk invitation | ${PLAN_ORDER.map((plan) => PLANS[plan].maxBulkInvitationSize.toLocaleString('en-US')).join(' | ')} |`,
+    `| largest bulk change of access or deletion | ${PLAN_ORDER.map((plan) => PLANS[plan].maxBulkEditSize.toLocaleString('en-US')).join(' | ')} |`,
   ].join('\n');
 }

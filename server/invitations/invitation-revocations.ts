@@ -1,4 +1,4 @@
-import type { RequestScope } from '../kernel/scope.ts';
+import type { OrganizationScope, RequestScope } from '../kernel/scope.ts';
 import { NotFoundError } from '../kernel/errors.ts';
 import type { Invitation, Prisma } from '../generated/prisma/client.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -43,20 +43,45 @@ export async function revokeInvitationsToOldAddresses(tx: Transaction, profileId
  * communication gate), e.g. when the directory deactivates them. One statement for any number of profiles.
  */
 export async function revokeOpenInvitations(tx: Transaction, organizationId: string, profileIds: string[], now: Date): Promise<number> {
-  if (profileIds.length === 0) return 0;
-  const revoked = await tx.$queryRaw<{ id: string; profile_id: string; external_id: string | null }[]>`
+  return (await closeOpenInvitations(tx, organizationId, profileIds, now)).length;
+}
+
+/**
+ * Revokes the open invitations of many profiles at an admin's or API key's request (invitationsRevoke): as
+ * revokeInvitation does for one, each is announced (invitation.revoked) and audited (INVITATION_REVOKED), in the
+ * caller's transaction. Returns the profiles whose invitation was revoked.
+ */
+export async function revokeOpenInvitationsOf(tx: Transaction, scope: OrganizationScope, profileIds: string[]): Promise<string[]> {
+  const revoked = await closeOpenInvitations(tx, scope.organizationId, profileIds, scope.now);
+  await recordAudit(
+    tx,
+    scope,
+    revoked.map((row) => ({
+      kind: 'INVITATION_REVOKED' as const,
+      profileId: row.profile_id,
+      subjectId: row.id,
+      summary: `Revoked the invitation sent to ${row.email} (bulk).`,
+    })),
+  );
+  return [...new Set(revoked.map((row) => row.profile_id))];
+}
+
+/** Closes the profiles' open invitations and writes their invitation.revoked events: one statement, the rows revoked. */
+async function closeOpenInvitations(tx: Transaction, organizationId: string, profileIds: string[], now: Date) {
+  if (profileIds.length === 0) return [];
+  const revoked = await tx.$queryRaw<{ id: string; profile_id: string; external_id: string | null; email: string }[]>`
     UPDATE invitation SET revoked_at = ${now}::timestamptz
     FROM profile
     WHERE profile.id = invitation.profile_id AND invitation.organization_id = ${organizationId}::uuid
       AND invitation.profile_id = ANY(${profileIds}::uuid[]) AND ${invitationNotClosedSql('invitation')}
-    RETURNING invitation.id, invitation.profile_id, profile.external_id`;
+    RETURNING invitation.id, invitation.profile_id, profile.external_id, invitation.email::text AS email`;
   await announceRevocations(
     tx,
     organizationId,
     now,
     revoked.map((row) => ({ invitationId: row.id, profileId: row.profile_id, externalId: row.external_id })),
   );
-  return revoked.length;
+  return revoked;
 }
 
 /** The invitation.revoked events of invitations revoked at `now`, written to the outbox. */

@@ -386,17 +386,17 @@ export class InvitationAlreadyUsedError extends defineError('INVITATION_ALREADY_
 
 export class SelectionTooLargeError extends defineError('SELECTION_TOO_LARGE', {
   typeName: 'SelectionTooLarge',
-  description: "The selection holds more profiles than the plan's largest bulk invitation.",
+  description: 'The selection holds more profiles than one bulk action of this kind takes on the plan (Viewer.maxBulkInvitationSize, Viewer.maxBulkEditSize).',
   fields: {
     size: { type: 'Int', description: 'How many profiles the selection holds.' },
-    max: { type: 'Int', description: 'The most one bulk invitation takes on this plan.' },
+    max: { type: 'Int', description: 'The most one bulk action of this kind takes on this plan.' },
   },
 }) {
   constructor(
     readonly size: number,
     readonly max: number,
   ) {
-    super(`The selection holds ${size} profiles; one bulk invitation on this plan takes at most ${max}. Narrow the filter or split it.`);
+    super(`The selection holds ${size} profiles; one bulk action of this kind takes at most ${max} on this plan. Narrow the filter or split it.`);
   }
 }
 

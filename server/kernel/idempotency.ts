@@ -141,3 +141,43 @@ export async function oncePerCall<T>(tx: Prisma.TransactionClient, request: Once
   if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
   return request.answerAgain(earlier.response);
 }
+
+export interface IdempotentResult<T> {
+  organizationId: string;
+  /** E.g. "profilesDelete": keys of one operation are apart from another's. */
+  operation: string;
+  /** The caller's idempotency key (parsed): without one, the call's own retries are still recognised (oncePerCall). */
+  key: string | null;
+  callId: string | null | undefined;
+  /** The request's input, minus the key: a retry must send the same. */
+  input: unknown;
+  run: () => Promise<T>;
+  /** What to remember of the answer (counts): never a secret. */
+  keep: (result: T) => Prisma.InputJsonValue;
+  answerAgain: (kept: Prisma.JsonValue) => T;
+}
+
+/**
+ * A write over many rows that is not a create (a bulk change, revocation or deletion): its key is claimed in the
+ * write's transaction, the answer (its counts) kept with it, and a retry with the same key gets that answer again,
+ * marked replayed (unless it is the same call's own retry), without writing anything. Kept like a create's key.
+ */
+export async function idempotentResult<T extends object>(tx: Prisma.TransactionClient, request: IdempotentResult<T>): Promise<T> {
+  const { organizationId, operation, key, callId } = request;
+  if (!key) return oncePerCall(tx, { ...request, operation: `${operation}:call` });
+  const requestHash = sha256Hex(canonicalJson(request.input));
+  const claimed = await tx.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotent_request (organization_id, operation, key, request_hash, call_id)
+    VALUES (${organizationId}::uuid, ${operation}, ${key}, ${requestHash}, ${callId ?? null})
+    ON CONFLICT DO NOTHING RETURNING key`;
+  const where = { organizationId_operation_key: { organizationId, operation, key } };
+  if (claimed.length === 1) {
+    const result = await request.run();
+    await tx.idempotentRequest.update({ where, data: { response: request.keep(result) } });
+    return result;
+  }
+  const earlier = await tx.idempotentRequest.findUniqueOrThrow({ where });
+  if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+  const result = request.answerAgain(earlier.response);
+  return isSameCall(earlier.callId, callId) ? result : markReplayed(result);
+}

@@ -18,8 +18,14 @@ export type Feature = keyof typeof FEATURES;
 export interface PlanEntry {
   description: string;
   features: readonly Feature[];
-  /** The most profiles one bulk invitation may select; 0 without the feature. */
+  /** The most profiles one bulk invitation (or bulk revocation of invitations) may select; 0 without the feature. */
   maxBulkInvitationSize: number;
+  /**
+   * The most profiles one bulk change of access and tags, or one bulk deletion, may select. Each is one
+   * transaction that locks its profiles until it commits, so it stays below the largest bulk invitation
+   * (which runs in chunks, in the background).
+   */
+  maxBulkEditSize: number;
 }
 
 /** Plans from smallest to largest: the first one with a feature is the one to suggest. */
@@ -28,16 +34,19 @@ export const PLANS = {
     description: 'Profiles and parking access, managed in the admin UI. No invitations, no API.',
     features: [],
     maxBulkInvitationSize: 0,
+    maxBulkEditSize: 1_000,
   },
   BUSINESS: {
     description: 'Adds invitations (one by one and in bulk, up to 5,000 at once), API access and webhooks.',
     features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS'],
     maxBulkInvitationSize: 5_000,
+    maxBulkEditSize: 5_000,
   },
   ENTERPRISE: {
     description: 'Everything, with bulk invitations of up to 100,000 profiles at once and directory sync (SCIM).',
     features: ['INVITATIONS', 'BULK_INVITATIONS', 'API_ACCESS', 'WEBHOOKS', 'DIRECTORY_SYNC'],
     maxBulkInvitationSize: 100_000,
+    maxBulkEditSize: 25_000,
   },
 } as const satisfies Record<Plan, PlanEntry>;
 
@@ -76,13 +85,17 @@ export const ACTIONS = {
     description: 'Create, update, delete and bulk-upsert profiles.',
     roles: ['OWNER', 'ADMIN', 'MANAGER'],
   },
+  EDIT_PROFILES_BULK: {
+    description: 'Change the parking access, tags and payment methods of many profiles at once, or delete them, by ids or by search filter.',
+    roles: ['OWNER', 'ADMIN'],
+  },
   INVITE: {
     description: 'Invite, re-invite or revoke the invitation of one profile.',
     roles: ['OWNER', 'ADMIN', 'MANAGER'],
     feature: 'INVITATIONS',
   },
   INVITE_BULK: {
-    description: 'Invite many profiles at once, by ids or by search filter.',
+    description: 'Invite many profiles at once, or revoke their open invitations, by ids or by search filter.',
     roles: ['OWNER', 'ADMIN'],
     feature: 'BULK_INVITATIONS',
   },

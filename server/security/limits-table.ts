@@ -18,6 +18,12 @@ export function limitsTableMarkdown(): string {
     ['ids in `nodes(ids:)`', n(REQUEST_LIMITS.nodeIds), '`LIST_TOO_LONG`'],
     ['`profileIds` of `profilesInvitePreview`', "the caller's plan's largest bulk invitation", '`LIST_TOO_LONG`'],
     ['`profileIds` of `profilesInvite`', "the caller's plan's largest bulk invitation", '`SelectionTooLarge` (typed result)'],
+    ['profiles selected by `invitationsRevoke`', "the caller's plan's largest bulk invitation", '`SelectionTooLarge` (typed result)'],
+    [
+      'profiles selected by `profilesUpdateAccess`, `profilesDelete`',
+      "the caller's plan's largest bulk change (`Viewer.maxBulkEditSize`)",
+      '`SelectionTooLarge` (typed result)',
+    ],
     ['any other list argument', n(REQUEST_LIMITS.listItems), '`LIST_TOO_LONG`'],
     ['rows of `profilesUpsert`', n(MAX_UPSERT_BATCH), '`BatchTooLarge` (typed result)'],
     ['open admin invitations of an organization', n(MAX_OPEN_ADMIN_INVITATIONS), '`AdminInvitationLimitReached` (typed result)'],

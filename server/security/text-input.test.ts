@@ -131,6 +131,28 @@ describe('text input', () => {
         path: ['input', 'filter', 'search'],
       },
       {
+        field: 'profilesUpdateAccess',
+        run: () =>
+          org.graphql(
+            `mutation ($v: String!) { profilesUpdateAccess(input: { filter: { search: "x" }, addPaymentMethods: [CREDIT_CARD], idempotencyKey: $v }) { ${RESULT} } }`,
+            {
+              v: bad,
+            },
+          ),
+        path: ['input', 'idempotencyKey'],
+      },
+      {
+        field: 'invitationsRevoke',
+        run: () =>
+          org.graphql(`mutation ($v: String!) { invitationsRevoke(input: { filter: { search: "x" }, idempotencyKey: $v }) { ${RESULT} } }`, { v: bad }),
+        path: ['input', 'idempotencyKey'],
+      },
+      {
+        field: 'profilesDelete',
+        run: () => org.graphql(`mutation ($v: String!) { profilesDelete(input: { filter: { search: "x" }, idempotencyKey: $v }) { ${RESULT} } }`, { v: bad }),
+        path: ['input', 'idempotencyKey'],
+      },
+      {
         field: 'adminLogin',
         run: () =>
           kit.graphql(
@@ -256,6 +278,10 @@ describe('text input', () => {
       'TagInput.name',
       'ProfileFilter.search',
       'ProfilesInviteInput.idempotencyKey',
+      // Bulk actions' idempotency keys: parseIdempotencyKey in server/kernel/idempotency.ts.
+      'ProfilesUpdateAccessInput.idempotencyKey',
+      'InvitationsRevokeInput.idempotencyKey',
+      'ProfilesDeleteInput.idempotencyKey',
       // The integrator's ids, looked up: parseText in server/profiles/profile.graphql.ts.
       'ProfileFilter.externalIds',
       'Query.profileByExternalId(externalId)',

@@ -3,6 +3,7 @@ import { type DocumentNode, print } from 'graphql';
 import { adminOperations } from './operations/admins.ts';
 import { adminTeamOperations } from './operations/admin-team.ts';
 import { auditOperations } from './operations/audit.ts';
+import { bulkActionOperations } from './operations/bulk-actions.ts';
 import { apiKeyOperations } from './operations/api-keys.ts';
 import { dataOf, type Send, toGlobalId } from './operations/call.ts';
 import { directorySyncOperations } from './operations/directory-sync.ts';
@@ -95,6 +96,7 @@ export function operationsAs(send: Send) {
     ...invitationOperations(call),
     ...auditOperations(call),
     ...directorySyncOperations(call),
+    ...bulkActionOperations(call),
   };
 }
 

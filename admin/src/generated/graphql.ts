@@ -8,9 +8,11 @@ import type { TypedDocumentNode as DocumentNode } from '@parkpass/sdk';
 export const Action = {
   /** Create, update, delete and bulk-upsert profiles. */
   EDIT_PROFILES: 'EDIT_PROFILES',
+  /** Change the parking access, tags and payment methods of many profiles at once, or delete them, by ids or by search filter. */
+  EDIT_PROFILES_BULK: 'EDIT_PROFILES_BULK',
   /** Invite, re-invite or revoke the invitation of one profile. */
   INVITE: 'INVITE',
-  /** Invite many profiles at once, by ids or by search filter. */
+  /** Invite many profiles at once, or revoke their open invitations, by ids or by search filter. */
   INVITE_BULK: 'INVITE_BULK',
   /** List, add and remove the admins of the organization (signed-in admins only, never an API key). */
   MANAGE_ADMINS: 'MANAGE_ADMINS',
@@ -326,7 +328,7 @@ export const ErrorCode = {
   PROFILE_DEACTIVATED: 'PROFILE_DEACTIVATED',
   /** The profile (or the address, for an admin invitation) was invited moments ago; re-sending is limited so nobody is spammed. */
   RESEND_TOO_SOON: 'RESEND_TOO_SOON',
-  /** The selection holds more profiles than the plan's largest bulk invitation. */
+  /** The selection holds more profiles than one bulk action of this kind takes on the plan (Viewer.maxBulkInvitationSize, Viewer.maxBulkEditSize). */
   SELECTION_TOO_LARGE: 'SELECTION_TOO_LARGE',
   /** Too many failed sign-ins for this account or from this address, without a trusted device token; nothing was checked. The wait doubles with each further failure. */
   TOO_MANY_LOGIN_ATTEMPTS: 'TOO_MANY_LOGIN_ATTEMPTS',

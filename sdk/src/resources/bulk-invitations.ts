@@ -22,6 +22,8 @@ import {
   BulkInvitationSkippedProfilesDocument,
   type BulkInvitationSkippedProfilesQuery,
   type BulkInvitationState,
+  InvitationsRevokeDocument,
+  type InvitationsRevokeMutation,
   ProfilesInviteDocument,
   type ProfilesInviteMutation,
   type SkipReason,
@@ -29,6 +31,7 @@ import {
 import { type Selection, selectionArguments } from './invitations.ts';
 
 export type InviteManyResult = Success<ProfilesInviteMutation['profilesInvite']>;
+export type RevokeManyResult = Success<InvitationsRevokeMutation['invitationsRevoke']>;
 export type BulkInvitation = BulkInvitationFieldsFragment;
 export type BulkInvitationListItem = BulkInvitationsQuery['bulkInvitations']['edges'][number]['node'];
 export type SkippedProfile = NonNull<BulkInvitationSkippedProfilesQuery['bulkInvitation']>['skippedProfiles']['edges'][number]['node'];
@@ -54,6 +57,22 @@ export function bulkInvitationsResource(caller: Caller) {
         },
       );
       return asFirstAttempt(orThrow('invitations.inviteMany', answer.data.profilesInvite, answer), !call?.idempotencyKey);
+    },
+    /**
+     * Revokes the open invitations of every profile of the selection, in one transaction (all or none). `dryRun: true`
+     * answers the same counts without revoking anything (a preview). Idempotent: a retry, or the same `idempotencyKey`
+     * again, answers the first result (`replayed: true` when an earlier call made it) and revokes nothing more.
+     */
+    revokeMany: async (selection: Selection, call: WriteOptions & { dryRun?: boolean | undefined } = {}): Promise<Answered<RevokeManyResult>> => {
+      const idempotencyKey = caller.key(call);
+      const answer = await caller.mutate(
+        'invitations.revokeMany',
+        InvitationsRevokeDocument,
+        { input: { ...selectionArguments(selection), idempotencyKey }, dryRun: call.dryRun ?? false },
+        call,
+        { idempotent: true, idempotencyKey },
+      );
+      return asFirstAttempt(orThrow('invitations.revokeMany', answer.data.invitationsRevoke, answer), !call.idempotencyKey);
     },
     /** A bulk invitation's progress now; throws NOT_FOUND when the organization has none with this id. */
     bulk: async (id: string, call?: CallOptions): Promise<Answered<BulkInvitation>> => {

@@ -15,6 +15,7 @@ import {
   type WriteOptions,
 } from '../call.ts';
 import { ParkpassError } from '../errors.ts';
+import { type Selection, selectionArguments } from './invitations.ts';
 import {
   ProfileByExternalIdDocument,
   ProfileCountsDocument,
@@ -30,7 +31,12 @@ import {
   ProfileInvitationsDocument,
   type ProfileInvitationsQuery,
   type ProfileOrder,
+  ProfilesDeleteDocument,
+  type ProfilesDeleteMutation,
   ProfilesDocument,
+  ProfilesUpdateAccessDocument,
+  type ProfilesUpdateAccessInput,
+  type ProfilesUpdateAccessMutation,
   ProfilesUpsertDocument,
   type ProfilesUpsertMutation,
   type ProfileUpdateInput,
@@ -47,6 +53,12 @@ export type ProfileResult = Success<ProfileCreateMutation['profileCreate']>;
 export type ProfileUpdateResult = Success<ProfileUpdateMutation['profileUpdate']>;
 export type ProfileDeleteResult = Success<ProfileDeleteMutation['profileDelete']>;
 export type UpsertResult = Success<ProfilesUpsertMutation['profilesUpsert']>;
+export type UpdateAccessManyResult = Success<ProfilesUpdateAccessMutation['profilesUpdateAccess']>;
+export type DeleteManyResult = Success<ProfilesDeleteMutation['profilesDelete']>;
+/** What `profiles.updateAccessMany` adds and takes away (global ids of parking lots and tags, payment methods). */
+export type AccessChange = ReadonlyLists<Omit<ProfilesUpdateAccessInput, 'profileIds' | 'filter' | 'idempotencyKey'>>;
+/** A bulk write's options: `dryRun: true` answers what it would do, writing nothing. */
+export type BulkWriteOptions = WriteOptions & { dryRun?: boolean | undefined };
 export type UpsertRow = UpsertResult['results'][number];
 export type UpsertRowError = NonNull<UpsertRow['error']>;
 export type Invitation = NonNull<ProfileInvitationsQuery['profile']>['invitations']['edges'][number]['node'];
@@ -165,6 +177,38 @@ export function profilesResource(caller: Caller) {
     delete: async (id: string, call?: CallOptions): Promise<Answered<ProfileDeleteResult>> => {
       const answer = await caller.mutate('profiles.delete', ProfileDeleteDocument, { id }, call, { idempotent: true });
       return orThrow('profiles.delete', answer.data.profileDelete, answer);
+    },
+    /**
+     * Adds and removes parking lots, tags and payment methods on every profile of the selection, in one transaction (all
+     * or none). `dryRun: true` answers the same counts without writing (a preview). Idempotent: a retry, or the same
+     * `idempotencyKey` again, answers the first result (`replayed: true` when an earlier call made it).
+     */
+    updateAccessMany: async (selection: Selection, change: AccessChange, call: BulkWriteOptions = {}): Promise<Answered<UpdateAccessManyResult>> => {
+      const idempotencyKey = caller.key(call);
+      const lists = Object.fromEntries(Object.entries(change).map(([name, list]) => [name, list ? [...list] : list]));
+      const answer = await caller.mutate(
+        'profiles.updateAccessMany',
+        ProfilesUpdateAccessDocument,
+        { input: { ...selectionArguments(selection), ...lists, idempotencyKey }, dryRun: call.dryRun ?? false },
+        call,
+        { idempotent: true, idempotencyKey },
+      );
+      return asFirstAttempt(orThrow('profiles.updateAccessMany', answer.data.profilesUpdateAccess, answer), !call.idempotencyKey);
+    },
+    /**
+     * Deletes every profile of the selection with its invitations, in one transaction (all or none). `dryRun: true`
+     * counts them without deleting. Idempotent like updateAccessMany: a retry deletes nobody who came to match since.
+     */
+    deleteMany: async (selection: Selection, call: BulkWriteOptions = {}): Promise<Answered<DeleteManyResult>> => {
+      const idempotencyKey = caller.key(call);
+      const answer = await caller.mutate(
+        'profiles.deleteMany',
+        ProfilesDeleteDocument,
+        { input: { ...selectionArguments(selection), idempotencyKey }, dryRun: call.dryRun ?? false },
+        call,
+        { idempotent: true, idempotencyKey },
+      );
+      return asFirstAttempt(orThrow('profiles.deleteMany', answer.data.profilesDelete, answer), !call.idempotencyKey);
     },
     /** Creates or updates up to 5,000 profiles by externalId in one call. */
     upsert: async (rows: readonly ProfileUpsertInput[], call?: CallOptions): Promise<Answered<UpsertResult>> => {
