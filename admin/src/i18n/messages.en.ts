@@ -1,6 +1,7 @@
 // The admin UI's English words, as ICU messages ({count, plural, …}, {name}).
 // messages.fr.ts must have every key (its type says so).
 
+import { BULK_EN } from './messages-bulk.en.ts';
 import { CSV_EN } from './messages-csv.en.ts';
 
 export const EN = {
@@ -521,6 +522,7 @@ export const EN = {
   'named.usedBy': '{count, plural, =0 {No profile has it.} one {# profile has it.} other {# profiles have it.}} {warning} Nothing is sent to anyone.',
   'named.deleted': '"{name}" was deleted.',
   ...CSV_EN,
+  ...BULK_EN,
 } as const;
 
 export type MessageId = keyof typeof EN;

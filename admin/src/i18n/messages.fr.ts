@@ -1,3 +1,4 @@
+import { BULK_FR } from './messages-bulk.fr.ts';
 import { CSV_FR } from './messages-csv.fr.ts';
 import type { MessageId } from './messages.en.ts';
 
@@ -526,4 +527,5 @@ export const FR: Record<MessageId, string> = {
   'named.usedBy': '{count, plural, =0 {Aucun profil ne l’a.} one {# profil l’a.} other {# profils l’ont.}} {warning} Rien n’est envoyé à personne.',
   'named.deleted': '« {name} » a été supprimé.',
   ...CSV_FR,
+  ...BULK_FR,
 };

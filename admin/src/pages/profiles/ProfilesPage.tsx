@@ -9,6 +9,9 @@ import { useFormat, useT } from '../../i18n/i18n.tsx';
 import { usePermission } from '../../permissions.tsx';
 import { liveSignature } from '../profile/ProfilePage.tsx';
 import { BulkInviteDialog, type InviteSelection } from './BulkInviteDialog.tsx';
+import { BulkAccessDialog } from './BulkAccessDialog.tsx';
+import { BulkDeleteDialog } from './BulkDeleteDialog.tsx';
+import { BulkRevokeDialog } from './BulkRevokeDialog.tsx';
 import { ProfileFilters } from './ProfileFilters.tsx';
 import {
   cleared,
@@ -78,6 +81,7 @@ export function ProfilesPage() {
   const { filter, result, data, profiles, counts, options, refresh } = useProfilesData(state);
   const filterKey = JSON.stringify(filter);
   const inviteBulk = usePermission('INVITE_BULK');
+  const editBulk = usePermission('EDIT_PROFILES_BULK');
   const create = usePermission('EDIT_PROFILES');
   const listActions = useRef<HTMLButtonElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -87,6 +91,8 @@ export function ProfilesPage() {
   const selection = selected.key === filterKey ? selected.value : NOTHING;
   const setSelection = (value: Selected) => setSelected({ key: filterKey, value });
   const [inviting, setInviting] = useState<InviteSelection | null>(null);
+  // The bulk action whose Confirm dialog is open, on which selection.
+  const [acting, setActing] = useState<{ action: 'access' | 'revoke' | 'delete'; selection: InviteSelection } | null>(null);
   const exporting = useExport();
 
   const write = (next: ProfilesUrlState, replace = false) =>
@@ -119,7 +125,8 @@ export function ProfilesPage() {
   const selectedCount = selection.kind === 'all' ? total : selection.ids.size;
   const pageAllSelected = selection.kind === 'all' || (profiles.length > 0 && profiles.every((p) => selection.kind === 'ids' && selection.ids.has(p.id)));
   // Selecting is for list actions; a caller whose role allows none sees no tick boxes.
-  const canSelect = !inviteBulk.forbidden;
+  const canSelect = !inviteBulk.forbidden || !editBulk.forbidden;
+  const chosen = (): InviteSelection => (selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] });
 
   const tableSelection = canSelect
     ? {
@@ -189,7 +196,7 @@ export function ProfilesPage() {
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
-              <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setInviting(selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] })}>
+              <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setInviting(chosen())}>
                 {t('profiles.inviteUsers')}
               </Menu.Item>
               {!inviteBulk.allowed && (
@@ -197,6 +204,15 @@ export function ProfilesPage() {
                   {inviteBulk.reason}
                 </Text>
               )}
+              <Menu.Item disabled={!editBulk.allowed} onClick={() => setActing({ action: 'access', selection: chosen() })}>
+                {t('profiles.setAccess')}
+              </Menu.Item>
+              <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setActing({ action: 'revoke', selection: chosen() })}>
+                {t('profiles.revokeInvitations')}
+              </Menu.Item>
+              <Menu.Item disabled={!editBulk.allowed} color="red" onClick={() => setActing({ action: 'delete', selection: chosen() })}>
+                {t('profiles.deleteSelected')}
+              </Menu.Item>
               <Menu.Item
                 disabled={exporting.busy}
                 onClick={() =>
@@ -276,6 +292,21 @@ export function ProfilesPage() {
         </Group>
       )}
 
+      {acting?.action === 'access' && (
+        <BulkAccessDialog
+          selection={acting.selection}
+          options={options}
+          onClose={() => setActing(null)}
+          onFinished={onBulkFinished}
+          returnFocusTo={listActions}
+        />
+      )}
+      {acting?.action === 'revoke' && (
+        <BulkRevokeDialog selection={acting.selection} onClose={() => setActing(null)} onFinished={onBulkFinished} returnFocusTo={listActions} />
+      )}
+      {acting?.action === 'delete' && (
+        <BulkDeleteDialog selection={acting.selection} onClose={() => setActing(null)} onFinished={onBulkFinished} returnFocusTo={listActions} />
+      )}
       {inviting && <BulkInviteDialog selection={inviting} onClose={() => setInviting(null)} onFinished={onBulkFinished} returnFocusTo={listActions} />}
     </Stack>
   );

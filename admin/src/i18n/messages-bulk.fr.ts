@@ -1,0 +1,42 @@
+import type { BULK_EN } from './messages-bulk.en.ts';
+
+// Les mots des actions groupées (accès et étiquettes, révocation, suppression), en français ; repris dans messages.fr.ts.
+
+export const BULK_FR: Record<keyof typeof BULK_EN, string> = {
+  'profiles.setAccess': 'Accès et étiquettes…',
+  'profiles.revokeInvitations': 'Révoquer les invitations…',
+  'profiles.deleteSelected': 'Supprimer…',
+  'bulkAction.counting': 'Calcul de ce qui changerait…',
+  'bulkAction.previewFailed': 'L’aperçu n’a pas pu être calculé',
+  'bulkAction.whatItDoes': 'Ce que l’action va faire',
+  'bulkAction.selected': 'Sélectionnés',
+  'bulkAction.skipped': 'Ignorés',
+  'bulkAction.skippedReason': '… {reason}',
+  'bulkAction.skip.NOT_FOUND': 'n’existe plus',
+  'bulkAction.skip.NO_OPEN_INVITATION': 'aucune invitation ouverte',
+  'bulkAction.nothing': 'Rien ne changerait dans cette sélection.',
+  'bulkAction.allOrNothing': 'L’action s’applique à tous d’un coup, ou à aucun si quoi que ce soit échoue.',
+  'bulkAccess.title': 'Accès et étiquettes',
+  'bulkAccess.intro': 'Choisissez ce qu’il faut ajouter et retirer ; le reste de chaque profil ne change pas. Les nombres suivent vos choix.',
+  'bulkAccess.addLots': 'Donner accès à',
+  'bulkAccess.removeLots': 'Retirer l’accès à',
+  'bulkAccess.addTags': 'Ajouter des étiquettes',
+  'bulkAccess.removeTags': 'Retirer des étiquettes',
+  'bulkAccess.addPayments': 'Autoriser des moyens de paiement',
+  'bulkAccess.removePayments': 'Retirer des moyens de paiement',
+  'bulkAccess.willChange': 'Vont changer',
+  'bulkAccess.unchanged': 'Déjà comme demandé',
+  'bulkAccess.confirm': '{count, plural, one {Appliquer à # profil} other {Appliquer à # profils}}',
+  'bulkAccess.done': '{count, plural, one {Accès et étiquettes modifiés sur # profil.} other {Accès et étiquettes modifiés sur # profils.}}',
+  'bulkRevoke.title': 'Révoquer les invitations',
+  'bulkRevoke.intro':
+    'Leurs liens d’invitation cessent aussitôt de fonctionner et les e-mails pas encore partis ne partent pas. Les profils restent En attente et peuvent être invités à nouveau.',
+  'bulkRevoke.willRevoke': 'Invitations à révoquer',
+  'bulkRevoke.confirm': '{count, plural, one {Révoquer # invitation} other {Révoquer # invitations}}',
+  'bulkRevoke.done': '{count, plural, one {# invitation révoquée.} other {# invitations révoquées.}}',
+  'bulkDelete.title': 'Supprimer des profils',
+  'bulkDelete.intro': 'Les profils sont supprimés avec leurs invitations ; les liens déjà envoyés cessent de fonctionner. C’est définitif.',
+  'bulkDelete.willDelete': 'Vont être supprimés',
+  'bulkDelete.confirm': '{count, plural, one {Supprimer # profil} other {Supprimer # profils}}',
+  'bulkDelete.done': '{count, plural, one {# profil supprimé.} other {# profils supprimés.}}',
+};
