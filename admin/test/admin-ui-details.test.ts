@@ -76,6 +76,7 @@ describe('details', () => {
   it('ticked Pending, a person invited on Show (opened from the name with Enter): "← Profiles" comes back to the same search and filters, and the counts agree with the list', async () => {
     const page = await ui.newPage();
     await openSignedIn(page, org, '/admin/profiles?q=suivi');
+    await page.getByRole('checkbox', { name: 'Not invited (2)' }).waitFor({ timeout: 30_000 });
     await statusBox(page, 'Not invited').check();
     await statusBox(page, 'Pending').check();
     await expect.poll(() => namesShown(page)).toEqual(['Nina Suivi', 'Omar Suivi', 'Paul Suivi']);
@@ -101,19 +102,19 @@ describe('details', () => {
       listUrl.searchParams.getAll('status'),
     ]);
     expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('suivi');
-    // Without a reload, and before the 10 s live refresh could have fixed it: the counts follow the invitation.
-    await page.getByRole('checkbox', { name: 'Not invited (1)' }).waitFor({ timeout: 5_000 });
-    await page.getByRole('checkbox', { name: 'Pending (2)' }).waitFor({ timeout: 5_000 });
+    // Without a reload, and before the live refresh (10 s after the list shows again) could have fixed it: the counts follow the invitation.
+    await page.getByRole('checkbox', { name: 'Not invited (1)' }).waitFor({ timeout: 8_000 });
+    await page.getByRole('checkbox', { name: 'Pending (2)' }).waitFor({ timeout: 8_000 });
     await statusBox(page, 'Not invited').uncheck();
     await expect.poll(() => namesShown(page)).toEqual(['Nina Suivi', 'Omar Suivi']);
-    await page.getByRole('checkbox', { name: 'Pending (2)' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('checkbox', { name: 'Pending (2)' }).waitFor({ timeout: 8_000 });
   });
 
   it('every dialog opens on its first field or its safe action, never on ×', async () => {
     const page = await ui.newPage();
     const opensOn = async (path: string, opener: string, dialogName: string | RegExp, focused: RegExp) => {
       await openSignedIn(page, org, path);
-      await page.getByRole('button', { name: opener, exact: true }).click();
+      await page.getByRole('button', { name: opener, exact: true }).click({ timeout: 30_000 });
       const dialog = page.getByRole('dialog', { name: dialogName });
       await dialog.waitFor();
       await expect.poll(() => focusedName(page), { message: `${opener} opens on ${focused}` }).toMatch(focused);
