@@ -164,7 +164,7 @@ describe('the Profiles filters', () => {
     await expectNames(page, ['Gil Ancien', 'Ivo Milieu', 'Hana Recente']);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({});
     await expect.poll(() => page.getByLabel('Accepted until').inputValue()).toBe('');
-  });
+  }, 180_000);
 
   it('reads in French too (photographed in both languages)', async () => {
     const page = await ui.newPage();
