@@ -142,6 +142,30 @@ describe('the admin team, as an owner clicks it', () => {
   });
 });
 
+/** The words inside `selector` that the layout cut across two lines (a line may end after a space or a hyphen, or between an email's parts). */
+function wordsCutAcrossLines(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const cut: string[] = [];
+    for (const element of document.querySelectorAll(selector)) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        let lineTop: number | null = null;
+        for (let i = 0; i < text.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width === 0) continue;
+          if (lineTop !== null && Math.abs(rect.top - lineTop) > 2 && !/[\s-]/.test(text[i - 1] ?? ' ')) cut.push(`${text.slice(0, i)}|${text.slice(i)}`);
+          lineTop = rect.top;
+        }
+      }
+    }
+    return cut;
+  }, selector);
+}
+
 describe('the admin team in French, on a phone (390 px)', () => {
   it('Administrateurs, la page pour rejoindre l’équipe et le journal d’audit, en français, sans défaut d’accessibilité', async () => {
     const french = await kit.createOrganization({ name: 'Parkings Martin' });
@@ -165,6 +189,8 @@ describe('the admin team in French, on a phone (390 px)', () => {
     // The notice closes by itself; axe reads the page as it then stays.
     await page.getByText('Invitation envoyée à lea@equipe.test.').waitFor({ state: 'hidden' });
     await expectAccessible(page, 'Administrateurs à 390 px');
+    // Emails wrap only between their parts (after "@" or a dot) and headers stay whole: no word is cut across two lines.
+    expect(await wordsCutAcrossLines(page, '.team-table .email, .team-table th')).toEqual([]);
     await screenshot(page, 'fr-admins-390');
 
     const path = await joinPath('lea@equipe.test');

@@ -4,8 +4,9 @@ import { type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, openSignedIn, screenshot, useBrowser } from './browser.ts';
 
 // The Profiles list's filters beyond the first ones: every tag (not any), the
-// email's delivery, the days invited and expiring, each order the API offers,
-// and "Clear filters" — each in the URL, each checked against what the list shows.
+// email's delivery, the days invited, expiring, created and accepted, each order
+// the API offers, and "Clear filters" — each in the URL, each checked against
+// what the list shows.
 
 vi.setConfig({ testTimeout: 90_000 });
 
@@ -120,6 +121,51 @@ describe('the Profiles filters', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Clear filters' }).count()).toBe(0);
   });
 
+  it('the days created and accepted (both ends included), with the Status counts of the same profiles, in the URL and cleared', async () => {
+    const dates = await kit.createOrganization({ name: 'Dates Parking' });
+    const people: [string, string, string, string | null][] = [
+      ['Gil', 'Ancien', '2026-09-01T12:00:00Z', '2026-09-10T12:00:00Z'],
+      ['Ivo', 'Milieu', '2026-10-15T12:00:00Z', '2026-11-20T12:00:00Z'],
+      ['Hana', 'Recente', '2026-11-02T12:00:00Z', null],
+    ];
+    for (const [firstName, lastName, createdAt, acceptedAt] of people) {
+      const [id] = await dates.insertProfiles(1, { with: () => ({ firstName, lastName, ...(acceptedAt ? { status: 'VALIDATED' as const } : {}) }) });
+      await kit.prisma.profile.update({ where: { id: id! }, data: { createdAt: new Date(createdAt), validatedAt: acceptedAt && new Date(acceptedAt) } });
+    }
+    const page = await ui.newPage();
+    await openSignedIn(page, dates);
+    await expectNames(page, ['Gil Ancien', 'Ivo Milieu', 'Hana Recente']);
+
+    await page.getByLabel('Created from').fill('2026-10-15');
+    await expectNames(page, ['Ivo Milieu', 'Hana Recente']);
+    await page.getByRole('checkbox', { name: 'Validated (1)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Not invited (1)' }).waitFor();
+    await page.getByLabel('Created until').fill('2026-10-15');
+    await expectNames(page, ['Ivo Milieu']);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ createdFrom: '2026-10-15', createdTo: '2026-10-15' });
+    await page.getByText('1–1 of 1 profile').waitFor();
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expectNames(page, ['Gil Ancien', 'Ivo Milieu', 'Hana Recente']);
+    await page.getByLabel('Accepted from').fill('2026-09-10');
+    await page.getByLabel('Accepted until').fill('2026-11-19');
+    await expectNames(page, ['Gil Ancien']);
+    await page.getByLabel('Accepted until').fill('2026-11-20');
+    await expectNames(page, ['Gil Ancien', 'Ivo Milieu']);
+    await page.getByRole('checkbox', { name: 'Validated (2)' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Not invited (0)' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('acceptedTo')).toBe('2026-11-20');
+    await page.reload();
+    await expectNames(page, ['Gil Ancien', 'Ivo Milieu']);
+    await expect.poll(() => page.getByLabel('Accepted from').inputValue()).toBe('2026-09-10');
+    await expectAccessible(page, 'the Profiles page with the accepted days');
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expectNames(page, ['Gil Ancien', 'Ivo Milieu', 'Hana Recente']);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({});
+    await expect.poll(() => page.getByLabel('Accepted until').inputValue()).toBe('');
+  }, 180_000);
+
   it('reads in French too (photographed in both languages)', async () => {
     const page = await ui.newPage();
     const [engineering, sales] = org.tags;
@@ -131,6 +177,8 @@ describe('the Profiles filters', () => {
     await page.reload();
     await page.getByRole('checkbox', { name: 'A toutes ces étiquettes' }).waitFor();
     await page.getByRole('textbox', { name: 'Invité à partir du' }).waitFor();
+    await page.getByRole('textbox', { name: 'Créé à partir du' }).waitFor();
+    await page.getByRole('textbox', { name: 'Accepté jusqu’au' }).waitFor();
     await page.getByRole('table', { name: 'Profils' }).getByRole('link', { name: 'Alice Both' }).waitFor();
     await screenshot(page, 'fr-profiles-filters');
     await expectAccessible(page, 'the Profiles filters in French');

@@ -58,6 +58,8 @@ export function describeSelection(selection: Selection, names: Map<string, strin
     parts.push(`whose invitation email is ${either(filter.deliveryStates.map((state) => state.toLowerCase().replace('_', ' ')))}`);
   if (filter.invitedBetween) parts.push(`invited ${span(filter.invitedBetween)}`);
   if (filter.expiresBetween) parts.push(`whose invitation expires ${span(filter.expiresBetween)}`);
+  if (filter.createdBetween) parts.push(`created ${span(filter.createdBetween)}`);
+  if (filter.acceptedBetween) parts.push(`who accepted ${span(filter.acceptedBetween)}`);
   return parts.length ? `Profiles ${parts.join(', ')}` : 'All profiles';
 }
 

@@ -59,6 +59,11 @@ export const ProfileFilterInput = builder.inputType('ProfileFilter', {
     }),
     invitedBetween: t.field({ type: DateTimeRangeInput, description: 'Profiles last invited in this span (never invited: excluded).' }),
     expiresBetween: t.field({ type: DateTimeRangeInput, description: 'Profiles whose latest invitation expires (or expired) in this span.' }),
+    createdBetween: t.field({ type: DateTimeRangeInput, description: 'Profiles created in this span.' }),
+    acceptedBetween: t.field({
+      type: DateTimeRangeInput,
+      description: 'Profiles whose person accepted the invitation (validatedAt) in this span (never accepted: excluded).',
+    }),
   }),
 });
 

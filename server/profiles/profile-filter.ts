@@ -29,6 +29,10 @@ export interface ProfileFilter {
   invitedBetween?: TimeRange | null;
   /** Latest invitation expiring in this time range (from inclusive, to exclusive). */
   expiresBetween?: TimeRange | null;
+  /** Created in this time range (from inclusive, to exclusive). */
+  createdBetween?: TimeRange | null;
+  /** Accepted their invitation (validatedAt) in this time range; never accepted: in no range. */
+  acceptedBetween?: TimeRange | null;
 }
 
 export interface TimeRange {
@@ -95,6 +99,9 @@ export function profileFilterSql(organizationId: string, filter: ProfileFilter |
     if (filter.deliveryStates) and.push(Prisma.sql`li.delivery_state = ANY(${filter.deliveryStates}::"EmailDeliveryState"[])`);
     and.push(...inRange(Prisma.sql`p.invited_at`, filter.invitedBetween));
     and.push(...inRange(Prisma.sql`p.invitation_expires_at`, filter.expiresBetween));
+    // Both read an index on (organization_id, column): migration 20261207160000_profile_accepted_index for validated_at.
+    and.push(...inRange(Prisma.sql`p.created_at`, filter.createdBetween));
+    and.push(...inRange(Prisma.sql`p.validated_at`, filter.acceptedBetween));
 
     if (filter.invitationExpired != null) {
       const expired = pendingWithExpiredInvitationSql(now);

@@ -418,6 +418,10 @@ export type ProfileCreateInput = {
 
 /** Selects profiles. Criteria combine with AND; the values inside one list combine with OR. The same filter selects "all search results" for bulk invitations. */
 export type ProfileFilter = {
+  /** Profiles whose person accepted the invitation (validatedAt) in this span (never accepted: excluded). */
+  acceptedBetween?: DateTimeRange | null | undefined;
+  /** Profiles created in this span. */
+  createdBetween?: DateTimeRange | null | undefined;
   /** Profiles whose latest invitation's email is in one of these states, e.g. [BOUNCED, SPAM_COMPLAINT] for addresses to correct. */
   deliveryStates?: Array<EmailDeliveryState> | null | undefined;
   /** Profiles whose latest invitation expires (or expired) in this span. */

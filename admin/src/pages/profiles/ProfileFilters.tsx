@@ -26,7 +26,7 @@ const COUNT_OF: Record<ProfileStatus, keyof StatusFilter_CountsFragment> = {
 
 /**
  * Search box, the filters Access, Tag (any or all of them), Payment method, Status (with counts), email delivery and the
- * invited / expiring days, order, page size, "Clear filters". Below 768 px the filters fold behind a button.
+ * invited / expiring / created / accepted days, order, page size, "Clear filters". Below 768 px the filters fold behind a button.
  */
 export function ProfileFilters({ state, options, counts, onChange, onClear }: Props) {
   const t = useT();
@@ -55,8 +55,10 @@ export function ProfileFilters({ state, options, counts, onChange, onClear }: Pr
     Number(state.expired) +
     Number(state.undeliverable) +
     days(state.invited) +
-    days(state.expires);
-  const dayInput = (label: string, span: 'invited' | 'expires', end: keyof DaySpan) => (
+    days(state.expires) +
+    days(state.created) +
+    days(state.accepted);
+  const dayInput = (label: string, span: 'invited' | 'expires' | 'created' | 'accepted', end: keyof DaySpan) => (
     <TextInput
       type="date"
       label={label}
@@ -119,6 +121,12 @@ export function ProfileFilters({ state, options, counts, onChange, onClear }: Pr
         {dayInput(t('profiles.invitedTo'), 'invited', 'to')}
         {dayInput(t('profiles.expiresFrom'), 'expires', 'from')}
         {dayInput(t('profiles.expiresTo'), 'expires', 'to')}
+      </Group>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        {dayInput(t('profiles.createdFrom'), 'created', 'from')}
+        {dayInput(t('profiles.createdTo'), 'created', 'to')}
+        {dayInput(t('profiles.acceptedFrom'), 'accepted', 'from')}
+        {dayInput(t('profiles.acceptedTo'), 'accepted', 'to')}
       </Group>
       <Group gap="lg" align="flex-end" wrap="wrap">
         <Checkbox.Group label={t('profiles.status')} value={state.statuses} onChange={(statuses) => onChange({ statuses: statuses as ProfileStatus[] })}>

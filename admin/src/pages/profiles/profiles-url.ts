@@ -3,7 +3,7 @@ import { PAYMENT_METHODS, STATUSES } from '../../labels.ts';
 
 // The Profiles page's state that a person shares or reloads lives in the URL:
 // ?q=helene&status=NOT_INVITED&tag=<id>&tags=all&lot=<id>|none&pay=CREDIT_CARD&expired=1&delivery=BOUNCED
-// &invitedFrom=2026-11-01&invitedTo=2026-11-30&expiresFrom=…&expiresTo=…&sort=CREATED_AT_DESC&size=100&page=2&after=<cursor>
+// &invitedFrom=2026-11-01&invitedTo=2026-11-30&expiresFrom=…&expiresTo=…&createdFrom=…&createdTo=…&acceptedFrom=…&acceptedTo=…&sort=CREATED_AT_DESC&size=100&page=2&after=<cursor>
 // Each change pushes a history entry, so the back button undoes it (typing a search replaces its entry: Back does not replay keystrokes).
 
 export const NO_ACCESS = 'none';
@@ -70,6 +70,10 @@ export interface ProfilesUrlState {
   invited: DaySpan;
   /** Latest invitation expiring (or expired) on these days. */
   expires: DaySpan;
+  /** Created on these days. */
+  created: DaySpan;
+  /** Accepted the invitation on these days. */
+  accepted: DaySpan;
   sort: Sort;
   pageSize: number;
   page: number;
@@ -90,6 +94,8 @@ export function readProfilesUrl(params: URLSearchParams): ProfilesUrlState {
     delivery: params.getAll('delivery').filter((d): d is EmailDeliveryState => DELIVERY_STATES.includes(d as EmailDeliveryState)),
     invited: readDays(params, 'invited'),
     expires: readDays(params, 'expires'),
+    created: readDays(params, 'created'),
+    accepted: readDays(params, 'accepted'),
     sort: SORTS.find((sort) => sort === params.get('sort')) ?? SORTS[0],
     pageSize: PAGE_SIZES.find((size) => String(size) === params.get('size')) ?? DEFAULT_PAGE_SIZE,
     page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1),
@@ -111,6 +117,8 @@ export function writeProfilesUrl(state: ProfilesUrlState): URLSearchParams {
   for (const delivery of state.delivery) params.append('delivery', delivery);
   writeDays(params, 'invited', state.invited);
   writeDays(params, 'expires', state.expires);
+  writeDays(params, 'created', state.created);
+  writeDays(params, 'accepted', state.accepted);
   if (state.sort !== SORTS[0]) params.set('sort', state.sort);
   if (state.pageSize !== DEFAULT_PAGE_SIZE) params.set('size', String(state.pageSize));
   if (state.page > 1) params.set('page', String(state.page));
@@ -142,6 +150,10 @@ export function toProfileFilter(state: ProfilesUrlState): ProfileFilter {
   if (invited) filter.invitedBetween = invited;
   const expires = toRange(state.expires);
   if (expires) filter.expiresBetween = expires;
+  const created = toRange(state.created);
+  if (created) filter.createdBetween = created;
+  const accepted = toRange(state.accepted);
+  if (accepted) filter.acceptedBetween = accepted;
   return filter;
 }
 
@@ -191,6 +203,8 @@ export function cleared(state: ProfilesUrlState): ProfilesUrlState {
     delivery: [],
     invited: NO_DAYS,
     expires: NO_DAYS,
+    created: NO_DAYS,
+    accepted: NO_DAYS,
     page: 1,
     after: null,
     before: null,

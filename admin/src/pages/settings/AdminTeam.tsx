@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, List, Modal, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -6,6 +6,7 @@ import type { Role } from '@parkpass/sdk';
 import { useRef, useState } from 'react';
 import { useMutation } from 'urql';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { Email } from '../../components/Email.tsx';
 import { mutationOutcome } from '../../components/mutation-result.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type AdminRow_AdminFragment,
 } from '../../generated/graphql.ts';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
+import { AdminIdentityFields } from './AdminIdentityFields.tsx';
 import { ROLES } from '../../labels.ts';
 
 // The admin team beyond the list: inviting by email, the open invitations,
@@ -79,13 +81,7 @@ export function InviteAdmin({ onInvited }: { onInvited(): void }) {
         <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={t('team.invite')}>
           <Stack>
             <Text size="sm">{t('team.inviteIntro')}</Text>
-            {failure && (
-              <Alert color="red" role="alert">
-                {failure}
-              </Alert>
-            )}
-            <TextInput label={t('admins.name')} required data-autofocus {...form.getInputProps('name')} />
-            <TextInput label={t('admins.email')} type="email" required {...form.getInputProps('email')} />
+            <AdminIdentityFields inputProps={form.getInputProps} failure={failure} />
             <Select
               label={t('admins.role')}
               description={t(`roleDescription.${form.values.role}`)}
@@ -204,7 +200,7 @@ export function AdminInvitations({ invitations, onChanged }: { invitations: Admi
         {t('team.invitationsTitle')}
       </Title>
       <Table.ScrollContainer minWidth={560}>
-        <Table aria-labelledby="admin-invitations-title" striped>
+        <Table aria-labelledby="admin-invitations-title" striped className="team-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('admins.name')}</Table.Th>
@@ -230,18 +226,16 @@ function AdminInvitationRow({ invitation, onChanged }: { invitation: AdminInvita
   const format = useFormat();
   const [{ fetching: revoking }, revoke] = useMutation(AdminAdminInvitationRevokeDocument);
   const [{ fetching: sending }, invite] = useMutation(AdminAdminInviteDocument);
-  const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
-  const opener = useRef<HTMLButtonElement>(null);
   async function onRevoke() {
     setFailure(null);
     const result = await revoke({ id: invitation.id });
     const outcome = mutationOutcome(result.data?.adminInvitationRevoke, result.error, 'AdminInvitationPayload', t);
     if (outcome.ok) {
-      setConfirming(false);
       notifications.show({ message: t('team.revoked', { email: invitation.email }) });
       onChanged();
-    } else setFailure(outcome.message);
+    }
+    return outcome.message;
   }
   async function onResend() {
     setFailure(null);
@@ -276,29 +270,16 @@ function AdminInvitationRow({ invitation, onChanged }: { invitation: AdminInvita
             {t('team.resend')}
           </Button>
           {open && (
-            <Button
-              ref={opener}
-              size="compact-sm"
-              variant="default"
-              onClick={() => setConfirming(true)}
-              aria-label={t('team.revokeFor', { email: invitation.email })}
-            >
-              {t('team.revoke')}
-            </Button>
+            <ConfirmButton
+              label={t('team.revoke')}
+              ariaLabel={t('team.revokeFor', { email: invitation.email })}
+              title={t('team.revokeTitle', { email: invitation.email })}
+              text={t('team.revokeText')}
+              onConfirm={onRevoke}
+              busy={revoking}
+            />
           )}
         </Group>
-        <ConfirmDialog
-          opened={confirming}
-          title={t('team.revokeTitle', { email: invitation.email })}
-          onCancel={() => setConfirming(false)}
-          onConfirm={onRevoke}
-          confirmLabel={t('team.revoke')}
-          danger
-          busy={revoking}
-          returnFocusTo={opener}
-        >
-          <Text size="sm">{t('team.revokeText')}</Text>
-        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );

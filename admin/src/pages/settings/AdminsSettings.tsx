@@ -1,15 +1,16 @@
-import { Alert, Button, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, PasswordInput, Select, Stack, Table, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { AdminAdminCreateDocument, AdminAdminDeleteDocument, AdminAdminsSettingsDocument, type AdminRow_AdminFragment } from '../../generated/graphql.ts';
 import { AdminInvitations, InviteAdmin, RoleCell, RoleDescriptions, TransferOwnership } from './AdminTeam.tsx';
 import type { Role } from '@parkpass/sdk';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { Email } from '../../components/Email.tsx';
 import { mutationOutcome } from '../../components/mutation-result.ts';
+import { AdminIdentityFields } from './AdminIdentityFields.tsx';
 import { ErrorState, Loading } from '../../components/states.tsx';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
 import { ROLES } from '../../labels.ts';
@@ -31,7 +32,7 @@ export function AdminsSettings() {
         </Group>
       </Group>
       <Table.ScrollContainer minWidth={560}>
-        <Table aria-label={t('admins.table')} striped>
+        <Table aria-label={t('admins.table')} striped className="team-table">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('admins.name')}</Table.Th>
@@ -58,18 +59,14 @@ function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; i
   const t = useT();
   const format = useFormat();
   const [{ fetching }, remove] = useMutation(AdminAdminDeleteDocument);
-  const [confirming, setConfirming] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const opener = useRef<HTMLButtonElement>(null);
   async function onRemove() {
-    setFailure(null);
     const result = await remove({ id: admin.id });
     const outcome = mutationOutcome(result.data?.adminDelete, result.error, 'AdminDeletePayload', t);
     if (outcome.ok) {
-      setConfirming(false);
       notifications.show({ message: t('admins.removed', { name: admin.name }) });
       onRemoved();
-    } else setFailure(outcome.message);
+    }
+    return outcome.message;
   }
   return (
     <Table.Tr>
@@ -85,33 +82,16 @@ function AdminRow({ admin, isMe, onRemoved }: { admin: AdminRow_AdminFragment; i
         <Group gap="xs" wrap="nowrap">
           {!isMe && admin.role !== 'OWNER' && <TransferOwnership admin={admin} onTransferred={onRemoved} />}
           {!isMe && (
-            <Button
-              ref={opener}
-              size="compact-sm"
-              variant="default"
-              onClick={() => {
-                setFailure(null);
-                setConfirming(true);
-              }}
-              aria-label={t('admins.removeOne', { name: admin.name })}
-            >
-              {t('admins.remove')}
-            </Button>
+            <ConfirmButton
+              label={t('admins.remove')}
+              ariaLabel={t('admins.removeOne', { name: admin.name })}
+              title={t('admins.removeTitle', { name: admin.name })}
+              text={t('admins.removeText')}
+              onConfirm={onRemove}
+              busy={fetching}
+            />
           )}
         </Group>
-        <ConfirmDialog
-          opened={confirming}
-          title={t('admins.removeTitle', { name: admin.name })}
-          onCancel={() => setConfirming(false)}
-          onConfirm={onRemove}
-          confirmLabel={t('admins.remove')}
-          danger
-          busy={fetching}
-          returnFocusTo={opener}
-          failure={failure}
-        >
-          <Text size="sm">{t('admins.removeText')}</Text>
-        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );
@@ -144,13 +124,7 @@ function AddAdmin({ onAdded }: { onAdded(): void }) {
       <Modal opened={opened} onClose={close} title={t('admins.add')} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
         <form onSubmit={form.onSubmit(onSubmit)} noValidate aria-label={t('admins.add')}>
           <Stack>
-            {failure && (
-              <Alert color="red" role="alert">
-                {failure}
-              </Alert>
-            )}
-            <TextInput label={t('admins.name')} required data-autofocus {...form.getInputProps('name')} />
-            <TextInput label={t('admins.email')} type="email" required {...form.getInputProps('email')} />
+            <AdminIdentityFields inputProps={form.getInputProps} failure={failure} />
             <PasswordInput label={t('admins.password')} description={t('admins.passwordHint')} required {...form.getInputProps('password')} />
             <Select
               label={t('admins.role')}

@@ -3,9 +3,9 @@ import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { AdminApiKeyCreateDocument, AdminApiKeyRevokeDocument, AdminApiKeysSettingsDocument, type ApiKeyRow_ApiKeyFragment } from '../../generated/graphql.ts';
 import type { Role } from '@parkpass/sdk';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { mutationOutcome } from '../../components/mutation-result.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
@@ -55,17 +55,11 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyRow_ApiKeyFragment }) {
   const t = useT();
   const format = useFormat();
   const [{ fetching }, revoke] = useMutation(AdminApiKeyRevokeDocument);
-  const [confirming, setConfirming] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const opener = useRef<HTMLButtonElement>(null);
   async function onRevoke() {
-    setFailure(null);
     const result = await revoke({ id: apiKey.id });
     const outcome = mutationOutcome(result.data?.apiKeyRevoke, result.error, 'ApiKeyPayload', t);
-    if (outcome.ok) {
-      setConfirming(false);
-      notifications.show({ message: t('keys.revoked', { name: apiKey.name }) });
-    } else setFailure(outcome.message);
+    if (outcome.ok) notifications.show({ message: t('keys.revoked', { name: apiKey.name }) });
+    return outcome.message;
   }
   return (
     <Table.Tr>
@@ -80,32 +74,15 @@ function KeyRow({ apiKey }: { apiKey: ApiKeyRow_ApiKeyFragment }) {
         {apiKey.revokedAt ? (
           t('keys.revokedAt', { date: format.dateTime(apiKey.revokedAt) })
         ) : (
-          <Button
-            ref={opener}
-            size="compact-sm"
-            variant="default"
-            onClick={() => {
-              setFailure(null);
-              setConfirming(true);
-            }}
-            aria-label={t('keys.revokeOne', { name: apiKey.name })}
-          >
-            {t('keys.revoke')}
-          </Button>
+          <ConfirmButton
+            label={t('keys.revoke')}
+            ariaLabel={t('keys.revokeOne', { name: apiKey.name })}
+            title={t('keys.revokeTitle', { name: apiKey.name })}
+            text={t('keys.revokeText')}
+            onConfirm={onRevoke}
+            busy={fetching}
+          />
         )}
-        <ConfirmDialog
-          opened={confirming}
-          title={t('keys.revokeTitle', { name: apiKey.name })}
-          onCancel={() => setConfirming(false)}
-          onConfirm={onRevoke}
-          confirmLabel={t('keys.revoke')}
-          danger
-          busy={fetching}
-          returnFocusTo={opener}
-          failure={failure}
-        >
-          <Text size="sm">{t('keys.revokeText')}</Text>
-        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );

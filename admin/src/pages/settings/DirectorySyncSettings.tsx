@@ -23,6 +23,7 @@ import { notifications } from '@mantine/notifications';
 import type { PaymentMethod } from '@parkpass/sdk';
 import { useId, useRef, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { mutationOutcome } from '../../components/mutation-result.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
@@ -303,49 +304,26 @@ function RotateToken({ connection, onRotated }: { connection: DirectoryConnectio
 
 function DeleteConnection({ connection, onDeleted }: { connection: DirectoryConnectionCard_ConnectionFragment; onDeleted(): void }) {
   const t = useT();
-  const [confirming, setConfirming] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
   const [{ fetching }, remove] = useMutation(AdminDirectoryConnectionDeleteDocument);
-  const opener = useRef<HTMLButtonElement>(null);
   async function onDelete() {
-    setFailure(null);
     const result = await remove({ id: connection.id });
     const outcome = mutationOutcome(result.data?.directoryConnectionDelete, result.error, 'DirectoryConnectionDeletePayload', t);
     if (outcome.ok) {
-      setConfirming(false);
       notifications.show({ message: t('directory.deleted', { name: connection.name }) });
       onDeleted();
-    } else setFailure(outcome.message);
+    }
+    return outcome.message;
   }
   return (
-    <>
-      <Button
-        ref={opener}
-        size="compact-sm"
-        variant="default"
-        color="red"
-        onClick={() => {
-          setFailure(null);
-          setConfirming(true);
-        }}
-        aria-label={t('directory.deleteOne', { name: connection.name })}
-      >
-        {t('named.delete')}
-      </Button>
-      <ConfirmDialog
-        opened={confirming}
-        title={t('directory.deleteTitle', { name: connection.name })}
-        onCancel={() => setConfirming(false)}
-        onConfirm={onDelete}
-        confirmLabel={t('named.delete')}
-        danger
-        busy={fetching}
-        returnFocusTo={opener}
-        failure={failure}
-      >
-        <Text size="sm">{t('directory.deleteText', { count: connection.userCount })}</Text>
-      </ConfirmDialog>
-    </>
+    <ConfirmButton
+      label={t('named.delete')}
+      ariaLabel={t('directory.deleteOne', { name: connection.name })}
+      title={t('directory.deleteTitle', { name: connection.name })}
+      text={t('directory.deleteText', { count: connection.userCount })}
+      onConfirm={onDelete}
+      busy={fetching}
+      color="red"
+    />
   );
 }
 

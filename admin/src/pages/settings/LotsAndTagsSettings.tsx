@@ -1,4 +1,4 @@
-import { Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Modal, SimpleGrid, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { AdminLotsAndTagsSettingsDocument, type LotOrTagRow_ParkingLotFragment } from '../../generated/graphql.ts';
@@ -10,9 +10,9 @@ import {
   TagDeleteDocument,
   TagUpdateDocument,
 } from '@parkpass/sdk';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { type AnyVariables, type TypedDocumentNode, useMutation, useQuery } from 'urql';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { EmptyState, ErrorState, errorMessage, Loading } from '../../components/states.tsx';
 import { type MessageId, useT } from '../../i18n/i18n.tsx';
 
@@ -156,9 +156,7 @@ function NamedList(props: NamedListProps) {
 
 function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey }: NamedListProps & { row: Row }) {
   const t = useT();
-  const deleteButton = useRef<HTMLButtonElement>(null);
   const [renaming, rename] = useDisclosure(false);
-  const [deleting, del] = useDisclosure(false);
   const [name, setName] = useState(row.name);
   const [failure, setFailure] = useState<string | null>(null);
   const [updateState, runUpdate] = useMutation(update as TypedDocumentNode<Record<string, Answer>, AnyVariables>);
@@ -177,16 +175,13 @@ function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey 
     }
   }
   async function onDelete() {
-    setFailure(null);
     const result = await runRemove({ id: row.id });
     const answer = answerOf(result.data, removeKey);
-    if (answer?.message) setFailure(answer.message);
-    else if (result.error) setFailure(errorMessage(result.error, t));
-    else {
-      del.close();
-      notifications.show({ message: t('named.deleted', { name: row.name }) });
-      onChanged();
-    }
+    if (answer?.message) return answer.message;
+    if (result.error) return errorMessage(result.error, t);
+    notifications.show({ message: t('named.deleted', { name: row.name }) });
+    onChanged();
+    return null;
   }
 
   return (
@@ -198,9 +193,14 @@ function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey 
           <Button size="compact-sm" variant="default" onClick={rename.open} aria-label={t('named.renameOne', { name: row.name })}>
             {t('named.rename')}
           </Button>
-          <Button ref={deleteButton} size="compact-sm" variant="default" onClick={del.open} aria-label={t('named.deleteOne', { name: row.name })}>
-            {t('named.delete')}
-          </Button>
+          <ConfirmButton
+            label={t('named.delete')}
+            ariaLabel={t('named.deleteOne', { name: row.name })}
+            title={t(words.deleteTitle, { name: row.name })}
+            text={t('named.usedBy', { count: row.profileCount, warning: t(words.deleteWarning) })}
+            onConfirm={onDelete}
+            busy={removeState.fetching}
+          />
         </Group>
         <Modal opened={renaming} onClose={rename.close} title={t(words.renameTitle, { name: row.name })} closeButtonProps={{ 'aria-label': t('dialog.close') }}>
           <form onSubmit={onRename} aria-label={t('named.renameOne', { name: row.name })}>
@@ -217,19 +217,6 @@ function NamedRow({ row, words, onChanged, update, updateKey, remove, removeKey 
             </Stack>
           </form>
         </Modal>
-        <ConfirmDialog
-          opened={deleting}
-          title={t(words.deleteTitle, { name: row.name })}
-          onCancel={del.close}
-          onConfirm={onDelete}
-          confirmLabel={t('named.delete')}
-          danger
-          busy={removeState.fetching}
-          returnFocusTo={deleteButton}
-          failure={failure}
-        >
-          <Text size="sm">{t('named.usedBy', { count: row.profileCount, warning: t(words.deleteWarning) })}</Text>
-        </ConfirmDialog>
       </Table.Td>
     </Table.Tr>
   );
