@@ -206,19 +206,20 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
   const user = normalizeUser(body);
   const fields = userFields(user);
   return writeUser(scope, async (tx) => {
-    const taken = await tx.directoryUser.findUnique({
-      where: { connectionId_userName: { connectionId: scope.connection.id, userName: fields.userName } },
-      select: { profileId: true, deletedAt: true },
-    });
+    // One statement: the connection's user with this userName, and the profiles with this email or externalId.
+    const rows = await tx.$queryRaw<(LoadedProfileRow & { takenId: string | null; takenDeletedAt: Date | null })[]>`
+      SELECT taken.profile_id AS "takenId", taken.deleted_at AS "takenDeletedAt", m.*
+      FROM (SELECT 1) AS one
+      LEFT JOIN directory_user taken ON taken.connection_id = ${scope.connection.id}::uuid AND taken.user_name = ${fields.userName}::citext
+      LEFT JOIN LATERAL (
+        SELECT ${LOADED_PROFILE_COLUMNS} FROM profile p LEFT JOIN directory_user d ON d.profile_id = p.id
+        WHERE p.organization_id = ${scope.organizationId}::uuid
+          AND (p.email = ${fields.profile.email}::citext OR p.external_id = ${fields.profile.externalId ?? null}::text)
+      ) AS m ON true`;
+    const taken = rows[0]!.takenId === null ? null : { profileId: rows[0]!.takenId, deletedAt: rows[0]!.takenDeletedAt };
     if (taken && !taken.deletedAt) throw uniqueness(`A user with the userName "${fields.userName}" already exists (id ${taken.profileId}).`);
     if (taken) return revive(tx, scope, taken.profileId, user, fields);
-    const matches = await tx.profile.findMany({
-      where: {
-        organizationId: scope.organizationId,
-        OR: [{ email: fields.profile.email }, ...(fields.profile.externalId ? [{ externalId: fields.profile.externalId }] : [])],
-      },
-      select: profileSelect,
-    });
+    const matches = rows.filter((row) => row.id !== null).map(({ takenId: _takenId, takenDeletedAt: _takenDeletedAt, ...row }) => loadedProfile(row));
     if (matches.length > 1) throw uniqueness('The email and the externalId belong to two different profiles of the organization.');
     const existing = matches[0];
     if (existing?.directoryUser?.deletedAt) return revive(tx, scope, existing.id, user, fields);
