@@ -1,7 +1,7 @@
 // The server side of bench/scim.ts, in its own process (as an IdP reaches a
 // server it does not share a process with): the real app as `npm start` serves
 // it, rate limits counted in PostgreSQL with the production budget of one
-// caller. It answers the parent's messages: `record` starts recording the SQL
+// caller. It answers the parent's messages: `cpu` sends its CPU time so far, `record` starts recording the SQL
 // statements Prisma sends, `recorded` stops and sends them back.
 import { createPrisma } from '../server/database/prisma.ts';
 import { createRateLimits, DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
@@ -21,7 +21,8 @@ const app = createApp({
 });
 const { url } = await serveHttp(app);
 process.on('message', (message) => {
-  if (message === 'record') recording = [];
+  if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
+  else if (message === 'record') recording = [];
   else if (message === 'recorded') {
     process.send!({ statements: recording ?? [] });
     recording = null;
