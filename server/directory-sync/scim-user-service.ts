@@ -3,7 +3,7 @@ import { scimPatch, ScimError as PatchError, type ScimPatchOperation } from 'sci
 import { personName, recordAudit } from '../audit/index.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { EmailAlreadyUsedError, ExternalIdAlreadyUsedError, InputError } from '../kernel/errors.ts';
-import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import { type DirectoryUser, Prisma, type Profile } from '../generated/prisma/client.ts';
 import { createProfileIn, type ProfileFields, updateProfileIn } from '../profiles/index.ts';
 import { connectionWords, type DirectoryScope } from './directory-scope.ts';
 import { reconcileGroupAccess } from './group-access.ts';
@@ -110,6 +110,11 @@ export async function listUsers(scope: DirectoryScope, filter: string | null, pa
     ]);
     return { totalResults, resources: profiles.map((profile) => userResource(scope, profile)) };
   }
+  // Only a userName (what Entra and Okta ask before each POST): one statement.
+  if (conditions.size === 1 && conditions.has('username')) {
+    const all = await profilesByUserName(scope, conditions.get('username')!);
+    return { totalResults: all.length, resources: all.slice(page.skip, page.skip + page.take).map((profile) => userResource(scope, profile)) };
+  }
   // By userName: the connection's unique index finds the one user it can be (PostgreSQL would otherwise walk the
   // organization's profiles to test each for its directory user).
   if (conditions.has('username')) {
@@ -130,6 +135,52 @@ export async function listUsers(scope: DirectoryScope, filter: string | null, pa
   const all = [...held, ...unheld].sort((a, b) => (a.id < b.id ? -1 : 1));
   return { totalResults: all.length, resources: all.slice(page.skip, page.skip + page.take).map((profile) => userResource(scope, profile)) };
 }
+
+/**
+ * `filter=userName eq "…"` in one statement (the two lookups of the general case below, as SQL): the connection's
+ * user with that userName (its unique index), and the profile held by no connection whose email it is (the
+ * organization's unique email index), in id order. The comparisons are case-insensitive, as the two indexes are.
+ */
+async function profilesByUserName(scope: DirectoryScope, userName: string): Promise<LoadedProfile[]> {
+  const rows = await scope.prisma.$queryRaw<LoadedProfileRow[]>`
+    WITH matched AS (
+      SELECT profile_id AS id FROM directory_user
+      WHERE connection_id = ${scope.connection.id}::uuid AND user_name = ${userName}::citext AND deleted_at IS NULL
+      UNION
+      SELECT p.id FROM profile p
+      WHERE p.organization_id = ${scope.organizationId}::uuid AND p.email = ${userName}::citext AND p.status <> 'DEACTIVATED'
+        AND NOT EXISTS (SELECT 1 FROM directory_user d WHERE d.profile_id = p.id)
+    )
+    SELECT ${LOADED_PROFILE_COLUMNS}
+    FROM matched JOIN profile p ON p.id = matched.id AND p.organization_id = ${scope.organizationId}::uuid
+    LEFT JOIN directory_user d ON d.profile_id = p.id
+    ORDER BY p.id
+    LIMIT 1000`;
+  return rows.map(loadedProfile);
+}
+
+/** A LoadedProfile as SQL (`p` the profile, `d` its directory user, left-joined), read back by `loadedProfile`. */
+const LOADED_PROFILE_COLUMNS = Prisma.sql`
+  p.id, p.first_name AS "firstName", p.last_name AS "lastName", p.email::text AS email, p.phone, p.external_id AS "externalId",
+  p.locale::text AS locale, p.status::text AS status, p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+  CASE WHEN d.profile_id IS NULL THEN NULL ELSE json_build_object(
+    'profileId', d.profile_id, 'organizationId', d.organization_id, 'connectionId', d.connection_id, 'userName', d.user_name,
+    'active', d.active, 'statusBeforeDeactivation', d.status_before_deactivation, 'attributes', d.attributes,
+    'groupParkingLotIds', d.group_parking_lot_ids, 'groupTagIds', d.group_tag_ids, 'groupPaymentMethods', d.group_payment_methods,
+    'deletedAt', d.deleted_at, 'createdAt', d.created_at, 'updatedAt', d.updated_at) END AS held`;
+
+type LoadedProfileRow = Omit<LoadedProfile, 'directoryUser'> & { held: (Omit<DirectoryUser, 'deletedAt' | 'createdAt' | 'updatedAt'> & Dated) | null };
+type Dated = { deletedAt: string | null; createdAt: string; updatedAt: string };
+
+const loadedProfile = ({ held, ...profile }: LoadedProfileRow): LoadedProfile => ({
+  ...profile,
+  directoryUser: held && {
+    ...held,
+    deletedAt: held.deletedAt === null ? null : new Date(held.deletedAt),
+    createdAt: new Date(held.createdAt),
+    updatedAt: new Date(held.updatedAt),
+  },
+});
 
 /** The filter's conditions on the profile's own columns. */
 function profileConditions(conditions: EqualityFilter | null, adoptable: boolean): Prisma.ProfileWhereInput {
@@ -155,19 +206,20 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
   const user = normalizeUser(body);
   const fields = userFields(user);
   return writeUser(scope, async (tx) => {
-    const taken = await tx.directoryUser.findUnique({
-      where: { connectionId_userName: { connectionId: scope.connection.id, userName: fields.userName } },
-      select: { profileId: true, deletedAt: true },
-    });
+    // One statement: the connection's user with this userName, and the profiles with this email or externalId.
+    const rows = await tx.$queryRaw<(LoadedProfileRow & { takenId: string | null; takenDeletedAt: Date | null })[]>`
+      SELECT taken.profile_id AS "takenId", taken.deleted_at AS "takenDeletedAt", m.*
+      FROM (SELECT 1) AS one
+      LEFT JOIN directory_user taken ON taken.connection_id = ${scope.connection.id}::uuid AND taken.user_name = ${fields.userName}::citext
+      LEFT JOIN LATERAL (
+        SELECT ${LOADED_PROFILE_COLUMNS} FROM profile p LEFT JOIN directory_user d ON d.profile_id = p.id
+        WHERE p.organization_id = ${scope.organizationId}::uuid
+          AND (p.email = ${fields.profile.email}::citext OR p.external_id = ${fields.profile.externalId ?? null}::text)
+      ) AS m ON true`;
+    const taken = rows[0]!.takenId === null ? null : { profileId: rows[0]!.takenId, deletedAt: rows[0]!.takenDeletedAt };
     if (taken && !taken.deletedAt) throw uniqueness(`A user with the userName "${fields.userName}" already exists (id ${taken.profileId}).`);
     if (taken) return revive(tx, scope, taken.profileId, user, fields);
-    const matches = await tx.profile.findMany({
-      where: {
-        organizationId: scope.organizationId,
-        OR: [{ email: fields.profile.email }, ...(fields.profile.externalId ? [{ externalId: fields.profile.externalId }] : [])],
-      },
-      select: profileSelect,
-    });
+    const matches = rows.filter((row) => row.id !== null).map(({ takenId: _takenId, takenDeletedAt: _takenDeletedAt, ...row }) => loadedProfile(row));
     if (matches.length > 1) throw uniqueness('The email and the externalId belong to two different profiles of the organization.');
     const existing = matches[0];
     if (existing?.directoryUser?.deletedAt) return revive(tx, scope, existing.id, user, fields);

@@ -1,0 +1,51 @@
+import { describe, expect } from 'vitest';
+import { kitTest, useTestKit } from '../test/kit.ts';
+import { connectDirectory, USER, useScimServer } from '../test/scim-client.ts';
+
+// What Entra ID asks before each POST, `GET /Users?filter=userName eq "…"`,
+// costs one statement beside the token's lookup and the request log, and
+// answers as before: the connection's user (userName compared
+// case-insensitively), a profile no connection holds whose email it is
+// (adoptable), nothing for a user another connection holds or deleted.
+
+const kit = useTestKit();
+const server = useScimServer(kit);
+const it = kitTest(kit);
+
+const byUserName = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
+
+describe('a filtered GET by userName', () => {
+  it('is one statement beside the token and the log, for a user held, adoptable or unknown', async ({ org }) => {
+    const entra = await connectDirectory(kit, server, org);
+    const okta = await connectDirectory(kit, server, org, { name: 'Okta' });
+    const held = await entra.post('/Users', { schemas: [USER], userName: 'Ada@Contoso.test', emails: [{ value: 'ada@contoso.test', primary: true }] });
+    expect(held.status).toBe(201);
+    const [handMade] = await org.insertProfiles(1);
+    const { email } = await kit.prisma.profile.findUniqueOrThrow({ where: { id: handMade! } });
+    expect((await okta.post('/Users', { schemas: [USER], userName: 'bob@contoso.test' })).status).toBe(201);
+    const deleted = await entra.post('/Users', { schemas: [USER], userName: 'cy@contoso.test' });
+    expect((await entra.delete(`/Users/${deleted.body.id}`)).status).toBe(204);
+
+    const cases: [string, string[]][] = [
+      ['ada@contoso.TEST', [held.body.id]],
+      [email.toUpperCase(), [handMade!]],
+      ['nobody@contoso.test', []],
+      ['bob@contoso.test', []],
+      ['cy@contoso.test', []],
+    ];
+    for (const [userName, ids] of cases) {
+      kit.resetStatements();
+      const found = await entra.get(byUserName(userName));
+      expect(found.status).toBe(200);
+      expect(
+        found.body.Resources.map((user: { id: string }) => user.id),
+        userName,
+      ).toEqual(ids);
+      expect(found.body.totalResults).toBe(ids.length);
+      // The token's connection, the lookup, the request log.
+      expect(kit.statements, userName).toHaveLength(3);
+    }
+    const ada = (await entra.get(byUserName('ada@contoso.test'))).body.Resources[0];
+    expect(ada).toEqual((await entra.get(`/Users/${held.body.id}`)).body);
+  });
+});
