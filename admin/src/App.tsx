@@ -46,6 +46,11 @@ function lazyPage<Name extends string>(load: () => Promise<Record<Name, Componen
   );
 }
 
+// The Profiles page (the home page) starts loading with the app, beside the
+// session check and the frame's query, instead of after them.
+const loadProfilesPage = () => import('./pages/profiles/ProfilesPage.tsx');
+if (/^\/admin\/?(profiles\/?)?$/.test(window.location.pathname)) void loadProfilesPage();
+
 function RequireSession({ children }: { children: React.ReactNode }) {
   const { signedIn } = useSession();
   const location = useLocation();
@@ -66,7 +71,7 @@ const router = createBrowserRouter(
       ),
       children: [
         { index: true, element: <Navigate to="/profiles" replace /> },
-        { path: 'profiles', element: lazyPage(() => import('./pages/profiles/ProfilesPage.tsx'), 'ProfilesPage') },
+        { path: 'profiles', element: lazyPage(loadProfilesPage, 'ProfilesPage') },
         { path: 'profiles/new', element: lazyPage(() => import('./pages/profile/ProfileFormPage.tsx'), 'ProfileNewPage') },
         { path: 'profiles/import', element: lazyPage(() => import('./pages/import/ImportPage.tsx'), 'ImportPage') },
         { path: 'profiles/:id', element: lazyPage(() => import('./pages/profile/ProfilePage.tsx'), 'ProfilePage') },

@@ -5,8 +5,8 @@ import { connectionErrorReporter, createPool } from './connections.ts';
 export type { PrismaClient };
 
 export interface PrismaOptions {
-  /** Called with each SQL statement Prisma sends; tests count them. */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement Prisma sends (and its time in milliseconds); tests count them. */
+  onQuery?: (sql: string, durationMs: number) => void;
   maxConnections?: number;
 }
 
@@ -20,6 +20,6 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
   if (!options.onQuery) return new PrismaClient({ adapter });
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   const onQuery = options.onQuery;
-  prisma.$on('query', (event) => onQuery(event.query));
+  prisma.$on('query', (event) => onQuery(event.query, Number(event.duration)));
   return prisma;
 }

@@ -144,6 +144,7 @@ export const EN = {
   'profiles.noneHint': 'Create one with "New profile", or sync them through the API.',
   'profiles.range': '{from, number}–{to, number} of {total, plural, one {# profile} other {# profiles}}',
   'profiles.rangeBounded': '{from, number}–{to, number} of {total} profiles',
+  'profiles.rangeCounting': '{from, number}–{to, number} of … profiles',
   'profiles.pages': 'Pages',
   'profiles.previousPage': 'Previous page',
   'profiles.nextPage': 'Next page',

@@ -144,6 +144,7 @@ export const FR: Record<MessageId, string> = {
   'profiles.noneHint': 'Créez-en un avec « Nouveau profil », ou synchronisez-les par l’API.',
   'profiles.range': '{from, number}–{to, number} sur {total, plural, one {# profil} other {# profils}}',
   'profiles.rangeBounded': '{from, number}–{to, number} sur {total} profils',
+  'profiles.rangeCounting': '{from, number}–{to, number} sur … profils',
   'profiles.pages': 'Pages',
   'profiles.previousPage': 'Page précédente',
   'profiles.nextPage': 'Page suivante',

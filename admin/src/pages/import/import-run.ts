@@ -137,10 +137,21 @@ export class BatchFailed extends Error {
 const RETRIES = 4;
 
 /**
- * Sends the prepared rows in batches of BATCH_SIZE, a dry run or the write.
- * Each batch of a write names its call (x-parkpass-call-id: the run's id and
- * the batch's number): sent again after a lost answer, it is answered as its
- * first attempt was, so a resumed import reports what it did, and writes nothing twice.
+ * Batches of a dry run sent at once. They are independent (duplicates across
+ * the file are refused here, before anything is sent) and each is its own
+ * transaction, rolled back: two at a time keep the server's process and the
+ * database busy together. A write sends one at a time.
+ */
+export const DRY_RUN_IN_FLIGHT = 2;
+
+/**
+ * Sends the prepared rows in batches of BATCH_SIZE, a dry run (DRY_RUN_IN_FLIGHT
+ * at a time) or the write (one at a time). Each batch of a write names its call
+ * (x-parkpass-call-id: the run's id and the batch's number): sent again after a
+ * lost answer, it is answered as its first attempt was, so a resumed import
+ * reports what it did, and writes nothing twice. A run that fails resumes from
+ * its first batch without an answer (a later one answered is sent again: a dry
+ * run writes nothing, and a write's named call is answered as it was).
  */
 export async function runImport(options: {
   client: Client;
@@ -156,9 +167,12 @@ export async function runImport(options: {
   const { client, prepared, dryRun, runId } = options;
   const state: BatchRunState = options.from ?? { nextBatch: 0, rows: prepared.rows.map((row) => ({ ...row })) };
   const batches = Math.ceil(prepared.inputs.length / BATCH_SIZE);
-  for (let batch = state.nextBatch; batch < batches; batch++) {
-    if (options.signal?.aborted) throw new BatchFailed(batch, state, null);
-    options.onProgress(batch * BATCH_SIZE, prepared.inputs.length);
+  const answered = new Set<number>();
+  let next = state.nextBatch;
+  let failure: BatchFailed | null = null;
+  options.onProgress(state.nextBatch * BATCH_SIZE, prepared.inputs.length);
+
+  const sendBatch = async (batch: number): Promise<void> => {
     const slice = prepared.inputs.slice(batch * BATCH_SIZE, (batch + 1) * BATCH_SIZE);
     // The session cookie goes with the request; the CSRF header is what a cookie-authenticated request must carry.
     const headers: Record<string, string> = { 'x-graphql-yoga-csrf': '1', 'x-parkpass-call-id': `${runId}.${batch}` };
@@ -200,8 +214,30 @@ export async function runImport(options: {
         row.reason = null;
       }
     }
-    state.nextBatch = batch + 1;
-  }
+    answered.add(batch);
+    while (answered.has(state.nextBatch)) state.nextBatch++;
+    options.onProgress(Math.min(state.nextBatch * BATCH_SIZE, prepared.inputs.length), prepared.inputs.length);
+  };
+
+  // Each lane takes the next batch until none is left or one has failed; a failure lets the others' batches finish.
+  const lane = async () => {
+    while (!failure && next < batches) {
+      const batch = next++;
+      if (options.signal?.aborted) {
+        failure ??= new BatchFailed(batch, state, null);
+        return;
+      }
+      try {
+        await sendBatch(batch);
+      } catch (error) {
+        if (!(error instanceof BatchFailed)) throw error;
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: dryRun ? DRY_RUN_IN_FLIGHT : 1 }, lane));
+  // Resumed from the first batch without an answer (the one that failed, or an earlier one).
+  if (failure) throw new BatchFailed(state.nextBatch, state, (failure as BatchFailed).code);
   options.onProgress(prepared.inputs.length, prepared.inputs.length);
   return state.rows;
 }

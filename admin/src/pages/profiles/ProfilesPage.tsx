@@ -1,7 +1,7 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesCountDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { showChangeNotice, useChangeNotices, useLiveRefresh } from '../../hooks/live.ts';
@@ -27,13 +27,20 @@ import { ProfilesTable } from './ProfilesTable.tsx';
 import { CreateAndInviteButton } from '../import/CreateAndInviteDialog.tsx';
 import { ExportButton, useExport } from '../import/ExportButton.tsx';
 
+// Rendered again only when their own props change: a filter change re-renders
+// the filters at the click and the table once, when its rows come (not at the
+// click, nor when a count comes), so the page's request leaves at once.
+const Filters = memo(ProfileFilters);
+const Table = memo(ProfilesTable);
+
 /** Ticked rows, or every search result (the selection is then the filter itself, not ids). */
 type Selected = { kind: 'ids'; ids: ReadonlySet<string> } | { kind: 'all' };
 const NOTHING: Selected = { kind: 'ids', ids: new Set() };
 
 /**
- * The Profiles page's data: the page of profiles and the Status filter's
- * counts, both kept live (an acceptance or a bounce elsewhere shows within
+ * The Profiles page's data: the page of profiles, its count and the Status
+ * filter's counts, three requests sent side by side so that the rows never
+ * wait for a count, all kept live (an acceptance or a bounce elsewhere shows within
  * seconds, with a notice) and refreshed at once after this admin's actions.
  */
 function useProfilesData(state: ProfilesUrlState) {
@@ -44,6 +51,9 @@ function useProfilesData(state: ProfilesUrlState) {
     query: AdminProfilesPageDocument,
     variables: state.before ? { filter, orderBy, last: state.pageSize, before: state.before } : { filter, orderBy, first: state.pageSize, after: state.after },
   });
+  // The list's count: the rows show without waiting for it; until it comes, the range says nothing of a total.
+  const countContext = useMemo(() => ({ additionalTypenames: ['Profile', 'Invitation'] }), []);
+  const [count, reexecuteCount] = useQuery({ query: AdminProfilesCountDocument, variables: { filter }, context: countContext });
   const countsFilter = useMemo(() => withoutStatus(filter), [filter]);
   // Any mutation that returns a profile (invite, edit, delete) makes the counts stale: refetch them.
   const countsContext = useMemo(() => ({ additionalTypenames: ['Profile', 'Invitation'] }), []);
@@ -58,8 +68,9 @@ function useProfilesData(state: ProfilesUrlState) {
 
   const refresh = useCallback(() => {
     reexecute({ requestPolicy: 'network-only' });
+    reexecuteCount({ requestPolicy: 'network-only' });
     reexecuteCounts({ requestPolicy: 'network-only' });
-  }, [reexecute, reexecuteCounts]);
+  }, [reexecute, reexecuteCount, reexecuteCounts]);
   useLiveRefresh(refresh, result.error ?? counts.error);
 
   const profiles = useMemo(() => data?.profiles.edges.map((edge) => edge.node) ?? [], [data]);
@@ -69,7 +80,9 @@ function useProfilesData(state: ProfilesUrlState) {
     );
     showChangeNotice(t('profiles.changed', { count: changed.length, names: names.slice(0, 3).join(', ') + (names.length > 3 ? '…' : '') }));
   });
-  return { filter, result, data, profiles, counts: (counts.data ?? lastCounts.current)?.profileCounts, options: options.data, refresh };
+  // The count of this very filter (urql keeps no answer across variables), or nothing until it comes.
+  const counted = count.data?.profiles.count ?? null;
+  return { filter, result, data, profiles, counted, counts: (counts.data ?? lastCounts.current)?.profileCounts, options: options.data, refresh };
 }
 
 /** Profiles, the home page: search, filters, the table, and "Invite users" for a selection. */
@@ -78,7 +91,7 @@ export function ProfilesPage() {
   const format = useFormat();
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => readProfilesUrl(params), [params]);
-  const { filter, result, data, profiles, counts, options, refresh } = useProfilesData(state);
+  const { filter, result, data, profiles, counted, counts, options, refresh } = useProfilesData(state);
   const filterKey = JSON.stringify(filter);
   const inviteBulk = usePermission('INVITE_BULK');
   const editBulk = usePermission('EDIT_PROFILES_BULK');
@@ -89,21 +102,35 @@ export function ProfilesPage() {
   // The selection belongs to one filter: changing the filter clears it.
   const [selected, setSelected] = useState<{ key: string; value: Selected }>({ key: filterKey, value: NOTHING });
   const selection = selected.key === filterKey ? selected.value : NOTHING;
-  const setSelection = (value: Selected) => setSelected({ key: filterKey, value });
+  const currentFilterKey = useRef(filterKey);
+  currentFilterKey.current = filterKey;
+  const setSelection = useCallback((value: Selected) => setSelected({ key: currentFilterKey.current, value }), []);
   const [inviting, setInviting] = useState<InviteSelection | null>(null);
   // The bulk action whose Confirm dialog is open, on which selection.
   const [acting, setActing] = useState<{ action: 'access' | 'revoke' | 'delete'; selection: InviteSelection } | null>(null);
   const exporting = useExport();
 
-  const write = (next: ProfilesUrlState, replace = false) =>
-    // flushSync: the box the admin ticked shows ticked at once, not after a
-    // transition that a table of 50 rows can hold back.
-    setParams(writeProfilesUrl(next), { flushSync: true, replace });
-  const update = (change: Partial<ProfilesUrlState>, replace = false) => {
-    // A new criterion starts again at the first page.
-    const paging = 'page' in change ? {} : { page: 1, after: null, before: null };
-    write({ ...state, ...paging, ...change }, replace);
-  };
+  const write = useCallback(
+    (next: ProfilesUrlState, replace = false) =>
+      // flushSync: the box the admin ticked shows ticked at once, not after a
+      // transition that a table of 50 rows can hold back.
+      setParams(writeProfilesUrl(next), { flushSync: true, replace }),
+    [setParams],
+  );
+  const update = useCallback(
+    (change: Partial<ProfilesUrlState>, replace = false) => {
+      // A new criterion starts again at the first page.
+      const paging = 'page' in change ? {} : { page: 1, after: null, before: null };
+      write({ ...state, ...paging, ...change }, replace);
+    },
+    [state, write],
+  );
+  const clear = useCallback(() => write(cleared(state)), [state, write]);
+  // Show's "← Profiles" comes back to the list these rows were read for: it changes with the rows, not at the click.
+  const location = useLocation();
+  const shownFor = useRef({ data, from: { from: location.pathname + location.search } });
+  if (shownFor.current.data !== data) shownFor.current = { data, from: { from: location.pathname + location.search } };
+  const from = shownFor.current.from;
   const goToPage = (change: Partial<ProfilesUrlState>) => {
     update(change);
     // The new page starts at its top, read from its heading.
@@ -118,9 +145,8 @@ export function ProfilesPage() {
   }, [refresh]);
 
   // Bounded: exact up to 10,000, "at least" beyond (the exact number is the preview's, in "Invite users").
-  const counted = data?.profiles.count ?? { count: 0, precision: 'EXACT' as const };
-  const total = counted.count;
-  const totalLabel = format.bounded(counted);
+  const total = counted?.count ?? 0;
+  const totalLabel = counted ? format.bounded(counted) : '';
   const pageInfo = data?.profiles.pageInfo;
   const selectedCount = selection.kind === 'all' ? total : selection.ids.size;
   const pageAllSelected = selection.kind === 'all' || (profiles.length > 0 && profiles.every((p) => selection.kind === 'ids' && selection.ids.has(p.id)));
@@ -128,28 +154,32 @@ export function ProfilesPage() {
   const canSelect = !inviteBulk.forbidden || !editBulk.forbidden;
   const chosen = (): InviteSelection => (selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] });
 
-  const tableSelection = canSelect
-    ? {
-        allResults: selection.kind === 'all',
-        isSelected: (id: string) => selection.kind === 'all' || selection.ids.has(id),
-        toggle: (id: string, on: boolean) => {
-          const ids = new Set(selection.kind === 'all' ? profiles.map((p) => p.id) : selection.ids);
-          if (on) ids.add(id);
-          else ids.delete(id);
-          setSelection({ kind: 'ids', ids });
-        },
-        togglePage: (on: boolean) => {
-          const ids = new Set(selection.kind === 'all' ? [] : selection.ids);
-          for (const p of profiles) {
-            if (on) ids.add(p.id);
-            else ids.delete(p.id);
+  const tableSelection = useMemo(
+    () =>
+      canSelect
+        ? {
+            allResults: selection.kind === 'all',
+            isSelected: (id: string) => selection.kind === 'all' || selection.ids.has(id),
+            toggle: (id: string, on: boolean) => {
+              const ids = new Set(selection.kind === 'all' ? profiles.map((p) => p.id) : selection.ids);
+              if (on) ids.add(id);
+              else ids.delete(id);
+              setSelection({ kind: 'ids', ids });
+            },
+            togglePage: (on: boolean) => {
+              const ids = new Set(selection.kind === 'all' ? [] : selection.ids);
+              for (const p of profiles) {
+                if (on) ids.add(p.id);
+                else ids.delete(p.id);
+              }
+              setSelection({ kind: 'ids', ids });
+            },
           }
-          setSelection({ kind: 'ids', ids });
-        },
-      }
-    : null;
+        : null,
+    [canSelect, selection, profiles, setSelection],
+  );
 
-  const from = (state.page - 1) * state.pageSize + 1;
+  const first = (state.page - 1) * state.pageSize + 1;
 
   return (
     <Stack gap="md">
@@ -176,13 +206,13 @@ export function ProfilesPage() {
           ) : null}
         </Group>
       </Group>
-      <ProfileFilters state={state} options={options} counts={counts} onChange={update} onClear={() => write(cleared(state))} />
+      <Filters state={state} options={options} counts={counts} onChange={update} onClear={clear} />
 
       {canSelect && (
         <Group justify="space-between" wrap="wrap" gap="xs">
           <Text size="sm" aria-live="polite">
             {selection.kind === 'all'
-              ? counted.precision === 'EXACT'
+              ? counted?.precision === 'EXACT'
                 ? t('profiles.selected', { count: total })
                 : t('profiles.selectedBounded', { count: totalLabel })
               : selectedCount
@@ -226,7 +256,7 @@ export function ProfilesPage() {
         </Group>
       )}
 
-      {canSelect && pageAllSelected && total > profiles.length && (
+      {canSelect && counted && pageAllSelected && total > profiles.length && (
         <Alert color="blue" variant="light" p="xs">
           <Group gap="xs" wrap="wrap">
             {selection.kind === 'all' ? (
@@ -260,16 +290,18 @@ export function ProfilesPage() {
         <div style={{ position: 'relative' }} aria-busy={result.fetching}>
           <LoadingOverlay visible={result.fetching && result.data === undefined} zIndex={5} overlayProps={{ blur: 1 }} />
           {result.error && <ErrorState error={result.error} retry={refresh} title={t('state.refreshFailed')} />}
-          <ProfilesTable profiles={profiles} selection={tableSelection} />
+          <Table profiles={profiles} selection={tableSelection} from={from} />
         </div>
       )}
 
-      {data && total > 0 && (
+      {data && profiles.length > 0 && (
         <Group justify="space-between" wrap="wrap">
           <Text size="sm" aria-live="polite">
-            {counted.precision === 'EXACT'
-              ? t('profiles.range', { from, to: from + profiles.length - 1, total })
-              : t('profiles.rangeBounded', { from, to: from + profiles.length - 1, total: totalLabel })}
+            {!counted
+              ? t('profiles.rangeCounting', { from: first, to: first + profiles.length - 1 })
+              : counted.precision === 'EXACT'
+                ? t('profiles.range', { from: first, to: first + profiles.length - 1, total })
+                : t('profiles.rangeBounded', { from: first, to: first + profiles.length - 1, total: totalLabel })}
           </Text>
           <Group gap="xs" component="nav" aria-label={t('profiles.pages')}>
             <Button

@@ -1,6 +1,6 @@
 import { Anchor, Badge, Checkbox, Group, Table, Text } from '@mantine/core';
 import type { ProfilesTable_ProfileFragment } from '../../generated/graphql.ts';
-import { Link, useLocation } from 'react-router';
+import { Link } from 'react-router';
 import { Email } from '../../components/Email.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { useT } from '../../i18n/i18n.tsx';
@@ -9,14 +9,13 @@ interface Props {
   profiles: ProfilesTable_ProfileFragment[];
   /** Null when the caller may not select (no list action allowed). */
   selection: { isSelected(id: string): boolean; toggle(id: string, selected: boolean): void; togglePage(selected: boolean): void; allResults: boolean } | null;
+  /** The list these rows belong to (its path and search), for Show's "← Profiles". */
+  from: { from: string };
 }
 
 /** The profiles of one page: tick box, name (the link to Show), email, access, tags, status. */
-export function ProfilesTable({ profiles, selection }: Props) {
+export function ProfilesTable({ profiles, selection, from }: Props) {
   const t = useT();
-  const location = useLocation();
-  // Show's "← Profiles" comes back to this very list (search, filters, page).
-  const from = { from: location.pathname + location.search };
   const selectedOnPage = selection ? profiles.filter((p) => selection.isSelected(p.id)).length : 0;
   return (
     <Table.ScrollContainer minWidth={300}>
