@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AdminSignOutDocument, PingDocument, ViewerIdentityDocument } from '../test/generated/graphql.ts';
 import { testRateLimits, type TestKit, typedSender, useTestKit } from '../test/kit.ts';
 import { operationsAs, toGlobalId } from '../test/operations.ts';
-import { CredentialCache } from './credential-cache.ts';
+import { CREDENTIAL_CACHE_MS, CredentialCache } from './credential-cache.ts';
 import { type App, createApp } from './yoga.ts';
 
 const kit = useTestKit();
@@ -11,12 +11,9 @@ afterAll(async () => {
   await Promise.all(caches.map((cache) => cache.close()));
 });
 
-/**
- * A server as main.ts wires it: its own credential cache, LISTENing on its own connection. Its entries are kept a
- * minute here (half a second in production), so a refusal within the second can only come from the notice.
- */
+/** A server as main.ts wires it: its own credential cache (entries kept half a second), LISTENing on its own connection. */
 async function server(kit: TestKit): Promise<App> {
-  const credentialCache = new CredentialCache(kit.worker.connectionString, 60_000);
+  const credentialCache = new CredentialCache(kit.worker.connectionString, CREDENTIAL_CACHE_MS);
   caches.push(credentialCache);
   await credentialCache.ready();
   return createApp({
