@@ -13,6 +13,7 @@ import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
 import { dataDir } from '../server/database/paths.ts';
 import { createPool } from '../server/database/connections.ts';
+import { CredentialCache } from '../server/app/credential-cache.ts';
 
 export const benchDataDir = () => process.env.PARKPASS_BENCH_DATA_DIR ?? path.join(dataDir, 'bench-postgres');
 
@@ -29,16 +30,18 @@ export async function serveHttp(listener: RequestListener, variable = 'PARKPASS_
 }
 
 /**
- * The real server as `npm start` runs it (rate limits counted in PostgreSQL), over real HTTP, with budgets a
+ * The real server as `npm start` runs it (rate limits counted in PostgreSQL, the credential cache), over real HTTP, with budgets a
  * benchmark does not exhaust unless `limits` says otherwise. `close()` stops it and its rate-limit pool.
  */
 export async function serveBenchApp(prisma: PrismaClient, databaseUrl: string, limits: Partial<RateLimitSettings> = {}) {
   const pool = createPool('bench', { connectionString: databaseUrl, max: 4 });
+  const credentialCache = new CredentialCache(databaseUrl);
   const app = createApp({
     prisma,
     databaseUrl,
     settings: { publicUrl: 'http://localhost:4000', invitationTokenSecret: 'bench-secret-bench-secret-bench-secret' },
     rateLimits: createRateLimits({ ...DEFAULT_RATE_LIMITS, pointsPerMinute: 100_000_000, ...limits }, { pool }),
+    credentialCache,
   });
   const http = await serveHttp(app);
   return {
@@ -46,6 +49,7 @@ export async function serveBenchApp(prisma: PrismaClient, databaseUrl: string, l
     close: async () => {
       http.server.close();
       await pool.end();
+      await credentialCache.close();
     },
   };
 }

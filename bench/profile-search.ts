@@ -6,6 +6,7 @@
 // latest invitation, plus the bounded count) by hand-written SQL through `pg`,
 // interleaved run by run. Then: pages deep in every order against the first,
 // the Status column's counts, and the exact totals ("select all N").
+import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.graphql.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
@@ -13,6 +14,7 @@ import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { createPool } from '../server/database/connections.ts';
+import { FROM, handStatements, profileScenarios, type Scenario } from './profile-scenarios.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
 const count = Number(values.profiles);
@@ -43,7 +45,6 @@ const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name:
 const server = await serveBenchApp(prisma, url);
 const hand = createPool('bench', { connectionString: url, max: 4 });
 
-const g = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: String) {
   profiles(first: 20, filter: $filter, orderBy: $orderBy, after: $after) {
     count { count precision } pageInfo { hasNextPage endCursor }
@@ -51,96 +52,25 @@ const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: Stri
 
 const graphql = (query: string, variables: Record<string, unknown>) => postGraphql(server.url, query, variables, apiKey);
 
-// --- The hand-written SQL: the same page and count, as one would write them for this schema. ---
-const FROM = `profile p LEFT JOIN invitation li ON li.id = p.latest_invitation_id`;
-const handPage = (where: string, order: string) => `
-  SELECT p.id, p.first_name, p.last_name, p.email, p.status, li.expires_at, li.delivery_state, li.accepted_at, li.revoked_at, li.superseded_at,
-    (SELECT coalesce(json_agg(t.name ORDER BY t.name), '[]') FROM profile_tag pt JOIN tag t ON t.id = pt.tag_id WHERE pt.profile_id = p.id) AS tags,
-    (SELECT coalesce(json_agg(l.name ORDER BY l.name), '[]') FROM profile_parking_lot ppl JOIN parking_lot l ON l.id = ppl.parking_lot_id WHERE ppl.profile_id = p.id) AS lots
-  FROM ${FROM} WHERE p.organization_id = $1 AND ${where} ORDER BY ${order} LIMIT 20`;
-const handCount = (where: string) => `SELECT count(*) FROM (SELECT 1 FROM ${FROM} WHERE p.organization_id = $1 AND ${where} LIMIT 10001) s`;
-const counterCount = (statuses: string) =>
-  `SELECT sum(count) FROM profile_status_count WHERE organization_id = $1 AND status = ANY('{${statuses}}'::"ProfileStatus"[])`;
-const EXPIRED = `p.status = 'PENDING' AND coalesce(p.invitation_expires_at, 'infinity') <= now() AND li.accepted_at IS NULL AND li.revoked_at IS NULL AND li.superseded_at IS NULL AND li.expires_at <= now()`;
+const scenarios = profileScenarios({ lot, tag, tag2 });
 
-interface Scenario {
-  name: string;
-  filter: Record<string, unknown> | null;
-  orderBy?: { field: ProfileOrderField; direction: 'ASC' | 'DESC' };
-  /** The hand-written WHERE (after the organization) and ORDER BY; `count` replaces the bounded count (counters). */
-  sql: { where: string; order?: string; count?: string };
+// The bare node:http server (bench/page-server.ts) in its own process: the key lookup, the same SQL, JSON.
+const bareProcess = fork(new URL('./page-server.ts', import.meta.url), [url, lot, tag, tag2], { execArgv: ['--import', 'tsx'] });
+const barePort = await new Promise<number>((resolve) => bareProcess.once('message', (message) => resolve((message as { port: number }).port)));
+async function bareAnswer(index: number): Promise<{ rows: number; count: number }> {
+  const response = await fetch(`http://127.0.0.1:${barePort}/page`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ scenario: index }),
+  });
+  if (!response.ok) throw new Error(`bare server: ${response.status} ${await response.text()}`);
+  const answer = (await response.json()) as { count: number; rows: unknown[] };
+  return { rows: answer.rows.length, count: answer.count };
 }
-const NAME = 'p.sort_name, p.id';
-const scenarios: Scenario[] = [
-  { name: 'no filter', filter: null, sql: { where: 'true', count: counterCount('NOT_INVITED,PENDING,VALIDATED') } },
-  { name: 'search "helene"', filter: { search: 'helene' }, sql: { where: `p.search_text LIKE '%helene%'`, order: "(p.sort_name || ''), p.id" } },
-  {
-    name: 'one exact person (name + email)',
-    filter: { search: 'helene martin helene.martin.4200@' },
-    sql: {
-      where: `p.search_text LIKE '%helene%' AND p.search_text LIKE '%martin%' AND p.search_text LIKE '%helene.martin.4200@%'`,
-      order: "(p.sort_name || ''), p.id",
-    },
-  },
-  { name: 'status PENDING', filter: { statuses: ['PENDING'] }, sql: { where: `p.status = 'PENDING'`, count: counterCount('PENDING') } },
-  {
-    name: 'one parking lot',
-    filter: { parkingLotIds: [g('ParkingLot', lot)] },
-    sql: { where: `EXISTS (SELECT 1 FROM profile_parking_lot x WHERE x.profile_id = p.id AND x.parking_lot_id = '${lot}')` },
-  },
-  { name: 'no access', filter: { noAccess: true }, sql: { where: 'p.parking_lot_count = 0' } },
-  {
-    name: 'tag + payment method',
-    filter: { tagIds: [g('Tag', tag)], paymentMethods: ['CREDIT_CARD'] },
-    sql: { where: `EXISTS (SELECT 1 FROM profile_tag x WHERE x.profile_id = p.id AND x.tag_id = '${tag}') AND p.payment_methods && '{CREDIT_CARD}'` },
-  },
-  { name: 'pending, invitation expired', filter: { invitationExpired: true }, sql: { where: EXPIRED } },
-  {
-    name: 'search + status + lot',
-    filter: { search: 'lefevre', statuses: ['NOT_INVITED', 'PENDING'], parkingLotIds: [g('ParkingLot', lot)] },
-    sql: {
-      where: `p.search_text LIKE '%lefevre%' AND p.status IN ('NOT_INVITED', 'PENDING') AND EXISTS (SELECT 1 FROM profile_parking_lot x WHERE x.profile_id = p.id AND x.parking_lot_id = '${lot}')`,
-      order: "(p.sort_name || ''), p.id",
-    },
-  },
-  {
-    name: 'search externalId "EMP-4242"',
-    filter: { search: 'EMP-4242' },
-    sql: { where: `p.search_text LIKE '%emp-4242%'`, order: "(p.sort_name || ''), p.id" },
-  },
-  {
-    name: 'two tags, ALL',
-    filter: { tagIds: [g('Tag', tag), g('Tag', tag2)], tagsMatch: 'ALL' },
-    sql: {
-      where: `p.id IN (SELECT x.profile_id FROM profile_tag x WHERE x.tag_id IN ('${tag}', '${tag2}') GROUP BY x.profile_id HAVING count(*) = 2)`,
-    },
-  },
-  { name: 'delivery BOUNCED', filter: { deliveryStates: ['BOUNCED', 'SPAM_COMPLAINT'] }, sql: { where: `li.delivery_state IN ('BOUNCED', 'SPAM_COMPLAINT')` } },
-  {
-    name: 'order by name DESC',
-    filter: null,
-    orderBy: { field: 'NAME', direction: 'DESC' },
-    sql: { where: 'true', order: 'p.sort_name DESC, p.id DESC', count: counterCount('NOT_INVITED,PENDING,VALIDATED') },
-  },
-  {
-    name: 'order by invited date DESC',
-    filter: null,
-    orderBy: { field: 'INVITED_AT', direction: 'DESC' },
-    sql: { where: 'true', order: `coalesce(p.invited_at, '-infinity') DESC, p.id DESC`, count: counterCount('NOT_INVITED,PENDING,VALIDATED') },
-  },
-  {
-    name: 'pending, by expiry ASC',
-    filter: { statuses: ['PENDING'] },
-    orderBy: { field: 'EXPIRES_AT', direction: 'ASC' },
-    sql: { where: `p.status = 'PENDING'`, order: `coalesce(p.invitation_expires_at, 'infinity'), p.id`, count: counterCount('PENDING') },
-  },
-];
 
 async function handAnswer(scenario: Scenario) {
-  const [page, total] = await Promise.all([
-    hand.query(handPage(scenario.sql.where, scenario.sql.order ?? NAME), [organizationId]),
-    hand.query(scenario.sql.count ?? handCount(scenario.sql.where), [organizationId]),
-  ]);
+  const [pageSql, countSql] = handStatements(scenario);
+  const [page, total] = await Promise.all([hand.query(pageSql, [organizationId]), hand.query(countSql, [organizationId])]);
   return { rows: page.rowCount, count: Number(total.rows[0].count ?? total.rows[0].sum) };
 }
 
@@ -154,33 +84,44 @@ const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 const pct = (value: number, goal: number) => `${value <= goal ? 'met' : 'missed'} (${((value / goal - 1) * 100).toFixed(0)} %)`;
 
 console.log(`\n## profiles(first: 20) with count, over HTTP, at ${count.toLocaleString('en-US')} profiles in one organization`);
-console.log(`${runs} warm runs each, interleaved with hand-written SQL through pg answering the same page and bounded count.`);
+console.log(`${runs} warm runs each, interleaved request by request: GraphQL, a bare node:http server in its own process answering the same page and`);
+console.log('bounded count by hand-written SQL through pg (its API key looked up first), and that SQL run in this process.');
 console.log(`Machine: ${machineLine()}\n`);
-console.log('| filter | count | GraphQL p50 / p95 ms | hand SQL p50 / p95 ms | GraphQL / SQL (p50) | p95 vs 50 ms goal | ratio vs 1.5× goal |');
-console.log('| --- | ---: | ---: | ---: | ---: | --- | --- |');
-for (const scenario of scenarios) {
+console.log(
+  '| filter | count | GraphQL p50 / p95 ms | bare HTTP p50 / p95 ms | GraphQL / bare (p50) | ratio vs 1.5× goal | hand SQL p50 / p95 ms | GraphQL / SQL (p50) | p95 vs 50 ms goal |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+for (const [index, scenario] of scenarios.entries()) {
   const ours: number[] = [];
+  const bare: number[] = [];
   const theirs: number[] = [];
   let answer = '';
   for (let i = 0; i < runs + 3; i++) {
     const [a, data] = await time(() => graphql(PAGE, { filter: scenario.filter, orderBy: scenario.orderBy }));
+    const [h, overHttp] = await time(() => bareAnswer(index));
     const [b, sql] = await time(() => handAnswer(scenario));
     const counted = data.profiles.count as { count: number; precision: string };
     const agrees = counted.precision === 'EXACT' ? counted.count === sql.count : counted.count === 10_000 && sql.count > 10_000;
-    if (!agrees || data.profiles.edges.length !== sql.rows) {
-      throw new Error(`${scenario.name}: GraphQL ${JSON.stringify(counted)} / ${data.profiles.edges.length} rows, SQL ${sql.count} / ${sql.rows}`);
+    if (!agrees || data.profiles.edges.length !== sql.rows || overHttp.rows !== sql.rows || overHttp.count !== sql.count) {
+      throw new Error(
+        `${scenario.name}: GraphQL ${JSON.stringify(counted)} / ${data.profiles.edges.length} rows, bare ${overHttp.count} / ${overHttp.rows}, SQL ${sql.count} / ${sql.rows}`,
+      );
     }
     answer = `${counted.precision === 'AT_LEAST' ? '≥ ' : ''}${counted.count.toLocaleString('en-US')}`;
     if (i >= 3) {
       ours.push(a);
+      bare.push(h);
       theirs.push(b);
     }
   }
-  const [o50, o95, t50, t95] = [quantile(ours, 0.5), quantile(ours, 0.95), quantile(theirs, 0.5), quantile(theirs, 0.95)];
+  const [o50, o95] = [quantile(ours, 0.5), quantile(ours, 0.95)];
+  const [h50, h95] = [quantile(bare, 0.5), quantile(bare, 0.95)];
+  const [t50, t95] = [quantile(theirs, 0.5), quantile(theirs, 0.95)];
   console.log(
-    `| ${scenario.name} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(t50)} / ${fmt(t95)} | ${(o50 / t50).toFixed(2)} | ${pct(o95, 50)} | ${pct(o50 / t50, 1.5)} |`,
+    `| ${scenario.name} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(h50)} / ${fmt(h95)} | ${(o50 / h50).toFixed(2)} | ${pct(o50 / h50, 1.5)} | ${fmt(t50)} / ${fmt(t95)} | ${(o50 / t50).toFixed(2)} | ${pct(o95, 50)} |`,
   );
 }
+bareProcess.kill();
 
 // --- Any page as fast as the first: a page after row N (the cursor written from the row's keys, as the server writes it). ---
 const DEEP: { field: ProfileOrderField; keys: string; order: string }[] = [

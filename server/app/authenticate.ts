@@ -4,6 +4,7 @@ import type { Plan, Role } from '../generated/prisma/enums.ts';
 import { invalidCredentials } from '../graphql/graphql-errors.ts';
 import { API_KEY_PREFIX, hashSecret } from '../auth/api-keys.ts';
 import { SESSION_TOKEN_PREFIX } from '../auth/sessions.ts';
+import type { CredentialCache } from './credential-cache.ts';
 
 // Last-used times are written at most once a minute per key or session.
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -14,20 +15,37 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * unknown, revoked or expired: the request is refused as UNAUTHENTICATED,
  * with a message that says which.
  */
-export async function authenticate(prisma: PrismaClient, clock: Clock, header: string | null): Promise<Viewer | null> {
+export async function authenticate(prisma: PrismaClient, clock: Clock, header: string | null, cache?: CredentialCache): Promise<Viewer | null> {
   if (header === null || header.trim() === '') return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
   if (!match) throw invalidCredentials('Malformed Authorization header: expected "Bearer <token>".');
   const token = match[1]!;
-  if (token.startsWith(API_KEY_PREFIX)) return authenticateApiKey(prisma, clock, token);
-  if (token.startsWith(SESSION_TOKEN_PREFIX)) return authenticateSession(prisma, clock, token);
-  throw invalidCredentials('Unknown token format: API keys start with "ppk_", session tokens with "pps_".');
+  const isKey = token.startsWith(API_KEY_PREFIX);
+  if (!isKey && !token.startsWith(SESSION_TOKEN_PREFIX)) {
+    throw invalidCredentials('Unknown token format: API keys start with "ppk_", session tokens with "pps_".');
+  }
+  const tokenHash = hashSecret(token);
+  const now = clock.now();
+  const cached = cache?.get(tokenHash, now);
+  if (cached) return cached;
+  const generation = cache?.generation ?? 0;
+  const { viewer, expiresAt } = isKey ? await authenticateApiKey(prisma, now, tokenHash) : await authenticateSession(prisma, now, tokenHash);
+  cache?.set(tokenHash, viewer, expiresAt, generation);
+  return viewer;
 }
 
 // Each credential is read in ONE statement: the key (or session, admin) with
 // its organization's plan, and, in the same statement, its last-used time
-// refreshed when it is stale (a data-modifying CTE). No cache, so a revoked key
-// or ended session is refused on the very next request.
+// refreshed when it is stale (a data-modifying CTE). With a CredentialCache
+// (server/app/credential-cache.ts), a caller read in the last half second on
+// this server is not read again; a revocation, sign-out, role or plan change
+// clears every server's cache through NOTIFY.
+
+interface Authenticated {
+  viewer: Viewer;
+  /** A session's end; null for an API key. */
+  expiresAt: Date | null;
+}
 
 interface ApiKeyRow {
   id: string;
@@ -37,14 +55,13 @@ interface ApiKeyRow {
   plan: Plan;
 }
 
-async function authenticateApiKey(prisma: PrismaClient, clock: Clock, token: string): Promise<Viewer> {
-  const now = clock.now();
+async function authenticateApiKey(prisma: PrismaClient, now: Date, tokenHash: string): Promise<Authenticated> {
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   const [key] = await prisma.$queryRaw<ApiKeyRow[]>`
     WITH key AS (
       SELECT k.id, k.organization_id, k.role, k.revoked_at, k.last_used_at, o.plan
       FROM "api_key" k JOIN "organization" o ON o.id = k.organization_id
-      WHERE k.secret_hash = ${hashSecret(token)}
+      WHERE k.secret_hash = ${tokenHash}
     ), touched AS (
       UPDATE "api_key" SET last_used_at = ${now}::timestamptz
       WHERE id = (SELECT id FROM key WHERE revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < ${stale}::timestamptz))
@@ -52,7 +69,7 @@ async function authenticateApiKey(prisma: PrismaClient, clock: Clock, token: str
     SELECT id::text, organization_id::text, role, revoked_at, plan FROM key`;
   if (!key) throw invalidCredentials('Invalid API key.');
   if (key.revoked_at) throw invalidCredentials('This API key was revoked.');
-  return { organizationId: key.organization_id, plan: key.plan, role: key.role, actor: { kind: 'API_KEY', id: key.id } };
+  return { viewer: { organizationId: key.organization_id, plan: key.plan, role: key.role, actor: { kind: 'API_KEY', id: key.id } }, expiresAt: null };
 }
 
 interface SessionRow {
@@ -65,14 +82,13 @@ interface SessionRow {
   plan: Plan;
 }
 
-async function authenticateSession(prisma: PrismaClient, clock: Clock, token: string): Promise<Viewer> {
-  const now = clock.now();
+async function authenticateSession(prisma: PrismaClient, now: Date, tokenHash: string): Promise<Authenticated> {
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   const [session] = await prisma.$queryRaw<SessionRow[]>`
     WITH session AS (
       SELECT s.id, s.expires_at, s.revoked_at, s.last_used_at, a.id AS admin_id, a.role, a.organization_id, o.plan
       FROM "admin_session" s JOIN "admin" a ON a.id = s.admin_id JOIN "organization" o ON o.id = a.organization_id
-      WHERE s.token_hash = ${hashSecret(token)}
+      WHERE s.token_hash = ${tokenHash}
     ), touched AS (
       UPDATE "admin_session" SET last_used_at = ${now}::timestamptz
       WHERE id = (SELECT id FROM session WHERE revoked_at IS NULL AND expires_at > ${now}::timestamptz
@@ -83,10 +99,13 @@ async function authenticateSession(prisma: PrismaClient, clock: Clock, token: st
   if (session.revoked_at) throw invalidCredentials('This session ended (signed out); sign in again.');
   if (session.expires_at <= now) throw invalidCredentials('This session expired; sign in again.');
   return {
-    organizationId: session.organization_id,
-    plan: session.plan,
-    role: session.role,
-    actor: { kind: 'ADMIN', id: session.admin_id },
-    sessionId: session.id,
+    viewer: {
+      organizationId: session.organization_id,
+      plan: session.plan,
+      role: session.role,
+      actor: { kind: 'ADMIN', id: session.admin_id },
+      sessionId: session.id,
+    },
+    expiresAt: session.expires_at,
   };
 }

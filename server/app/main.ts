@@ -15,6 +15,7 @@ import { describeTrustedProxies } from '../security/client-address.ts';
 import { createRateLimits } from '../security/rate-limits.ts';
 import { appOptions, appSettings, emailTransport, webhookDeliverySettings } from './wiring.ts';
 import { createApp } from './yoga.ts';
+import { CredentialCache } from './credential-cache.ts';
 import { Lifecycle } from './health.ts';
 import { startObservability } from './observability-wiring.ts';
 import { log } from '../observability/log.ts';
@@ -51,6 +52,8 @@ const rateLimitPool = createPool('rate-limits', { connectionString: database.dir
 // The read path's replica, when there is one (server/app/read-routing.ts).
 const replicaPrisma = config.readReplica ? createPrisma(config.readReplica.url) : null;
 const lifecycle = new Lifecycle();
+// Callers authenticated in the last half second; its LISTEN needs a session of its own: the direct connection.
+const credentialCache = new CredentialCache(database.directUrl);
 const app = createApp({
   lifecycle,
   prisma: database.prisma,
@@ -60,6 +63,7 @@ const app = createApp({
   ...appOptions(config),
   rateLimits: createRateLimits(config.rateLimits, { pool: rateLimitPool }),
   readReplica: replicaPrisma ? { prisma: replicaPrisma, readYourWritesMs: config.readReplica!.readYourWritesSeconds * 1000 } : undefined,
+  credentialCache,
 });
 const server = createServer(app);
 server.listen(config.port, config.host, () => {
@@ -112,6 +116,7 @@ async function stop(signal: string) {
   await workerStopped;
   // Each step on its own: a pool whose connections the database dropped must not keep the others open.
   await endLogged('the rate-limit pool', rateLimitPool.end());
+  await endLogged('the credential cache', credentialCache.close());
   await endLogged('the read replica', replicaPrisma?.$disconnect());
   await endLogged('the metrics and traces', observability.stop());
   await endLogged('the database', database.close());

@@ -4,7 +4,7 @@ import { PLANS } from '../kernel/policy.ts';
 import { signInDevice } from '../auth/sessions.ts';
 import type { Context } from '../graphql/context.ts';
 import { PUBLIC_OPERATION_LIMITS, type PublicOperation, REQUEST_LIMITS } from '../kernel/limits.ts';
-import { operationCost, rootFieldCalls } from '../security/query-cost.ts';
+import { rememberedOperationCost, rootFieldCalls } from '../security/query-cost.ts';
 import { type BudgetState, budgetHeaders, type RateLimits } from '../security/rate-limits.ts';
 
 // Before an operation runs (once its document is valid and its caller known):
@@ -28,7 +28,9 @@ export function useRequestBudget(rateLimits: RateLimits): Plugin<Context> {
     const operation = getOperationAST(args.document, args.operationName);
     const mutation = operation?.operation === 'mutation';
     const selectionMax = (!mutation && context.viewer && PLANS[context.viewer.plan].maxBulkInvitationSize) || REQUEST_LIMITS.listItems;
-    const { cost, refusals } = operationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, { selectionMax });
+    const { cost, refusals } = rememberedOperationCost(args.schema, args.document, args.variableValues as Record<string, unknown>, args.operationName, {
+      selectionMax,
+    });
     // A refused operation still costs a point: refusals are not free to ask for.
     const points = refusals.length ? 1 : Math.max(1, cost);
     const caller = { viewer: context.viewer, address: (await signInDeviceKey(args, operation, context)) ?? context.clientAddress };

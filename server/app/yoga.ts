@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { createYoga } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { authenticate } from './authenticate.ts';
+import type { CredentialCache } from './credential-cache.ts';
 import type { Context } from '../graphql/context.ts';
 import { type AppSettings, type Clock, requestScope, type ServiceScope, systemClock } from '../kernel/scope.ts';
 import type { PrismaClient } from '../database/prisma.ts';
@@ -51,6 +53,8 @@ export interface AppOptions {
   readReplica?: { prisma: PrismaClient; readYourWritesMs: number };
   /** Set `draining` at shutdown: /health/ready then answers 503. */
   lifecycle?: Lifecycle;
+  /** Callers authenticated in the last half second, cleared on every server by NOTIFY (server/app/credential-cache.ts); none by default: every request reads its credential. */
+  credentialCache?: CredentialCache;
 }
 
 /** The Node HTTP request, when served by node:http (absent under yoga.fetch). */
@@ -97,7 +101,9 @@ export function createApp(options: AppOptions) {
     renderGraphiQL: renderLocalGraphiQL,
     context: async ({ request, req, params }): Promise<Context> => {
       const address = clientAddress(request, req);
-      const viewer = await chargeRefusedCredential(rateLimits, address, () => authenticate(options.prisma, clock, authorizationOf(request)));
+      const viewer = await chargeRefusedCredential(rateLimits, address, () =>
+        authenticate(options.prisma, clock, authorizationOf(request), options.credentialCache),
+      );
       // A read-path query may be answered from the replica; everything else, and a caller's reads right after its writes, from the primary.
       const prisma = reads ? reads.clientFor(viewer, params) : options.prisma;
       const requestService = prisma === options.prisma ? service : { ...service, prisma };
@@ -140,6 +146,7 @@ export function createApp(options: AppOptions) {
       ...requestLimitPlugins({ introspection: exposure.introspection }),
       csrfPrevention(),
       useRequestBudget(rateLimits),
+      ...(options.credentialCache ? [clearCredentialsAfterWrites(options.credentialCache)] : []),
       {
         async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
           const path = url.pathname;
@@ -193,3 +200,21 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * A request that may have written (anything but a GET or a GraphQL query: a mutation, a sign-out at
+ * /admin/session, SCIM…) clears this server's credential cache before its answer leaves, so a revocation
+ * made here counts on the caller's very next request here; other servers hear of it through NOTIFY.
+ */
+function clearCredentialsAfterWrites(cache: CredentialCache): Plugin {
+  const reads = new WeakSet<Request>();
+  return {
+    onExecute({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (request && getOperationAST(args.document, args.operationName)?.operation === 'query') reads.add(request);
+    },
+    onResponse({ request }) {
+      if (request.method !== 'GET' && !reads.has(request)) cache.clear();
+    },
+  };
+}

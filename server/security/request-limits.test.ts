@@ -132,6 +132,19 @@ describe('the limits on one request', () => {
     }
   });
 
+  it('costs one document by its variables each time: a remembered cost never lets a larger page or a costlier request through', async () => {
+    const query = 'query ($n: Int) { profiles(first: $n) { edges { node { id } } } }';
+    for (let i = 0; i < 2; i++) {
+      const small = await send({ query, variables: { n: 5 } }, { token: org.apiKey });
+      expect(small.body.errors).toBeUndefined();
+      const large = await send({ query, variables: { n: 501 } }, { token: org.apiKey });
+      expect(codesOf(large.body)).toEqual(['PAGE_SIZE_TOO_LARGE']);
+    }
+    const many = (first: number) =>
+      `{ ${['a', 'b', 'c', 'd', 'e'].map((alias) => `${alias}: profiles(first: ${first}) { edges { node { ${PROFILE_FIELDS} } } }`).join(' ')} }`;
+    for (let i = 0; i < 2; i++) expect(codesOf((await send({ query: many(500) }, { token: org.apiKey })).body)).toEqual(['QUERY_TOO_COSTLY']);
+  });
+
   it('refuses an operation that would cost more than the limit: a connection costs by its first', async () => {
     const page = (first: number, alias: string) => `${alias}: profiles(first: ${first}) { edges { node { ${PROFILE_FIELDS} } } }`;
     const fits = await send({ query: `{ ${page(500, 'a')} }` }, { token: org.apiKey });
