@@ -34,7 +34,7 @@ export async function benchDatabase(prefix: string): Promise<BenchDatabase> {
 export interface FakePostmarkProcess {
   url: string;
   token: string;
-  stats(): Promise<{ accepted: number; requests: number; emailIds: string[]; duplicates: number }>;
+  stats(): Promise<{ accepted: number; requests: number; emailIds: string[]; duplicates: number; recipientDuplicates: number }>;
   /** Messages accepted per From address. */
   senders(): Promise<Map<string, number>>;
   /** Holds the answer of these batch numbers; `onHeld` runs (e.g. kills the sender), then the answer goes out. */

@@ -3,7 +3,8 @@
 // crash benchmark kills. Reports its URL and token once started, then answers
 // the parent's messages:
 //   'count'                  → { accepted, requests }
-//   'stats'                  → { accepted, requests, emailIds: [...distinct Metadata.emailId], duplicates }
+//   'stats'                  → { accepted, requests, emailIds: [...distinct Metadata.emailId], duplicates,
+//                                recipientDuplicates (messages beyond the first to one address) }
 //   { holdBatches: [n, …] }  → batch number n (counted from 1) is accepted, then its answer waits:
 //                              the parent gets { held: n } and answers { release: n } (after killing the sender)
 //   'senders'                → { [From]: messages accepted }
@@ -25,7 +26,9 @@ process.on('message', (message: unknown) => {
   if (message === 'stats') {
     const counts = postmark.countsByMetadata('emailId');
     const duplicates = [...counts.values()].reduce((sum, times) => sum + times - 1, 0);
-    process.send!({ accepted: postmark.acceptedCount, requests: postmark.requestCount, emailIds: [...counts.keys()], duplicates });
+    const recipients = new Set(postmark.messages.map((sent) => sent.To));
+    const recipientDuplicates = postmark.messages.length - recipients.size;
+    process.send!({ accepted: postmark.acceptedCount, requests: postmark.requestCount, emailIds: [...counts.keys()], duplicates, recipientDuplicates });
   }
   if (message === 'senders') {
     const senders: Record<string, number> = {};

@@ -1,4 +1,6 @@
-import { Logger, run, runOnce, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import type pg from 'pg';
+import { Logger, makeWorkerUtils, run, runOnce, type RunnerOptions, type TaskList, type WorkerEvents } from 'graphile-worker';
 import { pruneSignInRecords } from '../auth/sessions.ts';
 import type { Clock } from '../kernel/scope.ts';
 import { createPool, endLogged } from '../database/connections.ts';
@@ -10,7 +12,7 @@ import { queueDueReminders } from '../invitations/invitation-reminders.ts';
 import { renewExpiredInvitation } from '../invitations/invitation-renewal.ts';
 import { createNewLinkLimits, type NewLinkLimits } from '../security/rate-limits.ts';
 import { requestBulkInvitationRun, requestEmailDelivery, TASKS } from '../outbox/job-queue.ts';
-import { superviseRunner } from './runner-supervisor.ts';
+import { type StoppableRunner, superviseRunner } from './runner-supervisor.ts';
 import { scanExpiredInvitations } from '../webhooks/invitation-expiry.ts';
 import { DEFAULT_WEBHOOK_DELIVERY, deliverDueWebhooks, type WebhookDeliverySettings } from '../webhooks/webhook-delivery.ts';
 import { requestWebhookDelivery, WEBHOOK_CRONTAB, WEBHOOK_TASKS } from '../outbox/webhook-jobs.ts';
@@ -146,17 +148,14 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
   });
   // graphile-worker's own pool, made here so its connections are named and logged like every other (it adds its own listeners).
   const jobsPool = createPool('jobs', { connectionString: deps.connectionString, max: 10 });
-  const runner = await superviseRunner(() =>
-    run({
-      pgPool: jobsPool,
-      concurrency,
-      noHandleSignals: true,
-      pollInterval: 2_000,
-      taskList: taskList(deps),
-      crontab: CRONTAB,
-      logger: quietLogger,
-    }),
-  ).catch(async (error: unknown) => {
+  const runner = await superviseJobRunner(jobsPool, {
+    concurrency,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    taskList: taskList(deps),
+    crontab: CRONTAB,
+    logger: quietLogger,
+  }).catch(async (error: unknown) => {
     await endLogged('the job pool', jobsPool.end());
     await endLogged('the new-link limits pool', limitsPool?.end());
     throw error;
@@ -169,6 +168,67 @@ export async function startWorker(given: WorkerDependencies, concurrency = 2) {
       await endLogged('the job pool', jobsPool.end());
       await endLogged('the new-link limits pool', limitsPool?.end());
     },
+  };
+}
+
+/** graphile-worker's runner on `pgPool`, started again whenever it stops by itself (see startRunner), until stopped. */
+export function superviseJobRunner(
+  pgPool: pg.Pool,
+  options: Omit<RunnerOptions, 'pgPool' | 'events'>,
+  delaysMs?: readonly number[],
+): Promise<{ stop(): Promise<void> }> {
+  const retired = new Set<string>();
+  return superviseRunner(() => startRunner(pgPool, options, retired), delaysMs);
+}
+
+/**
+ * One graphile-worker runner, for the supervisor. When the database goes away
+ * while a job runs (a failover, a restart), graphile-worker cannot write the
+ * job's end (success or failure): it drops that worker for good, never starts
+ * another in its place, and leaves the job locked for 4 hours (a bulk
+ * invitation stuck half-way). So a worker lost that way stops the whole
+ * runner (the supervisor starts a new one, at full concurrency), and a new
+ * runner, once it reaches the database, unlocks the jobs of every worker of
+ * the runners before it (`retired`: their ids, none of them running any more):
+ * those jobs run again at once.
+ */
+async function startRunner(pgPool: pg.Pool, options: Omit<RunnerOptions, 'pgPool' | 'events'>, retired: Set<string>): Promise<StoppableRunner> {
+  const events: WorkerEvents = new EventEmitter();
+  const workerIds: string[] = [];
+  events.on('worker:create', ({ worker }) => workerIds.push(worker.workerId));
+  let workerLost: (error: unknown) => void = () => {};
+  const lost = new Promise<never>((_resolve, reject) => (workerLost = reject));
+  events.on('worker:fatalError', ({ error }) => workerLost(error));
+  const runner = await run({ ...options, pgPool, events });
+  if (retired.size) {
+    try {
+      const utils = await makeWorkerUtils({ pgPool, logger: options.logger });
+      try {
+        await utils.forceUnlockWorkers([...retired]);
+      } finally {
+        await utils.release();
+      }
+      log.info({ component: 'worker' }, `Unlocked the jobs held by ${retired.size} stopped job runner worker(s).`);
+      retired.clear();
+    } catch (error) {
+      await runner.stop().catch(() => {});
+      throw error;
+    }
+  }
+  const retire = () => {
+    for (const id of workerIds) retired.add(id);
+  };
+  return {
+    stop: async () => {
+      retire();
+      await runner.stop();
+    },
+    promise: Promise.race([runner.promise, lost]).catch(async (error: unknown) => {
+      retire();
+      // Its other workers stop too (their jobs are released if the database is back, else unlocked by the next runner).
+      await runner.stop().catch(() => {});
+      throw error;
+    }),
   };
 }
 

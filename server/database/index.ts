@@ -151,7 +151,9 @@ export async function openDatabaseOrExit(config: DatabaseSettings): Promise<Data
       String(message ?? error)
         .split('\n')
         .find((line) => line.trim()) ?? 'unknown error';
-    log.fatal(`Cannot open the database${config.databaseUrl ? ' at DATABASE_URL' : ''}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
+    // Opening connects only through the direct URL (migrations, the job queue's schema): name the setting it came from.
+    const where = config.directDatabaseUrl ? ' at DIRECT_DATABASE_URL' : config.databaseUrl ? ' at DATABASE_URL' : '';
+    log.fatal(`Cannot open the database${where}: ${why}${typeof code === 'string' ? ` (${code})` : ''}`);
     process.exit(1);
   }
 }

@@ -64,6 +64,17 @@ describe('production refuses to start without the settings it must have', () => 
     expect(unreachable.output).not.toContain('    at ');
     expect(unreachable.output).not.toContain('secret');
   });
+
+  it('a DIRECT_DATABASE_URL out of reach (DATABASE_URL fine) is named as such: migrations open the database through it', async () => {
+    const unreachable = await builtServerExit(inject('postgresServerUrl'), { DIRECT_DATABASE_URL: 'postgres://parkpass:secret@127.0.0.1:9/parkpass' });
+    expect(unreachable.code).toBe(1);
+    const messages = unreachable.output
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages.at(-1)).toMatch(/^Cannot open the database at DIRECT_DATABASE_URL: .*ECONNREFUSED/);
+    expect(unreachable.output).not.toContain('secret');
+  });
 });
 
 describe('npm run org in production', () => {

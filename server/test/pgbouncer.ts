@@ -22,6 +22,11 @@ export interface RunningPgBouncer {
   /** A query on PgBouncer's admin console (SHOW CLIENTS, SHOW SERVERS…): its rows. */
   admin<Row>(command: string): Promise<Row[]>;
   output(): string;
+  /**
+   * Points every database at another PostgreSQL (a promoted replica): rewrites the configuration and RELOADs it.
+   * PgBouncer closes its connections to the old server; the next transaction of each client goes to the new one.
+   */
+  repoint(serverUrl: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +36,12 @@ export interface PgBouncerOptions {
   poolMode?: 'transaction' | 'session';
   /** Server connections per database and user. */
   poolSize?: number;
+  /**
+   * Named databases, each an alias of a database on the server with a pool mode of its own (e.g. `parkpass` in
+   * transaction mode and `parkpass_session` in session mode, both of database `parkpass`): any other name still
+   * reaches the server's database of that name in `poolMode`.
+   */
+  databases?: Record<string, { dbname: string; poolMode: 'transaction' | 'session' }>;
 }
 
 /** pgbouncer's path, installing Debian's package first when it is missing and this is a root shell with apt-get. */
@@ -66,25 +77,32 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
   const password = decodeURIComponent(server.password);
   const config = path.join(dir, 'pgbouncer.ini');
   // auth_type any: PgBouncer asks the client for nothing and logs in to PostgreSQL as the user below (localhost only).
-  await writeFile(
-    config,
-    [
-      '[databases]',
-      `* = host=${server.hostname} port=${server.port} user=${user} password=${password}`,
-      '[pgbouncer]',
-      'listen_addr = 127.0.0.1',
-      `listen_port = ${port}`,
-      'unix_socket_dir =',
-      'auth_type = any',
-      `admin_users = ${user}`,
-      `pool_mode = ${options.poolMode ?? 'transaction'}`,
-      `default_pool_size = ${options.poolSize ?? 10}`,
-      'max_client_conn = 200',
-      'ignore_startup_parameters = extra_float_digits',
-      '',
-    ].join('\n'),
-    { mode: 0o644 },
-  );
+  const writeConfig = (target: URL) => {
+    const login = `host=${target.hostname} port=${target.port} user=${user} password=${password}`;
+    return writeFile(
+      config,
+      [
+        '[databases]',
+        ...Object.entries(options.databases ?? {}).map(([name, entry]) => `${name} = ${login} dbname=${entry.dbname} pool_mode=${entry.poolMode}`),
+        `* = ${login}`,
+        '[pgbouncer]',
+        'listen_addr = 127.0.0.1',
+        `listen_port = ${port}`,
+        'unix_socket_dir =',
+        'auth_type = any',
+        `admin_users = ${user}`,
+        `pool_mode = ${options.poolMode ?? 'transaction'}`,
+        `default_pool_size = ${options.poolSize ?? 10}`,
+        'max_client_conn = 200',
+        'ignore_startup_parameters = extra_float_digits',
+        // After a failed login to the server, try again in 1 s (15 by default): a failover's refusals end sooner.
+        'server_login_retry = 1',
+        '',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
+  };
+  await writeConfig(server);
   const child: ChildProcess = spawn(binary, [config], { ...nonRootUser(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -102,19 +120,24 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Running
     }, 50);
   });
   const urlOf = (database: string) => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${database}`;
+  const admin = async <Row>(command: string) => {
+    const client = createClient('test', urlOf('pgbouncer'));
+    await client.connect();
+    try {
+      // The admin console speaks the simple query protocol only: a query without parameters is sent that way.
+      return (await client.query(command)).rows as Row[];
+    } finally {
+      await client.end();
+    }
+  };
   return {
     urlOf,
-    admin: async <Row>(command: string) => {
-      const client = createClient('test', urlOf('pgbouncer'));
-      await client.connect();
-      try {
-        // The admin console speaks the simple query protocol only: a query without parameters is sent that way.
-        return (await client.query(command)).rows as Row[];
-      } finally {
-        await client.end();
-      }
-    },
+    admin,
     output: () => output,
+    repoint: async (serverUrl) => {
+      await writeConfig(new URL(serverUrl));
+      await admin('RELOAD');
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGINT');

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { withClient } from '../database/connections.ts';
 import { rootDir } from '../database/paths.ts';
@@ -18,6 +18,8 @@ export interface RunningReplica {
   resumeReplay(): Promise<void>;
   /** Resolves once the replica has replayed everything the primary had written when called. */
   caughtUp(primaryUrl: string): Promise<void>;
+  /** Ends the recovery (`pg_promote()`): the replica becomes a primary that takes writes; resolves once it does. */
+  promote(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -115,6 +117,10 @@ export async function startReplica(options: { primaryUrl: string; primaryDir: st
         }
       });
     },
+    promote: async () => {
+      const { rows } = await onReplica('SELECT pg_promote(true, 60) AS promoted');
+      if (!rows[0]?.promoted) throw new Error(`The replica was not promoted within 60 s:\n${output}`);
+    },
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGINT');
@@ -123,4 +129,26 @@ export async function startReplica(options: { primaryUrl: string; primaryDir: st
       await rm(options.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Crashes the PostgreSQL running from `dataDir`: an immediate shutdown (SIGQUIT to the postmaster, read from
+ * postmaster.pid), so no checkpoint is written and the WAL senders are cut at once. Resolves once it is gone.
+ */
+export async function crashPostgres(dataDir: string): Promise<void> {
+  const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  process.kill(pid, 'SIGQUIT');
+  const gone = () => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  // Another user's process (postgres, when we are root) has no exit event to await here: ask, briefly.
+  for (let waited = 0; !gone(); waited += 20) {
+    if (waited > 30_000) throw new Error(`PostgreSQL (pid ${pid}) did not stop within 30 s of SIGQUIT.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
