@@ -1,38 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmailDeliveryState } from '../generated/prisma/enums.ts';
 import { InvitationListDocument, type InvitationView } from '../test/generated/graphql.ts';
+import { useHttpServer } from '../test/http-sender.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
-import { documentText, type Send, type TypedResponse } from '../test/operations.ts';
 import { EXPIRING_SOON_HOURS } from './invitation-list.graphql.ts';
 
 // Query.invitations over real HTTP: each view lists exactly the invitations
 // in it, newest first, page by page, confined to the caller's organization.
 
 const kit = useTestKit();
-let server: Server;
-let url: string;
-
-beforeAll(async () => {
-  server = createServer(kit.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-/** Sends typed documents to the kit's app over a real HTTP connection, as `token`. */
-function overHttp(token: string): Send {
-  return async <Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: documentText(document), variables }),
-    });
-    return (await response.json()) as TypedResponse<Result>;
-  };
-}
+const http = useHttpServer(kit);
+const overHttp = (token: string) => http.as(token);
 
 const HOUR = 3_600_000;
 

@@ -2,6 +2,7 @@
 // messages.fr.ts must have every key (its type says so).
 
 import { CSV_EN } from './messages-csv.en.ts';
+import { INVITATIONS_EN } from './messages-invitations.en.ts';
 
 export const EN = {
   'app.name': 'Parkpass',
@@ -521,6 +522,7 @@ export const EN = {
   'named.usedBy': '{count, plural, =0 {No profile has it.} one {# profile has it.} other {# profiles have it.}} {warning} Nothing is sent to anyone.',
   'named.deleted': '"{name}" was deleted.',
   ...CSV_EN,
+  ...INVITATIONS_EN,
 } as const;
 
 export type MessageId = keyof typeof EN;

@@ -1,4 +1,5 @@
 import { CSV_FR } from './messages-csv.fr.ts';
+import { INVITATIONS_FR } from './messages-invitations.fr.ts';
 import type { MessageId } from './messages.en.ts';
 
 // Les mots de l'interface d'administration, en français (messages ICU).
@@ -526,4 +527,5 @@ export const FR: Record<MessageId, string> = {
   'named.usedBy': '{count, plural, =0 {Aucun profil ne l’a.} one {# profil l’a.} other {# profils l’ont.}} {warning} Rien n’est envoyé à personne.',
   'named.deleted': '« {name} » a été supprimé.',
   ...CSV_FR,
+  ...INVITATIONS_FR,
 };
