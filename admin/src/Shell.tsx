@@ -65,6 +65,14 @@ export function Shell() {
             active={location.pathname.startsWith('/profiles')}
             onClick={close}
           />
+          <NavLink
+            component={RouterNavLink}
+            to="/invitations"
+            label={t('app.invitations')}
+            variant="filled"
+            active={location.pathname.startsWith('/invitations') || location.pathname.startsWith('/bulk-invitations')}
+            onClick={close}
+          />
           {viewer?.permissions.some((access) => access.action === 'VIEW_AUDIT_TRAIL' && access.allowed) && (
             <NavLink
               component={RouterNavLink}

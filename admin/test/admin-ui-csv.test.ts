@@ -161,6 +161,12 @@ describe('CSV import', () => {
     await tabTo(page, 'Aperçu');
     await page.keyboard.press('Enter');
     await expect.poll(() => counts(page).textContent()).toBe('1 à créer, 0 à mettre à jour, 0 inchangée, 0 invalide.');
+    // The "Afficher" choices fit the phone's width (none cut off at the edge).
+    const choices = page.getByRole('radiogroup', { name: 'Afficher' });
+    for (const name of ['Toutes les lignes', 'Lignes qui changent', 'Lignes invalides']) {
+      const box = await choices.getByText(name, { exact: true }).boundingBox();
+      expect(box!.x + box!.width, `"${name}" inside 390 px`).toBeLessThanOrEqual(390);
+    }
     await screenshot(page, 'fr-import-preview-390');
     await expectAccessible(page, "l'aperçu");
     await tabTo(page, 'Appliquer : écrire 1 ligne');

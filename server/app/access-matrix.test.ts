@@ -148,6 +148,7 @@ const samples: Record<string, Sample> = {
     return { id: globalId('ApiKey', key.id) };
   }),
   bulkInvitations: query('{ bulkInvitations { totalCount } }'),
+  invitations: query('{ invitations(state: OPEN) { pageInfo { hasNextPage } } }'),
   auditEvents: query('{ auditEvents { totalCount } }'),
   profilesInvitePreview: query('{ profilesInvitePreview(filter: {}) { total } }'),
   bulkInvitation: query('query ($id: ID!) { bulkInvitation(id: $id) { state } }', async (org) => {
@@ -365,6 +366,7 @@ function argumentsOf(field: string): string {
   const args: Record<string, string> = {
     profile: `(id: ${id})`,
     profileByExternalId: '(externalId: "hr-1")',
+    invitations: '(state: OPEN)',
     profileUpdate: `(id: ${id}, input: {})`,
     profileDelete: `(id: ${id})`,
     adminDelete: `(id: ${JSON.stringify(globalId('Admin', '00000000-0000-7000-8000-000000000000'))})`,

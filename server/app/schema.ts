@@ -12,6 +12,7 @@ import '../auth/viewer.graphql.ts';
 import '../organizations/organization.graphql.ts';
 import '../organizations/parking-lots-and-tags.graphql.ts';
 import '../invitations/invitation.graphql.ts';
+import '../invitations/invitation-list.graphql.ts';
 import '../profiles/profile.graphql.ts';
 import '../profiles/profile-upsert.graphql.ts';
 import '../profiles/profile-invite.graphql.ts';

@@ -1,3 +1,6 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { BulkInvitationState } from '../generated/prisma/enums.ts';
+import { isUuid } from '../kernel/global-ids.ts';
 import { builder } from '../graphql/builder.ts';
 import type { ProfileFilter } from '../profiles/index.ts';
 import { ActorRef, senderOf, senderSelection } from '../graphql/actor.graphql.ts';
@@ -61,12 +64,17 @@ builder.queryFields((t) => ({
       defaultSize: 20,
       maxSize: 100,
       description: "The organization's bulk invitations, newest first: where a lost bulk invitation id is found again.",
-      args: { states: t.arg({ type: [BulkInvitationStateEnum], description: 'Only those in one of these states.' }) },
-      totalCount: (_parent, args, context) => context.scope.db.bulkInvitation.count({ where: args.states ? { state: { in: args.states } } : {} }),
+      args: {
+        states: t.arg({ type: [BulkInvitationStateEnum], description: 'Only those in one of these states.' }),
+        startedBy: t.arg.globalID({ description: 'Only those started by this admin or API key (global id).' }),
+        from: t.arg({ type: 'DateTime', description: 'Only those requested at or after this instant.' }),
+        to: t.arg({ type: 'DateTime', description: 'Only those requested before this instant.' }),
+      },
+      totalCount: (_parent, args, context) => context.scope.db.bulkInvitation.count({ where: bulkInvitationsWhere(args) }),
       resolve: (query, _root, args, context) =>
         context.scope.db.bulkInvitation.findMany({
           ...query,
-          where: args.states ? { state: { in: args.states } } : {},
+          where: bulkInvitationsWhere(args),
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         }),
     },
@@ -74,3 +82,25 @@ builder.queryFields((t) => ({
     { name: 'BulkInvitationEdge', description: 'A bulk invitation in a page, with its cursor.' },
   ),
 }));
+
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
+/** The list's arguments as Prisma's where (the organization is added by the scope's confined client). */
+function bulkInvitationsWhere(args: {
+  states?: BulkInvitationState[] | null;
+  startedBy?: { typename: string; id: string } | null;
+  from?: Date | null;
+  to?: Date | null;
+}): Prisma.BulkInvitationWhereInput {
+  const and: Prisma.BulkInvitationWhereInput[] = [];
+  if (args.states) and.push({ state: { in: args.states } });
+  if (args.startedBy) {
+    const id = isUuid(args.startedBy.id) ? args.startedBy.id : NO_ONE;
+    if (args.startedBy.typename === 'Admin') and.push({ sentByAdminId: id });
+    else if (args.startedBy.typename === 'ApiKey') and.push({ sentByApiKeyId: id });
+    else and.push({ id: NO_ONE });
+  }
+  if (args.from) and.push({ createdAt: { gte: args.from } });
+  if (args.to) and.push({ createdAt: { lt: args.to } });
+  return { AND: and };
+}

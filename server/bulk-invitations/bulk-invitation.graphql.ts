@@ -83,6 +83,10 @@ export const BulkInvitationRef = builder.prismaNode('BulkInvitation', {
       description: 'Invitations of this run whose email failed or bounced so far.',
       where: { deliveryState: { in: ['FAILED', 'BOUNCED', 'SPAM_COMPLAINT'] } },
     }),
+    sentCount: t.relationCount('invitations', {
+      description: 'Invitations of this run whose email the provider accepted or delivered so far (not counting those that bounced since).',
+      where: { deliveryState: { in: ['SENT', 'DELIVERED'] } },
+    }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, description: 'The key it was requested with.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was requested.' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When the first profiles were invited.' }),

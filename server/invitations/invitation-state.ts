@@ -19,19 +19,37 @@ interface StateRule {
   holds(invitation: InvitationDates, now: Date): boolean;
   /** The same test in SQL, on the invitation table under `alias`. */
   sql(alias: string, now: Date): Prisma.Sql;
+  /** The same test as Prisma's where (for reads through the confined client). */
+  where(now: Date): Prisma.InvitationWhereInput;
 }
 
 /** A column of the invitation under `alias` (an alias of our own queries, never input). */
 const column = (alias: string, name: string) => Prisma.raw(`"${alias}"."${name}"`);
 
 const STATE_RULES: readonly StateRule[] = [
-  { state: 'ACCEPTED', holds: (i) => i.acceptedAt !== null, sql: (a) => Prisma.sql`${column(a, 'accepted_at')} IS NOT NULL` },
-  { state: 'REVOKED', holds: (i) => i.revokedAt !== null, sql: (a) => Prisma.sql`${column(a, 'revoked_at')} IS NOT NULL` },
-  { state: 'SUPERSEDED', holds: (i) => i.supersededAt !== null, sql: (a) => Prisma.sql`${column(a, 'superseded_at')} IS NOT NULL` },
+  {
+    state: 'ACCEPTED',
+    holds: (i) => i.acceptedAt !== null,
+    sql: (a) => Prisma.sql`${column(a, 'accepted_at')} IS NOT NULL`,
+    where: () => ({ acceptedAt: { not: null } }),
+  },
+  {
+    state: 'REVOKED',
+    holds: (i) => i.revokedAt !== null,
+    sql: (a) => Prisma.sql`${column(a, 'revoked_at')} IS NOT NULL`,
+    where: () => ({ revokedAt: { not: null } }),
+  },
+  {
+    state: 'SUPERSEDED',
+    holds: (i) => i.supersededAt !== null,
+    sql: (a) => Prisma.sql`${column(a, 'superseded_at')} IS NOT NULL`,
+    where: () => ({ supersededAt: { not: null } }),
+  },
   {
     state: 'EXPIRED',
     holds: (i, now) => i.expiresAt.getTime() <= now.getTime(),
     sql: (a, now) => Prisma.sql`${column(a, 'expires_at')} <= ${now}::timestamptz`,
+    where: (now) => ({ expiresAt: { lte: now } }),
   },
 ];
 
@@ -47,6 +65,15 @@ export function invitationInStateSql(alias: string, state: InvitationState, now:
   const conditions = earlier.map((rule) => Prisma.sql`NOT (${rule.sql(alias, now)})`);
   if (index !== -1) conditions.push(STATE_RULES[index]!.sql(alias, now));
   return Prisma.sql`(${Prisma.join(conditions, ' AND ')})`;
+}
+
+/** Prisma's where: the invitation is in `state` at `now` (the rows before it in the table do not hold). */
+export function invitationInStateWhere(state: InvitationState, now: Date): Prisma.InvitationWhereInput {
+  const index = STATE_RULES.findIndex((rule) => rule.state === state);
+  const earlier = index === -1 ? STATE_RULES : STATE_RULES.slice(0, index);
+  const conditions: Prisma.InvitationWhereInput[] = earlier.map((rule) => ({ NOT: rule.where(now) }));
+  if (index !== -1) conditions.push(STATE_RULES[index]!.where(now));
+  return { AND: conditions };
 }
 
 /**

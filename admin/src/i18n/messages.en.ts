@@ -3,6 +3,7 @@
 
 import { BULK_EN } from './messages-bulk.en.ts';
 import { CSV_EN } from './messages-csv.en.ts';
+import { INVITATIONS_EN } from './messages-invitations.en.ts';
 
 export const EN = {
   'app.name': 'Parkpass',
@@ -528,6 +529,7 @@ export const EN = {
   'named.deleted': '"{name}" was deleted.',
   ...CSV_EN,
   ...BULK_EN,
+  ...INVITATIONS_EN,
 } as const;
 
 export type MessageId = keyof typeof EN;

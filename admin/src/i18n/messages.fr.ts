@@ -1,5 +1,6 @@
 import { BULK_FR } from './messages-bulk.fr.ts';
 import { CSV_FR } from './messages-csv.fr.ts';
+import { INVITATIONS_FR } from './messages-invitations.fr.ts';
 import type { MessageId } from './messages.en.ts';
 
 // Les mots de l'interface d'administration, en français (messages ICU).
@@ -533,4 +534,5 @@ export const FR: Record<MessageId, string> = {
   'named.deleted': '« {name} » a été supprimé.',
   ...CSV_FR,
   ...BULK_FR,
+  ...INVITATIONS_FR,
 };

@@ -29,8 +29,15 @@ function linksOf(event: AuditEvent, t: Translate): { to: string; label: string }
   const subject = event.subjectId ? typeOf(event.subjectId) : '';
   if (subject === 'Admin' || subject === 'AdminInvitation') links.push({ to: '/settings/admins', label: t('audit.openAdmins') });
   if (subject === 'ApiKey') links.push({ to: '/settings/api-keys', label: t('audit.openApiKeys') });
+  if (subject === 'BulkInvitation') links.push({ to: `/bulk-invitations/${encodeURIComponent(event.subjectId!)}`, label: t('audit.openBulkInvitation') });
+  if (subject === 'Invitation' && event.kind !== 'INVITATION_ACCEPTED') links.push({ to: invitationsViewOf(event), label: t('audit.openInvitations') });
   if (subject === 'ParkingLot' || subject === 'Tag') links.push({ to: '/settings/lots-and-tags', label: t('audit.openLotsAndTags') });
   return links;
+}
+
+/** The Invitations view an invitation event leads to: a revocation to the revoked ones, a sending to the open ones. */
+function invitationsViewOf(event: AuditEvent): string {
+  return event.kind === 'INVITATION_REVOKED' ? '/invitations?view=revoked' : '/invitations';
 }
 
 function actorName(event: AuditEvent, t: Translate): string {

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, FileInput, Group, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, FileInput, Group, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title, useMatches } from '@mantine/core';
 import { useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useClient, useQuery } from 'urql';
@@ -84,6 +84,7 @@ export function ImportPage() {
   const [mapping, setMapping] = useState<ColumnMapping | null>(null);
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [show, setShow] = useState<'all' | 'invalid' | 'changes'>('all');
+  const narrow = useMatches({ base: true, sm: false });
   const [confirming, setConfirming] = useState(false);
   const [inviting, setInviting] = useState(false);
   const applyButton = useRef<HTMLButtonElement>(null);
@@ -288,7 +289,10 @@ export function ImportPage() {
               </Button>
             )}
           </Group>
+          {/* Its three choices do not fit side by side on a phone (in French above all): stacked there. */}
           <SegmentedControl
+            orientation={narrow ? 'vertical' : 'horizontal'}
+            fullWidth={narrow}
             aria-label={t('import.show')}
             value={show}
             onChange={(value) => setShow(value as typeof show)}
