@@ -47,7 +47,8 @@ describe('details', () => {
   it('Copy says "Copied"; the notice that follows does not cover Sign out', async () => {
     const page = await ui.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    await openSignedIn(page, org, '/admin/settings/api-keys');
+    // A session of its own: this test ends by signing out, which ends the session it used.
+    await openSignedIn(page, { sessionToken: await org.newSession() }, '/admin/settings/api-keys');
     await page.getByRole('button', { name: 'New API key' }).click();
     const dialog = page.getByRole('dialog', { name: 'New API key' });
     await dialog.getByRole('textbox', { name: 'Name' }).fill('Copy test');

@@ -93,6 +93,8 @@ export interface TestOrganization {
   adminEmail: string;
   /** A live session token of the admin. */
   sessionToken: string;
+  /** Another live session of the same admin, for a test that signs out (which ends it). */
+  newSession: () => Promise<string>;
   lots: { id: string; globalId: string; name: string }[];
   tags: { id: string; globalId: string; name: string }[];
   /** The typed operations as this organization's API key. */
@@ -265,6 +267,13 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
     adminId: adminRecord.id,
     adminEmail: adminRecord.email,
     sessionToken,
+    newSession: async () => {
+      const token = newSessionToken();
+      await kit.prisma.adminSession.create({
+        data: { adminId: adminRecord.id, tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) },
+      });
+      return token;
+    },
     graphqlAs: (actor, query, variables) => kit.graphql(query, variables, { token: actor === 'ADMIN' ? sessionToken : key.secret }),
     api,
     admin,
