@@ -14,7 +14,15 @@ import type { Clock, Viewer } from '../kernel/scope.ts';
 // (keep the balancer sticky per caller, or the window longer than the lag).
 
 /** Root query fields the replica may answer: lists, searches and counts, which tolerate a replica's lag. */
-export const REPLICA_ROOT_FIELDS: ReadonlySet<string> = new Set(['profiles', 'profileCounts', 'auditEvents', 'bulkInvitations', 'parkingLots', 'tags']);
+export const REPLICA_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'profiles',
+  'profileCounts',
+  'invitations',
+  'auditEvents',
+  'bulkInvitations',
+  'parkingLots',
+  'tags',
+]);
 
 /** Of one request: the operation and its name, as yoga received them. */
 export interface RequestedOperation {
