@@ -86,10 +86,14 @@ export interface ParkpassProcess {
   stop(): Promise<void>;
 }
 
+/** How long a server or a worker may take to print its ready line (tsx compiles the code on start, on a loaded machine). */
+const READY_SECONDS = 180;
+
 /**
  * Starts `node --import tsx <script>` (a server) or `npm run worker` in `cwd`
- * with `env`, resolves once it printed `readyLine`. Workers run in a process
- * group of their own (npm → node), killed as a group.
+ * with `env`, resolves once it printed `readyLine`, fails (and kills it) if it
+ * exits first or has not printed it within READY_SECONDS. Workers run in a
+ * process group of their own (npm → node), killed as a group.
  */
 export async function startParkpassProcess(options: {
   name: string;
@@ -99,6 +103,8 @@ export async function startParkpassProcess(options: {
   log?: boolean;
 }): Promise<ParkpassProcess> {
   const env = { ...process.env, ...options.env };
+  // The worker's ready line is a log line at level info, which the benchmarks' `PARKPASS_LOG_LEVEL=warn` would silence.
+  if (options.command === 'worker') env.PARKPASS_LOG_LEVEL = options.env.PARKPASS_LOG_LEVEL ?? 'info';
   const child: ChildProcess =
     options.command === 'server'
       ? spawn(process.execPath, ['--import', 'tsx', 'server/app/main.ts'], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -106,22 +112,32 @@ export async function startParkpassProcess(options: {
   const readyLine = options.command === 'server' ? 'Parkpass API ready' : 'Parkpass worker running';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output = (output + text).slice(-4000);
-      if (options.log) process.stdout.write(text.replace(/^/gm, `[${options.name}] `));
-      if (output.includes(readyLine)) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => reject(new Error(`${options.name} exited before it was ready:\n${output}`)));
-  });
   const signal = (name: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (options.command === 'worker') process.kill(-child.pid!, name);
     else child.kill(name);
   };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal('SIGKILL');
+      reject(new Error(`${options.name} did not print "${readyLine}" within ${READY_SECONDS} s:\n${output}`));
+    }, READY_SECONDS * 1000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-4000);
+      if (options.log) process.stdout.write(text.replace(/^/gm, `[${options.name}] `));
+      if (output.includes(readyLine)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited before it was ready:\n${output}`));
+    });
+  });
   return {
     name: options.name,
     pid: child.pid!,

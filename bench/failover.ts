@@ -1,4 +1,4 @@
-// npm run bench:failover  (options: -- --profiles 10000 --warm 2000 --writes 200 --clients 4 --log)
+// npm run bench:failover  (options: -- --profiles 10000 --warm 2000 --writes 200 --clients 4 --log; the server on PARKPASS_BENCH_HTTP_PORT, else a free port)
 // The failover drill, once with asynchronous and once with synchronous
 // replication (synchronous_standby_names = the replica, synchronous_commit on),
 // each on a durable primary of its own (fsync on) and a streaming replica made
@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { generateApiKeySecret } from '../server/auth/api-keys.ts';
 import { withClient } from '../server/database/connections.ts';
 import { startEmbeddedPostgres } from '../server/database/embedded-postgres.ts';
-import { freePort } from '../server/database/free-port.ts';
+import { freePort, portFromEnvironment } from '../server/database/free-port.ts';
 import { bootstrapDatabase, withDatabase } from '../server/database/index.ts';
 import { startPgBouncer } from '../server/test/pgbouncer.ts';
 import { crashPostgres, startReplica } from '../server/test/replica.ts';
@@ -42,7 +42,7 @@ const WARM = Number(values.warm);
 const WRITES = Number(values.writes);
 const CLIENTS = Number(values.clients);
 const root = path.resolve(fileURLToPath(import.meta.url), '../..');
-const PORT = Number(process.env.PORT ?? 4150);
+const PORT = await portFromEnvironment('PARKPASS_BENCH_HTTP_PORT');
 
 const CREATE = `mutation ($input: ProfileCreateInput!) { profileCreate(input: $input) { __typename ... on Error { code } } }`;
 const INVITE = `mutation ($input: ProfilesInviteInput!) { profilesInvite(input: $input) { __typename ... on Error { code message } } }`;
@@ -64,6 +64,8 @@ interface Result {
   recoverySeconds: number;
   drillSeconds: number;
   bulkState: string;
+  /** From the re-point to the bulk invitation completed and every email sent. */
+  bulkDoneSeconds: number;
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,14 +86,27 @@ async function post(query: string, variables: Record<string, unknown>, secret: s
   }
 }
 
-/** Waits for `check`, asking every 250 ms (a database's state has no event to await), up to `seconds`; false if it never held. */
-async function until(seconds: number, check: () => Promise<boolean>): Promise<boolean> {
+/** Whether `check` held within `seconds`, asked every 250 ms (a database's state has no event to await). */
+async function within(seconds: number, check: () => Promise<boolean>): Promise<boolean> {
   const deadline = performance.now() + seconds * 1000;
   for (;;) {
     if (await check().catch(() => false)) return true;
     if (performance.now() > deadline) return false;
     await wait(250);
   }
+}
+
+/** Waits for `check` (see `within`); fails naming `what` if it did not hold within `seconds`. */
+async function until(what: string, seconds: number, check: () => Promise<boolean>): Promise<void> {
+  if (!(await within(seconds, check))) throw new Error(`Not within ${seconds} s: ${what}`);
+}
+
+let lastStep = performance.now();
+/** A step of the drill, with the seconds since the previous one: where a slow run spends its time. */
+function step(mode: string, text: string) {
+  const now = performance.now();
+  console.log(`${mode}: ${text} (+${((now - lastStep) / 1000).toFixed(1)} s)`);
+  lastStep = now;
 }
 
 async function drill(mode: 'async' | 'sync'): Promise<Result> {
@@ -126,8 +141,10 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
     await client.query('VACUUM ANALYZE profile');
   });
   await database.close();
+  step(mode, `primary up, ${WARM + PROFILES} profiles written`);
   const replica = await startReplica({ primaryUrl: primary.url, primaryDir, dataDir: `${primaryDir}-replica`, port: await freePort() });
   await replica.caughtUp(primaryUrl);
+  step(mode, 'replica up and caught up');
   if (mode === 'sync') {
     await withClient('bench', primary.url, async (client) => {
       await client.query(`ALTER SYSTEM SET synchronous_standby_names = '"parkpass-replica"'`);
@@ -135,9 +152,11 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
     });
   }
   const expected = mode === 'sync' ? 'sync' : 'async';
-  if (!(await until(30, async () => (await rows<{ s: string }>(primary.url, 'SELECT sync_state AS s FROM pg_stat_replication'))[0]?.s === expected))) {
-    throw new Error(`The replica is not ${expected}.`);
-  }
+  await until(
+    `the replica ${expected} in pg_stat_replication`,
+    30,
+    async () => (await rows<{ s: string }>(primary.url, 'SELECT sync_state AS s FROM pg_stat_replication'))[0]?.s === expected,
+  );
   const pooler = await startPgBouncer({
     serverUrl: primary.url,
     poolSize: 40,
@@ -160,8 +179,9 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
   };
   const server = await startParkpassProcess({ name: `server (${mode})`, cwd: root, command: 'server', env, log: values.log });
   const worker = await startParkpassProcess({ name: `worker (${mode})`, cwd: root, command: 'worker', env, log: values.log });
+  step(mode, 'PgBouncer, server and worker ready');
   const bulkDone = (url: string, idempotencyKey: string) =>
-    until(900, async () => {
+    within(900, async () => {
       const [row] = await rows<{ state: string; pending: number }>(
         url,
         `SELECT (SELECT state::text FROM bulk_invitation WHERE idempotency_key = $1) AS state,
@@ -182,13 +202,13 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
   const warmStarted = performance.now();
   const warm = await post(INVITE, { input: { filter: { search: 'warm.failover.test' }, idempotencyKey: 'warm' } }, key.secret);
   if (warm.body.data?.profilesInvite?.__typename !== 'ProfilesInvitePayload') throw new Error(JSON.stringify(warm.body));
-  await until(600, async () => {
+  await until('the warm-up bulk invitation completed', 600, async () => {
     const [row] = await rows<{ state: string }>(primaryUrl, `SELECT state::text FROM bulk_invitation WHERE idempotency_key = 'warm'`);
     return row?.state === 'COMPLETED';
   });
   const bulkRowsPerSecond = WARM / ((performance.now() - warmStarted) / 1000);
-  await bulkDone(primaryUrl, 'warm');
-  console.log(`${mode}: profileCreate p50 ${quantile(writeTimes, 0.5).toFixed(1)} ms, bulk ${bulkRowsPerSecond.toFixed(0)} rows/s; the drill…`);
+  if (!(await bulkDone(primaryUrl, 'warm'))) throw new Error(`Not within 900 s: the warm-up bulk invitation's emails sent`);
+  step(mode, `profileCreate p50 ${quantile(writeTimes, 0.5).toFixed(1)} ms, bulk ${bulkRowsPerSecond.toFixed(0)} rows/s; the drill…`);
 
   // 2. The drill.
   const answers: { at: number; ok: boolean; outcome: string }[] = [];
@@ -206,7 +226,7 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
   const drillStarted = performance.now();
   const invite = await post(INVITE, { input: { filter: { search: 'drill.failover.test' }, idempotencyKey: 'drill' } }, key.secret);
   if (invite.body.data?.profilesInvite?.__typename !== 'ProfilesInvitePayload') throw new Error(JSON.stringify(invite.body));
-  await until(600, async () => {
+  await until(`a fifth of the bulk invitation written (${PROFILES / 5} invitations)`, 600, async () => {
     const [row] = await rows<{ n: number }>(
       primaryUrl,
       `SELECT count(*)::int AS n FROM invitation i JOIN profile p ON p.id = i.profile_id WHERE p.email LIKE '%@drill.failover.test'`,
@@ -219,10 +239,12 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
   await replica.promote();
   await pooler.repoint(replica.url);
   const repointedAt = performance.now();
-  console.log(`${mode}: crashed, promoted and re-pointed in ${((repointedAt - crashedAt) / 1000).toFixed(1)} s`);
+  step(mode, `crashed, promoted and re-pointed in ${((repointedAt - crashedAt) / 1000).toFixed(1)} s`);
   const newPrimary = withDatabase(replica.url, 'parkpass');
   const completed = await bulkDone(newPrimary, 'drill');
-  await until(60, async () => answers.some((answer) => answer.at > repointedAt && answer.ok));
+  const bulkDoneSeconds = (performance.now() - repointedAt) / 1000;
+  step(mode, completed ? 'the bulk invitation completed and its emails sent' : 'the bulk invitation NOT completed in 15 min');
+  await until('a profile created after the re-point', 60, async () => answers.some((answer) => answer.at > repointedAt && answer.ok));
   running = false;
   await Promise.all(loads);
   const drillSeconds = (performance.now() - drillStarted) / 1000;
@@ -266,6 +288,7 @@ async function drill(mode: 'async' | 'sync'): Promise<Result> {
     recoverySeconds: firstOkAfter ? (firstOkAfter.at - crashedAt) / 1000 : Number.NaN,
     drillSeconds,
     bulkState: completed ? state!.state : `${state?.state ?? 'missing'} (not completed in 15 min)`,
+    bulkDoneSeconds,
   };
 }
 
@@ -285,6 +308,7 @@ const table: [string, (result: Result) => string][] = [
   ['requests refused / sent', (r) => `${n(r.refused)} / ${n(r.requests)}`],
   ['seconds of refusals (first to last refused)', (r) => n(r.refusalSeconds, 1)],
   ['seconds from the crash to the first success', (r) => n(r.recoverySeconds, 1)],
+  ['seconds from the re-point to the bulk invitation done, every email sent', (r) => n(r.bulkDoneSeconds, 1)],
 ];
 console.log(`\nFailover drill: ${n(PROFILES)} profiles invited in bulk, ${CLIENTS} callers creating profiles, primary crashed at 20 %`);
 console.log('| | asynchronous | synchronous |\n| --- | --- | --- |');

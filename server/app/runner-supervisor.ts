@@ -12,7 +12,8 @@ export interface StoppableRunner {
   promise: Promise<void>;
 }
 
-export const RESTART_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+/** At most 5 s: a failover's database is back within seconds, and the jobs it cut (a bulk invitation, a batch of emails) wait for this. */
+export const RESTART_DELAYS_MS = [1_000, 2_000, 5_000];
 
 /** Starts a runner now (its failure is the caller's), then again whenever one stops by itself; `stop()` ends the current one. */
 export async function superviseRunner(

@@ -24,10 +24,14 @@ import { dataDir } from './paths.ts';
 // only through PgBouncer, so re-pointing PgBouncer moves everything. While a
 // bulk invitation runs and profiles are created, the primary crashes
 // (immediate shutdown), the replica is promoted, PgBouncer is re-pointed at it
-// and RELOADed; the server and the worker carry on without a restart.
+// and RELOADed; the server and the worker carry on without a restart. The
+// crash also falls between an email batch's request and the record of its
+// answer (the fake Postmark holds its answer until the primary is gone): the
+// worker knows what Postmark accepted and must record it once the database is
+// back, not leave it for the reconciliation a minute or more later.
 
-/** Two chunks of the bulk invitation (2,500 profiles a transaction): the primary crashes between them. */
-const PROFILES = 3_000;
+/** Two chunks of the bulk invitation (2,500 profiles a transaction): the primary crashes while the second is written. */
+const PROFILES = 5_000;
 /** Seconds from PgBouncer's re-point to the first request answered again, at most. */
 const RECOVERY_SECONDS = 20;
 const UNHANDLED = /unhandled|uncaught/i;
@@ -165,6 +169,16 @@ describe('failover to a synchronous replica behind PgBouncer', () => {
       await Promise.all(loads.map((load) => load.stop()));
     });
     onTestFailed(() => console.log(`The worker's output:\n${worker.output().slice(-8_000)}`));
+    // The first email batch (of the first chunk's invitations) is accepted, and its answer held until the primary has crashed.
+    let batchHeld = false;
+    let releaseBatch = () => {};
+    const released = new Promise<void>((resolve) => (releaseBatch = resolve));
+    postmark.onBatchAccepted = (_accepted, batch) => {
+      if (batch !== 1) return;
+      batchHeld = true;
+      return released;
+    };
+    onTestFinished(() => releaseBatch());
     const invite = await post(documentText(ProfilesInviteDocument), { input: { filter: { search: 'bulk.failover.test' }, idempotencyKey: 'failover' } });
     expect(invite.body.data?.profilesInvite?.__typename, JSON.stringify(invite.body)).toBe('ProfilesInvitePayload');
     // The bulk invitation's job is under way (its first chunk written, not its second) when the primary goes.
@@ -172,11 +186,14 @@ describe('failover to a synchronous replica behind PgBouncer', () => {
       const [row] = await onPrimary<{ n: number }>(primaryUrl, 'SELECT count(*)::int AS n FROM invitation');
       return row!.n > 0;
     });
+    await until('the first email batch sent', 30, async () => batchHeld);
     const seenBefore = await onPrimary<{ id: string }>(primaryUrl, 'SELECT id FROM invitation');
     expect(seenBefore.length).toBeLessThan(PROFILES);
     const acknowledgedBefore = loads.flatMap((load) => [...load.acknowledged]);
     crashed = true;
     await crashPostgres(primaryDir);
+    // Postmark answers now: the worker cannot record what it accepted until the replica is promoted and PgBouncer re-pointed.
+    releaseBatch();
     await replica.promote();
     await pooler.repoint(replica.url);
     const repointedAt = performance.now();
@@ -195,6 +212,7 @@ describe('failover to a synchronous replica behind PgBouncer', () => {
       );
       return row!.state === 'COMPLETED' && row!.pending === 0;
     });
+    const bulkDoneAt = performance.now();
     await Promise.all(loads.map((load) => load.stop()));
 
     // Nothing acknowledged is lost: invitations seen before the crash, profiles whose creation was answered.
@@ -230,7 +248,8 @@ describe('failover to a synchronous replica behind PgBouncer', () => {
       expect(process.output()).not.toMatch(UNHANDLED);
     }
     console.log(
-      `Failover: ${refused.length} of ${answers.length} requests refused; answering again ${((recoveredAt - repointedAt) / 1000).toFixed(1)} s after the re-point.`,
+      `Failover: ${refused.length} of ${answers.length} requests refused; answering again ${((recoveredAt - repointedAt) / 1000).toFixed(1)} s after the re-point; ` +
+        `the bulk invitation done and every email sent ${((bulkDoneAt - repointedAt) / 1000).toFixed(1)} s after it.`,
     );
   });
 });

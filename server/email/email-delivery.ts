@@ -230,12 +230,47 @@ async function sendClaimedBatch(deps: DeliveryDependencies, claim: Claim, report
     report.retrying++;
     return { id: email.id, invitationId: email.invitationId, state: 'QUEUED', error, nextAttemptAt: new Date(now.getTime() + retryBackoffMs(email.attempts)) };
   });
-  const recorded = await prisma.$transaction((tx) => recordOutcomes(tx, outcomes, now, claim.sendAttemptId));
+  const recorded = await recordAnswers(deps, claim, outcomes, now);
   if (recorded < outcomes.length) {
     // Only if this process stalled past the reconciliation delay mid-request: someone settled the attempt meanwhile.
     log.warn({ component: 'email' }, `send attempt ${claim.sendAttemptId}: ${outcomes.length - recorded} results arrived after the attempt was reconciled.`);
   }
   return null;
+}
+
+/** Pauses between tries to record Postmark's answers while the database is away. */
+const RECORD_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000];
+
+/**
+ * Records Postmark's answers to a claimed batch. When the database is away at
+ * that moment (a failover, a restart), the answers are still known here: they
+ * are written as soon as it is back, tried again until the attempt's
+ * reconciliation time, rather than left SENDING for Postmark's search to settle
+ * a minute or more later. Writing late is safe: an attempt someone reconciled
+ * meanwhile is no longer SENDING under this id, and its rows are left as they are.
+ */
+async function recordAnswers(
+  { prisma, clock, transport, signal }: DeliveryDependencies,
+  claim: Claim,
+  outcomes: EmailOutcome[],
+  answeredAt: Date,
+): Promise<number> {
+  // Until the attempt's reconcile time, counted on this process's own timer (a test's clock may stand still).
+  const giveUpAt =
+    performance.now() + claim.claimedAt.getTime() + SEND_START_ALLOWANCE_MS + transport.requestTimeoutMs + transport.searchDelayMs - clock.now().getTime();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await prisma.$transaction((tx) => recordOutcomes(tx, outcomes, answeredAt, claim.sendAttemptId));
+    } catch (error) {
+      const delayMs = RECORD_RETRY_DELAYS_MS[Math.min(attempt, RECORD_RETRY_DELAYS_MS.length - 1)]!;
+      if (signal?.aborted || performance.now() + delayMs > giveUpAt) throw error;
+      log.warn(
+        { component: 'email', err: error },
+        `send attempt ${claim.sendAttemptId}: Postmark's answers could not be recorded; trying again in ${delayMs} ms.`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 /**

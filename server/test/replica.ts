@@ -16,8 +16,8 @@ export interface RunningReplica {
   /** Holds the replay of what the primary sends (the replica falls behind), or lets it catch up. */
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
-  /** Resolves once the replica has replayed everything the primary had written when called. */
-  caughtUp(primaryUrl: string): Promise<void>;
+  /** Resolves once the replica has replayed everything the primary had written when called; fails after `seconds` (60). */
+  caughtUp(primaryUrl: string, seconds?: number): Promise<void>;
   /** Ends the recovery (`pg_promote()`): the replica becomes a primary that takes writes; resolves once it does. */
   promote(): Promise<void>;
   stop(): Promise<void>;
@@ -102,7 +102,8 @@ export async function startReplica(options: { primaryUrl: string; primaryDir: st
     url: replicaUrl,
     pauseReplay: async () => void (await onReplica('SELECT pg_wal_replay_pause()')),
     resumeReplay: async () => void (await onReplica('SELECT pg_wal_replay_resume()')),
-    caughtUp: async (primaryUrl) => {
+    caughtUp: async (primaryUrl, seconds = 60) => {
+      const deadline = performance.now() + seconds * 1000;
       const target = await withClient(
         'replica-control',
         primaryUrl,
@@ -112,6 +113,7 @@ export async function startReplica(options: { primaryUrl: string; primaryDir: st
         for (;;) {
           const { rows } = await client.query<{ behind: boolean }>('SELECT pg_last_wal_replay_lsn() < $1::pg_lsn AS behind', [target]);
           if (!rows[0]!.behind) return;
+          if (performance.now() > deadline) throw new Error(`The replica did not replay the primary's WAL up to ${target} within ${seconds} s:\n${output}`);
           // WAL replay has no event to await from a client: poll it, briefly.
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
