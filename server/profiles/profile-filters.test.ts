@@ -78,6 +78,11 @@ describe('profile filters and order', () => {
       { externalId: 'EMP-1', firstName: 'Cy', lastName: 'North', email: `cy-${org.id}@example.test`, parkingLotIds: [north.globalId] },
       { externalId: 'EMP-2', firstName: 'Di', lastName: 'South', email: `di-${org.id}@example.test`, parkingLotIds: [south.globalId] },
     ]);
+    // Upserted again: EMP-2 updated to both lots, EMP-3 created with both (a created profile's lots are counted in its row).
+    await org.api.profilesUpsert([
+      { externalId: 'EMP-2', firstName: 'Di', lastName: 'South', email: `di-${org.id}@example.test`, parkingLotIds: [north.globalId, south.globalId] },
+      { externalId: 'EMP-3', firstName: 'Ed', lastName: 'Both', email: `ed-${org.id}@example.test`, parkingLotIds: [north.globalId, south.globalId] },
+    ]);
     // Deleting a lot takes its links away by cascade: whoever had only that lot has none now.
     const deleted = await org.api.send(ParkingLotDeleteDocument, { id: north.globalId });
     expect(deleted.errors).toBeUndefined();
@@ -85,7 +90,7 @@ describe('profile filters and order', () => {
     const counts = await kit.prisma.$queryRaw<{ kept: number; actual: number }[]>`
       SELECT p.parking_lot_count AS kept, (SELECT count(*)::int FROM profile_parking_lot x WHERE x.profile_id = p.id) AS actual
       FROM profile p WHERE p.organization_id = ${org.id}::uuid`;
-    expect(counts).toHaveLength(6);
+    expect(counts).toHaveLength(7);
     for (const row of counts) expect(row.kept).toBe(row.actual);
     const cy = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, externalId: 'EMP-1' } });
     const noAccess = await org.api.profileSearch({ filter: { noAccess: true }, first: 10 });

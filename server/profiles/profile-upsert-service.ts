@@ -155,17 +155,19 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
           payment_methods: row.fields.paymentMethods ?? current?.paymentMethods ?? ([] as PaymentMethod[]),
           search_text: profileSearchText({ ...row.fields, phone: row.fields.phone !== undefined ? row.fields.phone : (current?.phone ?? null) }),
           sort_name: profileSortName(row.fields),
+          // A profile created here counts the lots it is given (its links are written below without the links' trigger).
+          parking_lot_count: row.fields.parkingLotIds?.length ?? 0,
         };
       });
       const written = records.length
         ? await tx.$queryRaw<{ id: string; external_id: string; inserted: boolean }[]>`
             INSERT INTO "profile" ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
-                                   "payment_methods", "search_text", "sort_name", "created_at", "updated_at")
+                                   "payment_methods", "search_text", "sort_name", "parking_lot_count", "created_at", "updated_at")
             SELECT r.id, ${organizationId}::uuid, r.external_id, r.first_name, r.last_name, r.email, r.phone,
-                   r.payment_methods, r.search_text, r.sort_name, ${scope.now}::timestamptz, ${scope.now}::timestamptz
+                   r.payment_methods, r.search_text, r.sort_name, r.parking_lot_count, ${scope.now}::timestamptz, ${scope.now}::timestamptz
             FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
               id uuid, external_id text, first_name text, last_name text, email citext, phone text,
-              payment_methods "PaymentMethod"[], search_text text, sort_name text)
+              payment_methods "PaymentMethod"[], search_text text, sort_name text, parking_lot_count int)
             ON CONFLICT ("organization_id", "external_id") DO UPDATE SET
               "first_name" = EXCLUDED."first_name", "last_name" = EXCLUDED."last_name", "email" = EXCLUDED."email",
               "phone" = EXCLUDED."phone", "payment_methods" = EXCLUDED."payment_methods",
@@ -174,10 +176,10 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         : [];
 
       const idByExternalId = new Map(written.map((row) => [row.external_id, row.id]));
-      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', changed, idByExternalId, (row) => row.fields.parkingLotIds);
-      await replaceLinks(tx, 'profile_tag', 'tag_id', changed, idByExternalId, (row) => row.fields.tagIds);
-
       const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
+      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', changed, idByExternalId, insertedIds, (row) => row.fields.parkingLotIds);
+      await replaceLinks(tx, 'profile_tag', 'tag_id', changed, idByExternalId, insertedIds, (row) => row.fields.tagIds);
+
       await revokeInvitationsToOldAddresses(
         tx,
         written.filter((row) => !row.inserted).map((row) => row.id),
@@ -187,22 +189,24 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
       }
-      await recordAudit(
-        tx,
-        scope,
-        changed.map((row) => {
-          const profileId = idByExternalId.get(row.externalId)!;
-          const name = personName(row.fields);
-          return insertedIds.has(profileId)
-            ? { kind: 'PROFILE_CREATED' as const, profileId, summary: `Created the profile of ${name} (bulk upsert, externalId ${row.externalId}).` }
-            : {
-                kind: 'PROFILE_UPDATED' as const,
-                profileId,
-                summary: `Updated the profile of ${name} (bulk upsert, externalId ${row.externalId}).`,
-                changedFields: givenFields(row.fields),
-              };
-        }),
-      );
+      // The trail of a dry run would be rolled back with the rest: it is not written (it decides no row's outcome).
+      if (!options.dryRun)
+        await recordAudit(
+          tx,
+          scope,
+          changed.map((row) => {
+            const profileId = idByExternalId.get(row.externalId)!;
+            const name = personName(row.fields);
+            return insertedIds.has(profileId)
+              ? { kind: 'PROFILE_CREATED' as const, profileId, summary: `Created the profile of ${name} (bulk upsert, externalId ${row.externalId}).` }
+              : {
+                  kind: 'PROFILE_UPDATED' as const,
+                  profileId,
+                  summary: `Updated the profile of ${name} (bulk upsert, externalId ${row.externalId}).`,
+                  changedFields: givenFields(row.fields),
+                };
+          }),
+        );
       // A dry run remembers nothing for a named call: it answers what a first attempt would do now.
       if (!options.dryRun) await answerAsFirstAttempt(tx, scope, inputs, results);
       const count = (outcome: UpsertOutcome) => results.filter((row) => row.outcome === outcome).length;
@@ -266,25 +270,40 @@ function sameProfile(
   );
 }
 
-/** Replaces the link rows of every row that gave the list; two statements for the whole batch. */
+/**
+ * Replaces the link rows of every row that gave the list, in a fixed number of statements for the whole batch: the links
+ * of the profiles updated are deleted and inserted again, those of the profiles just created (which have none) inserted.
+ * A created profile's lots are already counted in its row (parking_lot_count): they are inserted with the links' trigger
+ * told so (prisma/migrations/20261207170000_profile_created_with_lot_count), which spares a second write of each new profile.
+ */
 async function replaceLinks(
   tx: Transaction,
   table: 'profile_parking_lot' | 'profile_tag',
   column: 'parking_lot_id' | 'tag_id',
   rows: UpsertRow[],
   idByExternalId: Map<string, string>,
+  created: ReadonlySet<string>,
   listOf: (row: UpsertRow) => string[] | undefined,
 ): Promise<void> {
-  const replaced = rows.filter((row) => listOf(row) !== undefined);
-  if (!replaced.length) return;
-  const profileIds = replaced.map((row) => idByExternalId.get(row.externalId)!);
-  const links = replaced.flatMap((row) => listOf(row)!.map((target) => ({ profile_id: idByExternalId.get(row.externalId)!, target })));
-  await tx.$executeRawUnsafe(`DELETE FROM "${table}" WHERE "profile_id" = ANY($1::uuid[])`, profileIds);
-  if (links.length) {
-    await tx.$executeRawUnsafe(
+  const replaced = rows.filter((row) => listOf(row) !== undefined).map((row) => ({ profileId: idByExternalId.get(row.externalId)!, targets: listOf(row)! }));
+  const insert = (list: typeof replaced) =>
+    tx.$executeRawUnsafe(
       `INSERT INTO "${table}" ("profile_id", "${column}")
        SELECT r.profile_id, r.target FROM jsonb_to_recordset($1::jsonb) AS r(profile_id uuid, target uuid)`,
-      JSON.stringify(links),
+      JSON.stringify(list.flatMap((row) => row.targets.map((target) => ({ profile_id: row.profileId, target })))),
     );
+  const updated = replaced.filter((row) => !created.has(row.profileId));
+  if (updated.length) {
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "${table}" WHERE "profile_id" = ANY($1::uuid[])`,
+      updated.map((row) => row.profileId),
+    );
+    if (updated.some((row) => row.targets.length)) await insert(updated);
   }
+  const fresh = replaced.filter((row) => created.has(row.profileId) && row.targets.length);
+  if (!fresh.length) return;
+  const counted = table === 'profile_parking_lot';
+  if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'on', true)`;
+  await insert(fresh);
+  if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'off', true)`;
 }

@@ -2,7 +2,7 @@ import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip
 import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesCountDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
-import { useQuery } from 'urql';
+import { type Client, useClient, useQuery } from 'urql';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { showChangeNotice, useChangeNotices, useLiveRefresh } from '../../hooks/live.ts';
 import { useFormat, useT } from '../../i18n/i18n.tsx';
@@ -37,6 +37,34 @@ const Table = memo(ProfilesTable);
 type Selected = { kind: 'ids'; ids: ReadonlySet<string> } | { kind: 'all' };
 const NOTHING: Selected = { kind: 'ids', ids: new Set() };
 
+/** The counts' queries list no profile: any mutation that returns a profile or an invitation (invite, edit, delete) makes them stale. */
+const COUNTS_CONTEXT = { additionalTypenames: ['Profile', 'Invitation'] };
+
+/** The variables of the page's query for a state of the URL (the page of rows, its count, the Status filter's counts). */
+function queryVariables(state: ProfilesUrlState) {
+  const filter = toProfileFilter(state);
+  const orderBy = toProfileOrder(state.sort);
+  return {
+    filter,
+    page: state.before ? { filter, orderBy, last: state.pageSize, before: state.before } : { filter, orderBy, first: state.pageSize, after: state.after },
+    counts: { filter: withoutStatus(filter) },
+  };
+}
+
+/**
+ * Sends the queries of the state the URL is about to show, at the click, before the page renders it: the request
+ * leaves at once instead of after the render of the filters (and the effects) that the new URL causes. The page's
+ * own queries, made a moment later with the same variables, share these (urql sends an operation in flight only once)
+ * or read their answer from the cache.
+ */
+function prefetch(client: Client, state: ProfilesUrlState) {
+  const { filter, page, counts } = queryVariables(state);
+  const cacheFirst = { requestPolicy: 'cache-first' } as const;
+  void client.query(AdminProfilesPageDocument, page, cacheFirst).toPromise();
+  void client.query(AdminProfilesCountDocument, { filter }, { ...COUNTS_CONTEXT, ...cacheFirst }).toPromise();
+  void client.query(AdminProfileCountsDocument, counts, { ...COUNTS_CONTEXT, ...cacheFirst }).toPromise();
+}
+
 /**
  * The Profiles page's data: the page of profiles, its count and the Status
  * filter's counts, three requests sent side by side so that the rows never
@@ -45,19 +73,12 @@ const NOTHING: Selected = { kind: 'ids', ids: new Set() };
  */
 function useProfilesData(state: ProfilesUrlState) {
   const t = useT();
-  const filter = useMemo(() => toProfileFilter(state), [state]);
-  const orderBy = toProfileOrder(state.sort);
-  const [result, reexecute] = useQuery({
-    query: AdminProfilesPageDocument,
-    variables: state.before ? { filter, orderBy, last: state.pageSize, before: state.before } : { filter, orderBy, first: state.pageSize, after: state.after },
-  });
+  const variables = useMemo(() => queryVariables(state), [state]);
+  const { filter } = variables;
+  const [result, reexecute] = useQuery({ query: AdminProfilesPageDocument, variables: variables.page });
   // The list's count: the rows show without waiting for it; until it comes, the range says nothing of a total.
-  const countContext = useMemo(() => ({ additionalTypenames: ['Profile', 'Invitation'] }), []);
-  const [count, reexecuteCount] = useQuery({ query: AdminProfilesCountDocument, variables: { filter }, context: countContext });
-  const countsFilter = useMemo(() => withoutStatus(filter), [filter]);
-  // Any mutation that returns a profile (invite, edit, delete) makes the counts stale: refetch them.
-  const countsContext = useMemo(() => ({ additionalTypenames: ['Profile', 'Invitation'] }), []);
-  const [counts, reexecuteCounts] = useQuery({ query: AdminProfileCountsDocument, variables: { filter: countsFilter }, context: countsContext });
+  const [count, reexecuteCount] = useQuery({ query: AdminProfilesCountDocument, variables: { filter }, context: COUNTS_CONTEXT });
+  const [counts, reexecuteCounts] = useQuery({ query: AdminProfileCountsDocument, variables: variables.counts, context: COUNTS_CONTEXT });
   const lastCounts = useRef(counts.data);
   if (counts.data) lastCounts.current = counts.data;
   const [options] = useQuery({ query: AdminFilterOptionsDocument, requestPolicy: 'cache-first' });
@@ -110,12 +131,17 @@ export function ProfilesPage() {
   const [acting, setActing] = useState<{ action: 'access' | 'revoke' | 'delete'; selection: InviteSelection } | null>(null);
   const exporting = useExport();
 
+  const client = useClient();
   const write = useCallback(
-    (next: ProfilesUrlState, replace = false) =>
+    (next: ProfilesUrlState, replace = false) => {
+      const params = writeProfilesUrl(next);
+      // The state as the page will read it from the URL: the same variables, so the page's queries share these.
+      prefetch(client, readProfilesUrl(params));
       // flushSync: the box the admin ticked shows ticked at once, not after a
       // transition that a table of 50 rows can hold back.
-      setParams(writeProfilesUrl(next), { flushSync: true, replace }),
-    [setParams],
+      setParams(params, { flushSync: true, replace });
+    },
+    [client, setParams],
   );
   const update = useCallback(
     (change: Partial<ProfilesUrlState>, replace = false) => {
@@ -154,18 +180,27 @@ export function ProfilesPage() {
   const canSelect = !inviteBulk.forbidden || !editBulk.forbidden;
   const chosen = (): InviteSelection => (selection.kind === 'all' ? { filter } : { profileIds: [...selection.ids] });
 
+  // Ticking a row reads the selection and rows of the last render: the function stays the same, so the rows that did
+  // not change are not rendered again.
+  const shown = useRef({ selection, profiles });
+  shown.current = { selection, profiles };
+  const toggle = useCallback(
+    (id: string, on: boolean) => {
+      const { selection, profiles } = shown.current;
+      const ids = new Set(selection.kind === 'all' ? profiles.map((p) => p.id) : selection.ids);
+      if (on) ids.add(id);
+      else ids.delete(id);
+      setSelection({ kind: 'ids', ids });
+    },
+    [setSelection],
+  );
   const tableSelection = useMemo(
     () =>
       canSelect
         ? {
             allResults: selection.kind === 'all',
             isSelected: (id: string) => selection.kind === 'all' || selection.ids.has(id),
-            toggle: (id: string, on: boolean) => {
-              const ids = new Set(selection.kind === 'all' ? profiles.map((p) => p.id) : selection.ids);
-              if (on) ids.add(id);
-              else ids.delete(id);
-              setSelection({ kind: 'ids', ids });
-            },
+            toggle,
             togglePage: (on: boolean) => {
               const ids = new Set(selection.kind === 'all' ? [] : selection.ids);
               for (const p of profiles) {
@@ -176,7 +211,7 @@ export function ProfilesPage() {
             },
           }
         : null,
-    [canSelect, selection, profiles, setSelection],
+    [canSelect, selection, profiles, setSelection, toggle],
   );
 
   const first = (state.page - 1) * state.pageSize + 1;
@@ -288,7 +323,8 @@ export function ProfilesPage() {
         </EmptyState>
       ) : (
         <div style={{ position: 'relative' }} aria-busy={result.fetching}>
-          <LoadingOverlay visible={result.fetching && result.data === undefined} zIndex={5} overlayProps={{ blur: 1 }} />
+          {/* No blur: a blurred backdrop over 50 rows is repainted by the browser on every frame of its fade. */}
+          <LoadingOverlay visible={result.fetching && result.data === undefined} zIndex={5} />
           {result.error && <ErrorState error={result.error} retry={refresh} title={t('state.refreshFailed')} />}
           <Table profiles={profiles} selection={tableSelection} from={from} />
         </div>
