@@ -43,7 +43,10 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
   const { organization } = known;
   return scope.prisma.$transaction(async (tx) => {
     // Profile first, then invitation: the order inviting takes them in, so an accept and a re-invite of the same person never deadlock.
-    await tx.$queryRaw`SELECT id FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;
+    // Read under its lock: what the webhook, the audit row and the email say of the person.
+    const [person] = await tx.$queryRaw<Pick<Profile, 'id' | 'firstName' | 'lastName' | 'email' | 'externalId'>[]>`
+      SELECT id::text, first_name AS "firstName", last_name AS "lastName", email, external_id AS "externalId"
+      FROM profile WHERE id = (SELECT profile_id FROM invitation WHERE token_hash = ${tokenHash}) FOR UPDATE`;
     // Locked and read again in one statement: what a concurrent accept, revocation or re-invite left.
     const [invitation] = await tx.$queryRaw<
       Pick<Invitation, 'id' | 'organizationId' | 'profileId' | 'expiresAt' | 'acceptedAt' | 'revokedAt' | 'supersededAt'>[]
@@ -51,17 +54,22 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
       SELECT id::text, organization_id::text AS "organizationId", profile_id::text AS "profileId", expires_at AS "expiresAt",
              accepted_at AS "acceptedAt", revoked_at AS "revokedAt", superseded_at AS "supersededAt"
       FROM invitation WHERE token_hash = ${tokenHash} FOR UPDATE`;
-    if (!invitation) throw new InvitationNotFoundError();
+    if (!invitation || !person) throw new InvitationNotFoundError();
     assertOpen(invitation, now);
+    // The rows only this transaction touches first. The rows concurrent accepts share come last, each held
+    // until the commit: the organization's profile counter shard (the profile update's trigger), then the
+    // email delivery job's row (queueing the email); earlier, they would make the accepts wait on each other.
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedAt: now } });
-    const profile = await tx.profile.update({
-      where: { id: invitation.profileId },
-      data: { status: 'VALIDATED', passwordHash, validatedAt: now },
-    });
-    await enqueue(tx, {
-      emails: [{ organizationId: invitation.organizationId, profileId: profile.id, invitationId: null, kind: 'APP_DOWNLOAD', to: profile.email }],
-      now,
-    });
+    await recordAudit(
+      tx,
+      { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now },
+      {
+        kind: 'INVITATION_ACCEPTED',
+        profileId: person.id,
+        subjectId: invitation.id,
+        summary: `${personName(person)} accepted the invitation and set a password.`,
+      },
+    );
     await enqueue(tx, {
       webhookEvents: {
         organizationId: invitation.organizationId,
@@ -70,8 +78,8 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
         events: [
           {
             data: {
-              profileId: globalIdOf('Profile', profile.id),
-              externalId: profile.externalId,
+              profileId: globalIdOf('Profile', person.id),
+              externalId: person.externalId,
               invitationId: globalIdOf('Invitation', invitation.id),
               acceptedAt: now.toISOString(),
             },
@@ -79,16 +87,14 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
         ],
       },
     });
-    await recordAudit(
-      tx,
-      { organizationId: invitation.organizationId, actor: { kind: 'INVITED_PERSON' }, now },
-      {
-        kind: 'INVITATION_ACCEPTED',
-        profileId: profile.id,
-        subjectId: invitation.id,
-        summary: `${personName(profile)} accepted the invitation and set a password.`,
-      },
-    );
+    const profile = await tx.profile.update({
+      where: { id: person.id },
+      data: { status: 'VALIDATED', passwordHash, validatedAt: now },
+    });
+    await enqueue(tx, {
+      emails: [{ organizationId: invitation.organizationId, profileId: person.id, invitationId: null, kind: 'APP_DOWNLOAD', to: person.email }],
+      now,
+    });
     return { profile, organization };
   });
 }

@@ -173,6 +173,22 @@ describe('invite one, accept', () => {
     expect((await accept(tokenOfLink(invited))).__typename).toBe('InvitationAcceptPayload');
   });
 
+  it('takes the rows all accepts share last: the profile update, then the email with its delivery job in one statement', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const token = tokenOfLink(await invite(org, person, false));
+    kit.resetStatements();
+    expect((await accept(token)).__typename).toBe('InvitationAcceptPayload');
+    // Held until the commit, the counter shard (the profile update's trigger) and the delivery job's row would make
+    // concurrent accepts wait on each other for every statement after them.
+    const written = kit.statements.filter((sql) => !/^\s*(BEGIN|COMMIT)\b/i.test(sql));
+    const [profileUpdate, emailAndJob] = written.slice(-2);
+    expect(profileUpdate).toMatch(/^UPDATE "public"\."profile"/);
+    expect(emailAndJob).toMatch(/INSERT INTO email[\s\S]*graphile_worker\.add_job/);
+    await kit.runJobs();
+    expect(kit.emailsTo(person.email)).toHaveLength(1);
+  });
+
   it('answers each bad token or password with its own typed error, and a weak password does not use up the token', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);

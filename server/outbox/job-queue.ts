@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 // Background work runs on graphile-worker (a PostgreSQL job queue). Jobs are
 // added with its SQL function inside the caller's transaction, so a job
@@ -21,11 +21,17 @@ export const TASKS = {
 type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
 
 /**
- * Asks for a delivery run now. One job key: many invitations share one
- * pending run. (Back-off lives on the emails themselves, not on this job.)
+ * The call that asks for a delivery run now, for a statement of its own or the
+ * end of one that writes emails (queueEmails). One job key: many invitations
+ * share one pending run. (Back-off lives on the emails themselves, not on this
+ * job.) That job's row is the one row every email-writing transaction locks
+ * until it commits, so the call comes last in those transactions.
  */
+export const emailDeliveryJob = Prisma.sql`graphile_worker.add_job(${TASKS.deliverEmails}, '{}'::json, job_key := ${TASKS.deliverEmails}, job_key_mode := 'preserve_run_at', max_attempts := 30)`;
+
+/** Asks for a delivery run now (emailDeliveryJob). */
 export async function requestEmailDelivery(tx: Executor): Promise<void> {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(${TASKS.deliverEmails}, '{}'::json, job_key := ${TASKS.deliverEmails}, job_key_mode := 'preserve_run_at', max_attempts := 30)`;
+  await tx.$executeRaw`SELECT ${emailDeliveryJob}`;
 }
 
 /**
