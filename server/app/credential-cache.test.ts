@@ -150,7 +150,11 @@ describe('the credential cache', () => {
       const created = await app.fetch('http://localhost/scim/v2/Users', {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' },
-        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@contoso.test', name: { givenName: 'Ada', familyName: 'L' } }),
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'ada@contoso.test',
+          name: { givenName: 'Ada', familyName: 'L' },
+        }),
       });
       expect(created.status).toBe(201);
       for (let i = 0; i < 3; i++) expect(await scimStatus(app, secret)).toBe(200);

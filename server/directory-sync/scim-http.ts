@@ -1,9 +1,8 @@
 import { planIncludes } from '../kernel/policy.ts';
-import type { CredentialCache } from '../app/credential-cache.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
 import type { AppSettings, Clock } from '../kernel/scope.ts';
-import { connectionOfToken, goLiveIfDue, scimBaseUrl } from './connection-service.ts';
+import { connectionOfToken, goLiveIfDue, scimBaseUrl, type TokenCache } from './connection-service.ts';
 import type { DirectoryScope } from './directory-scope.ts';
 import { logRequest } from './request-log.ts';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery.ts';
@@ -32,7 +31,7 @@ export interface ScimDependencies {
   address: string;
   requestId: string;
   /** This server's credential cache (server/app/credential-cache.ts), which also keeps the connections of SCIM tokens. */
-  credentialCache?: CredentialCache;
+  credentialCache?: TokenCache;
 }
 
 export const SCIM_PATH = '/scim/v2';
