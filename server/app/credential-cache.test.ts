@@ -3,6 +3,8 @@ import { AdminSignOutDocument, PingDocument, ViewerIdentityDocument } from '../t
 import { testRateLimits, type TestKit, typedSender, useTestKit } from '../test/kit.ts';
 import { operationsAs, toGlobalId } from '../test/operations.ts';
 import { CREDENTIAL_CACHE_MS, CredentialCache } from './credential-cache.ts';
+import { createDirectoryConnection, deleteDirectoryConnection, rotateDirectoryConnectionToken } from '../directory-sync/connection-service.ts';
+import { requestScope } from '../kernel/scope.ts';
 import { type App, createApp } from './yoga.ts';
 
 const kit = useTestKit();
@@ -12,8 +14,8 @@ afterAll(async () => {
 });
 
 /** A server as main.ts wires it: its own credential cache (entries kept half a second), LISTENing on its own connection. */
-async function server(kit: TestKit): Promise<App> {
-  const credentialCache = new CredentialCache(kit.worker.connectionString, CREDENTIAL_CACHE_MS);
+async function server(kit: TestKit, ttlMs = CREDENTIAL_CACHE_MS): Promise<App> {
+  const credentialCache = new CredentialCache(kit.worker.connectionString, ttlMs);
   caches.push(credentialCache);
   await credentialCache.ready();
   return createApp({
@@ -127,5 +129,51 @@ describe('the credential cache', () => {
     expect((await send(PingDocument, {})).errors).toBeUndefined();
     expect((await send(PingDocument, {})).errors).toBeUndefined();
     expect(kit.statements).toHaveLength(1);
+  });
+
+  describe("a directory connection's SCIM token", () => {
+    const ownerScope = (org: { id: string; adminId: string }) =>
+      requestScope(
+        { prisma: kit.prisma, clock: kit.clock, settings: kit.worker.settings },
+        { organizationId: org.id, plan: 'ENTERPRISE', role: 'OWNER', actor: { kind: 'ADMIN', id: org.adminId } },
+      );
+    const scimStatus = async (app: App, token: string) =>
+      (await app.fetch('http://localhost/scim/v2/Users?count=1', { headers: { authorization: `Bearer ${token}` } })).status;
+    const tokenReads = () => kit.statements.filter((sql) => sql.includes('directory_connection') && sql.includes('token_hash')).length;
+
+    it('is read once for a burst of SCIM requests, writes included (entries kept a minute here: a slow machine does not outlast them)', async () => {
+      const app = await server(kit, 60_000);
+      const org = await kit.createOrganization({ plan: 'ENTERPRISE' });
+      const { secret } = await createDirectoryConnection(ownerScope(org), { name: 'Entra ID' });
+      kit.resetStatements();
+      expect(await scimStatus(app, secret)).toBe(200);
+      const created = await app.fetch('http://localhost/scim/v2/Users', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'ada@contoso.test',
+          name: { givenName: 'Ada', familyName: 'L' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      for (let i = 0; i < 3; i++) expect(await scimStatus(app, secret)).toBe(200);
+      expect(tokenReads()).toBe(1);
+    });
+
+    it('is refused within a second on every server once rotated or its connection deleted (by the notice: entries kept a minute here)', async () => {
+      const [one, two] = [await server(kit, 60_000), await server(kit, 60_000)];
+      const org = await kit.createOrganization({ plan: 'ENTERPRISE' });
+      const { connection, secret } = await createDirectoryConnection(ownerScope(org), { name: 'Entra ID' });
+      expect(await scimStatus(one, secret)).toBe(200);
+      expect(await scimStatus(two, secret)).toBe(200);
+      const { secret: rotated } = await rotateDirectoryConnectionToken(ownerScope(org), connection.id);
+      expect(await msUntil(async () => (await scimStatus(one, secret)) === 401)).toBeLessThan(REVOCATION_BOUND_MS);
+      expect(await msUntil(async () => (await scimStatus(two, secret)) === 401)).toBeLessThan(REVOCATION_BOUND_MS);
+
+      expect(await scimStatus(two, rotated)).toBe(200);
+      await deleteDirectoryConnection(ownerScope(org), connection.id);
+      expect(await msUntil(async () => (await scimStatus(two, rotated)) === 401)).toBeLessThan(REVOCATION_BOUND_MS);
+    });
   });
 });

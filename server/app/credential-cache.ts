@@ -20,6 +20,9 @@ import { createClient } from '../database/connections.ts';
 //     that is not a read: server/app/yoga.ts), so a caller who signs out or
 //     revokes a key here is refused on its very next request here.
 // Refusals are never cached: an unknown or revoked token reads every time.
+// The same holds for a directory connection's SCIM bearer token (its key is
+// prefixed `scim:`): a trigger on directory_connection NOTIFYs on a rotation,
+// a deletion or a change of what the SCIM service reads from the connection.
 
 export const CREDENTIALS_CHANNEL = 'parkpass_credentials';
 /** How long a cached credential is trusted without a notice; the bound a revocation waits on a server whose notice is lost. */
@@ -27,7 +30,8 @@ export const CREDENTIAL_CACHE_MS = 500;
 const RECONNECT_DELAYS_MS = [100, 500, 2_000, 5_000];
 
 interface Entry {
-  viewer: Viewer;
+  /** The caller (a Viewer), or what else the key names (a directory connection, under `scim:`). */
+  value: unknown;
   /** A session's end (checked against the request's clock at each use); null for an API key. */
   expiresAt: Date | null;
   /** performance.now() past which the entry is not used. */
@@ -52,7 +56,7 @@ export class CredentialCache {
   ) {}
 
   /** The cached caller of a token hash, if still trusted at `now` (the request's clock, for a session's expiry). */
-  get(tokenHash: string, now: Date): Viewer | undefined {
+  get<T = Viewer>(tokenHash: string, now: Date): T | undefined {
     if (!this.listening) {
       if (!this.client && !this.reconnectTimer && !this.closed) void this.connect();
       return undefined;
@@ -63,13 +67,13 @@ export class CredentialCache {
       this.entries.delete(tokenHash);
       return undefined;
     }
-    return entry.viewer;
+    return entry.value as T;
   }
 
   /** Stores what a lookup begun under `generation` found, unless a notice came meanwhile. */
-  set(tokenHash: string, viewer: Viewer, expiresAt: Date | null, generation: number): void {
+  set<T = Viewer>(tokenHash: string, value: T, expiresAt: Date | null, generation: number): void {
     if (!this.listening || generation !== this.generation) return;
-    this.entries.set(tokenHash, { viewer, expiresAt, until: performance.now() + this.ttlMs });
+    this.entries.set(tokenHash, { value, expiresAt, until: performance.now() + this.ttlMs });
   }
 
   /** Forgets every cached caller (a notice, or a write made by this process). */

@@ -172,7 +172,13 @@ export function createApp(options: AppOptions) {
               );
             } else if (isScimPath(path)) {
               const address = clientAddress(request, (serverContext as ServerContext).req);
-              const answer = await handleScimRequest(request, url, { ...service, rateLimits, address, requestId: requestIdOf(request) });
+              const answer = await handleScimRequest(request, url, {
+                ...service,
+                rateLimits,
+                address,
+                requestId: requestIdOf(request),
+                credentialCache: options.credentialCache,
+              });
               scimRequests.inc({ method: request.method, status: `${String(answer.status)[0]}xx` });
               endResponse(answer);
             } else if (path === '/webhooks/postmark' && options.postmarkWebhookPassword) {
@@ -203,7 +209,7 @@ export type App = ReturnType<typeof createApp>;
 
 /**
  * A request that may have written (anything but a GET or a GraphQL query: a mutation, a sign-out at
- * /admin/session, SCIM…) clears this server's credential cache before its answer leaves, so a revocation
+ * /admin/session…; not a SCIM request) clears this server's credential cache before its answer leaves, so a revocation
  * made here counts on the caller's very next request here; other servers hear of it through NOTIFY.
  */
 function clearCredentialsAfterWrites(cache: CredentialCache): Plugin {
@@ -214,7 +220,8 @@ function clearCredentialsAfterWrites(cache: CredentialCache): Plugin {
       if (request && getOperationAST(args.document, args.operationName)?.operation === 'query') reads.add(request);
     },
     onResponse({ request }) {
-      if (request.method !== 'GET' && !reads.has(request)) cache.clear();
+      // SCIM writes (users, groups) change no credential; the one connection change they may make clears it themselves.
+      if (request.method !== 'GET' && !reads.has(request) && !isScimPath(new URL(request.url).pathname)) cache.clear();
     },
   };
 }

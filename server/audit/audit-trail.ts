@@ -1,5 +1,5 @@
 import type { OrganizationScope } from '../kernel/scope.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { AuditEventKind } from '../generated/prisma/enums.ts';
 
 // The audit trail: every write that matters records who did it, when, what and
@@ -23,6 +23,14 @@ export type AuditScope = Pick<OrganizationScope, 'organizationId' | 'actor' | 'n
 export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScope, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
+  await tx.$executeRaw`${auditInsert(scope, list)}`;
+}
+
+/**
+ * The INSERT of recordAudit, for a caller that writes the entries in a statement of its own (a data-modifying CTE);
+ * `onlyIf`, a condition the rows are inserted under.
+ */
+export function auditInsert(scope: AuditScope, list: AuditEntry[], onlyIf: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   const adminId = scope.actor.kind === 'ADMIN' ? scope.actor.id : null;
   const apiKeyId = scope.actor.kind === 'API_KEY' ? scope.actor.id : null;
   const kinds = list.map((entry) => entry.kind);
@@ -31,7 +39,7 @@ export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScop
   const summaries = list.map((entry) => entry.summary);
   // text[] of JSON arrays: unnest cannot take a two-dimensional array of ragged rows.
   const fields = list.map((entry) => JSON.stringify(entry.changedFields ?? []));
-  await tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO audit_event (id, organization_id, occurred_at, kind, actor_type, actor_admin_id, actor_api_key_id, actor_name,
                              profile_id, subject_id, summary, changed_fields)
     SELECT gen_random_uuid(), ${scope.organizationId}::uuid, ${scope.now}::timestamptz, v.kind::"AuditEventKind", ${scope.actor.kind},
@@ -39,7 +47,8 @@ export async function recordAudit(tx: Prisma.TransactionClient, scope: AuditScop
            coalesce((SELECT name FROM admin WHERE id = ${adminId}::uuid), (SELECT name FROM api_key WHERE id = ${apiKeyId}::uuid)),
            v.profile_id, v.subject_id, v.summary, ARRAY(SELECT jsonb_array_elements_text(v.fields::jsonb))
     FROM unnest(${kinds}::text[], ${profileIds}::uuid[], ${subjectIds}::uuid[], ${summaries}::text[], ${fields}::text[])
-      AS v(kind, profile_id, subject_id, summary, fields)`;
+      AS v(kind, profile_id, subject_id, summary, fields)
+    WHERE ${onlyIf}`;
 }
 
 /** "first last" of a profile, for summaries. */

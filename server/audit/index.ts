@@ -1,2 +1,3 @@
 // The audit trail's public entry: what other domains record and erase.
-export { eraseAdminFromTrail, eraseProfileFromTrail, personName, recordAudit } from './audit-trail.ts';
+export type { AuditEntry } from './audit-trail.ts';
+export { auditInsert, eraseAdminFromTrail, eraseProfileFromTrail, personName, recordAudit } from './audit-trail.ts';

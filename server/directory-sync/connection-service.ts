@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit/index.ts';
 import { DirectoryConnectionLimitReachedError, InvalidInputError, NotFoundError } from '../kernel/errors.ts';
 import type { DirectoryConnection, DirectoryGroup } from '../generated/prisma/client.ts';
-import type { DirectoryInvitePolicy, PaymentMethod } from '../generated/prisma/enums.ts';
+import type { DirectoryInvitePolicy, PaymentMethod, Plan } from '../generated/prisma/enums.ts';
 import { parseRequiredText } from '../kernel/text-fields.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { RequestScope } from '../kernel/scope.ts';
@@ -234,7 +234,31 @@ export async function mapDirectoryGroup(scope: RequestScope, groupId: string, in
 }
 
 /** The connection a bearer token names, with its organization's plan; null for an unknown token. */
-export async function connectionOfToken(prisma: PrismaClient, token: string) {
+export type TokenConnection = DirectoryConnection & { organization: { plan: Plan } };
+
+/** What the SCIM service uses of the app's credential cache (server/app/credential-cache.ts), which the app passes in. */
+export interface TokenCache {
+  get<T>(key: string, now: Date): T | undefined;
+  set<T>(key: string, value: T, expiresAt: Date | null, generation: number): void;
+  readonly generation: number;
+  clear(): void;
+}
+
+/**
+ * The connection a SCIM bearer token names, with its organization's plan; null for an unknown token. With the
+ * credential cache, a token read in the last half second on this server is not read again (a rotation, deletion
+ * or change of the connection, or a plan change, clears every server's cache through NOTIFY); a refusal always reads.
+ */
+export async function connectionOfToken(prisma: PrismaClient, token: string, now: Date, cache?: TokenCache): Promise<TokenConnection | null> {
   if (!token.startsWith(DIRECTORY_TOKEN_PREFIX) || token.length > 200) return null;
-  return prisma.directoryConnection.findUnique({ where: { tokenHash: hashDirectoryToken(token) }, include: { organization: { select: { plan: true } } } });
+  const key = `scim:${hashDirectoryToken(token)}`;
+  const cached = cache?.get<TokenConnection>(key, now);
+  if (cached) return cached;
+  const generation = cache?.generation ?? 0;
+  const connection = await prisma.directoryConnection.findUnique({
+    where: { tokenHash: hashDirectoryToken(token) },
+    include: { organization: { select: { plan: true } } },
+  });
+  if (connection) cache?.set(key, connection, null, generation);
+  return connection;
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import { REQUEST_LOG_DAYS } from './scim-limits.ts';
+import { uuidV7 } from '../kernel/uuid-v7.ts';
 
 // The request log an admin reads: every SCIM request of a connection, kept 30
 // days (older ones are swept as new ones arrive), so "why wasn't Alice
@@ -90,7 +90,7 @@ async function storeEntries(prisma: PrismaClient, entries: LoggedRequest[]): Pro
     if (!known || known < occurredAt) latest.set(connectionId, occurredAt);
   }
   const rows = entries.map(
-    (entry) => Prisma.sql`(${requestId()}::uuid, ${entry.organizationId}::uuid, ${entry.connectionId}::uuid, ${entry.occurredAt}::timestamptz,
+    (entry) => Prisma.sql`(${uuidV7()}::uuid, ${entry.organizationId}::uuid, ${entry.connectionId}::uuid, ${entry.occurredAt}::timestamptz,
       ${entry.method}, ${cut(entry.resource, 500)}, ${entry.status}::int, ${cut(entry.summary, 2_000)},
       ${entry.error === null ? null : cut(entry.error, 1_000)}::text, ${entry.durationMs}::int)`,
   );
@@ -108,30 +108,4 @@ async function storeEntries(prisma: PrismaClient, entries: LoggedRequest[]): Pro
     INSERT INTO directory_request (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
     SELECT e.* FROM (VALUES ${Prisma.join(rows)}) AS e (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
     JOIN directory_connection c ON c.id = e.connection_id`;
-}
-
-let lastMs = 0;
-let sequence = 0;
-
-/** A UUIDv7 (time-ordered, as the schema's uuid(7) ids), increasing within this process: the log reads newest first by id. */
-function requestId(): string {
-  let ms = Date.now();
-  if (ms <= lastMs) {
-    ms = lastMs;
-    sequence++;
-    if (sequence > 0xfff) {
-      ms = ++lastMs;
-      sequence = 0;
-    }
-  } else {
-    sequence = 0;
-  }
-  lastMs = ms;
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = 0x70 | (sequence >> 8);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -2,7 +2,7 @@ import { planIncludes } from '../kernel/policy.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { RateLimits } from '../security/rate-limits.ts';
 import type { AppSettings, Clock } from '../kernel/scope.ts';
-import { connectionOfToken, goLiveIfDue, scimBaseUrl } from './connection-service.ts';
+import { connectionOfToken, goLiveIfDue, scimBaseUrl, type TokenCache } from './connection-service.ts';
 import type { DirectoryScope } from './directory-scope.ts';
 import { logRequest } from './request-log.ts';
 import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery.ts';
@@ -30,6 +30,8 @@ export interface ScimDependencies {
   /** The caller's network address (rate limits of refused tokens). */
   address: string;
   requestId: string;
+  /** This server's credential cache (server/app/credential-cache.ts), which also keeps the connections of SCIM tokens. */
+  credentialCache?: TokenCache;
 }
 
 export const SCIM_PATH = '/scim/v2';
@@ -45,7 +47,7 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
   let failure: ScimError | null = null;
   try {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
-    const connection = token ? await connectionOfToken(deps.prisma, token) : null;
+    const connection = token ? await connectionOfToken(deps.prisma, token, deps.clock.now(), deps.credentialCache) : null;
     if (!connection) {
       await charge(deps, null);
       throw new ScimError(401, 'The bearer token is missing, or names no directory connection (deleted, or replaced by a rotation).', undefined, {
@@ -73,6 +75,8 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
     const active = scope;
     if (connection.invitePolicy === 'ON_GO_LIVE_DATE' && connection.goLiveAt && connection.goLiveAt <= active.now && !connection.wentLiveAt) {
       await deps.prisma.$transaction((tx) => goLiveIfDue(tx, active), { timeout: 120_000 });
+      // The connection cached here has just changed (went live): read it again on the next request.
+      deps.credentialCache?.clear();
     }
     response = await route_(request, url, route, active);
   } catch (error) {

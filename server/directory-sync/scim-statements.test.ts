@@ -6,7 +6,8 @@ import { connectDirectory, USER, useScimServer } from '../test/scim-client.ts';
 // costs one statement beside the token's lookup and the request log, and
 // answers as before: the connection's user (userName compared
 // case-insensitively), a profile no connection holds whose email it is
-// (adoptable), nothing for a user another connection holds or deleted.
+// (adoptable), nothing for a user another connection holds or deleted. A
+// POST of a new user is one statement too (no transaction).
 
 const kit = useTestKit();
 const server = useScimServer(kit);
@@ -47,5 +48,36 @@ describe('a filtered GET by userName', () => {
     }
     const ada = (await entra.get(byUserName('ada@contoso.test'))).body.Resources[0];
     expect(ada).toEqual((await entra.get(`/Users/${held.body.id}`)).body);
+  });
+});
+
+describe('a POST of a new user', () => {
+  it('is one statement beside the token and the log, and writes what the general path writes', async ({ org }) => {
+    const entra = await connectDirectory(kit, server, org);
+    kit.resetStatements();
+    const created = await entra.post('/Users', {
+      schemas: [USER],
+      userName: 'Grace@Contoso.test',
+      externalId: 'EMP-1',
+      name: { givenName: 'Grace', familyName: 'Hopper' },
+      emails: [{ value: 'grace@contoso.test', primary: true }],
+      displayName: 'Grace H',
+    });
+    expect(created.status).toBe(201);
+    // The token's connection, the one statement (no BEGIN, no COMMIT), the request log.
+    expect(kit.statements).toHaveLength(3);
+    expect(created.body).toEqual((await entra.get(`/Users/${created.body.id}`)).body);
+    const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: created.body.id }, include: { directoryUser: true } });
+    expect(profile).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.test', externalId: 'EMP-1', status: 'NOT_INVITED' });
+    expect(profile.directoryUser).toMatchObject({ connectionId: entra.connectionId, userName: 'Grace@Contoso.test', active: true });
+    const audit = await kit.prisma.auditEvent.findMany({ where: { profileId: created.body.id } });
+    expect(audit.map((event) => [event.kind, event.actorType, event.summary])).toEqual([
+      ['PROFILE_CREATED', 'PARKPASS', 'Created the profile of Grace Hopper.'],
+    ]);
+
+    // The same userName again: a 409, nothing written (the general path decides it).
+    const again = await entra.post('/Users', { schemas: [USER], userName: 'grace@contoso.TEST', name: { givenName: 'G', familyName: 'H' } });
+    expect(again.status).toBe(409);
+    expect(await kit.prisma.profile.count({ where: { organizationId: org.id, email: { startsWith: 'grace' } } })).toBe(1);
   });
 });

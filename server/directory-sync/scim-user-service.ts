@@ -1,13 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
 import { scimPatch, ScimError as PatchError, type ScimPatchOperation } from 'scim-patch';
-import { personName, recordAudit } from '../audit/index.ts';
+import { auditInsert, personName, recordAudit } from '../audit/index.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { EmailAlreadyUsedError, ExternalIdAlreadyUsedError, InputError } from '../kernel/errors.ts';
 import { type DirectoryUser, Prisma, type Profile } from '../generated/prisma/client.ts';
-import { createProfileIn, type ProfileFields, updateProfileIn } from '../profiles/index.ts';
+import { createProfileIn, newProfileInsert, profileCreatedAudit, type ProfileFields, updateProfileIn } from '../profiles/index.ts';
+import { uuidV7 } from '../kernel/uuid-v7.ts';
 import { connectionWords, type DirectoryScope } from './directory-scope.ts';
 import { reconcileGroupAccess } from './group-access.ts';
-import { deactivate, inviteByPolicy, reactivate } from './lifecycle-service.ts';
+import { deactivate, inviteByPolicy, policyInvitesNow, reactivate } from './lifecycle-service.ts';
 import { invalidValue, notFound, ScimError, uniqueness } from './scim-errors.ts';
 import { type EqualityFilter, equalityFilter } from './scim-filter.ts';
 import { normalizeUser, type ScimObject, USER_SCHEMA, type UserFields, userFields } from './scim-user.ts';
@@ -205,6 +206,13 @@ function adoptableWhere(scope: DirectoryScope, conditions: EqualityFilter): Pris
 export async function createUser(scope: DirectoryScope, body: ScimObject): Promise<ScimObject> {
   const user = normalizeUser(body);
   const fields = userFields(user);
+  // What an IdP mostly sends: a new person, active, under a policy that invites nobody now. One statement, no transaction.
+  if (fields.active && !policyInvitesNow(scope)) {
+    const created = await createNewUser(scope, user, fields).catch((error: unknown) => {
+      throw asScimError(error);
+    });
+    if (created) return userResource(scope, created);
+  }
   return writeUser(scope, async (tx) => {
     // One statement: the connection's user with this userName, and the profiles with this email or externalId.
     const rows = await tx.$queryRaw<(LoadedProfileRow & { takenId: string | null; takenDeletedAt: Date | null })[]>`
@@ -253,6 +261,37 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
     }
     return profileId;
   });
+}
+
+/**
+ * A user no one has yet (no user of the connection with its userName, no profile of the organization with its email
+ * or externalId) written in ONE statement, atomic without a transaction: the profile as the profile service writes it,
+ * its audit entry, its directory user. What the transaction of createUser would write in that case, with the same
+ * rules (profile-service.ts's row and audit entry); the unique indexes decide a race (a 409, as there). Null, with
+ * nothing written, when the user or profile exists: createUser then takes its general path.
+ */
+async function createNewUser(scope: DirectoryScope, user: ScimObject, fields: UserFields): Promise<LoadedProfile | null> {
+  const id = uuidV7();
+  const rows = await scope.prisma.$queryRaw<LoadedProfileRow[]>`
+    WITH fresh AS (
+      SELECT NOT EXISTS (
+               SELECT 1 FROM directory_user WHERE connection_id = ${scope.connection.id}::uuid AND user_name = ${fields.userName}::citext)
+         AND NOT EXISTS (
+               SELECT 1 FROM profile WHERE organization_id = ${scope.organizationId}::uuid
+                 AND (email = ${fields.profile.email}::citext OR external_id = ${fields.profile.externalId ?? null}::text)) AS yes
+    ), p AS (${newProfileInsert(scope, id, fields.profile, Prisma.sql`(SELECT yes FROM fresh)`)}
+    ), audited AS (${auditInsert(scope, [profileCreatedAudit(id, fields.profile)], Prisma.sql`EXISTS (SELECT 1 FROM p)`)}
+    ), d AS (
+      INSERT INTO directory_user (profile_id, organization_id, connection_id, user_name, active, attributes, created_at, updated_at)
+      SELECT p.id, p.organization_id, ${scope.connection.id}::uuid, ${fields.userName}::citext, true, ${JSON.stringify(keptAttributes(user))}::jsonb,
+             ${scope.now}::timestamptz, ${scope.now}::timestamptz
+      FROM p
+      RETURNING *
+    )
+    SELECT ${LOADED_PROFILE_COLUMNS} FROM p LEFT JOIN d ON d.profile_id = p.id`;
+  if (!rows.length) return null;
+  scope.changes.push(`created the profile of ${personName(fields.profile)}`);
+  return loadedProfile(rows[0]!);
 }
 
 /**

@@ -8,14 +8,14 @@ import {
   UnknownParkingLotError,
   UnknownTagError,
 } from '../kernel/errors.ts';
-import type { Prisma, Profile } from '../generated/prisma/client.ts';
+import { Prisma, type Profile } from '../generated/prisma/client.ts';
 import { retryIfLinkVanished } from '../database/foreign-key-violation.ts';
 import { uniqueViolation } from '../database/unique-violation.ts';
 import { parseProfileFields, type ProfileFields, type ProfileFieldsInput } from './profile-input.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/index.ts';
 import { profileSearchText, profileSortName } from './search-text.ts';
 import { idempotentCreate, oncePerCall } from '../kernel/idempotency.ts';
-import { eraseProfileFromTrail, personName, recordAudit } from '../audit/index.ts';
+import { type AuditEntry, eraseProfileFromTrail, personName, recordAudit } from '../audit/index.ts';
 
 /** The names of the fields an input gives (what an update touched), for the audit trail: names only, never values. */
 export const givenFields = (fields: ProfileFields) =>
@@ -60,8 +60,38 @@ export async function createProfileIn(
   options: { uniquenessChecked?: boolean } = {},
 ): Promise<Profile> {
   const profile = await insertProfile(tx, scope, fields, path, options.uniquenessChecked ?? false);
-  await recordAudit(tx, scope, { kind: 'PROFILE_CREATED', profileId: profile.id, summary: `Created the profile of ${personName(profile)}.` });
+  await recordAudit(tx, scope, profileCreatedAudit(profile.id, profile));
   return profile;
+}
+
+/** The audit entry of a profile's creation. */
+export const profileCreatedAudit = (profileId: string, fields: { firstName: string; lastName: string }): AuditEntry => ({
+  kind: 'PROFILE_CREATED',
+  profileId,
+  summary: `Created the profile of ${personName(fields)}.`,
+});
+
+/**
+ * The row insertProfile writes for a profile with no parking lots or tags, as an INSERT of its own under `onlyIf`
+ * (for a caller that writes it in one statement with what goes with it, server/directory-sync/scim-user-service.ts);
+ * RETURNING the profile's columns. Its uniqueness is the unique indexes' (the caller has looked for the email and
+ * externalId in the same statement).
+ */
+export function newProfileInsert(
+  scope: Pick<OrganizationScope, 'organizationId' | 'now'>,
+  id: string,
+  fields: ProfileFields & { firstName: string; lastName: string; email: string },
+  onlyIf: Prisma.Sql,
+): Prisma.Sql {
+  if (fields.parkingLotIds?.length || fields.tagIds?.length) throw new Error('newProfileInsert writes no parking lots or tags.');
+  return Prisma.sql`
+    INSERT INTO profile (id, organization_id, first_name, last_name, email, phone, external_id, locale, status, payment_methods,
+                         search_text, sort_name, created_at, updated_at)
+    SELECT ${id}::uuid, ${scope.organizationId}::uuid, ${fields.firstName}, ${fields.lastName}, ${fields.email}::citext, ${fields.phone ?? null},
+           ${fields.externalId ?? null}, ${fields.locale ?? null}::"Locale", 'NOT_INVITED', ${fields.paymentMethods ?? []}::"PaymentMethod"[],
+           ${profileSearchText(fields)}, ${profileSortName(fields)}, ${scope.now}::timestamptz, ${scope.now}::timestamptz
+    WHERE ${onlyIf}
+    RETURNING *`;
 }
 
 async function insertProfile(
