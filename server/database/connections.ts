@@ -104,13 +104,26 @@ export function isConnectionLoss(error: unknown): boolean {
 }
 
 /**
+ * pg-pool's refusal of a second release of one client. graphile-worker (0.16)
+ * releases its LISTEN client twice when the connection drops while the runner
+ * is stopping (its error handler and its shutdown both release it, in a
+ * promise nobody awaits): the client is already back in the pool, nothing is lost.
+ */
+const DOUBLE_RELEASE = 'Release called on client which has already been released to the pool.';
+
+/**
  * The server's and the worker's `unhandledRejection` listener. graphile-worker
- * leaves promises of its own rejected with nobody to catch them when its cron
- * cannot reach the database (at the minute a cron item is due): that is logged,
- * and the job runner is started again (server/app/worker.ts). Any other
+ * leaves promises of its own rejected with nobody to catch them when the
+ * database goes away: its cron at the minute an item is due, its LISTEN
+ * client's double release (DOUBLE_RELEASE) while a lost runner stops. Those are
+ * logged, and the job runner is started again (server/app/worker.ts). Any other
  * unhandled rejection still ends the process, as Node does by default.
  */
 export function survivingLostConnections(reason: unknown): void {
+  if (reason instanceof Error && reason.message === DOUBLE_RELEASE) {
+    log.warn({ component: 'database', err: reason }, 'A database client was released twice after a lost connection (graphile-worker); ignored.');
+    return;
+  }
   if (!isConnectionLoss(reason)) throw reason;
   connectionErrorReporter('unawaited')(reason);
 }
