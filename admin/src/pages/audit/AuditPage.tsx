@@ -182,7 +182,10 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
           <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(event.occurredAt)}</Table.Td>
           <Table.Td>{actorName(event, t)}</Table.Td>
           <Table.Td>
-            <Text size="sm">{event.summary}</Text>
+            {/* Written by the server, in English. */}
+            <Text size="sm" lang="en">
+              {event.summary}
+            </Text>
             <Group gap="xs">
               {linksOf(event, t).map((link) => (
                 <Anchor key={link.to} component={Link} to={link.to} size="sm">

@@ -156,7 +156,10 @@ function RunRow({ run: read }: { run: BulkRunRow_BulkInvitationFragment }) {
       </Table.Td>
       <Table.Td>{run.startedBy?.name ?? t('audit.actor.unknown')}</Table.Td>
       <Table.Td>
-        <Text size="sm">{run.selectionSummary}</Text>
+        {/* Written by the server, in English. */}
+        <Text size="sm" lang="en">
+          {run.selectionSummary}
+        </Text>
       </Table.Td>
       <Table.Td>
         <RunCounts run={run} />
