@@ -57,6 +57,8 @@ beforeAll(async () => {
   // A bulk invitation that skipped someone.
   const [vera] = await org.insertProfiles(1, { with: () => ({ firstName: 'Vera', lastName: 'Validated', status: 'VALIDATED' }) });
   const [nina] = await org.insertProfiles(1, { with: () => ({ firstName: 'Nina', lastName: 'New', tagIds: [org.tags[0]!.id] }) });
+  // One person a walk gets a link to hand over (a second new invitation within minutes would be too soon).
+  await org.insertProfiles(8, { with: (i) => ({ firstName: 'Lou', lastName: `Link${i}`, invitationExpiresAt: new Date(now + 60 * HOUR) }) });
   const run = await org.admin.profilesInviteCounts({ profileIds: [globalId('Profile', vera!), globalId('Profile', nina!)] });
   expect(run.__typename).toBe('ProfilesInvitePayload');
 
@@ -113,7 +115,7 @@ const WALKS = (['en', 'fr'] as const).flatMap((locale) =>
 );
 
 describe('accessibility of the newer screens', () => {
-  for (const { locale, scheme, width } of WALKS) {
+  for (const [walk, { locale, scheme, width }] of WALKS.entries()) {
     it(`${locale}, ${scheme}, ${width} px`, async () => {
       const narrow = width < 768;
       const t = (id: MessageId, values?: Record<string, string | number>) => say(locale, id, values);
@@ -200,17 +202,18 @@ describe('accessibility of the newer screens', () => {
         undefined,
         'invitations-revoke',
       );
-      // The link: made (a new invitation without email: Alice stays open), copied, shown as QR code.
+      // The link: made (a new invitation without email: the person stays open), copied, shown as QR code.
       await page.getByRole('tab', { name: t('invitations.view.OPEN') }).click();
-      const aliceActions = t('invitations.actionsFor', { name: 'Alice Open' });
+      const lou = `Lou Link${walk}`;
+      const louActions = t('invitations.actionsFor', { name: lou });
       await dialog(
         'A link to hand over',
-        t('invitations.linkTitle', { name: 'Alice Open' }),
+        t('invitations.linkTitle', { name: lou }),
         async () => {
-          await page.getByRole('button', { name: aliceActions }).click();
+          await page.getByRole('button', { name: louActions }).click();
           await page.getByRole('menuitem', { name: t('invitations.link') }).click();
         },
-        aliceActions,
+        louActions,
         async () => {
           await check('A link to hand over, before it is made');
           const box = page.getByRole('dialog');
@@ -218,7 +221,7 @@ describe('accessibility of the newer screens', () => {
           await box.getByRole('button', { name: t('invitations.copy') }).click();
           await box.getByRole('status').getByText(t('invitations.copied')).waitFor();
           await box.getByRole('button', { name: t('invitations.showQr') }).click();
-          await box.getByRole('img', { name: t('invitations.qrAlt', { name: 'Alice Open' }) }).waitFor();
+          await box.getByRole('img', { name: t('invitations.qrAlt', { name: lou }) }).waitFor();
         },
         'invitations-link-qr',
       );
@@ -403,9 +406,8 @@ describe('the newer screens with the keyboard only', () => {
     expect(new URL(page.url()).search).toBe('?view=undeliverable');
     const actions = 'Actions for Boris Bounce';
     await tabTo(page, actions);
+    // Opened with the keyboard, the menu starts on its first item.
     await page.keyboard.press('Enter');
-    await page.getByRole('menuitem').first().waitFor();
-    await page.keyboard.press('ArrowDown');
     await expect.poll(() => focusedName(page)).toBe('Fix the address and send again');
     await page.keyboard.press('Enter');
     const fix = page.getByRole('dialog', { name: 'Send Boris Bounce a new invitation' });
@@ -461,6 +463,8 @@ describe('the newer screens with the keyboard only', () => {
     await tabTo(phone, 'Qui');
     await phone.keyboard.press('ArrowDown');
     await phone.getByRole('option').first().waitFor();
+    // The first option is "Tout le monde"; the next one a person.
+    await phone.keyboard.press('ArrowDown');
     await phone.keyboard.press('Enter');
     await expect.poll(() => new URL(phone.url()).searchParams.has('actor')).toBe(true);
     await tabTo(phone, 'Effacer les filtres');

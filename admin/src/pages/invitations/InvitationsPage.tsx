@@ -54,7 +54,7 @@ export function InvitationsPage() {
             <Text size="sm" c="dimmed" mb="xs">
               {t(`invitations.viewHint.${name}`)}
             </Text>
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={narrow ? 300 : 760}>
               <Table aria-label={t(`invitations.view.${name}`)} striped>
                 <Table.Thead>
                   <Table.Tr>
