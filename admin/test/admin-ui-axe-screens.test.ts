@@ -35,6 +35,8 @@ const HOUR = 3_600_000;
 let org: TestOrganization;
 const ids: Record<string, string> = {};
 let joinPath = '';
+/** The people who get a link to hand over, one a walk. */
+let lous: string[] = [];
 
 beforeAll(async () => {
   org = await kit.createOrganization({ name: 'Walk Parking' });
@@ -58,7 +60,8 @@ beforeAll(async () => {
   const [vera] = await org.insertProfiles(1, { with: () => ({ firstName: 'Vera', lastName: 'Validated', status: 'VALIDATED' }) });
   const [nina] = await org.insertProfiles(1, { with: () => ({ firstName: 'Nina', lastName: 'New', tagIds: [org.tags[0]!.id] }) });
   // One person a walk gets a link to hand over (a second new invitation within minutes would be too soon).
-  await org.insertProfiles(8, { with: (i) => ({ firstName: 'Lou', lastName: `Link${i}`, invitationExpiresAt: new Date(now + 60 * HOUR) }) });
+  const links = await org.insertProfiles(8, { with: () => ({ firstName: 'Lou', invitationExpiresAt: new Date(now + 60 * HOUR) }) });
+  lous = (await kit.prisma.profile.findMany({ where: { id: { in: links } } })).map((lou) => `${lou.firstName} ${lou.lastName}`);
   const run = await org.admin.profilesInviteCounts({ profileIds: [globalId('Profile', vera!), globalId('Profile', nina!)] });
   expect(run.__typename).toBe('ProfilesInvitePayload');
 
@@ -204,7 +207,7 @@ describe('accessibility of the newer screens', () => {
       );
       // The link: made (a new invitation without email: the person stays open), copied, shown as QR code.
       await page.getByRole('tab', { name: t('invitations.view.OPEN') }).click();
-      const lou = `Lou Link${walk}`;
+      const lou = lous[walk]!;
       const louActions = t('invitations.actionsFor', { name: lou });
       await dialog(
         'A link to hand over',
