@@ -60,7 +60,9 @@ beforeAll(async () => {
   const [vera] = await org.insertProfiles(1, { with: () => ({ firstName: 'Vera', lastName: 'Validated', status: 'VALIDATED' }) });
   const [nina] = await org.insertProfiles(1, { with: () => ({ firstName: 'Nina', lastName: 'New', tagIds: [org.tags[0]!.id] }) });
   // One person a walk gets a link to hand over (a second new invitation within minutes would be too soon).
-  const links = await org.insertProfiles(8, { with: () => ({ firstName: 'Lou', invitationExpiresAt: new Date(now + 60 * HOUR) }) });
+  const links = await org.insertProfiles(8, {
+    with: (i) => ({ firstName: 'Lou', lastName: `Link${'ABCDEFGH'[i % 8]}`, invitationExpiresAt: new Date(now + 60 * HOUR) }),
+  });
   lous = (await kit.prisma.profile.findMany({ where: { id: { in: links } } })).map((lou) => `${lou.firstName} ${lou.lastName}`);
   const run = await org.admin.profilesInviteCounts({ profileIds: [globalId('Profile', vera!), globalId('Profile', nina!)] });
   expect(run.__typename).toBe('ProfilesInvitePayload');
