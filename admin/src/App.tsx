@@ -1,4 +1,4 @@
-import { createTheme, localStorageColorSchemeManager, MantineProvider, Modal, Notification, Table } from '@mantine/core';
+import { createTheme, localStorageColorSchemeManager, Menu, MantineProvider, Modal, Notification, Table } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type ComponentType, lazy, Suspense, useMemo } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
@@ -24,14 +24,27 @@ const themeFor = (close: string) =>
     components: {
       Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': close } } }),
+      // Without the unnamed focusable placeholder Mantine puts first in a menu (axe: a menu holds menu items only).
+      Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
       // A table wider than a phone scrolls sideways: its scrolling box takes the focus, so the keyboard can scroll it too.
       TableScrollContainer: Table.ScrollContainer.extend({ defaultProps: { scrollAreaProps: { viewportProps: { tabIndex: 0 } } } }),
     },
   });
 const cssVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--mantine-color-error': 'var(--mantine-color-red-9)' },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)', '--mantine-color-error': 'var(--mantine-color-red-4)' },
+  // Text colors that read on either scheme (a dark shade on white, a light one on the dark background).
+  light: {
+    '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
+    '--mantine-color-error': 'var(--mantine-color-red-9)',
+    '--parkpass-color-success': 'var(--mantine-color-teal-9)',
+    '--parkpass-color-info': 'var(--mantine-color-blue-9)',
+  },
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+    '--mantine-color-error': 'var(--mantine-color-red-4)',
+    '--parkpass-color-success': 'var(--mantine-color-teal-4)',
+    '--parkpass-color-info': 'var(--mantine-color-blue-4)',
+  },
 });
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'parkpass.admin.color-scheme' });
 

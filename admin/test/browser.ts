@@ -94,7 +94,7 @@ export async function expectAccessible(page: Page, what: string) {
         `${v.id} (${v.impact}): ${v.help} — ${v.nodes
           .map((n) => n.target.join(' '))
           .slice(0, 3)
-          .join(' | ')}`,
+          .join(' | ')} — ${[...(v.nodes[0]?.any ?? []), ...(v.nodes[0]?.all ?? [])].map((check) => check.message).join(' ')}`,
     );
   expect(serious, `accessibility of ${what}`).toEqual([]);
 }

@@ -47,8 +47,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       const target = back?.current ?? opener.current;
       // After the page is no longer inert (the effect below is cleaned up first).
       requestAnimationFrame(() => {
-        // A button that went away or became disabled (nothing selected any more): the page's content instead.
-        if (target?.isConnected && !(target as HTMLButtonElement).disabled) target.focus();
+        // A button drawn again (its row re-rendered) is found by its name; one that went away or became
+        // disabled (nothing selected any more): the page's content instead.
+        const label = target?.getAttribute('aria-label');
+        const again = target?.isConnected ? target : label ? document.querySelector<HTMLElement>(`[aria-label="${CSS.escape(label)}"]`) : null;
+        if (again && !(again as HTMLButtonElement).disabled) again.focus();
         else document.getElementById('main')?.focus();
       });
     };

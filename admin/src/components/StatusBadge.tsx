@@ -25,12 +25,12 @@ export function StatusBadge({ profile }: { profile: StatusBadge_ProfileFragment 
         {t(`status.${profile.status}`)}
       </Badge>
       {expired && (
-        <Badge color="red.9" variant="outline" {...badge}>
+        <Badge color="var(--mantine-color-error)" variant="outline" {...badge}>
           {t('status.expired')}
         </Badge>
       )}
       {closed && (
-        <Badge color="red.9" variant="outline" {...badge}>
+        <Badge color="var(--mantine-color-error)" variant="outline" {...badge}>
           {t('status.invitationClosed')}
         </Badge>
       )}

@@ -10,7 +10,13 @@ import { FR } from './messages.fr.ts';
 
 export type UiLocale = 'en' | 'fr';
 export const UI_LOCALES: readonly UiLocale[] = ['en', 'fr'];
-const MESSAGES: Record<UiLocale, Record<MessageId, string>> = { en: EN, fr: FR };
+/** French typography: the space before « : ; ? ! » and inside « … » does not break, so no line starts with a colon. */
+const frenchSpaces = (messages: Record<MessageId, string>) =>
+  Object.fromEntries(Object.entries(messages).map(([id, text]) => [id, text.replace(/ ([:;?!»])/g, '\u00a0$1').replace(/« /g, '«\u00a0')])) as Record<
+    MessageId,
+    string
+  >;
+const MESSAGES: Record<UiLocale, Record<MessageId, string>> = { en: EN, fr: frenchSpaces(FR) };
 const STORAGE_KEY = 'parkpass.admin.locale';
 
 /** The stored choice, else the first of the browser's languages the UI speaks, else English. */

@@ -24,6 +24,7 @@ export const INVITATIONS_EN = {
   'invitations.person': 'Person',
   'invitations.sent': 'Sent',
   'invitations.expires': 'Expires',
+  'invitations.expiresOn': 'Expires {date}',
   'invitations.delivery': 'Email',
   'invitations.actions': 'Actions',
   'invitations.actionsFor': 'Actions for {name}',

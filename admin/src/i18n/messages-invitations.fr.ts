@@ -26,6 +26,7 @@ export const INVITATIONS_FR: Record<keyof typeof INVITATIONS_EN, string> = {
   'invitations.person': 'Personne',
   'invitations.sent': 'Envoyée',
   'invitations.expires': 'Expire',
+  'invitations.expiresOn': 'Expire le {date}',
   'invitations.delivery': 'E-mail',
   'invitations.actions': 'Actions',
   'invitations.actionsFor': 'Actions pour {name}',

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -54,6 +55,7 @@ function dayStart(day: string | null, plusDays = 0): string | undefined {
 
 export function AuditPage() {
   const t = useT();
+  const narrow = useNarrow();
   const access = usePermission('VIEW_AUDIT_TRAIL');
   const [params, setParams] = useSearchParams();
   const actor = params.get('actor');
@@ -100,12 +102,12 @@ export function AuditPage() {
           </Button>
         )}
       </Group>
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer minWidth={narrow ? 300 : 640}>
         <Table aria-label={t('audit.table')} striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>{t('audit.when')}</Table.Th>
-              <Table.Th>{t('audit.who')}</Table.Th>
+              {!narrow && <Table.Th>{t('audit.when')}</Table.Th>}
+              {!narrow && <Table.Th>{t('audit.who')}</Table.Th>}
               <Table.Th>{t('audit.what')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -139,6 +141,8 @@ interface ChunkProps {
 function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) {
   const t = useT();
   const format = useFormat();
+  const narrow = useNarrow();
+  const columns = narrow ? 1 : 3;
   const [{ data, error }, reexecute] = useQuery({ query: AdminAuditTrailDocument, variables: { filter, first: PAGE_SIZE, after } });
   const events = data?.auditEvents.edges.map((edge) => edge.node);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reported once per page loaded.
@@ -149,7 +153,7 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
     return (
       <Table.Tbody>
         <Table.Tr>
-          <Table.Td colSpan={3}>
+          <Table.Td colSpan={columns}>
             <ErrorState error={error} retry={() => reexecute({ requestPolicy: 'network-only' })} />
           </Table.Td>
         </Table.Tr>
@@ -159,7 +163,7 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
     return (
       <Table.Tbody>
         <Table.Tr>
-          <Table.Td colSpan={3}>
+          <Table.Td colSpan={columns}>
             <Loading />
           </Table.Td>
         </Table.Tr>
@@ -170,7 +174,7 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
     <Table.Tbody>
       {first && (
         <Table.Tr>
-          <Table.Td colSpan={3}>
+          <Table.Td colSpan={columns}>
             <Text size="sm" c="dimmed" role="status">
               {t('audit.count', { count: totalCount })}
             </Text>
@@ -179,10 +183,19 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
       )}
       {data.auditEvents.edges.map(({ cursor, node: event }) => (
         <Table.Tr key={cursor}>
-          <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(event.occurredAt)}</Table.Td>
-          <Table.Td>{actorName(event, t)}</Table.Td>
+          {!narrow && <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(event.occurredAt)}</Table.Td>}
+          {!narrow && <Table.Td>{actorName(event, t)}</Table.Td>}
           <Table.Td>
-            <Text size="sm">{event.summary}</Text>
+            {narrow && (
+              // On a phone one column says it all, so the row fits without scrolling sideways.
+              <Text size="sm" c="dimmed">
+                {format.dateTime(event.occurredAt)} · {actorName(event, t)}
+              </Text>
+            )}
+            {/* Written by the server, in English. */}
+            <Text size="sm" lang="en">
+              {event.summary}
+            </Text>
             <Group gap="xs">
               {linksOf(event, t).map((link) => (
                 <Anchor key={link.to} component={Link} to={link.to} size="sm">
@@ -195,7 +208,7 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
       ))}
       {last && pageInfo.hasNextPage && pageInfo.endCursor && (
         <Table.Tr>
-          <Table.Td colSpan={3}>
+          <Table.Td colSpan={columns}>
             <Button variant="default" onClick={() => onMore(pageInfo.endCursor!)}>
               {t('audit.more')}
             </Button>
@@ -205,3 +218,6 @@ function AuditChunk({ filter, after, first, last, onSeen, onMore }: ChunkProps) 
     </Table.Tbody>
   );
 }
+
+/** Below 768 px (where the menu folds behind the burger) the table has one column. */
+const useNarrow = () => useMediaQuery('(max-width: 48em)') ?? false;

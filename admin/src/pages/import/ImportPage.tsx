@@ -222,7 +222,7 @@ export function ImportPage() {
             </Text>
           )}
           {!mappingComplete && (
-            <Text size="sm" c="red.9" role="alert">
+            <Text size="sm" c="var(--mantine-color-error)" role="alert">
               {t('import.mappingMissing')}
             </Text>
           )}
@@ -325,7 +325,13 @@ export function ImportPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      <Text size="sm" fw={600} c={{ CREATED: undefined, UPDATED: 'blue.9', UNCHANGED: 'dimmed', INVALID: 'red.9' }[row.outcome]}>
+                      <Text
+                        size="sm"
+                        fw={600}
+                        c={
+                          { CREATED: undefined, UPDATED: 'var(--parkpass-color-info)', UNCHANGED: 'dimmed', INVALID: 'var(--mantine-color-error)' }[row.outcome]
+                        }
+                      >
                         {stage.kind === 'applied' && (row.outcome === 'CREATED' || row.outcome === 'UPDATED')
                           ? t(`import.done.${row.outcome}`)
                           : t(`import.outcome.${row.outcome}`)}

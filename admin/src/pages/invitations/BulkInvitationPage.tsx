@@ -45,11 +45,13 @@ function BulkRun({ run: read, onNext }: { run: Run; onNext(cursor: string): void
       <Card withBorder component="section" aria-label={t('bulkRun.summary')}>
         <Stack gap="xs">
           <Text size="sm">{t('bulkRun.startedBy', { name: run.startedBy?.name ?? t('audit.actor.unknown') })}</Text>
-          <Text size="sm">{run.selectionSummary}</Text>
+          <Text size="sm" lang="en">
+            {run.selectionSummary}
+          </Text>
           <RunCounts run={run} />
           <RunState run={run} />
           {read.failureReason && (
-            <Text size="sm" c="red.9">
+            <Text size="sm" c="var(--mantine-color-error)">
               {read.failureReason}
             </Text>
           )}

@@ -1,4 +1,5 @@
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -22,6 +23,7 @@ export function dayStart(day: string | null, plusDays = 0): string | undefined {
 
 export function BulkInvitationsPage() {
   const t = useT();
+  const narrow = useNarrow();
   const [params, setParams] = useSearchParams();
   const who = params.get('who');
   const from = params.get('from');
@@ -62,15 +64,19 @@ export function BulkInvitationsPage() {
           </Button>
         )}
       </Group>
-      <Table.ScrollContainer minWidth={760}>
+      <Table.ScrollContainer minWidth={narrow ? 300 : 760}>
         <Table aria-label={t('bulkRuns.table')} striped>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('bulkRuns.when')}</Table.Th>
-              <Table.Th>{t('bulkRuns.who')}</Table.Th>
-              <Table.Th>{t('bulkRuns.selection')}</Table.Th>
-              <Table.Th>{t('bulkRuns.countsHeader')}</Table.Th>
-              <Table.Th>{t('bulkRuns.stateHeader')}</Table.Th>
+              {!narrow && (
+                <>
+                  <Table.Th>{t('bulkRuns.who')}</Table.Th>
+                  <Table.Th>{t('bulkRuns.selection')}</Table.Th>
+                  <Table.Th>{t('bulkRuns.countsHeader')}</Table.Th>
+                  <Table.Th>{t('bulkRuns.stateHeader')}</Table.Th>
+                </>
+              )}
             </Table.Tr>
           </Table.Thead>
           {cursors.map((after, index) => (
@@ -101,6 +107,7 @@ interface ChunkProps {
 
 function RunsChunk({ variables, after, first, last, onSeen, onMore }: ChunkProps) {
   const t = useT();
+  const columns = useNarrow() ? 1 : 5;
   const [{ data, error }, reexecute] = useQuery({ query: AdminBulkInvitationsPageDocument, variables: { ...variables, first: PAGE_SIZE, after } });
   // biome-ignore lint/correctness/useExhaustiveDependencies: reported once per page loaded.
   useEffect(() => {
@@ -109,7 +116,7 @@ function RunsChunk({ variables, after, first, last, onSeen, onMore }: ChunkProps
   const wide = (children: React.ReactNode) => (
     <Table.Tbody>
       <Table.Tr>
-        <Table.Td colSpan={5}>{children}</Table.Td>
+        <Table.Td colSpan={columns}>{children}</Table.Td>
       </Table.Tr>
     </Table.Tbody>
   );
@@ -120,7 +127,7 @@ function RunsChunk({ variables, after, first, last, onSeen, onMore }: ChunkProps
     <Table.Tbody>
       {first && (
         <Table.Tr>
-          <Table.Td colSpan={5}>
+          <Table.Td colSpan={columns}>
             <Text size="sm" c="dimmed" role="status">
               {t('bulkRuns.count', { count: totalCount })}
             </Text>
@@ -132,7 +139,7 @@ function RunsChunk({ variables, after, first, last, onSeen, onMore }: ChunkProps
       ))}
       {last && pageInfo.hasNextPage && pageInfo.endCursor && (
         <Table.Tr>
-          <Table.Td colSpan={5}>
+          <Table.Td colSpan={columns}>
             <Button variant="default" onClick={() => onMore(pageInfo.endCursor!)}>
               {t('audit.more')}
             </Button>
@@ -146,18 +153,41 @@ function RunsChunk({ variables, after, first, last, onSeen, onMore }: ChunkProps
 function RunRow({ run: read }: { run: BulkRunRow_BulkInvitationFragment }) {
   const t = useT();
   const format = useFormat();
+  const narrow = useNarrow();
   const run = useLiveRun(read);
+  const who = run.startedBy?.name ?? t('audit.actor.unknown');
+  // Written by the server, in English.
+  const selection = (
+    <Text size="sm" lang="en">
+      {run.selectionSummary}
+    </Text>
+  );
+  const when = (
+    <Anchor component={Link} to={`/bulk-invitations/${encodeURIComponent(run.id)}`}>
+      {format.dateTime(run.createdAt)}
+    </Anchor>
+  );
+  if (narrow) {
+    // On a phone one column says it all, so the row fits without scrolling sideways.
+    return (
+      <Table.Tr>
+        <Table.Td>
+          <Stack gap={4} align="flex-start">
+            {when}
+            <Text size="sm">{t('bulkRun.startedBy', { name: who })}</Text>
+            {selection}
+            <RunCounts run={run} />
+            <RunState run={run} />
+          </Stack>
+        </Table.Td>
+      </Table.Tr>
+    );
+  }
   return (
     <Table.Tr>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-        <Anchor component={Link} to={`/bulk-invitations/${encodeURIComponent(run.id)}`}>
-          {format.dateTime(run.createdAt)}
-        </Anchor>
-      </Table.Td>
-      <Table.Td>{run.startedBy?.name ?? t('audit.actor.unknown')}</Table.Td>
-      <Table.Td>
-        <Text size="sm">{run.selectionSummary}</Text>
-      </Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{when}</Table.Td>
+      <Table.Td>{who}</Table.Td>
+      <Table.Td>{selection}</Table.Td>
       <Table.Td>
         <RunCounts run={run} />
       </Table.Td>
@@ -167,3 +197,6 @@ function RunRow({ run: read }: { run: BulkRunRow_BulkInvitationFragment }) {
     </Table.Tr>
   );
 }
+
+/** Below 768 px (where the menu folds behind the burger) the table has one column. */
+const useNarrow = () => useMediaQuery('(max-width: 48em)') ?? false;

@@ -50,7 +50,7 @@ export function InvitationActions({ invitation, onAction }: { invitation: Invita
         {canInvite && <Menu.Item onClick={choose('resend')}>{t(edit.allowed ? 'invitations.fixAndResend' : 'invitations.resend')}</Menu.Item>}
         {canInvite && <Menu.Item onClick={choose('link')}>{t('invitations.link')}</Menu.Item>}
         {open && (
-          <Menu.Item color="red" onClick={choose('revoke')}>
+          <Menu.Item color="red" className="danger-item" onClick={choose('revoke')}>
             {t('invitations.revoke')}
           </Menu.Item>
         )}

@@ -108,7 +108,7 @@ function LinkShown({ link, name }: { link: string; name: string }) {
         <Button variant="default" onClick={() => setShowQr((shown) => !shown)} aria-expanded={showQr}>
           {t(showQr ? 'invitations.hideQr' : 'invitations.showQr')}
         </Button>
-        <Text size="sm" role="status" c="teal.9" fw={600}>
+        <Text size="sm" role="status" c="var(--parkpass-color-success)" fw={600}>
           {copied ? t('invitations.copied') : ''}
         </Text>
       </Group>

@@ -1,4 +1,5 @@
 import { Anchor, Badge, Button, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -20,6 +21,7 @@ const isView = (value: string | null): value is InvitationView => VIEWS.includes
 
 export function InvitationsPage() {
   const t = useT();
+  const narrow = useNarrow();
   const [params, setParams] = useSearchParams();
   const requested = params.get('view')?.toUpperCase() ?? null;
   const view: InvitationView = isView(requested) ? requested : 'OPEN';
@@ -52,14 +54,18 @@ export function InvitationsPage() {
             <Text size="sm" c="dimmed" mb="xs">
               {t(`invitations.viewHint.${name}`)}
             </Text>
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={narrow ? 300 : 760}>
               <Table aria-label={t(`invitations.view.${name}`)} striped>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>{t('invitations.person')}</Table.Th>
-                    <Table.Th>{t('invitations.sent')}</Table.Th>
-                    <Table.Th>{t('invitations.expires')}</Table.Th>
-                    <Table.Th>{t('invitations.delivery')}</Table.Th>
+                    {!narrow && (
+                      <>
+                        <Table.Th>{t('invitations.sent')}</Table.Th>
+                        <Table.Th>{t('invitations.expires')}</Table.Th>
+                        <Table.Th>{t('invitations.delivery')}</Table.Th>
+                      </>
+                    )}
                     <Table.Th>{t('invitations.actions')}</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -96,11 +102,12 @@ interface ChunkProps {
 /** One page of invitations, as its own table body. */
 function InvitationChunk({ view, after, first, last, onMore, onAction }: ChunkProps) {
   const t = useT();
+  const columns = useNarrow() ? 2 : 5;
   const [{ data, error }, reexecute] = useQuery({ query: AdminInvitationsPageDocument, variables: { state: view, first: PAGE_SIZE, after } });
   const wide = (children: React.ReactNode) => (
     <Table.Tbody>
       <Table.Tr>
-        <Table.Td colSpan={5}>{children}</Table.Td>
+        <Table.Td colSpan={columns}>{children}</Table.Td>
       </Table.Tr>
     </Table.Tbody>
   );
@@ -111,7 +118,7 @@ function InvitationChunk({ view, after, first, last, onMore, onAction }: ChunkPr
     <Table.Tbody>
       {first && edges.length === 0 && (
         <Table.Tr>
-          <Table.Td colSpan={5}>
+          <Table.Td colSpan={columns}>
             <Text size="sm" role="status">
               {t(`invitations.none.${view}`)}
             </Text>
@@ -123,7 +130,7 @@ function InvitationChunk({ view, after, first, last, onMore, onAction }: ChunkPr
       ))}
       {last && pageInfo.hasNextPage && pageInfo.endCursor && (
         <Table.Tr>
-          <Table.Td colSpan={5}>
+          <Table.Td colSpan={columns}>
             <Button variant="default" onClick={() => onMore(pageInfo.endCursor!)}>
               {t('invitations.more')}
             </Button>
@@ -137,7 +144,23 @@ function InvitationChunk({ view, after, first, last, onMore, onAction }: ChunkPr
 function InvitationRow({ invitation, onAction }: { invitation: InvitationRow_InvitationFragment; onAction(action: InvitationAction): void }) {
   const t = useT();
   const format = useFormat();
+  const narrow = useNarrow();
   const { profile } = invitation;
+  const closed =
+    invitation.state === 'OPEN' && invitation.expired === false ? null : (
+      <Text size="xs" c="dimmed">
+        {t(`invitations.state.${invitation.state}`)}
+      </Text>
+    );
+  const delivery = (
+    <Badge
+      {...(DELIVERY_PROBLEMS.has(invitation.deliveryState) ? { color: 'var(--mantine-color-error)', variant: 'outline' } : { variant: 'default' })}
+      tt="none"
+      radius="sm"
+    >
+      {t(`delivery.${invitation.deliveryState}`)}
+    </Badge>
+  );
   return (
     <Table.Tr>
       <Table.Td>
@@ -147,24 +170,31 @@ function InvitationRow({ invitation, onAction }: { invitation: InvitationRow_Inv
         <Text size="sm">
           <Email address={invitation.email} />
         </Text>
-      </Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(invitation.createdAt)}</Table.Td>
-      <Table.Td style={{ whiteSpace: 'nowrap' }}>
-        {format.dateTime(invitation.expiresAt)}
-        {invitation.state === 'OPEN' && invitation.expired === false ? null : (
-          <Text size="xs" c="dimmed">
-            {t(`invitations.state.${invitation.state}`)}
-          </Text>
+        {narrow && (
+          // On a phone the person's cell says what the other columns say, so the row fits without scrolling sideways.
+          <Stack gap={4} mt={4} align="flex-start">
+            <Text size="sm">{t('invitations.expiresOn', { date: format.dateTime(invitation.expiresAt) })}</Text>
+            {closed}
+            {delivery}
+          </Stack>
         )}
       </Table.Td>
-      <Table.Td>
-        <Badge {...(DELIVERY_PROBLEMS.has(invitation.deliveryState) ? { color: 'red.9', variant: 'outline' } : { variant: 'default' })} tt="none" radius="sm">
-          {t(`delivery.${invitation.deliveryState}`)}
-        </Badge>
-      </Table.Td>
+      {!narrow && (
+        <>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(invitation.createdAt)}</Table.Td>
+          <Table.Td style={{ whiteSpace: 'nowrap' }}>
+            {format.dateTime(invitation.expiresAt)}
+            {closed}
+          </Table.Td>
+          <Table.Td>{delivery}</Table.Td>
+        </>
+      )}
       <Table.Td>
         <InvitationActions invitation={invitation} onAction={onAction} />
       </Table.Td>
     </Table.Tr>
   );
 }
+
+/** Below 768 px (where the menu folds behind the burger) the table keeps two columns: the person and the actions. */
+const useNarrow = () => useMediaQuery('(max-width: 48em)') ?? false;

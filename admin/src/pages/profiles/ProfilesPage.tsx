@@ -275,7 +275,7 @@ export function ProfilesPage() {
               <Menu.Item disabled={!inviteBulk.allowed} onClick={() => setActing({ action: 'revoke', selection: chosen() })}>
                 {t('profiles.revokeInvitations')}
               </Menu.Item>
-              <Menu.Item disabled={!editBulk.allowed} color="red" onClick={() => setActing({ action: 'delete', selection: chosen() })}>
+              <Menu.Item disabled={!editBulk.allowed} color="red" className="danger-item" onClick={() => setActing({ action: 'delete', selection: chosen() })}>
                 {t('profiles.deleteSelected')}
               </Menu.Item>
               <Menu.Item
