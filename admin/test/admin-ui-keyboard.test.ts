@@ -139,7 +139,8 @@ describe('keyboard only', () => {
     await tabTo(page, 'List actions', { backwards: true });
     await page.keyboard.press('Enter');
     await page.getByRole('menuitem', { name: 'Invite users' }).waitFor();
-    await page.keyboard.press('ArrowDown');
+    // A menu opened from the keyboard starts on its first item.
+    await expect.poll(() => focusedName(page)).toBe('Invite users');
     await page.keyboard.press('Enter');
 
     const dialog = page.getByRole('dialog', { name: 'Invite users' });
@@ -157,7 +158,8 @@ describe('keyboard only', () => {
 
     await page.keyboard.press('Enter');
     await page.getByRole('menuitem', { name: 'Invite users' }).waitFor();
-    await page.keyboard.press('ArrowDown');
+    // A menu opened from the keyboard starts on its first item.
+    await expect.poll(() => focusedName(page)).toBe('Invite users');
     await page.keyboard.press('Enter');
     await dialog.getByRole('table', { name: 'What inviting will do' }).waitFor();
     await expect.poll(() => focusedName(page)).toBe('Cancel');

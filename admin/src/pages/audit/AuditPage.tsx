@@ -93,7 +93,19 @@ export function AuditPage() {
       <Title order={1}>{t('audit.title')}</Title>
       <Text size="sm">{t('audit.intro')}</Text>
       <Group align="flex-end" gap="sm" role="search" aria-label={t('audit.filters')}>
-        <Select label={t('audit.who')} data={who} value={actor ?? ''} onChange={(value) => set('actor', value || null)} allowDeselect={false} w={220} />
+        <Select
+          label={t('audit.who')}
+          data={who}
+          value={actor ?? ''}
+          onChange={(value) => set('actor', value || null)}
+          allowDeselect={false}
+          w={220}
+          // As wide as its longest name, so no option wraps; at most 8 at once, the others found by typing: the list never needs scrolling.
+          comboboxProps={{ width: 'max-content', position: 'bottom-start' }}
+          searchable
+          limit={8}
+          maxDropdownHeight={400}
+        />
         <TextInput label={t('audit.from')} type="date" value={from ?? ''} onChange={(e) => set('from', e.currentTarget.value || null)} w={170} />
         <TextInput label={t('audit.to')} type="date" value={to ?? ''} onChange={(e) => set('to', e.currentTarget.value || null)} w={170} />
         {(actor || from || to) && (
