@@ -3,6 +3,7 @@
 // free port and .data/bench-postgres), its HTTP port (PARKPASS_BENCH_HTTP_PORT,
 // by default a free one), the server as `npm start` runs it, GraphQL over HTTP,
 // percentiles, and the machine line printed under a table.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,4 +80,34 @@ export function machineLine(): string {
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}; load average ${one!.toFixed(1)} (1 min) ${five!.toFixed(1)} (5 min)`
   );
+}
+
+/**
+ * The CPU time (user + system, ms) spent so far by the bench's PostgreSQL: the postmaster, its live processes and
+ * those it has reaped. Linux only (/proc); null elsewhere. Clock ticks taken as 100 per second (Linux's USER_HZ).
+ */
+export function postgresCpuMs(): number | null {
+  try {
+    const postmaster = Number(readFileSync(path.join(benchDataDir(), 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const ticks = (stat: string[], withChildren: boolean) =>
+      Number(stat[13]) + Number(stat[14]) + (withChildren ? Number(stat[15]) + Number(stat[16]) : 0);
+    // Indexed as proc(5) numbers the fields, from 0 (ppid [3], utime [13]); the command's name may hold spaces.
+    const statOf = (pid: string) => {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return ['', '', ...text.slice(text.lastIndexOf(')') + 2).split(' ')];
+    };
+    let total = ticks(statOf(String(postmaster)), true);
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = statOf(pid);
+        if (Number(stat[3]) === postmaster) total += ticks(stat, true);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total * 10;
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,7 @@ import { createDirectoryConnection } from '../server/directory-sync/connection-s
 import { requestScope, systemClock } from '../server/kernel/scope.ts';
 import { DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
 import { openBenchDatabase } from './bench-database.ts';
-import { machineLine, quantile, serveBenchApp } from './bench-kit.ts';
+import { machineLine, postgresCpuMs, quantile, serveBenchApp } from './bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -134,6 +134,8 @@ const entraUser = (i: number) => ({
 });
 
 const cpuBefore = await server.cpuMs();
+const clientBefore = process.cpuUsage();
+const postgresBefore = postgresCpuMs();
 const started = performance.now();
 const perUser = await inFlight(
   Array.from({ length: users }, (_, i) => i),
@@ -147,6 +149,10 @@ const perUser = await inFlight(
 const provisioningSeconds = (performance.now() - started) / 1000;
 // CPU time, unlike wall time, does not grow while the process waits for a core: comparable across loads.
 const cpuPerUser = ((await server.cpuMs()) - cpuBefore) / users;
+const clientCpu = process.cpuUsage(clientBefore);
+const clientCpuPerUser = (clientCpu.user + clientCpu.system) / 1000 / users;
+const postgresAfter = postgresCpuMs();
+const postgresCpuPerUser = postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / users;
 
 // Fill up to `profiles`: half held by the connection, half made by hand.
 const missing = Math.max(0, profiles - users);
@@ -219,6 +225,10 @@ console.log(
 );
 console.log(`| one user (GET + POST), p50 / p95 | ${fmt(quantile(perUser, 0.5))} / ${fmt(quantile(perUser, 0.95))} ms | |`);
 console.log(`| server CPU per user (GET + POST) | ${fmt(cpuPerUser)} ms${values['same-process'] ? ' (with the client)' : ''} | |`);
+console.log(
+  `| PostgreSQL CPU per user | ${postgresCpuPerUser === null ? 'not measured (no /proc)' : `${fmt(postgresCpuPerUser)} ms`} | |`,
+);
+if (!values['same-process']) console.log(`| bench client (the IdP) CPU per user | ${fmt(clientCpuPerUser)} ms | |`);
 console.log(`| SQL statements: one filtered GET / one POST | ${getStatements.length} / ${postStatements.length} | |`);
 console.log(
   `| filtered GET at ${total.toLocaleString('en-US')} profiles, p50 / p95 | ${fmt(quantile(filtered, 0.5))} / ${fmt(quantile(filtered, 0.95))} ms | p95 ≤ 20 ms |`,
