@@ -89,8 +89,7 @@ export function machineLine(): string {
 export function postgresCpuMs(): number | null {
   try {
     const postmaster = Number(readFileSync(path.join(benchDataDir(), 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const ticks = (stat: string[], withChildren: boolean) =>
-      Number(stat[13]) + Number(stat[14]) + (withChildren ? Number(stat[15]) + Number(stat[16]) : 0);
+    const ticks = (stat: string[], withChildren: boolean) => Number(stat[13]) + Number(stat[14]) + (withChildren ? Number(stat[15]) + Number(stat[16]) : 0);
     // Indexed as proc(5) numbers the fields, from 0 (ppid [3], utime [13]); the command's name may hold spaces.
     const statOf = (pid: string) => {
       const text = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
+import type pg from 'pg';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { connectionErrorReporter, createPool } from './connections.ts';
 
 export type { PrismaClient };
@@ -17,9 +18,35 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
   const pool = createPool('prisma', { connectionString: databaseUrl, max: options.maxConnections ?? 10 });
   const report = connectionErrorReporter('prisma');
   const adapter = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: report, onConnectionError: report });
-  if (!options.onQuery) return new PrismaClient({ adapter });
+  if (!options.onQuery) {
+    const prisma = new PrismaClient({ adapter });
+    pools.set(prisma, { pool });
+    return prisma;
+  }
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   const onQuery = options.onQuery;
   prisma.$on('query', (event) => onQuery(event.query, Number(event.duration)));
+  pools.set(prisma, { pool, onQuery });
   return prisma;
+}
+
+/** The pool under each client made here (and its onQuery), for `sqlQuery`. */
+const pools = new WeakMap<PrismaClient, { pool: pg.Pool; onQuery?: PrismaOptions['onQuery'] }>();
+
+/**
+ * One hand-written statement (Prisma.sql) sent by node-postgres on the client's own pool, past Prisma's client and
+ * query compiler: for the few hot paths whose SQL is written by hand (what an identity provider sends at each user it
+ * provisions). `onQuery` sees it as it sees Prisma's. Its rows as node-postgres reads them: as $queryRaw's (timestamptz
+ * a Date, json parsed, int a number) but for bigint and numeric, which come as strings. Through $queryRaw for a client
+ * not made here.
+ */
+export async function sqlQuery<Row>(prisma: PrismaClient, statement: Prisma.Sql): Promise<Row[]> {
+  const direct = pools.get(prisma);
+  if (!direct) return prisma.$queryRaw<Row[]>(statement);
+  const started = performance.now();
+  try {
+    return (await direct.pool.query(statement.text, statement.values)).rows as Row[];
+  } finally {
+    direct.onQuery?.(statement.text, performance.now() - started);
+  }
 }

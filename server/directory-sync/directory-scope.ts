@@ -1,5 +1,6 @@
 import type { DirectoryInvitePolicy } from '../generated/prisma/enums.ts';
 import type { AppSettings, OrganizationScope } from '../kernel/scope.ts';
+import type { EntryInStatement } from './request-log.ts';
 
 // What a SCIM request works with: the organization scope of its connection
 // (writes are recorded as done by Parkpass, the summaries naming the
@@ -21,6 +22,11 @@ export interface DirectoryScope extends OrganizationScope {
   baseUrl: string;
   /** What the request changed, in words (the request log's summary). */
   changes: string[];
+  /**
+   * The request, as its log entry names it. A statement that stores the entry itself (requestLogWrites, in the same
+   * round trip) sets `stored` to the status it stored once it succeeded; the entry is not written again after it.
+   */
+  request?: Pick<EntryInStatement, 'method' | 'resource' | 'startedAt'> & { stored?: number };
 }
 
 /** How the connection is named in audit summaries. */

@@ -1,7 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import type { PrismaClient } from '../database/prisma.ts';
+import { type PrismaClient, sqlQuery } from '../database/prisma.ts';
 import { REQUEST_LOG_DAYS } from './scim-limits.ts';
 import { uuidV7 } from '../kernel/uuid-v7.ts';
+import type { DirectoryScope } from './directory-scope.ts';
 
 // The request log an admin reads: every SCIM request of a connection, kept 30
 // days (older ones are swept as new ones arrive), so "why wasn't Alice
@@ -84,28 +85,69 @@ class RequestLogWriter {
  * entries swept, its last request time kept to the minute.
  */
 async function storeEntries(prisma: PrismaClient, entries: LoggedRequest[]): Promise<void> {
+  await sqlQuery(prisma, Prisma.sql`WITH ${requestLogWrites(entries)} SELECT count(*) FROM log_entered`);
+}
+
+/** A request's entry stored by the request's own statement: its duration is measured there, from `startedAt` (epoch ms). */
+export type EntryInStatement = Omit<LoggedRequest, 'durationMs'> & { startedAt: number };
+
+/**
+ * What stores `entries`, as the CTEs of a statement's WITH (named log_…, the last `log_entered`): a request's own
+ * statement opens with them to store its entry in the same round trip (what IdPs send most: a filtered GET, a POST of
+ * a new user), atomic with it. The entries are stored only if `when` (SQL) holds.
+ */
+export function requestLogWrites(entries: (LoggedRequest | EntryInStatement)[], when: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   const latest = new Map<string, Date>();
   for (const { connectionId, occurredAt } of entries) {
     const known = latest.get(connectionId);
     if (!known || known < occurredAt) latest.set(connectionId, occurredAt);
   }
+  const duration = (entry: LoggedRequest | EntryInStatement) =>
+    'durationMs' in entry
+      ? Prisma.sql`${entry.durationMs}::int`
+      : Prisma.sql`greatest(0, round(extract(epoch FROM clock_timestamp())::float8 * 1000 - ${entry.startedAt}::float8))::int`;
   const rows = entries.map(
     (entry) => Prisma.sql`(${uuidV7()}::uuid, ${entry.organizationId}::uuid, ${entry.connectionId}::uuid, ${entry.occurredAt}::timestamptz,
       ${entry.method}, ${cut(entry.resource, 500)}, ${entry.status}::int, ${cut(entry.summary, 2_000)},
-      ${entry.error === null ? null : cut(entry.error, 1_000)}::text, ${entry.durationMs}::int)`,
+      ${entry.error === null ? null : cut(entry.error, 1_000)}::text, ${duration(entry)})`,
   );
   const connections = [...latest].map(
     ([connectionId, at]) => Prisma.sql`(${connectionId}::uuid, ${at}::timestamptz, ${new Date(at.getTime() - REQUEST_LOG_DAYS * 86_400_000)}::timestamptz)`,
   );
-  await prisma.$executeRaw`
-    WITH logged (connection_id, last_at, cutoff) AS (VALUES ${Prisma.join(connections)}),
-    swept AS (
-      DELETE FROM directory_request r USING logged WHERE r.connection_id = logged.connection_id AND r.occurred_at < logged.cutoff
-    ), touched AS (
-      UPDATE directory_connection c SET last_request_at = logged.last_at FROM logged
-      WHERE c.id = logged.connection_id AND (c.last_request_at IS NULL OR c.last_request_at < logged.last_at - interval '1 minute')
-    )
-    INSERT INTO directory_request (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
-    SELECT e.* FROM (VALUES ${Prisma.join(rows)}) AS e (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
-    JOIN directory_connection c ON c.id = e.connection_id`;
+  return Prisma.sql`
+    log_connections (connection_id, last_at, cutoff) AS (SELECT * FROM (VALUES ${Prisma.join(connections)}) AS v WHERE ${when}),
+    log_swept AS (
+      DELETE FROM directory_request r USING log_connections l WHERE r.connection_id = l.connection_id AND r.occurred_at < l.cutoff
+    ), log_touched AS (
+      UPDATE directory_connection c SET last_request_at = l.last_at FROM log_connections l
+      WHERE c.id = l.connection_id AND (c.last_request_at IS NULL OR c.last_request_at < l.last_at - interval '1 minute')
+    ), log_entered AS (
+      INSERT INTO directory_request (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
+      SELECT e.* FROM (VALUES ${Prisma.join(rows)}) AS e (id, organization_id, connection_id, occurred_at, method, resource, status, summary, error, duration_ms)
+      JOIN directory_connection c ON c.id = e.connection_id
+      WHERE ${when}
+      RETURNING 1
+    )`;
+}
+
+/**
+ * The CTEs (after a comma, to close a statement's WITH) that store the scope's request as answered `status` with
+ * `summary`, if `when` holds; `stored()` is called once that statement succeeded and it did store it. Nothing when the
+ * scope names no request.
+ */
+export function ownEntryWrites(scope: DirectoryScope, status: number, summary: string, when?: Prisma.Sql): { sql: Prisma.Sql; stored: () => void } {
+  const request = scope.request;
+  if (!request) return { sql: Prisma.empty, stored: () => {} };
+  const entry = {
+    organizationId: scope.organizationId,
+    connectionId: scope.connection.id,
+    occurredAt: scope.now,
+    method: request.method,
+    resource: request.resource,
+    status,
+    summary,
+    error: null,
+    startedAt: request.startedAt,
+  };
+  return { sql: Prisma.sql`, ${requestLogWrites([entry], when)}`, stored: () => (request.stored = status) };
 }

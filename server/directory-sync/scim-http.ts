@@ -9,7 +9,7 @@ import { resourceTypes, schemas, serviceProviderConfig } from './scim-discovery.
 import { invalidSyntax, ScimError, scimErrorResponse, scimJson } from './scim-errors.ts';
 import { paging, projected } from './scim-filter.ts';
 import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from './scim-group-service.ts';
-import { MAX_BODY_BYTES, MAX_PAGE_SIZE } from './scim-limits.ts';
+import { MAX_BODY_BYTES, MAX_PAGE_SIZE, RATE_LIMIT_POINTS_AHEAD } from './scim-limits.ts';
 import { LIST_SCHEMA, type ScimObject } from './scim-user.ts';
 import { asScimError, createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-user-service.ts';
 import { currentLogContext, log } from '../observability/log.ts';
@@ -40,7 +40,9 @@ export const isScimPath = (path: string) => path === SCIM_PATH || path.startsWit
 
 export async function handleScimRequest(request: Request, url: URL, deps: ScimDependencies): Promise<Response> {
   const started = performance.now();
+  const startedAt = Date.now();
   const route = url.pathname.slice(SCIM_PATH.length).replace(/\/+$/, '') || '/';
+  const resource = decodeURIComponentSafe(`${route}${url.search}`);
   let logged: { organizationId: string; connectionId: string } | null = null;
   let scope: DirectoryScope | null = null;
   let response: Response;
@@ -71,6 +73,7 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
       connection,
       baseUrl,
       changes: [],
+      request: { method: request.method, resource, startedAt },
     };
     const active = scope;
     if (connection.invitePolicy === 'ON_GO_LIVE_DATE' && connection.goLiveAt && connection.goLiveAt <= active.now && !connection.wentLiveAt) {
@@ -89,12 +92,13 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
     }
     response = scimErrorResponse(failure);
   }
-  if (logged) {
+  // Stored already by the request's own statement, unless the answer is not what that statement stored (a failure after it).
+  if (logged && scope?.request?.stored !== response.status) {
     await logRequest(deps.prisma, {
       ...logged,
       occurredAt: scope?.now ?? deps.clock.now(),
       method: request.method,
-      resource: decodeURIComponentSafe(`${route}${url.search}`),
+      resource,
       status: response.status,
       summary: scope?.changes.join('; ') ?? '',
       error: failure ? `${failure.scimType ? `${failure.scimType}: ` : ''}${failure.detail}` : null,
@@ -123,7 +127,8 @@ async function charge(deps: ScimDependencies, connectionId: string | null): Prom
           actor: { kind: 'API_KEY' as const, id: `directory-connection:${connectionId}` },
         }
       : null;
-    await deps.rateLimits.charge({ viewer, address: deps.address }, 1, new Map());
+    // The connection's own budget is charged ahead (its next requests here need no statement); a refused token's address is not.
+    await deps.rateLimits.charge({ viewer, address: deps.address }, 1, new Map(), { ahead: viewer ? RATE_LIMIT_POINTS_AHEAD : 0 });
   } catch (error) {
     if (error instanceof Error && (error as { extensions?: { code?: unknown } }).extensions?.code === 'RATE_LIMITED') {
       const retryAfter = String((error as { extensions?: { retryAfterSeconds?: number } }).extensions?.retryAfterSeconds ?? 60);

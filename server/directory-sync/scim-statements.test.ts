@@ -3,11 +3,12 @@ import { kitTest, useTestKit } from '../test/kit.ts';
 import { connectDirectory, USER, useScimServer } from '../test/scim-client.ts';
 
 // What Entra ID asks before each POST, `GET /Users?filter=userName eq "…"`,
-// costs one statement beside the token's lookup and the request log, and
-// answers as before: the connection's user (userName compared
-// case-insensitively), a profile no connection holds whose email it is
-// (adoptable), nothing for a user another connection holds or deleted. A
-// POST of a new user is one statement too (no transaction).
+// costs one statement beside the token's lookup, which stores the request's
+// log entry too, and answers as before: the connection's user (userName
+// compared case-insensitively), a profile no connection holds whose email it
+// is (adoptable), nothing for a user another connection holds or deleted. A
+// POST of a new user is one statement too (no transaction), its log entry
+// with it.
 
 const kit = useTestKit();
 const server = useScimServer(kit);
@@ -16,7 +17,7 @@ const it = kitTest(kit);
 const byUserName = (userName: string) => `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
 
 describe('a filtered GET by userName', () => {
-  it('is one statement beside the token and the log, for a user held, adoptable or unknown', async ({ org }) => {
+  it('is one statement beside the token, its log entry in it, for a user held, adoptable or unknown', async ({ org }) => {
     const entra = await connectDirectory(kit, server, org);
     const okta = await connectDirectory(kit, server, org, { name: 'Okta' });
     const held = await entra.post('/Users', { schemas: [USER], userName: 'Ada@Contoso.test', emails: [{ value: 'ada@contoso.test', primary: true }] });
@@ -43,16 +44,21 @@ describe('a filtered GET by userName', () => {
         userName,
       ).toEqual(ids);
       expect(found.body.totalResults).toBe(ids.length);
-      // The token's connection, the lookup, the request log.
-      expect(kit.statements, userName).toHaveLength(3);
+      // The token's connection, the lookup with the request's log entry.
+      expect(kit.statements, userName).toHaveLength(2);
     }
+    const logged = await kit.prisma.directoryRequest.findMany({ where: { connectionId: entra.connectionId, method: 'GET' }, orderBy: { id: 'asc' } });
+    expect(logged.map((entry) => [entry.resource, entry.status, entry.summary, entry.error])).toEqual(
+      cases.map(([userName]) => [`/Users?filter=userName eq "${userName}"`, 200, '', null]),
+    );
+    for (const entry of logged) expect(entry.durationMs).toBeGreaterThanOrEqual(0);
     const ada = (await entra.get(byUserName('ada@contoso.test'))).body.Resources[0];
     expect(ada).toEqual((await entra.get(`/Users/${held.body.id}`)).body);
   });
 });
 
 describe('a POST of a new user', () => {
-  it('is one statement beside the token and the log, and writes what the general path writes', async ({ org }) => {
+  it('is one statement beside the token, its log entry in it, and writes what the general path writes', async ({ org }) => {
     const entra = await connectDirectory(kit, server, org);
     kit.resetStatements();
     const created = await entra.post('/Users', {
@@ -64,8 +70,8 @@ describe('a POST of a new user', () => {
       displayName: 'Grace H',
     });
     expect(created.status).toBe(201);
-    // The token's connection, the one statement (no BEGIN, no COMMIT), the request log.
-    expect(kit.statements).toHaveLength(3);
+    // The token's connection, the one statement (no BEGIN, no COMMIT) with the request's log entry.
+    expect(kit.statements).toHaveLength(2);
     expect(created.body).toEqual((await entra.get(`/Users/${created.body.id}`)).body);
     const profile = await kit.prisma.profile.findUniqueOrThrow({ where: { id: created.body.id }, include: { directoryUser: true } });
     expect(profile).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@contoso.test', externalId: 'EMP-1', status: 'NOT_INVITED' });
@@ -79,5 +85,11 @@ describe('a POST of a new user', () => {
     const again = await entra.post('/Users', { schemas: [USER], userName: 'grace@contoso.TEST', name: { givenName: 'G', familyName: 'H' } });
     expect(again.status).toBe(409);
     expect(await kit.prisma.profile.count({ where: { organizationId: org.id, email: { startsWith: 'grace' } } })).toBe(1);
+    // Each request logged once: the one-statement POST by its statement, the 409 (nothing written by it) after its answer.
+    const logged = await kit.prisma.directoryRequest.findMany({ where: { connectionId: entra.connectionId, method: 'POST' }, orderBy: { id: 'asc' } });
+    expect(logged.map((entry) => [entry.status, entry.summary, entry.error?.split(':')[0] ?? null])).toEqual([
+      [201, 'created the profile of Grace Hopper', null],
+      [409, '', 'uniqueness'],
+    ]);
   });
 });

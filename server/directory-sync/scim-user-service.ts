@@ -6,6 +6,8 @@ import { EmailAlreadyUsedError, ExternalIdAlreadyUsedError, InputError } from '.
 import { type DirectoryUser, Prisma, type Profile } from '../generated/prisma/client.ts';
 import { createProfileIn, newProfileInsert, profileCreatedAudit, type ProfileFields, updateProfileIn } from '../profiles/index.ts';
 import { uuidV7 } from '../kernel/uuid-v7.ts';
+import { sqlQuery } from '../database/prisma.ts';
+import { ownEntryWrites } from './request-log.ts';
 import { connectionWords, type DirectoryScope } from './directory-scope.ts';
 import { reconcileGroupAccess } from './group-access.ts';
 import { deactivate, inviteByPolicy, policyInvitesNow, reactivate } from './lifecycle-service.ts';
@@ -143,7 +145,11 @@ export async function listUsers(scope: DirectoryScope, filter: string | null, pa
  * organization's unique email index), in id order. The comparisons are case-insensitive, as the two indexes are.
  */
 async function profilesByUserName(scope: DirectoryScope, userName: string): Promise<LoadedProfile[]> {
-  const rows = await scope.prisma.$queryRaw<LoadedProfileRow[]>`
+  // Its answer is a 200 once this statement succeeds: the statement stores the request's log entry too.
+  const logged = ownEntryWrites(scope, 200, scope.changes.join('; '));
+  const rows = await sqlQuery<LoadedProfileRow>(
+    scope.prisma,
+    Prisma.sql`
     WITH matched AS (
       SELECT profile_id AS id FROM directory_user
       WHERE connection_id = ${scope.connection.id}::uuid AND user_name = ${userName}::citext AND deleted_at IS NULL
@@ -151,12 +157,14 @@ async function profilesByUserName(scope: DirectoryScope, userName: string): Prom
       SELECT p.id FROM profile p
       WHERE p.organization_id = ${scope.organizationId}::uuid AND p.email = ${userName}::citext AND p.status <> 'DEACTIVATED'
         AND NOT EXISTS (SELECT 1 FROM directory_user d WHERE d.profile_id = p.id)
-    )
+    )${logged.sql}
     SELECT ${LOADED_PROFILE_COLUMNS}
     FROM matched JOIN profile p ON p.id = matched.id AND p.organization_id = ${scope.organizationId}::uuid
     LEFT JOIN directory_user d ON d.profile_id = p.id
     ORDER BY p.id
-    LIMIT 1000`;
+    LIMIT 1000`,
+  );
+  logged.stored();
   return rows.map(loadedProfile);
 }
 
@@ -272,7 +280,12 @@ export async function createUser(scope: DirectoryScope, body: ScimObject): Promi
  */
 async function createNewUser(scope: DirectoryScope, user: ScimObject, fields: UserFields): Promise<LoadedProfile | null> {
   const id = uuidV7();
-  const rows = await scope.prisma.$queryRaw<LoadedProfileRow[]>`
+  const change = `created the profile of ${personName(fields.profile)}`;
+  // Its answer is a 201 when the user is written: the statement stores the request's log entry with it.
+  const logged = ownEntryWrites(scope, 201, [...scope.changes, change].join('; '), Prisma.sql`EXISTS (SELECT 1 FROM p)`);
+  const rows = await sqlQuery<LoadedProfileRow>(
+    scope.prisma,
+    Prisma.sql`
     WITH fresh AS (
       SELECT NOT EXISTS (
                SELECT 1 FROM directory_user WHERE connection_id = ${scope.connection.id}::uuid AND user_name = ${fields.userName}::citext)
@@ -287,10 +300,12 @@ async function createNewUser(scope: DirectoryScope, user: ScimObject, fields: Us
              ${scope.now}::timestamptz, ${scope.now}::timestamptz
       FROM p
       RETURNING *
-    )
-    SELECT ${LOADED_PROFILE_COLUMNS} FROM p LEFT JOIN d ON d.profile_id = p.id`;
+    )${logged.sql}
+    SELECT ${LOADED_PROFILE_COLUMNS} FROM p LEFT JOIN d ON d.profile_id = p.id`,
+  );
   if (!rows.length) return null;
-  scope.changes.push(`created the profile of ${personName(fields.profile)}`);
+  logged.stored();
+  scope.changes.push(change);
   return loadedProfile(rows[0]!);
 }
 

@@ -17,6 +17,10 @@ import { rateLimitRefusals } from '../observability/metrics.ts';
 // cheaper calls. What a query did not use is given back as a credit kept in
 // this process and spent by the caller's next charge here (which then counts
 // only the difference): one statement to the counters per request, not two.
+// A caller that sends many one-point requests (an identity provider over
+// SCIM) is charged ahead: up to `ahead` points more are counted with a
+// request (at most a tenth of what its budget had left), kept as its credit
+// here, and its next requests here spend that credit without a statement.
 // A credit ends with the window it was counted in (never spent in the next);
 // a caller whose next request reaches another server is charged more, never
 // less. The counters live in PostgreSQL (table rate_limit, one atomic
@@ -47,8 +51,17 @@ export interface BudgetState {
 }
 
 export interface RateLimits {
-  /** Spends `points` of the caller's budget and one per public operation called; throws RATE_LIMITED when one is spent. */
-  charge(caller: { viewer: Viewer | null; address: string }, points: number, publicOperations: Map<PublicOperation, number>): Promise<BudgetState>;
+  /**
+   * Spends `points` of the caller's budget and one per public operation called; throws RATE_LIMITED when one is spent.
+   * `ahead`: up to that many points more may be counted now, kept as a credit here that the caller's next charges
+   * spend without a statement to the counters (for callers that send many one-point requests: an identity provider).
+   */
+  charge(
+    caller: { viewer: Viewer | null; address: string },
+    points: number,
+    publicOperations: Map<PublicOperation, number>,
+    options?: { ahead?: number },
+  ): Promise<BudgetState>;
   /** Gives points back to the caller's budget (what an operation did not return). */
   refund(caller: { viewer: Viewer | null; address: string }, points: number): Promise<void>;
   /** Counts one call of a public operation made outside GraphQL (the mailbox's sign-in form): the seconds to wait when refused, else null. */
@@ -98,8 +111,8 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
 
   const credits = new Credits();
 
-  return {
-    async charge({ viewer, address }, points, calls) {
+  const rateLimits: RateLimits = {
+    async charge({ viewer, address }, points, calls, { ahead = 0 } = {}) {
       for (const [operation, count] of calls) {
         await consume(
           publicOperations[operation],
@@ -112,15 +125,28 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
         );
       }
       const [budget, key, limit, who] = budgetOf({ viewer, address });
-      // At least one point is counted, so the answer still says where the budget stands.
+      // Points counted ahead earlier pay for the whole charge: no statement (the state is the one learnt then, less what was spent since).
+      const known = ahead > 0 ? credits.known(key) : null;
+      if (known && credits.of(key) >= points) {
+        credits.take(key, points);
+        return { limit, remaining: Math.min(limit, known.remaining + credits.of(key)), resetSeconds: known.resetSeconds };
+      }
+      // Otherwise at least one point is counted, so the answer still says where the budget stands; points counted ahead
+      // are at most a tenth of what the budget had left at its last charge here, so they never make it refuse this one alone.
       const credit = credits.take(key, points - 1);
+      const extra = known ? Math.min(ahead, Math.floor(known.remaining / 10)) : 0;
       try {
-        const state = await consume(budget, key, points - credit, limit, who, points, viewer ? 'caller' : 'anonymous');
+        const state = await consume(budget, key, points - credit + extra, limit, who, points, viewer ? 'caller' : 'anonymous');
         // The window's end, to the whole second below (resetSeconds rounds up): a credit ends no later than its window.
-        credits.window(key, Date.now() + (state.resetSeconds - 1) * 1000);
+        credits.window(key, Date.now() + (state.resetSeconds - 1) * 1000, state.remaining);
+        credits.give(key, extra);
         return { ...state, remaining: Math.min(limit, state.remaining + credits.of(key)) };
       } catch (error) {
         credits.give(key, credit);
+        // Refused with points counted ahead (other servers spent the budget meanwhile): asked again for this charge alone.
+        if (extra > 0 && (error as { extensions?: { code?: unknown } }).extensions?.code === 'RATE_LIMITED') {
+          return rateLimits.charge({ viewer, address }, points, new Map());
+        }
         throw error;
       }
     },
@@ -139,6 +165,7 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
       }
     },
   };
+  return rateLimits;
 }
 
 /**
@@ -148,7 +175,14 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
  */
 class Credits {
   private static readonly MAX_KEYS = 10_000;
-  private readonly byKey = new Map<string, { points: number; until: number }>();
+  private readonly byKey = new Map<string, { points: number; until: number; remaining: number }>();
+
+  /** What the key's last charge here learnt of its budget in the current window (what the counters had left), if any. */
+  known(key: string): { remaining: number; resetSeconds: number } | null {
+    const credit = this.byKey.get(key);
+    if (!credit || credit.until <= Date.now()) return null;
+    return { remaining: credit.remaining, resetSeconds: Math.max(1, Math.ceil((credit.until - Date.now()) / 1000)) };
+  }
 
   /** The key's credit in its current window. */
   of(key: string): number {
@@ -166,11 +200,12 @@ class Credits {
     return taken;
   }
 
-  /** The key was just charged in a window that ends at `until`: credits given from now on last until then. */
-  window(key: string, until: number): void {
+  /** The key was just charged in a window that ends at `until`, with `remaining` points left: credits given from now on last until then. */
+  window(key: string, until: number, remaining: number): void {
     const credit = this.byKey.get(key);
     if (credit && credit.until > Date.now()) {
       credit.until = Math.min(credit.until, until);
+      credit.remaining = remaining;
       return;
     }
     if (this.byKey.size >= Credits.MAX_KEYS) {
@@ -178,7 +213,7 @@ class Credits {
       for (const [other, old] of this.byKey) if (old.until <= now) this.byKey.delete(other);
       if (this.byKey.size >= Credits.MAX_KEYS) return;
     }
-    this.byKey.set(key, { points: 0, until });
+    this.byKey.set(key, { points: 0, until, remaining });
   }
 
   /** Adds to the key's credit in its current window; false when there is none known (the caller gives the points back at once). */
