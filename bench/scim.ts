@@ -225,9 +225,7 @@ console.log(
 );
 console.log(`| one user (GET + POST), p50 / p95 | ${fmt(quantile(perUser, 0.5))} / ${fmt(quantile(perUser, 0.95))} ms | |`);
 console.log(`| server CPU per user (GET + POST) | ${fmt(cpuPerUser)} ms${values['same-process'] ? ' (with the client)' : ''} | |`);
-console.log(
-  `| PostgreSQL CPU per user | ${postgresCpuPerUser === null ? 'not measured (no /proc)' : `${fmt(postgresCpuPerUser)} ms`} | |`,
-);
+console.log(`| PostgreSQL CPU per user | ${postgresCpuPerUser === null ? 'not measured (no /proc)' : `${fmt(postgresCpuPerUser)} ms`} | |`);
 if (!values['same-process']) console.log(`| bench client (the IdP) CPU per user | ${fmt(clientCpuPerUser)} ms | |`);
 console.log(`| SQL statements: one filtered GET / one POST | ${getStatements.length} / ${postStatements.length} | |`);
 console.log(
