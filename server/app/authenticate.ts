@@ -52,7 +52,11 @@ const ORGANIZATION_COLUMNS = Prisma.raw(
     .map((field) => `o.${field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}${field === 'id' ? '::text' : ''} AS "${ORGANIZATION_PREFIX}${field}"`)
     .join(', '),
 );
-const ORGANIZATION_FIELDS = Prisma.raw(Object.values(Prisma.OrganizationScalarFieldEnum).map((field) => `"${ORGANIZATION_PREFIX}${field}"`).join(', '));
+const ORGANIZATION_FIELDS = Prisma.raw(
+  Object.values(Prisma.OrganizationScalarFieldEnum)
+    .map((field) => `"${ORGANIZATION_PREFIX}${field}"`)
+    .join(', '),
+);
 
 function organizationOf(row: Record<string, unknown>): Organization {
   const organization: Record<string, unknown> = {};

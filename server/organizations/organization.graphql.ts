@@ -73,7 +73,10 @@ export const TagRef = builder.prismaNode('Tag', {
  * since any change to the organization clears every server's credential cache) when the selection needs no relation,
  * else one statement.
  */
-export function callerOrganization(query: { include?: Prisma.OrganizationInclude; select?: Prisma.OrganizationSelect }, context: AuthenticatedContext): Promise<Organization> | Organization {
+export function callerOrganization(
+  query: { include?: Prisma.OrganizationInclude; select?: Prisma.OrganizationSelect },
+  context: AuthenticatedContext,
+): Promise<Organization> | Organization {
   const known = context.viewer.organization;
   return known && query.include === undefined && query.select === undefined ? known : context.scope.db.organization.findFirstOrThrow(query);
 }
