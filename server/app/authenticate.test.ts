@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PingDocument, ProfileTotalDocument } from '../test/generated/graphql.ts';
-import { useTestKit } from '../test/kit.ts';
+import { PingDocument, ProfileTotalDocument, ViewerOrganizationFieldsDocument } from '../test/generated/graphql.ts';
+import { globalId, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
 
@@ -49,5 +49,31 @@ describe('authentication', () => {
     await kit.prisma.apiKey.update({ where: { id: org.apiKeyId }, data: { revokedAt: kit.clock.now() } });
     const refused = await org.api.send(PingDocument, {});
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("answers the caller's organization from that one statement: every field, as the table has it", async () => {
+    const org = await kit.createOrganization();
+    await kit.prisma.organization.update({ where: { id: org.id }, data: { appStoreUrl: 'https://apps.apple.com/app/id1', reminderHoursBeforeExpiry: null } });
+    const row = await kit.prisma.organization.findUniqueOrThrow({ where: { id: org.id } });
+    const expected = {
+      id: globalId('Organization', row.id),
+      name: row.name,
+      plan: row.plan,
+      invitationValidityHours: row.invitationValidityHours,
+      appStoreUrl: 'https://apps.apple.com/app/id1',
+      playStoreUrl: null,
+      reminderHoursBeforeExpiry: null,
+      inviteeMayRequestNewLink: row.inviteeMayRequestNewLink,
+      defaultLocale: row.defaultLocale,
+      timeZone: row.timeZone,
+      createdAt: row.createdAt.toISOString(),
+    };
+    for (const actor of ['API_KEY', 'ADMIN'] as const) {
+      kit.resetStatements();
+      const response = await org.as(actor).send(ViewerOrganizationFieldsDocument, {});
+      expect(response.errors, actor).toBeUndefined();
+      expect(response.data, actor).toEqual({ viewer: { organization: expected }, organization: expected });
+      expect(kit.statements, actor).toHaveLength(1);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdminSignOutDocument, PingDocument, ViewerIdentityDocument } from '../test/generated/graphql.ts';
+import { AdminSignOutDocument, PingDocument, ViewerIdentityDocument, ViewerOrganizationFieldsDocument } from '../test/generated/graphql.ts';
 import { testRateLimits, type TestKit, typedSender, useTestKit } from '../test/kit.ts';
 import { operationsAs, toGlobalId } from '../test/operations.ts';
 import { CREDENTIAL_CACHE_MS, CredentialCache } from './credential-cache.ts';
@@ -96,6 +96,23 @@ describe('the credential cache', () => {
       return kit.statements.length === 1;
     });
     expect(reread).toBeLessThan(REVOCATION_BOUND_MS);
+  });
+
+  it('answers the organization from the cached caller, and sees it renamed by any writer within a second', async () => {
+    const app = await server(kit);
+    const org = await kit.createOrganization();
+    const send = typedSender(app, org.apiKey);
+    const names = async () => {
+      const { data } = await send(ViewerOrganizationFieldsDocument, {});
+      return [data?.viewer?.organization?.name, data?.organization?.name];
+    };
+    expect(await names()).toEqual([org.name, org.name]);
+    kit.resetStatements();
+    for (let i = 0; i < 3; i++) expect(await names()).toEqual([org.name, org.name]);
+    expect(kit.statements).toHaveLength(0);
+    await kit.prisma.$executeRaw`UPDATE organization SET name = 'Renamed Corp' WHERE id = ${org.id}::uuid`;
+    const renamed = await msUntil(async () => (await names()).every((name) => name === 'Renamed Corp'));
+    expect(renamed).toBeLessThan(REVOCATION_BOUND_MS);
   });
 
   it('caches nothing while its LISTEN connection is down, and again once it is back', async () => {

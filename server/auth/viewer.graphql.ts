@@ -3,7 +3,8 @@ import { PLANS } from '../kernel/policy.ts';
 import { callerOf } from '../graphql/refusals.ts';
 import { builder } from '../graphql/builder.ts';
 import type { Viewer } from '../kernel/scope.ts';
-import { OrganizationRef } from '../organizations/organization.graphql.ts';
+import { callerOrganization, OrganizationRef } from '../organizations/organization.graphql.ts';
+import type { AuthenticatedContext } from '../graphql/context.ts';
 import { ApiKeyRef } from './api-key.graphql.ts';
 
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
@@ -27,7 +28,7 @@ const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
     organization: t.prismaField({
       type: OrganizationRef,
       description: 'The organization the caller belongs to; every call is confined to it.',
-      resolve: (query, _viewer, _args, context) => context.scope!.db.organization.findFirstOrThrow(query),
+      resolve: (query, _viewer, _args, context) => callerOrganization(query, context as AuthenticatedContext),
     }),
     role: t.field({ type: RoleEnum, description: "The caller's role.", resolve: (viewer) => viewer.role }),
     plan: t.field({ type: PlanEnum, description: "The organization's plan.", resolve: (viewer) => viewer.plan }),

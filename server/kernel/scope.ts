@@ -2,6 +2,7 @@ import type { ActorKind } from './policy.ts';
 import { confinedClient, type ConfinedClient } from './confined-client.ts';
 import type { PrismaClient } from '../database/prisma.ts';
 import type { Plan, Role } from '../generated/prisma/enums.ts';
+import type { Organization } from '../generated/prisma/client.ts';
 
 // THE scope every service takes. A service never reads a GraphQL context, a
 // clock or a settings object of its own: it is handed one of these, built once
@@ -20,6 +21,11 @@ export interface Viewer {
   actor: { kind: ActorKind; id: string };
   /** The admin session behind the call, so `adminLogout` can end it. */
   sessionId?: string;
+  /**
+   * The organization's row as the credential's lookup read it (as fresh as the credential: a change to the organization
+   * clears every server's credential cache), so reading it costs no statement; absent for a caller built otherwise.
+   */
+  organization?: Organization;
 }
 
 /** Time as the domain sees it; tests swap in a controllable one. */

@@ -1,7 +1,8 @@
 import { accessRefusals, PlanEnum } from '../graphql/access.graphql.ts';
 import { builder } from '../graphql/builder.ts';
+import type { AuthenticatedContext } from '../graphql/context.ts';
 import { InvalidInputError } from '../kernel/errors.ts';
-import type { Organization } from '../generated/prisma/client.ts';
+import type { Organization, Prisma } from '../generated/prisma/client.ts';
 import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { MAX_INVITATION_VALIDITY_HOURS, MIN_INVITATION_VALIDITY_HOURS, updateOrganization } from './organization-service.ts';
 import { LocaleEnum } from '../i18n/locale.graphql.ts';
@@ -67,11 +68,24 @@ export const TagRef = builder.prismaNode('Tag', {
   }),
 });
 
+/**
+ * The caller's organization: the row its authentication read (server/app/authenticate.ts; as fresh as the credential,
+ * since any change to the organization clears every server's credential cache) when the selection needs no relation,
+ * else one statement.
+ */
+export function callerOrganization(
+  query: { include?: Prisma.OrganizationInclude; select?: Prisma.OrganizationSelect },
+  context: AuthenticatedContext,
+): Promise<Organization> | Organization {
+  const known = context.viewer.organization;
+  return known && query.include === undefined && query.select === undefined ? known : context.scope.db.organization.findFirstOrThrow(query);
+}
+
 builder.queryFields((t) => ({
   organization: t.withAuth({ authenticated: true }).prismaField({
     type: OrganizationRef,
     description: "The caller's organization.",
-    resolve: (query, _root, _args, context) => context.scope.db.organization.findFirstOrThrow(query),
+    resolve: (query, _root, _args, context) => callerOrganization(query, context),
   }),
   parkingLots: t.withAuth({ authenticated: true }).prismaConnection(
     {
