@@ -61,10 +61,7 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
   let person: Person = known;
   // Again only when the person changed (an admin's edit) between the two statements: then with what they are now.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const [locked] = await sendStatement<InvitationDates & Person & { accepted: boolean }>(
-      scope.prisma,
-      acceptStatement(known, person, passwordHash, now),
-    );
+    const [locked] = await sendStatement<InvitationDates & Person & { accepted: boolean }>(scope.prisma, acceptStatement(known, person, passwordHash, now));
     if (!locked) throw new InvitationNotFoundError();
     if (locked.accepted) return { firstName: person.firstName, organization };
     assertOpen(locked, now);
