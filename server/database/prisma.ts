@@ -35,10 +35,10 @@ const pools = new WeakMap<PrismaClient, { pool: pg.Pool; onQuery?: PrismaOptions
 
 /**
  * One hand-written statement (Prisma.sql) sent by node-postgres on the client's own pool, past Prisma's client and
- * query compiler: for the few hot paths whose SQL is written by hand (what an identity provider sends at each user it
- * provisions). `onQuery` sees it as it sees Prisma's. Its rows as node-postgres reads them: as $queryRaw's (timestamptz
- * a Date, json parsed, int a number) but for bigint and numeric, which come as strings. Through $queryRaw for a client
- * not made here.
+ * query compiler: for the few hot paths whose SQL is written by hand (a user an identity provider provisions, an
+ * invitation accepted). `onQuery` sees it as it sees Prisma's. Its rows as node-postgres reads them: as $queryRaw's
+ * (timestamptz a Date, json parsed, int a number) but for bigint and numeric, which come as strings. Through $queryRaw
+ * for a client not made here.
  */
 export async function sqlQuery<Row>(prisma: PrismaClient, statement: Prisma.Sql): Promise<Row[]> {
   const direct = pools.get(prisma);

@@ -1,7 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { CONNECTION_ENDED_MESSAGES, isConnectionLostState } from '../database/connections.ts';
+import { CONNECTION_ENDED_MESSAGES, isConnectionLoss, isConnectionLostState } from '../database/connections.ts';
 import { DomainError, type ErrorCode } from '../kernel/errors.ts';
 import type { RequestErrorCode } from '../kernel/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
@@ -90,7 +90,9 @@ const BUSY_RETRY_AFTER_SECONDS = 1;
  * time (P2028), or a connection PostgreSQL ended under the statement or
  * refused (restarting, shutting down, the backend terminated). Each fails
  * before anything is written (an interrupted statement or transaction is
- * rolled back), so the caller may simply retry.
+ * rolled back), so the caller may simply retry. The same from `pg` itself,
+ * for the statements sent without Prisma (sqlQuery): its socket errors
+ * and lost-connection SQLSTATEs.
  */
 function isDatabaseBusy(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -101,6 +103,7 @@ function isDatabaseBusy(error: unknown): boolean {
   if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
   if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLostState(cause.code)) return true;
   if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
+  if (isConnectionLoss(error)) return true;
   return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
 }
 

@@ -58,7 +58,7 @@ const InvitationAcceptInput = builder.inputType('InvitationAcceptInput', {
 const InvitationAcceptPayload = builder.objectRef<AcceptedInvitation>('InvitationAcceptPayload').implement({
   description: 'The account is confirmed; an email with the app links is on its way.',
   fields: (t) => ({
-    firstName: t.string({ description: "The person's first name.", resolve: ({ profile }) => profile.firstName }),
+    firstName: t.string({ description: "The person's first name.", resolve: ({ firstName }) => firstName }),
     organizationName: t.string({ description: 'The organization they joined.', resolve: ({ organization }) => organization.name }),
     appStoreUrl: t.string({ nullable: true, description: 'iOS app link.', resolve: ({ organization }) => organization.appStoreUrl }),
     playStoreUrl: t.string({ nullable: true, description: 'Android app link.', resolve: ({ organization }) => organization.playStoreUrl }),

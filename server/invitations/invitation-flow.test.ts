@@ -173,20 +173,48 @@ describe('invite one, accept', () => {
     expect((await accept(tokenOfLink(invited))).__typename).toBe('InvitationAcceptPayload');
   });
 
-  it('takes the rows all accepts share last: the profile update, then the email with its delivery job in one statement', async () => {
+  it('writes the whole accept in one statement, so the rows all accepts share are held for that statement only', async () => {
     const org = await kit.createOrganization();
     const person = await invitableProfile(org);
     const token = tokenOfLink(await invite(org, person, false));
     kit.resetStatements();
     expect((await accept(token)).__typename).toBe('InvitationAcceptPayload');
-    // Held until the commit, the counter shard (the profile update's trigger) and the delivery job's row would make
-    // concurrent accepts wait on each other for every statement after them.
-    const written = kit.statements.filter((sql) => !/^\s*(BEGIN|COMMIT)\b/i.test(sql));
-    const [profileUpdate, emailAndJob] = written.slice(-2);
-    expect(profileUpdate).toMatch(/^UPDATE "public"\."profile"/);
-    expect(emailAndJob).toMatch(/INSERT INTO email[\s\S]*graphile_worker\.add_job/);
+    // In a transaction of several statements, the counter shard (the profile update's trigger) and the delivery
+    // job's row would be held across round trips, and concurrent accepts would wait on each other for them.
+    expect(kit.statements.filter((sql) => /^\s*BEGIN\b/i.test(sql))).toEqual([]);
+    const writes = kit.statements.filter((sql) => /UPDATE profile SET status = 'VALIDATED'/.test(sql));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/UPDATE invitation SET accepted_at[\s\S]*INSERT INTO audit_event[\s\S]*INSERT INTO email[\s\S]*graphile_worker\.add_job/);
     await kit.runJobs();
     expect(kit.emailsTo(person.email)).toHaveLength(1);
+  });
+
+  it('says of the person what they are when the accept commits, even when an admin renamed them during it', async () => {
+    const org = await kit.createOrganization();
+    const person = await invitableProfile(org);
+    const token = tokenOfLink(await invite(org, person, false));
+    // The rename holds the profile's lock until the accept waits for it, after it read the person and hashed.
+    let renamed: Promise<unknown> | undefined;
+    const waiting = new Promise<void>((resolve) => {
+      renamed = kit.prisma.$transaction(
+        async (tx) => {
+          const [locker] = await tx.$queryRaw<{ pid: number }[]>`
+            SELECT pg_backend_pid() AS pid FROM profile WHERE id = ${person.id}::uuid FOR UPDATE`;
+          resolve();
+          while ((await kit.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE ${locker!.pid}::int = ANY(pg_blocking_pids(pid))`).length === 0) {
+            await new Promise((done) => setTimeout(done, 20));
+          }
+          await tx.$executeRaw`UPDATE profile SET last_name = 'Renamed' WHERE id = ${person.id}::uuid`;
+        },
+        { timeout: 60_000 },
+      );
+    });
+    await waiting;
+    expect((await accept(token)).__typename).toBe('InvitationAcceptPayload');
+    await renamed;
+    const entry = await kit.prisma.auditEvent.findFirstOrThrow({ where: { profileId: person.id, kind: 'INVITATION_ACCEPTED' } });
+    expect(entry.summary).toBe(`${person.firstName} Renamed accepted the invitation and set a password.`);
+    expect(await stateOf(org, person)).toMatchObject({ status: 'VALIDATED' });
   });
 
   it('answers each bad token or password with its own typed error, and a weak password does not use up the token', async () => {

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { EmailKind } from '../generated/prisma/enums.ts';
 import { emailDeliveryJob } from './job-queue.ts';
 
@@ -27,14 +27,22 @@ type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
  */
 export async function queueEmails(tx: Executor, emails: readonly QueuedEmail[], now: Date): Promise<void> {
   if (emails.length === 0) return;
-  await tx.$executeRaw`
-    WITH queued AS (
-      INSERT INTO email (id, organization_id, profile_id, invitation_id, admin_invitation_id, kind, "to", created_at)
-      SELECT gen_random_uuid(), v.organization_id, v.profile_id, v.invitation_id, v.admin_invitation_id, v.kind::"EmailKind", v.email, ${now}::timestamptz
-      FROM unnest(${emails.map((email) => email.organizationId)}::uuid[], ${emails.map((email) => email.profileId)}::uuid[],
-                  ${emails.map((email) => email.invitationId)}::uuid[], ${emails.map((email) => email.adminInvitationId ?? null)}::uuid[],
-                  ${emails.map((email) => email.kind)}::text[], ${emails.map((email) => email.to)}::text[])
-        AS v(organization_id, profile_id, invitation_id, admin_invitation_id, kind, email)
-    )
-    SELECT ${emailDeliveryJob}`;
+  await tx.$executeRaw`WITH queued AS (${emailsInsert(emails, now)}) SELECT ${emailDeliveryJob}`;
+}
+
+/**
+ * The INSERT of queueEmails (RETURNING the ids), for a change written in one
+ * statement of its own (server/outbox/index.ts, enqueueInStatement); `onlyIf`,
+ * a condition the emails are written under.
+ */
+export function emailsInsert(emails: readonly QueuedEmail[], now: Date, onlyIf: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO email (id, organization_id, profile_id, invitation_id, admin_invitation_id, kind, "to", created_at)
+    SELECT gen_random_uuid(), v.organization_id, v.profile_id, v.invitation_id, v.admin_invitation_id, v.kind::"EmailKind", v.email, ${now}::timestamptz
+    FROM unnest(${emails.map((email) => email.organizationId)}::uuid[], ${emails.map((email) => email.profileId)}::uuid[],
+                ${emails.map((email) => email.invitationId)}::uuid[], ${emails.map((email) => email.adminInvitationId ?? null)}::uuid[],
+                ${emails.map((email) => email.kind)}::text[], ${emails.map((email) => email.to)}::text[])
+      AS v(organization_id, profile_id, invitation_id, admin_invitation_id, kind, email)
+    WHERE ${onlyIf}
+    RETURNING id`;
 }

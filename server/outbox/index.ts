@@ -1,10 +1,10 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { WebhookEventData, WebhookEventType } from '../kernel/webhook-events.ts';
-import { type QueuedEmail, queueEmails } from './emails.ts';
-import { requestBulkInvitationRun, requestEmailDelivery, requestEmailDeliveryIn, requestInvitationRenewal } from './job-queue.ts';
+import { emailsInsert, type QueuedEmail, queueEmails } from './emails.ts';
+import { emailDeliveryJob, requestBulkInvitationRun, requestEmailDelivery, requestEmailDeliveryIn, requestInvitationRenewal } from './job-queue.ts';
 import { announceBulkInvitationProgress } from './progress-notices.ts';
-import { recordWebhookEvents } from './webhook-events.ts';
-import { requestExpiredInvitationScan, requestWebhookDelivery, scheduleWebhookDelivery } from './webhook-jobs.ts';
+import { recordWebhookEvents, webhookEventsCtes } from './webhook-events.ts';
+import { requestExpiredInvitationScan, requestWebhookDelivery, scheduleWebhookDelivery, webhookDeliveryJob } from './webhook-jobs.ts';
 
 // THE way a domain asks for work after its change: emails to send, webhook
 // events to deliver, background jobs to run, progress to announce. Each is
@@ -56,4 +56,30 @@ export async function enqueue(tx: Executor, item: OutboxItem): Promise<void> {
     case 'scanExpiredInvitations':
       return requestExpiredInvitationScan(tx);
   }
+}
+
+/**
+ * The same emails and webhook events for a change written in one statement
+ * (a chain of data-modifying CTEs: atomic without a transaction, and its row
+ * locks held for that statement only). `ctes`: the CTE definitions that write
+ * them when `onlyIf` holds and ask for their delivery runs, to put in the
+ * statement's WITH; `run`: an expression its final SELECT must evaluate (a CTE
+ * that only calls a function runs when it is read). The delivery jobs' rows,
+ * which every email- or event-writing change locks, are taken there, emails
+ * first (as invitation-batch does): make `onlyIf` read the statement's other
+ * writes of shared rows (e.g. EXISTS (SELECT 1 FROM <the update's CTE>)), so
+ * they come before.
+ */
+export function enqueueInStatement(
+  items: { emails: readonly QueuedEmail[]; webhookEvents: WebhookEvents; now: Date },
+  onlyIf: Prisma.Sql,
+): { ctes: Prisma.Sql; run: Prisma.Sql } {
+  const { organizationId, type, events } = items.webhookEvents;
+  const ctes = Prisma.sql`
+    outbox_emails AS (${emailsInsert(items.emails, items.now, onlyIf)}),
+    outbox_email_run AS (SELECT ${emailDeliveryJob} FROM (SELECT 1 FROM outbox_emails LIMIT 1) AS queued),
+    ${webhookEventsCtes(organizationId, type, items.now, events as { data: WebhookEventData<typeof type> }[], onlyIf)},
+    outbox_webhook_run AS (SELECT ${webhookDeliveryJob} FROM (SELECT 1 FROM webhook_deliveries LIMIT 1) AS delivered)`;
+  const run = Prisma.sql`((SELECT count(*) FROM outbox_email_run) + (SELECT count(*) FROM outbox_webhook_run))`;
+  return { ctes, run };
 }

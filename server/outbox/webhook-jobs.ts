@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 // The webhook jobs on graphile-worker (wired in server/app/worker.ts).
 
@@ -17,9 +17,12 @@ export const WEBHOOK_CRONTAB = [
 
 type Executor = Pick<Prisma.TransactionClient, '$executeRaw'>;
 
-/** A delivery run now (new events, an endpoint enabled again, a retry asked for). One job key: runs never pile up. */
+/** The call that asks for a delivery run now (new events, an endpoint enabled again, a retry asked for). One job key: runs never pile up. */
+export const webhookDeliveryJob = Prisma.sql`graphile_worker.add_job(${WEBHOOK_TASKS.deliverWebhooks}, '{}'::json, job_key := ${WEBHOOK_TASKS.deliverWebhooks}, job_key_mode := 'replace', max_attempts := 5)`;
+
+/** Asks for a delivery run now (webhookDeliveryJob). */
 export async function requestWebhookDelivery(tx: Executor): Promise<void> {
-  await tx.$executeRaw`SELECT graphile_worker.add_job(${WEBHOOK_TASKS.deliverWebhooks}, '{}'::json, job_key := ${WEBHOOK_TASKS.deliverWebhooks}, job_key_mode := 'replace', max_attempts := 5)`;
+  await tx.$executeRaw`SELECT ${webhookDeliveryJob}`;
 }
 
 /**
