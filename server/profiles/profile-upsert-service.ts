@@ -348,7 +348,8 @@ async function replaceLinks(
   }
   const fresh = replaced.filter((row) => created.has(row.profileId) && row.targets.length);
   if (!fresh.length) return;
-  const counted = column === 'parking_lot_id';
+  // Only the real links table has the trigger (a dry run's copy has none: nothing to tell it).
+  const counted = table === TABLES.profile_parking_lot;
   if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'on', true)`;
   await insert(fresh);
   if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'off', true)`;
