@@ -1,14 +1,14 @@
 import type { Client } from 'urql';
 import { describe, expect, it } from 'vitest';
 import { BATCH_SIZE } from '../src/pages/import/csv-rules.ts';
-import { BatchFailed, DRY_RUN_IN_FLIGHT, type PreparedImport, runImport } from '../src/pages/import/import-run.ts';
+import { BatchFailed, DRY_RUN_IN_FLIGHT, importBatches, type PreparedImport, runImport } from '../src/pages/import/import-run.ts';
 
 // The import's runner against a stand-in for the API (each batch answered when
 // the test says so): a dry run keeps DRY_RUN_IN_FLIGHT batches in flight, a
 // write one; a failed batch lets the others finish and the run resumes from
 // the first batch without an answer, with every answered row kept.
 
-const ROWS = BATCH_SIZE * 4 + 10; // five batches, the last one short
+const ROWS = BATCH_SIZE * 4 + 10; // a write: five batches, the last one short; a dry run: six equal ones
 
 function prepared(): PreparedImport {
   const rows = Array.from({ length: ROWS }, (_, i) => ({
@@ -77,6 +77,23 @@ function stubClient(fails: (batch: number) => boolean = () => false) {
 }
 
 describe('runImport', () => {
+  it('cuts a dry run into equal batches, as many as a multiple of the batches in flight; a write into batches of BATCH_SIZE', () => {
+    for (const rows of [BATCH_SIZE, BATCH_SIZE + 1, 9_997, 50_000]) {
+      for (const dryRun of [true, false]) {
+        const { count, size } = importBatches(rows, dryRun);
+        expect(count % (dryRun ? DRY_RUN_IN_FLIGHT : 1)).toBe(0);
+        expect(size).toBeLessThanOrEqual(BATCH_SIZE);
+        // Every batch has rows, and every row a batch.
+        expect((count - 1) * size).toBeLessThan(rows);
+        expect(count * size).toBeGreaterThanOrEqual(rows);
+      }
+    }
+    expect(importBatches(1, true)).toEqual({ count: 1, size: 1 });
+    // The benchmark's file: 9,997 rows to send.
+    expect(importBatches(9_997, true)).toEqual({ count: 6, size: 1_667 });
+    expect(importBatches(9_997, false)).toEqual({ count: 5, size: 2_000 });
+  });
+
   it(`sends a dry run's batches ${DRY_RUN_IN_FLIGHT} at a time, and a write's one at a time; every row gets its answer`, async () => {
     for (const dryRun of [true, false]) {
       const stub = stubClient();
@@ -84,7 +101,7 @@ describe('runImport', () => {
       await stub.answerAll(run);
       const rows = await run;
       expect(stub.mostInFlight()).toBe(dryRun ? DRY_RUN_IN_FLIGHT : 1);
-      expect([...stub.sent].sort()).toEqual([0, 1, 2, 3, 4]);
+      expect([...stub.sent].sort()).toEqual(dryRun ? [0, 1, 2, 3, 4, 5] : [0, 1, 2, 3, 4]);
       expect(rows.every((row, i) => row.outcome === (dryRun ? 'CREATED' : 'UPDATED') && row.profileId === `id-E${i}`)).toBe(true);
     }
   });
@@ -104,14 +121,15 @@ describe('runImport', () => {
     // Batches 0 and 1 answered: their rows are kept.
     const state = (error as BatchFailed).state;
     expect(state.nextBatch).toBe(2);
-    expect(state.rows.slice(0, 2 * BATCH_SIZE).every((row) => row.outcome === 'CREATED')).toBe(true);
-    expect(state.rows[2 * BATCH_SIZE]!.outcome).toBe('UNCHANGED');
+    const { size } = importBatches(ROWS, true);
+    expect(state.rows.slice(0, 2 * size).every((row) => row.outcome === 'CREATED')).toBe(true);
+    expect(state.rows[2 * size]!.outcome).toBe('UNCHANGED');
 
     const again = stubClient();
     const resumed = runImport({ client: again.client, prepared: prepared(), dryRun: true, runId: 'run', from: state, onProgress: () => undefined });
     await again.answerAll(resumed);
     const rows = await resumed;
-    expect([...again.sent].sort()).toEqual([2, 3, 4]);
+    expect([...again.sent].sort()).toEqual([2, 3, 4, 5]);
     expect(rows.every((row) => row.outcome === 'CREATED')).toBe(true);
   });
 });

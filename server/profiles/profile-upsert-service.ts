@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { personName, recordAudit } from '../audit/index.ts';
 import { BatchTooLargeError, DuplicateInBatchError, EmailAlreadyUsedError, InputError, InvalidInputError } from '../kernel/errors.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { PaymentMethod } from '../generated/prisma/enums.ts';
 import { revokeInvitationsToOldAddresses } from '../invitations/index.ts';
 import { MAX_UPSERT_BATCH } from '../kernel/limits.ts';
@@ -159,9 +159,16 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
           parking_lot_count: row.fields.parkingLotIds?.length ?? 0,
         };
       });
+      // A dry run writes into its transaction's copies of the tables, holding the rows this batch can meet (see dryRunTables).
+      const tables = options.dryRun
+        ? await dryRunTables(
+            tx,
+            existing.map((profile) => profile.id),
+          )
+        : TABLES;
       const written = records.length
         ? await tx.$queryRaw<{ id: string; external_id: string; inserted: boolean }[]>`
-            INSERT INTO "profile" ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
+            INSERT INTO ${Prisma.raw(tables.profile)} ("id", "organization_id", "external_id", "first_name", "last_name", "email", "phone",
                                    "payment_methods", "search_text", "sort_name", "parking_lot_count", "created_at", "updated_at")
             SELECT r.id, ${organizationId}::uuid, r.external_id, r.first_name, r.last_name, r.email, r.phone,
                    r.payment_methods, r.search_text, r.sort_name, r.parking_lot_count, ${scope.now}::timestamptz, ${scope.now}::timestamptz
@@ -177,14 +184,16 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
 
       const idByExternalId = new Map(written.map((row) => [row.external_id, row.id]));
       const insertedIds = new Set(written.filter((row) => row.inserted).map((row) => row.id));
-      await replaceLinks(tx, 'profile_parking_lot', 'parking_lot_id', changed, idByExternalId, insertedIds, (row) => row.fields.parkingLotIds);
-      await replaceLinks(tx, 'profile_tag', 'tag_id', changed, idByExternalId, insertedIds, (row) => row.fields.tagIds);
+      await replaceLinks(tx, tables.profile_parking_lot, 'parking_lot_id', changed, idByExternalId, insertedIds, (row) => row.fields.parkingLotIds);
+      await replaceLinks(tx, tables.profile_tag, 'tag_id', changed, idByExternalId, insertedIds, (row) => row.fields.tagIds);
 
-      await revokeInvitationsToOldAddresses(
-        tx,
-        written.filter((row) => !row.inserted).map((row) => row.id),
-        scope.now,
-      );
+      // Closing the invitations sent to a profile's old address decides no row's outcome either: a dry run leaves them.
+      if (!options.dryRun)
+        await revokeInvitationsToOldAddresses(
+          tx,
+          written.filter((row) => !row.inserted).map((row) => row.id),
+          scope.now,
+        );
       for (const row of changed) {
         const profileId = idByExternalId.get(row.externalId)!;
         Object.assign(results[row.index]!, { profileId, outcome: insertedIds.has(profileId) ? 'CREATED' : 'UPDATED' });
@@ -224,6 +233,43 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
     throw error;
   }
   throw new Error('A dry run ended without rolling back.');
+}
+
+/** The tables an upsert writes: the real ones, or a dry run's copies of them. */
+const TABLES = { profile: 'profile', profile_parking_lot: 'profile_parking_lot', profile_tag: 'profile_tag' } as const;
+type UpsertTables = { [table in keyof typeof TABLES]: string };
+
+/**
+ * The tables of a dry run: a copy of each of TABLES made for its transaction (dropped when it rolls back), with every
+ * constraint, default and unique index of the real table and none of its other indexes, holding the rows the batch can
+ * meet: the profiles found by the batch's externalIds and emails, and their links (a unique index refuses or matches only
+ * rows with the same key, and no other row has one). The same statements then run against the copies: an externalId found
+ * updates its profile, a unique index refuses what the real one would, a NOT NULL or a column's type too, but nothing goes
+ * into the dozen indexes that decide nothing (the GIN ones on the search text and payment methods among them), and nothing
+ * is left in the real tables and indexes for VACUUM. Not copied: foreign keys (the lots and tags are checked by
+ * knownLinks in the same transaction) and triggers (counters kept in other tables, which decide no row's outcome).
+ */
+async function dryRunTables(tx: Transaction, profileIds: string[]): Promise<UpsertTables> {
+  const copies = { profile: 'dry_run_profile', profile_parking_lot: 'dry_run_profile_parking_lot', profile_tag: 'dry_run_profile_tag' } as const;
+  await tx.$executeRawUnsafe(`
+    DO $$
+    DECLARE
+      source text;
+      other_index text;
+    BEGIN
+      FOREACH source IN ARRAY ARRAY['profile', 'profile_parking_lot', 'profile_tag'] LOOP
+        EXECUTE format('CREATE TEMPORARY TABLE %I (LIKE %I INCLUDING ALL) ON COMMIT DROP', 'dry_run_' || source, source);
+        FOR other_index IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                           WHERE i.indrelid = format('pg_temp.%I', 'dry_run_' || source)::regclass AND NOT i.indisunique LOOP
+          EXECUTE format('DROP INDEX pg_temp.%I', other_index);
+        END LOOP;
+      END LOOP;
+    END $$`);
+  await tx.$executeRaw`
+    WITH profiles AS (INSERT INTO ${Prisma.raw(copies.profile)} SELECT * FROM "profile" WHERE "id" = ANY(${profileIds}::uuid[])),
+         lots AS (INSERT INTO ${Prisma.raw(copies.profile_parking_lot)} SELECT * FROM "profile_parking_lot" WHERE "profile_id" = ANY(${profileIds}::uuid[]))
+    INSERT INTO ${Prisma.raw(copies.profile_tag)} SELECT * FROM "profile_tag" WHERE "profile_id" = ANY(${profileIds}::uuid[])`;
+  return copies;
 }
 
 /** Thrown at the end of a dry run's transaction to roll it back, carrying what it would have answered. */
@@ -278,7 +324,7 @@ function sameProfile(
  */
 async function replaceLinks(
   tx: Transaction,
-  table: 'profile_parking_lot' | 'profile_tag',
+  table: string,
   column: 'parking_lot_id' | 'tag_id',
   rows: UpsertRow[],
   idByExternalId: Map<string, string>,
@@ -302,7 +348,8 @@ async function replaceLinks(
   }
   const fresh = replaced.filter((row) => created.has(row.profileId) && row.targets.length);
   if (!fresh.length) return;
-  const counted = table === 'profile_parking_lot';
+  // Only the real links table has the trigger (a dry run's copy has none: nothing to tell it).
+  const counted = table === TABLES.profile_parking_lot;
   if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'on', true)`;
   await insert(fresh);
   if (counted) await tx.$queryRaw`SELECT set_config('parkpass.lot_links_counted', 'off', true)`;

@@ -60,6 +60,36 @@ describe('profilesUpsert(dryRun: true)', () => {
     expect(again).toMatchObject({ createdCount: 0, updatedCount: 0, unchangedCount: 3, failedCount: 3 });
   });
 
+  it('writes no row of the profiles or their links, not even one rolled back: it answers while they cannot be written', async () => {
+    const org = await kit.createOrganization();
+    const [lot1, lot2] = org.lots.map((lot) => lot.globalId);
+    const [tag1, tag2] = org.tags.map((tag) => tag.globalId);
+    await org.api.profilesUpsertRows([person(1, { parkingLotIds: [lot1], tagIds: [tag1] }), person(2)]);
+    const rows = [
+      person(1, { lastName: 'Renamed', parkingLotIds: [lot2], tagIds: [] }), // updated, its links replaced
+      person(2), // unchanged
+      person(3, { parkingLotIds: [lot1, lot2], tagIds: [tag2] }), // created with links
+      person(4, { email: 'DRY2@example.test' }), // another profile's address
+    ];
+    const before = await footprint(org.id);
+    // SHARE mode lets reads through and holds every INSERT, UPDATE or DELETE of these tables until it ends.
+    const preview = await kit.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`LOCK TABLE profile, profile_parking_lot, profile_tag IN SHARE MODE`;
+        return org.api.profilesUpsertRows(rows, true);
+      },
+      { timeout: 15_000 },
+    );
+    expect(preview).toMatchObject({ createdCount: 1, updatedCount: 1, unchangedCount: 1, failedCount: 1 });
+    expect(await footprint(org.id)).toEqual(before);
+
+    const applied = await org.api.profilesUpsertRows(rows);
+    if (preview.__typename !== 'ProfilesUpsertPayload' || applied.__typename !== 'ProfilesUpsertPayload') throw new Error(applied.__typename);
+    const outcomes = (results: typeof applied.results) => results.map((row) => [row.outcome, row.error?.__typename ?? null]);
+    expect(outcomes(applied.results)).toEqual(outcomes(preview.results));
+    expect(await kit.prisma.profileParkingLot.count({ where: { profile: { organizationId: org.id } } })).toBe(3);
+  });
+
   it('is refused to a role that cannot edit profiles, like the write', async () => {
     const org = await kit.createOrganization({ role: 'VIEWER' });
     expect(await org.api.profilesUpsertRows([person(1)], true)).toMatchObject({ __typename: 'Forbidden' });
