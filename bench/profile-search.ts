@@ -47,7 +47,7 @@ const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name:
 const server = await serveBenchApp(prisma, url);
 const hand = createPool('bench', { connectionString: url, max: 4 });
 
-// The page in the first part of the answer, its bounded count in a later one (@defer), as the admin UI asks it.
+// The page in the first part of the answer, its bounded count in a later one (@defer), read part by part as urql reads it.
 const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: String) {
   profiles(first: 20, filter: $filter, orderBy: $orderBy, after: $after) {
     pageInfo { hasNextPage endCursor }

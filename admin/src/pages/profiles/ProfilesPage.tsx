@@ -1,5 +1,5 @@
 import { Alert, Button, Group, LoadingOverlay, Menu, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
+import { AdminFilterOptionsDocument, AdminProfileCountsDocument, AdminProfilesCountDocument, AdminProfilesPageDocument } from '../../generated/graphql.ts';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { type Client, useClient, useQuery } from 'urql';
@@ -58,24 +58,26 @@ function queryVariables(state: ProfilesUrlState) {
  * or read their answer from the cache.
  */
 function prefetch(client: Client, state: ProfilesUrlState) {
-  const { page, counts } = queryVariables(state);
+  const { filter, page, counts } = queryVariables(state);
   const cacheFirst = { requestPolicy: 'cache-first' } as const;
   void client.query(AdminProfilesPageDocument, page, cacheFirst).toPromise();
+  void client.query(AdminProfilesCountDocument, { filter }, { ...COUNTS_CONTEXT, ...cacheFirst }).toPromise();
   void client.query(AdminProfileCountsDocument, counts, { ...COUNTS_CONTEXT, ...cacheFirst }).toPromise();
 }
 
 /**
- * The Profiles page's data: the page of profiles with its count in a later part
- * of the same answer (@defer), and the Status filter's counts in a request of
- * their own, so that the rows never wait for a count; all kept live (an acceptance or a bounce elsewhere shows within
+ * The Profiles page's data: the page of profiles, its count and the Status
+ * filter's counts, three requests sent side by side so that the rows never
+ * wait for a count, all kept live (an acceptance or a bounce elsewhere shows within
  * seconds, with a notice) and refreshed at once after this admin's actions.
  */
 function useProfilesData(state: ProfilesUrlState) {
   const t = useT();
   const variables = useMemo(() => queryVariables(state), [state]);
   const { filter } = variables;
-  // The rows show without waiting for their count (deferred): until it comes, the range says nothing of a total.
   const [result, reexecute] = useQuery({ query: AdminProfilesPageDocument, variables: variables.page });
+  // The list's count: the rows show without waiting for it; until it comes, the range says nothing of a total.
+  const [count, reexecuteCount] = useQuery({ query: AdminProfilesCountDocument, variables: { filter }, context: COUNTS_CONTEXT });
   const [counts, reexecuteCounts] = useQuery({ query: AdminProfileCountsDocument, variables: variables.counts, context: COUNTS_CONTEXT });
   const lastCounts = useRef(counts.data);
   if (counts.data) lastCounts.current = counts.data;
@@ -87,22 +89,21 @@ function useProfilesData(state: ProfilesUrlState) {
 
   const refresh = useCallback(() => {
     reexecute({ requestPolicy: 'network-only' });
+    reexecuteCount({ requestPolicy: 'network-only' });
     reexecuteCounts({ requestPolicy: 'network-only' });
-  }, [reexecute, reexecuteCounts]);
+  }, [reexecute, reexecuteCount, reexecuteCounts]);
   useLiveRefresh(refresh, result.error ?? counts.error);
 
-  // Of the rows alone: the count's later part gives a new answer but the same rows, and the table is not rendered again.
-  const edges = data?.profiles.edges;
-  const profiles = useMemo(() => edges?.map((edge) => edge.node) ?? [], [edges]);
+  const profiles = useMemo(() => data?.profiles.edges.map((edge) => edge.node) ?? [], [data]);
   useChangeNotices(result.data ? profiles : undefined, liveSignature, (changed) => {
     const names = changed.map(
       (p) => `${p.fullName} (${p.status === 'VALIDATED' ? t('status.VALIDATED') : t(`delivery.${p.latestInvitation!.deliveryState}`)})`,
     );
     showChangeNotice(t('profiles.changed', { count: changed.length, names: names.slice(0, 3).join(', ') + (names.length > 3 ? '…' : '') }));
   });
-  // The count of this very page (not of the last table kept on screen while the next loads), or nothing until it comes.
-  const counted = result.data?.profiles.count ?? null;
-  return { filter, result, data, edges, profiles, counted, counts: (counts.data ?? lastCounts.current)?.profileCounts, options: options.data, refresh };
+  // The count of this very filter (urql keeps no answer across variables), or nothing until it comes.
+  const counted = count.data?.profiles.count ?? null;
+  return { filter, result, data, profiles, counted, counts: (counts.data ?? lastCounts.current)?.profileCounts, options: options.data, refresh };
 }
 
 /** Profiles, the home page: search, filters, the table, and "Invite users" for a selection. */
@@ -111,7 +112,7 @@ export function ProfilesPage() {
   const format = useFormat();
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => readProfilesUrl(params), [params]);
-  const { filter, result, data, edges, profiles, counted, counts, options, refresh } = useProfilesData(state);
+  const { filter, result, data, profiles, counted, counts, options, refresh } = useProfilesData(state);
   const filterKey = JSON.stringify(filter);
   const inviteBulk = usePermission('INVITE_BULK');
   const editBulk = usePermission('EDIT_PROFILES_BULK');
@@ -153,8 +154,8 @@ export function ProfilesPage() {
   const clear = useCallback(() => write(cleared(state)), [state, write]);
   // Show's "← Profiles" comes back to the list these rows were read for: it changes with the rows, not at the click.
   const location = useLocation();
-  const shownFor = useRef({ edges, from: { from: location.pathname + location.search } });
-  if (shownFor.current.edges !== edges) shownFor.current = { edges, from: { from: location.pathname + location.search } };
+  const shownFor = useRef({ data, from: { from: location.pathname + location.search } });
+  if (shownFor.current.data !== data) shownFor.current = { data, from: { from: location.pathname + location.search } };
   const from = shownFor.current.from;
   const goToPage = (change: Partial<ProfilesUrlState>) => {
     update(change);
