@@ -5,6 +5,7 @@
 // percentiles, and the machine line printed under a table.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { meros } from 'meros/browser';
 import os from 'node:os';
 import path from 'node:path';
 import type { PrismaClient } from '../server/database/prisma.ts';
@@ -65,6 +66,57 @@ export async function postGraphql(url: string, query: string, variables: Record<
   const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown };
   if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** An answer in parts (@defer): when its first part came and when its last one did, in ms from the request, and its data with every part merged. */
+export interface IncrementalAnswer {
+  firstMs: number;
+  lastMs: number;
+  data: Record<string, any>;
+}
+
+/**
+ * POSTs a GraphQL request asking for incremental delivery (multipart/mixed, as urql asks it) and reads its parts
+ * as they come (meros): the time to the first part (the page) and to the last (what was deferred), the data merged.
+ * Throws with the errors of any part.
+ */
+export async function postGraphqlIncremental(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<IncrementalAnswer> {
+  const started = performance.now();
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'multipart/mixed, application/graphql-response+json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const parts = await meros<IncrementalPart>(response);
+  if (!(Symbol.asyncIterator in parts)) {
+    const body = (await (parts as Response).json()) as IncrementalPart;
+    if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors));
+    const ms = performance.now() - started;
+    return { firstMs: ms, lastMs: ms, data: body.data };
+  }
+  let firstMs = 0;
+  let data: Record<string, any> = {};
+  for await (const part of parts) {
+    const body = (part.json ? part.body : JSON.parse(String(part.body))) as IncrementalPart;
+    const errors = [...(body.errors ?? []), ...(body.incremental ?? []).flatMap((patch) => patch.errors ?? [])];
+    if (errors.length) throw new Error(JSON.stringify(errors));
+    if (body.data) {
+      firstMs = performance.now() - started;
+      data = body.data;
+    }
+    for (const patch of body.incremental ?? []) {
+      const target = patch.path.reduce<any>((at, key) => at[key], data);
+      Object.assign(target, patch.data);
+    }
+  }
+  return { firstMs, lastMs: performance.now() - started, data };
+}
+
+interface IncrementalPart {
+  data?: Record<string, any>;
+  errors?: unknown[];
+  incremental?: { data: Record<string, unknown>; path: (string | number)[]; errors?: unknown[] }[];
+  hasNext?: boolean;
 }
 
 /** The q-quantile of `times` (sorted here), nearest rank. */

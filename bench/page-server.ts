@@ -1,7 +1,8 @@
 // The bare server of bench/profile-search.ts, in its own process: node:http and `pg`, no framework, answering
 // POST /page {"scenario": i} with the same page and bounded count as the GraphQL request, by the same
 // hand-written SQL (bench/profile-scenarios.ts): the API key looked up (one statement, as the server's
-// authentication reads it, with its organization), then the page and the count side by side, serialised as JSON.
+// authentication reads it, with its organization), then the page and the count side by side, each written as a
+// line of JSON as soon as it is read (the page first, the count last: what @defer answers in its parts).
 // What an HTTP API over this database cannot go below; the GraphQL page is measured against it.
 // Arguments: the database URL, the seeded lot, tag 1 and tag 2. It sends {port} to its parent once listening.
 import { createServer } from 'node:http';
@@ -28,11 +29,17 @@ const server = createServer({ keepAlive: true }, (request, response) => {
         return;
       }
       const [pageSql, countSql] = statements[(JSON.parse(body) as { scenario: number }).scenario]!;
-      const [page, total] = await Promise.all([pool.query(pageSql, [keys[0].organization_id]), pool.query(countSql, [keys[0].organization_id])]);
-      const count = Number(total.rows[0].count ?? total.rows[0].sum);
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count, rows: page.rows }));
+      // The page is written as soon as it is read (the first line), the count when it comes (the last): as @defer answers.
+      const counted = pool.query(countSql, [keys[0].organization_id]);
+      counted.catch(() => undefined);
+      const page = await pool.query(pageSql, [keys[0].organization_id]);
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      response.write(`${JSON.stringify({ rows: page.rows })}\n`);
+      const total = await counted;
+      response.end(`${JSON.stringify({ count: Number(total.rows[0].count ?? total.rows[0].sum) })}\n`);
     } catch (error) {
-      response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      if (response.headersSent) response.destroy(error as Error);
+      else response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
     }
   });
 });

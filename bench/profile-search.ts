@@ -4,14 +4,16 @@
 // environment; seeded once by SQL and reused), the real server over real HTTP,
 // and beside it the same answers (the first page of 20 with lots, tags and
 // latest invitation, plus the bounded count) by hand-written SQL through `pg`,
-// interleaved run by run. Then: pages deep in every order against the first,
+// interleaved run by run. The count is deferred (@defer): each answer is timed
+// to its first part (the page) and to its last (the count), and so is the bare
+// server's (its page as a first chunk, its count as the last). Then: pages deep in every order against the first,
 // the Status column's counts, and the exact totals ("select all N").
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.graphql.ts';
 import type { ProfileOrderField } from '../server/profiles/profile-queries.ts';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
-import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
+import { machineLine, postGraphql, postGraphqlIncremental, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { createPool } from '../server/database/connections.ts';
 import { FROM, handStatements, profileScenarios, type Scenario } from './profile-scenarios.ts';
@@ -45,33 +47,59 @@ const tag2 = (await prisma.tag.findFirstOrThrow({ where: { organizationId, name:
 const server = await serveBenchApp(prisma, url);
 const hand = createPool('bench', { connectionString: url, max: 4 });
 
+// The page in the first part of the answer, its bounded count in a later one (@defer), read part by part as urql reads it.
 const PAGE = `query($filter: ProfileFilter, $orderBy: ProfileOrder, $after: String) {
   profiles(first: 20, filter: $filter, orderBy: $orderBy, after: $after) {
-    count { count precision } pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage endCursor }
+    edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired deliveryState } } }
+    ... @defer { count { count precision } } } }`;
+/** The same page without its count: the deep pages compare pages alone. */
+const PAGE_ONLY = `query($orderBy: ProfileOrder, $after: String) {
+  profiles(first: 20, orderBy: $orderBy, after: $after) {
+    pageInfo { hasNextPage endCursor }
     edges { node { id fullName email status tags { name } parkingLots { name } latestInvitation { expired deliveryState } } } } }`;
 
 const graphql = (query: string, variables: Record<string, unknown>) => postGraphql(server.url, query, variables, apiKey);
+const graphqlInParts = (query: string, variables: Record<string, unknown>) => postGraphqlIncremental(server.url, query, variables, apiKey);
 
 const scenarios = profileScenarios({ lot, tag, tag2 });
 
 // The bare node:http server (bench/page-server.ts) in its own process: the key lookup, the same SQL, JSON.
 const bareProcess = fork(new URL('./page-server.ts', import.meta.url), [url, lot, tag, tag2], { execArgv: ['--import', 'tsx'] });
 const barePort = await new Promise<number>((resolve) => bareProcess.once('message', (message) => resolve((message as { port: number }).port)));
-async function bareAnswer(index: number): Promise<{ rows: number; count: number }> {
+/** The bare server's answer: its page as the first chunk, its count as the last; when each came (ms from the request). */
+async function bareAnswer(index: number): Promise<{ rows: number; count: number; firstMs: number; lastMs: number }> {
+  const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${barePort}/page`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ scenario: index }),
   });
   if (!response.ok) throw new Error(`bare server: ${response.status} ${await response.text()}`);
-  const answer = (await response.json()) as { count: number; rows: unknown[] };
-  return { rows: answer.rows.length, count: answer.count };
+  let text = '';
+  let firstMs = 0;
+  const decoder = new TextDecoder();
+  const reader = response.body!.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    text += decoder.decode(chunk.value, { stream: true });
+    if (!firstMs && text.includes('\n')) firstMs = performance.now() - started;
+  }
+  const lastMs = performance.now() - started;
+  const [page, total] = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line)) as [{ rows: unknown[] }, { count: number }];
+  return { rows: page.rows.length, count: total.count, firstMs, lastMs };
 }
 
+/** The same page and count by hand-written SQL in this process, side by side; how long each took. */
 async function handAnswer(scenario: Scenario) {
   const [pageSql, countSql] = handStatements(scenario);
-  const [page, total] = await Promise.all([hand.query(pageSql, [organizationId]), hand.query(countSql, [organizationId])]);
-  return { rows: page.rowCount, count: Number(total.rows[0].count ?? total.rows[0].sum) };
+  const [[pageMs, page], [countMs, total]] = await Promise.all([
+    time(() => hand.query(pageSql, [organizationId])),
+    time(() => hand.query(countSql, [organizationId])),
+  ]);
+  return { rows: page.rowCount, count: Number(total.rows[0].count ?? total.rows[0].sum), pageMs, countMs };
 }
 
 async function time<T>(run: () => Promise<T>): Promise<[number, T]> {
@@ -83,23 +111,32 @@ async function time<T>(run: () => Promise<T>): Promise<[number, T]> {
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 const pct = (value: number, goal: number) => `${value <= goal ? 'met' : 'missed'} (${((value / goal - 1) * 100).toFixed(0)} %)`;
 
-console.log(`\n## profiles(first: 20) with count, over HTTP, at ${count.toLocaleString('en-US')} profiles in one organization`);
-console.log(`${runs} warm runs each, interleaved request by request: GraphQL, a bare node:http server in its own process answering the same page and`);
-console.log('bounded count by hand-written SQL through pg (its API key looked up first), and that SQL run in this process.');
+/** The counts that must find 10,001 matches (or all of them) through a criterion no index narrows in order. */
+const HARD_COUNTS = new Set(['search "helene"', 'one parking lot', 'tag + payment method', 'pending, invitation expired']);
+
+console.log(`\n## profiles(first: 20), its count deferred (@defer), over HTTP, at ${count.toLocaleString('en-US')} profiles in one organization`);
+console.log(`${runs} warm runs each, interleaved request by request: GraphQL (multipart/mixed: the page in the first part, the count in the last),`);
+console.log('a bare node:http server in its own process answering the same page (first chunk) and bounded count (last chunk) by');
+console.log('hand-written SQL through pg (its API key looked up first), and that SQL run in this process (page and count side by side).');
+console.log('Goals: first page p95 ≤ 50 ms (at 1 M), GraphQL / bare first page p50 ≤ 1.5×, count p95 ≤ 250 ms for the hard counts (*).');
 console.log(`Machine: ${machineLine()}\n`);
 console.log(
-  '| filter | count | GraphQL p50 / p95 ms | bare HTTP p50 / p95 ms | GraphQL / bare (p50) | ratio vs 1.5× goal | hand SQL p50 / p95 ms | GraphQL / SQL (p50) | p95 vs 50 ms goal |',
+  '| filter | count | first page: GraphQL p50 / p95 ms | bare p50 / p95 ms | GraphQL / bare (p50) | ratio vs 1.5× goal | p95 vs 50 ms goal | count (last part): GraphQL p50 / p95 ms | bare p50 / p95 ms | p95 vs 250 ms goal | hand SQL page / count p50 ms |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+console.log('| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: |');
 for (const [index, scenario] of scenarios.entries()) {
-  const ours: number[] = [];
-  const bare: number[] = [];
-  const theirs: number[] = [];
+  const firstPage: number[] = [];
+  const lastPart: number[] = [];
+  const barePage: number[] = [];
+  const bareCount: number[] = [];
+  const sqlPage: number[] = [];
+  const sqlCount: number[] = [];
   let answer = '';
   for (let i = 0; i < runs + 3; i++) {
-    const [a, data] = await time(() => graphql(PAGE, { filter: scenario.filter, orderBy: scenario.orderBy }));
-    const [h, overHttp] = await time(() => bareAnswer(index));
-    const [b, sql] = await time(() => handAnswer(scenario));
+    const ours = await graphqlInParts(PAGE, { filter: scenario.filter, orderBy: scenario.orderBy });
+    const overHttp = await bareAnswer(index);
+    const sql = await handAnswer(scenario);
+    const { data } = ours;
     const counted = data.profiles.count as { count: number; precision: string };
     const agrees = counted.precision === 'EXACT' ? counted.count === sql.count : counted.count === 10_000 && sql.count > 10_000;
     if (!agrees || data.profiles.edges.length !== sql.rows || overHttp.rows !== sql.rows || overHttp.count !== sql.count) {
@@ -109,16 +146,23 @@ for (const [index, scenario] of scenarios.entries()) {
     }
     answer = `${counted.precision === 'AT_LEAST' ? '≥ ' : ''}${counted.count.toLocaleString('en-US')}`;
     if (i >= 3) {
-      ours.push(a);
-      bare.push(h);
-      theirs.push(b);
+      firstPage.push(ours.firstMs);
+      lastPart.push(ours.lastMs);
+      barePage.push(overHttp.firstMs);
+      bareCount.push(overHttp.lastMs);
+      sqlPage.push(sql.pageMs);
+      sqlCount.push(sql.countMs);
     }
   }
-  const [o50, o95] = [quantile(ours, 0.5), quantile(ours, 0.95)];
-  const [h50, h95] = [quantile(bare, 0.5), quantile(bare, 0.95)];
-  const [t50, t95] = [quantile(theirs, 0.5), quantile(theirs, 0.95)];
+  const p = (times: number[]) => [quantile(times, 0.5), quantile(times, 0.95)] as const;
+  const [o50, o95] = p(firstPage);
+  const [c50, c95] = p(lastPart);
+  const [h50, h95] = p(barePage);
+  const [hc50, hc95] = p(bareCount);
+  const hard = HARD_COUNTS.has(scenario.name);
   console.log(
-    `| ${scenario.name} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(h50)} / ${fmt(h95)} | ${(o50 / h50).toFixed(2)} | ${pct(o50 / h50, 1.5)} | ${fmt(t50)} / ${fmt(t95)} | ${(o50 / t50).toFixed(2)} | ${pct(o95, 50)} |`,
+    `| ${scenario.name}${hard ? ' *' : ''} | ${answer} | ${fmt(o50)} / ${fmt(o95)} | ${fmt(h50)} / ${fmt(h95)} | ${(o50 / h50).toFixed(2)} | ${pct(o50 / h50, 1.5)} | ${pct(o95, 50)} | ` +
+      `${fmt(c50)} / ${fmt(c95)} | ${fmt(hc50)} / ${fmt(hc95)} | ${hard ? pct(c95, 250) : `(${pct(c95, 250)})`} | ${fmt(quantile(sqlPage, 0.5))} / ${fmt(quantile(sqlCount, 0.5))} |`,
   );
 }
 bareProcess.kill();
@@ -145,8 +189,8 @@ for (const deep of DEEP) {
   const first: number[] = [];
   const later: number[] = [];
   for (let i = 0; i < runs + 3; i++) {
-    const [a] = await time(() => graphql(PAGE, { orderBy: { field: deep.field, direction: 'ASC' } }));
-    const [b, data] = await time(() => graphql(PAGE, { orderBy: { field: deep.field, direction: 'ASC' }, after }));
+    const [a] = await time(() => graphql(PAGE_ONLY, { orderBy: { field: deep.field, direction: 'ASC' } }));
+    const [b, data] = await time(() => graphql(PAGE_ONLY, { orderBy: { field: deep.field, direction: 'ASC' }, after }));
     if (data.profiles.edges.length !== 20) throw new Error(`${deep.field}: the deep page has ${data.profiles.edges.length} rows`);
     if (i >= 3) {
       first.push(a);

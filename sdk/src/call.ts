@@ -40,6 +40,9 @@ export interface Page<Node> {
   edges: readonly { node: Node }[];
 }
 
+/** One page of a connection without its count: its rows and where the next page starts. */
+export type PageRows<Node> = Omit<Page<Node>, 'totalCount'>;
+
 /** An input type whose lists may be readonly (the SDK only reads them): `as const` arrays and `readonly string[]` fit. */
 export type ReadonlyLists<Input> = {
   [Field in keyof Input]: Input[Field] extends infer Value ? (Value extends Array<infer Item> ? readonly Item[] : Value) : never;
@@ -123,10 +126,10 @@ export const notFound = (operation: string, what: string, answer: Answer<unknown
   });
 
 /** Every node of a connection, page after page (`for await … of`), until the last page. */
-export async function* paginate<Node>(fetchPage: (after: string | null) => Promise<Page<Node>>): AsyncGenerator<Node> {
+export async function* paginate<Node>(fetchPage: (after: string | null) => Promise<PageRows<Node>>): AsyncGenerator<Node> {
   let after: string | null = null;
   for (;;) {
-    const page: Page<Node> = await fetchPage(after);
+    const page: PageRows<Node> = await fetchPage(after);
     for (const edge of page.edges) yield edge.node;
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return;
     after = page.pageInfo.endCursor;

@@ -16,7 +16,7 @@ import type { TypedDocumentNode } from './typed-document-node.ts';
 // overall deadline besides the per-attempt timeout, and honours the caller's
 // AbortSignal.
 
-export const SDK_VERSION = '1.2.0';
+export const SDK_VERSION = '1.3.0';
 
 /** What one attempt is about to send: given to `onRequest`. */
 export interface RequestEvent {

@@ -1,4 +1,5 @@
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
+import { lexicographicSortSchema, printSchema, specifiedDirectives } from 'graphql';
 import { builder } from '../graphql/builder.ts';
 import { documentGeneratedTypes } from './schema-docs.ts';
 // Each module registers its types, queries and mutations on the builder.
@@ -25,7 +26,12 @@ import '../audit/audit.graphql.ts';
 import '../webhooks/webhook.graphql.ts';
 import '../directory-sync/directory-sync.graphql.ts';
 
-export const schema = documentGeneratedTypes(builder.toSchema({ sortSchema: true }));
+// @defer and @stream (incremental delivery, served by yoga's defer-stream plugin in yoga.ts) are part of the
+// schema itself, so schema.graphql, codegen and the typed documents know them: a page of profiles asks its
+// count in a deferred fragment and gets its rows first.
+export const schema = documentGeneratedTypes(
+  builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] }),
+);
 
 /** The SDL committed as schema.graphql. */
 export function printedSchema(): string {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { authenticate } from './authenticate.ts';
 import type { CredentialCache } from './credential-cache.ts';
 import type { Context } from '../graphql/context.ts';
@@ -136,6 +137,9 @@ export function createApp(options: AppOptions) {
         },
       },
       useCodedErrors(),
+      // @defer and @stream: a deferred part comes as the next part of a multipart/mixed (or SSE) answer, under the
+      // same cost, budget and masking as the rest (docs/api.md, "Deferred parts").
+      useDeferStream(),
       // A SCIM body over the limit gets a SCIM error (the IdP reads that), not the GraphQL one of the next plugin.
       {
         onRequest({ request, url, endResponse }) {

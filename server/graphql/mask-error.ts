@@ -133,14 +133,31 @@ export type { ErrorCode };
  * are left to yoga's masking, which logs them.
  */
 export function useCodedErrors(): Plugin {
-  const code = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
-    if (!result.errors?.length) return;
-    setResult({ ...result, errors: result.errors.map((error) => (isUnexpected(error) ? error : (maskError(error) as GraphQLError))) });
+  const code = ({ result, setResult }: { result: ExecutionResult & IncrementalParts; setResult: (result: ExecutionResult) => void }) => {
+    const incremental = result.incremental?.some((part) => part.errors?.length);
+    if (!result.errors?.length && !incremental) return;
+    setResult({
+      ...result,
+      ...(result.errors && { errors: result.errors.map((error) => (isUnexpected(error) ? error : (maskError(error) as GraphQLError))) }),
+      // yoga's masking reads `errors` only: the errors of a deferred part (@defer, @stream) are all coded and masked here.
+      ...(incremental && { incremental: result.incremental!.map((part) => (part.errors ? { ...part, errors: part.errors.map(maskedInPart) } : part)) }),
+    });
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
     onSubscribe: () => ({ onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, code) }),
   };
+}
+
+/** The later parts of an incremental answer (@defer, @stream), each with its own errors. */
+interface IncrementalParts {
+  incremental?: readonly { errors?: readonly GraphQLError[] }[];
+}
+
+/** An error of a deferred part, coded; an unexpected one masked and logged, as yoga does for the first part. */
+function maskedInPart(error: GraphQLError): GraphQLError {
+  if (isUnexpected(error)) log.error({ err: innermostError(error) }, 'Unexpected error in a deferred part (masked)');
+  return maskError(error) as GraphQLError;
 }
 
 function isUnexpected(error: unknown): boolean {

@@ -10,6 +10,7 @@ import {
   orThrow,
   type Page,
   type PageArgs,
+  type PageRows,
   paginate,
   type Success,
   type WriteOptions,
@@ -18,6 +19,8 @@ import { ParkpassError } from '../errors.ts';
 import { type Selection, selectionArguments } from './invitations.ts';
 import {
   ProfileByExternalIdDocument,
+  ProfileCountDocument,
+  type ProfileCountQuery,
   ProfileCountsDocument,
   type ProfileCountsQuery,
   type ProfileCreateInput,
@@ -34,6 +37,7 @@ import {
   ProfilesDeleteDocument,
   type ProfilesDeleteMutation,
   ProfilesDocument,
+  ProfilesPageDocument,
   ProfilesUpdateAccessDocument,
   type ProfilesUpdateAccessInput,
   type ProfilesUpdateAccessMutation,
@@ -49,6 +53,8 @@ export type Profile = ProfileFieldsFragment;
 /** A profile search filter (`ProfileFilter`) whose lists may be readonly. */
 export type ProfileFilterInput = ReadonlyLists<ProfileFilter>;
 export type ProfileCounts = ProfileCountsQuery['profileCounts'];
+/** A bounded count: exact up to its limit (precision EXACT), or the limit itself when more match (AT_LEAST). */
+export type ProfileCount = ProfileCountQuery['profiles']['count'];
 export type ProfileResult = Success<ProfileCreateMutation['profileCreate']>;
 export type ProfileUpdateResult = Success<ProfileUpdateMutation['profileUpdate']>;
 export type ProfileDeleteResult = Success<ProfileDeleteMutation['profileDelete']>;
@@ -120,7 +126,10 @@ function inInput(row: UpsertRow, start: number): UpsertRow {
 
 export function profilesResource(caller: Caller) {
   const profiles = {
-    /** One page of the organization's profiles matching the filter. */
+    /**
+     * One page of the organization's profiles matching the filter, with `totalCount`: exact, so at a million profiles
+     * a broad filter's page waits a second for it. For a list with its number, ask `page` and `count` side by side.
+     */
     search: async (
       args: { filter?: ProfileFilterInput | undefined; orderBy?: ProfileOrder | undefined } & PageArgs = {},
       call?: CallOptions,
@@ -128,12 +137,27 @@ export function profilesResource(caller: Caller) {
       const answer = await caller.query('profiles.search', ProfilesDocument, { ...args, filter: args.filter as ProfileFilter | undefined }, call);
       return answered(answer.data.profiles, answer);
     },
-    /** Every profile matching the filter, page after page. */
+    /** One page of the organization's profiles matching the filter, without a count: it never waits for one. */
+    page: async (
+      args: { filter?: ProfileFilterInput | undefined; orderBy?: ProfileOrder | undefined } & PageArgs = {},
+      call?: CallOptions,
+    ): Promise<Answered<PageRows<Profile>>> => {
+      const answer = await caller.query('profiles.page', ProfilesPageDocument, { ...args, filter: args.filter as ProfileFilter | undefined }, call);
+      return answered(answer.data.profiles, answer);
+    },
+    /**
+     * How many profiles match the filter, exact up to `limit` (default 10,000, at most 100,000) and "at least `limit`"
+     * beyond: as fast at a million profiles as at a thousand. Sent beside `page`, the rows never wait for it.
+     */
+    count: async (filter?: ProfileFilterInput, options: { limit?: number } = {}, call?: CallOptions): Promise<Answered<ProfileCount>> => {
+      const answer = await caller.query('profiles.count', ProfileCountDocument, { filter: filter as ProfileFilter | undefined, limit: options.limit }, call);
+      return answered(answer.data.profiles.count, answer);
+    },
+    /** Every profile matching the filter, page after page (no count asked). */
     all: (
       args: { filter?: ProfileFilterInput | undefined; orderBy?: ProfileOrder | undefined; pageSize?: number | undefined } = {},
       call?: CallOptions,
-    ): AsyncGenerator<Profile> =>
-      paginate((after) => profiles.search({ filter: args.filter, orderBy: args.orderBy, first: args.pageSize ?? 200, after }, call)),
+    ): AsyncGenerator<Profile> => paginate((after) => profiles.page({ filter: args.filter, orderBy: args.orderBy, first: args.pageSize ?? 200, after }, call)),
     /** How many profiles match the filter, by status (the admin UI's Status column). */
     counts: async (filter?: ProfileFilterInput, call?: CallOptions): Promise<Answered<ProfileCounts>> => {
       const answer = await caller.query('profiles.counts', ProfileCountsDocument, { filter: filter as ProfileFilter | undefined }, call);
