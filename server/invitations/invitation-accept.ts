@@ -7,6 +7,7 @@ import { auditInsert, personName } from '../audit/index.ts';
 import { hashInvitationToken } from './invitation-tokens.ts';
 import { globalIdOf } from '../kernel/global-ids.ts';
 import { sqlQuery } from '../database/prisma.ts';
+import { ServiceBusyError } from '../kernel/service-busy.ts';
 import { enqueueInStatement } from '../outbox/index.ts';
 import { assertOpen, invitationInStateSql } from './invitation-state.ts';
 
@@ -67,7 +68,8 @@ export async function acceptInvitation(scope: ServiceScope, input: { token: stri
     assertOpen(locked, now);
     person = locked;
   }
-  throw new Error('The profile kept changing during the accept.');
+  // Nothing was written: the caller may send the same accept again (a 503 with Retry-After, never a 500).
+  throw new ServiceBusyError('The profile was being edited while the invitation was accepted; nothing was changed. Please try again.', 1);
 }
 
 /** What the person who accepted is told: who they are to the organization, and where to get the app. */
