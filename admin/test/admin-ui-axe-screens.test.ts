@@ -3,8 +3,6 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EN, type MessageId } from '../src/i18n/messages.en.ts';
 import { FR } from '../src/i18n/messages.fr.ts';
-import { hashSecret } from '../../server/auth/api-keys.ts';
-import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { globalId, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, focusedName, openSignedIn, screenshot, tabTo, useBrowser } from './browser.ts';
 
@@ -78,23 +76,6 @@ beforeAll(async () => {
   expect(joinPath).not.toBe('');
 }, 120_000);
 
-/** A session of another owner (each admin has a budget of cost points a minute; each walk spends its own). */
-let owners = 0;
-async function anotherOwner(): Promise<{ sessionToken: string }> {
-  const sessionToken = newSessionToken();
-  await kit.prisma.admin.create({
-    data: {
-      organizationId: org.id,
-      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
-      name: `Owner ${owners}`,
-      role: 'OWNER',
-      passwordHash: 'not used: signed in by session',
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
-  return { sessionToken };
-}
-
 /** The UI's English sentences that French says otherwise (two words or more, no placeholder): none may show on a French page. */
 const ENGLISH_ONLY = Object.entries(EN)
   .filter(([id, en]) => !en.includes('{') && /\S\s+\S/.test(en) && FR[id as MessageId] !== en)
@@ -154,7 +135,7 @@ describe('accessibility of the newer screens', () => {
           .click();
       };
 
-      await openSignedIn(page, await anotherOwner());
+      await openSignedIn(page, await org.newOwner());
 
       // Invitations: every view.
       await viaMenu(t('app.invitations'));
@@ -403,7 +384,7 @@ describe('accessibility of the newer screens', () => {
 describe('the newer screens with the keyboard only', () => {
   it('Invitations: a view by the arrow keys, Fix the address opened and left with Escape, Revoke confirmed with Space; the focus comes back to Actions', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/invitations');
+    await openSignedIn(page, await org.newOwner(), '/admin/invitations');
     await tabTo(page, 'Open');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
@@ -444,7 +425,7 @@ describe('the newer screens with the keyboard only', () => {
 
   it('Settings › Admins: Invite admin opens on its first field and Escape gives the focus back; in French at 390 px the audit trail filters by who', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/settings/admins');
+    await openSignedIn(page, await org.newOwner(), '/admin/settings/admins');
     await page
       .getByRole('table', { name: 'Admins' })
       .getByRole('row', { name: /Nora Blum/ })
@@ -465,7 +446,7 @@ describe('the newer screens with the keyboard only', () => {
 
     const phone = await ui.newPage({ width: 390, height: 844 });
     await phone.evaluate(() => localStorage.setItem('parkpass.admin.locale', 'fr'));
-    await openSignedIn(phone, await anotherOwner(), '/admin/audit');
+    await openSignedIn(phone, await org.newOwner(), '/admin/audit');
     await phone.getByRole('heading', { name: 'Journal d’audit', level: 1 }).waitFor();
     await tabTo(phone, 'Qui');
     await phone.keyboard.press('ArrowDown');
