@@ -1,10 +1,8 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EN, type MessageId } from '../src/i18n/messages.en.ts';
 import { FR } from '../src/i18n/messages.fr.ts';
-import { hashSecret } from '../../server/auth/api-keys.ts';
-import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { globalId, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, focusedName, openSignedIn, screenshot, tabTo, useBrowser } from './browser.ts';
 
@@ -78,23 +76,6 @@ beforeAll(async () => {
   expect(joinPath).not.toBe('');
 }, 120_000);
 
-/** A session of another owner (each admin has a budget of cost points a minute; each walk spends its own). */
-let owners = 0;
-async function anotherOwner(): Promise<{ sessionToken: string }> {
-  const sessionToken = newSessionToken();
-  await kit.prisma.admin.create({
-    data: {
-      organizationId: org.id,
-      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
-      name: `Owner ${owners}`,
-      role: 'OWNER',
-      passwordHash: 'not used: signed in by session',
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
-  return { sessionToken };
-}
-
 /** The UI's English sentences that French says otherwise (two words or more, no placeholder): none may show on a French page. */
 const ENGLISH_ONLY = Object.entries(EN)
   .filter(([id, en]) => !en.includes('{') && /\S\s+\S/.test(en) && FR[id as MessageId] !== en)
@@ -135,9 +116,25 @@ describe('accessibility of the newer screens', () => {
         if (locale === 'fr') await expectFrench(page, where);
         if (shot && scheme === 'light') await screenshot(page, `${locale === 'fr' ? 'fr-' : ''}${shot}${narrow ? '-390' : ''}`);
       };
-      /** Opens a dialog, checks it (after `ready`), closes it with Escape, and the focus is back on `opener`. */
-      const dialog = async (what: string, name: string, open: () => Promise<void>, opener: string, ready?: () => Promise<void>, shot?: string) => {
-        await open();
+      /** Unfolds a menu or a list of options with `opener`, checks it once `shown` is there, and folds it with Escape. */
+      const unfolded = async (what: string, opener: Locator, shown: Locator, shot?: string) => {
+        await opener.click();
+        await shown.waitFor();
+        await check(what, shot);
+        await page.keyboard.press('Escape');
+      };
+      /**
+       * Opens a dialog with the button `opener` (then the `item` of the menu it unfolds, if any),
+       * checks it (after `ready`), closes it with Escape, and the focus is back on `opener`.
+       */
+      const dialog = async (
+        what: string,
+        name: string,
+        opener: string,
+        { item, ready, shot }: { item?: MessageId; ready?: () => Promise<void>; shot?: string } = {},
+      ) => {
+        await page.getByRole('button', { name: opener }).click();
+        if (item) await page.getByRole('menuitem', { name: t(item) }).click();
         const box = page.getByRole('dialog', { name });
         await box.waitFor();
         await ready?.();
@@ -154,7 +151,7 @@ describe('accessibility of the newer screens', () => {
           .click();
       };
 
-      await openSignedIn(page, await anotherOwner());
+      await openSignedIn(page, await org.newOwner());
 
       // Invitations: every view.
       await viaMenu(t('app.invitations'));
@@ -178,48 +175,30 @@ describe('accessibility of the newer screens', () => {
       // A row's actions: its menu, then each dialog.
       await page.getByRole('tab', { name: t('invitations.view.UNDELIVERABLE') }).click();
       const actions = t('invitations.actionsFor', { name: 'Boris Bounce' });
-      await page.getByRole('button', { name: actions }).click();
-      await page.getByRole('menuitem', { name: t('invitations.fixAndResend') }).waitFor();
-      await check('the actions menu of an invitation');
-      await page.keyboard.press('Escape');
-      await dialog(
-        'Fix the address and send again',
-        t('invitations.resendTitle', { name: 'Boris Bounce' }),
-        async () => {
-          await page.getByRole('button', { name: actions }).click();
-          await page.getByRole('menuitem', { name: t('invitations.fixAndResend') }).click();
-        },
-        actions,
-        async () => {
+      await unfolded(
+        'the actions menu of an invitation',
+        page.getByRole('button', { name: actions }),
+        page.getByRole('menuitem', { name: t('invitations.fixAndResend') }),
+      );
+      await dialog('Fix the address and send again', t('invitations.resendTitle', { name: 'Boris Bounce' }), actions, {
+        item: 'invitations.fixAndResend',
+        ready: async () => {
           await page.getByRole('dialog').getByRole('textbox').first().fill('boris.fixed@example.test');
           await page.getByRole('dialog').getByText('boris.fixed@example.test', { exact: false }).first().waitFor();
         },
-        'invitations-fix-address',
-      );
-      await dialog(
-        'Revoke an invitation',
-        t('invitations.revokeTitle', { name: 'Boris Bounce' }),
-        async () => {
-          await page.getByRole('button', { name: actions }).click();
-          await page.getByRole('menuitem', { name: t('invitations.revoke') }).click();
-        },
-        actions,
-        undefined,
-        'invitations-revoke',
-      );
+        shot: 'invitations-fix-address',
+      });
+      await dialog('Revoke an invitation', t('invitations.revokeTitle', { name: 'Boris Bounce' }), actions, {
+        item: 'invitations.revoke',
+        shot: 'invitations-revoke',
+      });
       // The link: made (a new invitation without email: the person stays open), copied, shown as QR code.
       await page.getByRole('tab', { name: t('invitations.view.OPEN') }).click();
       const lou = lous[walk]!;
       const louActions = t('invitations.actionsFor', { name: lou });
-      await dialog(
-        'A link to hand over',
-        t('invitations.linkTitle', { name: lou }),
-        async () => {
-          await page.getByRole('button', { name: louActions }).click();
-          await page.getByRole('menuitem', { name: t('invitations.link') }).click();
-        },
-        louActions,
-        async () => {
+      await dialog('A link to hand over', t('invitations.linkTitle', { name: lou }), louActions, {
+        item: 'invitations.link',
+        ready: async () => {
           await check('A link to hand over, before it is made');
           const box = page.getByRole('dialog');
           await box.getByRole('button', { name: t('invitations.linkConfirm') }).click();
@@ -228,8 +207,8 @@ describe('accessibility of the newer screens', () => {
           await box.getByRole('button', { name: t('invitations.showQr') }).click();
           await box.getByRole('img', { name: t('invitations.qrAlt', { name: lou }) }).waitFor();
         },
-        'invitations-link-qr',
-      );
+        shot: 'invitations-link-qr',
+      });
 
       // Bulk invitations and one run.
       await page.getByRole('link', { name: t('invitations.bulkLink') }).click();
@@ -237,10 +216,7 @@ describe('accessibility of the newer screens', () => {
       const runs = page.getByRole('table', { name: t('bulkRuns.table') });
       await runs.getByText(t('bulkRuns.state.COMPLETED'), { exact: true }).first().waitFor();
       await check('Bulk invitations', 'bulk-invitations');
-      await page.getByRole('textbox', { name: t('bulkRuns.who') }).click();
-      await page.getByRole('option').first().waitFor();
-      await check('Bulk invitations, Started by unfolded');
-      await page.keyboard.press('Escape');
+      await unfolded('Bulk invitations, Started by unfolded', page.getByRole('textbox', { name: t('bulkRuns.who') }), page.getByRole('option').first());
       await runs.getByRole('link').first().click();
       await page
         .getByRole('table', { name: t('bulkRun.skippedTable') })
@@ -256,14 +232,12 @@ describe('accessibility of the newer screens', () => {
         .waitFor();
       await page.getByRole('checkbox', { name: t('profiles.selectPage') }).check();
       const listActions = t('profiles.listActions');
-      await page.getByRole('button', { name: listActions }).click();
-      await page.getByRole('menuitem', { name: t('profiles.setAccess') }).waitFor();
-      await check('the List actions menu', 'list-actions');
-      await page.keyboard.press('Escape');
-      const fromListActions = (item: MessageId) => async () => {
-        await page.getByRole('button', { name: listActions }).click();
-        await page.getByRole('menuitem', { name: t(item) }).click();
-      };
+      await unfolded(
+        'the List actions menu',
+        page.getByRole('button', { name: listActions }),
+        page.getByRole('menuitem', { name: t('profiles.setAccess') }),
+        'list-actions',
+      );
       const counted = (row: MessageId) => async () => {
         await expect
           .poll(() =>
@@ -274,12 +248,9 @@ describe('accessibility of the newer screens', () => {
           )
           .toMatch(/\d$/);
       };
-      await dialog(
-        'Set access and tags',
-        t('bulkAccess.title'),
-        fromListActions('profiles.setAccess'),
-        listActions,
-        async () => {
+      await dialog('Set access and tags', t('bulkAccess.title'), listActions, {
+        item: 'profiles.setAccess',
+        ready: async () => {
           await page
             .getByRole('dialog')
             .getByRole('textbox', { name: t('bulkAccess.addTags') })
@@ -288,27 +259,19 @@ describe('accessibility of the newer screens', () => {
           await page.keyboard.press('Escape'); // the option list, not the dialog
           await counted('bulkAccess.willChange')();
         },
-        'bulk-access',
-      );
-      await dialog(
-        'Revoke invitations',
-        t('bulkRevoke.title'),
-        fromListActions('profiles.revokeInvitations'),
-        listActions,
-        counted('bulkRevoke.willRevoke'),
-        'bulk-revoke',
-      );
-      await dialog('Delete', t('bulkDelete.title'), fromListActions('profiles.deleteSelected'), listActions, counted('bulkDelete.willDelete'), 'bulk-delete');
-      await dialog(
-        'Invite by email',
-        t('createInvite.title'),
-        async () => {
-          await page.getByRole('button', { name: t('createInvite.open') }).click();
-        },
-        t('createInvite.open'),
-        undefined,
-        'create-and-invite',
-      );
+        shot: 'bulk-access',
+      });
+      await dialog('Revoke invitations', t('bulkRevoke.title'), listActions, {
+        item: 'profiles.revokeInvitations',
+        ready: counted('bulkRevoke.willRevoke'),
+        shot: 'bulk-revoke',
+      });
+      await dialog('Delete', t('bulkDelete.title'), listActions, {
+        item: 'profiles.deleteSelected',
+        ready: counted('bulkDelete.willDelete'),
+        shot: 'bulk-delete',
+      });
+      await dialog('Invite by email', t('createInvite.title'), t('createInvite.open'), { shot: 'create-and-invite' });
 
       // The CSV import, to its Confirm step (nothing written).
       await page.getByRole('link', { name: t('import.open') }).click();
@@ -324,16 +287,7 @@ describe('accessibility of the newer screens', () => {
       await page.getByTestId('import-counts').getByText(/1/).waitFor();
       await check('the import preview', 'import-preview');
       const apply = t('import.apply', { count: 1 });
-      await dialog(
-        'Apply the import',
-        t('import.applyTitle'),
-        async () => {
-          await page.getByRole('button', { name: apply }).click();
-        },
-        apply,
-        undefined,
-        'import-confirm',
-      );
+      await dialog('Apply the import', t('import.applyTitle'), apply, { shot: 'import-confirm' });
 
       // The audit trail.
       await viaMenu(t('app.audit'));
@@ -344,10 +298,7 @@ describe('accessibility of the newer screens', () => {
         .nth(1)
         .waitFor();
       await check('the audit trail', 'audit');
-      await page.getByRole('textbox', { name: t('audit.who') }).click();
-      await page.getByRole('option').first().waitFor();
-      await check('the audit trail, Who unfolded');
-      await page.keyboard.press('Escape');
+      await unfolded('the audit trail, Who unfolded', page.getByRole('textbox', { name: t('audit.who') }), page.getByRole('option').first());
 
       // Settings › Admins.
       await page.goto('/admin/settings/admins');
@@ -358,38 +309,16 @@ describe('accessibility of the newer screens', () => {
         .getByRole('row', { name: /Léa Martin/ })
         .waitFor();
       await check('Settings › Admins', 'admins');
-      await dialog(
-        'Invite admin',
-        t('team.invite'),
-        async () => {
-          await page.getByRole('button', { name: t('team.invite') }).click();
-        },
-        t('team.invite'),
+      await dialog('Invite admin', t('team.invite'), t('team.invite'));
+      await unfolded(
+        'the role of an admin, unfolded',
+        page.getByRole('textbox', { name: t('team.roleOf', { name: 'Nora Blum' }) }),
+        page.getByRole('option').first(),
       );
-      await page.getByRole('textbox', { name: t('team.roleOf', { name: 'Nora Blum' }) }).click();
-      await page.getByRole('option').first().waitFor();
-      await check('the role of an admin, unfolded');
-      await page.keyboard.press('Escape');
-      const transfer = t('team.transferTo', { name: 'Nora Blum' });
-      await dialog(
-        'Hand the organization over',
-        t('team.transferTitle', { name: 'Nora Blum' }),
-        async () => {
-          await page.getByRole('button', { name: transfer }).click();
-        },
-        transfer,
-        undefined,
-        'admins-transfer',
-      );
-      const revoke = t('team.revokeFor', { email: 'lea@walk.test' });
-      await dialog(
-        'Revoke an admin invitation',
-        t('team.revokeTitle', { email: 'lea@walk.test' }),
-        async () => {
-          await page.getByRole('button', { name: revoke }).click();
-        },
-        revoke,
-      );
+      await dialog('Hand the organization over', t('team.transferTitle', { name: 'Nora Blum' }), t('team.transferTo', { name: 'Nora Blum' }), {
+        shot: 'admins-transfer',
+      });
+      await dialog('Revoke an admin invitation', t('team.revokeTitle', { email: 'lea@walk.test' }), t('team.revokeFor', { email: 'lea@walk.test' }));
 
       // The join page, signed out.
       await page.context().clearCookies();
@@ -403,7 +332,7 @@ describe('accessibility of the newer screens', () => {
 describe('the newer screens with the keyboard only', () => {
   it('Invitations: a view by the arrow keys, Fix the address opened and left with Escape, Revoke confirmed with Space; the focus comes back to Actions', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/invitations');
+    await openSignedIn(page, await org.newOwner(), '/admin/invitations');
     await tabTo(page, 'Open');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
@@ -444,7 +373,7 @@ describe('the newer screens with the keyboard only', () => {
 
   it('Settings › Admins: Invite admin opens on its first field and Escape gives the focus back; in French at 390 px the audit trail filters by who', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/settings/admins');
+    await openSignedIn(page, await org.newOwner(), '/admin/settings/admins');
     await page
       .getByRole('table', { name: 'Admins' })
       .getByRole('row', { name: /Nora Blum/ })
@@ -465,7 +394,7 @@ describe('the newer screens with the keyboard only', () => {
 
     const phone = await ui.newPage({ width: 390, height: 844 });
     await phone.evaluate(() => localStorage.setItem('parkpass.admin.locale', 'fr'));
-    await openSignedIn(phone, await anotherOwner(), '/admin/audit');
+    await openSignedIn(phone, await org.newOwner(), '/admin/audit');
     await phone.getByRole('heading', { name: 'Journal d’audit', level: 1 }).waitFor();
     await tabTo(phone, 'Qui');
     await phone.keyboard.press('ArrowDown');

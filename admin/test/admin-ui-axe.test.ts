@@ -1,7 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashSecret } from '../../server/auth/api-keys.ts';
-import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, openSignedIn, useBrowser } from './browser.ts';
 
@@ -27,23 +25,6 @@ beforeAll(async () => {
   });
   await org.insertProfiles(1, { with: () => ({ firstName: 'Vera', lastName: 'Validated', status: 'VALIDATED' }) });
 }, 120_000);
-
-/** A session of another owner (each admin has a budget of cost points a minute; each walk spends its own). */
-let owners = 0;
-async function anotherOwner(): Promise<{ sessionToken: string }> {
-  const sessionToken = newSessionToken();
-  await kit.prisma.admin.create({
-    data: {
-      organizationId: org.id,
-      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
-      name: `Owner ${owners}`,
-      role: 'OWNER',
-      passwordHash: 'not used: signed in by session',
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
-  return { sessionToken };
-}
 
 /** Opens a dialog with `open`, checks it, and closes it with Escape. */
 async function checkDialog(page: Page, what: string, open: () => Promise<void>, name: string | RegExp) {
@@ -78,7 +59,7 @@ describe('accessibility of every page and dialog', () => {
         expect(await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe(scheme);
         await expectAccessible(page, at('the sign-in page'));
 
-        await openSignedIn(page, await anotherOwner());
+        await openSignedIn(page, await org.newOwner());
         const table = page.getByRole('table', { name: 'Profiles' });
         await table.getByRole('link', { name: 'Nina Neverinvited' }).waitFor();
         await expectAccessible(page, at('the Profiles page'));

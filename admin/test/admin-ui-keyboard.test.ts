@@ -1,7 +1,5 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashSecret } from '../../server/auth/api-keys.ts';
-import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { TEST_PUBLIC_URL, TEST_WEBHOOK_PASSWORD, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, focusedName, focusInDialog, openSignedIn, screenshot, tabTo, useBrowser } from './browser.ts';
 
@@ -23,22 +21,6 @@ beforeAll(async () => {
   await org.insertProfiles(1, { with: () => ({ firstName: 'Marc', lastName: 'Adresse' }) });
   await org.insertProfiles(1, { with: () => ({ firstName: 'Rémi', lastName: 'Rebond' }) });
 }, 120_000);
-
-let owners = 0;
-async function anotherOwner(): Promise<{ sessionToken: string }> {
-  const sessionToken = newSessionToken();
-  await kit.prisma.admin.create({
-    data: {
-      organizationId: org.id,
-      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
-      name: `Owner ${owners}`,
-      role: 'OWNER',
-      passwordHash: 'not used: signed in by session',
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
-  return { sessionToken };
-}
 
 /** No browser confirm()/alert() ever: the test fails if one opens. */
 function refuseBrowserDialogs(page: Page) {
@@ -81,7 +63,7 @@ describe('keyboard only', () => {
   it('creates a profile, then invites it: Tab, Enter, the Confirm dialog starting on Cancel and keeping the focus', async () => {
     const page = await ui.newPage();
     const dialogs = refuseBrowserDialogs(page);
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     // The first Tab reaches the skip link.
     await page.keyboard.press('Tab');
     expect(await focusedName(page)).toBe('Skip to the content');
@@ -126,7 +108,7 @@ describe('keyboard only', () => {
 
   it('searches, selects all results, invites them: the dialog holds the focus, Escape returns it, and after the run the counts and the selection follow', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await tabTo(page, /^Search/);
     await page.keyboard.type('clavier');
     await expect.poll(() => page.getByText('1–50 of 55 profiles').count()).toBe(1);
@@ -187,7 +169,7 @@ describe('live', () => {
     await invitePerson(first!.email);
     await invitePerson(second!.email);
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/profiles?q=direct');
+    await openSignedIn(page, await org.newOwner(), '/admin/profiles?q=direct');
     await page.getByRole('checkbox', { name: 'Pending (2)' }).waitFor();
     await accept(first!.email);
     const row = rowsOf(page).filter({ has: page.getByRole('link', { name: `${first!.firstName} Direct` }) });
@@ -209,7 +191,7 @@ describe('live', () => {
     const person = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Rebond' } });
     await invitePerson(person.email);
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/profiles?q=rebond');
+    await openSignedIn(page, await org.newOwner(), '/admin/profiles?q=rebond');
     await page.getByRole('checkbox', { name: 'Email bounced (0)' }).waitFor();
     const sent = kit.emailsTo(person.email).at(-1)!;
     const response = await kit.app.fetch(`${TEST_PUBLIC_URL}/webhooks/postmark`, {
@@ -229,8 +211,8 @@ describe('dialogs, forms and the list', () => {
     await org.api; // the organization's API key exists
     const page = await ui.newPage();
     const dialogs = refuseBrowserDialogs(page);
-    const owner = await anotherOwner();
-    await anotherOwner();
+    const owner = await org.newOwner();
+    const removed = await org.newOwner();
     await openSignedIn(page, owner, '/admin/settings/api-keys');
     const revoke = page.getByRole('button', { name: /^Revoke / }).first();
     await revoke.click();
@@ -247,12 +229,12 @@ describe('dialogs, forms and the list', () => {
     await page.getByText(/^The key ".*" was revoked\.$/).waitFor();
 
     await page.getByRole('tab', { name: 'Admins' }).click();
-    const remove = page.getByRole('button', { name: `Remove Owner ${owners}` });
+    const remove = page.getByRole('button', { name: `Remove ${removed.name}` });
     await remove.click();
-    const removal = page.getByRole('dialog', { name: `Remove Owner ${owners}?` });
+    const removal = page.getByRole('dialog', { name: `Remove ${removed.name}?` });
     await expect.poll(() => focusedName(page)).toBe('Cancel');
     await removal.getByRole('button', { name: 'Remove' }).click();
-    await page.getByText(`Owner ${owners} was removed.`).waitFor();
+    await page.getByText(`${removed.name} was removed.`).waitFor();
     expect(dialogs).toEqual([]);
   });
 
@@ -260,7 +242,7 @@ describe('dialogs, forms and the list', () => {
     const person = await kit.prisma.profile.findFirstOrThrow({ where: { organizationId: org.id, lastName: 'Adresse' } });
     await invitePerson(person.email);
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/profiles?q=adresse');
+    await openSignedIn(page, await org.newOwner(), '/admin/profiles?q=adresse');
     await page.getByRole('link', { name: 'Marc Adresse' }).click();
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByText(/Changing it closes the open invitation/).waitFor();
@@ -275,7 +257,7 @@ describe('dialogs, forms and the list', () => {
 
   it('form errors in plain words next to the field, limits while typing; an out-of-range validity is refused, not changed', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/profiles/new');
+    await openSignedIn(page, await org.newOwner(), '/admin/profiles/new');
     await page.getByRole('heading', { name: 'New profile', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Create profile' }).click();
     const first = page.getByRole('textbox', { name: 'First name' });
@@ -299,7 +281,7 @@ describe('dialogs, forms and the list', () => {
 
   it('Back does not replay each search keystroke; Next page starts at the top; Clear filters', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner(), '/admin/settings/organization');
+    await openSignedIn(page, await org.newOwner(), '/admin/settings/organization');
     await page.getByRole('link', { name: 'Profiles' }).click();
     await page.getByRole('heading', { name: 'Profiles', level: 1 }).waitFor();
     const search = page.getByRole('searchbox', { name: 'Search' });
@@ -326,7 +308,7 @@ describe('dialogs, forms and the list', () => {
 
   it('at 390 px: whole status badges, emails that wrap between parts, the filters folded; axe in light and dark', async () => {
     const page = await ui.newPage({ width: 390, height: 844 });
-    await openSignedIn(page, await anotherOwner(), '/admin/profiles?q=clavier');
+    await openSignedIn(page, await org.newOwner(), '/admin/profiles?q=clavier');
     await rowsOf(page).first().waitFor();
     const cut = await page.evaluate(() =>
       [...document.querySelectorAll('.mantine-Badge-label')].filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.textContent),

@@ -1,8 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashSecret } from '../../server/auth/api-keys.ts';
-import { newSessionToken, SESSION_LIFETIME_MS } from '../../server/auth/sessions.ts';
 import { globalId, KIT_ADMIN_PASSWORD, type TestOrganization, useTestKit } from '../../server/test/kit.ts';
 import { expectAccessible, openSignedIn, screenshot, signIn, useBrowser } from './browser.ts';
 
@@ -40,22 +38,6 @@ beforeAll(async () => {
  * a budget of cost points per minute, which one admin clicking through every
  * test below in a minute or two would spend.
  */
-let owners = 0;
-async function anotherOwner(): Promise<{ sessionToken: string }> {
-  const sessionToken = newSessionToken();
-  await kit.prisma.admin.create({
-    data: {
-      organizationId: org.id,
-      email: `owner${++owners}@${org.adminEmail.split('@')[1]}`,
-      name: `Owner ${owners}`,
-      role: 'OWNER',
-      passwordHash: 'not used: signed in by session',
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
-  return { sessionToken };
-}
-
 const profilesTable = (page: Page) => page.getByRole('table', { name: 'Profiles' });
 const rowsOf = (page: Page) =>
   profilesTable(page)
@@ -123,7 +105,7 @@ describe('the admin UI, as an office manager clicks it', () => {
 
   it('filter Not invited + a tag → Select all search results → List actions → Invite users → Confirm → all Pending', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await tick(statusChip(page, 'Not invited'), true);
     await pickOption(page, 'Tag', 'Engineering');
     await expect.poll(() => page.getByText(/of 60 profiles/).count()).toBe(1);
@@ -197,7 +179,7 @@ describe('the admin UI, as an office manager clicks it', () => {
 
   it('shows the expired invitations at a glance and filters them', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await tick(statusChip(page, 'Invitation expired'), true);
     await expect.poll(() => rowsOf(page).count()).toBe(3);
     expect(await profilesTable(page).getByText('Expired', { exact: true }).count()).toBe(3);
@@ -205,7 +187,7 @@ describe('the admin UI, as an office manager clicks it', () => {
 
   it('pages through the results with the page in the URL', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await expect.poll(() => rowsOf(page).count()).toBe(50);
     await page.getByRole('button', { name: 'Next page' }).click();
     await expect.poll(() => rowsOf(page).count()).toBe(73 - 50);
@@ -237,7 +219,7 @@ describe('the admin UI, as an office manager clicks it', () => {
   // After the expired ones were listed above: this re-invites them.
   it('a selection with profiles that cannot be invited: the Confirm dialog counts them by reason, the summary lists them', async () => {
     const page = await ui.newPage();
-    const owner = await anotherOwner();
+    const owner = await org.newOwner();
     await openSignedIn(page, owner);
     await tick(statusChip(page, 'Pending'), true);
     await tick(statusChip(page, 'Validated'), true);
@@ -320,7 +302,7 @@ describe('what the caller may do comes from viewer.permissions', () => {
 describe('forms, settings and the session', () => {
   it('a bad field shows its error next to the field', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await page.getByRole('link', { name: 'New profile' }).click();
     await page.getByRole('heading', { name: 'New profile', level: 1 }).waitFor();
     await expectAccessible(page, 'the New profile form');
@@ -343,7 +325,7 @@ describe('forms, settings and the session', () => {
 
   it('settings: organization, API keys (secret shown once), admins', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('textbox', { name: 'Name' }).waitFor();
     await screenshot(page, 'settings-organization');
@@ -371,7 +353,7 @@ describe('forms, settings and the session', () => {
 
   it('settings: parking lots and tags, with how many profiles use each; a taken name is refused next to the field', async () => {
     const page = await ui.newPage();
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await page.goto('/admin/settings/lots-and-tags');
     const tags = page.getByRole('region', { name: 'Tags' });
     await tags.getByRole('row', { name: /^Sales 6/ }).waitFor();
@@ -396,7 +378,7 @@ describe('forms, settings and the session', () => {
 
   it('works at 390 px wide, the menu behind a burger', async () => {
     const page = await ui.newPage({ width: 390, height: 844 });
-    await openSignedIn(page, await anotherOwner());
+    await openSignedIn(page, await org.newOwner());
     await rowsOf(page).first().waitFor();
     await screenshot(page, 'profiles-390');
     await expectAccessible(page, 'Profiles at 390 px');

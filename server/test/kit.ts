@@ -95,6 +95,12 @@ export interface TestOrganization {
   sessionToken: string;
   /** Another live session of the same admin, for a test that signs out (which ends it). */
   newSession: () => Promise<string>;
+  /**
+   * Another owner of this organization with a live session: "Owner N", ownerN@ the
+   * admin's domain, N counting 1, 2, … per organization. Each admin has a budget of
+   * cost points a minute, so a test that spends many signs in as an owner of its own.
+   */
+  newOwner: () => Promise<TestAdmin>;
   lots: { id: string; globalId: string; name: string }[];
   tags: { id: string; globalId: string; name: string }[];
   /** The typed operations as this organization's API key. */
@@ -111,6 +117,14 @@ export interface TestOrganization {
   insertManyProfiles(count: number): Promise<string[]>;
   /** Inserts profiles directly (fast), numbered from `start` (by default, after the ones inserted before). */
   insertProfiles(count: number, options?: { start?: number; with?: (index: number) => ProfileExtras }): Promise<string[]>;
+}
+
+/** An admin the kit created, with a live session. */
+export interface TestAdmin {
+  id: string;
+  name: string;
+  email: string;
+  sessionToken: string;
 }
 
 export interface ProfileExtras {
@@ -245,18 +259,23 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
   });
   const domain = `org${n}-${randomBytes(3).toString('hex')}.test`;
   kitPasswordHash ??= hashPassword(KIT_ADMIN_PASSWORD);
+  const passwordHash = kitPasswordHash;
   let nextIndex = 0;
-  const sessionToken = newSessionToken();
-  const adminRecord = await kit.prisma.admin.create({
-    data: {
-      organizationId: organization.id,
-      email: `admin@${domain}`,
-      name: `Admin ${n}`,
-      role: options.role ?? 'OWNER',
-      passwordHash: await kitPasswordHash,
-      sessions: { create: { tokenHash: hashSecret(sessionToken), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } },
-    },
-  });
+  let owners = 0;
+  /** A new session's token and its row (the token hashed), live for a session's lifetime from now. */
+  const liveSession = () => {
+    const token = newSessionToken();
+    return { token, row: { tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) } };
+  };
+  const createAdmin = async (email: string, name: string, role: Role): Promise<TestAdmin> => {
+    const session = liveSession();
+    const record = await kit.prisma.admin.create({
+      data: { organizationId: organization.id, email, name, role, passwordHash: await passwordHash, sessions: { create: session.row } },
+    });
+    return { id: record.id, name: record.name, email: record.email, sessionToken: session.token };
+  };
+  const first = await createAdmin(`admin@${domain}`, `Admin ${n}`, options.role ?? 'OWNER');
+  const sessionToken = first.sessionToken;
   const api = operationsAs(typedSender(kit.app, key.secret));
   const admin = operationsAs(typedSender(kit.app, sessionToken));
   return {
@@ -264,15 +283,17 @@ async function createOrganization(kit: TestKit, options: { plan?: Plan; role?: R
     name: organization.name,
     apiKey: key.secret,
     apiKeyId: organization.apiKeys[0]!.id,
-    adminId: adminRecord.id,
-    adminEmail: adminRecord.email,
+    adminId: first.id,
+    adminEmail: first.email,
     sessionToken,
     newSession: async () => {
-      const token = newSessionToken();
-      await kit.prisma.adminSession.create({
-        data: { adminId: adminRecord.id, tokenHash: hashSecret(token), expiresAt: new Date(kit.clock.now().getTime() + SESSION_LIFETIME_MS) },
-      });
-      return token;
+      const session = liveSession();
+      await kit.prisma.adminSession.create({ data: { adminId: first.id, ...session.row } });
+      return session.token;
+    },
+    newOwner: () => {
+      const number = ++owners;
+      return createAdmin(`owner${number}@${domain}`, `Owner ${number}`, 'OWNER');
     },
     graphqlAs: (actor, query, variables) => kit.graphql(query, variables, { token: actor === 'ADMIN' ? sessionToken : key.secret }),
     api,
