@@ -77,7 +77,7 @@ function stubClient(fails: (batch: number) => boolean = () => false) {
 }
 
 describe('runImport', () => {
-  it('cuts a dry run into equal batches, as many as a multiple of the batches in flight; a write into batches of BATCH_SIZE', () => {
+  it('cuts a dry run into equal batches, as many as a multiple of the batches in flight; a write into as few equal batches of at most BATCH_SIZE', () => {
     for (const rows of [BATCH_SIZE, BATCH_SIZE + 1, 9_997, 50_000]) {
       for (const dryRun of [true, false]) {
         const { count, size } = importBatches(rows, dryRun);

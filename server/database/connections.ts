@@ -103,6 +103,40 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof message === 'string' && CONNECTION_ENDED_MESSAGES.some((words) => message.includes(words));
 }
 
+/** SQLSTATEs of a statement PostgreSQL refused or rolled back whole, which may simply be sent again: too many connections, a deadlock's or a serialization failure's loser. */
+const RETRYABLE_STATES = ['53300', '40P01', '40001'];
+
+/**
+ * Prisma's "the database cannot take this now" errors: no connection to the
+ * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
+ * free in the pool in time (P2024), a transaction that could not start in
+ * time (P2028), a transaction PostgreSQL ended as a deadlock's or a
+ * serialization's loser (P2034, 40P01, 40001), too many connections (53300),
+ * or a connection PostgreSQL ended under the statement or refused
+ * (restarting, shutting down, the backend terminated). Each fails
+ * before anything is written (an interrupted statement or transaction is
+ * rolled back), so the caller may simply retry. The same from `pg` itself,
+ * for the statements sent without Prisma (sqlQuery): its socket errors
+ * and lost-connection SQLSTATEs.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028', 'P2034'].includes(code)) return true;
+  // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
+  if (
+    typeof cause?.kind === 'string' &&
+    ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict'].includes(cause.kind)
+  )
+    return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && (isConnectionLostState(cause.code) || RETRYABLE_STATES.includes(cause.code))) return true;
+  if (typeof code === 'string' && RETRYABLE_STATES.includes(code)) return true;
+  if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
+  if (isConnectionLoss(error)) return true;
+  return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
+}
+
 /**
  * pg-pool's refusal of a second release of one client. graphile-worker (0.16)
  * releases its LISTEN client twice when the connection drops while the runner

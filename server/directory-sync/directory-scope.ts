@@ -23,7 +23,7 @@ export interface DirectoryScope extends OrganizationScope {
   /** What the request changed, in words (the request log's summary). */
   changes: string[];
   /**
-   * The request, as its log entry names it. A statement that stores the entry itself (requestLogWrites, in the same
+   * The request, as its log entry names it. A statement that stores the entry itself (ownEntryWrites, in the same
    * round trip) sets `stored` to the status it stored once it succeeded; the entry is not written again after it.
    */
   request?: Pick<EntryInStatement, 'method' | 'resource' | 'startedAt'> & { stored?: number };

@@ -112,14 +112,6 @@ export async function reactivate(tx: Transaction, scope: DirectoryScope, profile
   await tx.directoryUser.update({ where: { profileId }, data: { active: true, statusBeforeDeactivation: null } });
   if (profile.status === 'DEACTIVATED') await tx.profile.update({ where: { id: profileId }, data: { status, updatedAt: scope.now } });
   await reconcileGroupAccess(tx, scope, [profileId]);
-  await enqueue(tx, {
-    webhookEvents: {
-      organizationId: scope.organizationId,
-      type: 'profile.reactivated',
-      now: scope.now,
-      events: [{ data: { profileId: globalIdOf('Profile', profileId), externalId: profile.external_id, status, reactivatedAt: scope.now.toISOString() } }],
-    },
-  });
   const name = personName({ firstName: profile.first_name, lastName: profile.last_name });
   await recordAudit(tx, scope, {
     kind: 'PROFILE_REACTIVATED',
@@ -128,4 +120,14 @@ export async function reactivate(tx: Transaction, scope: DirectoryScope, profile
   });
   scope.changes.push(`reactivated ${name} (${status})`);
   await inviteByPolicy(tx, scope, [profileId]);
+  // After the invitation's email: the email delivery job's row is locked before the webhook delivery job's, as
+  // everywhere (server/outbox/index.ts), so a reactivation and an accept never deadlock.
+  await enqueue(tx, {
+    webhookEvents: {
+      organizationId: scope.organizationId,
+      type: 'profile.reactivated',
+      now: scope.now,
+      events: [{ data: { profileId: globalIdOf('Profile', profileId), externalId: profile.external_id, status, reactivatedAt: scope.now.toISOString() } }],
+    },
+  });
 }

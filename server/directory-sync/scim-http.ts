@@ -12,6 +12,7 @@ import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGrou
 import { MAX_BODY_BYTES, MAX_PAGE_SIZE, RATE_LIMIT_POINTS_AHEAD } from './scim-limits.ts';
 import { LIST_SCHEMA, type ScimObject } from './scim-user.ts';
 import { asScimError, createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } from './scim-user-service.ts';
+import { isDatabaseBusy } from '../database/connections.ts';
 import { currentLogContext, log } from '../observability/log.ts';
 
 // /scim/v2: the SCIM 2.0 service provider (RFC 7643/7644) that Entra ID and
@@ -19,8 +20,9 @@ import { currentLogContext, log } from '../observability/log.ts';
 // one connection of one organization: every read and write is confined to
 // it), the plan's DIRECTORY_SYNC feature, the caller's rate limit (its own
 // budget, as an API key has), a bounded body, then the route. Every answer is
-// application/scim+json; every refusal a SCIM error with its scimType; an
-// unexpected failure a 500 whose detail stays in the server's log.
+// application/scim+json; every refusal a SCIM error with its scimType; a
+// database that is busy or out of reach a 503 with Retry-After (nothing was
+// written); an unexpected failure a 500 whose detail stays in the server's log.
 
 export interface ScimDependencies {
   prisma: PrismaClient;
@@ -86,6 +88,10 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
     const scimError = asScimError(error);
     if (scimError instanceof ScimError) {
       failure = scimError;
+    } else if (isDatabaseBusy(error)) {
+      // Rolled back whole (a lost connection, a deadlock's loser, no connection free): the IdP sends it again.
+      log.warn({ err: error }, `${request.method} ${url.pathname}: database busy or out of reach, answered 503`);
+      failure = new ScimError(503, 'The service is busy; nothing was written. Send the request again in a moment.', undefined, { 'Retry-After': '1' });
     } else {
       log.error({ err: error }, `${request.method} ${url.pathname} failed`);
       failure = new ScimError(500, 'Internal error; the request can be sent again.');

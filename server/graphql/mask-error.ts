@@ -1,7 +1,7 @@
 import { PothosValidationError } from '@pothos/core';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
-import { CONNECTION_ENDED_MESSAGES, isConnectionLoss, isConnectionLostState } from '../database/connections.ts';
+import { isDatabaseBusy } from '../database/connections.ts';
 import { DomainError, type ErrorCode } from '../kernel/errors.ts';
 import type { RequestErrorCode } from '../kernel/request-refusals.ts';
 import { domainErrorAsGraphQLError } from './graphql-errors.ts';
@@ -83,30 +83,6 @@ function amended(error: GraphQLError, extensions: Record<string, unknown>): Grap
 
 const BUSY_RETRY_AFTER_SECONDS = 1;
 
-/**
- * Prisma's "the database cannot take this now" errors: no connection to the
- * server (P1001, P1017, or the driver adapter's DatabaseNotReachable…), none
- * free in the pool in time (P2024), a transaction that could not start in
- * time (P2028), or a connection PostgreSQL ended under the statement or
- * refused (restarting, shutting down, the backend terminated). Each fails
- * before anything is written (an interrupted statement or transaction is
- * rolled back), so the caller may simply retry. The same from `pg` itself,
- * for the statements sent without Prisma (sqlQuery): its socket errors
- * and lost-connection SQLSTATEs.
- */
-function isDatabaseBusy(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && ['P1001', 'P1017', 'P2024', 'P2028'].includes(code)) return true;
-  // Through the driver adapter (raw SQL, P2010): the adapter says what kind of failure it was.
-  const cause = (error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } }).meta?.driverAdapterError?.cause;
-  if (typeof cause?.kind === 'string' && ['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections'].includes(cause.kind)) return true;
-  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && isConnectionLostState(cause.code)) return true;
-  if (CONNECTION_ENDED_MESSAGES.some((message) => error.message.includes(message))) return true;
-  if (isConnectionLoss(error)) return true;
-  return error.name === 'PrismaClientInitializationError' || code === 'ECONNREFUSED';
-}
-
 /** The first error that is not a wrapper graphql-js added around it. */
 function innermostError(error: unknown): unknown {
   let current = error;
@@ -154,10 +130,16 @@ interface IncrementalParts {
   incremental?: readonly { errors?: readonly GraphQLError[] }[];
 }
 
-/** An error of a deferred part, coded; an unexpected one masked and logged, as yoga does for the first part. */
+/**
+ * An error of a deferred part, coded; an unexpected one masked and logged, as yoga does for the first part. Its
+ * `http` extension (the status yoga reads off the first part's errors) is the server's, not the caller's: dropped.
+ */
 function maskedInPart(error: GraphQLError): GraphQLError {
   if (isUnexpected(error)) log.error({ err: innermostError(error) }, 'Unexpected error in a deferred part (masked)');
-  return maskError(error) as GraphQLError;
+  const masked = maskError(error) as GraphQLError;
+  if (!masked.extensions?.http) return masked;
+  const { http: _status, ...extensions } = masked.extensions;
+  return new GraphQLError(masked.message, { nodes: masked.nodes, source: masked.source, positions: masked.positions, path: masked.path, extensions });
 }
 
 function isUnexpected(error: unknown): boolean {

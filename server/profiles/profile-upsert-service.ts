@@ -237,7 +237,8 @@ export async function upsertProfiles(scope: OrganizationScope, inputs: ProfileUp
 
 /** The tables an upsert writes: the real ones, or a dry run's copies of them. */
 const TABLES = { profile: 'profile', profile_parking_lot: 'profile_parking_lot', profile_tag: 'profile_tag' } as const;
-type UpsertTables = { [table in keyof typeof TABLES]: string };
+/** Each table's name in the statements (put into SQL as is: only these constants, never input). */
+type UpsertTables = { [table in keyof typeof TABLES]: (typeof TABLES)[table] | `dry_run_${(typeof TABLES)[table]}` };
 
 /**
  * The tables of a dry run: a copy of each of TABLES made for its transaction (dropped when it rolls back), with every
@@ -324,7 +325,7 @@ function sameProfile(
  */
 async function replaceLinks(
   tx: Transaction,
-  table: string,
+  table: UpsertTables['profile_parking_lot' | 'profile_tag'],
   column: 'parking_lot_id' | 'tag_id',
   rows: UpsertRow[],
   idByExternalId: Map<string, string>,
