@@ -5,7 +5,8 @@
 // Goals: the provisioning under 60 s for 10,000 users; the filtered GET p95 ≤ 20 ms at 100,000 profiles.
 // The server runs in its own process (bench/scim-server.ts), as an IdP's requests reach a server that does not share
 // its event loop with the IdP; `--same-process` serves it from this one (how the figures before 2026-12-07 06:00 were
-// taken). BENCH_CPU_PROF=<folder> writes the server process's CPU profile there (node --cpu-prof).
+// taken). BENCH_CPU_PROF=<folder> writes the server process's CPU profile there (node --cpu-prof). `--pg-profile`
+// prints PostgreSQL's side of the provisioning: per statement, WAL by relation, CPU by process (bench/postgres-profile.ts).
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import { requestScope, systemClock } from '../server/kernel/scope.ts';
 import { DEFAULT_RATE_LIMITS } from '../server/security/rate-limits.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { machineLine, postgresCpuMs, quantile, serveBenchApp } from './bench-kit.ts';
+import { startPostgresProfile } from './postgres-profile.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     /** Prints the SQL statements of one filtered GET and one POST, and the plans of the GET's at full size. */
     statements: { type: 'boolean', default: false },
     'same-process': { type: 'boolean', default: false },
+    /** PostgreSQL's profile of the provisioning: per statement (pg_stat_statements), WAL by relation (pg_walinspect), CPU by process. */
+    'pg-profile': { type: 'boolean', default: false },
   },
 });
 const users = Number(values.users);
@@ -31,8 +35,13 @@ const profiles = Number(values.profiles);
 
 // Statements sent while `recording` (the per-request profile below).
 let recording: string[] | null = null;
-const db = await openBenchDatabase(`bench_scim_${randomBytes(4).toString('hex')}`, { onQuery: (sql) => recording?.push(sql) }, { fast: false });
+const db = await openBenchDatabase(
+  `bench_scim_${randomBytes(4).toString('hex')}`,
+  { onQuery: (sql) => recording?.push(sql) },
+  { fast: false, statementStatistics: values['pg-profile'] },
+);
 const { url, prisma } = db;
+const pgProfile = values['pg-profile'] ? await startPostgresProfile(prisma) : null;
 const organization = await prisma.organization.create({ data: { name: 'SCIM Corp', plan: 'ENTERPRISE' } });
 const admin = await prisma.admin.create({
   data: { organizationId: organization.id, email: 'owner@scim.test', name: 'Owner', role: 'OWNER', passwordHash: 'x' },
@@ -147,6 +156,7 @@ const perUser = await inFlight(
   },
 );
 const provisioningSeconds = (performance.now() - started) / 1000;
+const pgProfileTables = pgProfile ? await pgProfile.finish(users) : null;
 // CPU time, unlike wall time, does not grow while the process waits for a core: comparable across loads.
 const cpuPerUser = ((await server.cpuMs()) - cpuBefore) / users;
 const clientCpu = process.cpuUsage(clientBefore);
@@ -214,6 +224,8 @@ if (values.statements) {
   console.log(`\n### Statements of one POST (${postStatements.length})\n`);
   for (const sql of postStatements) console.log(`- ${sql.replace(/\s+/g, ' ').slice(0, 400)}`);
 }
+
+if (pgProfileTables) console.log(pgProfileTables);
 
 const fmt = (ms: number) => ms.toFixed(1);
 console.log(`\n## SCIM provisioning as Entra ID does it (GET filter, then POST), ${concurrency} in flight`);

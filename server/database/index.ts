@@ -44,6 +44,8 @@ export interface BootstrapOptions {
     port: number;
     /** Trade durability for speed (tests and benchmarks). */
     fast?: boolean;
+    /** Load pg_stat_statements (a benchmark's per-statement profile). */
+    statementStatistics?: boolean;
     /** Use the server already running on this data folder (operator commands beside `npm start`), and leave it running. */
     shareRunning?: boolean;
   };
@@ -68,7 +70,12 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     const running = embedded.shareRunning ? await runningEmbeddedPostgres(embedded.dataDir) : null;
     if (running) serverUrl = running.url;
     else {
-      const started = await startEmbeddedPostgres({ dataDir: embedded.dataDir, port: embedded.port, fast: embedded.fast });
+      const started = await startEmbeddedPostgres({
+        dataDir: embedded.dataDir,
+        port: embedded.port,
+        fast: embedded.fast,
+        statementStatistics: embedded.statementStatistics,
+      });
       stopServer = started.stop;
       serverUrl = started.url;
     }
