@@ -91,7 +91,9 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     // Migrations hold a session advisory lock; graphile-worker's schema is its own: both on a session of their own.
     const { applied } = options.migrate === false ? { applied: [] } : await migrate(directUrl!);
     await migrateJobQueue(directUrl!);
-    const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
+    // Named statements only on a connection of its own: not through a transaction-mode pooler.
+    const prisma =
+      options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, { namedStatements: url === directUrl, ...options.prisma });
     return {
       url,
       directUrl: directUrl!,
