@@ -40,11 +40,11 @@ export async function startPostgresProfile(prisma: PrismaClient) {
     const per = (value: unknown, digits = 2) => (Number(value) / units).toFixed(digits);
     const each = (value: unknown, calls: unknown, digits = 1) => (Number(value) / Number(calls)).toFixed(digits);
     const lines = [`\n### PostgreSQL per user (${units.toLocaleString('en-US')} users provisioned)\n`];
-    lines.push('| statement (top level, or nested: a trigger\'s) | calls per user | ms per call: planning + execution | rows per call | blocks per call (dirtied) | WAL records / bytes per call (full pages) |');
+    lines.push('| statement (top level, or nested: a trigger\'s) | calls per user | ms per call: planning + execution (plans made per call) | rows per call | blocks per call (dirtied) | WAL records / bytes per call (full pages) |');
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const s of statements) {
       lines.push(
-        `| ${s.toplevel ? '' : '(nested) '}${String(s.query).slice(0, 160).replaceAll('|', '\\|')} | ${per(s.calls)} | ${Number(s.plans) ? each(s.plan_ms, s.plans, 3) : '–'} + ${each(s.ms, s.calls, 3)} | ${each(s.rows, s.calls)} | ${each(s.blocks, s.calls)} (${each(s.dirtied, s.calls)}) | ${each(s.wal_records, s.calls)} / ${each(s.wal_bytes, s.calls, 0)} (${each(s.wal_fpi, s.calls, 2)}) |`,
+        `| ${s.toplevel ? '' : '(nested) '}${String(s.query).slice(0, 160).replaceAll('|', '\\|')} | ${per(s.calls)} | ${each(s.plan_ms, s.calls, 3)} + ${each(s.ms, s.calls, 3)} (${each(s.plans, s.calls, 2)}) | ${each(s.rows, s.calls)} | ${each(s.blocks, s.calls)} (${each(s.dirtied, s.calls)}) | ${each(s.wal_records, s.calls)} / ${each(s.wal_bytes, s.calls, 0)} (${each(s.wal_fpi, s.calls, 2)}) |`,
       );
     }
     lines.push('\n| WAL by relation | kind | blocks per user | bytes per user | full-page images per user |');
