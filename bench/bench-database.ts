@@ -15,7 +15,12 @@ export async function openBenchDatabase(
   options: { fast?: boolean; statementStatistics?: boolean } = {},
 ): Promise<Database & { drop(): Promise<void> }> {
   const opened = await bootstrapDatabase({
-    embedded: { dataDir: benchDataDir(), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT'), fast: options.fast, statementStatistics: options.statementStatistics },
+    embedded: {
+      dataDir: benchDataDir(),
+      port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT'),
+      fast: options.fast,
+      statementStatistics: options.statementStatistics,
+    },
     database,
     prisma,
   });

@@ -164,7 +164,9 @@ export function postgresCpuByProcess(): Map<string, number> | null {
         const stat = statOf(pid);
         if (Number(stat[3]) !== postmaster) continue;
         // "postgres: walwriter", "postgres: autovacuum launcher", "postgres: postgres bench_scim_… 127.0.0.1(…) idle".
-        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/^postgres: /, '');
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .replace(/\0+$/, '')
+          .replace(/^postgres: /, '');
         const kind = /\d+\.\d+\.\d+\.\d+\(\d+\)/.test(title) ? 'backend' : title.replace(/\s+/g, ' ').trim();
         byProcess.set(kind, (byProcess.get(kind) ?? 0) + ticks(stat, true) * 10);
       } catch {

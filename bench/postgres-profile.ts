@@ -10,18 +10,19 @@ export async function startPostgresProfile(prisma: PrismaClient) {
   await prisma.$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
   await prisma.$executeRawUnsafe('SELECT pg_stat_statements_reset()');
   await prisma.$executeRawUnsafe(`SELECT pg_stat_reset_shared('wal')`);
-  const [{ lsn: start }] = await prisma.$queryRawUnsafe<{ lsn: string }[]>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+  const walPosition = async () => (await prisma.$queryRawUnsafe<{ lsn: string }[]>('SELECT pg_current_wal_insert_lsn()::text AS lsn'))[0]!.lsn;
+  const start = await walPosition();
   const cpuBefore = postgresCpuByProcess();
 
   /** The profile since the start, per `units` (users), as Markdown tables. */
   async function finish(units: number): Promise<string> {
     const cpuAfter = postgresCpuByProcess();
-    const [{ lsn: end }] = await prisma.$queryRawUnsafe<{ lsn: string }[]>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+    const end = await walPosition();
     const statements = await prisma.$queryRawUnsafe<Record<string, number | string>[]>(`
       SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls::float8 AS calls, total_exec_time AS ms, total_plan_time AS plan_ms, plans::float8 AS plans, rows::float8 AS rows,
              (shared_blks_hit + shared_blks_read)::float8 AS blocks, shared_blks_dirtied::float8 AS dirtied,
              wal_records::float8 AS wal_records, wal_fpi::float8 AS wal_fpi, wal_bytes::float8 AS wal_bytes, toplevel
-      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'
       ORDER BY total_exec_time + total_plan_time DESC LIMIT 14`);
     const relations = await prisma.$queryRawUnsafe<Record<string, number | string>[]>(`
       SELECT coalesce(c.relname, b.relfilenode::text) AS relation, coalesce(c.relkind::text, '') AS kind,
@@ -40,7 +41,9 @@ export async function startPostgresProfile(prisma: PrismaClient) {
     const per = (value: unknown, digits = 2) => (Number(value) / units).toFixed(digits);
     const each = (value: unknown, calls: unknown, digits = 1) => (Number(value) / Number(calls)).toFixed(digits);
     const lines = [`\n### PostgreSQL per user (${units.toLocaleString('en-US')} users provisioned)\n`];
-    lines.push('| statement (top level, or nested: a trigger\'s) | calls per user | ms per call: planning + execution (plans made per call) | rows per call | blocks per call (dirtied) | WAL records / bytes per call (full pages) |');
+    lines.push(
+      "| statement (top level, or nested: a trigger's) | calls per user | ms per call: planning + execution (plans made per call) | rows per call | blocks per call (dirtied) | WAL records / bytes per call (full pages) |",
+    );
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const s of statements) {
       lines.push(

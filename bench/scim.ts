@@ -42,7 +42,6 @@ const db = await openBenchDatabase(
   { fast: false, statementStatistics: values['pg-profile'] },
 );
 const { url, prisma } = db;
-const pgProfile = values['pg-profile'] ? await startPostgresProfile(prisma) : null;
 const organization = await prisma.organization.create({ data: { name: 'SCIM Corp', plan: 'ENTERPRISE' } });
 const admin = await prisma.admin.create({
   data: { organizationId: organization.id, email: 'owner@scim.test', name: 'Owner', role: 'OWNER', passwordHash: 'x' },
@@ -172,6 +171,7 @@ const entraUser = (i: number) => ({
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: String(i), department: 'Operations' },
 });
 
+const pgProfile = values['pg-profile'] ? await startPostgresProfile(prisma) : null;
 const cpuBefore = await server.cpuMs();
 const clientBefore = process.cpuUsage();
 const postgresBefore = postgresCpuMs();

@@ -92,8 +92,7 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     const { applied } = options.migrate === false ? { applied: [] } : await migrate(directUrl!);
     await migrateJobQueue(directUrl!);
     // Named statements only on a connection of its own: not through a transaction-mode pooler.
-    const prisma =
-      options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, { namedStatements: url === directUrl, ...options.prisma });
+    const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, { namedStatements: url === directUrl, ...options.prisma });
     return {
       url,
       directUrl: directUrl!,
