@@ -12,10 +12,15 @@ import { benchDataDir } from './bench-kit.ts';
 export async function openBenchDatabase(
   database: string,
   prisma: PrismaOptions = {},
-  options: { fast?: boolean } = {},
+  options: { fast?: boolean; statementStatistics?: boolean } = {},
 ): Promise<Database & { drop(): Promise<void> }> {
   const opened = await bootstrapDatabase({
-    embedded: { dataDir: benchDataDir(), port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT'), fast: options.fast },
+    embedded: {
+      dataDir: benchDataDir(),
+      port: await portFromEnvironment('PARKPASS_BENCH_PG_PORT'),
+      fast: options.fast,
+      statementStatistics: options.statementStatistics,
+    },
     database,
     prisma,
   });

@@ -139,6 +139,16 @@ export function machineLine(): string {
  * those it has reaped. Linux only (/proc); null elsewhere. Clock ticks taken as 100 per second (Linux's USER_HZ).
  */
 export function postgresCpuMs(): number | null {
+  const byProcess = postgresCpuByProcess();
+  return byProcess && [...byProcess.values()].reduce((sum, ms) => sum + ms, 0);
+}
+
+/**
+ * postgresCpuMs by kind of process: `backend` (the sessions that run the statements), each background process by its
+ * title (walwriter, checkpointer, autovacuum launcher, …) and `exited` (those reaped: autovacuum workers, parallel
+ * workers, closed sessions) with the postmaster's own.
+ */
+export function postgresCpuByProcess(): Map<string, number> | null {
   try {
     const postmaster = Number(readFileSync(path.join(benchDataDir(), 'postmaster.pid'), 'utf8').split('\n')[0]);
     const ticks = (stat: string[], withChildren: boolean) => Number(stat[13]) + Number(stat[14]) + (withChildren ? Number(stat[15]) + Number(stat[16]) : 0);
@@ -147,17 +157,23 @@ export function postgresCpuMs(): number | null {
       const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
       return ['', '', ...text.slice(text.lastIndexOf(')') + 2).split(' ')];
     };
-    let total = ticks(statOf(String(postmaster)), true);
+    const byProcess = new Map<string, number>([['exited', ticks(statOf(String(postmaster)), true) * 10]]);
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
         const stat = statOf(pid);
-        if (Number(stat[3]) === postmaster) total += ticks(stat, true);
+        if (Number(stat[3]) !== postmaster) continue;
+        // "postgres: walwriter", "postgres: autovacuum launcher", "postgres: postgres bench_scim_… 127.0.0.1(…) idle".
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+          .replace(/\0+$/, '')
+          .replace(/^postgres: /, '');
+        const kind = /\d+\.\d+\.\d+\.\d+\(\d+\)/.test(title) ? 'backend' : title.replace(/\s+/g, ' ').trim();
+        byProcess.set(kind, (byProcess.get(kind) ?? 0) + ticks(stat, true) * 10);
       } catch {
         // gone meanwhile
       }
     }
-    return total * 10;
+    return byProcess;
   } catch {
     return null;
   }

@@ -12,7 +12,7 @@ import { CredentialCache } from '../server/app/credential-cache.ts';
 
 const [databaseUrl, pointsPerMinute] = process.argv.slice(2) as [string, string];
 let recording: string[] | null = null;
-const prisma = createPrisma(databaseUrl, { onQuery: (sql) => recording?.push(sql) });
+const prisma = createPrisma(databaseUrl, { onQuery: (sql) => recording?.push(sql), namedStatements: true });
 const pool = createPool('bench', { connectionString: databaseUrl, max: 4 });
 const credentialCache = new CredentialCache(databaseUrl);
 const app = createApp({

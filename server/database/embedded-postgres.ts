@@ -10,6 +10,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Trade durability for speed (tests and benchmarks only). */
   fast?: boolean;
+  /** Load pg_stat_statements and time I/O and WAL writes (benchmarks that profile PostgreSQL per statement). */
+  statementStatistics?: boolean;
   onLog?: (message: string) => void;
 }
 
@@ -35,6 +37,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const postgresFlags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
   if (options.fast) {
     postgresFlags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  }
+  if (options.statementStatistics) {
+    postgresFlags.push('-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on');
+    postgresFlags.push('-c', 'track_io_timing=on', '-c', 'track_wal_io_timing=on');
   }
   const server = new (await loadEmbeddedPostgres())({
     databaseDir: dataDir,

@@ -44,6 +44,8 @@ export interface BootstrapOptions {
     port: number;
     /** Trade durability for speed (tests and benchmarks). */
     fast?: boolean;
+    /** Load pg_stat_statements (a benchmark's per-statement profile). */
+    statementStatistics?: boolean;
     /** Use the server already running on this data folder (operator commands beside `npm start`), and leave it running. */
     shareRunning?: boolean;
   };
@@ -68,7 +70,12 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     const running = embedded.shareRunning ? await runningEmbeddedPostgres(embedded.dataDir) : null;
     if (running) serverUrl = running.url;
     else {
-      const started = await startEmbeddedPostgres({ dataDir: embedded.dataDir, port: embedded.port, fast: embedded.fast });
+      const started = await startEmbeddedPostgres({
+        dataDir: embedded.dataDir,
+        port: embedded.port,
+        fast: embedded.fast,
+        statementStatistics: embedded.statementStatistics,
+      });
       stopServer = started.stop;
       serverUrl = started.url;
     }
@@ -84,7 +91,8 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     // Migrations hold a session advisory lock; graphile-worker's schema is its own: both on a session of their own.
     const { applied } = options.migrate === false ? { applied: [] } : await migrate(directUrl!);
     await migrateJobQueue(directUrl!);
-    const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, options.prisma);
+    // Named statements only on a connection of its own: not through a transaction-mode pooler.
+    const prisma = options.prisma === false ? (null as unknown as PrismaClient) : createPrisma(url, { namedStatements: url === directUrl, ...options.prisma });
     return {
       url,
       directUrl: directUrl!,

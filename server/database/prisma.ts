@@ -9,6 +9,11 @@ export interface PrismaOptions {
   /** Called with each SQL statement Prisma sends (and its time in milliseconds); tests count them. */
   onQuery?: (sql: string, durationMs: number) => void;
   maxConnections?: number;
+  /**
+   * `sqlQuery`'s statements as named prepared statements: parsed and planned once per connection, not at each call.
+   * Only on a connection of its own to PostgreSQL: a pooler in transaction mode cannot keep them (PgBouncer 1.18).
+   */
+  namedStatements?: boolean;
 }
 
 export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
@@ -20,32 +25,49 @@ export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): 
   const adapter = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: report, onConnectionError: report });
   if (!options.onQuery) {
     const prisma = new PrismaClient({ adapter });
-    pools.set(prisma, { pool });
+    pools.set(prisma, { pool, named: options.namedStatements === true });
     return prisma;
   }
   const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
   const onQuery = options.onQuery;
   prisma.$on('query', (event) => onQuery(event.query, Number(event.duration)));
-  pools.set(prisma, { pool, onQuery });
+  pools.set(prisma, { pool, onQuery, named: options.namedStatements === true });
   return prisma;
 }
 
 /** The pool under each client made here (and its onQuery), for `sqlQuery`. */
-const pools = new WeakMap<PrismaClient, { pool: pg.Pool; onQuery?: PrismaOptions['onQuery'] }>();
+const pools = new WeakMap<PrismaClient, { pool: pg.Pool; onQuery?: PrismaOptions['onQuery']; named: boolean }>();
+
+/**
+ * The names given to statement texts, the same in every connection: at most MAX_NAMED texts (the hot paths' few),
+ * so that a connection never holds more prepared statements than that; a text beyond them is sent unnamed.
+ */
+const names = new Map<string, string>();
+const MAX_NAMED = 100;
+
+function nameOf(text: string): string | undefined {
+  let name = names.get(text);
+  if (!name && names.size < MAX_NAMED) {
+    name = `parkpass_${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
+}
 
 /**
  * One hand-written statement (Prisma.sql) sent by node-postgres on the client's own pool, past Prisma's client and
  * query compiler: for the few hot paths whose SQL is written by hand (a user an identity provider provisions, an
  * invitation accepted). `onQuery` sees it as it sees Prisma's. Its rows as node-postgres reads them: as $queryRaw's
  * (timestamptz a Date, json parsed, int a number) but for bigint and numeric, which come as strings. Through $queryRaw
- * for a client not made here.
+ * for a client not made here. Named (planned once per connection) when the client was made with `namedStatements`.
  */
 export async function sqlQuery<Row>(prisma: PrismaClient, statement: Prisma.Sql): Promise<Row[]> {
   const direct = pools.get(prisma);
   if (!direct) return prisma.$queryRaw<Row[]>(statement);
   const started = performance.now();
   try {
-    return (await direct.pool.query(statement.text, statement.values)).rows as Row[];
+    const name = direct.named ? nameOf(statement.text) : undefined;
+    return (await direct.pool.query({ name, text: statement.text, values: statement.values })).rows as Row[];
   } finally {
     direct.onQuery?.(statement.text, performance.now() - started);
   }

@@ -26,7 +26,7 @@ export interface DirectoryScope extends OrganizationScope {
    * The request, as its log entry names it. A statement that stores the entry itself (ownEntryWrites, in the same
    * round trip) sets `stored` to the status it stored once it succeeded; the entry is not written again after it.
    */
-  request?: Pick<EntryInStatement, 'method' | 'resource' | 'startedAt'> & { stored?: number };
+  request?: Pick<EntryInStatement, 'method' | 'resource' | 'started'> & { stored?: number };
 }
 
 /** How the connection is named in audit summaries. */

@@ -88,8 +88,12 @@ async function storeEntries(prisma: PrismaClient, entries: LoggedRequest[]): Pro
   await sqlQuery(prisma, Prisma.sql`WITH ${requestLogWrites(entries)} SELECT count(*) FROM log_entered`);
 }
 
-/** A request's entry stored by the request's own statement: its duration is measured there, from `startedAt` (epoch ms). */
-export type EntryInStatement = Omit<LoggedRequest, 'durationMs'> & { startedAt: number };
+/**
+ * A request's entry stored by the request's own statement, with `started`: `performance.now()` when the request came
+ * in. Its duration is the time in this process up to the statement plus the statement's own time in PostgreSQL: two
+ * intervals, each read on one clock, so no skew between this machine's clock and the database's shows in it.
+ */
+export type EntryInStatement = Omit<LoggedRequest, 'durationMs'> & { started: number };
 
 /**
  * What stores `entries`, as the CTEs of a statement's WITH (named log_…, the last `log_entered`): a request's own
@@ -105,7 +109,7 @@ export function requestLogWrites(entries: (LoggedRequest | EntryInStatement)[], 
   const duration = (entry: LoggedRequest | EntryInStatement) =>
     'durationMs' in entry
       ? Prisma.sql`${entry.durationMs}::int`
-      : Prisma.sql`greatest(0, round(extract(epoch FROM clock_timestamp())::float8 * 1000 - ${entry.startedAt}::float8))::int`;
+      : Prisma.sql`(${Math.round(performance.now() - entry.started)} + round(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000))::int`;
   const rows = entries.map(
     (entry) => Prisma.sql`(${uuidV7()}::uuid, ${entry.organizationId}::uuid, ${entry.connectionId}::uuid, ${entry.occurredAt}::timestamptz,
       ${entry.method}, ${cut(entry.resource, 500)}, ${entry.status}::int, ${cut(entry.summary, 2_000)},
@@ -147,7 +151,7 @@ export function ownEntryWrites(scope: DirectoryScope, status: number, summary: s
     status,
     summary,
     error: null,
-    startedAt: request.startedAt,
+    started: request.started,
   };
   return { sql: Prisma.sql`, ${requestLogWrites([entry], when)}`, stored: () => (request.stored = status) };
 }

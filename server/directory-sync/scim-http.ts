@@ -42,7 +42,6 @@ export const isScimPath = (path: string) => path === SCIM_PATH || path.startsWit
 
 export async function handleScimRequest(request: Request, url: URL, deps: ScimDependencies): Promise<Response> {
   const started = performance.now();
-  const startedAt = Date.now();
   const route = url.pathname.slice(SCIM_PATH.length).replace(/\/+$/, '') || '/';
   const resource = decodeURIComponentSafe(`${route}${url.search}`);
   let logged: { organizationId: string; connectionId: string } | null = null;
@@ -75,7 +74,7 @@ export async function handleScimRequest(request: Request, url: URL, deps: ScimDe
       connection,
       baseUrl,
       changes: [],
-      request: { method: request.method, resource, startedAt },
+      request: { method: request.method, resource, started },
     };
     const active = scope;
     if (connection.invitePolicy === 'ON_GO_LIVE_DATE' && connection.goLiveAt && connection.goLiveAt <= active.now && !connection.wentLiveAt) {

@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { kitTest, useTestKit } from '../test/kit.ts';
 import { connectDirectory, USER, useScimServer } from '../test/scim-client.ts';
 
@@ -91,5 +91,27 @@ describe('a POST of a new user', () => {
       [201, 'created the profile of Grace Hopper', null],
       [409, '', 'uniqueness'],
     ]);
+  });
+});
+
+describe("a log entry's duration", () => {
+  it("is measured on the server's own clocks: a database clock an hour ahead of this machine's does not show in it", async ({ org }) => {
+    const entra = await connectDirectory(kit, server, org);
+    const realNow = Date.now;
+    // This machine's wall clock an hour behind the database's (a clock stepped, PostgreSQL on another host).
+    const skewed = vi.spyOn(Date, 'now').mockImplementation(() => realNow.call(Date) - 3_600_000);
+    try {
+      expect((await entra.get(byUserName('nobody@contoso.test'))).status).toBe(200);
+      expect((await entra.post('/Users', { schemas: [USER], userName: 'lin@contoso.test' })).status).toBe(201);
+    } finally {
+      skewed.mockRestore();
+    }
+    const logged = await kit.prisma.directoryRequest.findMany({ where: { connectionId: entra.connectionId }, orderBy: { id: 'asc' } });
+    // Both stored by the request's own statement; each took well under a minute.
+    expect(logged.map((entry) => [entry.method, entry.status])).toEqual([
+      ['GET', 200],
+      ['POST', 201],
+    ]);
+    for (const entry of logged) expect(entry.durationMs).toBeLessThan(60_000);
   });
 });

@@ -198,6 +198,40 @@ describe('charging ahead (what SCIM asks for an identity provider)', () => {
     expect(granted).toBeGreaterThanOrEqual(300 - 2 * 50);
     await pool.end();
   });
+
+  it('keeps the points counted ahead in a window’s last second as a credit, spent there without a statement', async () => {
+    const pool = createPool('test', { connectionString: kit.worker.connectionString, max: 2 });
+    const settings = { ...SMALL, pointsPerMinute: 300 };
+    const [other, here] = [createRateLimits(settings, { pool }), createRateLimits(settings, { pool })];
+    const who = caller(`ahead-edge-${Date.now()}`);
+    const start = Date.now();
+    const now = vi.spyOn(Date, 'now');
+    try {
+      // Another server opens the window (it ends at start + 60 s); this one learns it half a second later.
+      now.mockReturnValue(start);
+      await other.charge(who, 1, new Map(), { ahead: 50 });
+      now.mockReturnValue(start + 500);
+      await here.charge(who, 1, new Map(), { ahead: 50 });
+      // 0.8 s before the window ends: 1 point asked for, up to 29 more counted ahead (a tenth of the 298 left).
+      now.mockReturnValue(start + 59_200);
+      const statements = vi.spyOn(pool, 'query');
+      const edge = await here.charge(who, 1, new Map(), { ahead: 50 });
+      expect(statements).toHaveBeenCalledTimes(1);
+      const { rows } = await pool.query<{ points: number }>('SELECT points FROM rate_limit WHERE key = $1', [`caller:key:${who.viewer.actor.id}`]);
+      const counted = rows[0]!.points;
+      expect(counted).toBeGreaterThan(3);
+      // What was counted and not spent is held for this window: the budget it reports is what the caller did not spend...
+      expect(edge.remaining).toBe(300 - 3);
+      // ... and the caller's next requests in that last second spend it, with no statement to the counters.
+      now.mockReturnValue(start + 59_500);
+      statements.mockClear();
+      for (let i = 0; i < counted - 3; i++) await here.charge(who, 1, new Map(), { ahead: 50 });
+      expect(statements).not.toHaveBeenCalled();
+    } finally {
+      now.mockRestore();
+      await pool.end();
+    }
+  });
 });
 
 describe('the public operations, per address', () => {

@@ -136,9 +136,11 @@ export function createRateLimits(settings: RateLimitSettings = DEFAULT_RATE_LIMI
       const credit = credits.take(key, points - 1);
       const extra = known ? Math.min(ahead, Math.floor(known.remaining / 10)) : 0;
       try {
-        const state = await consume(budget, key, points - credit + extra, limit, who, points, viewer ? 'caller' : 'anonymous');
-        // The window's end, to the whole second below (resetSeconds rounds up): a credit ends no later than its window.
-        credits.window(key, Date.now() + (state.resetSeconds - 1) * 1000, state.remaining);
+        const { endsAt, ...state } = await consume(budget, key, points - credit + extra, limit, who, points, viewer ? 'caller' : 'anonymous');
+        // A credit lasts exactly as long as the window its points were counted in: to its last millisecond, not to the
+        // whole second below (which, in a window's last second, dropped the points just counted ahead: counted, never
+        // spent). Once that window is over, the points counted in it are gone with it: nothing is left to give back.
+        credits.window(key, endsAt, state.remaining);
         credits.give(key, extra);
         return { ...state, remaining: Math.min(limit, state.remaining + credits.of(key)) };
       } catch (error) {
@@ -240,10 +242,15 @@ async function consume(
   who: string,
   cost: number,
   budgetName: string,
-): Promise<BudgetState> {
+): Promise<BudgetState & { endsAt: number }> {
   try {
     const result = await limiter.consume(key, points);
-    return { limit, remaining: result.remainingPoints, resetSeconds: Math.ceil(result.msBeforeNext / 1000) };
+    return {
+      limit,
+      remaining: result.remainingPoints,
+      resetSeconds: Math.ceil(result.msBeforeNext / 1000),
+      endsAt: Date.now() + result.msBeforeNext,
+    };
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     rateLimitRefusals.inc({ budget: budgetName });

@@ -154,7 +154,7 @@ export function useTestKit(): TestKit {
     await pool.connect();
     await pool.query(`CREATE DATABASE ${databaseName} TEMPLATE ${TEMPLATE_DATABASE}`);
     const statements: string[] = [];
-    const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql) });
+    const prisma = createPrisma(withDatabase(serverUrl, databaseName), { onQuery: (sql) => statements.push(sql), namedStatements: true });
     const clock = new TestClock();
     const settings = { publicUrl: TEST_PUBLIC_URL, invitationTokenSecret: randomBytes(32).toString('base64url') };
     const databaseUrl = withDatabase(serverUrl, databaseName);
