@@ -146,9 +146,10 @@ const NAME_WALK_ENTRIES = 20_000;
  * position: its next NAME_WALK_ENTRIES entries, in order, their search text
  * tested in the index itself (it INCLUDEs search_text: an index-only scan),
  * and only the entries that match read from the table for the filter's other
- * criteria (the words are not tested again there). A word that many profiles hold ("helene": one in twenty) fills a
- * page of 20 within a few thousand entries, where the trigram index would
- * fetch and sort all 50,000 matches of a million. Fewer rows than the page
+ * criteria (the words are not tested again there). A word that many profiles
+ * hold ("helene": one in twenty) fills a page of 20 within a few thousand
+ * entries, where the trigram index would fetch and sort all 50,000 matches of
+ * a million. Fewer rows than the page
  * asks means the walk stopped early (or the matches ran out): the caller then
  * asks the trigram index, which is fast exactly when matches are that rare.
  */
