@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ProfileAndNodeDocument, ProfileSearchRowsDocument, type ProfileSearchRowsQueryVariables } from '../test/generated/graphql.ts';
+import {
+  ProfileAndNodeDocument,
+  ProfileCountBoundDocument,
+  ProfileKeysetPageDocument,
+  type ProfileKeysetPageQueryVariables,
+  ProfileSearchRowsDocument,
+  type ProfileSearchRowsQueryVariables,
+} from '../test/generated/graphql.ts';
 import { globalId, type TestOrganization, useTestKit } from '../test/kit.ts';
 
 const kit = useTestKit();
@@ -109,6 +116,95 @@ describe('profiles search', () => {
     // Pages select the columns their fields need: never the password hash nor the search text.
     expect(kit.statements.some((sql) => /password_hash|search_text/.test(sql.replace(/WHERE[\s\S]*/, '')))).toBe(false);
   });
+});
+
+describe('search in a large organization', () => {
+  it('finds the same pages and counts by walking the name index as by the trigram index, and walks only when it pays', async () => {
+    // Above 20,000 profiles a search in name order first walks the name index (profile-queries.ts); the people of
+    // fake-people.ts: "helene" is one profile in twenty, spread over every last name; "lefevre" one in twenty, all
+    // together in name order.
+    const org = await kit.createOrganization();
+    await org.insertManyProfiles(20_100);
+    await kit.prisma.$executeRawUnsafe('ANALYZE "profile"');
+    const fromGlobal = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1]!;
+    // The last 30 in name order are pending: "helene" among the pending is found by no walk from the start.
+    await kit.prisma.$executeRaw`
+      UPDATE "profile" SET status = 'PENDING' WHERE id IN (
+        SELECT id FROM "profile" WHERE organization_id = ${org.id}::uuid ORDER BY sort_name DESC, id DESC LIMIT 30)`;
+    const inSqlOrder = async (words: string[], statuses: string[] | undefined, descending = false) => {
+      const rows = await kit.prisma.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text AS id FROM "profile" WHERE organization_id = $1::uuid AND ${words.map((_, i) => `search_text LIKE $${i + 2}`).join(' AND ')}
+           ${statuses ? `AND status::text IN (${statuses.map((status) => `'${status}'`).join(', ')})` : ''}
+         ORDER BY sort_name ${descending ? 'DESC' : 'ASC'}, id ${descending ? 'DESC' : 'ASC'}`,
+        org.id,
+        ...words.map((word) => `%${word}%`),
+      );
+      return rows.map((row) => row.id);
+    };
+    const page = async (variables: ProfileKeysetPageQueryVariables) => {
+      const response = await org.api.send(ProfileKeysetPageDocument, variables);
+      expect(response.errors).toBeUndefined();
+      return response.data!.profiles;
+    };
+    const ids = (found: Awaited<ReturnType<typeof page>>) => found.edges.map((edge) => fromGlobal(edge.node.id));
+    // The last person in name order: their address is found by no walk from the start (it reads 20,000 entries).
+    const [last] = await kit.prisma.$queryRaw<{ email: string }[]>`
+      SELECT email FROM "profile" WHERE organization_id = ${org.id}::uuid ORDER BY sort_name DESC, id DESC LIMIT 1`;
+
+    const searches: { search: string; statuses?: 'PENDING'[] }[] = [
+      { search: 'helene' },
+      { search: 'lefevre' },
+      { search: 'helene dupont' },
+      { search: last!.email },
+      { search: 'nobody' },
+      { search: 'helene', statuses: ['PENDING'] },
+    ];
+    for (const filter of searches) {
+      const search = `${filter.search} ${filter.statuses ?? ''}`;
+      const words = filter.search.split(' ');
+      const ascending = await inSqlOrder(words, filter.statuses);
+      const descending = await inSqlOrder(words, filter.statuses, true);
+
+      kit.resetStatements();
+      const first = await page({ filter, first: 20 });
+      expect(ids(first), search).toEqual(ascending.slice(0, 20));
+      const walks = kit.statements.filter((sql) => sql.includes(' walked ')).length;
+      const lookups = kit.statements.filter((sql) => sql.includes(`(p.sort_name || '')`)).length;
+      // A word many hold fills the page from the walk alone; a rare one (the address) goes to the trigram index
+      // straight away, with the organization kept out of it (it holds most of the table); a frequent word whose
+      // matches the walk does not meet (the pending ones are at the end) goes there after the walk.
+      if (!filter.statuses && filter.search === 'helene') expect([walks, lookups], search).toEqual([1, 0]);
+      if (filter.search === last!.email) {
+        expect([walks, lookups], search).toEqual([0, 1]);
+        expect(kit.statements.find((sql) => sql.includes(`(p.sort_name || '')`))).toMatch(/\) IS TRUE/);
+      }
+      if (filter.statuses) expect([walks, lookups], search).toEqual([1, 1]);
+
+      if (ascending.length > 20) {
+        const second = await page({ filter, first: 20, after: first.pageInfo.endCursor });
+        expect(ids(second), search).toEqual(ascending.slice(20, 40));
+        const back = await page({ filter, last: 20, before: second.pageInfo.endCursor });
+        expect(ids(back), search).toEqual(ascending.slice(19, 39));
+        expect(ids(await page({ filter, first: 15, after: first.edges[4]!.cursor, before: second.edges[10]!.cursor })), search).toEqual(ascending.slice(5, 20));
+      }
+      const reversed = await page({ filter, first: 20, orderBy: { field: 'NAME', direction: 'DESC' } });
+      expect(ids(reversed), search).toEqual(descending.slice(0, 20));
+
+      const counted = await org.api.send(ProfileCountBoundDocument, { filter, limit: 500 });
+      expect(counted.data!.profiles.totalCount, search).toBe(ascending.length);
+      expect(counted.data!.profiles.count, search).toEqual(
+        ascending.length > 500 ? { count: 500, precision: 'AT_LEAST' } : { count: ascending.length, precision: 'EXACT' },
+      );
+    }
+
+    // A small organization never walks: its trigram entries are few.
+    const small = await kit.createOrganization();
+    await small.insertManyProfiles(50);
+    kit.resetStatements();
+    expect((await small.api.send(ProfileKeysetPageDocument, { filter: { search: 'helene' }, first: 20 })).data!.profiles.edges).toHaveLength(3);
+    expect(kit.statements.filter((sql) => sql.includes(' walked '))).toHaveLength(0);
+    expect(kit.statements.find((sql) => sql.includes(`(p.sort_name || '')`))).not.toMatch(/IS TRUE/);
+  }, 120_000);
 });
 
 describe('tenant isolation', () => {
