@@ -20,6 +20,8 @@ interface CpuProfile {
 const COMPONENTS: [string, (url: string, name: string) => boolean][] = [
   ['idle', (_url, name) => name === '(idle)'],
   ['garbage collection', (_url, name) => name === '(garbage collector)'],
+  // On a busy machine, mostly time descheduled in the syscall: the write wakes PostgreSQL (or the client), which takes the core.
+  ['socket writes (writev, write)', (url, name) => url === '' && (name === 'writev' || name === 'writeUtf8String' || name === 'writeBuffer')],
   ["Prisma's client, engine and adapter", (url) => /@prisma\/|generated\/prisma|\.prisma\//.test(url)],
   ['pg (node-postgres)', (url) => /node_modules\/(pg|pg-protocol|pg-types|pg-pool|postgres-array|postgres-date)\//.test(url)],
   ['graphql-js', (url) => url.includes('node_modules/graphql/')],
