@@ -39,7 +39,7 @@ export type RowSelect = Record<string, unknown>;
  * request reads from it). Null when this file does not read such a selection.
  */
 export async function profileRows(prisma: PrismaClient, organizationId: string, ids: string[], select: RowSelect): Promise<Record<string, unknown>[] | null> {
-  const row = rowJsonSql('Profile', 'p', select);
+  const row = profileRowSql(select);
   if (!row) return null;
   const rows = await sqlQuery<{ row: Record<string, unknown> | string }>(
     prisma,
@@ -49,6 +49,21 @@ export async function profileRows(prisma: PrismaClient, organizationId: string, 
     ORDER BY page.n`,
   );
   return rows.map(({ row }) => rowFromJson('Profile', select, typeof row === 'string' ? JSON.parse(row) : row));
+}
+
+/** The SQL of a profile row for each selection seen (a few: one per query the clients send), so a page does not write it again. */
+const rowSqlBySelection = new Map<string, Prisma.Sql | null>();
+const MAX_SELECTIONS = 200;
+
+function profileRowSql(select: RowSelect): Prisma.Sql | null {
+  const key = JSON.stringify(select);
+  let sql = rowSqlBySelection.get(key);
+  if (sql === undefined) {
+    sql = rowJsonSql('Profile', 'p', select);
+    if (rowSqlBySelection.size >= MAX_SELECTIONS) rowSqlBySelection.clear();
+    rowSqlBySelection.set(key, sql);
+  }
+  return sql;
 }
 
 /**
@@ -87,14 +102,14 @@ function relationSql(field: Field, alias: string, asked: unknown, depth: number)
   if (!field.isList) {
     const [key] = field.relationFromFields ?? [];
     if (!key || field.relationFromFields!.length !== 1 || orderBy !== undefined) return null;
-    return Prisma.sql`(SELECT ${row} FROM ${Prisma.raw(target)} ${Prisma.raw(child)} WHERE ${Prisma.raw(child)}."id" = ${Prisma.raw(alias)}.${column(key)})`;
+    return Prisma.sql`(SELECT ${row} FROM ${Prisma.raw(`"${target}"`)} ${Prisma.raw(child)} WHERE ${Prisma.raw(child)}."id" = ${Prisma.raw(alias)}.${column(key)})`;
   }
   const back = models[field.type]!.fields.find((other) => 'relationName' in other && other.relationName === field.relationName && other !== field);
   const [backKey] = back && 'relationFromFields' in back ? (back.relationFromFields ?? []) : [];
   if (!backKey || back!.relationFromFields!.length !== 1) return null;
   const order = orderSql(field.type, child, orderBy, depth);
   if (order === null) return null;
-  return Prisma.sql`(SELECT coalesce(json_agg(${row}${order}), '[]'::json) FROM ${Prisma.raw(target)} ${Prisma.raw(child)} WHERE ${Prisma.raw(child)}.${column(backKey)} = ${Prisma.raw(alias)}."id")`;
+  return Prisma.sql`(SELECT coalesce(json_agg(${row}${order}), '[]'::json) FROM ${Prisma.raw(`"${target}"`)} ${Prisma.raw(child)} WHERE ${Prisma.raw(child)}.${column(backKey)} = ${Prisma.raw(alias)}."id")`;
 }
 
 /** ` ORDER BY …` for a list's `orderBy` (by its own scalars or a to-one relation's), '' for none, null for one this file does not read. */
@@ -119,7 +134,7 @@ function orderSql(model: string, alias: string, orderBy: unknown, depth: number)
       if (!fieldOf(field.type, innerName) || (innerDirection !== 'asc' && innerDirection !== 'desc')) return null;
       const joined = `o${depth + 1}`;
       terms.push(
-        Prisma.sql`(SELECT ${Prisma.raw(joined)}.${column(innerName)} FROM ${Prisma.raw(target)} ${Prisma.raw(joined)} WHERE ${Prisma.raw(joined)}."id" = ${Prisma.raw(alias)}.${column(key)}) ${Prisma.raw(innerDirection)}`,
+        Prisma.sql`(SELECT ${Prisma.raw(joined)}.${column(innerName)} FROM ${Prisma.raw(`"${target}"`)} ${Prisma.raw(joined)} WHERE ${Prisma.raw(joined)}."id" = ${Prisma.raw(alias)}.${column(key)}) ${Prisma.raw(innerDirection)}`,
       );
     }
   }
