@@ -75,7 +75,7 @@ export async function startCpuProfile(): Promise<{ stop(label: string, requests:
       const busy = parts.reduce((sum, part) => sum + part.ms, 0);
       return [
         `CPU profile of ${label} (${file}): this process's CPU time ${((cpu.user + cpu.system) / 1000 / requests).toFixed(2)} ms per request ` +
-          `(user + system, all threads); sampled ${(busy / requests).toFixed(2)} ms busy per request, by component (self time; on a busy ` +
+          `(user + system, all threads, the profiler's own sampling included); sampled ${(busy / requests).toFixed(2)} ms busy per request, by component (self time; on a busy ` +
           'machine the samples count time descheduled too, mostly in socket writes):',
         '',
         '| component | ms per request | share |',
