@@ -4,10 +4,12 @@
 // by SQL into the database bench_tenants of the benchmark PostgreSQL
 // (bench-kit.ts). Times searches and pages of the 100-profile organization over
 // HTTP, beside the same answers by hand-written SQL. Goal: search p95 ≤ 10 ms.
+// BENCH_CPU_PROF=<folder>: a CPU profile of the timed requests (bench/cpu-profile.ts), by component per request.
 import { parseArgs } from 'node:util';
 import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { startCpuProfile } from './cpu-profile.ts';
 import { createPool } from '../server/database/connections.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '50' } } });
@@ -81,6 +83,7 @@ console.log(`\n## A 100-profile organization among ${total.toLocaleString('en-US
 console.log(`Machine: ${machineLine()}\n`);
 console.log('| request | matches | GraphQL p50 / p95 | hand SQL p50 / p95 | goal p95 ≤ 10 ms |');
 console.log('| --- | ---: | ---: | ---: | --- |');
+const profiler = await startCpuProfile();
 for (const [name, filter, where, order] of scenarios) {
   const ours: number[] = [];
   const theirs: number[] = [];
@@ -104,6 +107,8 @@ for (const [name, filter, where, order] of scenarios) {
     `| ${name} | ${matches} | ${fmt(quantile(ours, 0.5))} / ${fmt(p95)} | ${fmt(quantile(theirs, 0.5))} / ${fmt(quantile(theirs, 0.95))} | ${p95 <= 10 ? 'met' : 'missed'} (${((p95 / 10 - 1) * 100).toFixed(0)} %) |`,
   );
 }
+const profileLines = await profiler.stop('many-tenants', scenarios.length * (runs + 3));
+if (profileLines.length) console.log(['', ...profileLines, '(pg includes the hand-written SQL run beside each request)'].join('\n'));
 await hand.end();
 await server.close();
 await db.close();

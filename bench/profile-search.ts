@@ -8,6 +8,7 @@
 // to its first part (the page) and to its last (the count), and so is the bare
 // server's (its page as a first chunk, its count as the last). Then: pages deep in every order against the first,
 // the Status column's counts, and the exact totals ("select all N").
+// BENCH_CPU_PROF=<folder>: a CPU profile of the first pages (bench/cpu-profile.ts), by component per request.
 import { fork } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { encodeProfileCursor } from '../server/profiles/profile-cursor.graphql.ts';
@@ -16,6 +17,7 @@ import { seedLargeOrganization } from '../server/seed/large-seed.ts';
 import { machineLine, postGraphql, postGraphqlIncremental, quantile, serveBenchApp } from './bench-kit.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { createPool } from '../server/database/connections.ts';
+import { startCpuProfile } from './cpu-profile.ts';
 import { FROM, handStatements, profileScenarios, type Scenario } from './profile-scenarios.ts';
 
 const { values } = parseArgs({ options: { profiles: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' } } });
@@ -124,6 +126,7 @@ console.log(
   '| filter | count | first page: GraphQL p50 / p95 ms | bare p50 / p95 ms | GraphQL / bare (p50) | ratio vs 1.5× goal | p95 vs 50 ms goal | count (last part): GraphQL p50 / p95 ms | bare p50 / p95 ms | p95 vs 250 ms goal | hand SQL page / count p50 ms |',
 );
 console.log('| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- | ---: |');
+const profiler = await startCpuProfile();
 for (const [index, scenario] of scenarios.entries()) {
   const firstPage: number[] = [];
   const lastPart: number[] = [];
@@ -166,6 +169,8 @@ for (const [index, scenario] of scenarios.entries()) {
   );
 }
 bareProcess.kill();
+const profileLines = await profiler.stop('first pages', scenarios.length * (runs + 3));
+if (profileLines.length) console.log(['', ...profileLines, '(this process: the GraphQL server, the bench client and the in-process hand SQL)'].join('\n'));
 
 // --- Any page as fast as the first: a page after row N (the cursor written from the row's keys, as the server writes it). ---
 const DEEP: { field: ProfileOrderField; keys: string; order: string }[] = [

@@ -109,7 +109,7 @@ describe('profiles search', () => {
     expect(page.edges).toHaveLength(100);
     expect(page.edges.every((edge) => edge.node.tags.length === 2 && edge.node.parkingLots.length === 1)).toBe(true);
     // Four statements, whatever the page size (there were 9): the API key with its organization's plan, the page's
-    // ids (keyset), its rows with their lots, tags and latest invitation (relation joins), the count.
+    // ids (keyset), its rows with their lots, tags and latest invitation (one statement, through pg), the count.
     expect(kit.statements).toHaveLength(4);
     expect(kit.statements[0]).toMatch(/"api_key" k JOIN "organization"/);
     expect(kit.statements.filter((sql) => /"profile_parking_lot"|"profile_tag"/.test(sql))).toHaveLength(1);
