@@ -85,6 +85,45 @@ describe('a page of profiles with its count deferred (@defer)', () => {
     // Slow on a loaded machine (a held lock, a transaction beside the request): its own time limit, and the lock released whatever happens.
   }, 120_000);
 
+  it('starts the deferred count beside the page, not once the page is read: both statements wait at the same time', async () => {
+    const org = await kit.createOrganization();
+    await org.insertProfiles(5);
+    // The page reads the profiles, the count without a filter the counters: both tables locked, each statement waits
+    // for its lock as soon as it is sent.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    const holder = kit.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe('LOCK TABLE "profile", "profile_status_count" IN ACCESS EXCLUSIVE MODE');
+        locked();
+        await released;
+      },
+      { timeout: 60_000 },
+    );
+    const waiting = async () => {
+      const rows = await kit.prisma.$queryRaw<{ query: string }[]>`
+        SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()`;
+      const counters = rows.filter((row) => row.query.includes('profile_status_count')).length;
+      return { page: rows.length - counters > 0, count: counters > 0 };
+    };
+    try {
+      await lockTaken;
+      const sent = sendIncremental(org.apiKey, ProfilePageDeferredCountDocument, { first: 3, limit: 10 });
+      // Before, the count's statement was sent only once the page's had answered: never both waiting.
+      await expect.poll(waiting, { timeout: 30_000, interval: 100 }).toEqual({ page: true, count: true });
+      release();
+      await holder;
+      const read = await all((await sent).parts);
+      expect(read[0]!.data!.profiles.edges).toHaveLength(3);
+      expect(read.flatMap((part) => part.incremental ?? [])[0]!.data).toEqual({ totalCount: 5, count: { count: 5, precision: 'EXACT' } });
+    } finally {
+      release();
+      await holder.catch(() => undefined);
+    }
+  }, 120_000);
+
   it('keeps "select all N" exact: the deferred totalCount is what the preview acts on, the bounded count says AT_LEAST', async () => {
     const org = await kit.createOrganization();
     await org.insertProfiles(25, { with: (index) => ({ status: index % 5 === 0 ? 'VALIDATED' : 'NOT_INVITED' }) });

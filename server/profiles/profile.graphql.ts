@@ -6,6 +6,7 @@ import { LocaleEnum } from '../i18n/locale.graphql.ts';
 import { IdempotencyKeyReusedError, InvalidInputError, ManagedByDirectoryError, NotFoundError } from '../kernel/errors.ts';
 import { profileInputErrors } from '../graphql/errors.graphql.ts';
 import { parseQueryInput } from '../graphql/graphql-errors.ts';
+import { askedFieldArguments } from '../graphql/asked-fields.ts';
 import type { Profile } from '../generated/prisma/client.ts';
 import { globalIdOf } from '../kernel/global-ids.ts';
 import { idempotencyKeyDescription, wasReplayed } from '../kernel/idempotency.ts';
@@ -15,7 +16,7 @@ import { ParkingLotRef, TagRef } from '../organizations/organization.graphql.ts'
 import { inCallerOrganization } from '../graphql/organization-scope.ts';
 import { PaymentMethodEnum, ProfileStatusEnum } from './profile-enums.graphql.ts';
 import { ProfileFilterInput, ProfileOrderInput, toProfileFilter, toProfileOrder } from './profile-filter.graphql.ts';
-import type { ProfileCounts } from './profile-queries.ts';
+import type { BoundedCount, ProfileCounts } from './profile-queries.ts';
 import { CountRef } from './bounded-count.graphql.ts';
 import { decodeProfileCursor, encodeProfileCursor } from './profile-cursor.graphql.ts';
 import { countProfileMatches, countProfileMatchesUpTo, profileStatusCounts, searchProfilePage } from './profile-search.ts';
@@ -110,6 +111,9 @@ const ProfileCountsRef = builder.objectRef<ProfileCounts>('ProfileCounts').imple
   }),
 });
 
+/** Whether `limit` is one a bounded count accepts (1 to MAX_COUNT_LIMIT). */
+const isCountLimit = (limit: unknown): limit is number => typeof limit === 'number' && limit >= 1 && limit <= MAX_COUNT_LIMIT;
+
 builder.queryFields((t) => ({
   profiles: t.withAuth({ allowed: 'READ_PROFILES' }).connection(
     {
@@ -122,6 +126,21 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, context, info) => {
         const filter = parseQueryInput(() => toProfileFilter(args.filter));
         const order = toProfileOrder(args.orderBy);
+        // The bounded counts the selection asks (deferred or not) start now, beside the page, each read once per limit.
+        const counts = new Map<number, Promise<BoundedCount>>();
+        const upTo = (limit: number) => {
+          let count = counts.get(limit);
+          if (!count) {
+            count = countProfileMatchesUpTo(context.scope, filter, limit);
+            counts.set(limit, count);
+          }
+          return count;
+        };
+        for (const asked of askedFieldArguments(info, 'count')) {
+          const limit = asked.limit ?? DEFAULT_COUNT_LIMIT;
+          // A refused limit is the count field's to report; a count whose page failed is never read (its error with it).
+          if (isCountLimit(limit)) upTo(limit).catch(() => undefined);
+        }
         const cursors = new Map<string, string>();
         const toCursor = (profile: { id: string }) => cursors.get(profile.id)!;
         const connection = await resolveCursorConnection<Promise<Profile[]>>(
@@ -150,7 +169,7 @@ builder.queryFields((t) => ({
         return {
           ...connection,
           total: () => countProfileMatches(context.scope, filter),
-          upTo: (limit: number) => countProfileMatchesUpTo(context.scope, filter, limit),
+          upTo,
         };
       },
     },
@@ -175,7 +194,7 @@ builder.queryFields((t) => ({
           resolve: (connection, args) => {
             const limit = args.limit ?? DEFAULT_COUNT_LIMIT;
             parseQueryInput(() => {
-              if (limit < 1 || limit > MAX_COUNT_LIMIT) throw new InvalidInputError(['limit'], `limit must be between 1 and ${MAX_COUNT_LIMIT}.`);
+              if (!isCountLimit(limit)) throw new InvalidInputError(['limit'], `limit must be between 1 and ${MAX_COUNT_LIMIT}.`);
             });
             return connection.upTo(limit);
           },
