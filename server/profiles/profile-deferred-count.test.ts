@@ -44,23 +44,32 @@ async function all(parts: AsyncGenerator<Part>): Promise<Part[]> {
   return read;
 }
 
+/**
+ * Holds an ACCESS EXCLUSIVE lock on `tables` in a transaction of its own until `release()`: statements on them wait.
+ * `taken` resolves once the lock is held; `held` once the transaction is over.
+ */
+function lockTables(tables: string) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const taken = new Promise<void>((resolve) => (locked = resolve));
+  const held = kit.prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`LOCK TABLE ${tables} IN ACCESS EXCLUSIVE MODE`);
+      locked();
+      await released;
+    },
+    { timeout: 60_000 },
+  );
+  return { taken, release, held };
+}
+
 describe('a page of profiles with its count deferred (@defer)', () => {
   it('sends the rows before a count that cannot finish, then the count in a later part', async () => {
     const org = await kit.createOrganization();
     await org.insertProfiles(30);
     // With no filter the count reads the maintained counters: locked here, it waits until this test lets it go.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = kit.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe('LOCK TABLE "profile_status_count" IN ACCESS EXCLUSIVE MODE');
-        locked();
-        await released;
-      },
-      { timeout: 60_000 },
-    );
+    const { taken: lockTaken, release, held: holder } = lockTables('"profile_status_count"');
     try {
       await lockTaken;
       const { response, parts } = await sendIncremental(org.apiKey, ProfilePageDeferredCountDocument, { first: 20, limit: 10 });
@@ -90,18 +99,7 @@ describe('a page of profiles with its count deferred (@defer)', () => {
     await org.insertProfiles(5);
     // The page reads the profiles, the count without a filter the counters: both tables locked, each statement waits
     // for its lock as soon as it is sent.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
-    const holder = kit.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe('LOCK TABLE "profile", "profile_status_count" IN ACCESS EXCLUSIVE MODE');
-        locked();
-        await released;
-      },
-      { timeout: 60_000 },
-    );
+    const { taken: lockTaken, release, held: holder } = lockTables('"profile", "profile_status_count"');
     const waiting = async () => {
       const rows = await kit.prisma.$queryRaw<{ query: string }[]>`
         SELECT query FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND pid <> pg_backend_pid()`;
